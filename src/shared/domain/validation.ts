@@ -1,0 +1,32 @@
+// Turns a zod error into field errors the UI and the server can both show: a dotted path and
+// a code. The code is looked up as `validation.<code>` in the i18n resources.
+import type { z } from 'zod';
+
+export interface FieldError {
+  path: string;
+  code: string;
+}
+
+/** Codes the schemas put in their `error` strings; anything else is mapped from zod's own code. */
+export const VALIDATION_CODES = [
+  'required', 'invalid', 'invalid_option', 'invalid_uuid', 'invalid_datetime', 'invalid_date', 'invalid_ward_code',
+  'too_long', 'birth_year_invalid', 'birth_year_range', 'birth_year_future', 'cccd_format', 'phone_format',
+  'consent_required', 'count_invalid', 'too_many_members', 'members_required', 'no_data_without_survey',
+  'duplicate_member_id', 'one_head_only', 'unknown_kind', 'unknown_schema_version', 'rev_invalid',
+  'unknown_group', 'wrong_ward', 'unknown_field',
+] as const;
+const knownCodes = new Set<string>(VALIDATION_CODES);
+
+export function toFieldErrors(error: z.ZodError, prefix = ''): FieldError[] {
+  return error.issues.map((issue) => {
+    const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    let code = knownCodes.has(issue.message) ? issue.message : 'invalid';
+    if (code === 'invalid') {
+      if (issue.code === 'invalid_type' && issue.input === undefined) code = 'required';
+      else if (issue.code === 'invalid_value') code = 'invalid_option';
+      else if (issue.code === 'too_big') code = 'too_long';
+      else if (issue.code === 'unrecognized_keys') code = 'unknown_field';
+    }
+    return { path, code };
+  });
+}

@@ -1,0 +1,37 @@
+// Vietnamese validation and warning messages, shared by the phone and the server (which answers
+// in the language of Accept-Language). Keys are the codes of domain/validation.ts.
+export const validationVi = {
+  required: 'Vui lòng trả lời câu này.',
+  invalid: 'Giá trị không hợp lệ.',
+  invalid_option: 'Lựa chọn không hợp lệ.',
+  invalid_uuid: 'Mã bản ghi không hợp lệ.',
+  invalid_datetime: 'Thời gian không hợp lệ.',
+  invalid_date: 'Ngày không hợp lệ.',
+  invalid_ward_code: 'Mã phường/xã phải gồm 5 chữ số.',
+  too_long: 'Nội dung quá dài.',
+  birth_year_invalid: 'Năm sinh phải là một số nguyên, ví dụ 1985.',
+  birth_year_range: 'Năm sinh không hợp lý (quá 120 tuổi hoặc trước 1900).',
+  birth_year_future: 'Năm sinh sau ngày khảo sát.',
+  cccd_format: 'Số CCCD phải gồm đúng 12 chữ số.',
+  cccd_province: 'Ba số đầu của CCCD không phải mã tỉnh nơi đăng ký khai sinh. Vui lòng kiểm tra lại.',
+  cccd_century_sex: 'Chữ số thứ 4 của CCCD (thế kỷ và giới tính) không hợp lý.',
+  cccd_birth_year: 'Năm sinh trong CCCD khác năm sinh đã nhập. Vui lòng kiểm tra lại.',
+  cccd_sex: 'Giới tính trong CCCD khác giới tính đã chọn. Vui lòng kiểm tra lại.',
+  phone_format: 'Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 0 (có thể nhập +84).',
+  phone_prefix_unknown: 'Đầu số này không có trong danh sách đầu số di động. Vui lòng kiểm tra lại.',
+  consent_required: 'Cần ghi nhận sự đồng ý trước khi nhập thông tin thành viên.',
+  count_invalid: 'Số lượng phải từ 0 đến 50.',
+  too_many_members: 'Một hộ có tối đa 60 thành viên.',
+  members_required: 'Hộ đã khảo sát cần ít nhất một thành viên.',
+  no_data_without_survey: 'Hộ vắng nhà hoặc từ chối không được lưu thông tin cá nhân.',
+  duplicate_member_id: 'Thành viên bị trùng.',
+  one_head_only: 'Mỗi hộ chỉ có một chủ hộ.',
+  unknown_kind: 'Loại bản ghi không được hỗ trợ.',
+  unknown_schema_version: 'Phiên bản biểu mẫu không được hỗ trợ. Vui lòng cập nhật ứng dụng.',
+  rev_invalid: 'Số phiên bản của bản ghi không hợp lệ.',
+  unknown_group: 'Tổ dân phố không có trong danh sách của phường.',
+  wrong_ward: 'Bản ghi thuộc phường khác với phường của thiết bị.',
+  unknown_field: 'Có trường không được hỗ trợ.',
+} as const;
+
+export type ValidationMessages = Record<keyof typeof validationVi, string>;

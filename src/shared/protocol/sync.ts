@@ -1,0 +1,69 @@
+// The sync protocol between a phone and its ward endpoint, version 1 (docs/sync-protocol.md).
+// The envelope is checked here; each record inside it is checked by its own kind's schema so
+// that one bad record never blocks the good ones beside it.
+import { z } from 'zod';
+import type { FieldError } from '../domain/validation.js';
+
+/** The protocol version this build speaks. */
+export const PROTOCOL_VERSION = 1;
+/** The oldest version the server still accepts. Older phones get 426 with a named reason. */
+export const MIN_PROTOCOL_VERSION = 1;
+
+export const MAX_RECORDS_PER_BATCH = 500;
+/** What the phone sends at most in one batch (the server accepts up to 500 records / 1 MB). */
+export const CLIENT_BATCH_MAX_RECORDS = 100;
+export const CLIENT_BATCH_MAX_BYTES = 256 * 1024;
+
+/**
+ * The envelope. `records` items are left as unknown here on purpose: each is validated alone
+ * and gets its own `rejected` result.
+ */
+export const syncRequestSchema = z.object({
+  protocolVersion: z.number().int(),
+  batchId: z.uuid(),
+  records: z.array(z.unknown()).max(MAX_RECORDS_PER_BATCH),
+});
+export type SyncRequest = z.infer<typeof syncRequestSchema>;
+
+export const SYNC_STATUSES = ['accepted', 'duplicate', 'stale', 'conflict', 'rejected'] as const;
+export type SyncStatus = (typeof SYNC_STATUSES)[number];
+
+export interface SyncRecordError extends FieldError {
+  /** In the language of the request's Accept-Language (Vietnamese by default). */
+  message: string;
+}
+
+export interface SyncResult {
+  id: string;
+  rev: number;
+  status: SyncStatus;
+  errors?: SyncRecordError[];
+}
+
+export interface SyncResponse {
+  batchId: string;
+  results: SyncResult[];
+}
+
+/** Whole-request error codes, always sent as `{"error":{"code","message"}}`. */
+export const REQUEST_ERROR_CODES = [
+  'bad_request', // malformed envelope → 400
+  'unauthorized', // missing, wrong or revoked token → 401
+  'forbidden', // valid token, wrong ward or role → 403
+  'payload_too_large', // → 413
+  'protocol_too_old', // → 426: the phone must update the app
+  'protocol_too_new', // → 426: the ward endpoint must be updated
+  'rate_limited', // → 429 with Retry-After
+  'not_found',
+  'server_error',
+] as const;
+export type RequestErrorCode = (typeof REQUEST_ERROR_CODES)[number];
+
+export interface RequestErrorBody {
+  error: { code: RequestErrorCode; message: string };
+}
+
+/** Statuses after which a record leaves the outbox. `rejected` and `conflict` stay for the volunteer to fix. */
+export function isSettled(status: SyncStatus): boolean {
+  return status === 'accepted' || status === 'duplicate' || status === 'stale';
+}
