@@ -22,7 +22,12 @@ export function toFieldErrors(error: z.ZodError, prefix = ''): FieldError[] {
     const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
     let code = knownCodes.has(issue.message) ? issue.message : 'invalid';
     if (code === 'invalid') {
-      if (issue.code === 'invalid_type' && issue.input === undefined) code = 'required';
+      // zod leaves `input` out of issues unless asked (reportInput), so a missing value is told
+      // apart from a wrong type by the input when present, else by zod's default message.
+      if (issue.code === 'invalid_type') {
+        const missing = 'input' in issue ? issue.input === undefined : /received undefined$/.test(issue.message);
+        code = missing ? 'required' : 'invalid';
+      }
       else if (issue.code === 'invalid_value') code = 'invalid_option';
       else if (issue.code === 'too_big') code = 'too_long';
       else if (issue.code === 'unrecognized_keys') code = 'unknown_field';
