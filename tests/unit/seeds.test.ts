@@ -118,3 +118,31 @@ describe('seeds/', () => {
     expect(findSeedWard('99999')).toBeUndefined();
   });
 });
+
+describe('wardConfigSchema cross-checks', () => {
+  const base = () => JSON.parse(JSON.stringify(findSeedWard('10546')));
+
+  it('requires the current notice version to be one of the notices', () => {
+    const ward = base();
+    ward.currentNoticeVersion = '2027-01';
+    const result = wardConfigSchema.safeParse(ward);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['currentNoticeVersion', 'unknown_notice_version']]);
+  });
+
+  it('rejects a tổ dân phố code used twice', () => {
+    const ward = base();
+    ward.groups[5].code = ward.groups[2].code;
+    const result = wardConfigSchema.safeParse(ward);
+    expect(result.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['groups.5.code', 'duplicate_group_code']]);
+  });
+
+  it('rejects a target that is a percentage rather than a fraction, and a year that is not one', () => {
+    const ward = base();
+    ward.targets['2026'].vneid = 85;
+    expect(wardConfigSchema.safeParse(ward).success).toBe(false);
+    const ward2 = base();
+    ward2.targets['năm 2026'] = { vneid: 0.85 };
+    expect(wardConfigSchema.safeParse(ward2).success).toBe(false);
+  });
+});

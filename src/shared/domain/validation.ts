@@ -13,7 +13,7 @@ export const VALIDATION_CODES = [
   'too_long', 'birth_year_invalid', 'birth_year_range', 'birth_year_future', 'cccd_format', 'phone_format',
   'consent_required', 'count_invalid', 'too_many_members', 'members_required', 'no_data_without_survey',
   'duplicate_member_id', 'one_head_only', 'unknown_kind', 'unknown_schema_version', 'rev_invalid',
-  'unknown_group', 'wrong_ward', 'unknown_field',
+  'unknown_group', 'wrong_ward', 'unknown_field', 'unknown_notice_version', 'duplicate_group_code',
 ] as const;
 const knownCodes = new Set<string>(VALIDATION_CODES);
 
