@@ -11,6 +11,7 @@ interface BenchModule {
 
 const modules: BenchModule[] = [
   { title: 'PWA bundle', load: () => import('./bundle-size.js') },
+  { title: 'Server ingest', load: () => import('./server-ingest.js') },
 ];
 
 const only = process.argv.slice(2);
