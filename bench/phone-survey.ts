@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { buildServer } from '../src/server/app.js';
+import { openServerDb } from '../src/server/db/connect.js';
 import { launchBrowser } from '../tests/helpers/chromium.js';
 import type { BenchRow } from './bench-row.js';
 
@@ -47,7 +48,8 @@ export async function run(): Promise<BenchRow[]> {
   const root = mkdtempSync(path.join(tmpdir(), 'go-cua-bench-'));
   cpSync('dist', root, { recursive: true });
   cpSync('dist-bench', path.join(root, 'bench'), { recursive: true });
-  const server = await buildServer({ staticRoot: root });
+  const db = await openServerDb({ dataDir: path.join(root, 'data') });
+  const server = await buildServer({ db, staticRoot: root });
   await server.listen({ host: '127.0.0.1', port: 0 });
   const address = server.server.address();
   const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -61,6 +63,7 @@ export async function run(): Promise<BenchRow[]> {
   } finally {
     await browser.close();
     await server.close();
+    await db.close();
     rmSync(root, { recursive: true, force: true });
   }
 }
