@@ -1,0 +1,345 @@
+// The survey form as the UI holds it: what the volunteer typed, exactly as typed (strings,
+// '' for "not answered"), so Vietnamese input methods are never disturbed and a draft can hold
+// an incomplete, invalid form. `formToData` normalises it (trim, phone +84 → 0, 2-digit years)
+// only when validating or saving, into the shared schema's `data`.
+import {
+  DIGITAL_SERVICE_KEYS,
+  MIN_QUESTION_AGE,
+  SKILL_KEYS,
+  type HouseholdData,
+  type HouseholdDataInput,
+  type SkillKey,
+  type SkillLevel,
+  type VisitOutcome,
+  type VneidLevel,
+  householdDataSchema,
+  RELATIONS,
+  CONSENT_METHODS,
+  HELP_TOPICS,
+  SEXES,
+} from '../../../shared/schema/household.js';
+import type { YesNoUnknown } from '../../../shared/schema/common.js';
+import { ageOnDate, parseBirthYear } from '../../../shared/domain/age.js';
+import { normalisePhone } from '../../../shared/domain/phone.js';
+import { foldVietnamese } from '../../../shared/domain/text-search.js';
+import { toFieldErrors, type FieldError } from '../../../shared/domain/validation.js';
+import { householdWarnings } from '../../../shared/domain/household-warnings.js';
+
+type Opt<T> = T | '';
+export type Relation = (typeof RELATIONS)[number];
+export type Sex = (typeof SEXES)[number];
+export type ConsentMethod = (typeof CONSENT_METHODS)[number];
+export type HelpTopic = (typeof HELP_TOPICS)[number];
+export type DigitalServiceKey = (typeof DIGITAL_SERVICE_KEYS)[number];
+export type QrAnswer = 'yes' | 'no' | 'no_business' | 'unknown';
+
+/** Questions asked only of members aged MIN_QUESTION_AGE or more. */
+export const ADULT_YES_NO_KEYS = [
+  'ownsSmartphone',
+  'usedInternet3m',
+  'bankAccount',
+  'cashless30d',
+  'digitalSignature',
+  'onlinePublicService12m',
+  'cityApp',
+] as const;
+export type AdultYesNoKey = (typeof ADULT_YES_NO_KEYS)[number];
+
+export interface MemberForm {
+  id: string;
+  name: string;
+  relation: Opt<Relation>;
+  /** As typed: "1985" or "85". */
+  birthYear: string;
+  sex: Opt<Sex>;
+  cccd: string;
+  phone: string;
+  vneid: Opt<VneidLevel>;
+  ehr: Opt<YesNoUnknown>;
+  digitalServices12m: Record<DigitalServiceKey, Opt<YesNoUnknown>>;
+  wantsHelp: HelpTopic[];
+  wantsHelpNote: string;
+  adult: Record<AdultYesNoKey, Opt<YesNoUnknown>>;
+  skills: Record<SkillKey, Opt<SkillLevel>>;
+}
+
+export interface HouseholdForm {
+  groupCode: string;
+  houseNumber: string;
+  lane: string;
+  street: string;
+  outcome: Opt<VisitOutcome>;
+  note: string;
+  consent: {
+    given: boolean;
+    consenterName: string;
+    consenterRelation: Opt<Relation>;
+    method: Opt<ConsentMethod>;
+    /** Set when the box is ticked, with the notice version read. */
+    consentedAt: string;
+    noticeVersion: string;
+  };
+  members: MemberForm[];
+  devices: {
+    /** As typed; empty with smartphonesUnknown = "không rõ". */
+    smartphones: string;
+    smartphonesUnknown: boolean;
+    computerOrTablet: Opt<YesNoUnknown>;
+    fixedBroadband: Opt<YesNoUnknown>;
+    fibre: Opt<YesNoUnknown>;
+    wifi: Opt<YesNoUnknown>;
+  };
+  payments: { billsCashless: Opt<YesNoUnknown>; businessAcceptsQr: Opt<QrAnswer> };
+}
+
+export const STEPS = ['address', 'outcome', 'consent', 'members', 'devices', 'review'] as const;
+export type Step = (typeof STEPS)[number];
+
+export function emptyMember(id: string = crypto.randomUUID()): MemberForm {
+  const yn = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, ''])) as Record<K, ''>;
+  return {
+    id,
+    name: '',
+    relation: '',
+    birthYear: '',
+    sex: '',
+    cccd: '',
+    phone: '',
+    vneid: '',
+    ehr: '',
+    digitalServices12m: yn(DIGITAL_SERVICE_KEYS),
+    wantsHelp: [],
+    wantsHelpNote: '',
+    adult: yn(ADULT_YES_NO_KEYS),
+    skills: yn(SKILL_KEYS),
+  };
+}
+
+export function emptyForm(): HouseholdForm {
+  return {
+    groupCode: '',
+    houseNumber: '',
+    lane: '',
+    street: '',
+    outcome: '',
+    note: '',
+    consent: { given: false, consenterName: '', consenterRelation: '', method: '', consentedAt: '', noticeVersion: '' },
+    members: [],
+    devices: { smartphones: '', smartphonesUnknown: false, computerOrTablet: '', fixedBroadband: '', fibre: '', wifi: '' },
+    payments: { billsCashless: '', businessAcceptsQr: '' },
+  };
+}
+
+/** Steps the volunteer walks through for the chosen outcome (no personal data unless surveyed). */
+export function stepsFor(form: HouseholdForm): Step[] {
+  return form.outcome === 'surveyed' ? [...STEPS] : ['address', 'outcome', 'review'];
+}
+
+/** The step a field path belongs to ("members.2.vneid" → members). */
+export function stepOfPath(path: string): Step {
+  const head = path.split('.')[0];
+  if (head === 'groupCode' || head === 'address') return 'address';
+  if (head === 'outcome' || head === 'note' || head === 'voidReason') return 'outcome';
+  if (head === 'consent') return 'consent';
+  if (head === 'members') return 'members';
+  if (head === 'devices' || head === 'payments') return 'devices';
+  return 'review';
+}
+
+/** DOM id of the input for a data path; radio groups put it on their first option. */
+export function fieldId(path: string): string {
+  return `field-${path.replace(/\./g, '-')}`;
+}
+
+const text = (s: string): string | undefined => {
+  const t = s.trim().normalize('NFC');
+  return t ? t : undefined;
+};
+const opt = <T extends string>(v: Opt<T>): T | undefined => (v === '' ? undefined : v);
+
+export function surveyYearOf(surveyedAt: string): number {
+  return Number(surveyedAt.slice(0, 4));
+}
+
+/** Year of birth as a number, or undefined when empty; NaN when typed but unreadable. */
+export function memberBirthYear(member: MemberForm, surveyedAt: string): number | undefined {
+  if (!member.birthYear.trim()) return undefined;
+  return parseBirthYear(member.birthYear, surveyYearOf(surveyedAt)) ?? Number.NaN;
+}
+
+/** True when the member is old enough for the digital-skill questions (unknown age: ask them). */
+export function asksAdultQuestions(member: MemberForm, surveyedAt: string): boolean {
+  const year = memberBirthYear(member, surveyedAt);
+  if (year === undefined || Number.isNaN(year)) return true;
+  return ageOnDate(year, surveyedAt) >= MIN_QUESTION_AGE;
+}
+
+export interface DataContext {
+  wardCode: string;
+  installId: string;
+  surveyedAt: string;
+}
+
+export interface Converted {
+  data: HouseholdDataInput;
+  /** Problems found while reading what was typed (e.g. a birth year that is not a year). */
+  errors: FieldError[];
+}
+
+function memberToData(m: MemberForm, i: number, surveyedAt: string, errors: FieldError[]) {
+  const birthYear = memberBirthYear(m, surveyedAt);
+  if (birthYear !== undefined && Number.isNaN(birthYear)) errors.push({ path: `members.${i}.birthYear`, code: 'birth_year_invalid' });
+  const adult = asksAdultQuestions(m, surveyedAt);
+  const cccd = m.cccd.replace(/\s/g, '');
+  const phone = m.phone.trim() ? normalisePhone(m.phone.trim()) : '';
+  const skillsAnswered = SKILL_KEYS.some((k) => m.skills[k] !== '');
+  const skills = Object.fromEntries(SKILL_KEYS.map((k) => [k, opt(m.skills[k])]));
+  return {
+    id: m.id,
+    name: text(m.name),
+    relation: opt(m.relation),
+    birthYear: birthYear !== undefined && !Number.isNaN(birthYear) ? birthYear : undefined,
+    sex: opt(m.sex),
+    cccd: cccd || undefined,
+    phone: phone || undefined,
+    vneid: opt(m.vneid),
+    ehr: opt(m.ehr),
+    digitalServices12m: Object.fromEntries(DIGITAL_SERVICE_KEYS.map((k) => [k, opt(m.digitalServices12m[k])])),
+    wantsHelp: [...m.wantsHelp],
+    wantsHelpNote: text(m.wantsHelpNote),
+    ...(adult
+      ? {
+          ...Object.fromEntries(ADULT_YES_NO_KEYS.map((k) => [k, opt(m.adult[k])])),
+          // An untouched skills block reports "required" on the block, a partly answered one per skill.
+          skills: skillsAnswered ? skills : undefined,
+        }
+      : {}),
+  };
+}
+
+/** The schema's `data` from the form; empty answers become undefined so the schema reports them. */
+export function formToData(form: HouseholdForm, ctx: DataContext): Converted {
+  const errors: FieldError[] = [];
+  const surveyed = form.outcome === 'surveyed';
+  const data = {
+    wardCode: ctx.wardCode,
+    installId: ctx.installId,
+    surveyedAt: ctx.surveyedAt,
+    groupCode: form.groupCode,
+    address: { houseNumber: text(form.houseNumber), lane: text(form.lane), street: text(form.street) },
+    outcome: opt(form.outcome),
+    note: text(form.note),
+    members: surveyed ? form.members.map((m, i) => memberToData(m, i, ctx.surveyedAt, errors)) : [],
+    ...(surveyed
+      ? {
+          consent: form.consent.given
+            ? {
+                given: true,
+                consenterName: text(form.consent.consenterName),
+                consenterRelation: opt(form.consent.consenterRelation),
+                consentedAt: form.consent.consentedAt,
+                method: opt(form.consent.method),
+                noticeVersion: form.consent.noticeVersion,
+              }
+            : undefined,
+          devices: {
+            smartphones: form.devices.smartphonesUnknown
+              ? null
+              : form.devices.smartphones.trim() === ''
+                ? undefined
+                : Number(form.devices.smartphones.trim()),
+            computerOrTablet: opt(form.devices.computerOrTablet),
+            fixedBroadband: opt(form.devices.fixedBroadband),
+            fibre: opt(form.devices.fibre),
+            wifi: opt(form.devices.wifi),
+          },
+          payments: { billsCashless: opt(form.payments.billsCashless), businessAcceptsQr: opt(form.payments.businessAcceptsQr) },
+        }
+      : {}),
+  };
+  if (!form.groupCode) errors.push({ path: 'groupCode', code: 'required' });
+  return { data: data as unknown as HouseholdDataInput, errors };
+}
+
+export interface Validation {
+  errors: FieldError[];
+  warnings: FieldError[];
+}
+
+/** Every error of the form (schema + typing problems), one per path, in form order. */
+export function validateForm(form: HouseholdForm, ctx: DataContext, mobilePrefixes?: readonly string[]): Validation {
+  const { data, errors } = formToData(form, ctx);
+  const parsed = householdDataSchema.safeParse(data);
+  const all = [...errors, ...(parsed.success ? [] : toFieldErrors(parsed.error))];
+  const seen = new Set<string>();
+  const unique = all.filter((e) => {
+    if (seen.has(e.path)) return false;
+    seen.add(e.path);
+    return true;
+  });
+  // The outcome cross-check is about data we already drop; the schema's consent error path
+  // "consent.given" is where the checkbox is.
+  const warnings = parsed.success
+    ? householdWarnings(parsed.data as HouseholdData, mobilePrefixes)
+    : householdWarnings({ members: (data.members ?? []).filter((m) => m.birthYear !== undefined) as HouseholdData['members'] }, mobilePrefixes);
+  return { errors: unique, warnings };
+}
+
+/** Folded text for searching drafts, like saved records' searchText. */
+export function formSearchText(form: HouseholdForm, groupName?: string): string {
+  return foldVietnamese(
+    [form.groupCode, groupName, form.houseNumber, form.lane, form.street, form.consent.consenterName, ...form.members.map((m) => m.name)]
+      .filter(Boolean)
+      .join(' '),
+  );
+}
+
+/** The form for editing a saved household. */
+export function dataToForm(data: HouseholdData): HouseholdForm {
+  const form = emptyForm();
+  form.groupCode = data.groupCode;
+  form.houseNumber = data.address.houseNumber;
+  form.lane = data.address.lane ?? '';
+  form.street = data.address.street ?? '';
+  form.outcome = data.outcome;
+  form.note = data.note ?? '';
+  if (data.consent) {
+    form.consent = {
+      given: true,
+      consenterName: data.consent.consenterName ?? '',
+      consenterRelation: data.consent.consenterRelation,
+      method: data.consent.method,
+      consentedAt: data.consent.consentedAt,
+      noticeVersion: data.consent.noticeVersion,
+    };
+  }
+  if (data.devices) {
+    form.devices = {
+      smartphones: data.devices.smartphones === null ? '' : String(data.devices.smartphones),
+      smartphonesUnknown: data.devices.smartphones === null,
+      computerOrTablet: data.devices.computerOrTablet,
+      fixedBroadband: data.devices.fixedBroadband,
+      fibre: data.devices.fibre,
+      wifi: data.devices.wifi,
+    };
+  }
+  if (data.payments) form.payments = { ...data.payments };
+  form.members = data.members.map((m) => {
+    const f = emptyMember(m.id);
+    f.name = m.name ?? '';
+    f.relation = m.relation;
+    f.birthYear = String(m.birthYear);
+    f.sex = m.sex;
+    f.cccd = m.cccd ?? '';
+    f.phone = m.phone ?? '';
+    f.vneid = m.vneid;
+    f.ehr = m.ehr;
+    f.digitalServices12m = { ...m.digitalServices12m };
+    f.wantsHelp = [...m.wantsHelp];
+    f.wantsHelpNote = m.wantsHelpNote ?? '';
+    for (const k of ADULT_YES_NO_KEYS) f.adult[k] = m[k] ?? '';
+    if (m.skills) f.skills = { ...m.skills };
+    return f;
+  });
+  return form;
+}

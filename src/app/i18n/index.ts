@@ -1,0 +1,22 @@
+// i18next set up once for the app: Vietnamese first, English switchable. The choice is kept in
+// localStorage (read synchronously for the first paint) and in IndexedDB meta.
+import i18next from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import { initialLanguage, type Language } from '../storage/meta.js';
+import { en } from './locales/en.js';
+import { vi } from './locales/vi.js';
+
+export const i18n = i18next.createInstance();
+
+void i18n.use(initReactI18next).init({
+  resources: { vi: { translation: vi }, en: { translation: en } },
+  lng: initialLanguage(),
+  fallbackLng: 'vi',
+  interpolation: { escapeValue: false }, // React escapes
+  returnNull: false,
+  initAsync: false,
+});
+
+export function currentLanguage(): Language {
+  return i18n.language === 'en' ? 'en' : 'vi';
+}

@@ -1,0 +1,167 @@
+// Saved household records on the phone. Contract:
+// - A save validates the data with the shared schema, builds the sync envelope and writes the
+//   `records` row, a new `outbox` entry and the removal of the draft in ONE transaction: either
+//   all three happen or none does (a crash mid-save never leaves a record that will not sync,
+//   nor a queued rev without its record, nor a lost draft).
+// - An edit or a void is a new rev of the same id; `surveyedAt` is kept from the first save.
+// - Everything works offline; the sync engine (src/app/sync) drains the outbox.
+import {
+  HOUSEHOLD_KIND,
+  HOUSEHOLD_SCHEMA_VERSION,
+  householdRecordSchema,
+  type HouseholdDataInput,
+  type HouseholdRecord,
+} from '../../shared/schema/household.js';
+import { foldVietnamese, matchesQuery } from '../../shared/domain/text-search.js';
+import { toFieldErrors, type FieldError } from '../../shared/domain/validation.js';
+import type { GoCuaDb, StoredRecord } from './db.js';
+import { guardQuota } from './errors.js';
+
+export type SaveResult =
+  | { ok: true; record: HouseholdRecord; stored: StoredRecord }
+  | { ok: false; errors: FieldError[] };
+
+export interface SaveOptions {
+  /** The saved record this save edits (a new rev); absent for a new household. */
+  existingId?: string;
+  /** The draft to delete in the same transaction. */
+  draftId?: string;
+  /** Name of the tổ dân phố, so search finds it by name as well as by code. */
+  groupName?: string;
+  now?: Date;
+}
+
+/** The data as the caller gives it: surveyedAt is set here on first save and kept on edits. */
+export type HouseholdDataDraft = Omit<HouseholdDataInput, 'surveyedAt'> & { surveyedAt?: string };
+
+/** Local calendar date YYYY-MM-DD (the visit happens on the phone's day, not UTC's). */
+export function localIsoDate(now: Date = new Date()): string {
+  const y = now.getFullYear();
+  const m = String(now.getMonth() + 1).padStart(2, '0');
+  const d = String(now.getDate()).padStart(2, '0');
+  return `${y}-${m}-${d}`;
+}
+
+/** Folded text of everything a volunteer searches by: address, tổ dân phố, names. */
+export function buildSearchText(data: Pick<HouseholdDataInput, 'groupCode' | 'address' | 'members' | 'consent'>, groupName?: string): string {
+  const parts: (string | undefined)[] = [
+    data.groupCode,
+    groupName,
+    data.address.houseNumber,
+    data.address.lane,
+    data.address.street,
+    data.consent?.consenterName,
+    ...(data.members ?? []).map((m) => m.name),
+  ];
+  return foldVietnamese(parts.filter(Boolean).join(' '));
+}
+
+function toStored(record: HouseholdRecord, now: Date, groupName: string | undefined, previous?: StoredRecord): StoredRecord {
+  return {
+    id: record.id,
+    kind: HOUSEHOLD_KIND,
+    record,
+    syncState: 'pending',
+    ...(previous?.syncedRev !== undefined ? { syncedRev: previous.syncedRev } : {}),
+    groupCode: record.data.groupCode,
+    outcome: record.data.outcome,
+    surveyedAt: record.data.surveyedAt,
+    savedAt: now.toISOString(),
+    searchText: buildSearchText(record.data, groupName),
+    voided: record.data.voided ? 1 : 0,
+  };
+}
+
+/** Writes record + outbox entry (+ draft removal) atomically. */
+async function writeRev(db: GoCuaDb, stored: StoredRecord, now: Date, draftId?: string): Promise<void> {
+  await guardQuota(() =>
+    db.transaction('rw', db.records, db.outbox, db.drafts, async () => {
+      await db.records.put(stored);
+      await db.outbox.add({
+        recordId: stored.id,
+        rev: stored.record.rev,
+        queuedAt: now.toISOString(),
+        state: 'queued',
+        attempts: 0,
+      });
+      if (draftId) await db.drafts.delete(draftId);
+    }),
+  );
+}
+
+/**
+ * Validates and saves a household. Returns field errors (i18n codes) instead of throwing for bad
+ * data; throws StorageFullError when the phone is full (the caller keeps the form and the draft).
+ */
+export async function saveHousehold(db: GoCuaDb, data: HouseholdDataDraft, options: SaveOptions = {}): Promise<SaveResult> {
+  const now = options.now ?? new Date();
+  const previous = options.existingId ? await db.records.get(options.existingId) : undefined;
+  if (options.existingId && !previous) throw new Error(`No saved household ${options.existingId}`);
+  const candidate = {
+    id: previous?.id ?? crypto.randomUUID(),
+    kind: HOUSEHOLD_KIND,
+    rev: previous ? previous.record.rev + 1 : 1,
+    schemaVersion: HOUSEHOLD_SCHEMA_VERSION,
+    clientUpdatedAt: now.toISOString(),
+    data: {
+      ...data,
+      surveyedAt: previous?.record.data.surveyedAt ?? data.surveyedAt ?? localIsoDate(now),
+    },
+  };
+  const parsed = householdRecordSchema.safeParse(candidate);
+  if (!parsed.success) return { ok: false, errors: toFieldErrors(parsed.error, '').map(stripDataPrefix) };
+  const stored = toStored(parsed.data, now, options.groupName, previous);
+  await writeRev(db, stored, now, options.draftId);
+  return { ok: true, record: parsed.data, stored };
+}
+
+// The caller thinks in `data` paths ("members.0.birthYear"), not envelope paths.
+function stripDataPrefix(e: FieldError): FieldError {
+  return e.path.startsWith('data.') ? { ...e, path: e.path.slice(5) } : e;
+}
+
+/** Voids a household: a new rev with voided: true and the reason. Voided records never count. */
+export async function voidHousehold(db: GoCuaDb, id: string, reason: string, options: { now?: Date } = {}): Promise<SaveResult> {
+  const previous = await db.records.get(id);
+  if (!previous) throw new Error(`No saved household ${id}`);
+  return saveHousehold(db, { ...previous.record.data, voided: true, voidReason: reason }, { existingId: id, ...options });
+}
+
+export function getHousehold(db: GoCuaDb, id: string): Promise<StoredRecord | undefined> {
+  return db.records.get(id);
+}
+
+export interface ListOptions {
+  groupCode?: string;
+  includeVoided?: boolean;
+}
+
+/** Saved households, newest save first. */
+export async function listHouseholds(db: GoCuaDb, options: ListOptions = {}): Promise<StoredRecord[]> {
+  let rows: StoredRecord[];
+  if (options.groupCode) {
+    rows = await db.records.where('groupCode').equals(options.groupCode).toArray();
+    rows.sort((a, b) => (a.savedAt < b.savedAt ? 1 : a.savedAt > b.savedAt ? -1 : 0));
+  } else {
+    rows = await db.records.orderBy('savedAt').reverse().toArray();
+  }
+  return options.includeVoided ? rows : rows.filter((r) => r.voided === 0);
+}
+
+/** Search ignoring diacritics, đ/d and case, over address, tổ dân phố and names. */
+export async function searchHouseholds(db: GoCuaDb, query: string, options: ListOptions = {}): Promise<StoredRecord[]> {
+  const rows = await listHouseholds(db, options);
+  if (!foldVietnamese(query)) return rows;
+  return rows.filter((r) => matchesQuery(r.searchText, query));
+}
+
+/** Households marked "not home" (and not voided): the revisit list, oldest visit first. */
+export async function listRevisits(db: GoCuaDb): Promise<StoredRecord[]> {
+  const rows = await db.records.where('outcome').equals('not_home').toArray();
+  return rows.filter((r) => r.voided === 0).sort((a, b) => (a.savedAt < b.savedAt ? -1 : 1));
+}
+
+/** Revs waiting for the server (queued or held). */
+export function countOutbox(db: GoCuaDb): Promise<number> {
+  return db.outbox.count();
+}

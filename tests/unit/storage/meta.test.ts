@@ -1,0 +1,47 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GoCuaDb } from '../../../src/app/storage/db.js';
+import { getInstallId, getLanguage, setLanguage } from '../../../src/app/storage/meta.js';
+import { cacheWardConfig, currentNotice, getWardConfig } from '../../../src/app/storage/ward-config.js';
+import { wardConfigSchema } from '../../../src/shared/schema/ward-config.js';
+
+let db: GoCuaDb;
+beforeEach(() => {
+  db = new GoCuaDb(`test-${crypto.randomUUID()}`);
+});
+afterEach(async () => {
+  await db.delete();
+});
+
+describe('meta', () => {
+  it('makes the install id once', async () => {
+    const [a, b] = await Promise.all([getInstallId(db), getInstallId(db)]);
+    expect(a).toMatch(/^[0-9a-f-]{36}$/);
+    expect(b).toBe(a);
+    expect(await getInstallId(db)).toBe(a);
+  });
+
+  it('language defaults to Vietnamese and remembers English', async () => {
+    expect(await getLanguage(db)).toBe('vi');
+    await setLanguage(db, 'en');
+    expect(await getLanguage(db)).toBe('en');
+  });
+});
+
+describe('ward configuration', () => {
+  it('falls back to the bundled demo ward, which is valid and has the current notice in vi and en', async () => {
+    const config = await getWardConfig(db);
+    expect(wardConfigSchema.safeParse(config).success).toBe(true);
+    expect(config.code).toBe('10546');
+    const notice = currentNotice(config);
+    expect(notice?.version).toBe('2026-01');
+    expect(notice?.text.vi).toContain('UBND phường');
+  });
+
+  it('prefers the cached server copy and refuses an invalid one', async () => {
+    const demo = await getWardConfig(db);
+    await cacheWardConfig(db, { ...demo, name: 'Phường Thử' });
+    expect((await getWardConfig(db)).name).toBe('Phường Thử');
+    await expect(cacheWardConfig(db, { ...demo, groups: [] })).rejects.toThrow();
+    expect((await getWardConfig(db)).name).toBe('Phường Thử');
+  });
+});
