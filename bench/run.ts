@@ -1,0 +1,58 @@
+// `npm run bench`: builds the production app, runs every benchmark module and prints one table.
+// Benchmarks measure; they do not fail the run on a missed budget (the table says ✗), but an
+// error inside a benchmark exits non-zero so a broken benchmark is never mistaken for a result.
+import { spawnSync } from 'node:child_process';
+import type { BenchRow } from './bench-row.js';
+
+interface BenchModule {
+  title: string;
+  load: () => Promise<{ run: () => Promise<BenchRow[]> }>;
+}
+
+const modules: BenchModule[] = [
+  { title: 'PWA bundle', load: () => import('./bundle-size.js') },
+];
+
+const only = process.argv.slice(2);
+
+function build(): void {
+  const r = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  if (r.status !== 0) throw new Error('vite build failed');
+}
+
+function printTable(rows: (BenchRow & { group: string })[]): void {
+  const cells = rows.map((r) => [
+    r.group,
+    r.name,
+    `${r.value} ${r.unit}`,
+    r.budget ?? '',
+    r.ok === undefined ? '' : r.ok ? '✓' : '✗',
+    r.note ?? '',
+  ]);
+  const head = ['group', 'benchmark', 'result', 'budget', 'ok', 'note'];
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) => '| ' + c.map((v, i) => v.padEnd(widths[i]!)).join(' | ') + ' |';
+  console.log(line(head));
+  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
+  for (const c of cells) console.log(line(c));
+}
+
+build();
+const rows: (BenchRow & { group: string })[] = [];
+let failed = false;
+for (const m of modules) {
+  if (only.length && !only.some((o) => m.title.toLowerCase().includes(o.toLowerCase()))) continue;
+  process.stderr.write(`bench: ${m.title}…\n`);
+  try {
+    const mod = await m.load();
+    for (const row of await mod.run()) rows.push({ group: m.title, ...row });
+  } catch (err) {
+    failed = true;
+    console.error(`bench: ${m.title} failed:`, err);
+  }
+}
+printTable(rows);
+process.exit(failed ? 1 : 0);
