@@ -1,10 +1,10 @@
 // What the phone keeps about its enrolment, in the `meta` table:
 // - 'device': the credentials the ward endpoint issued (the token is the only secret the phone
 //   holds; it never leaves this database except in the Authorization header of sync requests).
-// - 'wardConfig': the ward's configuration as last fetched, so the app works offline.
+// - 'wardConfig': the ward's configuration as last fetched, so the app works offline (written
+//   through storage/ward-config.ts, which validates it); 'wardConfigFetchedAt' says when.
 // - 'lastSyncAt': the time of the last batch the server acknowledged (shown to the volunteer).
 import type { GoCuaDb } from '../storage/db.js';
-import type { WardConfig } from '../../shared/schema/ward-config.js';
 
 export interface DeviceCredentials {
   deviceId: string;
@@ -17,7 +17,6 @@ export interface DeviceCredentials {
 }
 
 export const META_DEVICE = 'device';
-export const META_WARD_CONFIG = 'wardConfig';
 export const META_WARD_CONFIG_FETCHED_AT = 'wardConfigFetchedAt';
 export const META_LAST_SYNC_AT = 'lastSyncAt';
 
@@ -39,18 +38,6 @@ export async function markDeviceRevoked(db: GoCuaDb, token: string, at: string):
       await db.meta.put({ key: META_DEVICE, value: { ...device, revokedAt: at } });
     }
   });
-}
-
-export async function getWardConfig(db: GoCuaDb): Promise<WardConfig | undefined> {
-  const row = await db.meta.get(META_WARD_CONFIG);
-  return row?.value as WardConfig | undefined;
-}
-
-export async function setWardConfig(db: GoCuaDb, config: WardConfig, fetchedAt: string): Promise<void> {
-  await db.meta.bulkPut([
-    { key: META_WARD_CONFIG, value: config },
-    { key: META_WARD_CONFIG_FETCHED_AT, value: fetchedAt },
-  ]);
 }
 
 export async function getLastSyncAt(db: GoCuaDb): Promise<string | undefined> {
