@@ -1,34 +1,156 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import type { ServerDb } from './db/connect.js';
+import { HttpError } from './http-error.js';
+import { message, pickLang, type MessageKey } from './services/messages.js';
+import { loadWardSeeds } from './services/wards.js';
+import { authRoutes } from './routes/auth.js';
+import { deviceRoutes } from './routes/devices.js';
+import { syncRoutes } from './routes/sync.js';
+import type { RequestErrorCode } from '../shared/protocol/sync.js';
+
+export interface RateLimitOptions {
+  /** Sync requests per device token per minute (generous: a campaign table shares one IP). */
+  syncPerMinute?: number;
+  /** Sign-in and enrolment attempts per IP per minute. */
+  authPerMinute?: number;
+}
 
 export interface ServerOptions {
-  /** Folder of the production PWA build (vite's dist/). */
-  staticRoot: string;
-  logger?: boolean;
+  /** The query layer (SQLite or PostgreSQL), opened and migrated (db/connect.ts). */
+  db: ServerDb;
+  /** Folder of the production PWA build (vite's dist/); not served when missing. */
+  staticRoot?: string;
+  /** Ward configurations (seeds/wards); wards missing from the database are loaded at build. */
+  seedsDir?: string;
+  rateLimits?: RateLimitOptions;
+  /** false (default) for silence, true for info, or a pino level. */
+  logger?: boolean | string;
+  /** Largest request body, after gzip decompression (default 1 MB). */
+  bodyLimit?: number;
+  /** Behind a reverse proxy: trust X-Forwarded-For for the per-IP limits. */
+  trustProxy?: boolean;
 }
+
+export const DEFAULT_RATE_LIMITS = { syncPerMinute: 600, authPerMinute: 20 } as const;
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/** Fastify's own client-error codes, answered in the project's error shape. */
+const FASTIFY_ERRORS: Record<string, { status: number; code: RequestErrorCode; key: MessageKey }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload_too_large', key: 'payload_too_large' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', key: 'unsupported_media_type' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'bad_request', key: 'bad_json' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'bad_request', key: 'bad_json' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'bad_request', key: 'bad_request' },
+};
 
 /**
  * Builds the ward endpoint from its dependencies without listening, so tests can use
  * `app.inject()` or listen on a port of their choosing.
  */
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const limits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
+  const logLevel = options.logger === true ? 'info' : typeof options.logger === 'string' ? options.logger : null;
   const app = Fastify({
-    logger: options.logger ? { level: 'info' } : false,
-    bodyLimit: 1024 * 1024,
+    // Pino's default request serializer logs method, url and address only: no bodies, no
+    // headers. The redaction is a second belt in case a header is ever logged.
+    logger: logLevel ? { level: logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
+    bodyLimit,
+    trustProxy: options.trustProxy ?? false,
   });
 
-  app.get('/api/health', async () => ({ status: 'ok' }));
+  if (options.seedsDir) await loadWardSeeds(options.db.db, options.seedsDir);
 
-  if (existsSync(options.staticRoot)) {
+  app.decorateRequest('principal', null);
+
+  // gzip request bodies: decompressed here, and Fastify's body limit then applies to the
+  // decompressed size too (receivedEncodedLength is what it compares with Content-Length).
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    const encoding = String(request.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    if (encoding === 'identity' || encoding === '') return payload;
+    if (encoding !== 'gzip' && encoding !== 'x-gzip') {
+      throw new HttpError(415, 'unsupported_media_type', 'not_acceptable_encoding');
+    }
+    const gunzip = createGunzip() as ReturnType<typeof createGunzip> & { receivedEncodedLength: number };
+    gunzip.receivedEncodedLength = 0;
+    payload.on('data', (chunk: Buffer) => {
+      gunzip.receivedEncodedLength += chunk.length;
+    });
+    payload.on('error', (error) => gunzip.destroy(error));
+    payload.pipe(gunzip);
+    return gunzip as unknown as Readable & typeof payload;
+  });
+
+  app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
+    const lang = pickLang(request.headers['accept-language']);
+    if (error instanceof HttpError) {
+      for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
+      return reply.code(error.statusCode).send({ error: { code: error.code, message: message(error.messageKey, lang) } });
+    }
+    const known = error.code ? FASTIFY_ERRORS[error.code] : undefined;
+    if (known) return reply.code(known.status).send({ error: { code: known.code, message: message(known.key, lang) } });
+    const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
+    if (status >= 400 && status < 500) {
+      // A client error Fastify found (bad JSON, a broken gzip stream, …): say so, never a 500.
+      const key: MessageKey = error instanceof SyntaxError || /json/i.test(error.message) ? 'bad_json' : 'bad_request';
+      return reply.code(status === 413 ? 413 : 400).send({ error: { code: status === 413 ? 'payload_too_large' : 'bad_request', message: message(status === 413 ? 'payload_too_large' : key, lang) } });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send({ error: { code: 'server_error', message: message('server_error', lang) } });
+  });
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // React sets styles through the DOM (allowed); 'unsafe-inline' only covers style
+        // attributes some libraries emit. No inline scripts are allowed at all.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        workerSrc: ["'self'"],
+        manifestSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        // No upgrade-insecure-requests: ward servers on a LAN are often plain http.
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new HttpError(429, 'rate_limited', 'rate_limited', { 'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))) }),
+  });
+
+  app.get('/api/health', async () => ({ status: 'ok', db: options.db.dialect }));
+  await app.register(authRoutes, { db: options.db, authPerMinute: limits.authPerMinute });
+  await app.register(deviceRoutes, { db: options.db, authPerMinute: limits.authPerMinute });
+  await app.register(syncRoutes, { db: options.db, perMinute: limits.syncPerMinute });
+
+  const staticRoot = options.staticRoot;
+  const serveStatic = staticRoot !== undefined && existsSync(staticRoot);
+  if (serveStatic) {
     await app.register(fastifyStatic, {
-      root: path.resolve(options.staticRoot),
+      root: path.resolve(staticRoot),
       wildcard: false,
       // Caching: hashed assets never change, so they are immutable; the service worker script,
       // the manifest and index.html must be revalidated on every load or updates never arrive.
       setHeaders(reply, filePath) {
-        const rel = path.relative(options.staticRoot, filePath).split(path.sep).join('/');
+        const rel = path.relative(staticRoot, filePath).split(path.sep).join('/');
         if (rel.startsWith('assets/')) {
           reply.header('cache-control', 'public, max-age=31536000, immutable');
         } else {
@@ -36,14 +158,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         }
       },
     });
-    // Client-side routes fall back to the app shell; unknown API paths stay 404 JSON.
-    app.setNotFoundHandler((request, reply) => {
-      if (request.url.startsWith('/api/') || request.method !== 'GET') {
-        return reply.code(404).send({ error: { code: 'not_found', message: 'Not found' } });
-      }
-      reply.header('cache-control', 'no-cache');
-      return reply.sendFile('index.html');
-    });
   }
+  // Client-side routes fall back to the app shell; unknown API paths stay 404 JSON.
+  app.setNotFoundHandler((request, reply) => {
+    if (!serveStatic || request.url.startsWith('/api/') || request.method !== 'GET') {
+      const lang = pickLang(request.headers['accept-language']);
+      return reply.code(404).send({ error: { code: 'not_found', message: message('not_found', lang) } });
+    }
+    reply.header('cache-control', 'no-cache');
+    return reply.sendFile('index.html');
+  });
   return app;
 }

@@ -51,6 +51,7 @@ export const REQUEST_ERROR_CODES = [
   'unauthorized', // missing, wrong or revoked token → 401
   'forbidden', // valid token, wrong ward or role → 403
   'payload_too_large', // → 413
+  'unsupported_media_type', // → 415: not JSON, or an encoding other than gzip
   'protocol_too_old', // → 426: the phone must update the app
   'protocol_too_new', // → 426: the ward endpoint must be updated
   'rate_limited', // → 429 with Retry-After

@@ -1,0 +1,84 @@
+// Opens the ward endpoint's database: SQLite (better-sqlite3, the embedded default) or
+// PostgreSQL when a postgres:// URL is given. Both sit behind the same Kysely query layer, and
+// both get the same migrations at open, checked to be a prefix of the list in the code.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import pg from 'pg';
+import { migrations } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface ServerDb {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  /** Where the data lives, for messages (a file path, or the URL without its password). */
+  location: string;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** postgres://… to use PostgreSQL; otherwise SQLite in `dataDir`. */
+  databaseUrl?: string;
+  /** Folder of the SQLite file (default ./data). */
+  dataDir?: string;
+}
+
+export const SQLITE_FILE_NAME = 'go-cua.sqlite';
+
+export async function openServerDb(options: OpenOptions = {}): Promise<ServerDb> {
+  const url = options.databaseUrl?.trim();
+  let server: ServerDb;
+  if (url && /^postgres(ql)?:\/\//.test(url)) {
+    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    server = { db, dialect: 'postgres', location: url.replace(/\/\/[^@/]*@/, '//'), close: () => db.destroy() };
+  } else {
+    const dataDir = options.dataDir ?? './data';
+    mkdirSync(dataDir, { recursive: true });
+    const file = path.join(dataDir, SQLITE_FILE_NAME);
+    const sqlite = new SqliteDatabase(file);
+    // WAL + synchronous=FULL: a committed (acknowledged) batch survives a power cut.
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('foreign_keys = ON');
+    // The admin CLI may write while the server runs: wait for the lock instead of failing.
+    sqlite.pragma('busy_timeout = 5000');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    server = { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
+  }
+  try {
+    await migrate(server.db);
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  return server;
+}
+
+/** Applies pending migrations; fails if the database has applied one this code does not know. */
+export async function migrate(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    throw new Error(`Database migration failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * Serialises writers of one ward inside a transaction. SQLite has one writer anyway; on
+ * PostgreSQL two devices syncing the same record at once would otherwise both see "not
+ * stored yet" and race on the primary key.
+ */
+export async function lockWard(trx: Transaction<Database>, dialect: DialectName, wardCode: string): Promise<void> {
+  if (dialect === 'postgres') {
+    await sql`select pg_advisory_xact_lock(hashtext(${'ward:' + wardCode}))`.execute(trx);
+  }
+}

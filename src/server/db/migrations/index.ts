@@ -1,0 +1,8 @@
+// The list of migrations, in order. Add a new file and a new line here; never edit or remove
+// one: start-up refuses a database whose applied migrations are not a prefix of this list.
+import type { Migration } from 'kysely/migration';
+import * as initial from './20261124T020000-initial.js';
+
+export const migrations: Record<string, Migration> = {
+  '20261124T020000-initial': initial,
+};

@@ -1,0 +1,175 @@
+// Table shapes of the ward endpoint's database, as Kysely sees them. The same tables exist on
+// SQLite and PostgreSQL (db/migrations). Portable choices, so one query layer serves both:
+// timestamps are ISO 8601 text (UTC, sortable), booleans are integers 0/1 (SUM() counts them),
+// ids are text UUIDs (no autoincrement, which differs between the two).
+export interface WardsTable {
+  code: string;
+  name: string;
+  province_code: string;
+  province_name: string;
+  /** The validated ward configuration (WardConfig) as JSON text. */
+  config_json: string;
+  created_at: string;
+}
+
+export interface WardGroupsTable {
+  ward_code: string;
+  code: string;
+  name: string;
+  households_on_register: number;
+}
+
+export type UserRole = 'ward_staff' | 'ward_admin';
+
+export interface UsersTable {
+  id: string;
+  ward_code: string;
+  username: string;
+  /** scrypt$N$r$p$salt$hash (base64url); never the password. */
+  password_hash: string;
+  role: UserRole;
+  created_at: string;
+  disabled_at: string | null;
+}
+
+export interface SessionsTable {
+  /** sha256 of the session token (base64url); the token itself is never stored. */
+  token_hash: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface DevicesTable {
+  id: string;
+  ward_code: string;
+  volunteer_name: string;
+  /** sha256 of the device token (base64url). */
+  token_hash: string;
+  created_at: string;
+  revoked_at: string | null;
+  last_seen_at: string | null;
+}
+
+export interface EnrolmentCodesTable {
+  /** sha256 of the normalised code. */
+  code_hash: string;
+  ward_code: string;
+  uses_left: number;
+  created_at: string;
+}
+
+/** Every revision of every record, whole, as received. The history and the source of truth. */
+export interface RecordRevisionsTable {
+  record_id: string;
+  rev: number;
+  ward_code: string;
+  kind: string;
+  schema_version: number;
+  /** The record (envelope + data) as JSON text, as the phone sent it. */
+  body: string;
+  /** sha256 of the canonical JSON of {kind, schemaVersion, data}: duplicate vs conflict. */
+  content_hash: string;
+  device_id: string;
+  batch_id: string;
+  client_updated_at: string;
+  received_at: string;
+}
+
+/** A revision that collided with a stored one (same id and rev, other content), kept for review. */
+export interface ConflictsTable {
+  id: string;
+  record_id: string;
+  rev: number;
+  ward_code: string;
+  device_id: string;
+  batch_id: string;
+  body: string;
+  content_hash: string;
+  received_at: string;
+}
+
+/** The latest revision of each household, flattened for the dashboard's SQL. */
+export interface HouseholdsTable {
+  record_id: string;
+  rev: number;
+  ward_code: string;
+  group_code: string;
+  outcome: string;
+  voided: number;
+  practice: number;
+  surveyed_at: string;
+  device_id: string;
+  received_at: string;
+  client_updated_at: string;
+  member_count: number;
+  consent_notice_version: string | null;
+  smartphones: number | null;
+  computer_or_tablet: string | null;
+  fixed_broadband: string | null;
+  fibre: string | null;
+  wifi: string | null;
+  bills_cashless: string | null;
+  business_accepts_qr: string | null;
+}
+
+/** One row per member of the latest revision of each household (rewritten on each new rev). */
+export interface MembersTable {
+  record_id: string;
+  member_id: string;
+  position: number;
+  ward_code: string;
+  group_code: string;
+  outcome: string;
+  voided: number;
+  practice: number;
+  surveyed_at: string;
+  device_id: string;
+  received_at: string;
+  relation: string;
+  birth_year: number;
+  /** Whole years on the survey date (domain/age.ts). */
+  age: number;
+  sex: string;
+  has_cccd: number;
+  has_phone: number;
+  vneid: string;
+  ehr: string;
+  ds_health: string;
+  ds_education: string;
+  ds_insurance: string;
+  ds_transport: string;
+  owns_smartphone: string | null;
+  used_internet_3m: string | null;
+  skill_public_services: string | null;
+  skill_shopping: string | null;
+  skill_payments: string | null;
+  skill_safety: string | null;
+  skill_local_platforms: string | null;
+  bank_account: string | null;
+  cashless_30d: string | null;
+  digital_signature: string | null;
+  online_public_service_12m: string | null;
+  city_app: string | null;
+  /** JSON array of help topics ([] when none). */
+  wants_help: string;
+}
+
+export interface ServerMetaTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  wards: WardsTable;
+  ward_groups: WardGroupsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  devices: DevicesTable;
+  enrolment_codes: EnrolmentCodesTable;
+  record_revisions: RecordRevisionsTable;
+  conflicts: ConflictsTable;
+  households: HouseholdsTable;
+  members: MembersTable;
+  server_meta: ServerMetaTable;
+}

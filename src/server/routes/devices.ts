@@ -1,0 +1,42 @@
+// Device enrolment and the ward configuration a device caches for offline work.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { ServerDb } from '../db/connect.js';
+import { HttpError } from '../http-error.js';
+import { enrolDevice } from '../services/accounts.js';
+import { getWardConfig } from '../services/wards.js';
+import { requireDeviceOrStaff } from './principal.js';
+
+const enrolBody = z.object({
+  wardCode: z.string().trim().min(1).max(10),
+  enrolmentCode: z.string().trim().min(1).max(40),
+  volunteerName: z.string().trim().min(1).max(80),
+});
+
+export interface DeviceRouteOptions {
+  db: ServerDb;
+  authPerMinute: number;
+}
+
+export async function deviceRoutes(app: FastifyInstance, options: DeviceRouteOptions): Promise<void> {
+  app.post(
+    '/api/v1/devices/enrol',
+    { config: { rateLimit: { max: options.authPerMinute, timeWindow: 60_000 } } },
+    async (request, reply) => {
+      const body = enrolBody.safeParse(request.body);
+      if (!body.success) throw new HttpError(400, 'bad_request');
+      const outcome = await enrolDevice(options.db.db, body.data);
+      if (!outcome.ok) {
+        if (outcome.reason === 'other_ward') throw new HttpError(403, 'forbidden', 'enrolment_code_other_ward');
+        throw new HttpError(401, 'unauthorized', 'enrolment_code_invalid');
+      }
+      return reply.code(201).send({ deviceId: outcome.deviceId, token: outcome.token });
+    },
+  );
+
+  app.get('/api/v1/config', { preHandler: requireDeviceOrStaff(options.db) }, async (request) => {
+    const config = request.principal ? await getWardConfig(options.db.db, request.principal.wardCode) : null;
+    if (!config) throw new HttpError(404, 'not_found');
+    return config;
+  });
+}

@@ -1,0 +1,93 @@
+// The server's words to people: whole-request error messages and record validation messages,
+// in Vietnamese (default) or English, picked from the request's Accept-Language.
+import type { RequestErrorCode } from '../../shared/protocol/sync.js';
+import { validationEn } from '../../shared/i18n/validation-en.js';
+import { validationVi, type ValidationMessages } from '../../shared/i18n/validation-vi.js';
+import { MIN_PROTOCOL_VERSION, PROTOCOL_VERSION } from '../../shared/protocol/sync.js';
+
+export type Lang = 'vi' | 'en';
+
+/** The first of vi/en the client prefers (by q-value, then order); Vietnamese when neither. */
+export function pickLang(acceptLanguage: string | string[] | undefined): Lang {
+  const header = Array.isArray(acceptLanguage) ? acceptLanguage.join(',') : acceptLanguage;
+  if (!header) return 'vi';
+  let best: { lang: Lang; q: number } | null = null;
+  for (const part of header.split(',')) {
+    const [tag = '', ...params] = part.trim().toLowerCase().split(';');
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const q = qParam ? Number(qParam.slice(2)) : 1;
+    if (!Number.isFinite(q) || q <= 0) continue;
+    const lang: Lang | null = tag.startsWith('vi') ? 'vi' : tag.startsWith('en') ? 'en' : null;
+    if (lang && (!best || q > best.q)) best = { lang, q };
+  }
+  return best?.lang ?? 'vi';
+}
+
+export function validationMessage(code: string, lang: Lang): string {
+  const table: ValidationMessages = lang === 'en' ? validationEn : validationVi;
+  return (table as Record<string, string>)[code] ?? table.invalid;
+}
+
+/** Message keys beyond the bare error code, for the cases that need their own words. */
+export type MessageKey =
+  | RequestErrorCode
+  | 'bad_json'
+  | 'bad_envelope'
+  | 'too_many_records'
+  | 'missing_token'
+  | 'invalid_credentials'
+  | 'enrolment_code_invalid'
+  | 'enrolment_code_other_ward'
+  | 'staff_only'
+  | 'not_acceptable_encoding'
+  | 'rev_conflict';
+
+const vi: Record<MessageKey, string> = {
+  bad_request: 'Yêu cầu không hợp lệ.',
+  bad_json: 'Nội dung gửi lên không phải JSON hợp lệ.',
+  bad_envelope: 'Gói đồng bộ không đúng định dạng (cần protocolVersion, batchId là UUID và danh sách records).',
+  too_many_records: 'Mỗi lần đồng bộ gửi tối đa 500 bản ghi.',
+  unauthorized: 'Thiết bị chưa được đăng ký hoặc đã bị thu hồi. Vui lòng đăng ký lại với mã đăng ký mới.',
+  missing_token: 'Thiếu mã xác thực (Authorization: Bearer …).',
+  invalid_credentials: 'Tên đăng nhập hoặc mật khẩu không đúng.',
+  enrolment_code_invalid: 'Mã đăng ký không đúng hoặc đã hết lượt sử dụng.',
+  enrolment_code_other_ward: 'Mã đăng ký này thuộc phường/xã khác.',
+  forbidden: 'Không có quyền thực hiện thao tác này.',
+  staff_only: 'Chỉ cán bộ phường đã đăng nhập mới xem được nội dung này.',
+  payload_too_large: 'Gói dữ liệu quá lớn (tối đa 1 MB). Ứng dụng sẽ gửi thành các gói nhỏ hơn.',
+  unsupported_media_type: 'Định dạng nội dung không được hỗ trợ (cần application/json, có thể nén gzip).',
+  not_acceptable_encoding: 'Kiểu nén không được hỗ trợ (chỉ chấp nhận gzip).',
+  rev_conflict: 'Máy chủ đã có phiên bản này của hộ với nội dung khác (có thể do máy khác sửa cùng lúc). Bản này được giữ lại để cán bộ phường xem xét; hãy mở hộ, kiểm tra và lưu lại để gửi phiên bản mới.',
+  protocol_too_old: `Ứng dụng Gõ Cửa trên máy này đã cũ. Vui lòng mở lại ứng dụng khi có mạng để cập nhật phiên bản mới rồi đồng bộ lại (máy chủ cần giao thức ${MIN_PROTOCOL_VERSION}–${PROTOCOL_VERSION}).`,
+  protocol_too_new: `Máy chủ của phường chưa hỗ trợ phiên bản ứng dụng này. Vui lòng báo cán bộ phường cập nhật máy chủ Gõ Cửa (máy chủ hỗ trợ giao thức ${MIN_PROTOCOL_VERSION}–${PROTOCOL_VERSION}). Dữ liệu vẫn được giữ trên máy.`,
+  rate_limited: 'Gửi quá nhiều yêu cầu. Vui lòng thử lại sau ít phút.',
+  not_found: 'Không tìm thấy.',
+  server_error: 'Máy chủ gặp lỗi. Dữ liệu vẫn được giữ trên máy, ứng dụng sẽ thử lại sau.',
+};
+
+const en: Record<MessageKey, string> = {
+  bad_request: 'The request is not valid.',
+  bad_json: 'The body is not valid JSON.',
+  bad_envelope: 'The sync batch is malformed (it needs protocolVersion, a UUID batchId and a records list).',
+  too_many_records: 'A sync batch holds at most 500 records.',
+  unauthorized: 'This device is not enrolled or has been revoked. Please enrol again with a new enrolment code.',
+  missing_token: 'The access token is missing (Authorization: Bearer …).',
+  invalid_credentials: 'Wrong username or password.',
+  enrolment_code_invalid: 'The enrolment code is wrong or used up.',
+  enrolment_code_other_ward: 'This enrolment code belongs to another ward.',
+  forbidden: 'You may not do this.',
+  staff_only: 'Only signed-in ward staff may see this.',
+  payload_too_large: 'The body is too large (1 MB at most). The app will send smaller batches.',
+  unsupported_media_type: 'Unsupported content type (send application/json, optionally gzip-compressed).',
+  not_acceptable_encoding: 'Unsupported content encoding (only gzip is accepted).',
+  rev_conflict: 'The server already holds this revision of the household with other content (perhaps edited on another phone at the same time). This copy is kept for ward staff to review; open the household, check it and save to send a new revision.',
+  protocol_too_old: `The Gõ Cửa app on this phone is out of date. Open the app while online to update it, then sync again (the server needs protocol ${MIN_PROTOCOL_VERSION}–${PROTOCOL_VERSION}).`,
+  protocol_too_new: `The ward server does not support this app version yet. Please ask ward staff to update the Gõ Cửa server (it supports protocol ${MIN_PROTOCOL_VERSION}–${PROTOCOL_VERSION}). Your data stays on the phone.`,
+  rate_limited: 'Too many requests. Please try again in a few minutes.',
+  not_found: 'Not found.',
+  server_error: 'The server had an error. Your data stays on the phone; the app will retry later.',
+};
+
+export function message(key: MessageKey, lang: Lang): string {
+  return (lang === 'en' ? en : vi)[key];
+}

@@ -1,0 +1,312 @@
+// Applies one sync batch from one device (docs/sync-protocol.md).
+//
+// Contract:
+// - Every record gets one result, in order: accepted | duplicate | stale | conflict | rejected.
+// - Validation (CPU only) happens before the transaction; one bad record never blocks the others.
+// - All writes of a batch happen in ONE transaction; the caller answers only after it commits,
+//   so an acknowledged record is durable and an unacknowledged one was not half-written. A
+//   retry after a lost answer then finds the same content and answers `duplicate`.
+// - The ward and the device come from the token, never from the body; a record id belongs to
+//   the ward that first stored it.
+import { randomUUID } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import { ageOnDate } from '../../shared/domain/age.js';
+import { toFieldErrors, type FieldError } from '../../shared/domain/validation.js';
+import type { SyncRecordError, SyncRequest, SyncResponse, SyncResult } from '../../shared/protocol/sync.js';
+import { householdRecordSchema, type HouseholdRecord } from '../../shared/schema/household.js';
+import { lockWard, type ServerDb } from '../db/connect.js';
+import type { ConflictsTable, Database, HouseholdsTable, MembersTable, RecordRevisionsTable } from '../db/schema.js';
+import type { DevicePrincipal } from './accounts.js';
+import { canonicalHash } from './canonical-json.js';
+import { message, validationMessage, type Lang } from './messages.js';
+import { wardGroupCodes } from './wards.js';
+
+interface Rejected {
+  kind: 'rejected';
+  id: string;
+  rev: number;
+  errors: FieldError[];
+}
+
+interface Valid {
+  kind: 'valid';
+  id: string;
+  rev: number;
+  record: HouseholdRecord;
+  body: string;
+  contentHash: string;
+}
+
+type Prepared = Rejected | Valid;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Checks one record alone (no database): schema, the token's ward, the ward's register. */
+export function prepareRecord(item: unknown, wardCode: string, groups: ReadonlySet<string>): Prepared {
+  const obj = isPlainObject(item) ? item : null;
+  const id = typeof obj?.id === 'string' ? obj.id : '';
+  const rev = typeof obj?.rev === 'number' && Number.isInteger(obj.rev) ? obj.rev : 0;
+  if (!obj) return { kind: 'rejected', id, rev, errors: [{ path: '', code: 'invalid' }] };
+  const parsed = householdRecordSchema.safeParse(obj);
+  if (!parsed.success) return { kind: 'rejected', id, rev, errors: toFieldErrors(parsed.error) };
+  const record = parsed.data;
+  if (record.data.wardCode !== wardCode) {
+    return { kind: 'rejected', id, rev, errors: [{ path: 'data.wardCode', code: 'wrong_ward' }] };
+  }
+  if (!groups.has(record.data.groupCode)) {
+    return { kind: 'rejected', id, rev, errors: [{ path: 'data.groupCode', code: 'unknown_group' }] };
+  }
+  return {
+    kind: 'valid',
+    id: record.id,
+    rev: record.rev,
+    record,
+    // Stored as sent (before zod trims or fills defaults): the phone's own words are the history.
+    body: JSON.stringify(obj),
+    contentHash: canonicalHash({ kind: obj.kind, schemaVersion: obj.schemaVersion, data: obj.data }),
+  };
+}
+
+interface StoredState {
+  wardCode: string;
+  maxRev: number;
+  hashes: Map<number, string>;
+}
+
+const CHUNK = 200;
+
+function chunks<T>(rows: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}
+
+const flag = (b: boolean | undefined): number => (b ? 1 : 0);
+
+export function householdRow(record: HouseholdRecord, deviceId: string, receivedAt: string): HouseholdsTable {
+  const d = record.data;
+  return {
+    record_id: record.id,
+    rev: record.rev,
+    ward_code: d.wardCode,
+    group_code: d.groupCode,
+    outcome: d.outcome,
+    voided: flag(d.voided),
+    practice: flag(d.practice),
+    surveyed_at: d.surveyedAt,
+    device_id: deviceId,
+    received_at: receivedAt,
+    client_updated_at: record.clientUpdatedAt,
+    member_count: d.members.length,
+    consent_notice_version: d.consent?.noticeVersion ?? null,
+    smartphones: d.devices?.smartphones ?? null,
+    computer_or_tablet: d.devices?.computerOrTablet ?? null,
+    fixed_broadband: d.devices?.fixedBroadband ?? null,
+    fibre: d.devices?.fibre ?? null,
+    wifi: d.devices?.wifi ?? null,
+    bills_cashless: d.payments?.billsCashless ?? null,
+    business_accepts_qr: d.payments?.businessAcceptsQr ?? null,
+  };
+}
+
+export function memberRows(record: HouseholdRecord, deviceId: string, receivedAt: string): MembersTable[] {
+  const d = record.data;
+  return d.members.map((m, position) => ({
+    record_id: record.id,
+    member_id: m.id,
+    position,
+    ward_code: d.wardCode,
+    group_code: d.groupCode,
+    outcome: d.outcome,
+    voided: flag(d.voided),
+    practice: flag(d.practice),
+    surveyed_at: d.surveyedAt,
+    device_id: deviceId,
+    received_at: receivedAt,
+    relation: m.relation,
+    birth_year: m.birthYear,
+    age: ageOnDate(m.birthYear, d.surveyedAt),
+    sex: m.sex,
+    has_cccd: flag(m.cccd !== undefined),
+    has_phone: flag(m.phone !== undefined),
+    vneid: m.vneid,
+    ehr: m.ehr,
+    ds_health: m.digitalServices12m.health,
+    ds_education: m.digitalServices12m.education,
+    ds_insurance: m.digitalServices12m.insurance,
+    ds_transport: m.digitalServices12m.transport,
+    owns_smartphone: m.ownsSmartphone ?? null,
+    used_internet_3m: m.usedInternet3m ?? null,
+    skill_public_services: m.skills?.publicServices ?? null,
+    skill_shopping: m.skills?.shopping ?? null,
+    skill_payments: m.skills?.payments ?? null,
+    skill_safety: m.skills?.safety ?? null,
+    skill_local_platforms: m.skills?.localPlatforms ?? null,
+    bank_account: m.bankAccount ?? null,
+    cashless_30d: m.cashless30d ?? null,
+    digital_signature: m.digitalSignature ?? null,
+    online_public_service_12m: m.onlinePublicService12m ?? null,
+    city_app: m.cityApp ?? null,
+    wants_help: JSON.stringify(m.wantsHelp),
+  }));
+}
+
+export interface IngestOptions {
+  lang: Lang;
+  now?: Date;
+}
+
+export class SyncIngest {
+  // Registers change rarely and only through seeds; a ward's set is loaded once per process.
+  private readonly groupCache = new Map<string, ReadonlySet<string>>();
+
+  constructor(private readonly server: ServerDb) {}
+
+  private async groups(wardCode: string): Promise<ReadonlySet<string>> {
+    let set = this.groupCache.get(wardCode);
+    if (!set) {
+      set = await wardGroupCodes(this.server.db, wardCode);
+      if (set.size > 0) this.groupCache.set(wardCode, set);
+    }
+    return set;
+  }
+
+  async ingest(device: DevicePrincipal, request: SyncRequest, options: IngestOptions): Promise<SyncResponse> {
+    const receivedAt = (options.now ?? new Date()).toISOString();
+    const groups = await this.groups(device.wardCode);
+    const prepared = request.records.map((item) => prepareRecord(item, device.wardCode, groups));
+    const outcomes: (Rejected | { kind: 'status'; id: string; rev: number; status: SyncResult['status'] })[] = [];
+
+    await this.server.db.transaction().execute(async (trx) => {
+      outcomes.length = 0; // a retried transaction starts over
+      await lockWard(trx, this.server.dialect, device.wardCode);
+      const state = await this.loadState(trx, prepared);
+      const revisions: RecordRevisionsTable[] = [];
+      const conflicts: ConflictsTable[] = [];
+      const latest = new Map<string, HouseholdRecord>();
+
+      for (const p of prepared) {
+        if (p.kind === 'rejected') {
+          outcomes.push(p);
+          continue;
+        }
+        const stored = state.get(p.id);
+        if (stored && stored.wardCode !== device.wardCode) {
+          outcomes.push({ kind: 'rejected', id: p.id, rev: p.rev, errors: [{ path: 'id', code: 'wrong_ward' }] });
+          continue;
+        }
+        const storedHash = stored?.hashes.get(p.rev);
+        if (storedHash !== undefined) {
+          if (storedHash === p.contentHash) {
+            outcomes.push({ kind: 'status', id: p.id, rev: p.rev, status: 'duplicate' });
+          } else {
+            conflicts.push({
+              id: randomUUID(),
+              record_id: p.id,
+              rev: p.rev,
+              ward_code: device.wardCode,
+              device_id: device.deviceId,
+              batch_id: request.batchId,
+              body: p.body,
+              content_hash: p.contentHash,
+              received_at: receivedAt,
+            });
+            outcomes.push({ kind: 'status', id: p.id, rev: p.rev, status: 'conflict' });
+          }
+          continue;
+        }
+        if (stored && stored.maxRev > p.rev) {
+          outcomes.push({ kind: 'status', id: p.id, rev: p.rev, status: 'stale' });
+          continue;
+        }
+        revisions.push({
+          record_id: p.id,
+          rev: p.rev,
+          ward_code: device.wardCode,
+          kind: p.record.kind,
+          schema_version: p.record.schemaVersion,
+          body: p.body,
+          content_hash: p.contentHash,
+          device_id: device.deviceId,
+          batch_id: request.batchId,
+          client_updated_at: p.record.clientUpdatedAt,
+          received_at: receivedAt,
+        });
+        const next = stored ?? { wardCode: device.wardCode, maxRev: 0, hashes: new Map<number, string>() };
+        next.hashes.set(p.rev, p.contentHash);
+        next.maxRev = Math.max(next.maxRev, p.rev);
+        state.set(p.id, next);
+        latest.set(p.id, p.record);
+        outcomes.push({ kind: 'status', id: p.id, rev: p.rev, status: 'accepted' });
+      }
+
+      for (const rows of chunks(revisions)) await trx.insertInto('record_revisions').values(rows).execute();
+      for (const rows of chunks(conflicts)) {
+        await trx
+          .insertInto('conflicts')
+          .values(rows)
+          .onConflict((oc) => oc.columns(['record_id', 'rev', 'content_hash']).doNothing())
+          .execute();
+      }
+      await this.writeLatest(trx, [...latest.values()], device.deviceId, receivedAt);
+      await trx.updateTable('devices').set({ last_seen_at: receivedAt }).where('id', '=', device.deviceId).execute();
+    });
+
+    return {
+      batchId: request.batchId,
+      results: outcomes.map((o) => {
+        if (o.kind === 'rejected') return { id: o.id, rev: o.rev, status: 'rejected', errors: this.translate(o.errors, options.lang) };
+        if (o.status === 'conflict') {
+          return { id: o.id, rev: o.rev, status: 'conflict', errors: [{ path: 'rev', code: 'conflict', message: message('rev_conflict', options.lang) }] };
+        }
+        return { id: o.id, rev: o.rev, status: o.status };
+      }),
+    };
+  }
+
+  private translate(errors: FieldError[], lang: Lang): SyncRecordError[] {
+    return errors.map((e) => ({ path: e.path, code: e.code, message: validationMessage(e.code, lang) }));
+  }
+
+  private async loadState(trx: Transaction<Database>, prepared: Prepared[]): Promise<Map<string, StoredState>> {
+    const ids = [...new Set(prepared.filter((p): p is Valid => p.kind === 'valid').map((p) => p.id))];
+    const state = new Map<string, StoredState>();
+    for (const part of chunks(ids, 500)) {
+      const rows = await trx
+        .selectFrom('record_revisions')
+        .select(['record_id', 'rev', 'ward_code', 'content_hash'])
+        .where('record_id', 'in', part)
+        .execute();
+      for (const row of rows) {
+        const s = state.get(row.record_id) ?? { wardCode: row.ward_code, maxRev: 0, hashes: new Map<number, string>() };
+        s.hashes.set(row.rev, row.content_hash);
+        s.maxRev = Math.max(s.maxRev, row.rev);
+        state.set(row.record_id, s);
+      }
+    }
+    return state;
+  }
+
+  /** The dashboard's rows follow the newest revision: upsert the household, rewrite its members. */
+  private async writeLatest(trx: Transaction<Database>, records: HouseholdRecord[], deviceId: string, receivedAt: string) {
+    if (records.length === 0) return;
+    const households = records.map((r) => householdRow(r, deviceId, receivedAt));
+    const columns = Object.keys(households[0]!).filter((c) => c !== 'record_id') as (keyof HouseholdsTable)[];
+    for (const rows of chunks(households)) {
+      await trx
+        .insertInto('households')
+        .values(rows)
+        .onConflict((oc) =>
+          oc.column('record_id').doUpdateSet((eb) => Object.fromEntries(columns.map((c) => [c, eb.ref(`excluded.${c}`)]))),
+        )
+        .execute();
+    }
+    for (const ids of chunks(records.map((r) => r.id), 500)) {
+      await trx.deleteFrom('members').where('record_id', 'in', ids).execute();
+    }
+    const members = records.flatMap((r) => memberRows(r, deviceId, receivedAt));
+    for (const rows of chunks(members)) await trx.insertInto('members').values(rows).execute();
+  }
+}

@@ -1,0 +1,49 @@
+// A ward endpoint on a backend, built with the fixture wards, driven through app.inject().
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { buildServer, type RateLimitOptions } from '../../src/server/app.js';
+import { issueEnrolmentCode } from '../../src/server/services/accounts.js';
+import type { Backend } from './server-db.js';
+import { FIXTURE_WARDS_DIR, WARD } from './records.js';
+
+export interface TestServer {
+  app: FastifyInstance;
+  db: Awaited<ReturnType<Backend['open']>>['server'];
+  env: Record<string, string>;
+  enrol(wardCode?: string, volunteerName?: string): Promise<{ deviceId: string; token: string }>;
+  sync(token: string, body: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(backend: Backend, options: { rateLimits?: RateLimitOptions } = {}): Promise<TestServer> {
+  const opened = await backend.open();
+  const app = await buildServer({ db: opened.server, seedsDir: FIXTURE_WARDS_DIR, rateLimits: options.rateLimits });
+  return {
+    app,
+    db: opened.server,
+    env: opened.env,
+    async enrol(wardCode = WARD, volunteerName = 'Nguyễn Thị Test') {
+      const code = await issueEnrolmentCode(opened.server.db, wardCode, 1);
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/devices/enrol',
+        payload: { wardCode, enrolmentCode: code, volunteerName },
+      });
+      if (res.statusCode !== 201) throw new Error(`enrol failed: ${res.statusCode} ${res.body}`);
+      return res.json() as { deviceId: string; token: string };
+    },
+    sync(token, body, headers = {}) {
+      const options: InjectOptions = {
+        method: 'POST',
+        url: '/api/v1/sync',
+        headers: { authorization: `Bearer ${token}`, ...headers },
+      };
+      if (typeof body === 'string' || Buffer.isBuffer(body)) options.body = body;
+      else options.payload = body as InjectOptions['payload'];
+      return app.inject(options);
+    },
+    async close() {
+      await app.close();
+      await opened.cleanup();
+    },
+  };
+}
