@@ -23,7 +23,8 @@ export function checkCccd(cccd: string, holder: { birthYear?: number; sex?: 'mal
   const genderCentury = Number(cccd[3]);
   const centuryStart = 1900 + Math.floor(genderCentury / 2) * 100; // 0,1 → 1900s; 2,3 → 2000s; …
   const female = genderCentury % 2 === 1;
-  if (centuryStart > 2100) warnings.push('cccd_century_sex');
+  // 4 and up mean born in 2100 or later: nobody alive yet.
+  if (centuryStart >= 2100) warnings.push('cccd_century_sex');
   const yearFromId = centuryStart + Number(cccd.slice(4, 6));
   if (holder.birthYear !== undefined && yearFromId !== holder.birthYear) warnings.push('cccd_birth_year');
   if (holder.sex && holder.sex !== 'unknown' && (holder.sex === 'female') !== female) warnings.push('cccd_sex');

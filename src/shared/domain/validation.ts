@@ -13,7 +13,7 @@ export const VALIDATION_CODES = [
   'too_long', 'birth_year_invalid', 'birth_year_range', 'birth_year_future', 'cccd_format', 'phone_format',
   'consent_required', 'count_invalid', 'too_many_members', 'members_required', 'no_data_without_survey',
   'duplicate_member_id', 'one_head_only', 'unknown_kind', 'unknown_schema_version', 'rev_invalid',
-  'unknown_group', 'wrong_ward', 'unknown_field',
+  'unknown_group', 'wrong_ward', 'unknown_field', 'unknown_notice_version', 'duplicate_group_code',
 ] as const;
 const knownCodes = new Set<string>(VALIDATION_CODES);
 
@@ -22,7 +22,12 @@ export function toFieldErrors(error: z.ZodError, prefix = ''): FieldError[] {
     const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
     let code = knownCodes.has(issue.message) ? issue.message : 'invalid';
     if (code === 'invalid') {
-      if (issue.code === 'invalid_type' && issue.input === undefined) code = 'required';
+      // zod leaves `input` out of issues unless asked (reportInput), so a missing value is told
+      // apart from a wrong type by the input when present, else by zod's default message.
+      if (issue.code === 'invalid_type') {
+        const missing = 'input' in issue ? issue.input === undefined : /received undefined$/.test(issue.message);
+        code = missing ? 'required' : 'invalid';
+      }
       else if (issue.code === 'invalid_value') code = 'invalid_option';
       else if (issue.code === 'too_big') code = 'too_long';
       else if (issue.code === 'unrecognized_keys') code = 'unknown_field';

@@ -32,4 +32,6 @@ export const validationEn: ValidationMessages = {
   unknown_group: 'This tổ dân phố is not on the ward register.',
   wrong_ward: 'This record belongs to another ward than this device.',
   unknown_field: 'There is a field that is not supported.',
+  unknown_notice_version: 'The current notice version is not among the consent notices.',
+  duplicate_group_code: 'This tổ dân phố code appears twice.',
 };

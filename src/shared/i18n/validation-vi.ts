@@ -32,6 +32,8 @@ export const validationVi = {
   unknown_group: 'Tổ dân phố không có trong danh sách của phường.',
   wrong_ward: 'Bản ghi thuộc phường khác với phường của thiết bị.',
   unknown_field: 'Có trường không được hỗ trợ.',
+  unknown_notice_version: 'Phiên bản thông báo hiện dùng không có trong danh sách thông báo.',
+  duplicate_group_code: 'Mã tổ dân phố bị trùng.',
 } as const;
 
 export type ValidationMessages = Record<keyof typeof validationVi, string>;

@@ -9,12 +9,16 @@ import { ageOnDate } from '../domain/age.js';
 import {
   isoDateSchema,
   isoDateTimeSchema,
+  missingOr,
   optionalText,
   shortText,
   uuidSchema,
   wardCodeSchema,
   yesNoUnknown,
 } from './common.js';
+
+/** For objects, lists and flags: `required` when missing, `invalid` when of the wrong type. */
+const fieldError = { error: missingOr('invalid') };
 
 export const HOUSEHOLD_KIND = 'household' as const;
 export const HOUSEHOLD_SCHEMA_VERSION = 1 as const;
@@ -23,19 +27,19 @@ export const HOUSEHOLD_SCHEMA_VERSION = 1 as const;
 export const SKILL_KEYS = ['publicServices', 'shopping', 'payments', 'safety', 'localPlatforms'] as const;
 export type SkillKey = (typeof SKILL_KEYS)[number];
 /** thành thạo / biết, cần hỗ trợ / chưa biết / không rõ */
-export const skillLevel = z.enum(['proficient', 'needs_help', 'none', 'unknown'], { error: 'required' });
+export const skillLevel = z.enum(['proficient', 'needs_help', 'none', 'unknown'], { error: missingOr('invalid_option') });
 export type SkillLevel = z.infer<typeof skillLevel>;
 
-export const vneidLevel = z.enum(['none', 'level1', 'level2', 'unknown'], { error: 'required' });
+export const vneidLevel = z.enum(['none', 'level1', 'level2', 'unknown'], { error: missingOr('invalid_option') });
 export type VneidLevel = z.infer<typeof vneidLevel>;
 
 export const RELATIONS = [
   'head', 'spouse', 'child', 'child_in_law', 'grandchild', 'parent', 'grandparent', 'sibling', 'other_relative', 'other',
 ] as const;
-export const relation = z.enum(RELATIONS, { error: 'required' });
+export const relation = z.enum(RELATIONS, { error: missingOr('invalid_option') });
 
 export const SEXES = ['male', 'female', 'unknown'] as const;
-export const sex = z.enum(SEXES, { error: 'required' });
+export const sex = z.enum(SEXES, { error: missingOr('invalid_option') });
 
 export const DIGITAL_SERVICE_KEYS = ['health', 'education', 'insurance', 'transport'] as const;
 
@@ -45,7 +49,7 @@ export const HELP_TOPICS = [
 export const helpTopic = z.enum(HELP_TOPICS, { error: 'invalid_option' });
 
 export const VISIT_OUTCOMES = ['surveyed', 'not_home', 'refused'] as const;
-export const visitOutcome = z.enum(VISIT_OUTCOMES, { error: 'required' });
+export const visitOutcome = z.enum(VISIT_OUTCOMES, { error: missingOr('invalid_option') });
 export type VisitOutcome = z.infer<typeof visitOutcome>;
 
 export const CONSENT_METHODS = ['verbal', 'signed', 'other'] as const;
@@ -62,7 +66,7 @@ const memberCore = {
   name: optionalText(80),
   relation,
   birthYear: z
-    .number({ error: 'required' })
+    .number({ error: missingOr('birth_year_invalid') })
     .int({ error: 'birth_year_invalid' })
     .min(1900, { error: 'birth_year_range' })
     .max(2100, { error: 'birth_year_range' }),
@@ -86,8 +90,8 @@ const memberCore = {
     education: yesNoUnknown,
     insurance: yesNoUnknown,
     transport: yesNoUnknown,
-  }),
-  wantsHelp: z.array(helpTopic).max(HELP_TOPICS.length).default([]),
+  }, fieldError),
+  wantsHelp: z.array(helpTopic, fieldError).max(HELP_TOPICS.length).default([]),
   wantsHelpNote: optionalText(200),
 };
 
@@ -102,7 +106,7 @@ const memberAdultQuestions = {
       payments: skillLevel,
       safety: skillLevel,
       localPlatforms: skillLevel,
-    })
+    }, fieldError)
     .optional(),
   bankAccount: yesNoUnknown.optional(),
   cashless30d: yesNoUnknown.optional(),
@@ -112,7 +116,7 @@ const memberAdultQuestions = {
 };
 const ADULT_QUESTION_KEYS = Object.keys(memberAdultQuestions) as (keyof typeof memberAdultQuestions)[];
 
-export const memberSchema = z.object({ ...memberCore, ...memberAdultQuestions });
+export const memberSchema = z.object({ ...memberCore, ...memberAdultQuestions }, fieldError);
 export type Member = z.infer<typeof memberSchema>;
 export type MemberInput = z.input<typeof memberSchema>;
 
@@ -122,20 +126,20 @@ export const consentSchema = z.object({
   consenterName: optionalText(80),
   consenterRelation: relation,
   consentedAt: isoDateTimeSchema,
-  method: z.enum(CONSENT_METHODS, { error: 'required' }),
+  method: z.enum(CONSENT_METHODS, { error: missingOr('invalid_option') }),
   noticeVersion: shortText(40),
-});
+}, fieldError);
 export type Consent = z.infer<typeof consentSchema>;
 
 export const addressSchema = z.object({
   houseNumber: shortText(40),
   lane: optionalText(80),
   street: optionalText(80),
-});
+}, fieldError);
 
 export const householdDevicesSchema = z.object({
   smartphones: z
-    .number({ error: 'required' })
+    .number({ error: missingOr('count_invalid') })
     .int({ error: 'count_invalid' })
     .min(0, { error: 'count_invalid' })
     .max(50, { error: 'count_invalid' })
@@ -144,12 +148,12 @@ export const householdDevicesSchema = z.object({
   fixedBroadband: yesNoUnknown,
   fibre: yesNoUnknown,
   wifi: yesNoUnknown,
-});
+}, fieldError);
 
 export const householdPaymentsSchema = z.object({
   billsCashless: yesNoUnknown,
-  businessAcceptsQr: z.enum(['yes', 'no', 'no_business', 'unknown'], { error: 'required' }),
-});
+  businessAcceptsQr: z.enum(['yes', 'no', 'no_business', 'unknown'], { error: missingOr('invalid_option') }),
+}, fieldError);
 
 export const MAX_MEMBERS = 60;
 
@@ -167,47 +171,70 @@ const householdDataObject = z.object({
   consent: consentSchema.optional(),
   devices: householdDevicesSchema.optional(),
   payments: householdPaymentsSchema.optional(),
-  members: z.array(memberSchema).max(MAX_MEMBERS, { error: 'too_many_members' }).default([]),
-  voided: z.boolean().optional(),
+  members: z.array(memberSchema, fieldError).max(MAX_MEMBERS, { error: 'too_many_members' }).default([]),
+  voided: z.boolean(fieldError).optional(),
   voidReason: optionalText(200),
   /** Made in practice mode (training); syncs but never counts. */
-  practice: z.boolean().optional(),
-});
+  practice: z.boolean(fieldError).optional(),
+}, fieldError);
 
-export const householdDataSchema = householdDataObject.superRefine((data, ctx) => {
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+/**
+ * Rules across fields. They run even when some field is invalid (zod skips refinements after
+ * any issue by default), so the review step and the server list every problem at once — which
+ * is why this reads the data defensively instead of trusting its type.
+ */
+function checkHousehold(data: z.output<typeof householdDataObject>, ctx: z.RefinementCtx): void {
+  const members: unknown[] = Array.isArray(data.members) ? data.members : [];
   if (data.outcome === 'surveyed') {
     if (!data.consent) ctx.addIssue({ code: 'custom', path: ['consent', 'given'], message: 'consent_required' });
     if (!data.devices) ctx.addIssue({ code: 'custom', path: ['devices'], message: 'required' });
     if (!data.payments) ctx.addIssue({ code: 'custom', path: ['payments'], message: 'required' });
-    if (data.members.length === 0) ctx.addIssue({ code: 'custom', path: ['members'], message: 'members_required' });
-  } else if (data.consent || data.members.length > 0 || data.devices || data.payments) {
+    if (Array.isArray(data.members) && members.length === 0) ctx.addIssue({ code: 'custom', path: ['members'], message: 'members_required' });
+  } else if (
+    (data.outcome === 'not_home' || data.outcome === 'refused') &&
+    (data.consent || members.length > 0 || data.devices || data.payments)
+  ) {
     // A refusal or an absence keeps the visit and no personal data.
     ctx.addIssue({ code: 'custom', path: ['outcome'], message: 'no_data_without_survey' });
   }
-  if (data.voided && !data.voidReason) {
+  if (data.voided === true && !data.voidReason) {
     ctx.addIssue({ code: 'custom', path: ['voidReason'], message: 'required' });
   }
-  const surveyYear = Number(data.surveyedAt.slice(0, 4));
-  const seen = new Set<string>();
-  data.members.forEach((member, i) => {
-    if (seen.has(member.id)) ctx.addIssue({ code: 'custom', path: ['members', i, 'id'], message: 'duplicate_member_id' });
-    seen.add(member.id);
-    if (member.birthYear > surveyYear) {
+  const surveyYear = typeof data.surveyedAt === 'string' ? Number(data.surveyedAt.slice(0, 4)) : Number.NaN;
+  const seen = new Set<unknown>();
+  let heads = 0;
+  members.forEach((member, i) => {
+    if (!isObject(member)) return;
+    if (member.relation === 'head') heads++;
+    if (typeof member.id === 'string') {
+      if (seen.has(member.id)) ctx.addIssue({ code: 'custom', path: ['members', i, 'id'], message: 'duplicate_member_id' });
+      seen.add(member.id);
+    }
+    const birthYear = member.birthYear;
+    // A year the field itself rejects (not a whole number, before 1900) is reported there only.
+    if (typeof birthYear !== 'number' || !Number.isInteger(birthYear) || birthYear < 1900 || birthYear > 2100) return;
+    if (Number.isNaN(surveyYear)) return;
+    if (birthYear > surveyYear) {
       ctx.addIssue({ code: 'custom', path: ['members', i, 'birthYear'], message: 'birth_year_future' });
       return;
     }
-    if (surveyYear - member.birthYear > 120) {
+    if (surveyYear - birthYear > 120) {
       ctx.addIssue({ code: 'custom', path: ['members', i, 'birthYear'], message: 'birth_year_range' });
       return;
     }
-    if (ageOnDate(member.birthYear, data.surveyedAt) >= MIN_QUESTION_AGE) {
+    if (ageOnDate(birthYear, data.surveyedAt) >= MIN_QUESTION_AGE) {
       for (const key of ADULT_QUESTION_KEYS) {
         if (member[key] === undefined) ctx.addIssue({ code: 'custom', path: ['members', i, key], message: 'required' });
       }
     }
   });
-  const heads = data.members.filter((m) => m.relation === 'head').length;
   if (heads > 1) ctx.addIssue({ code: 'custom', path: ['members'], message: 'one_head_only' });
+}
+
+export const householdDataSchema = householdDataObject.superRefine(checkHousehold, {
+  when: (payload) => isObject(payload.value),
 });
 export type HouseholdData = z.infer<typeof householdDataSchema>;
 export type HouseholdDataInput = z.input<typeof householdDataSchema>;
@@ -215,9 +242,9 @@ export type HouseholdDataInput = z.input<typeof householdDataSchema>;
 export const householdRecordSchema = z.object({
   id: uuidSchema,
   kind: z.literal(HOUSEHOLD_KIND, { error: 'unknown_kind' }),
-  rev: z.number({ error: 'required' }).int({ error: 'rev_invalid' }).min(1, { error: 'rev_invalid' }),
+  rev: z.number({ error: missingOr('rev_invalid') }).int({ error: 'rev_invalid' }).min(1, { error: 'rev_invalid' }),
   schemaVersion: z.literal(HOUSEHOLD_SCHEMA_VERSION, { error: 'unknown_schema_version' }),
   clientUpdatedAt: isoDateTimeSchema,
   data: householdDataSchema,
-});
+}, fieldError);
 export type HouseholdRecord = z.infer<typeof householdRecordSchema>;

@@ -48,5 +48,15 @@ export const wardConfigSchema = z.object({
   /** The notice version volunteers read now (one of consentNotices). */
   currentNoticeVersion: z.string().min(1),
   demo: z.boolean().optional(),
+}).superRefine((ward, ctx) => {
+  // Records point at group codes and consent records at notice versions: both must resolve.
+  if (!ward.consentNotices.some((n) => n.version === ward.currentNoticeVersion)) {
+    ctx.addIssue({ code: 'custom', path: ['currentNoticeVersion'], message: 'unknown_notice_version' });
+  }
+  const seen = new Set<string>();
+  ward.groups.forEach((group, i) => {
+    if (seen.has(group.code)) ctx.addIssue({ code: 'custom', path: ['groups', i, 'code'], message: 'duplicate_group_code' });
+    seen.add(group.code);
+  });
 });
 export type WardConfig = z.infer<typeof wardConfigSchema>;
