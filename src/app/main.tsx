@@ -1,12 +1,19 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { I18nextProvider } from 'react-i18next';
+import { App } from './App.js';
+import { i18n } from './i18n/index.js';
+import { startServiceWorker } from './pwa/update.js';
+import './ui/styles.css';
 
-function App() {
-  return <main><h1>Gõ Cửa</h1></main>;
-}
+document.documentElement.lang = i18n.language;
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <I18nextProvider i18n={i18n}>
+      <App />
+    </I18nextProvider>
   </StrictMode>,
 );
+
+void startServiceWorker();
