@@ -14,6 +14,7 @@ const SurveyScreen = lazy(() => import('./features/survey/SurveyScreen.js'));
 const ListScreen = lazy(() => import('./features/list/ListScreen.js'));
 const RecordScreen = lazy(() => import('./features/list/RecordScreen.js'));
 const RevisitsScreen = lazy(() => import('./features/list/RevisitsScreen.js'));
+const EnrolmentScreen = lazy(() => import('./features/enrolment/EnrolmentScreen.js'));
 
 export interface AppProps {
   /** Slot for the sync status component (src/app/sync, written separately). */
@@ -51,6 +52,9 @@ export function App({ syncStatus }: AppProps) {
       break;
     case 'revisits':
       screen = <RevisitsScreen />;
+      break;
+    case 'enrol':
+      screen = <EnrolmentScreen />;
       break;
     default:
       screen = <p className="notice">{t('app.notFound')}</p>;

@@ -10,11 +10,16 @@ export function WardProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     let alive = true;
     // Loaded lazily: the configuration's schema (zod) is not needed for the first paint.
-    void import('./storage/ward-config.js')
-      .then((m) => m.getWardConfig())
-      .then((w) => alive && setWard(w));
+    const load = () =>
+      void import('./storage/ward-config.js')
+        .then((m) => m.getWardConfig())
+        .then((w) => alive && setWard(w));
+    load();
+    // Enrolment and sync cache the ward's configuration from the server (sync/enrolment.ts).
+    window.addEventListener('go-cua:ward-config', load);
     return () => {
       alive = false;
+      window.removeEventListener('go-cua:ward-config', load);
     };
   }, []);
   return <WardContext.Provider value={ward}>{children}</WardContext.Provider>;

@@ -8,6 +8,9 @@ import { cacheWardConfig } from '../storage/ward-config.js';
 import type { WardConfig } from '../../shared/schema/ward-config.js';
 import { getDevice, setDevice, META_WARD_CONFIG_FETCHED_AT, type DeviceCredentials } from './device-store.js';
 
+/** Fired on window when a new ward configuration has been cached. */
+export const WARD_CONFIG_EVENT = 'go-cua:ward-config';
+
 export interface EnrolInput {
   wardCode: string;
   enrolmentCode: string;
@@ -115,6 +118,9 @@ export async function refreshWardConfig(db: GoCuaDb, options: HttpOptions = {}):
     if (!response.ok) return undefined;
     const config = await cacheWardConfig(db, await response.json());
     await db.meta.put({ key: META_WARD_CONFIG_FETCHED_AT, value: (options.now?.() ?? new Date()).toISOString() });
+    // Screens holding the configuration (ward-context.tsx) reload it.
+    const target = globalThis as { dispatchEvent?: (event: Event) => boolean };
+    if (typeof target.dispatchEvent === 'function') target.dispatchEvent(new Event(WARD_CONFIG_EVENT));
     return config;
   } catch {
     return undefined;

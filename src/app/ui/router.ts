@@ -1,6 +1,6 @@
 // A tiny hash router: the screen lives in location.hash so a reload (or an app update) comes
 // back to the same screen. Routes: #/ · #/survey/<draftId> · #/edit/<recordId> · #/list ·
-// #/record/<id> · #/revisits.
+// #/record/<id> · #/revisits · #/enrol.
 import { useSyncExternalStore } from 'react';
 
 export type Route =
@@ -10,6 +10,7 @@ export type Route =
   | { name: 'list' }
   | { name: 'record'; id: string }
   | { name: 'revisits' }
+  | { name: 'enrol' }
   | { name: 'notFound' };
 
 export function parseHash(hash: string): Route {
@@ -21,6 +22,7 @@ export function parseHash(hash: string): Route {
   if (head === 'list') return { name: 'list' };
   if (head === 'record' && arg) return { name: 'record', id: arg };
   if (head === 'revisits') return { name: 'revisits' };
+  if (head === 'enrol') return { name: 'enrol' };
   return { name: 'notFound' };
 }
 
@@ -39,6 +41,8 @@ export function href(route: Route): string {
       return '#/list';
     case 'revisits':
       return '#/revisits';
+    case 'enrol':
+      return '#/enrol';
   }
 }
 

@@ -5,6 +5,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useTranslation } from 'react-i18next';
 import { appDb } from '../../storage/app-db.js';
 import type { GoCuaDb, StoredRecord } from '../../storage/db.js';
+import { getDevice } from '../../sync/device-store.js';
 import { getSyncEngine, type SyncEngine } from '../../sync/sync-engine.js';
 import { useSyncState } from '../../sync/use-sync-state.js';
 
@@ -26,7 +27,9 @@ export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = 
   const { t, i18n } = useTranslation();
   const state = useSyncState(engine);
   const held = useLiveQuery(() => db.records.where('syncState').anyOf('rejected', 'conflict').toArray(), [db], [] as StoredRecord[]);
+  const device = useLiveQuery(() => getDevice(db), [db]);
   const sending = state.phase === 'sending';
+  const needsEnrolment = state.error?.code === 'not_enrolled' || state.error?.code === 'unauthorized';
 
   return (
     <section className="sync-status" aria-labelledby="sync-status-title" data-testid="sync-status" data-phase={state.phase}>
@@ -52,6 +55,16 @@ export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = 
         <p className="error" role="alert" data-testid="sync-error" data-code={state.error.code}>
           {t(state.error.messageKey)}
           {state.phase === 'waiting' && state.retryAt ? ` ${t('sync.retryAt', { time: formatTime(state.retryAt, i18n.language) })}` : null}
+        </p>
+      ) : null}
+      {needsEnrolment ? (
+        <a className="btn btn--primary btn--big" href="#/enrol" data-testid="sync-enrol">
+          {t('enrolment.title')}
+        </a>
+      ) : null}
+      {device && !device.revokedAt ? (
+        <p className="hint" data-testid="sync-device">
+          {t('enrolment.enrolledAs', { name: device.volunteerName, ward: device.wardCode })}
         </p>
       ) : null}
       <button
