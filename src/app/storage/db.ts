@@ -53,6 +53,8 @@ export interface HouseholdSummary {
   lane?: string;
   street?: string;
   memberCount: number;
+  /** The volunteer's note (e.g. when to come back for a revisit). */
+  note?: string;
   searchText: string;
 }
 
@@ -129,6 +131,7 @@ export function summaryOf(row: StoredRecord): HouseholdSummary {
     ...(data.address.lane ? { lane: data.address.lane } : {}),
     ...(data.address.street ? { street: data.address.street } : {}),
     memberCount: data.members.length,
+    ...(data.note ? { note: data.note } : {}),
     searchText: row.searchText,
   };
 }

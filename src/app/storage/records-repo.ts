@@ -16,6 +16,9 @@ import { foldVietnamese } from '../../shared/domain/text-search.js';
 import { toFieldErrors, type FieldError } from '../../shared/domain/validation.js';
 import { summaryOf, type GoCuaDb, type HouseholdSummary, type StoredRecord } from './db.js';
 import { guardQuota } from './errors.js';
+import { localIsoDate } from './local-date.js';
+
+export { localIsoDate };
 
 export type SaveResult =
   | { ok: true; record: HouseholdRecord; stored: StoredRecord }
@@ -33,14 +36,6 @@ export interface SaveOptions {
 
 /** The data as the caller gives it: surveyedAt is set here on first save and kept on edits. */
 export type HouseholdDataDraft = Omit<HouseholdDataInput, 'surveyedAt'> & { surveyedAt?: string };
-
-/** Local calendar date YYYY-MM-DD (the visit happens on the phone's day, not UTC's). */
-export function localIsoDate(now: Date = new Date()): string {
-  const y = now.getFullYear();
-  const m = String(now.getMonth() + 1).padStart(2, '0');
-  const d = String(now.getDate()).padStart(2, '0');
-  return `${y}-${m}-${d}`;
-}
 
 /** Folded text of everything a volunteer searches by: address, tổ dân phố, names. */
 export function buildSearchText(data: Pick<HouseholdDataInput, 'groupCode' | 'address' | 'members' | 'consent'>, groupName?: string): string {
