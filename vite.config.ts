@@ -36,6 +36,10 @@ export default defineConfig({
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/api\//],
         cleanupOutdatedCaches: true,
+        // The first service worker takes control of the page that installed it, so the app
+        // works offline right after the first online visit without a reload. Updates still wait
+        // for the volunteer (no skipWaiting): registerType 'prompt'.
+        clientsClaim: true,
       },
     }),
   ],

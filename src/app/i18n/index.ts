@@ -5,11 +5,12 @@ import { initReactI18next } from 'react-i18next';
 import { initialLanguage, type Language } from '../storage/meta.js';
 import { en } from './locales/en.js';
 import { vi } from './locales/vi.js';
+import { syncEn, syncVi } from '../sync/locales.js';
 
 export const i18n = i18next.createInstance();
 
 void i18n.use(initReactI18next).init({
-  resources: { vi: { translation: vi }, en: { translation: en } },
+  resources: { vi: { translation: { ...vi, ...syncVi } }, en: { translation: { ...en, ...syncEn } } },
   lng: initialLanguage(),
   fallbackLng: 'vi',
   interpolation: { escapeValue: false }, // React escapes

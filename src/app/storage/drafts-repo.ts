@@ -43,6 +43,8 @@ export interface Autosaver {
   schedule(draft: DraftInput): void;
   /** Writes the pending state now (page hidden, app update, leaving the form). */
   flush(): Promise<void>;
+  /** Drops the pending state and waits for a write in flight (before the record is saved). */
+  cancel(): Promise<void>;
   /** Flushes and stops listening to page events. */
   dispose(): Promise<void>;
 }
@@ -97,6 +99,12 @@ export function createAutosaver(db: GoCuaDb, options: AutosaverOptions = {}): Au
       timer = setTimeout(() => void write(), delay);
     },
     flush: write,
+    async cancel() {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      pending = undefined;
+      await writing;
+    },
     async dispose() {
       doc?.removeEventListener('visibilitychange', onVisibility);
       win?.removeEventListener('pagehide', onPageHide);

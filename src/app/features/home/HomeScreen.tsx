@@ -1,0 +1,91 @@
+// Home: today's work at a glance (surveys today, waiting to sync, drafts, revisits due), the big
+// "Khảo sát hộ mới" button, storage persistence status, and a slot for the sync status.
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useEffect, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { appDb } from '../../storage/app-db.js';
+import { persistenceStatus, requestPersistence, type PersistStatus } from '../../storage/persist.js';
+import { localDate } from '../../ui/dates.js';
+import { href, navigate } from '../../ui/router.js';
+import { useWard } from '../../ward-context.js';
+
+export interface HomeScreenProps {
+  syncStatus?: ReactNode;
+}
+
+interface Counts {
+  today: number;
+  outbox: number;
+  drafts: number;
+  revisits: number;
+}
+
+async function loadCounts(): Promise<Counts> {
+  const today = localDate();
+  const [todayCount, outbox, drafts, revisits] = await Promise.all([
+    appDb.records.where('surveyedAt').equals(today).filter((r) => r.voided === 0 && r.outcome === 'surveyed').count(),
+    appDb.outbox.count(),
+    appDb.drafts.count(),
+    appDb.records.where('outcome').equals('not_home').filter((r) => r.voided === 0).count(),
+  ]);
+  return { today: todayCount, outbox, drafts, revisits };
+}
+
+export function HomeScreen({ syncStatus }: HomeScreenProps) {
+  const { t } = useTranslation();
+  const ward = useWard();
+  const counts = useLiveQuery(loadCounts, []);
+  const [persist, setPersist] = useState<PersistStatus>();
+  useEffect(() => {
+    void requestPersistence().then(setPersist, () => void persistenceStatus().then(setPersist));
+  }, []);
+
+  const startSurvey = () => navigate({ name: 'survey', draftId: crypto.randomUUID() });
+  const stat = (label: string, value: number | undefined, testId: string, link?: string) => (
+    <li className="stat">
+      {link ? (
+        <a href={link} className="stat__link">
+          <span className="stat__value" data-testid={testId}>{value ?? '…'}</span>
+          <span className="stat__label">{label}</span>
+        </a>
+      ) : (
+        <>
+          <span className="stat__value" data-testid={testId}>{value ?? '…'}</span>
+          <span className="stat__label">{label}</span>
+        </>
+      )}
+    </li>
+  );
+
+  return (
+    <div className="home">
+      {ward ? (
+        <p className="home__ward">
+          {t('home.ward')}: <strong>{ward.name}</strong>
+          {ward.demo ? <span className="badge">{t('home.demoWard')}</span> : null}
+        </p>
+      ) : null}
+      <button type="button" className="btn btn--primary btn--huge" onClick={startSurvey} data-testid="new-survey">
+        {t('home.newSurvey')}
+      </button>
+      <ul className="stats">
+        {stat(t('home.surveysToday'), counts?.today, 'count-today')}
+        {stat(t('home.waitingSync'), counts?.outbox, 'count-outbox')}
+        {stat(t('home.drafts'), counts?.drafts, 'count-drafts', href({ name: 'list' }))}
+        {stat(t('home.revisitsDue'), counts?.revisits, 'count-revisits', href({ name: 'revisits' }))}
+      </ul>
+      {syncStatus ? <section className="home__sync">{syncStatus}</section> : null}
+      <nav className="home__nav">
+        <a className="btn btn--block" href={href({ name: 'list' })} data-testid="open-list">
+          {t('home.openList')}
+        </a>
+        <a className="btn btn--block" href={href({ name: 'revisits' })} data-testid="open-revisits">
+          {t('home.openRevisits')}
+        </a>
+      </nav>
+      <p className={`persist persist--${persist ?? 'unknown'}`} data-testid="persist-status">
+        <strong>{t('storage.persistLabel')}:</strong> {persist ? t(`storage.persist_${persist}`) : '…'}
+      </p>
+    </div>
+  );
+}

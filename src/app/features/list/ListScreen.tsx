@@ -1,0 +1,136 @@
+// Saved households and drafts, searchable (diacritics, đ/d and case ignored) and filterable by
+// tổ dân phố. The list is virtualised so thousands of households scroll smoothly on a phone.
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useDeferredValue, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { matchesQuery, foldVietnamese } from '../../../shared/domain/text-search.js';
+import { appDb } from '../../storage/app-db.js';
+import type { Draft, HouseholdSummary } from '../../storage/db.js';
+import { discardDraft, listDrafts } from '../../storage/drafts-repo.js';
+import { listHouseholds } from '../../storage/records-repo.js';
+import { ConfirmDialog } from '../../ui/ConfirmDialog.js';
+import { formatDate, formatTime } from '../../ui/dates.js';
+import { href, navigate } from '../../ui/router.js';
+import { groupName, useWard } from '../../ward-context.js';
+import type { HouseholdForm } from '../survey/form-model.js';
+
+type Row = { kind: 'draft'; draft: Draft } | { kind: 'record'; record: HouseholdSummary };
+
+function addressOf(houseNumber: string, lane?: string, street?: string): string {
+  return [houseNumber, lane, street].map((s) => s?.trim()).filter(Boolean).join(', ');
+}
+
+export default function ListScreen() {
+  const { t, i18n } = useTranslation();
+  const ward = useWard();
+  const [query, setQuery] = useState('');
+  const [group, setGroup] = useState('');
+  const [discarding, setDiscarding] = useState<string>();
+  const deferredQuery = useDeferredValue(query);
+  const data = useLiveQuery(async () => {
+    const [drafts, records] = await Promise.all([listDrafts(appDb), listHouseholds(appDb, group ? { groupCode: group } : {})]);
+    return { drafts, records };
+  }, [group]);
+
+  const rows = useMemo<Row[]>(() => {
+    if (!data) return [];
+    const q = foldVietnamese(deferredQuery);
+    const drafts = data.drafts.filter((d) => (!group || d.groupCode === group) && (!q || matchesQuery(d.searchText, q)));
+    const records = q ? data.records.filter((r) => matchesQuery(r.searchText, q)) : data.records;
+    return [...drafts.map((draft) => ({ kind: 'draft' as const, draft })), ...records.map((record) => ({ kind: 'record' as const, record }))];
+  }, [data, deferredQuery, group]);
+
+  const parentRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => parentRef.current,
+    estimateSize: () => 84,
+    overscan: 8,
+  });
+
+  return (
+    <div className="list-screen">
+      <h2>{t('list.title')}</h2>
+      <div className="field">
+        <label htmlFor="list-search">{t('list.search')}</label>
+        <input
+          id="list-search"
+          type="search"
+          autoComplete="off"
+          defaultValue=""
+          onChange={(e) => setQuery(e.currentTarget.value)}
+          data-testid="search-input"
+        />
+      </div>
+      <div className="field">
+        <label htmlFor="list-group">{t('list.filterGroup')}</label>
+        <select id="list-group" value={group} onChange={(e) => setGroup(e.currentTarget.value)} data-testid="group-filter">
+          <option value="">{t('list.allGroups')}</option>
+          {ward?.groups.map((g) => (
+            <option key={g.code} value={g.code}>
+              {g.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <p role="status" data-testid="result-count" data-count={data ? rows.length : undefined}>
+        {data ? t('list.results', { count: rows.length }) : t('app.loading')}
+      </p>
+      {data && rows.length === 0 ? <p className="notice">{t('list.empty')}</p> : null}
+      <div ref={parentRef} className="virtual-list" data-testid="household-list">
+        <ul style={{ height: virtualizer.getTotalSize() }} className="virtual-list__inner">
+          {virtualizer.getVirtualItems().map((item) => {
+            const row = rows[item.index]!;
+            const style = { transform: `translateY(${item.start}px)` };
+            if (row.kind === 'draft') {
+              const form = row.draft.form as HouseholdForm;
+              return (
+                <li key={`d-${row.draft.id}`} className="row row--draft" style={style} data-index={item.index} ref={virtualizer.measureElement} data-testid="list-row" data-kind="draft">
+                  <a className="row__main" href={href(row.draft.recordId ? { name: 'edit', recordId: row.draft.recordId } : { name: 'survey', draftId: row.draft.id })}>
+                    <strong>{addressOf(form.houseNumber ?? '', form.lane, form.street) || t('list.noAddress')}</strong>
+                    <span>
+                      {row.draft.groupCode ? groupName(ward, row.draft.groupCode) : '—'} · {t('drafts.updatedAt', { time: formatTime(row.draft.updatedAt, i18n.language) })}
+                    </span>
+                    <span className="badge badge--warn">{t('list.draft')}</span>
+                  </a>
+                  <button type="button" className="btn btn--small btn--danger-outline" onClick={() => setDiscarding(row.draft.id)} data-testid="discard-draft">
+                    {t('drafts.discard')}
+                  </button>
+                </li>
+              );
+            }
+            const { record } = row;
+            return (
+              <li key={record.id} className="row" style={style} data-index={item.index} ref={virtualizer.measureElement} data-testid="list-row" data-kind="record">
+                <a className="row__main" href={href({ name: 'record', id: record.id })}>
+                  <strong>{addressOf(record.houseNumber, record.lane, record.street)}</strong>
+                  <span>
+                    {groupName(ward, record.groupCode)} · {formatDate(record.surveyedAt, i18n.language)} · {t(`outcome.${record.outcome}`)}
+                    {record.outcome === 'surveyed' ? ` · ${t('list.members', { count: record.memberCount })}` : ''}
+                  </span>
+                  <span className={`badge badge--${record.syncState}`}>{t(`syncState.${record.syncState}`)}</span>
+                </a>
+              </li>
+            );
+          })}
+        </ul>
+      </div>
+      <ConfirmDialog
+        open={discarding !== undefined}
+        message={t('drafts.discardConfirm')}
+        confirmLabel={t('drafts.discard')}
+        testId="discard-dialog"
+        onCancel={() => setDiscarding(undefined)}
+        onConfirm={() => {
+          const id = discarding;
+          setDiscarding(undefined);
+          if (id) void discardDraft(appDb, id);
+        }}
+      />
+      <button type="button" className="btn btn--block" onClick={() => navigate({ name: 'home' })}>
+        {t('app.home')}
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,40 @@
+// Households marked "not home": the team's revisit list. Opening one starts a revisit (a new rev
+// of the same record).
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useTranslation } from 'react-i18next';
+import { appDb } from '../../storage/app-db.js';
+import { listRevisits } from '../../storage/records-repo.js';
+import { formatDate } from '../../ui/dates.js';
+import { href } from '../../ui/router.js';
+import { groupName, useWard } from '../../ward-context.js';
+
+export default function RevisitsScreen() {
+  const { t, i18n } = useTranslation();
+  const ward = useWard();
+  const rows = useLiveQuery(() => listRevisits(appDb), []);
+  return (
+    <div className="revisits">
+      <h2>{t('revisits.title')}</h2>
+      {rows === undefined ? <p className="notice">{t('app.loading')}</p> : null}
+      {rows?.length === 0 ? <p className="notice">{t('revisits.empty')}</p> : null}
+      <ul className="plain-list" data-testid="revisit-list">
+        {rows?.map((r) => {
+          return (
+            <li key={r.id} className="row row--static" data-testid="revisit-row">
+              <a className="row__main" href={href({ name: 'edit', recordId: r.id })}>
+                <strong>{[r.houseNumber, r.lane, r.street].filter(Boolean).join(', ')}</strong>
+                <span>
+                  {groupName(ward, r.groupCode)} · {t('revisits.visitedOn', { date: formatDate(r.surveyedAt, i18n.language) })}
+                </span>
+                {r.note ? <span>{r.note}</span> : null}
+              </a>
+            </li>
+          );
+        })}
+      </ul>
+      <a className="btn btn--block" href="#/">
+        {t('app.home')}
+      </a>
+    </div>
+  );
+}

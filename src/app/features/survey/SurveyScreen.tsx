@@ -1,0 +1,372 @@
+// The household survey in short steps. State is the as-typed form (form-model.ts), autosaved
+// as a draft ≤ 0.4 s behind the last change and flushed when the page is hidden, on an app
+// update and when leaving. Saving validates, writes record + outbox and deletes the draft in one
+// transaction (records-repo.ts); if the phone is full the form stays on screen and the draft stays.
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { FieldError } from '../../../shared/domain/validation.js';
+import type { StoredRecord } from '../../storage/db.js';
+import { appDb } from '../../storage/app-db.js';
+import { createAutosaver, getDraft, type Autosaver } from '../../storage/drafts-repo.js';
+import { StorageFullError } from '../../storage/errors.js';
+import { getInstallId } from '../../storage/meta.js';
+import { getHousehold, saveHousehold } from '../../storage/records-repo.js';
+import { requestSync } from '../../sync/sync-engine.js';
+import { registerBeforeUpdate } from '../../pwa/update.js';
+import { localDate } from '../../ui/dates.js';
+import { setFlash } from '../../ui/flash.js';
+import { navigate } from '../../ui/router.js';
+import { groupName, useWard } from '../../ward-context.js';
+import { AddressStep } from './AddressStep.js';
+import { useChoices } from './choices.js';
+import { ConsentStep } from './ConsentStep.js';
+import { DevicesStep } from './DevicesStep.js';
+import {
+  dataToForm,
+  emptyForm,
+  emptyMember,
+  fieldId,
+  formSearchText,
+  formToData,
+  STEPS,
+  stepOfPath,
+  stepsFor,
+  validateForm,
+  type DataContext,
+  type HouseholdForm,
+  type MemberForm,
+  type Step,
+} from './form-model.js';
+import { MembersStep } from './MembersStep.js';
+import { OutcomeStep } from './OutcomeStep.js';
+import { ReviewStep } from './ReviewStep.js';
+import type { StepProps } from './step-props.js';
+
+export interface SurveyScreenProps {
+  draftId: string;
+  /** Set when editing (or revisiting) a saved household. */
+  recordId?: string;
+}
+
+interface Loaded {
+  form: HouseholdForm;
+  step: Step;
+  record: StoredRecord | undefined;
+  installId: string;
+  createdAt: string | undefined;
+}
+
+async function load(draftId: string, recordId: string | undefined): Promise<Loaded> {
+  const [draft, record, installId] = await Promise.all([
+    getDraft(appDb, draftId),
+    recordId ? getHousehold(appDb, recordId) : Promise.resolve(undefined),
+    getInstallId(appDb),
+  ]);
+  if (draft) {
+    const step = (STEPS as readonly string[]).includes(draft.step) ? (draft.step as Step) : 'address';
+    return { form: draft.form as HouseholdForm, step, record, installId, createdAt: draft.createdAt };
+  }
+  if (record) {
+    const form = dataToForm(record.record.data);
+    // A revisit starts at the outcome; an edit at the beginning.
+    return { form, step: form.outcome === 'not_home' ? 'outcome' : 'address', record, installId, createdAt: undefined };
+  }
+  return { form: emptyForm(), step: 'address', record: undefined, installId, createdAt: undefined };
+}
+
+/** True when an error at `path` should be visible given what was touched or attempted. */
+function isShown(shown: ReadonlySet<string>, path: string): boolean {
+  if (shown.has(`step:${stepOfPath(path)}`)) return true;
+  const parts = path.split('.');
+  for (let i = parts.length; i > 0; i--) if (shown.has(parts.slice(0, i).join('.'))) return true;
+  return false;
+}
+
+export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
+  const { t } = useTranslation();
+  const ward = useWard();
+  const choices = useChoices();
+  const [loaded, setLoaded] = useState<Loaded>();
+  const [form, setForm] = useState<HouseholdForm>(emptyForm);
+  const [step, setStep] = useState<Step>('address');
+  const [shown, setShown] = useState<ReadonlySet<string>>(() => new Set());
+  const [openMemberId, setOpenMemberId] = useState<string>();
+  const [focusPath, setFocusPath] = useState<string>();
+  const [saving, setSaving] = useState(false);
+  const [saveErrors, setSaveErrors] = useState<FieldError[]>([]);
+  const [problem, setProblem] = useState<string>();
+  const [draftState, setDraftState] = useState<'idle' | 'saving' | 'saved'>('idle');
+  const dirty = useRef(false);
+  const autosaver = useRef<Autosaver>(undefined);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => {
+    let alive = true;
+    void load(draftId, recordId).then((l) => {
+      if (!alive) return;
+      setLoaded(l);
+      setForm(l.form);
+      setStep(l.step);
+    });
+    return () => {
+      alive = false;
+    };
+  }, [draftId, recordId]);
+
+  useEffect(() => {
+    const saver = createAutosaver(appDb, {
+      onSaved: () => setDraftState('saved'),
+      onError: (err) => setProblem(err instanceof StorageFullError ? t('storage.full') : t('app.unexpectedError', { message: String(err) })),
+    });
+    autosaver.current = saver;
+    const unregister = registerBeforeUpdate(() => saver.flush());
+    return () => {
+      unregister();
+      void saver.dispose();
+    };
+  }, [t]);
+
+  const ctx: DataContext | undefined = useMemo(
+    () =>
+      ward && loaded
+        ? { wardCode: ward.code, installId: loaded.installId, surveyedAt: loaded.record?.record.data.surveyedAt ?? localDate() }
+        : undefined,
+    [ward, loaded],
+  );
+
+  // Autosave after every change the volunteer makes (not on merely opening the form).
+  useEffect(() => {
+    if (!dirty.current || !loaded) return;
+    setDraftState('saving');
+    autosaver.current?.schedule({
+      id: draftId,
+      ...(recordId && loaded.record ? { recordId } : {}),
+      form,
+      step,
+      searchText: formSearchText(form, form.groupCode ? groupName(ward, form.groupCode) : undefined),
+      ...(form.groupCode ? { groupCode: form.groupCode } : {}),
+      ...(loaded.createdAt ? { createdAt: loaded.createdAt } : {}),
+    });
+  }, [form, step, draftId, recordId, loaded, ward]);
+
+  const update = useCallback((fn: (f: HouseholdForm) => HouseholdForm) => {
+    dirty.current = true;
+    setForm(fn);
+  }, []);
+  const updateMember = useCallback(
+    (id: string, fn: (m: MemberForm) => MemberForm) => update((f) => ({ ...f, members: f.members.map((m) => (m.id === id ? fn(m) : m)) })),
+    [update],
+  );
+  const touch = useCallback((path: string) => setShown((s) => (s.has(path) ? s : new Set(s).add(path))), []);
+
+  // Validation for display runs on a deferred copy so typing and "add member" never wait for it.
+  const deferredForm = useDeferredValue(form);
+  const validation = useMemo(
+    () => (ctx ? validateForm(deferredForm, ctx, ward?.settings.mobilePrefixes) : { errors: [], warnings: [] }),
+    [deferredForm, ctx, ward],
+  );
+  const errorMap = useMemo(() => new Map([...validation.errors, ...saveErrors].map((e) => [e.path, e.code])), [validation, saveErrors]);
+  const warningMap = useMemo(() => new Map(validation.warnings.map((w) => [w.path, w.code])), [validation]);
+  const errorFor = useCallback(
+    (path: string) => {
+      const code = errorMap.get(path);
+      return code && isShown(shown, path) ? t(`validation.${code}`) : undefined;
+    },
+    [errorMap, shown, t],
+  );
+  const warningFor = useCallback((path: string) => {
+    const code = warningMap.get(path);
+    return code ? t(`validation.${code}`) : undefined;
+  }, [warningMap, t]);
+  const incomplete = useMemo(() => {
+    const set = new Set<number>();
+    for (const e of validation.errors) {
+      const m = /^members\.(\d+)\./.exec(e.path);
+      if (m) set.add(Number(m[1]));
+    }
+    return set;
+  }, [validation]);
+
+  // Focus a field after the step (or member) holding it has rendered.
+  useEffect(() => {
+    if (!focusPath) return;
+    const parts = focusPath.split('.');
+    for (let i = parts.length; i > 0; i--) {
+      const el = document.getElementById(fieldId(parts.slice(0, i).join('.')));
+      if (el) {
+        el.scrollIntoView({ block: 'center' });
+        el.focus({ preventScroll: true });
+        break;
+      }
+    }
+    setFocusPath(undefined);
+  }, [focusPath, step, openMemberId]);
+
+  if (!loaded || !ward || !ctx) return <p className="notice">{t('survey.loadingDraft')}</p>;
+
+  const steps = stepsFor(form);
+  const current: Step = steps.includes(step) ? step : 'review';
+  const index = steps.indexOf(current);
+
+  const goTo = (target: Step) => {
+    if (target !== step) dirty.current = true;
+    setStep(target);
+    setOpenMemberId(undefined);
+    window.scrollTo(0, 0);
+    requestAnimationFrame(() => headingRef.current?.focus({ preventScroll: true }));
+  };
+
+  const jumpTo = (path: string) => {
+    const target = stepOfPath(path);
+    const member = /^members\.(\d+)(\.|$)/.exec(path);
+    setStep(target);
+    touch(path);
+    setOpenMemberId(member ? form.members[Number(member[1])]?.id : undefined);
+    setFocusPath(path);
+  };
+
+  const next = () => {
+    const now = validateForm(form, ctx, ward.settings.mobilePrefixes);
+    const stepErrors = now.errors.filter((e) => stepOfPath(e.path) === current);
+    setShown((s) => new Set(s).add(`step:${current}`));
+    const first = stepErrors[0];
+    if (first) {
+      jumpTo(first.path);
+      return;
+    }
+    const target = steps[index + 1];
+    if (target) goTo(target);
+  };
+
+  const addMember = () => {
+    const member = emptyMember();
+    update((f) => ({ ...f, members: [...f.members, member] }));
+    setOpenMemberId(member.id);
+    setFocusPath(`members.${form.members.length}.name`);
+  };
+
+  const memberDone = (i: number) => {
+    const now = validateForm(form, ctx, ward.settings.mobilePrefixes);
+    touch(`members.${i}`);
+    const first = now.errors.find((e) => e.path.startsWith(`members.${i}.`));
+    if (first) {
+      setFocusPath(first.path);
+      return;
+    }
+    setOpenMemberId(undefined);
+    setFocusPath('members');
+  };
+
+  const refuse = () => {
+    update((f) => ({ ...f, outcome: 'refused' }));
+    goTo('review');
+  };
+
+  const save = async () => {
+    const now = validateForm(form, ctx, ward.settings.mobilePrefixes);
+    setShown((s) => new Set([...s, ...STEPS.map((st) => `step:${st}`)]));
+    if (now.errors.length > 0) return;
+    setSaving(true);
+    setProblem(undefined);
+    const saver = autosaver.current;
+    // No draft write may land after the record's transaction deletes the draft.
+    await saver?.cancel();
+    try {
+      const { data } = formToData(form, ctx);
+      const existingId = loaded.record ? loaded.record.id : undefined;
+      const result = await saveHousehold(appDb, data, {
+        draftId,
+        ...(existingId ? { existingId } : {}),
+        groupName: groupName(ward, form.groupCode),
+      });
+      if (!result.ok) {
+        setSaveErrors(result.errors);
+        setSaving(false);
+        return;
+      }
+      setFlash(t('review.saved'));
+      void requestSync(); // sends it now when online; a no-op offline or before enrolment
+      navigate({ name: 'record', id: result.record.id }, { replace: true });
+    } catch (err) {
+      // The form stays on screen and goes back into the draft: nothing typed is lost.
+      dirty.current = true;
+      setForm((f) => ({ ...f }));
+      setProblem(err instanceof StorageFullError ? t('storage.full') : t('app.unexpectedError', { message: String(err) }));
+      setSaving(false);
+    }
+  };
+
+  const stepProps: StepProps = { form, update, errorFor, warningFor, touch, choices, ward, surveyedAt: ctx.surveyedAt };
+  const editingMember = current === 'members' && openMemberId !== undefined && form.members.some((m) => m.id === openMemberId);
+
+  return (
+    <div className="survey" data-testid="survey" data-step={current}>
+      <p className="survey__progress">
+        {t('steps.progress', { n: index + 1, total: steps.length })}
+        {loaded.record ? <span className="badge">{t('survey.editing')}</span> : null}
+        <span className="survey__draft" role="status" data-testid="draft-state" data-state={draftState}>
+          {draftState === 'saving' ? t('survey.draftSaving') : draftState === 'saved' ? t('survey.draftSaved') : ''}
+        </span>
+      </p>
+      <h2 ref={headingRef} tabIndex={-1} data-testid="step-title">
+        {t(`steps.${current}`)}
+      </h2>
+      {problem ? (
+        <p className="banner banner--error" role="alert" data-testid="storage-problem">
+          {problem}
+        </p>
+      ) : null}
+      <form
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (current !== 'review' && !editingMember) next();
+        }}
+      >
+        {current === 'address' ? <AddressStep {...stepProps} /> : null}
+        {current === 'outcome' ? <OutcomeStep {...stepProps} /> : null}
+        {current === 'consent' ? <ConsentStep {...stepProps} onRefuse={refuse} /> : null}
+        {current === 'members' ? (
+          <MembersStep
+            {...stepProps}
+            openMemberId={openMemberId}
+            setOpenMemberId={setOpenMemberId}
+            onAdd={addMember}
+            onMemberDone={memberDone}
+            updateMember={updateMember}
+            incomplete={incomplete}
+          />
+        ) : null}
+        {current === 'devices' ? <DevicesStep {...stepProps} /> : null}
+        {current === 'review' ? (
+          <ReviewStep
+            {...stepProps}
+            errors={validation.errors}
+            warnings={validation.warnings}
+            saving={saving}
+            onJump={jumpTo}
+            onSave={() => void save()}
+          />
+        ) : null}
+        {!editingMember ? (
+          <div className="step-nav">
+            {index > 0 ? (
+              <button type="button" className="btn" onClick={() => goTo(steps[index - 1]!)} data-testid="step-back">
+                {t('survey.back')}
+              </button>
+            ) : (
+              <a className="btn" href="#/" data-testid="step-exit">
+                {t('survey.exit')}
+              </a>
+            )}
+            {current !== 'review' ? (
+              <button type="submit" className="btn btn--primary" data-testid="step-next">
+                {t('survey.next')}
+              </button>
+            ) : null}
+          </div>
+        ) : null}
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,110 @@
+// What the volunteer always sees about sync: how many households wait, progress while sending,
+// the last successful sync, errors in plain words, "Đồng bộ ngay", and the households the
+// server did not take (rejected / conflict) with its messages and a link to fix each.
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useTranslation } from 'react-i18next';
+import { appDb } from '../../storage/app-db.js';
+import type { GoCuaDb, StoredRecord } from '../../storage/db.js';
+import { getDevice } from '../../sync/device-store.js';
+import { getSyncEngine, type SyncEngine } from '../../sync/sync-engine.js';
+import { useSyncState } from '../../sync/use-sync-state.js';
+
+export interface SyncStatusProps {
+  db?: GoCuaDb;
+  engine?: SyncEngine | null;
+  /** Where a held household opens for fixing (the app's router decides). */
+  recordHref?: (id: string) => string;
+}
+
+function formatTime(iso: string, language: string): string {
+  return new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : 'vi-VN', {
+    dateStyle: 'short',
+    timeStyle: 'short',
+  }).format(new Date(iso));
+}
+
+export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = (id) => `#/household/${encodeURIComponent(id)}` }: SyncStatusProps) {
+  const { t, i18n } = useTranslation();
+  const state = useSyncState(engine);
+  const held = useLiveQuery(() => db.records.where('syncState').anyOf('rejected', 'conflict').toArray(), [db], [] as StoredRecord[]);
+  const device = useLiveQuery(() => getDevice(db), [db]);
+  const sending = state.phase === 'sending';
+  const needsEnrolment = state.error?.code === 'not_enrolled' || state.error?.code === 'unauthorized';
+
+  return (
+    <section className="sync-status" aria-labelledby="sync-status-title" data-testid="sync-status" data-phase={state.phase}>
+      <h2 id="sync-status-title">{t('sync.title')}</h2>
+      <p className="sync-status__phase" role="status" data-testid="sync-phase">
+        {t(`sync.phase.${state.phase}`)}
+      </p>
+      <p data-testid="sync-pending" data-count={state.pending}>
+        {state.pending > 0 ? t('sync.pending', { count: state.pending }) : t('sync.nothingPending')}
+      </p>
+      {sending || state.sent > 0 ? (
+        <div className="sync-status__progress">
+          <progress value={state.sent} max={Math.max(state.total, 1)} aria-label={t('sync.title')} />
+          <span data-testid="sync-progress" data-sent={state.sent} data-total={state.total}>
+            {t('sync.progress', { sent: state.sent, total: state.total })}
+          </span>
+        </div>
+      ) : null}
+      <p data-testid="sync-last-success">
+        {state.lastSuccessAt ? t('sync.lastSuccess', { time: formatTime(state.lastSuccessAt, i18n.language) }) : t('sync.neverSynced')}
+      </p>
+      {state.error ? (
+        <p className="error" role="alert" data-testid="sync-error" data-code={state.error.code}>
+          {t(state.error.messageKey)}
+          {state.phase === 'waiting' && state.retryAt ? ` ${t('sync.retryAt', { time: formatTime(state.retryAt, i18n.language) })}` : null}
+        </p>
+      ) : null}
+      {needsEnrolment ? (
+        <a className="btn btn--primary btn--big" href="#/enrol" data-testid="sync-enrol">
+          {t('enrolment.title')}
+        </a>
+      ) : null}
+      {device && !device.revokedAt ? (
+        <p className="hint" data-testid="sync-device">
+          {t('enrolment.enrolledAs', { name: device.volunteerName, ward: device.wardCode })}
+        </p>
+      ) : null}
+      <button
+        type="button"
+        className="btn btn--primary btn--big"
+        disabled={!engine || sending}
+        onClick={() => void engine?.syncNow()}
+        data-testid="sync-now"
+      >
+        {t('sync.syncNow')}
+      </button>
+      {held.length > 0 ? (
+        <div className="sync-status__held" data-testid="sync-held">
+          <h3>{t('sync.heldTitle')}</h3>
+          <p>{t('sync.held', { count: held.length })}</p>
+          <ul>
+            {held.map((row) => (
+              <li key={row.id} data-testid="sync-held-item" data-id={row.id} data-state={row.syncState}>
+                <strong>
+                  {t('sync.householdLabel', { house: row.record.data.address.houseNumber, group: row.groupCode })}
+                </strong>{' '}
+                <span className="badge">{row.syncState === 'conflict' ? t('sync.heldConflict') : t('sync.heldRejected')}</span>
+                <p className="hint">{row.syncState === 'conflict' ? t('sync.heldConflictHelp') : t('sync.heldHelp')}</p>
+                {row.serverErrors && row.serverErrors.length > 0 ? (
+                  <ul className="error">
+                    {row.serverErrors.map((e, i) => (
+                      <li key={`${e.path}-${i}`}>{e.message || e.code}</li>
+                    ))}
+                  </ul>
+                ) : null}
+                <a className="btn" href={recordHref(row.id)}>
+                  {t('sync.openRecord')}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+export default SyncStatus;

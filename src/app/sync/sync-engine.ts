@@ -1,0 +1,634 @@
+// The phone's sync engine: drains the outbox to the ward endpoint (POST /api/v1/sync, protocol
+// v1, docs/sync-protocol.md). No React here: the UI reads `getState()` / `subscribe()` through
+// useSyncExternalStore (use-sync-state.ts).
+//
+// Contract (what holds whatever the network does):
+// - An outbox entry leaves only inside the transaction that applies the server's result for it.
+//   A dropped connection, a 5xx or a killed tab leaves it queued, and resending is safe: the
+//   server answers `duplicate` for an id+rev it already stored.
+// - The engine sends the record's CURRENT envelope from `records`. The phone keeps only the
+//   latest rev of a record, so an outbox entry for rev 2 whose record is now at rev 3 is covered
+//   by sending rev 3: rev 2 is superseded (its content no longer exists on the phone) and its
+//   entry leaves with rev 3's result. Many queued revs of one record go as one.
+// - accepted / duplicate / stale settle the entry; rejected / conflict hold it (state 'held')
+//   with the server's messages on the record, until the volunteer edits the record: the new rev
+//   is queued, sent, and its result removes the held entry too.
+// - One run at a time per origin (Web Locks; without them, one per JS realm — a second tab's
+//   run is then merely redundant, never harmful, thanks to the server's idempotency).
+// - Backoff: full jitter, random(0, min(cap, base·2^n)) after the n-th consecutive failure
+//   (network error, 5xx, 429, unreadable answer); Retry-After is a floor. 401, 403 and 426 stop
+//   automatic runs (nothing the phone can fix by retrying). 400 and 413 split the batch in halves
+//   down to one record, which is then held with the server's message: a bad record never blocks
+//   the others and never loops.
+import { summaryOf, type GoCuaDb, type OutboxEntry, type StoredRecord } from '../storage/db.js';
+import type { HouseholdRecord } from '../../shared/schema/household.js';
+import {
+  CLIENT_BATCH_MAX_BYTES,
+  CLIENT_BATCH_MAX_RECORDS,
+  PROTOCOL_VERSION,
+  isSettled,
+  type SyncRecordError,
+  type SyncResult,
+} from '../../shared/protocol/sync.js';
+import { SYNC_STATUSES } from '../../shared/protocol/sync.js';
+import { getDevice, getLastSyncAt, markDeviceRevoked, META_LAST_SYNC_AT, type DeviceCredentials } from './device-store.js';
+
+export type SyncPhase = 'idle' | 'sending' | 'waiting' | 'offline' | 'error';
+
+/** Why the last run did not finish. Each has a `sync.error.<code>` message key. */
+export type SyncErrorCode =
+  | 'not_enrolled' // no device credentials yet
+  | 'unauthorized' // 401: token unknown or revoked → enrol again
+  | 'forbidden' // 403
+  | 'update_app' // 426 protocol_too_old: this app is too old for the ward endpoint
+  | 'update_server' // 426 protocol_too_new: the ward endpoint is older than this app
+  | 'network' // no answer (connection refused / dropped / timeout)
+  | 'server' // 5xx or an unexpected status
+  | 'rate_limited' // 429
+  | 'bad_response'; // a 200 whose body is not the protocol's answer
+
+/** Codes that stop automatic runs until the volunteer acts (enrol again, update). */
+const FATAL_CODES: ReadonlySet<SyncErrorCode> = new Set(['not_enrolled', 'unauthorized', 'forbidden', 'update_app', 'update_server']);
+
+export interface SyncEngineState {
+  phase: SyncPhase;
+  /** Records waiting to be sent (distinct records with a queued outbox entry). */
+  pending: number;
+  /** Records held after `rejected` / `conflict`, waiting for the volunteer to fix them. */
+  held: number;
+  /** Records the server answered for in the current (or last) run. */
+  sent: number;
+  /** sent + pending: the denominator of the progress bar. */
+  total: number;
+  /** ISO time of the last batch the server acknowledged. */
+  lastSuccessAt?: string;
+  /** When phase is 'waiting': the ISO time of the next automatic attempt. */
+  retryAt?: string;
+  /** Request body bytes put on the wire by this engine (after compression). */
+  bytesSent: number;
+  error?: { code: SyncErrorCode; messageKey: string; status?: number };
+}
+
+export interface SyncClock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** The part of the Web Locks API the engine uses (navigator.locks). */
+export interface LockManagerLike {
+  request<T>(name: string, options: { ifAvailable: true }, callback: (lock: unknown) => Promise<T>): Promise<T>;
+}
+
+export interface EventSourceLike {
+  addEventListener(type: string, listener: () => void): void;
+  removeEventListener(type: string, listener: () => void): void;
+}
+
+export interface SyncEngineOptions {
+  db: GoCuaDb;
+  /** Origin of the ward endpoint; '' (same origin as the app) by default. */
+  baseUrl?: string;
+  fetch?: typeof globalThis.fetch;
+  clock?: SyncClock;
+  /** In [0, 1); Math.random by default. */
+  random?: () => number;
+  uuid?: () => string;
+  /** undefined → navigator.locks when present; null → the in-realm fallback. */
+  locks?: LockManagerLike | null;
+  isOnline?: () => boolean;
+  /** Where 'online' / 'offline' events come from (window by default). */
+  events?: EventSourceLike | null;
+  /** Accept-Language of sync requests: the server's messages come back in it. */
+  language?: () => string;
+  /** 'auto': gzip when CompressionStream exists and the body shrinks. */
+  compression?: 'auto' | 'always' | 'never';
+  maxRecords?: number;
+  maxBytes?: number;
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  /** Automatic run interval while online. */
+  periodMs?: number;
+  /** Called after a run in which the server acknowledged at least one batch; failures ignored. */
+  afterSuccessfulRun?: () => Promise<void>;
+  lockName?: string;
+}
+
+export type RunOutcome = 'done' | 'offline' | 'busy' | 'retry' | 'stopped';
+
+export interface SyncEngine {
+  /** Attaches the triggers (online event, periodic timer) and runs once. */
+  start(): Promise<void>;
+  /** Detaches triggers and timers; resolves when the current run has finished. */
+  stop(): Promise<void>;
+  /** After a save or on app start: runs unless a run is under way (then it runs again after) or a backoff / stop is in force. */
+  requestSync(): Promise<void>;
+  /** "Đồng bộ ngay": runs now, skipping any backoff wait and any stop. */
+  syncNow(): Promise<void>;
+  getState(): SyncEngineState;
+  subscribe(listener: () => void): () => void;
+  /** Resolves when no run is under way (for tests and the benchmark). */
+  whenIdle(): Promise<void>;
+}
+
+const DEFAULT_LOCK_NAME = 'go-cua-sync';
+const OUTBOX_PAGE = 500;
+/** Retry-After is honoured up to this; beyond it a broken header would silence a phone for days. */
+const RETRY_AFTER_MAX_MS = 60 * 60 * 1000;
+/** Bodies smaller than this are sent as they are: gzip would not pay for its header. */
+const GZIP_MIN_BYTES = 1024;
+
+const realClock: SyncClock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
+  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+/** Locks held in this JS realm, for environments without navigator.locks. */
+const realmLocks = new Set<string>();
+const fallbackLocks: LockManagerLike = {
+  async request(name, _options, callback) {
+    if (realmLocks.has(name)) return callback(null);
+    realmLocks.add(name);
+    try {
+      return await callback({ name });
+    } finally {
+      realmLocks.delete(name);
+    }
+  },
+};
+
+function defaultLocks(): LockManagerLike {
+  const nav = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator;
+  return nav?.locks ?? fallbackLocks;
+}
+
+function defaultIsOnline(): boolean {
+  const nav = (globalThis as { navigator?: { onLine?: boolean } }).navigator;
+  return nav?.onLine ?? true;
+}
+
+function defaultEvents(): EventSourceLike | null {
+  const target = globalThis as unknown as Partial<EventSourceLike> & { document?: unknown };
+  return target.document && typeof target.addEventListener === 'function' ? (target as EventSourceLike) : null;
+}
+
+/** Full jitter: uniform in [0, min(cap, base·2^attempt)). */
+export function backoffDelay(attempt: number, random: () => number, baseMs: number, capMs: number): number {
+  const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(attempt, 30));
+  return Math.floor(random() * ceiling);
+}
+
+/** Retry-After as delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Math.min(Number(trimmed) * 1000, RETRY_AFTER_MAX_MS);
+  const at = Date.parse(trimmed);
+  if (Number.isNaN(at)) return undefined;
+  return Math.min(Math.max(0, at - nowMs), RETRY_AFTER_MAX_MS);
+}
+
+async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new CompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+interface OutgoingRecord {
+  record: HouseholdRecord;
+  bytes: number;
+}
+
+/** What one POST ended in. */
+type PostOutcome =
+  | { kind: 'ok'; results: (SyncResult | undefined)[]; complete: boolean }
+  | { kind: 'split'; status: number; code: string; message: string }
+  | { kind: 'fatal'; code: SyncErrorCode; status: number }
+  | { kind: 'retry'; code: SyncErrorCode; status?: number; retryAfterMs?: number; offline?: boolean };
+
+const statusSet = new Set<string>(SYNC_STATUSES);
+
+function readResults(body: unknown, sent: OutgoingRecord[]): { results: (SyncResult | undefined)[]; complete: boolean } | null {
+  if (!body || typeof body !== 'object') return null;
+  const raw = (body as { results?: unknown }).results;
+  if (!Array.isArray(raw)) return null;
+  const valid: SyncResult[] = raw.filter(
+    (r): r is SyncResult =>
+      !!r && typeof r === 'object' && typeof (r as SyncResult).id === 'string' &&
+      typeof (r as SyncResult).rev === 'number' && statusSet.has((r as SyncResult).status),
+  );
+  // Results come in order, but match on id+rev so that a server that reorders cannot make the
+  // phone settle the wrong record.
+  const byKey = new Map(valid.map((r) => [`${r.id}#${r.rev}`, r]));
+  const results = sent.map((s) => byKey.get(`${s.record.id}#${s.record.rev}`));
+  return { results, complete: results.every(Boolean) };
+}
+
+export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
+  const db = options.db;
+  const baseUrl = options.baseUrl ?? '';
+  const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const clock = options.clock ?? realClock;
+  const random = options.random ?? Math.random;
+  const uuid = options.uuid ?? (() => crypto.randomUUID());
+  const locks = options.locks === undefined ? defaultLocks() : (options.locks ?? fallbackLocks);
+  const isOnline = options.isOnline ?? defaultIsOnline;
+  const events = options.events === undefined ? defaultEvents() : options.events;
+  const language = options.language ?? (() => 'vi');
+  const compression = options.compression ?? 'auto';
+  const maxRecords = options.maxRecords ?? CLIENT_BATCH_MAX_RECORDS;
+  const maxBytes = options.maxBytes ?? CLIENT_BATCH_MAX_BYTES;
+  const backoffBaseMs = options.backoffBaseMs ?? 1000;
+  const backoffCapMs = options.backoffCapMs ?? 5 * 60 * 1000;
+  const periodMs = options.periodMs ?? 60 * 1000;
+  const lockName = options.lockName ?? DEFAULT_LOCK_NAME;
+  const encoder = new TextEncoder();
+
+  let state: SyncEngineState = { phase: 'idle', pending: 0, held: 0, sent: 0, total: 0, bytesSent: 0 };
+  const listeners = new Set<() => void>();
+  let running: Promise<void> | null = null;
+  let again: 'none' | 'auto' | 'forced' = 'none';
+  let failures = 0;
+  let retryTimer: unknown = null;
+  let periodTimer: unknown = null;
+  let started = false;
+
+  function setState(patch: Partial<SyncEngineState>): void {
+    state = { ...state, ...patch };
+    for (const listener of listeners) listener();
+  }
+
+  function isStopped(): boolean {
+    return state.phase === 'error' && !!state.error && FATAL_CODES.has(state.error.code);
+  }
+
+  async function counts(): Promise<{ pending: number; held: number }> {
+    const entries = await db.outbox.toArray();
+    const pending = new Set<string>();
+    const held = new Set<string>();
+    for (const e of entries) (e.state === 'queued' ? pending : held).add(e.recordId);
+    return { pending: pending.size, held: held.size };
+  }
+
+  async function refreshCounts(): Promise<void> {
+    const c = await counts();
+    setState({ ...c, total: state.sent + c.pending });
+  }
+
+  /**
+   * The next batch: queued entries oldest first, one envelope per record (its current rev),
+   * within the count and byte limits. Entries whose record is gone are dropped (nothing to send).
+   */
+  async function nextBatch(): Promise<{ records: OutgoingRecord[]; droppedOrphans: boolean }> {
+    const entries = await db.outbox.where('state').equals('queued').limit(OUTBOX_PAGE).toArray();
+    if (entries.length === 0) return { records: [], droppedOrphans: false };
+    const ids = [...new Set(entries.map((e) => e.recordId))];
+    const rows = await db.records.bulkGet(ids);
+    const rowById = new Map<string, StoredRecord>();
+    rows.forEach((row, i) => row && rowById.set(ids[i]!, row));
+    const orphans = entries.filter((e) => {
+      const row = rowById.get(e.recordId);
+      return !row || e.rev > row.record.rev;
+    });
+    if (orphans.length > 0) {
+      await db.transaction('rw', [db.outbox, db.records, db.summaries], async () => {
+        for (const e of orphans) {
+          const row = await db.records.get(e.recordId);
+          if (!row || e.rev > row.record.rev) await db.outbox.delete(e.seq!);
+        }
+      });
+    }
+    const records: OutgoingRecord[] = [];
+    let bytes = encoder.encode(JSON.stringify({ protocolVersion: PROTOCOL_VERSION, batchId: uuid(), records: [] })).length;
+    const orphanSet = new Set(orphans);
+    const sendable = new Set(entries.filter((e) => !orphanSet.has(e)).map((e) => e.recordId));
+    for (const id of ids) {
+      const row = rowById.get(id);
+      if (!row || !sendable.has(id)) continue;
+      const size = encoder.encode(JSON.stringify(row.record)).length + 1;
+      // A record larger than the limit on its own still goes, alone: the server accepts 1 MB.
+      if (records.length > 0 && (records.length >= maxRecords || bytes + size > maxBytes)) break;
+      records.push({ record: row.record, bytes: size });
+      bytes += size;
+    }
+    return { records, droppedOrphans: orphans.length > 0 };
+  }
+
+  async function post(device: DeviceCredentials, batch: OutgoingRecord[]): Promise<PostOutcome> {
+    const body = { protocolVersion: PROTOCOL_VERSION, batchId: uuid(), records: batch.map((b) => b.record) };
+    const raw = encoder.encode(JSON.stringify(body));
+    let payload: Uint8Array = raw;
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      authorization: `Bearer ${device.token}`,
+      'accept-language': language(),
+    };
+    const canGzip = typeof CompressionStream === 'function';
+    if (canGzip && (compression === 'always' || (compression === 'auto' && raw.length >= GZIP_MIN_BYTES))) {
+      const zipped = await gzip(raw);
+      if (compression === 'always' || zipped.length < raw.length) {
+        payload = zipped;
+        headers['content-encoding'] = 'gzip';
+      }
+    }
+    let response: Response;
+    try {
+      response = await doFetch(`${baseUrl}/api/v1/sync`, { method: 'POST', headers, body: payload as BodyInit });
+    } catch {
+      return { kind: 'retry', code: 'network', offline: !isOnline() };
+    } finally {
+      setState({ bytesSent: state.bytesSent + payload.length });
+    }
+    let json: unknown = null;
+    try {
+      json = await response.json();
+    } catch {
+      // A body cut short or not JSON: handled by status below (a 200 without results is retried).
+      if (response.ok) return { kind: 'retry', code: 'network', status: response.status, offline: !isOnline() };
+    }
+    const status = response.status;
+    if (status === 200) {
+      const read = readResults(json, batch);
+      if (!read) return { kind: 'retry', code: 'bad_response', status };
+      return { kind: 'ok', ...read };
+    }
+    const error = (json as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+    const errorCode = typeof error?.code === 'string' ? error.code : '';
+    const errorMessage = typeof error?.message === 'string' ? error.message : '';
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), clock.now());
+    if (status === 400 || status === 413) return { kind: 'split', status, code: errorCode, message: errorMessage };
+    if (status === 401) return { kind: 'fatal', code: 'unauthorized', status };
+    if (status === 403) return { kind: 'fatal', code: 'forbidden', status };
+    if (status === 426) return { kind: 'fatal', code: errorCode === 'protocol_too_new' ? 'update_server' : 'update_app', status };
+    if (status === 429) return { kind: 'retry', code: 'rate_limited', status, retryAfterMs };
+    return { kind: 'retry', code: 'server', status, retryAfterMs };
+  }
+
+  /** Applies the server's answers for one batch in one transaction. */
+  async function applyResults(batch: OutgoingRecord[], results: (SyncResult | undefined)[]): Promise<number> {
+    let answered = 0;
+    await db.transaction('rw', [db.outbox, db.records, db.summaries], async () => {
+      for (let i = 0; i < batch.length; i++) {
+        const result = results[i];
+        if (!result) continue; // no answer for it: it stays queued
+        answered++;
+        await applyOne(batch[i]!.record, result.status, result.errors ?? []);
+      }
+    });
+    return answered;
+  }
+
+  /** The record row and its list summary move together (the list shows the sync state). */
+  async function putRow(row: StoredRecord): Promise<void> {
+    await db.records.put(row);
+    await db.summaries.put(summaryOf(row));
+  }
+
+  async function applyOne(sent: HouseholdRecord, status: SyncResult['status'], errors: SyncRecordError[]): Promise<void> {
+    const entries = await db.outbox.where('recordId').equals(sent.id).toArray();
+    const covered = entries.filter((e) => e.rev <= sent.rev).sort((a, b) => a.seq! - b.seq!);
+    const row = await db.records.get(sent.id);
+    const stillLatest = !!row && row.record.rev === sent.rev;
+    if (isSettled(status)) {
+      await db.outbox.bulkDelete(covered.map((e) => e.seq!));
+      if (row) {
+        const syncedRev = Math.max(row.syncedRev ?? 0, sent.rev);
+        if (stillLatest) {
+          const { serverErrors: _dropped, ...rest } = row;
+          await putRow({ ...rest, syncState: 'synced', syncedRev });
+        } else {
+          // Edited while this rev was in flight: the newer rev is queued, the record stays pending.
+          await putRow({ ...row, syncedRev });
+        }
+      }
+      return;
+    }
+    if (!stillLatest) {
+      // A newer rev is queued and replaces the refused one.
+      await db.outbox.bulkDelete(covered.map((e) => e.seq!));
+      return;
+    }
+    const [keep, ...rest] = covered;
+    await db.outbox.bulkDelete(rest.map((e) => e.seq!));
+    if (keep) {
+      await db.outbox.put({ ...keep, rev: sent.rev, state: 'held', attempts: keep.attempts + 1 });
+    } else {
+      const entry: OutboxEntry = { recordId: sent.id, rev: sent.rev, queuedAt: new Date(clock.now()).toISOString(), state: 'held', attempts: 1 };
+      await db.outbox.add(entry);
+    }
+    await putRow({ ...row, syncState: status === 'conflict' ? 'conflict' : 'rejected', serverErrors: errors });
+  }
+
+  /** A single record the server refuses as a whole request (400 / 413): held with the server's words. */
+  async function holdAlone(sent: HouseholdRecord, outcome: { status: number; code: string; message: string }): Promise<void> {
+    const code = outcome.status === 413 ? 'too_large' : outcome.code || 'bad_request';
+    await db.transaction('rw', [db.outbox, db.records, db.summaries], async () => {
+      await applyOne(sent, 'rejected', [{ path: '', code, message: outcome.message }]);
+    });
+  }
+
+  function scheduleRetry(outcome: Extract<PostOutcome, { kind: 'retry' }>): void {
+    const delay = Math.max(backoffDelay(failures, random, backoffBaseMs, backoffCapMs), outcome.retryAfterMs ?? 0);
+    failures++;
+    clearRetry();
+    const at = clock.now() + delay;
+    retryTimer = clock.setTimeout(() => {
+      retryTimer = null;
+      void trigger('auto', true);
+    }, delay);
+    setState({
+      phase: 'waiting',
+      retryAt: new Date(at).toISOString(),
+      error: { code: outcome.code, messageKey: `sync.error.${outcome.code}`, status: outcome.status },
+    });
+  }
+
+  function clearRetry(): void {
+    if (retryTimer !== null) clock.clearTimeout(retryTimer);
+    retryTimer = null;
+  }
+
+  async function markSuccess(): Promise<void> {
+    const at = new Date(clock.now()).toISOString();
+    await db.meta.put({ key: META_LAST_SYNC_AT, value: at });
+    setState({ lastSuccessAt: at });
+  }
+
+  /** One run, inside the lock: drain until empty or something stops it. */
+  async function runLocked(): Promise<RunOutcome> {
+    clearRetry();
+    setState({ sent: 0, retryAt: undefined });
+    await refreshCounts();
+    if (!isOnline()) {
+      setState({ phase: 'offline' });
+      return 'offline';
+    }
+    const device = await getDevice(db);
+    if (!device || device.revokedAt) {
+      const code: SyncErrorCode = device ? 'unauthorized' : 'not_enrolled';
+      setState({ phase: 'error', error: { code, messageKey: `sync.error.${code}` } });
+      return 'stopped';
+    }
+    let acknowledged = false;
+    for (;;) {
+      const { records, droppedOrphans } = await nextBatch();
+      if (records.length === 0) {
+        if (droppedOrphans) continue;
+        break;
+      }
+      setState({ phase: 'sending' });
+      // Sub-batches still to send; a 400/413 replaces a part by its two halves.
+      const parts: OutgoingRecord[][] = [records];
+      while (parts.length > 0) {
+        const part = parts.shift()!;
+        const outcome = await post(device, part);
+        if (outcome.kind === 'ok') {
+          const answered = await applyResults(part, outcome.results);
+          acknowledged = true;
+          failures = 0;
+          await markSuccess();
+          setState({ sent: state.sent + answered, error: undefined });
+          await refreshCounts();
+          if (!outcome.complete) {
+            scheduleRetry({ kind: 'retry', code: 'bad_response', status: 200 });
+            return 'retry';
+          }
+        } else if (outcome.kind === 'split') {
+          if (part.length > 1) {
+            const mid = Math.ceil(part.length / 2);
+            parts.unshift(part.slice(0, mid), part.slice(mid));
+          } else {
+            await holdAlone(part[0]!.record, outcome);
+            setState({ sent: state.sent + 1 });
+            await refreshCounts();
+          }
+        } else if (outcome.kind === 'fatal') {
+          if (outcome.code === 'unauthorized') await markDeviceRevoked(db, device.token, new Date(clock.now()).toISOString());
+          setState({ phase: 'error', error: { code: outcome.code, messageKey: `sync.error.${outcome.code}`, status: outcome.status } });
+          return 'stopped';
+        } else {
+          if (outcome.offline) {
+            setState({ phase: 'offline', error: undefined });
+            return 'offline';
+          }
+          scheduleRetry(outcome);
+          return 'retry';
+        }
+      }
+    }
+    setState({ phase: 'idle', error: undefined });
+    if (acknowledged && options.afterSuccessfulRun) {
+      try {
+        await options.afterSuccessfulRun();
+      } catch {
+        // Best effort (e.g. refreshing the ward configuration); the sync itself succeeded.
+      }
+    }
+    return 'done';
+  }
+
+  async function runOnce(): Promise<RunOutcome> {
+    const outcome = await locks.request(lockName, { ifAvailable: true }, async (lock) => {
+      if (!lock) return 'busy' as const;
+      return runLocked();
+    });
+    if (outcome === 'busy') await refreshCounts(); // another tab is sending; show its progress on the next tick
+    return outcome;
+  }
+
+  async function guardedRun(): Promise<void> {
+    try {
+      await runOnce();
+    } catch (error) {
+      // A storage failure (quota, a closed database): report it and try again later.
+      console.error('sync run failed', error);
+      scheduleRetry({ kind: 'retry', code: 'server' });
+    }
+  }
+
+  // `again` is set by triggers that arrive during a run (read through a function: TS narrows it).
+  function shouldRunAgain(): boolean {
+    return again === 'forced' || (again === 'auto' && state.phase === 'idle');
+  }
+
+  /** `forced`: a manual request, the online event or the backoff timer itself. */
+  function trigger(kind: 'auto' | 'forced', fromTimer = false): Promise<void> {
+    if (running) {
+      if (kind === 'forced' || again === 'none') again = kind;
+      return running;
+    }
+    if (kind === 'auto' && !fromTimer && (state.phase === 'waiting' || isStopped())) return Promise.resolve();
+    running = (async () => {
+      do {
+        again = 'none';
+        await guardedRun();
+      } while (shouldRunAgain());
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  }
+
+  const onOnline = () => void trigger('forced');
+  const onOffline = () => {
+    if (!running) setState({ phase: 'offline' });
+  };
+
+  function armPeriod(): void {
+    periodTimer = clock.setTimeout(() => {
+      if (!started) return;
+      if (isOnline()) void trigger('auto');
+      armPeriod();
+    }, periodMs);
+  }
+
+  return {
+    async start() {
+      if (started) return;
+      started = true;
+      const last = await getLastSyncAt(db);
+      if (last) setState({ lastSuccessAt: last });
+      events?.addEventListener('online', onOnline);
+      events?.addEventListener('offline', onOffline);
+      armPeriod();
+      await trigger('auto');
+    },
+    async stop() {
+      started = false;
+      events?.removeEventListener('online', onOnline);
+      events?.removeEventListener('offline', onOffline);
+      clearRetry();
+      if (periodTimer !== null) clock.clearTimeout(periodTimer);
+      periodTimer = null;
+      await running;
+    },
+    requestSync: () => trigger('auto'),
+    syncNow: () => trigger('forced'),
+    getState: () => state,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    whenIdle: async () => {
+      while (running) await running;
+    },
+  };
+}
+
+// The app's engine, installed once at start-up (app-sync.ts), so that features can ask for a
+// sync after a save without holding a reference to it.
+let installed: SyncEngine | null = null;
+
+export function installSyncEngine(engine: SyncEngine | null): void {
+  installed = engine;
+}
+
+export function getSyncEngine(): SyncEngine | null {
+  return installed;
+}
+
+/** Call after each save: runs a sync soon if the phone is online. A no-op before enrolment. */
+export function requestSync(): Promise<void> {
+  return installed ? installed.requestSync() : Promise.resolve();
+}

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { syncEn, syncVi } from '../../../src/app/sync/locales.js';
+import { vi } from '../../../src/app/i18n/locales/vi.js';
+import { i18n } from '../../../src/app/i18n/index.js';
+
+function keys(obj: object, prefix = ''): string[] {
+  return Object.entries(obj).flatMap(([k, v]) => (v && typeof v === 'object' ? keys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`]));
+}
+
+describe('sync and enrolment strings', () => {
+  it('have the same keys in both languages, and no key clashes with the app strings', () => {
+    expect(keys(syncEn).sort()).toEqual(keys(syncVi).sort());
+    for (const top of Object.keys(syncVi)) expect(Object.keys(vi)).not.toContain(top);
+  });
+
+  it('cover every engine error and phase, and are wired into i18next', () => {
+    for (const code of ['not_enrolled', 'unauthorized', 'forbidden', 'update_app', 'update_server', 'network', 'server', 'rate_limited', 'bad_response']) {
+      expect(i18n.exists(`sync.error.${code}`, { lng: 'vi' }), code).toBe(true);
+      expect(i18n.exists(`sync.error.${code}`, { lng: 'en' }), code).toBe(true);
+    }
+    expect(i18n.t('sync.syncNow', { lng: 'vi' })).toBe('Đồng bộ ngay');
+    expect(i18n.t('sync.pending', { lng: 'vi', count: 2 })).toBe('2 hộ đang chờ gửi');
+    expect(i18n.t('sync.pending', { lng: 'en', count: 1 })).toBe('1 household waiting to be sent');
+  });
+});
