@@ -12,7 +12,7 @@ import pg from 'pg';
 import { buildServer } from '../src/server/app.js';
 import { openServerDb, SQLITE_FILE_NAME, type ServerDb } from '../src/server/db/connect.js';
 import { issueEnrolmentCode } from '../src/server/services/accounts.js';
-import { canonicalHash } from '../src/server/services/canonical-json.js';
+import { sha256 } from '../src/server/services/secrets.js';
 import { householdRow, memberRows } from '../src/server/services/sync-ingest.js';
 import { generateHouseholds } from '../src/shared/domain/demo-data.js';
 import type { HouseholdRecord } from '../src/shared/schema/household.js';
@@ -39,19 +39,22 @@ function households(count: number, seed: number): HouseholdRecord[] {
 function rowsFor(records: HouseholdRecord[], deviceId: string, batchId: string): Rows {
   const receivedAt = new Date().toISOString();
   return {
-    revisions: records.map((r) => ({
+    revisions: records.map((r) => {
+      const body = JSON.stringify(r);
+      return {
       record_id: r.id,
       rev: r.rev,
       ward_code: WARD,
       kind: r.kind,
       schema_version: r.schemaVersion,
-      body: JSON.stringify(r),
-      content_hash: canonicalHash({ kind: r.kind, schemaVersion: r.schemaVersion, data: r.data }),
+      body,
+      content_hash: sha256(body),
       device_id: deviceId,
       batch_id: batchId,
       client_updated_at: r.clientUpdatedAt,
       received_at: receivedAt,
-    })),
+      };
+    }),
     households: records.map((r) => ({ ...householdRow(r, deviceId, receivedAt) })),
     members: records.flatMap((r) => memberRows(r, deviceId, receivedAt).map((m) => ({ ...m }))),
   };
