@@ -173,6 +173,7 @@ export interface IngestOptions {
 export class SyncIngest {
   // Registers change rarely and only through seeds; a ward's set is loaded once per process.
   private readonly groupCache = new Map<string, ReadonlySet<string>>();
+  private readonly lastSeenWritten = new Map<string, string>();
 
   constructor(private readonly server: ServerDb) {}
 
@@ -263,8 +264,13 @@ export class SyncIngest {
       await insertMany(this.server, trx, 'record_revisions', revisions);
       await insertMany(this.server, trx, 'conflicts', conflicts, { kind: 'ignore', columns: ['record_id', 'rev', 'content_hash'] });
       await this.writeLatest(trx, [...latest.values()], device.deviceId, receivedAt);
-      await trx.updateTable('devices').set({ last_seen_at: receivedAt }).where('id', '=', device.deviceId).execute();
+      // "Last seen" to the minute is enough for ward staff; not one more write per batch.
+      if (this.lastSeenWritten.get(device.deviceId) !== receivedAt.slice(0, 16)) {
+        await trx.updateTable('devices').set({ last_seen_at: receivedAt }).where('id', '=', device.deviceId).execute();
+      }
     });
+
+    this.lastSeenWritten.set(device.deviceId, receivedAt.slice(0, 16)); // after the commit only
 
     return {
       batchId: request.batchId,
