@@ -171,19 +171,18 @@ export interface IngestOptions {
 }
 
 export class SyncIngest {
-  // Registers change rarely and only through seeds; a ward's set is loaded once per process.
-  private readonly groupCache = new Map<string, ReadonlySet<string>>();
+  // Registers change rarely; a ward's set is read at most once a minute, not per batch.
+  private readonly groupCache = new Map<string, { codes: ReadonlySet<string>; at: number }>();
   private readonly lastSeenWritten = new Map<string, string>();
 
   constructor(private readonly server: ServerDb) {}
 
   private async groups(wardCode: string): Promise<ReadonlySet<string>> {
-    let set = this.groupCache.get(wardCode);
-    if (!set) {
-      set = await wardGroupCodes(this.server.db, wardCode);
-      if (set.size > 0) this.groupCache.set(wardCode, set);
-    }
-    return set;
+    const cached = this.groupCache.get(wardCode);
+    if (cached && Date.now() - cached.at < 60_000) return cached.codes;
+    const codes = await wardGroupCodes(this.server.db, wardCode);
+    this.groupCache.set(wardCode, { codes, at: Date.now() });
+    return codes;
   }
 
   async ingest(device: DevicePrincipal, request: SyncRequest, options: IngestOptions): Promise<SyncResponse> {
@@ -193,7 +192,6 @@ export class SyncIngest {
     const outcomes: (Rejected | { kind: 'status'; id: string; rev: number; status: SyncResult['status'] })[] = [];
 
     await this.server.db.transaction().execute(async (trx) => {
-      outcomes.length = 0; // a retried transaction starts over
       await lockWard(trx, this.server.dialect, device.wardCode);
       const state = await this.loadState(trx, prepared);
       const revisions: RecordRevisionsTable[] = [];
