@@ -40,5 +40,6 @@ export const validationEn: ValidationMessages = {
   reason_required: 'Please choose why it was not done.',
   no_reason_when_done: 'A help that was done has no reason for not being done.',
   birth_year_after_help: 'The year of birth is after the date of the help.',
+  duplicate_card_id: 'This teaching card id appears twice.',
   secret_like_text: 'Never write an OTP, password or passcode into the app. Please remove the 6-digit number.',
 };

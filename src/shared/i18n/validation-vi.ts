@@ -40,6 +40,7 @@ export const validationVi = {
   reason_required: 'Vui lòng chọn lý do chưa hoàn thành.',
   no_reason_when_done: 'Việc đã hoàn thành thì không ghi lý do chưa hoàn thành.',
   birth_year_after_help: 'Năm sinh sau ngày hỗ trợ.',
+  duplicate_card_id: 'Mã thẻ hướng dẫn bị trùng.',
   secret_like_text: 'Không ghi mã OTP, mật khẩu hay mã passcode vào ứng dụng. Vui lòng xóa dãy 6 chữ số.',
 } as const;
 
