@@ -11,6 +11,7 @@ interface BenchModule {
 
 const modules: BenchModule[] = [
   { title: 'PWA bundle', load: () => import('./bundle-size.js') },
+  { title: 'Follow-up list', load: () => import('./follow-up-list.js') },
 ];
 
 const only = process.argv.slice(2);
