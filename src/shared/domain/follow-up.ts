@@ -124,6 +124,20 @@ function metByAnswers(topic: HelpTopic, member: Member): boolean {
 type DoneTimes = Map<AssistanceKind | typeof ANY, number>;
 const ANY = '*' as const;
 
+// Module-level helpers rather than closures in the loops: the list is rebuilt often on a phone.
+function noteDone(times: DoneTimes, kind: AssistanceKind | typeof ANY, at: number): void {
+  if ((times.get(kind) ?? -Infinity) < at) times.set(kind, at);
+}
+
+/** Whether a done help linked to the member since `sinceMs` meets this topic. */
+function coveredSince(done: DoneTimes | undefined, topic: HelpTopic, sinceMs: number): boolean {
+  if (!done) return false;
+  const coveredBy = TOPIC_COVERED_BY[topic];
+  if (coveredBy === 'any') return (done.get(ANY) ?? -Infinity) >= sinceMs;
+  for (const kind of coveredBy) if ((done.get(kind) ?? -Infinity) >= sinceMs) return true;
+  return false;
+}
+
 export function buildFollowUpList({ households, assistances, now, cards }: FollowUpInput): FollowUpList {
   const nowMs = now instanceof Date ? now.getTime() : typeof now === 'number' ? now : Date.parse(now);
   const cardKinds = new Map<string, readonly AssistanceKind[]>();
@@ -150,18 +164,16 @@ export function buildFollowUpList({ households, assistances, now, cards }: Follo
     }
     const memberId = d.household?.memberId;
     if (!memberId) continue;
-    let found = doneByMember.get(memberId);
-    if (!found) doneByMember.set(memberId, (found = new Map()));
-    const times = found;
-    const note = (kind: AssistanceKind | typeof ANY) => {
-      if ((times.get(kind) ?? -Infinity) < at) times.set(kind, at);
-    };
-    note(ANY);
-    for (const kind of d.kinds) note(kind);
-    if (d.teachingCardId !== undefined) for (const kind of cardKinds.get(d.teachingCardId) ?? []) note(kind);
+    let times = doneByMember.get(memberId);
+    if (!times) doneByMember.set(memberId, (times = new Map()));
+    noteDone(times, ANY, at);
+    for (const kind of d.kinds) noteDone(times, kind, at);
+    if (d.teachingCardId !== undefined) for (const kind of cardKinds.get(d.teachingCardId) ?? []) noteDone(times, kind, at);
   }
 
-  const items: FollowUpItem[] = [];
+  // Each item with its `since` in ms, so sorting compares numbers without parsing dates again.
+  const items: Timed[] = [];
+  const add = (item: FollowUpItem, ms: number) => items.push({ item, ms });
   const days = (sinceMs: number) => Math.max(0, Math.floor((nowMs - sinceMs) / DAY_MS));
 
   for (const h of liveHouseholds) {
@@ -170,7 +182,7 @@ export function buildFollowUpList({ households, assistances, now, cards }: Follo
       const sinceMs = Date.parse(h.clientUpdatedAt);
       const label: FollowUpLabel = { address: d.address };
       if (d.note) label.note = d.note;
-      items.push({ kind: 'revisit', groupCode: d.groupCode, recordId: h.id, why: ['not_home'], since: h.clientUpdatedAt, days: days(sinceMs), label });
+      add({ kind: 'revisit', groupCode: d.groupCode, recordId: h.id, why: ['not_home'], since: h.clientUpdatedAt, days: days(sinceMs), label }, sinceMs);
       continue;
     }
     if (d.outcome !== 'surveyed') continue;
@@ -180,20 +192,15 @@ export function buildFollowUpList({ households, assistances, now, cards }: Follo
     for (const member of d.members) {
       if (member.wantsHelp.length === 0) continue;
       const done = doneByMember.get(member.id);
-      const wanted = member.wantsHelp.filter((topic) => {
-        if (metByAnswers(topic, member)) return false;
-        if (!done) return true;
-        const coveredBy = TOPIC_COVERED_BY[topic];
-        if (coveredBy === 'any') return !((done.get(ANY) ?? -Infinity) >= sinceMs);
-        return !coveredBy.some((kind) => (done.get(kind) ?? -Infinity) >= sinceMs);
-      });
+      const wanted: HelpTopic[] = [];
+      for (const topic of member.wantsHelp) if (!metByAnswers(topic, member) && !coveredSince(done, topic, sinceMs)) wanted.push(topic);
       if (wanted.length === 0) continue;
       const label: FollowUpLabel = { address: d.address, birthYear: member.birthYear };
       if (member.name) label.name = member.name;
-      items.push({
+      add({
         kind: 'member_help', groupCode: d.groupCode, recordId: h.id, memberId: member.id,
         why: wanted, since, days: days(sinceMs), label,
-      });
+      }, sinceMs);
     }
   }
 
@@ -202,7 +209,8 @@ export function buildFollowUpList({ households, assistances, now, cards }: Follo
     const memberId = d.household?.memberId;
     const done = memberId ? doneByMember.get(memberId) : undefined;
     // A later done help of the same kind for the same member closes that kind.
-    const openKinds = done ? d.kinds.filter((kind) => !((done.get(kind) ?? -Infinity) > at)) : [...d.kinds];
+    const openKinds: AssistanceKind[] = [];
+    for (const kind of d.kinds) if (!done || !((done.get(kind) ?? -Infinity) > at)) openKinds.push(kind);
     if (openKinds.length === 0) continue;
     const linked = d.household ? householdById.get(d.household.householdId) : undefined;
     const label: FollowUpLabel = { birthYear: d.person.birthYear };
@@ -221,15 +229,23 @@ export function buildFollowUpList({ households, assistances, now, cards }: Follo
       label,
     };
     if (memberId) item.memberId = memberId;
-    items.push(item);
+    add(item, at);
   }
 
   return groupAndSort(items);
 }
 
-function groupAndSort(items: FollowUpItem[]): FollowUpList {
-  // Decorate once so the sort compares numbers, not re-parsed dates.
-  const keyed = items.map((item) => ({ item, ms: Date.parse(item.since) }));
+// One collator, made on first use: creating one costs more than the whole sort (and
+// localeCompare with options may build one per call on some engines).
+let collator: Intl.Collator | undefined;
+const groupCollator = () => (collator ??= new Intl.Collator('vi', { numeric: true }));
+
+interface Timed {
+  item: FollowUpItem;
+  ms: number;
+}
+
+function groupAndSort(keyed: Timed[]): FollowUpList {
   keyed.sort(
     (a, b) =>
       a.ms - b.ms ||
@@ -249,9 +265,9 @@ function groupAndSort(items: FollowUpItem[]): FollowUpList {
       if (a.groupCode === b.groupCode) return 0;
       if (a.groupCode === null) return 1;
       if (b.groupCode === null) return -1;
-      return a.groupCode.localeCompare(b.groupCode, 'vi', { numeric: true });
+      return groupCollator().compare(a.groupCode, b.groupCode);
     });
-  return { groups, total: items.length };
+  return { groups, total: keyed.length };
 }
 
 const VNEID_RANK: Record<VneidLevel, number> = { unknown: 0, none: 0, level1: 1, level2: 2 };
