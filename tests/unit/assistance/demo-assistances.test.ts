@@ -3,7 +3,7 @@ import { SEED_WARDS } from '../../../seeds/index.js';
 import { TEACHING_CARDS } from '../../../seeds/teaching/index.js';
 import { generateHouseholds } from '../../../src/shared/domain/demo-data.js';
 import { DEMO_TEACHING_CARD_IDS, generateAssistances } from '../../../src/shared/domain/demo-assistances.js';
-import { latestRevs } from '../../../src/shared/domain/follow-up.js';
+import { buildFollowUpList, latestRevs, vneidUpdateSuggestion } from '../../../src/shared/domain/follow-up.js';
 import { assistanceRecordSchema, type AssistanceRecord } from '../../../src/shared/schema/assistance.js';
 
 const ward = SEED_WARDS.find((w) => w.code === '10546')!;
@@ -67,5 +67,20 @@ describe('generateAssistances', () => {
     const alone = generateAssistances({ wardConfig: ward, households: [], count: 50, seed: 1 });
     expect(alone.every((a) => a.data.household === undefined && assistanceRecordSchema.safeParse(a).success)).toBe(true);
     expect(() => generateAssistances({ wardConfig: ward, households: [], count: -1, seed: 1 })).toThrow(RangeError);
+  });
+
+  it('feed a follow-up list with every kind of item in the ward\'s groups, and VNeID updates to offer', () => {
+    const list = buildFollowUpList({ households, assistances, now: '2026-12-01T00:00:00.000Z', cards: TEACHING_CARDS });
+    const kinds = new Set(list.groups.flatMap((g) => g.items.map((i) => i.kind)));
+    expect([...kinds].sort()).toEqual(['assistance', 'member_help', 'revisit']);
+    const codes = new Set(ward.groups.map((g) => g.code));
+    for (const g of list.groups) if (g.groupCode !== null) expect(codes.has(g.groupCode), g.groupCode).toBe(true);
+    const byId = new Map(households.map((h) => [h.id, h]));
+    const offers = [...latestRevs(assistances).values()].flatMap((a) => {
+      const h = a.data.household ? byId.get(a.data.household.householdId) : undefined;
+      return h ? [vneidUpdateSuggestion(a, h)] : [];
+    });
+    expect(offers).toContain('level1');
+    expect(offers).toContain('level2');
   });
 });
