@@ -36,7 +36,7 @@ export const validationEn: ValidationMessages = {
   duplicate_group_code: 'This tổ dân phố code appears twice.',
   kinds_required: 'Choose at least one kind of help given.',
   duplicate_kind: 'A kind of help is chosen twice.',
-  teaching_card_kind_missing: 'A teaching card is set but "Taught with a card" is not ticked.',
+  teaching_card_kind_missing: 'A teaching card is named but teaching with a card is not among the kinds of help.',
   reason_required: 'Please choose why it was not done.',
   no_reason_when_done: 'A help that was done has no reason for not being done.',
   birth_year_after_help: 'The year of birth is after the date of the help.',

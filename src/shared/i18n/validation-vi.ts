@@ -36,7 +36,7 @@ export const validationVi = {
   duplicate_group_code: 'Mã tổ dân phố bị trùng.',
   kinds_required: 'Chọn ít nhất một việc đã hỗ trợ.',
   duplicate_kind: 'Một việc hỗ trợ được chọn hai lần.',
-  teaching_card_kind_missing: 'Đã chọn thẻ hướng dẫn nhưng chưa đánh dấu việc "Hướng dẫn theo thẻ".',
+  teaching_card_kind_missing: 'Có thẻ hướng dẫn nhưng việc hỗ trợ chưa có mục hướng dẫn theo thẻ.',
   reason_required: 'Vui lòng chọn lý do chưa hoàn thành.',
   no_reason_when_done: 'Việc đã hoàn thành thì không ghi lý do chưa hoàn thành.',
   birth_year_after_help: 'Năm sinh sau ngày hỗ trợ.',
