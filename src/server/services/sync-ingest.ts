@@ -194,6 +194,7 @@ export class SyncIngest {
     await this.server.db.transaction().execute(async (trx) => {
       await lockWard(trx, this.server.dialect, device.wardCode);
       const state = await this.loadState(trx, prepared);
+      const storedBefore = new Set(state.keys()); // only these can have member rows to replace
       const revisions: RecordRevisionsTable[] = [];
       const conflicts: ConflictsTable[] = [];
       const latest = new Map<string, HouseholdRecord>();
@@ -261,7 +262,7 @@ export class SyncIngest {
 
       await insertMany(this.server, trx, 'record_revisions', revisions);
       await insertMany(this.server, trx, 'conflicts', conflicts, { kind: 'ignore', columns: ['record_id', 'rev', 'content_hash'] });
-      await this.writeLatest(trx, [...latest.values()], device.deviceId, receivedAt);
+      await this.writeLatest(trx, [...latest.values()], storedBefore, device.deviceId, receivedAt);
       // "Last seen" to the minute is enough for ward staff; not one more write per batch.
       if (this.lastSeenWritten.get(device.deviceId) !== receivedAt.slice(0, 16)) {
         await trx.updateTable('devices').set({ last_seen_at: receivedAt }).where('id', '=', device.deviceId).execute();
@@ -316,11 +317,18 @@ export class SyncIngest {
   }
 
   /** The dashboard's rows follow the newest revision: upsert the household, rewrite its members. */
-  private async writeLatest(trx: Transaction<Database>, records: HouseholdRecord[], deviceId: string, receivedAt: string) {
+  private async writeLatest(
+    trx: Transaction<Database>,
+    records: HouseholdRecord[],
+    storedBefore: ReadonlySet<string>,
+    deviceId: string,
+    receivedAt: string,
+  ) {
     if (records.length === 0) return;
     const households = records.map((r) => householdRow(r, deviceId, receivedAt));
     await insertMany(this.server, trx, 'households', households, { kind: 'upsert', columns: ['record_id'] });
-    await deleteWhereIn(this.server, trx, 'members', 'record_id', records.map((r) => r.id));
+    const replaced = records.filter((r) => storedBefore.has(r.id)).map((r) => r.id);
+    await deleteWhereIn(this.server, trx, 'members', 'record_id', replaced);
     await insertMany(this.server, trx, 'members', records.flatMap((r) => memberRows(r, deviceId, receivedAt)));
   }
 }
