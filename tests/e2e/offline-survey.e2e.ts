@@ -112,6 +112,18 @@ describe('offline household survey', () => {
     await page.locator('[data-testid="result-count"][data-count="1"]').waitFor();
     expect(await page.locator('[data-testid="list-row"][data-kind="record"]').textContent()).toContain('15, Ngõ 7');
     await page.goto(`${server.url}/#/`);
-    expect(await page.getByTestId('count-drafts').textContent()).toBe('1');
+    // One draft (the page closed halfway) and one saved household waiting to sync.
+    await page.waitForFunction(() => document.querySelector('[data-testid="count-drafts"]')?.textContent === '1');
+    await page.waitForFunction(() => document.querySelector('[data-testid="count-outbox"]')?.textContent === '1');
+  });
+
+  it('switches to English and keeps the choice across a reload (still offline)', async () => {
+    await page.getByTestId('language-switch').click();
+    await page.getByText('New household survey').waitFor();
+    await page.reload();
+    await page.getByText('New household survey').waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await page.getByTestId('language-switch').click();
+    await page.getByText('Khảo sát hộ mới').waitFor();
   });
 });
