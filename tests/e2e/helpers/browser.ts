@@ -32,8 +32,8 @@ export function launchProfile(userDataDir: string): Promise<BrowserContext> {
   });
 }
 
-export async function startServer(): Promise<{ url: string; close: () => Promise<void> }> {
-  const app = await buildServer({ staticRoot: 'dist' });
+export async function startServer(staticRoot = 'dist'): Promise<{ url: string; close: () => Promise<void> }> {
+  const app = await buildServer({ staticRoot });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
