@@ -7,6 +7,9 @@
 //   server's result for it; `rejected` / `conflict` entries are held for the volunteer to fix.
 // - `drafts`: the form being filled, autosaved on every change so a killed tab loses ≤ 0.5 s.
 // - `meta`: install id, cached ward configuration, device credentials, last sync time.
+// - `summaries` (v2): one small row per saved record (address, counts, folded search text) so the
+//   list and search of thousands of households never deserialise every member. Written by
+//   records-repo.ts in the same transaction as the record; derived data, rebuildable from records.
 //
 // Schema versions are only added, never edited (old `version()` declarations stay).
 import Dexie, { type Table } from 'dexie';
@@ -67,11 +70,43 @@ export interface MetaEntry {
   value: unknown;
 }
 
+/** What the list shows for a saved household; derived from `records` on every save. */
+export interface RecordSummary {
+  id: string;
+  rev: number;
+  groupCode: string;
+  outcome: HouseholdRecord['data']['outcome'];
+  surveyedAt: string;
+  savedAt: string;
+  /** "12, Ngõ 5, Trần Hưng Đạo" as typed. */
+  address: string;
+  memberCount: number;
+  searchText: string;
+  voided: 0 | 1;
+}
+
+export function summaryOf(row: StoredRecord): RecordSummary {
+  const { data } = row.record;
+  return {
+    id: row.id,
+    rev: row.record.rev,
+    groupCode: row.groupCode,
+    outcome: row.outcome,
+    surveyedAt: row.surveyedAt,
+    savedAt: row.savedAt,
+    address: [data.address.houseNumber, data.address.lane, data.address.street].filter(Boolean).join(', '),
+    memberCount: data.members.length,
+    searchText: row.searchText,
+    voided: row.voided,
+  };
+}
+
 export class GoCuaDb extends Dexie {
   records!: Table<StoredRecord, string>;
   outbox!: Table<OutboxEntry, number>;
   drafts!: Table<Draft, string>;
   meta!: Table<MetaEntry, string>;
+  summaries!: Table<RecordSummary, string>;
 
   constructor(name = 'go-cua') {
     super(name);
@@ -81,5 +116,12 @@ export class GoCuaDb extends Dexie {
       drafts: 'id, updatedAt, recordId',
       meta: 'key',
     });
+    this.version(2)
+      .stores({ summaries: 'id, savedAt, groupCode, outcome' })
+      .upgrade(async (tx) => {
+        await tx
+          .table<StoredRecord, string>('records')
+          .each((row) => tx.table<RecordSummary, string>('summaries').put(summaryOf(row)));
+      });
   }
 }

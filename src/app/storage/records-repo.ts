@@ -14,7 +14,7 @@ import {
 } from '../../shared/schema/household.js';
 import { foldVietnamese, matchesQuery } from '../../shared/domain/text-search.js';
 import { toFieldErrors, type FieldError } from '../../shared/domain/validation.js';
-import type { GoCuaDb, StoredRecord } from './db.js';
+import { summaryOf, type GoCuaDb, type RecordSummary, type StoredRecord } from './db.js';
 import { guardQuota } from './errors.js';
 import { localIsoDate } from './local-date.js';
 
@@ -70,8 +70,9 @@ function toStored(record: HouseholdRecord, now: Date, groupName: string | undefi
 /** Writes record + outbox entry (+ draft removal) atomically. */
 async function writeRev(db: GoCuaDb, stored: StoredRecord, now: Date, draftId?: string): Promise<void> {
   await guardQuota(() =>
-    db.transaction('rw', db.records, db.outbox, db.drafts, async () => {
+    db.transaction('rw', [db.records, db.summaries, db.outbox, db.drafts], async () => {
       await db.records.put(stored);
+      await db.summaries.put(summaryOf(stored));
       await db.outbox.add({
         recordId: stored.id,
         rev: stored.record.rev,
@@ -148,6 +149,37 @@ export async function searchHouseholds(db: GoCuaDb, query: string, options: List
   const rows = await listHouseholds(db, options);
   if (!foldVietnamese(query)) return rows;
   return rows.filter((r) => matchesQuery(r.searchText, query));
+}
+
+/** Summaries of saved households for the list, newest save first (voided ones left out). */
+export async function listSummaries(db: GoCuaDb, options: ListOptions = {}): Promise<RecordSummary[]> {
+  let rows: RecordSummary[];
+  if (options.groupCode) {
+    rows = await db.summaries.where('groupCode').equals(options.groupCode).toArray();
+    rows.sort((a, b) => (a.savedAt < b.savedAt ? 1 : a.savedAt > b.savedAt ? -1 : 0));
+  } else {
+    rows = await db.summaries.orderBy('savedAt').reverse().toArray();
+  }
+  return options.includeVoided ? rows : rows.filter((r) => r.voided === 0);
+}
+
+/** Search over summaries: same rules as searchHouseholds, without reading members. */
+export async function searchSummaries(db: GoCuaDb, query: string, options: ListOptions = {}): Promise<RecordSummary[]> {
+  const rows = await listSummaries(db, options);
+  if (!foldVietnamese(query)) return rows;
+  return rows.filter((r) => matchesQuery(r.searchText, query));
+}
+
+/** Sync state as the list shows it, from the outbox: waiting, held for the volunteer, or done. */
+export type ListSyncState = 'pending' | 'held' | 'synced';
+
+export async function outboxStates(db: GoCuaDb): Promise<Map<string, ListSyncState>> {
+  const states = new Map<string, ListSyncState>();
+  await db.outbox.each((entry) => {
+    if (entry.state === 'held') states.set(entry.recordId, 'held');
+    else if (!states.has(entry.recordId)) states.set(entry.recordId, 'pending');
+  });
+  return states;
 }
 
 /** Households marked "not home" (and not voided): the revisit list, oldest visit first. */

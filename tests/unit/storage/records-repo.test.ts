@@ -5,6 +5,9 @@ import { StorageFullError } from '../../../src/app/storage/errors.js';
 import {
   getHousehold,
   listHouseholds,
+  listSummaries,
+  outboxStates,
+  searchSummaries,
   listRevisits,
   saveHousehold,
   searchHouseholds,
@@ -60,6 +63,7 @@ describe('saveHousehold', () => {
     await expect(saveHousehold(db, surveyedHousehold(), { draftId: 'd2' })).rejects.toThrow('disk failure');
     expect(recordPutSeen).toBe(true);
     expect(await db.records.count()).toBe(0);
+    expect(await db.summaries.count()).toBe(0);
     expect(await db.outbox.count()).toBe(0);
     expect((await db.drafts.get('d2'))?.form).toEqual({ typed: 'x' });
   });
@@ -159,3 +163,57 @@ describe('lists and search', () => {
     expect(await listRevisits(db)).toHaveLength(0);
   });
 });
+
+describe('summaries for the list', () => {
+  it('are written with every save and follow edits and voids', async () => {
+    const first = await saveHousehold(db, surveyedHousehold(), { now: new Date('2026-11-24T08:00:00Z') });
+    if (!first.ok) throw new Error('save failed');
+    expect(await listSummaries(db)).toEqual([
+      expect.objectContaining({ id: first.record.id, rev: 1, address: '12, Ngõ 5, Trần Hưng Đạo', memberCount: 2, outcome: 'surveyed', voided: 0 }),
+    ]);
+    await saveHousehold(db, { ...first.record.data, address: { houseNumber: '12A' } }, { existingId: first.record.id });
+    expect((await listSummaries(db))[0]).toMatchObject({ rev: 2, address: '12A' });
+    expect((await searchSummaries(db, 'tran thi dung')).map((r) => r.id)).toEqual([first.record.id]);
+    await voidHousehold(db, first.record.id, 'Trùng');
+    expect(await listSummaries(db)).toEqual([]);
+    expect(await listSummaries(db, { includeVoided: true })).toHaveLength(1);
+  });
+
+  it('sync state comes from the outbox: pending while queued, held when the server held it, synced when gone', async () => {
+    const a = await saveHousehold(db, surveyedHousehold());
+    const b = await saveHousehold(db, notHomeHousehold('5'));
+    const c = await saveHousehold(db, notHomeHousehold('7'));
+    if (!a.ok || !b.ok || !c.ok) throw new Error('save failed');
+    await db.outbox.where('recordId').equals(b.record.id).modify({ state: 'held' });
+    await db.outbox.where('recordId').equals(c.record.id).delete();
+    const states = await outboxStates(db);
+    expect(states.get(a.record.id)).toBe('pending');
+    expect(states.get(b.record.id)).toBe('held');
+    expect(states.get(c.record.id)).toBeUndefined();
+  });
+
+  it('a database of version 1 is upgraded with summaries of the records it holds', async () => {
+    const name = `test-${crypto.randomUUID()}`;
+    const filled = new GoCuaDb(name);
+    const saved = await saveHousehold(filled, surveyedHousehold());
+    if (!saved.ok) throw new Error('save failed');
+    const row = await filled.records.get(saved.record.id);
+    filled.close();
+    await filled.delete();
+    // The same data in a database that only knows version 1.
+    const { default: Dexie } = await import('dexie');
+    const v1 = new Dexie(name);
+    v1.version(1).stores({
+      records: 'id, syncState, groupCode, outcome, surveyedAt, savedAt, voided',
+      outbox: '++seq, recordId, [recordId+rev], state',
+      drafts: 'id, updatedAt, recordId',
+      meta: 'key',
+    });
+    await v1.table('records').put(row);
+    v1.close();
+    const upgraded = new GoCuaDb(name);
+    expect(await listSummaries(upgraded)).toEqual([expect.objectContaining({ id: saved.record.id, memberCount: 2 })]);
+    await upgraded.delete();
+  });
+});
+

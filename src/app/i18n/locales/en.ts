@@ -205,6 +205,7 @@ export const en: Resources = {
     synced: 'Synced',
     rejected: 'Rejected by the server — needs fixing',
     conflict: 'Conflict — needs a look',
+    held: 'Not synced — needs a look',
   },
   record: {
     title: 'Saved household',

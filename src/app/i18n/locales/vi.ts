@@ -205,6 +205,7 @@ export const vi = {
     synced: 'Đã đồng bộ',
     rejected: 'Máy chủ từ chối — cần sửa',
     conflict: 'Xung đột — cần xem lại',
+    held: 'Chưa đồng bộ được — cần xem lại',
   },
   record: {
     title: 'Hộ đã lưu',
