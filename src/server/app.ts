@@ -84,6 +84,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       gunzip.receivedEncodedLength += chunk.length;
     });
     payload.on('error', (error) => gunzip.destroy(error));
+    // When the body is never read (e.g. a 415 for the content type), a broken gzip stream must
+    // not become an uncaught exception; when it is read, Fastify's own listener answers 400.
+    gunzip.on('error', () => {});
     payload.pipe(gunzip);
     return gunzip as unknown as Readable & typeof payload;
   });

@@ -2,6 +2,7 @@
 // notices. Loaded from seeds/ into the server; the phone caches the copy the server sends.
 import { z } from 'zod';
 import { wardCodeSchema } from './common.js';
+import { INDICATOR_CODES } from '../domain/indicators.js';
 
 export const groupSchema = z.object({
   /** Stable code within the ward, e.g. "TDP01"; records point at it. */
@@ -22,7 +23,10 @@ export const consentNoticeSchema = z.object({
 export type ConsentNotice = z.infer<typeof consentNoticeSchema>;
 
 /** Targets as fractions (0.85 for 85%), keyed by indicator code, per year. */
-export const targetsByYearSchema = z.record(z.string().regex(/^\d{4}$/), z.record(z.string(), z.number().min(0).max(1)));
+export const targetsByYearSchema = z.record(
+  z.string().regex(/^\d{4}$/),
+  z.partialRecord(z.enum(INDICATOR_CODES), z.number().min(0).max(1)),
+);
 
 export const wardSettingsSchema = z.object({
   /** "Adults" for the indicators (default 18). */

@@ -34,7 +34,7 @@ describe('ward configuration', () => {
     expect(config.code).toBe('10546');
     const notice = currentNotice(config);
     expect(notice?.version).toBe('2026-01');
-    expect(notice?.text.vi).toContain('UBND phường');
+    expect(notice?.text.vi).toContain('Ủy ban nhân dân phường');
   });
 
   it('prefers the cached server copy and refuses an invalid one', async () => {

@@ -6,6 +6,7 @@ import {
   getHousehold,
   listHouseholds,
   listRevisits,
+  setSyncState,
   saveHousehold,
   searchHouseholds,
   voidHousehold,
@@ -119,8 +120,8 @@ describe('lists and search', () => {
     await saveHousehold(db, surveyedHousehold({ address: { houseNumber: '1' } }), { now: new Date('2026-11-24T08:00:00Z') });
     await saveHousehold(db, surveyedHousehold({ groupCode: 'TDP03', address: { houseNumber: '2' } }), { now: new Date('2026-11-24T09:00:00Z') });
     await saveHousehold(db, surveyedHousehold({ address: { houseNumber: '3' } }), { now: new Date('2026-11-24T10:00:00Z') });
-    expect((await listHouseholds(db)).map((r) => r.record.data.address.houseNumber)).toEqual(['3', '2', '1']);
-    expect((await listHouseholds(db, { groupCode: 'TDP01' })).map((r) => r.record.data.address.houseNumber)).toEqual(['3', '1']);
+    expect((await listHouseholds(db)).map((r) => r.houseNumber)).toEqual(['3', '2', '1']);
+    expect((await listHouseholds(db, { groupCode: 'TDP01' })).map((r) => r.houseNumber)).toEqual(['3', '1']);
   });
 
   it('search ignores diacritics, đ/d and case', async () => {
@@ -134,7 +135,7 @@ describe('lists and search', () => {
     await saveHousehold(db, other);
     expect(await searchHouseholds(db, 'nguyen van')).toHaveLength(2);
     const dung = await searchHouseholds(db, 'dung');
-    expect(dung.map((r) => r.record.data.address.houseNumber)).toEqual(['7']);
+    expect(dung.map((r) => r.houseNumber)).toEqual(['7']);
     expect(await searchHouseholds(db, 'duong le loi')).toHaveLength(1);
     expect(await searchHouseholds(db, 'HOA')).toHaveLength(1);
     expect(await searchHouseholds(db, 'nguyen', { groupCode: 'TDP05' })).toHaveLength(0);
@@ -148,7 +149,7 @@ describe('lists and search', () => {
     if (!a.ok || !b.ok) throw new Error('save failed');
     await voidHousehold(db, b.record.id, 'Sai địa chỉ');
     const revisits = await listRevisits(db);
-    expect(revisits.map((r) => r.record.data.address.houseNumber)).toEqual(['21']);
+    expect(revisits.map((r) => r.houseNumber)).toEqual(['21']);
   });
 
   it('a not-home household revisited and surveyed leaves the revisit list', async () => {
@@ -157,5 +158,19 @@ describe('lists and search', () => {
     const revisit = await saveHousehold(db, { ...surveyedHousehold(), groupCode: 'TDP02', address: { houseNumber: '31' } }, { existingId: a.record.id });
     expect(revisit.ok && revisit.record.rev).toBe(2);
     expect(await listRevisits(db)).toHaveLength(0);
+  });
+});
+
+describe('list summaries', () => {
+  it('keep the list row in step with the record and its sync state', async () => {
+    const saved = await saveHousehold(db, surveyedHousehold({ address: { houseNumber: '5', lane: 'Ngõ 3' } }));
+    if (!saved.ok) throw new Error('save failed');
+    const [row] = await listHouseholds(db);
+    expect(row).toMatchObject({ id: saved.record.id, rev: 1, houseNumber: '5', lane: 'Ngõ 3', syncState: 'pending' });
+    await db.transaction('rw', db.records, db.summaries, () =>
+      setSyncState(db, saved.record.id, { syncState: 'synced', syncedRev: 1 }),
+    );
+    expect((await listHouseholds(db))[0]).toMatchObject({ syncState: 'synced' });
+    expect(await getHousehold(db, saved.record.id)).toMatchObject({ syncState: 'synced', syncedRev: 1 });
   });
 });

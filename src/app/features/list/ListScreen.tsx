@@ -6,7 +6,7 @@ import { useDeferredValue, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { matchesQuery, foldVietnamese } from '../../../shared/domain/text-search.js';
 import { appDb } from '../../storage/app-db.js';
-import type { Draft, StoredRecord } from '../../storage/db.js';
+import type { Draft, HouseholdSummary } from '../../storage/db.js';
 import { discardDraft, listDrafts } from '../../storage/drafts-repo.js';
 import { listHouseholds } from '../../storage/records-repo.js';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.js';
@@ -15,7 +15,7 @@ import { href, navigate } from '../../ui/router.js';
 import { groupName, useWard } from '../../ward-context.js';
 import type { HouseholdForm } from '../survey/form-model.js';
 
-type Row = { kind: 'draft'; draft: Draft } | { kind: 'record'; record: StoredRecord };
+type Row = { kind: 'draft'; draft: Draft } | { kind: 'record'; record: HouseholdSummary };
 
 function addressOf(houseNumber: string, lane?: string, street?: string): string {
   return [houseNumber, lane, street].map((s) => s?.trim()).filter(Boolean).join(', ');
@@ -101,14 +101,13 @@ export default function ListScreen() {
               );
             }
             const { record } = row;
-            const d = record.record.data;
             return (
               <li key={record.id} className="row" style={style} data-index={item.index} ref={virtualizer.measureElement} data-testid="list-row" data-kind="record">
                 <a className="row__main" href={href({ name: 'record', id: record.id })}>
-                  <strong>{addressOf(d.address.houseNumber, d.address.lane, d.address.street)}</strong>
+                  <strong>{addressOf(record.houseNumber, record.lane, record.street)}</strong>
                   <span>
-                    {groupName(ward, d.groupCode)} · {formatDate(d.surveyedAt, i18n.language)} · {t(`outcome.${d.outcome}`)}
-                    {d.outcome === 'surveyed' ? ` · ${t('list.members', { count: d.members.length })}` : ''}
+                    {groupName(ward, record.groupCode)} · {formatDate(record.surveyedAt, i18n.language)} · {t(`outcome.${record.outcome}`)}
+                    {record.outcome === 'surveyed' ? ` · ${t('list.members', { count: record.memberCount })}` : ''}
                   </span>
                   <span className={`badge badge--${record.syncState}`}>{t(`syncState.${record.syncState}`)}</span>
                 </a>

@@ -1,0 +1,135 @@
+// Ward endpoint administration: `npm run -s admin -- <command> [options]`.
+// Commands meant for scripts print only their result on stdout; messages go to stderr.
+// Uses the same database as the server (DATA_DIR or DATABASE_URL) and the same migrations.
+import { parseArgs } from 'node:util';
+import { createInterface } from 'node:readline';
+import { openServerDb, type ServerDb } from '../db/connect.js';
+import type { UserRole } from '../db/schema.js';
+import { createUser, issueEnrolmentCode, listDevices, revokeDevice, UnknownWardError } from '../services/accounts.js';
+import { formatEnrolmentCode } from '../services/secrets.js';
+import { listWards, loadWardSeeds } from '../services/wards.js';
+
+const USAGE = `Usage: npm run -s admin -- <command>
+  list-wards                                   CODE<TAB>NAME per ward
+  issue-enrolment-code --ward CODE [--uses N]  prints the code (last line)
+  create-user --ward CODE --username U [--role ward_staff|ward_admin] [--password-stdin]
+  list-devices [--ward CODE]                   ID<TAB>WARD<TAB>NAME<TAB>CREATED<TAB>REVOKED
+  revoke-device --device ID
+Environment: DATA_DIR (./data) or DATABASE_URL (postgres://…), SEEDS_DIR (seeds/wards)`;
+
+class UsageError extends Error {}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function prompt(question: string): Promise<string> {
+  // Typed characters are not echoed: the password must not stay on the screen.
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  const output = rl as unknown as { _writeToOutput: (s: string) => void };
+  process.stderr.write(question);
+  output._writeToOutput = () => {};
+  const answer = await new Promise<string>((resolve) => rl.question('', resolve));
+  rl.close();
+  process.stderr.write('\n');
+  return answer;
+}
+
+function required(value: string | undefined, name: string): string {
+  if (!value) throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+async function run(server: ServerDb, command: string, args: string[]): Promise<void> {
+  const db = server.db;
+  switch (command) {
+    case 'list-wards': {
+      for (const w of await listWards(db)) process.stdout.write(`${w.code}\t${w.name}\n`);
+      return;
+    }
+    case 'issue-enrolment-code': {
+      const { values } = parseArgs({ args, options: { ward: { type: 'string' }, uses: { type: 'string' } } });
+      const uses = values.uses === undefined ? 1 : Number(values.uses);
+      if (!Number.isInteger(uses) || uses < 1) throw new UsageError('--uses must be a whole number ≥ 1');
+      const code = await issueEnrolmentCode(db, required(values.ward, 'ward'), uses);
+      process.stdout.write(`${formatEnrolmentCode(code)}\n`);
+      return;
+    }
+    case 'create-user': {
+      const { values } = parseArgs({
+        args,
+        options: {
+          ward: { type: 'string' },
+          username: { type: 'string' },
+          role: { type: 'string', default: 'ward_staff' },
+          'password-stdin': { type: 'boolean', default: false },
+        },
+      });
+      const role = values.role as UserRole;
+      if (role !== 'ward_staff' && role !== 'ward_admin') throw new UsageError('--role is ward_staff or ward_admin');
+      const ward = required(values.ward, 'ward');
+      const username = required(values.username, 'username');
+      let password: string;
+      if (values['password-stdin']) {
+        password = (await readStdin()).replace(/\r?\n$/, '');
+      } else {
+        if (!process.stdin.isTTY) throw new UsageError('no terminal to prompt on: use --password-stdin');
+        password = await prompt('Password: ');
+        if ((await prompt('Password again: ')) !== password) throw new UsageError('the passwords differ');
+      }
+      const { id } = await createUser(db, { wardCode: ward, username, password, role });
+      process.stdout.write(`${id}\t${username.toLowerCase()}\t${role}\t${ward}\n`);
+      return;
+    }
+    case 'list-devices': {
+      const { values } = parseArgs({ args, options: { ward: { type: 'string' } } });
+      for (const d of await listDevices(db, values.ward)) {
+        process.stdout.write(`${d.id}\t${d.ward_code}\t${d.volunteer_name}\t${d.created_at}\t${d.revoked_at ?? ''}\n`);
+      }
+      return;
+    }
+    case 'revoke-device': {
+      const { values } = parseArgs({ args, options: { device: { type: 'string' } } });
+      const id = required(values.device, 'device');
+      if (!(await revokeDevice(db, id))) throw new UsageError(`no device ${id}`);
+      process.stdout.write(`${id}\n`);
+      return;
+    }
+    default:
+      throw new UsageError(command ? `unknown command: ${command}` : 'no command');
+  }
+}
+
+async function main(): Promise<number> {
+  const [command = '', ...args] = process.argv.slice(2);
+  if (command === '--help' || command === 'help' || command === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  let server: ServerDb | null = null;
+  try {
+    server = await openServerDb({ databaseUrl: process.env.DATABASE_URL, dataDir: process.env.DATA_DIR ?? './data' });
+    // The CLI may run before the server ever started: it knows the seeded wards too. It never
+    // does the first-start work (the first admin password is the server's to print).
+    await loadWardSeeds(server.db, process.env.SEEDS_DIR ?? 'seeds/wards');
+    await run(server, command, args);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof RangeError || error instanceof UnknownWardError) {
+      process.stderr.write(`admin: ${error.message}\n${error instanceof UsageError ? `${USAGE}\n` : ''}`);
+      return 2;
+    }
+    if (error instanceof Error && /unique|duplicate key/i.test(error.message)) {
+      process.stderr.write('admin: that username is taken\n');
+      return 2;
+    }
+    process.stderr.write(`admin: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  } finally {
+    await server?.close();
+  }
+}
+
+process.exitCode = await main();
