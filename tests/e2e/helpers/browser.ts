@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { buildServer } from '../../../src/server/app.js';
+import { openServerDb } from '../../../src/server/db/connect.js';
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -32,9 +33,19 @@ export function launchProfile(userDataDir: string): Promise<BrowserContext> {
   });
 }
 
-export async function startServer(): Promise<{ url: string; close: () => Promise<void> }> {
-  const app = await buildServer({ staticRoot: 'dist' });
+export async function startServer(staticRoot = 'dist'): Promise<{ url: string; close: () => Promise<void> }> {
+  // The ward endpoint needs its database: a throwaway SQLite file per server.
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'go-cua-e2e-data-'));
+  const db = await openServerDb({ dataDir });
+  const app = await buildServer({ db, staticRoot, seedsDir: 'seeds/wards' });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await app.close();
+      await db.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
