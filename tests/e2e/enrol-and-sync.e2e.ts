@@ -180,4 +180,59 @@ describe('enrol, survey offline, sync when back online', () => {
       sqlite.close();
     }
   });
+
+  it('shows a household the server rejected with its message; fixing it resends it', async () => {
+    // A record saved before the ward's register changed: its tổ dân phố is no longer on it.
+    const id = await page.evaluate(async () => {
+      type Hook = { db: { transaction: Function; records: { put: Function }; outbox: { add: Function } }; engine: { syncNow(): Promise<void> } };
+      const hook = (window as unknown as { __goCuaSync: Hook }).__goCuaSync;
+      const record = {
+        id: crypto.randomUUID(),
+        kind: 'household',
+        rev: 1,
+        schemaVersion: 1,
+        clientUpdatedAt: new Date().toISOString(),
+        data: { wardCode: '10546', installId: crypto.randomUUID(), surveyedAt: '2026-11-20', groupCode: 'TDP99', address: { houseNumber: '99', street: 'Lý Thường Kiệt' }, outcome: 'not_home', members: [] },
+      };
+      await hook.db.transaction('rw', hook.db.records, hook.db.outbox, async () => {
+        await hook.db.records.put({ id: record.id, kind: 'household', record, syncState: 'pending', groupCode: 'TDP99', outcome: 'not_home', surveyedAt: '2026-11-20', savedAt: record.clientUpdatedAt, searchText: '99 ly thuong kiet', voided: 0 });
+        await hook.db.outbox.add({ recordId: record.id, rev: 1, queuedAt: record.clientUpdatedAt, state: 'queued', attempts: 0 });
+      });
+      await hook.engine.syncNow();
+      return record.id;
+    });
+    const item = page.locator(`[data-testid="sync-held-item"][data-id="${id}"][data-state="rejected"]`);
+    await item.waitFor();
+    expect(await item.textContent()).toContain('Tổ dân phố không có trong danh sách của phường.');
+    await page.locator('[data-testid="sync-status"][data-phase="idle"]').waitFor();
+
+    await item.getByRole('link').click();
+    const s = new Survey(page);
+    await s.step('outcome'); // a "not home" visit reopens at the outcome, as a revisit
+    await page.getByTestId('step-back').click();
+    await s.step('address');
+    await page.getByTestId('group-select').selectOption('TDP04');
+    await s.next('outcome');
+    await s.next('review');
+    await s.save();
+
+    // The save asked for a sync: wait until the phone holds the server's answer for rev 2.
+    await page.waitForFunction(async (recordId) => {
+      type Hook = { db: { records: { get(id: string): Promise<{ syncState: string; syncedRev?: number } | undefined> } } };
+      const row = await (window as unknown as { __goCuaSync: Hook }).__goCuaSync.db.records.get(recordId);
+      return row?.syncState === 'synced' && row.syncedRev === 2;
+    }, id);
+    await page.goto(`${ward.url}/#/`);
+    await page.getByTestId('sync-status').waitFor();
+    expect(await page.getByTestId('sync-held').count()).toBe(0);
+    const sqlite = new Database(path.join(dataDir, 'go-cua.sqlite'), { readonly: true });
+    try {
+      const revs = sqlite.prepare('SELECT rev FROM record_revisions WHERE record_id = ?').all(id) as { rev: number }[];
+      expect(revs.map((r) => r.rev)).toEqual([2]);
+      const household = sqlite.prepare('SELECT group_code FROM households WHERE record_id = ?').get(id) as { group_code: string };
+      expect(household.group_code).toBe('TDP04');
+    } finally {
+      sqlite.close();
+    }
+  });
 });
