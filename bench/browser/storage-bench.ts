@@ -5,6 +5,8 @@ import { GoCuaDb } from '../../src/app/storage/db.js';
 import { saveHousehold, listHouseholds, searchHouseholds } from '../../src/app/storage/records-repo.js';
 import { generateHouseholds } from '../../src/shared/domain/demo-data.js';
 import { DEMO_WARD } from '../../src/app/demo-ward.js';
+import { saveDraft } from '../../src/app/storage/drafts-repo.js';
+import { dataToForm, formSearchText } from '../../src/app/features/survey/form-model.js';
 
 const db = new GoCuaDb();
 
@@ -61,9 +63,23 @@ async function timeSearch(queries: string[]): Promise<{ ms: number; hits: number
   return { ms: median(times), hits };
 }
 
+/** A draft on the members step holding `members` filled-in members (copies of generated ones). */
+async function seedLargeDraft(members: number): Promise<string> {
+  const source = generateHouseholds({ wardConfig: DEMO_WARD, count: 40, seed: 3 }).filter(
+    (r) => r.data.outcome === 'surveyed',
+  );
+  const base = dataToForm(source[0]!.data);
+  const pool = source.flatMap((r) => dataToForm(r.data).members).filter((m) => m.relation !== 'head');
+  base.members = [base.members.find((m) => m.relation === 'head') ?? base.members[0]!];
+  for (let i = 0; base.members.length < members; i++) base.members.push({ ...pool[i % pool.length]!, id: crypto.randomUUID() });
+  const id = crypto.randomUUID();
+  await saveDraft(db, { id, form: base, step: 'members', searchText: formSearchText(base), groupCode: base.groupCode });
+  return id;
+}
+
 declare global {
   interface Window {
-    goCuaBench: { seed: typeof seed; timeSave: typeof timeSave; timeList: typeof timeList; timeSearch: typeof timeSearch; ready: boolean };
+    goCuaBench: { seed: typeof seed; seedLargeDraft: typeof seedLargeDraft; timeSave: typeof timeSave; timeList: typeof timeList; timeSearch: typeof timeSearch; ready: boolean };
   }
 }
-window.goCuaBench = { seed, timeSave, timeList, timeSearch, ready: true };
+window.goCuaBench = { seed, seedLargeDraft, timeSave, timeList, timeSearch, ready: true };
