@@ -54,6 +54,8 @@ export function prepareRecord(item: unknown, wardCode: string, groups: ReadonlyS
   const parsed = householdRecordSchema.safeParse(obj);
   if (!parsed.success) return { kind: 'rejected', id, rev, errors: toFieldErrors(parsed.error) };
   const record = parsed.data;
+  // Stored in an INTEGER column on both engines (PostgreSQL's is 32-bit).
+  if (record.rev > MAX_REV) return { kind: 'rejected', id, rev, errors: [{ path: 'rev', code: 'rev_invalid' }] };
   if (record.data.wardCode !== wardCode) {
     return { kind: 'rejected', id, rev, errors: [{ path: 'data.wardCode', code: 'wrong_ward' }] };
   }
@@ -71,6 +73,11 @@ export function prepareRecord(item: unknown, wardCode: string, groups: ReadonlyS
     contentHash: sha256(body),
   };
 }
+
+export const MAX_REV = 2_147_483_647;
+
+/** PostgreSQL text cannot hold NUL; free text copied into a column loses it (the JSON body keeps it escaped). */
+const noNul = (text: string | undefined): string | null => (text === undefined ? null : text.replace(/\u0000/g, ''));
 
 interface StoredState {
   wardCode: string;
@@ -105,7 +112,7 @@ export function householdRow(record: HouseholdRecord, deviceId: string, received
     received_at: receivedAt,
     client_updated_at: record.clientUpdatedAt,
     member_count: d.members.length,
-    consent_notice_version: d.consent?.noticeVersion ?? null,
+    consent_notice_version: noNul(d.consent?.noticeVersion),
     smartphones: d.devices?.smartphones ?? null,
     computer_or_tablet: d.devices?.computerOrTablet ?? null,
     fixed_broadband: d.devices?.fixedBroadband ?? null,
