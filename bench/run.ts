@@ -14,6 +14,7 @@ const modules: BenchModule[] = [
   { title: 'Phone survey', load: () => import('./phone-survey.js') },
   { title: 'Server ingest', load: () => import('./server-ingest.js') },
   { title: 'Phone sync (slow 3G)', load: () => import('./phone-sync.js') },
+  { title: 'Follow-up list', load: () => import('./follow-up-list.js') },
 ];
 
 const only = process.argv.slice(2);

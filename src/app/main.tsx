@@ -4,9 +4,9 @@ import { I18nextProvider } from 'react-i18next';
 import { App } from './App.js';
 import { i18n } from './i18n/index.js';
 import { startServiceWorker } from './pwa/update.js';
+import { href } from './ui/router.js';
 import { appDb } from './storage/app-db.js';
 import { getLanguage } from './storage/meta.js';
-import { href } from './ui/router.js';
 import './ui/styles.css';
 
 document.documentElement.lang = i18n.language;

@@ -20,7 +20,7 @@
 //   automatic runs (nothing the phone can fix by retrying). 400 and 413 split the batch in halves
 //   down to one record, which is then held with the server's message: a bad record never blocks
 //   the others and never loops.
-import { summaryOf, type GoCuaDb, type OutboxEntry, type StoredRecord } from '../storage/db.js';
+import type { GoCuaDb, OutboxEntry, StoredRecord } from '../storage/db.js';
 import type { HouseholdRecord } from '../../shared/schema/household.js';
 import {
   CLIENT_BATCH_MAX_BYTES,
@@ -300,7 +300,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       return !row || e.rev > row.record.rev;
     });
     if (orphans.length > 0) {
-      await db.transaction('rw', [db.outbox, db.records, db.summaries], async () => {
+      await db.transaction('rw', db.outbox, db.records, async () => {
         for (const e of orphans) {
           const row = await db.records.get(e.recordId);
           if (!row || e.rev > row.record.rev) await db.outbox.delete(e.seq!);
@@ -389,7 +389,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   /** Applies the server's answers for one batch in one transaction. */
   async function applyResults(batch: OutgoingRecord[], results: (SyncResult | undefined)[]): Promise<number> {
     let answered = 0;
-    await db.transaction('rw', [db.outbox, db.records, db.summaries], async () => {
+    await db.transaction('rw', db.outbox, db.records, async () => {
       for (let i = 0; i < batch.length; i++) {
         const result = results[i];
         if (!result) continue; // no answer for it: it stays queued
@@ -398,12 +398,6 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       }
     });
     return answered;
-  }
-
-  /** The record row and its list summary move together (the list shows the sync state). */
-  async function putRow(row: StoredRecord): Promise<void> {
-    await db.records.put(row);
-    await db.summaries.put(summaryOf(row));
   }
 
   async function applyOne(sent: HouseholdRecord, status: SyncResult['status'], errors: SyncRecordError[]): Promise<void> {
@@ -417,10 +411,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         const syncedRev = Math.max(row.syncedRev ?? 0, sent.rev);
         if (stillLatest) {
           const { serverErrors: _dropped, ...rest } = row;
-          await putRow({ ...rest, syncState: 'synced', syncedRev });
+          await db.records.put({ ...rest, syncState: 'synced', syncedRev });
         } else {
           // Edited while this rev was in flight: the newer rev is queued, the record stays pending.
-          await putRow({ ...row, syncedRev });
+          await db.records.put({ ...row, syncedRev });
         }
       }
       return;
@@ -438,13 +432,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       const entry: OutboxEntry = { recordId: sent.id, rev: sent.rev, queuedAt: new Date(clock.now()).toISOString(), state: 'held', attempts: 1 };
       await db.outbox.add(entry);
     }
-    await putRow({ ...row, syncState: status === 'conflict' ? 'conflict' : 'rejected', serverErrors: errors });
+    await db.records.put({ ...row, syncState: status === 'conflict' ? 'conflict' : 'rejected', serverErrors: errors });
   }
 
   /** A single record the server refuses as a whole request (400 / 413): held with the server's words. */
   async function holdAlone(sent: HouseholdRecord, outcome: { status: number; code: string; message: string }): Promise<void> {
     const code = outcome.status === 413 ? 'too_large' : outcome.code || 'bad_request';
-    await db.transaction('rw', [db.outbox, db.records, db.summaries], async () => {
+    await db.transaction('rw', db.outbox, db.records, async () => {
       await applyOne(sent, 'rejected', [{ path: '', code, message: outcome.message }]);
     });
   }

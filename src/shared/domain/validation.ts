@@ -14,6 +14,8 @@ export const VALIDATION_CODES = [
   'consent_required', 'count_invalid', 'too_many_members', 'members_required', 'no_data_without_survey',
   'duplicate_member_id', 'one_head_only', 'unknown_kind', 'unknown_schema_version', 'rev_invalid',
   'unknown_group', 'wrong_ward', 'unknown_field', 'unknown_notice_version', 'duplicate_group_code',
+  'kinds_required', 'duplicate_kind', 'teaching_card_kind_missing', 'reason_required', 'no_reason_when_done',
+  'birth_year_after_help', 'secret_like_text', 'duplicate_card_id',
 ] as const;
 const knownCodes = new Set<string>(VALIDATION_CODES);
 

@@ -34,4 +34,12 @@ export const validationEn: ValidationMessages = {
   unknown_field: 'There is a field that is not supported.',
   unknown_notice_version: 'The current notice version is not among the consent notices.',
   duplicate_group_code: 'This tổ dân phố code appears twice.',
+  kinds_required: 'Choose at least one kind of help given.',
+  duplicate_kind: 'A kind of help is chosen twice.',
+  teaching_card_kind_missing: 'A teaching card is named but teaching with a card is not among the kinds of help.',
+  reason_required: 'Please choose why it was not done.',
+  no_reason_when_done: 'A help that was done has no reason for not being done.',
+  birth_year_after_help: 'The year of birth is after the date of the help.',
+  duplicate_card_id: 'This teaching card id appears twice.',
+  secret_like_text: 'Never write an OTP, password or passcode into the app. Please remove the 6-digit number.',
 };

@@ -34,6 +34,14 @@ export const validationVi = {
   unknown_field: 'Có trường không được hỗ trợ.',
   unknown_notice_version: 'Phiên bản thông báo hiện dùng không có trong danh sách thông báo.',
   duplicate_group_code: 'Mã tổ dân phố bị trùng.',
+  kinds_required: 'Chọn ít nhất một việc đã hỗ trợ.',
+  duplicate_kind: 'Một việc hỗ trợ được chọn hai lần.',
+  teaching_card_kind_missing: 'Có thẻ hướng dẫn nhưng việc hỗ trợ chưa có mục hướng dẫn theo thẻ.',
+  reason_required: 'Vui lòng chọn lý do chưa hoàn thành.',
+  no_reason_when_done: 'Việc đã hoàn thành thì không ghi lý do chưa hoàn thành.',
+  birth_year_after_help: 'Năm sinh sau ngày hỗ trợ.',
+  duplicate_card_id: 'Mã thẻ hướng dẫn bị trùng.',
+  secret_like_text: 'Không ghi mã OTP, mật khẩu hay mã passcode vào ứng dụng. Vui lòng xóa dãy 6 chữ số.',
 } as const;
 
 export type ValidationMessages = Record<keyof typeof validationVi, string>;

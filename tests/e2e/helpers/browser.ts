@@ -1,40 +1,22 @@
-// Launching Debian's Chromium with a persistent profile (so a "browser restart" keeps the
-// service worker and IndexedDB), and serving the production build with the real ward endpoint.
-import { chromium, type BrowserContext } from 'playwright-core';
+// Browser tests launch Debian's Chromium with a persistent profile (so a "browser restart"
+// keeps the service worker and IndexedDB) and serve the production build with the real ward
+// endpoint on its own SQLite file.
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
+import type { BrowserContext } from 'playwright-core';
 import { buildServer } from '../../../src/server/app.js';
 import { openServerDb } from '../../../src/server/db/connect.js';
+import { launchPersistent, makeProfileDir } from '../../helpers/chromium.js';
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-export function makeProfileDir(): { dir: string; remove: () => void } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'go-cua-e2e-'));
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
-}
+export { makeProfileDir };
 
 export function launchProfile(userDataDir: string): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-    headless: true,
-    viewport: { width: 360, height: 740 },
-    locale: 'vi-VN',
-  });
+  return launchPersistent(userDataDir);
 }
 
 export async function startServer(staticRoot = 'dist'): Promise<{ url: string; close: () => Promise<void> }> {
-  // The ward endpoint needs its database: a throwaway SQLite file per server.
   const dataDir = mkdtempSync(path.join(tmpdir(), 'go-cua-e2e-data-'));
   const db = await openServerDb({ dataDir });
   const app = await buildServer({ db, staticRoot, seedsDir: 'seeds/wards' });

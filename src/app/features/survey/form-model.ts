@@ -261,6 +261,13 @@ export function formToData(form: HouseholdForm, ctx: DataContext): Converted {
   return { data: data as unknown as HouseholdDataInput, errors };
 }
 
+/** The order of the questions in the member editor (MemberEditor.tsx). */
+export const MEMBER_FIELD_ORDER = [
+  'name', 'relation', 'birthYear', 'sex', 'cccd', 'phone', 'ownsSmartphone', 'usedInternet3m', 'skills', 'vneid', 'ehr',
+  'bankAccount', 'cashless30d', 'digitalSignature', 'onlinePublicService12m', 'cityApp', 'digitalServices12m', 'wantsHelp',
+  'wantsHelpNote',
+] as const;
+
 export interface Validation {
   errors: FieldError[];
   warnings: FieldError[];
@@ -271,10 +278,12 @@ export function validateForm(form: HouseholdForm, ctx: DataContext, mobilePrefix
   const { data, errors } = formToData(form, ctx);
   const parsed = householdDataSchema.safeParse(data);
   const all = [...errors, ...(parsed.success ? [] : toFieldErrors(parsed.error)), ...crossChecks(form, ctx)];
-  // Form order: by step, then by member, so "the first error" is the one nearest the top.
+  // Form order: by step, then by member, then as the member editor shows the questions, so
+  // "the first error" is the one nearest the top of the screen.
   const rank = (e: FieldError) => {
-    const member = /^members\.(\d+)/.exec(e.path);
-    return STEPS.indexOf(stepOfPath(e.path)) * 1000 + (member ? Number(member[1]) + 1 : 0);
+    const member = /^members\.(\d+)(?:\.(\w+))?/.exec(e.path);
+    const field = member?.[2] ? MEMBER_FIELD_ORDER.indexOf(member[2] as (typeof MEMBER_FIELD_ORDER)[number]) + 1 : 0;
+    return STEPS.indexOf(stepOfPath(e.path)) * 1_000_000 + (member ? (Number(member[1]) + 1) * 100 : 0) + field;
   };
   all.sort((a, b) => rank(a) - rank(b));
   const seen = new Set<string>();

@@ -1,0 +1,179 @@
+// Assistance record, kind "assistance": one help a Youth Union member gave one resident (at a
+// campaign table or at the door). One file holds the schema, its inferred types and the schema
+// version; it shares the envelope of every record kind (see household.ts):
+//   { id, kind: 'assistance', rev, schemaVersion, clientUpdatedAt, data }
+// A later attempt on the same help may be a new rev of the same id (e.g. "needs follow-up" →
+// "done"); voiding is a new rev with voided: true.
+//
+// Passwords, OTPs and passcodes are never typed into the app. Every object here is strict, so a
+// field for one cannot be added by a client (unknown keys are rejected as `unknown_field`), and
+// free text that carries a standalone 6-digit code (an OTP or a VNeID passcode) is refused.
+import { z } from 'zod';
+import { isoDateTimeSchema, missingOr, optionalText, uuidSchema, wardCodeSchema } from './common.js';
+
+export const ASSISTANCE_KIND = 'assistance' as const;
+export const ASSISTANCE_SCHEMA_VERSION = 1 as const;
+
+/**
+ * For objects, lists and flags: `required` when missing, `unknown_field` for a key the schema
+ * does not know, `invalid` for a wrong type.
+ */
+const strictError = {
+  error: (issue: { code?: string; input?: unknown }): string =>
+    issue.code === 'unrecognized_keys' ? 'unknown_field' : issue.input === undefined ? 'required' : 'invalid',
+};
+
+/** Kinds of help (several may be given at once). */
+export const ASSISTANCE_KINDS = [
+  'install_vneid',
+  'activate_level2_guidance',
+  'password_or_device_recovery',
+  'add_documents_or_health_record',
+  'submit_online_public_service',
+  'setup_bank_ewallet_qr',
+  'scam_awareness',
+  /** A teaching card taught at the door (then `teachingCardId`). */
+  'teaching_card',
+] as const;
+export const assistanceKind = z.enum(ASSISTANCE_KINDS, { error: missingOr('invalid_option') });
+export type AssistanceKind = z.infer<typeof assistanceKind>;
+
+export const ASSISTANCE_OUTCOMES = ['done', 'not_done', 'needs_follow_up'] as const;
+export const assistanceOutcome = z.enum(ASSISTANCE_OUTCOMES, { error: missingOr('invalid_option') });
+export type AssistanceOutcome = z.infer<typeof assistanceOutcome>;
+
+/** Why a help was not done (PRODUCT.md's list, plus "other" with a note). */
+export const ASSISTANCE_REASONS = [
+  'no_smartphone',
+  'phone_not_registered_number_no_otp',
+  'must_register_level2_at_police',
+  'forgotten_password',
+  'account_bound_to_old_device',
+  'no_nfc_chip_reader',
+  'data_mismatch',
+  'person_absent_or_refused',
+  'other',
+] as const;
+export const assistanceReason = z.enum(ASSISTANCE_REASONS, { error: missingOr('invalid_option') });
+export type AssistanceReason = z.infer<typeof assistanceReason>;
+
+/** A standalone run of six digits: the shape of an OTP or a VNeID passcode. */
+const SECRET_LIKE = /(?<!\d)\d{6}(?!\d)/;
+
+/** Free text that must not carry a code someone read out (see the header comment). */
+const noSecretText = (max: number) =>
+  optionalText(max).refine((text) => text === undefined || !SECRET_LIKE.test(text), { error: 'secret_like_text' });
+
+export const personHelpedSchema = z.strictObject({
+  /** Optional: many people at a campaign table give only a year of birth. */
+  name: noSecretText(80),
+  birthYear: z
+    .number({ error: missingOr('birth_year_invalid') })
+    .int({ error: 'birth_year_invalid' })
+    .min(1900, { error: 'birth_year_range' })
+    .max(2100, { error: 'birth_year_range' }),
+  /** Normalised 10-digit phone number (domain/phone.ts); optional. */
+  phone: z
+    .string({ error: missingOr('phone_format') })
+    .trim()
+    .regex(/^0\d{9}$/, { error: 'phone_format' })
+    .optional(),
+}, strictError);
+export type PersonHelped = z.infer<typeof personHelpedSchema>;
+
+/** The household (and member, by the member's stable id) this help was for, when known. */
+export const householdLinkSchema = z.strictObject({
+  householdId: uuidSchema,
+  memberId: uuidSchema.optional(),
+}, strictError);
+export type HouseholdLink = z.infer<typeof householdLinkSchema>;
+
+/** Teaching card ids as in seeds/teaching/cards.json (schema/teaching-card.ts). */
+export const teachingCardIdSchema = z
+  .string({ error: missingOr('invalid') })
+  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { error: 'invalid' });
+
+const assistanceDataObject = z.strictObject({
+  wardCode: wardCodeSchema,
+  /** The phone's own install id (made once per install): the device that recorded the help. */
+  installId: uuidSchema,
+  /** When the help was given. */
+  helpedAt: isoDateTimeSchema,
+  person: personHelpedSchema,
+  household: householdLinkSchema.optional(),
+  /** Tổ dân phố / khu phố code from the ward's register, when known. */
+  groupCode: z
+    .string({ error: missingOr('invalid') })
+    .trim()
+    .min(1, { error: 'required' })
+    .max(20, { error: 'too_long' })
+    .optional(),
+  kinds: z.array(assistanceKind, strictError).min(1, { error: 'kinds_required' }).max(ASSISTANCE_KINDS.length, { error: 'duplicate_kind' }),
+  teachingCardId: teachingCardIdSchema.optional(),
+  outcome: assistanceOutcome,
+  reason: assistanceReason.optional(),
+  reasonNote: noSecretText(200),
+  /** "Đợt ra quân": free text remembered on the phone. */
+  campaign: noSecretText(120),
+  place: noSecretText(120),
+  /** Made in practice mode (training); syncs but never counts. */
+  practice: z.boolean(strictError).optional(),
+  voided: z.boolean(strictError).optional(),
+  voidReason: noSecretText(200),
+}, strictError);
+
+/**
+ * Rules across fields. Like household.ts they run even when some field is invalid, so every
+ * problem is listed at once; hence the defensive reads.
+ */
+function checkAssistance(data: z.output<typeof assistanceDataObject>, ctx: z.RefinementCtx): void {
+  const kinds: unknown[] = Array.isArray(data.kinds) ? data.kinds : [];
+  const seen = new Set<unknown>();
+  kinds.forEach((kind, i) => {
+    if (seen.has(kind)) ctx.addIssue({ code: 'custom', path: ['kinds', i], message: 'duplicate_kind' });
+    seen.add(kind);
+  });
+  if (kinds.includes('teaching_card') && data.teachingCardId === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['teachingCardId'], message: 'required' });
+  } else if (!kinds.includes('teaching_card') && data.teachingCardId !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['teachingCardId'], message: 'teaching_card_kind_missing' });
+  }
+  if (data.outcome === 'done') {
+    if (data.reason !== undefined) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'no_reason_when_done' });
+  } else if (data.outcome === 'not_done' || data.outcome === 'needs_follow_up') {
+    if (data.reason === undefined) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'reason_required' });
+  }
+  // Typed text is trimmed first, so a note of spaces is no note.
+  if (data.reason === 'other' && !data.reasonNote) {
+    ctx.addIssue({ code: 'custom', path: ['reasonNote'], message: 'required' });
+  }
+  if (data.voided === true && !data.voidReason) {
+    ctx.addIssue({ code: 'custom', path: ['voidReason'], message: 'required' });
+  }
+  const person: unknown = data.person;
+  const birthYear = typeof person === 'object' && person !== null ? (person as { birthYear?: unknown }).birthYear : undefined;
+  const helpedYear = typeof data.helpedAt === 'string' ? Number(data.helpedAt.slice(0, 4)) : Number.NaN;
+  // A year the field itself rejects is reported there only.
+  if (typeof birthYear === 'number' && Number.isInteger(birthYear) && birthYear >= 1900 && birthYear <= 2100 && !Number.isNaN(helpedYear)) {
+    if (birthYear > helpedYear) ctx.addIssue({ code: 'custom', path: ['person', 'birthYear'], message: 'birth_year_after_help' });
+    else if (helpedYear - birthYear > 120) ctx.addIssue({ code: 'custom', path: ['person', 'birthYear'], message: 'birth_year_range' });
+  }
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+export const assistanceDataSchema = assistanceDataObject.superRefine(checkAssistance, {
+  when: (payload) => isObject(payload.value),
+});
+export type AssistanceData = z.infer<typeof assistanceDataSchema>;
+export type AssistanceDataInput = z.input<typeof assistanceDataSchema>;
+
+export const assistanceRecordSchema = z.strictObject({
+  id: uuidSchema,
+  kind: z.literal(ASSISTANCE_KIND, { error: 'unknown_kind' }),
+  rev: z.number({ error: missingOr('rev_invalid') }).int({ error: 'rev_invalid' }).min(1, { error: 'rev_invalid' }),
+  schemaVersion: z.literal(ASSISTANCE_SCHEMA_VERSION, { error: 'unknown_schema_version' }),
+  clientUpdatedAt: isoDateTimeSchema,
+  data: assistanceDataSchema,
+}, strictError);
+export type AssistanceRecord = z.infer<typeof assistanceRecordSchema>;
