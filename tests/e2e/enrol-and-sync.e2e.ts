@@ -23,8 +23,10 @@ async function freePort(): Promise<number> {
 /** Starts src/server/main.ts on an empty data folder; resolves with its URL and the printed code. */
 async function startWardEndpoint(dataDir: string): Promise<{ url: string; code: string; child: ChildProcess }> {
   const port = await freePort();
+  // Its own SQLite file even when DATABASE_URL points the storage tests at PostgreSQL: the test
+  // needs a first start on an empty database and reads the file afterwards.
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG: 'off', STATIC_ROOT: 'dist', SEEDS_DIR: 'seeds/wards' },
+    env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG: 'off', STATIC_ROOT: 'dist', SEEDS_DIR: 'seeds/wards' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
