@@ -109,6 +109,12 @@ export interface SyncEngineOptions {
   backoffCapMs?: number;
   /** Automatic run interval while online. */
   periodMs?: number;
+  /**
+   * A request (sending and reading the answer) is abandoned after this long, or after 1 ms per
+   * 2 bytes of body if longer (a slow link), and counts as a network error: a half-open
+   * connection must never hold the run (and its lock) forever.
+   */
+  requestTimeoutMs?: number;
   /** Called after a run in which the server acknowledged at least one batch; failures ignored. */
   afterSuccessfulRun?: () => Promise<void>;
   lockName?: string;
@@ -241,6 +247,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const backoffBaseMs = options.backoffBaseMs ?? 1000;
   const backoffCapMs = options.backoffCapMs ?? 5 * 60 * 1000;
   const periodMs = options.periodMs ?? 60 * 1000;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 120 * 1000;
   const lockName = options.lockName ?? DEFAULT_LOCK_NAME;
   const encoder = new TextEncoder();
 
@@ -252,6 +259,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   let retryTimer: unknown = null;
   let periodTimer: unknown = null;
   let started = false;
+  /** Set when the server answered 415 to a gzip body: send plain JSON from then on. */
+  let gzipRefused = false;
 
   function setState(patch: Partial<SyncEngineState>): void {
     state = { ...state, ...patch };
@@ -324,7 +333,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       authorization: `Bearer ${device.token}`,
       'accept-language': language(),
     };
-    const canGzip = typeof CompressionStream === 'function';
+    const canGzip = typeof CompressionStream === 'function' && !gzipRefused;
     if (canGzip && (compression === 'always' || (compression === 'auto' && raw.length >= GZIP_MIN_BYTES))) {
       const zipped = await gzip(raw);
       if (compression === 'always' || zipped.length < raw.length) {
@@ -332,20 +341,27 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         headers['content-encoding'] = 'gzip';
       }
     }
+    const abort = new AbortController();
+    const timer = clock.setTimeout(() => abort.abort(), Math.max(requestTimeoutMs, Math.ceil(payload.length / 2)));
     let response: Response;
+    let json: unknown = null;
     try {
-      response = await doFetch(`${baseUrl}/api/v1/sync`, { method: 'POST', headers, body: payload as BodyInit });
+      try {
+        response = await doFetch(`${baseUrl}/api/v1/sync`, { method: 'POST', headers, body: payload as BodyInit, signal: abort.signal });
+      } finally {
+        setState({ bytesSent: state.bytesSent + payload.length });
+      }
+      try {
+        json = await response.json();
+      } catch (error) {
+        // A body cut short, not JSON, or timed out: a 200 without results is retried; other
+        // statuses are handled below by their code.
+        if (response.ok || abort.signal.aborted) throw error;
+      }
     } catch {
       return { kind: 'retry', code: 'network', offline: !isOnline() };
     } finally {
-      setState({ bytesSent: state.bytesSent + payload.length });
-    }
-    let json: unknown = null;
-    try {
-      json = await response.json();
-    } catch {
-      // A body cut short or not JSON: handled by status below (a 200 without results is retried).
-      if (response.ok) return { kind: 'retry', code: 'network', status: response.status, offline: !isOnline() };
+      clock.clearTimeout(timer);
     }
     const status = response.status;
     if (status === 200) {
@@ -362,6 +378,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     if (status === 403) return { kind: 'fatal', code: 'forbidden', status };
     if (status === 426) return { kind: 'fatal', code: errorCode === 'protocol_too_new' ? 'update_server' : 'update_app', status };
     if (status === 429) return { kind: 'retry', code: 'rate_limited', status, retryAfterMs };
+    if (status === 415 && headers['content-encoding']) {
+      // An endpoint (or a proxy in front of it) that refuses gzip bodies: resend as plain JSON.
+      gzipRefused = true;
+      return post(device, batch);
+    }
     return { kind: 'retry', code: 'server', status, retryAfterMs };
   }
 
