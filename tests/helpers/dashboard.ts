@@ -116,8 +116,8 @@ export function household(spec: HouseholdSpec): HouseholdRecord {
 
 /** Syncs records through POST /api/v1/sync and checks every one was accepted. */
 export async function syncAll(t: TestServer, token: string, records: HouseholdRecord[]): Promise<void> {
-  for (let i = 0; i < records.length; i += 500) {
-    const res = await t.sync(token, { protocolVersion: 1, batchId: crypto.randomUUID(), records: records.slice(i, i + 500) });
+  for (let i = 0; i < records.length; i += 100) {
+    const res = await t.sync(token, { protocolVersion: 1, batchId: crypto.randomUUID(), records: records.slice(i, i + 100) });
     if (res.statusCode !== 200) throw new Error(`sync: ${res.statusCode} ${res.body}`);
     const bad = (res.json() as { results: { status: string; errors?: unknown }[] }).results.filter((r) => r.status !== 'accepted');
     if (bad.length) throw new Error(`sync not accepted: ${JSON.stringify(bad.slice(0, 3))}`);
