@@ -12,6 +12,7 @@ import { computeIndicators, computeWeekly, registerGroups } from '../services/in
 import { dataQuality } from '../services/quality.js';
 import { DashboardError, installDashboardErrors, requireWardStaff, staff } from './dashboard-access.js';
 import { parseCommonQuery, wardConfigOrThrow } from './dashboard-query.js';
+import { dashboardAdminRoutes } from './dashboard-admin.js';
 
 export interface DashboardRouteOptions {
   db: ServerDb;
@@ -25,6 +26,8 @@ const voidBody = z.object({ reason: z.string().trim().min(1).max(200) });
 export async function dashboardRoutes(app: FastifyInstance, options: DashboardRouteOptions): Promise<void> {
   const { db } = options.db;
   installDashboardErrors(app);
+  // Child plugins inherit the dashboard's error handler.
+  await app.register(dashboardAdminRoutes, { db: options.db });
   const guard = { preHandler: requireWardStaff(options.db) };
 
   async function common(wardCode: string, query: unknown) {

@@ -7,7 +7,7 @@ import { lockWard, type ServerDb } from '../db/connect.js';
 import type { Database } from '../db/schema.js';
 import type { StaffPrincipal } from './accounts.js';
 import { writeAudit } from './audit.js';
-import { canonicalHash } from './canonical-json.js';
+import { sha256 } from './secrets.js';
 import { householdRow, memberRows } from './sync-ingest.js';
 
 export interface HouseholdDetail {
@@ -104,6 +104,8 @@ export async function voidHousehold(server: ServerDb, who: StaffPrincipal, recor
       data: { ...stored.data, voided: true, voidReason: reason },
     };
     const parsed = householdRecordSchema.parse(next);
+    // Hash of the body as stored, like a sync write (a phone resending this rev is a duplicate).
+    const body = JSON.stringify(next);
     await trx
       .insertInto('record_revisions')
       .values({
@@ -112,8 +114,8 @@ export async function voidHousehold(server: ServerDb, who: StaffPrincipal, recor
         ward_code: who.wardCode,
         kind: next.kind,
         schema_version: next.schemaVersion,
-        body: JSON.stringify(next),
-        content_hash: canonicalHash({ kind: next.kind, schemaVersion: next.schemaVersion, data: next.data }),
+        body,
+        content_hash: sha256(body),
         device_id: `staff:${who.username}`,
         batch_id: randomUUID(),
         client_updated_at: at,
