@@ -13,6 +13,7 @@ import { dataQuality } from '../services/quality.js';
 import { DashboardError, installDashboardErrors, requireWardStaff, staff } from './dashboard-access.js';
 import { parseCommonQuery, wardConfigOrThrow } from './dashboard-query.js';
 import { dashboardAdminRoutes } from './dashboard-admin.js';
+import { dashboardExportRoutes } from './dashboard-exports.js';
 
 export interface DashboardRouteOptions {
   db: ServerDb;
@@ -28,6 +29,7 @@ export async function dashboardRoutes(app: FastifyInstance, options: DashboardRo
   installDashboardErrors(app);
   // Child plugins inherit the dashboard's error handler.
   await app.register(dashboardAdminRoutes, { db: options.db });
+  await app.register(dashboardExportRoutes, { db: options.db });
   const guard = { preHandler: requireWardStaff(options.db) };
 
   async function common(wardCode: string, query: unknown) {
