@@ -8,7 +8,7 @@
 // - coverage = surveyed households / households on the register (of the group when filtered).
 // The SQL below is plain portable SQL (CASE, SUM, GROUP BY 1); settings are validated
 // integers inlined as literals, everything from the request is a bound parameter.
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type RawBuilder } from 'kysely';
 import { AGE_BANDS } from '../../shared/domain/age.js';
 import {
   INDICATORS,
@@ -79,8 +79,10 @@ const HOUSEHOLD_CODES = INDICATORS.filter((d) => d.over === 'households').map((d
 const ynUnknown = (col: string) => `(${col} IS NULL OR ${col} = 'unknown')`;
 
 interface MemberSql {
+  /** Who is in the denominator by age ('' for everyone). */
   eligible: string;
   unknown: string;
+  /** Never true for an unknown answer. */
   yes: string;
 }
 
@@ -91,12 +93,12 @@ function memberSql(settings: IndicatorSettings): Record<string, MemberSql> {
   const dsUnknown = `(ds_health = 'unknown' OR ds_education = 'unknown' OR ds_insurance = 'unknown' OR ds_transport = 'unknown')`;
   const yn = (eligible: string, col: string): MemberSql => ({ eligible, unknown: ynUnknown(col), yes: `${col} = 'yes'` });
   const defs: Record<string, MemberSql> = {
-    vneid: { eligible: vneidAge, unknown: `vneid = 'unknown'`, yes: `vneid <> 'none'` },
+    vneid: { eligible: vneidAge, unknown: `vneid = 'unknown'`, yes: `vneid IN ('level1', 'level2')` },
     vneid_level2: { eligible: vneidAge, unknown: `vneid = 'unknown'`, yes: `vneid = 'level2'` },
     digital_signature: yn(adult, 'digital_signature'),
     bank_account_15: yn('age >= 15', 'bank_account'),
     cashless_30d: yn(adult, 'cashless_30d'),
-    ehr: yn('1 = 1', 'ehr'),
+    ehr: yn('', 'ehr'),
     digital_services: { eligible: adult, unknown: `(NOT ${dsYes} AND ${dsUnknown})`, yes: dsYes },
     online_public_service: yn(adult, 'online_public_service_12m'),
     smartphone_adult: yn(adult, 'owns_smartphone'),
@@ -108,8 +110,8 @@ function memberSql(settings: IndicatorSettings): Record<string, MemberSql> {
 const SKILLS = ['skill_public_services', 'skill_shopping', 'skill_payments', 'skill_safety', 'skill_local_platforms'];
 /** A member proficient in all five basic skills. */
 const ALL_PROFICIENT = SKILLS.map((c) => `${c} = 'proficient'`).join(' AND ');
-/** A member with skills recorded, none "needs help"/"none", not all proficient: some unknown. */
-const MAYBE_PROFICIENT = `(skill_public_services IS NOT NULL AND NOT (${SKILLS.map((c) => `${c} IN ('needs_help', 'none')`).join(' OR ')}) AND NOT (${ALL_PROFICIENT}))`;
+/** A member with skills recorded, each "proficient" or "không rõ" (all proficient included). */
+const SKILLS_CANDIDATE = `(${SKILLS.map((c) => `${c} IN ('proficient', 'unknown')`).join(' AND ')})`;
 
 const AGE_BAND_SQL = `CASE WHEN age <= 13 THEN '0-13' WHEN age <= 17 THEN '14-17' WHEN age <= 39 THEN '18-39' WHEN age <= 59 THEN '40-59' ELSE '60+' END`;
 
@@ -144,57 +146,90 @@ function memberFilters(f: IndicatorFilter, alias = ''): RawBuilder<unknown> {
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 
-async function tallyMembers(db: Kysely<Database>, f: IndicatorFilter, s: IndicatorSettings, key: MemberKey) {
+/**
+ * Conditional count: SUM(cond) on SQLite (a comparison is 0/1 there, NULL ignored), and
+ * COUNT(*) FILTER (WHERE cond) on PostgreSQL. Both skip the CASE per row, which is most of the
+ * cost of the overview (≈30 counts over every member of a ward).
+ */
+function counter(db: Kysely<Database>): (cond: string) => string {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? (cond) => `COUNT(*) FILTER (WHERE ${cond})` : (cond) => `SUM(${cond})`;
+}
+
+/**
+ * Member indicators per key, in one pass over the ward's counted members. With `households`
+ * also the household skills indicator: P = households with a member proficient in all five
+ * skills, PM = households with a member whose skills are each "proficient" or "không rõ";
+ * the households left "không rõ" are PM − P, the others "no".
+ */
+export async function tallyMembers(db: Kysely<Database>, f: IndicatorFilter, s: IndicatorSettings, key: MemberKey, households = false) {
   const defs = memberSql(s);
-  const cols = MEMBER_CODES.map((code) => {
+  const count = counter(db);
+  // Per indicator: yes and unknown counts; the denominator is (eligible − unknown), with one
+  // count per distinct age condition. Fewer, simpler expressions per row: this is the hot loop.
+  const and = (a: string, b: string) => (a ? `${a} AND ${b}` : b);
+  const eligibleAlias = new Map<string, string>();
+  const cols: string[] = [];
+  for (const code of MEMBER_CODES) {
     const d = defs[code]!;
-    return [
-      `SUM(CASE WHEN ${d.eligible} AND NOT ${d.unknown} AND ${d.yes} THEN 1 ELSE 0 END) AS ${code}__n`,
-      `SUM(CASE WHEN ${d.eligible} AND NOT ${d.unknown} THEN 1 ELSE 0 END) AS ${code}__d`,
-      `SUM(CASE WHEN ${d.eligible} AND ${d.unknown} THEN 1 ELSE 0 END) AS ${code}__u`,
-    ].join(', ');
-  }).join(', ');
-  const query = sql<Record<string, unknown>>`SELECT ${sql.raw(memberKeySql[key])} AS k, ${sql.raw(cols)}
+    if (!eligibleAlias.has(d.eligible)) {
+      const alias = `e${eligibleAlias.size}`;
+      eligibleAlias.set(d.eligible, alias);
+      cols.push(`${d.eligible ? count(d.eligible) : 'COUNT(*)'} AS ${alias}`);
+    }
+    cols.push(`${count(and(d.eligible, d.yes))} AS ${code}__n`, `${count(and(d.eligible, d.unknown))} AS ${code}__u`);
+  }
+  const query = sql<Record<string, unknown>>`SELECT ${sql.raw(memberKeySql[key])} AS k, ${sql.raw(cols.join(', '))}
     FROM members WHERE ${memberFilters(f)} AND outcome = 'surveyed' GROUP BY 1`;
-  const { rows } = await query.execute(db);
-  const out = new Map<string, Map<IndicatorCode, Triple>>();
+  const [{ rows }, skills] = await Promise.all([query.execute(db), households ? tallySkills(db, f, key) : Promise.resolve(null)]);
+  const out = new Map<string, { counts: Map<IndicatorCode, Triple>; skillsP: number; skillsPM: number }>();
   for (const row of rows) {
     const counts = new Map<IndicatorCode, Triple>();
-    for (const code of MEMBER_CODES) counts.set(code, { n: num(row[`${code}__n`]), d: num(row[`${code}__d`]), u: num(row[`${code}__u`]) });
-    out.set(String(row.k), counts);
+    for (const code of MEMBER_CODES) {
+      const u = num(row[`${code}__u`]);
+      counts.set(code, { n: num(row[`${code}__n`]), d: num(row[eligibleAlias.get(defs[code]!.eligible)!]) - u, u });
+    }
+    const k = String(row.k);
+    out.set(k, { counts, skillsP: skills?.get(k)?.p ?? 0, skillsPM: skills?.get(k)?.pm ?? 0 });
   }
   return out;
 }
 
-async function tallyHouseholds(db: Kysely<Database>, f: IndicatorFilter, key: HouseholdKey) {
+/**
+ * P and PM of the household skills indicator per key: only members whose five skills are all
+ * "proficient" or "không rõ" can make a household yes or unknown, so only they are grouped by
+ * household (a small share of the members); P = households with an all-proficient one.
+ */
+async function tallySkills(db: Kysely<Database>, f: IndicatorFilter, key: MemberKey): Promise<Map<string, { p: number; pm: number }>> {
+  const query = sql<Record<string, unknown>>`SELECT k, SUM(p) AS p, COUNT(*) AS pm FROM (
+      SELECT ${sql.raw(memberKeySql[key])} AS k, record_id, MAX(CASE WHEN ${sql.raw(ALL_PROFICIENT)} THEN 1 ELSE 0 END) AS p
+      FROM members
+      WHERE ${memberFilters(f)} AND outcome = 'surveyed' AND ${sql.raw(SKILLS_CANDIDATE)}
+      GROUP BY 1, record_id
+    ) x GROUP BY k`;
+  const { rows } = await query.execute(db);
+  return new Map(rows.map((r) => [String(r.k), { p: num(r.p), pm: num(r.pm) }]));
+}
+
+/** Visits and the household indicators per key (skills filled in from the member pass). */
+export async function tallyHouseholds(db: Kysely<Database>, f: IndicatorFilter, key: HouseholdKey) {
+  const count = counter(db);
   const surveyed = `h.outcome = 'surveyed'`;
-  const skillsUnknown = `(COALESCE(s.p, 0) = 0 AND COALESCE(s.u, 0) = 1)`;
   const fibreUnknown = ynUnknown('h.fibre');
   const query = sql<Record<string, unknown>>`SELECT ${sql.raw(householdKeySql[key])} AS k,
-      SUM(CASE WHEN ${sql.raw(surveyed)} THEN 1 ELSE 0 END) AS surveyed,
-      SUM(CASE WHEN h.outcome = 'not_home' THEN 1 ELSE 0 END) AS not_home,
-      SUM(CASE WHEN h.outcome = 'refused' THEN 1 ELSE 0 END) AS refused,
-      SUM(CASE WHEN ${sql.raw(surveyed)} AND s.p = 1 THEN 1 ELSE 0 END) AS household_basic_skills__n,
-      SUM(CASE WHEN ${sql.raw(surveyed)} AND NOT ${sql.raw(skillsUnknown)} THEN 1 ELSE 0 END) AS household_basic_skills__d,
-      SUM(CASE WHEN ${sql.raw(surveyed)} AND ${sql.raw(skillsUnknown)} THEN 1 ELSE 0 END) AS household_basic_skills__u,
-      SUM(CASE WHEN ${sql.raw(surveyed)} AND NOT ${sql.raw(fibreUnknown)} AND h.fibre = 'yes' THEN 1 ELSE 0 END) AS household_fibre__n,
-      SUM(CASE WHEN ${sql.raw(surveyed)} AND NOT ${sql.raw(fibreUnknown)} THEN 1 ELSE 0 END) AS household_fibre__d,
-      SUM(CASE WHEN ${sql.raw(surveyed)} AND ${sql.raw(fibreUnknown)} THEN 1 ELSE 0 END) AS household_fibre__u
+      ${sql.raw(count(surveyed))} AS surveyed,
+      ${sql.raw(count(`h.outcome = 'not_home'`))} AS not_home,
+      ${sql.raw(count(`h.outcome = 'refused'`))} AS refused,
+      ${sql.raw(count(`${surveyed} AND h.fibre = 'yes'`))} AS household_fibre__n,
+      ${sql.raw(count(`${surveyed} AND NOT ${fibreUnknown}`))} AS household_fibre__d,
+      ${sql.raw(count(`${surveyed} AND ${fibreUnknown}`))} AS household_fibre__u
     FROM households h
-    LEFT JOIN (
-      SELECT record_id,
-        MAX(CASE WHEN ${sql.raw(ALL_PROFICIENT)} THEN 1 ELSE 0 END) AS p,
-        MAX(CASE WHEN ${sql.raw(MAYBE_PROFICIENT)} THEN 1 ELSE 0 END) AS u
-      FROM members WHERE ${memberFilters(f)} AND outcome = 'surveyed' AND skill_public_services IS NOT NULL
-      GROUP BY record_id
-    ) s ON s.record_id = h.record_id
     WHERE ${memberFilters(f, 'h')}
     GROUP BY 1`;
   const { rows } = await query.execute(db);
   const out = new Map<string, RawTally>();
   for (const row of rows) {
     const counts = new Map<IndicatorCode, Triple>();
-    for (const code of HOUSEHOLD_CODES) counts.set(code, { n: num(row[`${code}__n`]), d: num(row[`${code}__d`]), u: num(row[`${code}__u`]) });
+    counts.set('household_fibre', { n: num(row.household_fibre__n), d: num(row.household_fibre__d), u: num(row.household_fibre__u) });
     out.set(String(row.k), {
       households: { surveyed: num(row.surveyed), notHome: num(row.not_home), refused: num(row.refused) },
       counts,
@@ -226,13 +261,18 @@ function addInto(target: RawTally, source: RawTally): void {
 }
 
 /** Joins the member and household tallies of each key. */
-function merge(members: Map<string, Map<IndicatorCode, Triple>>, households: Map<string, RawTally>): Map<string, RawTally> {
+function merge(members: Awaited<ReturnType<typeof tallyMembers>>, households: Map<string, RawTally>): Map<string, RawTally> {
   const out = new Map<string, RawTally>();
   for (const key of new Set([...members.keys(), ...households.keys()])) {
     const t = emptyTally();
     const h = households.get(key);
     if (h) addInto(t, h);
-    for (const [code, c] of members.get(key) ?? []) t.counts.set(code, c);
+    const m = members.get(key);
+    if (m) {
+      for (const [code, c] of m.counts) t.counts.set(code, c);
+      const unknown = m.skillsPM - m.skillsP;
+      t.counts.set('household_basic_skills', { n: m.skillsP, d: t.households.surveyed - unknown, u: unknown });
+    }
     out.set(key, t);
   }
   return out;
@@ -304,7 +344,7 @@ export async function computeIndicators(db: Kysely<Database>, config: WardConfig
   const filter: IndicatorFilter = { wardCode: q.wardCode, group: q.group, asOf: q.asOf };
   // Always counted per group: the total is their sum, and `by=group` costs nothing more.
   const [members, households] = await Promise.all([
-    tallyMembers(db, filter, settings, 'group'),
+    tallyMembers(db, filter, settings, 'group', true),
     tallyHouseholds(db, filter, 'group'),
   ]);
   const perGroup = merge(members, households);
@@ -333,7 +373,7 @@ export async function computeIndicators(db: Kysely<Database>, config: WardConfig
     const keys: readonly string[] = q.by === 'ageBand' ? AGE_BANDS : ['male', 'female', 'unknown'];
     response.breakdown = keys.map((key) => {
       const t = emptyTally();
-      for (const [code, c] of split.get(key) ?? []) t.counts.set(code, c);
+      for (const [code, c] of split.get(key)?.counts ?? []) t.counts.set(code, c);
       return { key, indicators: indicatorValues(t, 0, targets, MEMBER_CODES) };
     });
   }
@@ -364,7 +404,7 @@ export async function computeWeekly(
   const targets = targetsFor(config, q.year);
   const groups = await registerGroups(db, q.wardCode);
   const onRegister = groups.filter((g) => q.group === undefined || g.code === q.group).reduce((s, g) => s + g.householdsOnRegister, 0);
-  const [members, households] = await Promise.all([tallyMembers(db, q, settings, 'date'), tallyHouseholds(db, q, 'date')]);
+  const [members, households] = await Promise.all([tallyMembers(db, q, settings, 'date', true), tallyHouseholds(db, q, 'date')]);
   const perDate = merge(members, households);
   const dates = [...perDate.keys()].sort();
   if (dates.length === 0) return { wardCode: q.wardCode, weeks: [] };
