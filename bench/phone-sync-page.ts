@@ -40,9 +40,14 @@ const api = {
   async sync(compression: 'auto' | 'never') {
     if (!db) throw new Error('prepare first');
     let requests = 0;
+    // What the same batches weigh uncompressed (batching is by uncompressed size, so this is
+    // exactly what the engine sends with gzip off). Bodies are kept by reference and weighed
+    // after the timed run, so measuring costs the run no time.
+    const bodies: { body: Uint8Array; gzipped: boolean }[] = [];
     const originalFetch = globalThis.fetch.bind(globalThis);
     const counting: typeof fetch = (input, init) => {
       requests++;
+      bodies.push({ body: init?.body as Uint8Array, gzipped: new Headers(init?.headers).get('content-encoding') === 'gzip' });
       return originalFetch(input, init);
     };
     const timed = createSyncEngine({ db, compression, events: null, fetch: counting });
@@ -50,7 +55,13 @@ const api = {
     await timed.requestSync();
     const ms = performance.now() - t0;
     const state = timed.getState();
-    return { ms, bytesSent: state.bytesSent, requests, phase: state.phase, pending: state.pending, sent: state.sent, error: state.error ?? null, left: await db.outbox.count() };
+    let rawBytes = 0;
+    for (const { body, gzipped } of bodies) {
+      rawBytes += gzipped
+        ? (await new Response(new Blob([body as BlobPart]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer()).byteLength
+        : body.byteLength;
+    }
+    return { ms, bytesSent: state.bytesSent, rawBytes, requests, phase: state.phase, pending: state.pending, sent: state.sent, error: state.error ?? null, left: await db.outbox.count() };
   },
 };
 

@@ -6,8 +6,8 @@
 //   400 ms latency;
 // - gzip on (the engine's default, CompressionStream) vs off. Gzip off over the full 5,000 would
 //   take minutes on this link, so it runs on GZIP_OFF_SAMPLE households and its time is scaled
-//   to 5,000 (the run is bandwidth-bound: time ∝ bytes); its bytes for 5,000 are measured
-//   exactly, unthrottled.
+//   to 5,000 (the run is bandwidth-bound: time ∝ bytes); its bytes for 5,000 are the gzip-on
+//   run's request bodies measured uncompressed (the same batches: batching is by raw size).
 // Each run checks the server stored every household exactly once.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,6 +34,7 @@ const BUDGET_S = 300;
 interface PageResult {
   ms: number;
   bytesSent: number;
+  rawBytes: number;
   requests: number;
   phase: string;
   pending: number;
@@ -122,10 +123,8 @@ export async function run(): Promise<BenchRow[]> {
   const browser = await launchBrowser();
   try {
     const gzipSet = generateHouseholds({ wardConfig: ward, count: HOUSEHOLDS, seed: 'bench-gzip' });
-    const plainSet = generateHouseholds({ wardConfig: ward, count: HOUSEHOLDS, seed: 'bench-plain' });
     const on = await phoneSync(browser, baseUrl, db, gzipSet, { compression: 'auto', throttle: true, name: 'Bench gzip' });
-    // Gzip off: exact bytes for 5,000 unthrottled; time on a throttled sample, scaled.
-    const offBytes = await phoneSync(browser, baseUrl, db, plainSet, { compression: 'never', throttle: false, name: 'Bench plain bytes' });
+    // Gzip off: time on a throttled sample, scaled to 5,000.
     const sample = generateHouseholds({ wardConfig: ward, count: GZIP_OFF_SAMPLE, seed: 'bench-plain-sample' });
     const offSample = await phoneSync(browser, baseUrl, db, sample, { compression: 'never', throttle: true, name: 'Bench plain time' });
     const offSeconds = (offSample.ms / 1000) * (HOUSEHOLDS / GZIP_OFF_SAMPLE);
@@ -146,14 +145,12 @@ export async function run(): Promise<BenchRow[]> {
         name: `full sync of ${HOUSEHOLDS} households, gzip off`,
         value: Math.round(offSeconds * 10) / 10,
         unit: 's',
-        budget: `≤ ${BUDGET_S} s`,
-        ok: offSeconds <= BUDGET_S,
-        note: `scaled from ${GZIP_OFF_SAMPLE} households in ${Math.round(offSample.ms / 100) / 10} s on the same link`,
+        note: `for comparison (the app gzips); scaled from ${GZIP_OFF_SAMPLE} households in ${Math.round(offSample.ms / 100) / 10} s on the same link`,
       },
-      { name: 'bytes sent, gzip off', value: mb(offBytes.bytesSent), unit: 'MB', note: `${Math.round(offBytes.bytesSent / HOUSEHOLDS)} B per household` },
+      { name: 'bytes sent, gzip off', value: mb(on.rawBytes), unit: 'MB', note: `${Math.round(on.rawBytes / HOUSEHOLDS)} B per household (the same bodies uncompressed)` },
       {
         name: 'gzip saving',
-        value: Math.round((1 - on.bytesSent / offBytes.bytesSent) * 1000) / 10,
+        value: Math.round((1 - on.bytesSent / on.rawBytes) * 1000) / 10,
         unit: '%',
         note: `time ×${Math.round((offSeconds / onSeconds) * 10) / 10} faster with gzip`,
       },

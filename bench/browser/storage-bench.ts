@@ -2,7 +2,7 @@
 // (Dexie repos over the real IndexedDB). The bench driver (bench/phone-survey.ts) calls the
 // functions exposed on `window.goCuaBench` and reads back the timings.
 import { GoCuaDb } from '../../src/app/storage/db.js';
-import { saveHousehold, listHouseholds, searchHouseholds } from '../../src/app/storage/records-repo.js';
+import { saveHousehold, listSummaries, searchSummaries } from '../../src/app/storage/records-repo.js';
 import { generateHouseholds } from '../../src/shared/domain/demo-data.js';
 import { DEMO_WARD } from '../../src/app/demo-ward.js';
 import { saveDraft } from '../../src/app/storage/drafts-repo.js';
@@ -46,7 +46,7 @@ async function timeList(runs: number): Promise<{ ms: number; rows: number }> {
   let rows = 0;
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    rows = (await listHouseholds(db)).length;
+    rows = (await listSummaries(db)).length;
     times.push(performance.now() - t0);
   }
   return { ms: median(times), rows };
@@ -57,7 +57,7 @@ async function timeSearch(queries: string[]): Promise<{ ms: number; hits: number
   const hits: number[] = [];
   for (const q of queries) {
     const t0 = performance.now();
-    hits.push((await searchHouseholds(db, q)).length);
+    hits.push((await searchSummaries(db, q)).length);
     times.push(performance.now() - t0);
   }
   return { ms: median(times), hits };

@@ -5,6 +5,8 @@ import { App } from './App.js';
 import { i18n } from './i18n/index.js';
 import { startServiceWorker } from './pwa/update.js';
 import { href } from './ui/router.js';
+import { appDb } from './storage/app-db.js';
+import { getLanguage } from './storage/meta.js';
 import './ui/styles.css';
 
 document.documentElement.lang = i18n.language;
@@ -37,3 +39,11 @@ createRoot(document.getElementById('root')!).render(
 );
 
 void startServiceWorker();
+
+// localStorage can be cleared while IndexedDB stays: the language kept in meta wins.
+void getLanguage(appDb).then((language) => {
+  if (language !== i18n.language) {
+    void i18n.changeLanguage(language);
+    document.documentElement.lang = language;
+  }
+});

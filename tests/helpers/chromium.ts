@@ -32,6 +32,7 @@ export function launchPersistent(userDataDir: string): Promise<BrowserContext> {
     args: CHROMIUM_ARGS,
     headless: true,
     viewport: { width: 360, height: 740 },
+    locale: 'vi-VN',
     serviceWorkers: 'allow',
   });
 }

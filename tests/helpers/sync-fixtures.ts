@@ -2,7 +2,7 @@
 // outbox entry in one transaction (as the app's records repo does), a manual clock, and a fake
 // ward endpoint that follows the protocol's statuses.
 import { gunzipSync } from 'node:zlib';
-import { GoCuaDb, type StoredRecord } from '../../src/app/storage/db.js';
+import { GoCuaDb, summaryOf, type StoredRecord } from '../../src/app/storage/db.js';
 import type { HouseholdRecord } from '../../src/shared/schema/household.js';
 import type { SyncResult, SyncStatus } from '../../src/shared/protocol/sync.js';
 import type { SyncClock } from '../../src/app/sync/sync-engine.js';
@@ -86,10 +86,10 @@ export function makeHousehold(options: HouseholdOptions = {}): HouseholdRecord {
 
 /** Saves a rev and queues it, in one transaction, as the app's records repo does. */
 export async function queueRecord(db: GoCuaDb, record: HouseholdRecord): Promise<void> {
-  await db.transaction('rw', db.records, db.outbox, async () => {
+  await db.transaction('rw', [db.records, db.outbox, db.summaries], async () => {
     const previous = await db.records.get(record.id);
     const row: StoredRecord = {
-      ...(previous ?? {}),
+      ...(previous?.syncedRev !== undefined ? { syncedRev: previous.syncedRev } : {}),
       id: record.id,
       kind: 'household',
       record,
@@ -102,6 +102,7 @@ export async function queueRecord(db: GoCuaDb, record: HouseholdRecord): Promise
       voided: record.data.voided ? 1 : 0,
     };
     await db.records.put(row);
+    await db.summaries.put(summaryOf(row));
     await db.outbox.add({ recordId: record.id, rev: record.rev, queuedAt: record.clientUpdatedAt, state: 'queued', attempts: 0 });
   });
 }

@@ -128,6 +128,8 @@ describe('rate limits and headers', () => {
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("connect-src 'self'");
     expect(csp).not.toContain('unsafe-eval');
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('upgrade-insecure-requests'); // ward servers on a LAN may be plain http
     expect(res.headers['x-content-type-options']).toBe('nosniff');
   });
 });

@@ -142,6 +142,19 @@ describe.each(backends)('sync on $name', (backend) => {
     expect(await stored(good2.id)).toHaveLength(1);
   });
 
+  it('handles values the database columns cannot hold as such (huge rev, NUL in free text)', async () => {
+    const huge = householdRecord({ seed: 30, rev: 2 ** 31 });
+    const nul = householdRecord({ seed: 31 });
+    nul.data.consent!.noticeVersion = '2026-01\u0000';
+    const res = await t.sync(token, batch([huge, nul]));
+    expect(res.statusCode).toBe(200);
+    expect(res.json().results.map((r: { status: string }) => r.status)).toEqual(['rejected', 'accepted']);
+    expect(res.json().results[0].errors[0]).toMatchObject({ path: 'rev', code: 'rev_invalid' });
+    expect(JSON.parse((await stored(nul.id))[0]!.body).data.consent.noticeVersion).toBe('2026-01\u0000');
+    const enrol = await t.app.inject({ method: 'POST', url: '/api/v1/devices/enrol', payload: { wardCode: WARD, enrolmentCode: 'AAAA-AAAA', volunteerName: 'a\u0000b' } });
+    expect(enrol.statusCode).toBe(400);
+  });
+
   it('speaks Vietnamese by default', async () => {
     const bad = householdRecord({ seed: 14, groupCode: 'KHONGCO' });
     const res = await t.sync(token, batch([bad]));

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { householdRecordSchema } from '../../src/shared/schema/household.js';
-import { sqliteBackend } from '../helpers/server-db.js';
+import { backends } from '../helpers/server-db.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { householdRecord, WARD } from '../helpers/records.js';
 
@@ -16,7 +16,16 @@ const PATHS = [
   'data.surveyedAt', 'data.installId', 'data.members', 'data.members.0', 'data.members.0.birthYear', 'data.members.0.skills',
   'data.members.0.skills.payments', 'data.members.0.vneid', 'data.members.0.id', 'data.consent', 'data.consent.given',
   'data.devices.smartphones', 'data.voided', 'data.address', 'data.address.houseNumber', 'data.payments',
+  'data.consent.noticeVersion', 'data.note', 'data.members.0.name',
 ];
+
+/** JSON values plus the awkward ones: any code unit (NUL, lone surrogates), huge integers. */
+const valueArb = fc.oneof(
+  fc.jsonValue({ maxDepth: 2 }),
+  fc.string({ unit: 'binary', maxLength: 20 }),
+  fc.string({ unit: fc.constantFrom('\u0000', '\ud800', 'a', '\u001f'), maxLength: 5 }),
+  fc.integer({ min: 2 ** 31 - 2, max: Number.MAX_SAFE_INTEGER }),
+);
 
 function mutate(record: unknown, path: string, value: unknown, remove: boolean): unknown {
   const copy = structuredClone(record) as Record<string, unknown>;
@@ -37,7 +46,7 @@ function mutate(record: unknown, path: string, value: unknown, remove: boolean):
 const recordArb = fc
   .tuple(
     fc.integer({ min: 1, max: 1_000_000 }),
-    fc.array(fc.tuple(fc.constantFrom(...PATHS), fc.jsonValue({ maxDepth: 2 }), fc.boolean()), { maxLength: 3 }),
+    fc.array(fc.tuple(fc.constantFrom(...PATHS), valueArb, fc.boolean()), { maxLength: 3 }),
   )
   .map(([seed, mutations]) => {
     let rec: unknown = householdRecord({ seed, members: 2 });
@@ -55,11 +64,11 @@ const envelopeArb = fc.oneof(
   fc.jsonValue(),
 );
 
-describe('sync never fails on bad input', () => {
+describe.each(backends)('sync never fails on bad input ($name)', (backend) => {
   let t: TestServer;
   let token: string;
   beforeAll(async () => {
-    t = await startTestServer(sqliteBackend);
+    t = await startTestServer(backend);
     ({ token } = await t.enrol());
   });
   afterAll(async () => {
@@ -105,6 +114,21 @@ describe('sync never fails on bad input', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+
+  it('random enrolment and sign-in bodies: never a 500', async () => {
+    const field = fc.oneof(valueArb, fc.constant(WARD), fc.string({ maxLength: 12 }));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('/api/v1/devices/enrol', '/api/v1/auth/login'),
+        fc.oneof(fc.record({ wardCode: field, enrolmentCode: field, volunteerName: field, username: field, password: field }, { requiredKeys: [] }), fc.jsonValue()),
+        async (url, body) => {
+          const res = await t.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) ?? 'null' });
+          expect(res.statusCode).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 150 },
     );
   });
 

@@ -34,6 +34,15 @@ export async function startServiceWorker(): Promise<void> {
 /** Called when the volunteer taps "Cập nhật". */
 export async function applyUpdate(): Promise<void> {
   await flushAllDrafts();
+  // workbox-window reloads on 'controlling' only for what it sees as an update; on the very
+  // page that installed the first worker the new one counts as "external" and nothing would
+  // happen. The volunteer asked for the update, so reload once the new worker controls.
+  let reloading = false;
+  navigator.serviceWorker?.addEventListener('controllerchange', () => {
+    if (reloading) return;
+    reloading = true;
+    window.location.reload();
+  });
   await updateSW?.(true);
 }
 

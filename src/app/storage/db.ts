@@ -7,6 +7,9 @@
 //   server's result for it; `rejected` / `conflict` entries are held for the volunteer to fix.
 // - `drafts`: the form being filled, autosaved on every change so a killed tab loses ≤ 0.5 s.
 // - `meta`: install id, cached ward configuration, device credentials, last sync time.
+// - `summaries` (v2): one small row per saved record (address, counts, folded search text) so the
+//   list and search of thousands of households never deserialise every member. Written by
+//   records-repo.ts in the same transaction as the record; derived data, rebuildable from records.
 //
 // Schema versions are only added, never edited (old `version()` declarations stay).
 import Dexie, { type Table } from 'dexie';
@@ -33,29 +36,6 @@ export interface StoredRecord {
   /** Folded (diacritic-free, lower-case) address, group and member names for search. */
   searchText: string;
   voided: 0 | 1;
-}
-
-/**
- * A small copy of what the list shows and searches, kept beside each record (written in the same
- * transaction). Reading 5,000 full records with their members takes about a second on a phone;
- * reading 5,000 summaries is what keeps opening the list and searching fast.
- */
-export interface HouseholdSummary {
-  id: string;
-  rev: number;
-  groupCode: string;
-  outcome: HouseholdRecord['data']['outcome'];
-  surveyedAt: string;
-  savedAt: string;
-  syncState: SyncState;
-  voided: 0 | 1;
-  houseNumber: string;
-  lane?: string;
-  street?: string;
-  memberCount: number;
-  /** The volunteer's note (e.g. when to come back for a revisit). */
-  note?: string;
-  searchText: string;
 }
 
 export type OutboxState = 'queued' | 'held';
@@ -90,12 +70,43 @@ export interface MetaEntry {
   value: unknown;
 }
 
+/** What the list shows for a saved household; derived from `records` on every save. */
+export interface RecordSummary {
+  id: string;
+  rev: number;
+  groupCode: string;
+  outcome: HouseholdRecord['data']['outcome'];
+  surveyedAt: string;
+  savedAt: string;
+  /** "12, Ngõ 5, Trần Hưng Đạo" as typed. */
+  address: string;
+  memberCount: number;
+  searchText: string;
+  voided: 0 | 1;
+}
+
+export function summaryOf(row: StoredRecord): RecordSummary {
+  const { data } = row.record;
+  return {
+    id: row.id,
+    rev: row.record.rev,
+    groupCode: row.groupCode,
+    outcome: row.outcome,
+    surveyedAt: row.surveyedAt,
+    savedAt: row.savedAt,
+    address: [data.address.houseNumber, data.address.lane, data.address.street].filter(Boolean).join(', '),
+    memberCount: data.members.length,
+    searchText: row.searchText,
+    voided: row.voided,
+  };
+}
+
 export class GoCuaDb extends Dexie {
   records!: Table<StoredRecord, string>;
   outbox!: Table<OutboxEntry, number>;
   drafts!: Table<Draft, string>;
   meta!: Table<MetaEntry, string>;
-  summaries!: Table<HouseholdSummary, string>;
+  summaries!: Table<RecordSummary, string>;
 
   constructor(name = 'go-cua') {
     super(name);
@@ -110,28 +121,7 @@ export class GoCuaDb extends Dexie {
       .upgrade(async (tx) => {
         await tx
           .table<StoredRecord, string>('records')
-          .toCollection()
-          .each((row) => tx.table<HouseholdSummary, string>('summaries').put(summaryOf(row)));
+          .each((row) => tx.table<RecordSummary, string>('summaries').put(summaryOf(row)));
       });
   }
-}
-
-export function summaryOf(row: StoredRecord): HouseholdSummary {
-  const { data } = row.record;
-  return {
-    id: row.id,
-    rev: row.record.rev,
-    groupCode: row.groupCode,
-    outcome: row.outcome,
-    surveyedAt: row.surveyedAt,
-    savedAt: row.savedAt,
-    syncState: row.syncState,
-    voided: row.voided,
-    houseNumber: data.address.houseNumber,
-    ...(data.address.lane ? { lane: data.address.lane } : {}),
-    ...(data.address.street ? { street: data.address.street } : {}),
-    memberCount: data.members.length,
-    ...(data.note ? { note: data.note } : {}),
-    searchText: row.searchText,
-  };
 }

@@ -12,9 +12,9 @@ import {
   type HouseholdDataInput,
   type HouseholdRecord,
 } from '../../shared/schema/household.js';
-import { foldVietnamese } from '../../shared/domain/text-search.js';
+import { foldVietnamese, matchesQuery } from '../../shared/domain/text-search.js';
 import { toFieldErrors, type FieldError } from '../../shared/domain/validation.js';
-import { summaryOf, type GoCuaDb, type HouseholdSummary, type StoredRecord } from './db.js';
+import { summaryOf, type GoCuaDb, type RecordSummary, type StoredRecord } from './db.js';
 import { guardQuota } from './errors.js';
 import { localIsoDate } from './local-date.js';
 
@@ -132,49 +132,60 @@ export interface ListOptions {
   includeVoided?: boolean;
 }
 
-const newestFirst = (a: HouseholdSummary, b: HouseholdSummary) => (a.savedAt < b.savedAt ? 1 : a.savedAt > b.savedAt ? -1 : 0);
+/** Saved households, newest save first. */
+export async function listHouseholds(db: GoCuaDb, options: ListOptions = {}): Promise<StoredRecord[]> {
+  let rows: StoredRecord[];
+  if (options.groupCode) {
+    rows = await db.records.where('groupCode').equals(options.groupCode).toArray();
+    rows.sort((a, b) => (a.savedAt < b.savedAt ? 1 : a.savedAt > b.savedAt ? -1 : 0));
+  } else {
+    rows = await db.records.orderBy('savedAt').reverse().toArray();
+  }
+  return options.includeVoided ? rows : rows.filter((r) => r.voided === 0);
+}
 
-/** Saved households as list rows (summaries, not whole records), newest save first. */
-export async function listHouseholds(db: GoCuaDb, options: ListOptions = {}): Promise<HouseholdSummary[]> {
-  let rows: HouseholdSummary[];
+/** Search ignoring diacritics, đ/d and case, over address, tổ dân phố and names. */
+export async function searchHouseholds(db: GoCuaDb, query: string, options: ListOptions = {}): Promise<StoredRecord[]> {
+  const rows = await listHouseholds(db, options);
+  if (!foldVietnamese(query)) return rows;
+  return rows.filter((r) => matchesQuery(r.searchText, query));
+}
+
+/** Summaries of saved households for the list, newest save first (voided ones left out). */
+export async function listSummaries(db: GoCuaDb, options: ListOptions = {}): Promise<RecordSummary[]> {
+  let rows: RecordSummary[];
   if (options.groupCode) {
     rows = await db.summaries.where('groupCode').equals(options.groupCode).toArray();
-    rows.sort(newestFirst);
+    rows.sort((a, b) => (a.savedAt < b.savedAt ? 1 : a.savedAt > b.savedAt ? -1 : 0));
   } else {
     rows = await db.summaries.orderBy('savedAt').reverse().toArray();
   }
   return options.includeVoided ? rows : rows.filter((r) => r.voided === 0);
 }
 
-/** Search ignoring diacritics, đ/d and case, over address, tổ dân phố and names. */
-export async function searchHouseholds(db: GoCuaDb, query: string, options: ListOptions = {}): Promise<HouseholdSummary[]> {
-  const rows = await listHouseholds(db, options);
-  const words = foldVietnamese(query).split(' ').filter(Boolean);
-  if (words.length === 0) return rows;
-  return rows.filter((r) => words.every((w) => r.searchText.includes(w)));
+/** Search over summaries: same rules as searchHouseholds, without reading members. */
+export async function searchSummaries(db: GoCuaDb, query: string, options: ListOptions = {}): Promise<RecordSummary[]> {
+  const rows = await listSummaries(db, options);
+  if (!foldVietnamese(query)) return rows;
+  return rows.filter((r) => matchesQuery(r.searchText, query));
+}
+
+/** Sync state as the list shows it, from the outbox: waiting, held for the volunteer, or done. */
+export type ListSyncState = 'pending' | 'held' | 'synced';
+
+export async function outboxStates(db: GoCuaDb): Promise<Map<string, ListSyncState>> {
+  const states = new Map<string, ListSyncState>();
+  await db.outbox.each((entry) => {
+    if (entry.state === 'held') states.set(entry.recordId, 'held');
+    else if (!states.has(entry.recordId)) states.set(entry.recordId, 'pending');
+  });
+  return states;
 }
 
 /** Households marked "not home" (and not voided): the revisit list, oldest visit first. */
-export async function listRevisits(db: GoCuaDb): Promise<HouseholdSummary[]> {
-  const rows = await db.summaries.where('outcome').equals('not_home').toArray();
+export async function listRevisits(db: GoCuaDb): Promise<StoredRecord[]> {
+  const rows = await db.records.where('outcome').equals('not_home').toArray();
   return rows.filter((r) => r.voided === 0).sort((a, b) => (a.savedAt < b.savedAt ? -1 : 1));
-}
-
-/**
- * Records the server's verdict on a record (used by the sync engine inside its own transaction,
- * which must include `records` and `summaries`): the record row and its list summary together.
- */
-export async function setSyncState(
-  db: GoCuaDb,
-  id: string,
-  patch: Pick<StoredRecord, 'syncState'> & Partial<Pick<StoredRecord, 'serverErrors' | 'syncedRev'>>,
-): Promise<void> {
-  const row = await db.records.get(id);
-  if (!row) return;
-  const next: StoredRecord = { ...row, ...patch };
-  if (patch.syncState === 'synced' || patch.syncState === 'pending') delete next.serverErrors;
-  await db.records.put(next);
-  await db.summaries.put(summaryOf(next));
 }
 
 /** Revs waiting for the server (queued or held). */

@@ -9,6 +9,7 @@ export const syncVi = {
     syncNow: 'Đồng bộ ngay',
     phase: {
       idle: 'Đã gửi hết',
+      queued: 'Chờ gửi',
       sending: 'Đang gửi…',
       waiting: 'Đang chờ gửi lại',
       offline: 'Không có mạng — sẽ tự gửi khi có mạng',
@@ -74,6 +75,7 @@ export const syncEn: typeof syncVi = {
     syncNow: 'Sync now',
     phase: {
       idle: 'All sent',
+      queued: 'Waiting to send',
       sending: 'Sending…',
       waiting: 'Waiting to retry',
       offline: 'No connection — will send when online',

@@ -20,7 +20,7 @@
 //   automatic runs (nothing the phone can fix by retrying). 400 and 413 split the batch in halves
 //   down to one record, which is then held with the server's message: a bad record never blocks
 //   the others and never loops.
-import { summaryOf, type GoCuaDb, type OutboxEntry, type StoredRecord } from '../storage/db.js';
+import type { GoCuaDb, OutboxEntry, StoredRecord } from '../storage/db.js';
 import type { HouseholdRecord } from '../../shared/schema/household.js';
 import {
   CLIENT_BATCH_MAX_BYTES,
@@ -109,6 +109,12 @@ export interface SyncEngineOptions {
   backoffCapMs?: number;
   /** Automatic run interval while online. */
   periodMs?: number;
+  /**
+   * A request (sending and reading the answer) is abandoned after this long, or after 1 ms per
+   * 2 bytes of body if longer (a slow link), and counts as a network error: a half-open
+   * connection must never hold the run (and its lock) forever.
+   */
+  requestTimeoutMs?: number;
   /** Called after a run in which the server acknowledged at least one batch; failures ignored. */
   afterSuccessfulRun?: () => Promise<void>;
   lockName?: string;
@@ -241,6 +247,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const backoffBaseMs = options.backoffBaseMs ?? 1000;
   const backoffCapMs = options.backoffCapMs ?? 5 * 60 * 1000;
   const periodMs = options.periodMs ?? 60 * 1000;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 120 * 1000;
   const lockName = options.lockName ?? DEFAULT_LOCK_NAME;
   const encoder = new TextEncoder();
 
@@ -252,6 +259,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   let retryTimer: unknown = null;
   let periodTimer: unknown = null;
   let started = false;
+  /** Set when the server answered 415 to a gzip body: send plain JSON from then on. */
+  let gzipRefused = false;
 
   function setState(patch: Partial<SyncEngineState>): void {
     state = { ...state, ...patch };
@@ -291,7 +300,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       return !row || e.rev > row.record.rev;
     });
     if (orphans.length > 0) {
-      await db.transaction('rw', [db.outbox, db.records, db.summaries], async () => {
+      await db.transaction('rw', db.outbox, db.records, async () => {
         for (const e of orphans) {
           const row = await db.records.get(e.recordId);
           if (!row || e.rev > row.record.rev) await db.outbox.delete(e.seq!);
@@ -324,7 +333,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       authorization: `Bearer ${device.token}`,
       'accept-language': language(),
     };
-    const canGzip = typeof CompressionStream === 'function';
+    const canGzip = typeof CompressionStream === 'function' && !gzipRefused;
     if (canGzip && (compression === 'always' || (compression === 'auto' && raw.length >= GZIP_MIN_BYTES))) {
       const zipped = await gzip(raw);
       if (compression === 'always' || zipped.length < raw.length) {
@@ -332,20 +341,27 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         headers['content-encoding'] = 'gzip';
       }
     }
+    const abort = new AbortController();
+    const timer = clock.setTimeout(() => abort.abort(), Math.max(requestTimeoutMs, Math.ceil(payload.length / 2)));
     let response: Response;
+    let json: unknown = null;
     try {
-      response = await doFetch(`${baseUrl}/api/v1/sync`, { method: 'POST', headers, body: payload as BodyInit });
+      try {
+        response = await doFetch(`${baseUrl}/api/v1/sync`, { method: 'POST', headers, body: payload as BodyInit, signal: abort.signal });
+      } finally {
+        setState({ bytesSent: state.bytesSent + payload.length });
+      }
+      try {
+        json = await response.json();
+      } catch (error) {
+        // A body cut short, not JSON, or timed out: a 200 without results is retried; other
+        // statuses are handled below by their code.
+        if (response.ok || abort.signal.aborted) throw error;
+      }
     } catch {
       return { kind: 'retry', code: 'network', offline: !isOnline() };
     } finally {
-      setState({ bytesSent: state.bytesSent + payload.length });
-    }
-    let json: unknown = null;
-    try {
-      json = await response.json();
-    } catch {
-      // A body cut short or not JSON: handled by status below (a 200 without results is retried).
-      if (response.ok) return { kind: 'retry', code: 'network', status: response.status, offline: !isOnline() };
+      clock.clearTimeout(timer);
     }
     const status = response.status;
     if (status === 200) {
@@ -362,13 +378,18 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     if (status === 403) return { kind: 'fatal', code: 'forbidden', status };
     if (status === 426) return { kind: 'fatal', code: errorCode === 'protocol_too_new' ? 'update_server' : 'update_app', status };
     if (status === 429) return { kind: 'retry', code: 'rate_limited', status, retryAfterMs };
+    if (status === 415 && headers['content-encoding']) {
+      // An endpoint (or a proxy in front of it) that refuses gzip bodies: resend as plain JSON.
+      gzipRefused = true;
+      return post(device, batch);
+    }
     return { kind: 'retry', code: 'server', status, retryAfterMs };
   }
 
   /** Applies the server's answers for one batch in one transaction. */
   async function applyResults(batch: OutgoingRecord[], results: (SyncResult | undefined)[]): Promise<number> {
     let answered = 0;
-    await db.transaction('rw', [db.outbox, db.records, db.summaries], async () => {
+    await db.transaction('rw', db.outbox, db.records, async () => {
       for (let i = 0; i < batch.length; i++) {
         const result = results[i];
         if (!result) continue; // no answer for it: it stays queued
@@ -377,12 +398,6 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       }
     });
     return answered;
-  }
-
-  /** The record row and its list summary move together (the list shows the sync state). */
-  async function putRow(row: StoredRecord): Promise<void> {
-    await db.records.put(row);
-    await db.summaries.put(summaryOf(row));
   }
 
   async function applyOne(sent: HouseholdRecord, status: SyncResult['status'], errors: SyncRecordError[]): Promise<void> {
@@ -396,10 +411,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         const syncedRev = Math.max(row.syncedRev ?? 0, sent.rev);
         if (stillLatest) {
           const { serverErrors: _dropped, ...rest } = row;
-          await putRow({ ...rest, syncState: 'synced', syncedRev });
+          await db.records.put({ ...rest, syncState: 'synced', syncedRev });
         } else {
           // Edited while this rev was in flight: the newer rev is queued, the record stays pending.
-          await putRow({ ...row, syncedRev });
+          await db.records.put({ ...row, syncedRev });
         }
       }
       return;
@@ -417,13 +432,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       const entry: OutboxEntry = { recordId: sent.id, rev: sent.rev, queuedAt: new Date(clock.now()).toISOString(), state: 'held', attempts: 1 };
       await db.outbox.add(entry);
     }
-    await putRow({ ...row, syncState: status === 'conflict' ? 'conflict' : 'rejected', serverErrors: errors });
+    await db.records.put({ ...row, syncState: status === 'conflict' ? 'conflict' : 'rejected', serverErrors: errors });
   }
 
   /** A single record the server refuses as a whole request (400 / 413): held with the server's words. */
   async function holdAlone(sent: HouseholdRecord, outcome: { status: number; code: string; message: string }): Promise<void> {
     const code = outcome.status === 413 ? 'too_large' : outcome.code || 'bad_request';
-    await db.transaction('rw', [db.outbox, db.records, db.summaries], async () => {
+    await db.transaction('rw', db.outbox, db.records, async () => {
       await applyOne(sent, 'rejected', [{ path: '', code, message: outcome.message }]);
     });
   }

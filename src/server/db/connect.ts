@@ -17,6 +17,8 @@ export interface ServerDb {
   dialect: DialectName;
   /** Where the data lives, for messages (a file path, or the URL without its password). */
   location: string;
+  /** The better-sqlite3 handle (SQLite only), for the batch writer's prepared statements. */
+  sqlite?: SqliteDatabase.Database;
   close(): Promise<void>;
 }
 
@@ -48,7 +50,7 @@ export async function openServerDb(options: OpenOptions = {}): Promise<ServerDb>
     // The admin CLI may write while the server runs: wait for the lock instead of failing.
     sqlite.pragma('busy_timeout = 5000');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-    server = { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
+    server = { db, dialect: 'sqlite', location: file, sqlite, close: () => db.destroy() };
   }
   try {
     await migrate(server.db);

@@ -68,7 +68,11 @@ export interface RecordRevisionsTable {
   schema_version: number;
   /** The record (envelope + data) as JSON text, as the phone sent it. */
   body: string;
-  /** sha256 of the canonical JSON of {kind, schemaVersion, data}: duplicate vs conflict. */
+  /**
+   * sha256 of `body` (base64url). Equal hashes mean a retry for certain; different hashes are
+   * settled by comparing the contents as canonical JSON (services/canonical-json.ts), so the
+   * common case (a new record) never pays for canonicalisation.
+   */
   content_hash: string;
   device_id: string;
   batch_id: string;

@@ -1,13 +1,19 @@
 // Ward staff sign-in. A wrong username and a wrong password get the same answer in the same time.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+
+// No control characters: they are never part of a name, code or password typed on a phone,
+// and PostgreSQL text cannot hold NUL.
+const plain = (min: number, max: number) =>
+  z.string().trim().min(min).max(max).regex(/^[^\u0000-\u001f\u007f]*$/);
 import type { ServerDb } from '../db/connect.js';
 import { HttpError } from '../http-error.js';
 import { login, logout } from '../services/accounts.js';
 import { bearerToken } from './principal.js';
 
 const loginBody = z.object({
-  username: z.string().min(1).max(100),
+  username: plain(1, 100),
+  // Only ever hashed, never sent to the database: any characters.
   password: z.string().min(1).max(200),
 });
 

@@ -1,6 +1,11 @@
 // Device enrolment and the ward configuration a device caches for offline work.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+
+// No control characters: they are never part of a name, code or password typed on a phone,
+// and PostgreSQL text cannot hold NUL.
+const plain = (min: number, max: number) =>
+  z.string().trim().min(min).max(max).regex(/^[^\u0000-\u001f\u007f]*$/);
 import type { ServerDb } from '../db/connect.js';
 import { HttpError } from '../http-error.js';
 import { enrolDevice } from '../services/accounts.js';
@@ -8,9 +13,9 @@ import { getWardConfig } from '../services/wards.js';
 import { requireDeviceOrStaff } from './principal.js';
 
 const enrolBody = z.object({
-  wardCode: z.string().trim().min(1).max(10),
-  enrolmentCode: z.string().trim().min(1).max(40),
-  volunteerName: z.string().trim().min(1).max(80),
+  wardCode: plain(1, 10),
+  enrolmentCode: plain(1, 40),
+  volunteerName: plain(1, 80),
 });
 
 export interface DeviceRouteOptions {

@@ -15,3 +15,16 @@ export function canonicalJson(value: unknown): string {
 export function canonicalHash(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value), 'utf8').digest('base64url');
 }
+
+/**
+ * Whether two record bodies (JSON text) hold the same content for the sync protocol: the same
+ * `kind`, `schemaVersion` and `data` as parsed JSON. `id`, `rev` and `clientUpdatedAt` are not
+ * compared (the caller matched id and rev already).
+ */
+export function sameContent(bodyA: string, bodyB: string): boolean {
+  const content = (text: string) => {
+    const r = JSON.parse(text) as Record<string, unknown>;
+    return canonicalJson({ kind: r.kind, schemaVersion: r.schemaVersion, data: r.data });
+  };
+  return content(bodyA) === content(bodyB);
+}

@@ -14,10 +14,12 @@ import { ageOnDate } from '../../shared/domain/age.js';
 import { toFieldErrors, type FieldError } from '../../shared/domain/validation.js';
 import type { SyncRecordError, SyncRequest, SyncResponse, SyncResult } from '../../shared/protocol/sync.js';
 import { householdRecordSchema, type HouseholdRecord } from '../../shared/schema/household.js';
+import { deleteWhereIn, insertMany } from '../db/bulk.js';
 import { lockWard, type ServerDb } from '../db/connect.js';
 import type { ConflictsTable, Database, HouseholdsTable, MembersTable, RecordRevisionsTable } from '../db/schema.js';
 import type { DevicePrincipal } from './accounts.js';
-import { canonicalHash } from './canonical-json.js';
+import { sameContent } from './canonical-json.js';
+import { sha256 } from './secrets.js';
 import { message, validationMessage, type Lang } from './messages.js';
 import { wardGroupCodes } from './wards.js';
 
@@ -52,30 +54,40 @@ export function prepareRecord(item: unknown, wardCode: string, groups: ReadonlyS
   const parsed = householdRecordSchema.safeParse(obj);
   if (!parsed.success) return { kind: 'rejected', id, rev, errors: toFieldErrors(parsed.error) };
   const record = parsed.data;
+  // Stored in an INTEGER column on both engines (PostgreSQL's is 32-bit).
+  if (record.rev > MAX_REV) return { kind: 'rejected', id, rev, errors: [{ path: 'rev', code: 'rev_invalid' }] };
   if (record.data.wardCode !== wardCode) {
     return { kind: 'rejected', id, rev, errors: [{ path: 'data.wardCode', code: 'wrong_ward' }] };
   }
   if (!groups.has(record.data.groupCode)) {
     return { kind: 'rejected', id, rev, errors: [{ path: 'data.groupCode', code: 'unknown_group' }] };
   }
+  // Stored as sent (before zod trims or fills defaults): the phone's own words are the history.
+  const body = JSON.stringify(obj);
   return {
     kind: 'valid',
     id: record.id,
     rev: record.rev,
     record,
-    // Stored as sent (before zod trims or fills defaults): the phone's own words are the history.
-    body: JSON.stringify(obj),
-    contentHash: canonicalHash({ kind: obj.kind, schemaVersion: obj.schemaVersion, data: obj.data }),
+    body,
+    contentHash: sha256(body),
   };
 }
+
+export const MAX_REV = 2_147_483_647;
+
+/** PostgreSQL text cannot hold NUL; free text copied into a column loses it (the JSON body keeps it escaped). */
+const noNul = (text: string | undefined): string | null => (text === undefined ? null : text.replace(/\u0000/g, ''));
 
 interface StoredState {
   wardCode: string;
   maxRev: number;
   hashes: Map<number, string>;
+  /** Bodies accepted earlier in this batch (not yet readable back cheaply). */
+  bodies: Map<number, string>;
 }
 
-const CHUNK = 200;
+const CHUNK = 500;
 
 function chunks<T>(rows: T[], size = CHUNK): T[][] {
   const out: T[][] = [];
@@ -100,7 +112,7 @@ export function householdRow(record: HouseholdRecord, deviceId: string, received
     received_at: receivedAt,
     client_updated_at: record.clientUpdatedAt,
     member_count: d.members.length,
-    consent_notice_version: d.consent?.noticeVersion ?? null,
+    consent_notice_version: noNul(d.consent?.noticeVersion),
     smartphones: d.devices?.smartphones ?? null,
     computer_or_tablet: d.devices?.computerOrTablet ?? null,
     fixed_broadband: d.devices?.fixedBroadband ?? null,
@@ -199,7 +211,12 @@ export class SyncIngest {
         }
         const storedHash = stored?.hashes.get(p.rev);
         if (storedHash !== undefined) {
-          if (storedHash === p.contentHash) {
+          // Equal hashes of the body as sent: certainly a retry. Otherwise compare the content
+          // as parsed JSON (key order and clientUpdatedAt ignored) before calling it a conflict.
+          const same =
+            storedHash === p.contentHash ||
+            sameContent(stored!.bodies.get(p.rev) ?? (await this.storedBody(trx, p.id, p.rev)), p.body);
+          if (same) {
             outcomes.push({ kind: 'status', id: p.id, rev: p.rev, status: 'duplicate' });
           } else {
             conflicts.push({
@@ -234,22 +251,17 @@ export class SyncIngest {
           client_updated_at: p.record.clientUpdatedAt,
           received_at: receivedAt,
         });
-        const next = stored ?? { wardCode: device.wardCode, maxRev: 0, hashes: new Map<number, string>() };
+        const next = stored ?? { wardCode: device.wardCode, maxRev: 0, hashes: new Map<number, string>(), bodies: new Map<number, string>() };
         next.hashes.set(p.rev, p.contentHash);
+        next.bodies.set(p.rev, p.body);
         next.maxRev = Math.max(next.maxRev, p.rev);
         state.set(p.id, next);
         latest.set(p.id, p.record);
         outcomes.push({ kind: 'status', id: p.id, rev: p.rev, status: 'accepted' });
       }
 
-      for (const rows of chunks(revisions)) await trx.insertInto('record_revisions').values(rows).execute();
-      for (const rows of chunks(conflicts)) {
-        await trx
-          .insertInto('conflicts')
-          .values(rows)
-          .onConflict((oc) => oc.columns(['record_id', 'rev', 'content_hash']).doNothing())
-          .execute();
-      }
+      await insertMany(this.server, trx, 'record_revisions', revisions);
+      await insertMany(this.server, trx, 'conflicts', conflicts, { kind: 'ignore', columns: ['record_id', 'rev', 'content_hash'] });
       await this.writeLatest(trx, [...latest.values()], device.deviceId, receivedAt);
       await trx.updateTable('devices').set({ last_seen_at: receivedAt }).where('id', '=', device.deviceId).execute();
     });
@@ -270,17 +282,27 @@ export class SyncIngest {
     return errors.map((e) => ({ path: e.path, code: e.code, message: validationMessage(e.code, lang) }));
   }
 
+  private async storedBody(trx: Transaction<Database>, id: string, rev: number): Promise<string> {
+    const row = await trx
+      .selectFrom('record_revisions')
+      .select('body')
+      .where('record_id', '=', id)
+      .where('rev', '=', rev)
+      .executeTakeFirstOrThrow();
+    return row.body;
+  }
+
   private async loadState(trx: Transaction<Database>, prepared: Prepared[]): Promise<Map<string, StoredState>> {
     const ids = [...new Set(prepared.filter((p): p is Valid => p.kind === 'valid').map((p) => p.id))];
     const state = new Map<string, StoredState>();
-    for (const part of chunks(ids, 500)) {
+    for (const part of chunks(ids)) {
       const rows = await trx
         .selectFrom('record_revisions')
         .select(['record_id', 'rev', 'ward_code', 'content_hash'])
         .where('record_id', 'in', part)
         .execute();
       for (const row of rows) {
-        const s = state.get(row.record_id) ?? { wardCode: row.ward_code, maxRev: 0, hashes: new Map<number, string>() };
+        const s = state.get(row.record_id) ?? { wardCode: row.ward_code, maxRev: 0, hashes: new Map<number, string>(), bodies: new Map<number, string>() };
         s.hashes.set(row.rev, row.content_hash);
         s.maxRev = Math.max(s.maxRev, row.rev);
         state.set(row.record_id, s);
@@ -293,20 +315,8 @@ export class SyncIngest {
   private async writeLatest(trx: Transaction<Database>, records: HouseholdRecord[], deviceId: string, receivedAt: string) {
     if (records.length === 0) return;
     const households = records.map((r) => householdRow(r, deviceId, receivedAt));
-    const columns = Object.keys(households[0]!).filter((c) => c !== 'record_id') as (keyof HouseholdsTable)[];
-    for (const rows of chunks(households)) {
-      await trx
-        .insertInto('households')
-        .values(rows)
-        .onConflict((oc) =>
-          oc.column('record_id').doUpdateSet((eb) => Object.fromEntries(columns.map((c) => [c, eb.ref(`excluded.${c}`)]))),
-        )
-        .execute();
-    }
-    for (const ids of chunks(records.map((r) => r.id), 500)) {
-      await trx.deleteFrom('members').where('record_id', 'in', ids).execute();
-    }
-    const members = records.flatMap((r) => memberRows(r, deviceId, receivedAt));
-    for (const rows of chunks(members)) await trx.insertInto('members').values(rows).execute();
+    await insertMany(this.server, trx, 'households', households, { kind: 'upsert', columns: ['record_id'] });
+    await deleteWhereIn(this.server, trx, 'members', 'record_id', records.map((r) => r.id));
+    await insertMany(this.server, trx, 'members', records.flatMap((r) => memberRows(r, deviceId, receivedAt)));
   }
 }

@@ -5,8 +5,10 @@ import { StorageFullError } from '../../../src/app/storage/errors.js';
 import {
   getHousehold,
   listHouseholds,
+  listSummaries,
+  outboxStates,
+  searchSummaries,
   listRevisits,
-  setSyncState,
   saveHousehold,
   searchHouseholds,
   voidHousehold,
@@ -61,6 +63,7 @@ describe('saveHousehold', () => {
     await expect(saveHousehold(db, surveyedHousehold(), { draftId: 'd2' })).rejects.toThrow('disk failure');
     expect(recordPutSeen).toBe(true);
     expect(await db.records.count()).toBe(0);
+    expect(await db.summaries.count()).toBe(0);
     expect(await db.outbox.count()).toBe(0);
     expect((await db.drafts.get('d2'))?.form).toEqual({ typed: 'x' });
   });
@@ -120,8 +123,8 @@ describe('lists and search', () => {
     await saveHousehold(db, surveyedHousehold({ address: { houseNumber: '1' } }), { now: new Date('2026-11-24T08:00:00Z') });
     await saveHousehold(db, surveyedHousehold({ groupCode: 'TDP03', address: { houseNumber: '2' } }), { now: new Date('2026-11-24T09:00:00Z') });
     await saveHousehold(db, surveyedHousehold({ address: { houseNumber: '3' } }), { now: new Date('2026-11-24T10:00:00Z') });
-    expect((await listHouseholds(db)).map((r) => r.houseNumber)).toEqual(['3', '2', '1']);
-    expect((await listHouseholds(db, { groupCode: 'TDP01' })).map((r) => r.houseNumber)).toEqual(['3', '1']);
+    expect((await listHouseholds(db)).map((r) => r.record.data.address.houseNumber)).toEqual(['3', '2', '1']);
+    expect((await listHouseholds(db, { groupCode: 'TDP01' })).map((r) => r.record.data.address.houseNumber)).toEqual(['3', '1']);
   });
 
   it('search ignores diacritics, đ/d and case', async () => {
@@ -135,7 +138,7 @@ describe('lists and search', () => {
     await saveHousehold(db, other);
     expect(await searchHouseholds(db, 'nguyen van')).toHaveLength(2);
     const dung = await searchHouseholds(db, 'dung');
-    expect(dung.map((r) => r.houseNumber)).toEqual(['7']);
+    expect(dung.map((r) => r.record.data.address.houseNumber)).toEqual(['7']);
     expect(await searchHouseholds(db, 'duong le loi')).toHaveLength(1);
     expect(await searchHouseholds(db, 'HOA')).toHaveLength(1);
     expect(await searchHouseholds(db, 'nguyen', { groupCode: 'TDP05' })).toHaveLength(0);
@@ -149,7 +152,7 @@ describe('lists and search', () => {
     if (!a.ok || !b.ok) throw new Error('save failed');
     await voidHousehold(db, b.record.id, 'Sai địa chỉ');
     const revisits = await listRevisits(db);
-    expect(revisits.map((r) => r.houseNumber)).toEqual(['21']);
+    expect(revisits.map((r) => r.record.data.address.houseNumber)).toEqual(['21']);
   });
 
   it('a not-home household revisited and surveyed leaves the revisit list', async () => {
@@ -161,16 +164,56 @@ describe('lists and search', () => {
   });
 });
 
-describe('list summaries', () => {
-  it('keep the list row in step with the record and its sync state', async () => {
-    const saved = await saveHousehold(db, surveyedHousehold({ address: { houseNumber: '5', lane: 'Ngõ 3' } }));
+describe('summaries for the list', () => {
+  it('are written with every save and follow edits and voids', async () => {
+    const first = await saveHousehold(db, surveyedHousehold(), { now: new Date('2026-11-24T08:00:00Z') });
+    if (!first.ok) throw new Error('save failed');
+    expect(await listSummaries(db)).toEqual([
+      expect.objectContaining({ id: first.record.id, rev: 1, address: '12, Ngõ 5, Trần Hưng Đạo', memberCount: 2, outcome: 'surveyed', voided: 0 }),
+    ]);
+    await saveHousehold(db, { ...first.record.data, address: { houseNumber: '12A' } }, { existingId: first.record.id });
+    expect((await listSummaries(db))[0]).toMatchObject({ rev: 2, address: '12A' });
+    expect((await searchSummaries(db, 'tran thi dung')).map((r) => r.id)).toEqual([first.record.id]);
+    await voidHousehold(db, first.record.id, 'Trùng');
+    expect(await listSummaries(db)).toEqual([]);
+    expect(await listSummaries(db, { includeVoided: true })).toHaveLength(1);
+  });
+
+  it('sync state comes from the outbox: pending while queued, held when the server held it, synced when gone', async () => {
+    const a = await saveHousehold(db, surveyedHousehold());
+    const b = await saveHousehold(db, notHomeHousehold('5'));
+    const c = await saveHousehold(db, notHomeHousehold('7'));
+    if (!a.ok || !b.ok || !c.ok) throw new Error('save failed');
+    await db.outbox.where('recordId').equals(b.record.id).modify({ state: 'held' });
+    await db.outbox.where('recordId').equals(c.record.id).delete();
+    const states = await outboxStates(db);
+    expect(states.get(a.record.id)).toBe('pending');
+    expect(states.get(b.record.id)).toBe('held');
+    expect(states.get(c.record.id)).toBeUndefined();
+  });
+
+  it('a database of version 1 is upgraded with summaries of the records it holds', async () => {
+    const name = `test-${crypto.randomUUID()}`;
+    const filled = new GoCuaDb(name);
+    const saved = await saveHousehold(filled, surveyedHousehold());
     if (!saved.ok) throw new Error('save failed');
-    const [row] = await listHouseholds(db);
-    expect(row).toMatchObject({ id: saved.record.id, rev: 1, houseNumber: '5', lane: 'Ngõ 3', syncState: 'pending' });
-    await db.transaction('rw', db.records, db.summaries, () =>
-      setSyncState(db, saved.record.id, { syncState: 'synced', syncedRev: 1 }),
-    );
-    expect((await listHouseholds(db))[0]).toMatchObject({ syncState: 'synced' });
-    expect(await getHousehold(db, saved.record.id)).toMatchObject({ syncState: 'synced', syncedRev: 1 });
+    const row = await filled.records.get(saved.record.id);
+    filled.close();
+    await filled.delete();
+    // The same data in a database that only knows version 1.
+    const { default: Dexie } = await import('dexie');
+    const v1 = new Dexie(name);
+    v1.version(1).stores({
+      records: 'id, syncState, groupCode, outcome, surveyedAt, savedAt, voided',
+      outbox: '++seq, recordId, [recordId+rev], state',
+      drafts: 'id, updatedAt, recordId',
+      meta: 'key',
+    });
+    await v1.table('records').put(row);
+    v1.close();
+    const upgraded = new GoCuaDb(name);
+    expect(await listSummaries(upgraded)).toEqual([expect.objectContaining({ id: saved.record.id, memberCount: 2 })]);
+    await upgraded.delete();
   });
 });
+

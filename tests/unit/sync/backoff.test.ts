@@ -144,4 +144,44 @@ describe('engine backoff', () => {
     expect(engine.getState().phase).toBe('offline');
     expect(clock.pendingDelays()).toEqual([]);
   });
+
+  it('abandons a request that never answers (a half-open connection) and retries', async () => {
+    const { ward, clock, engine } = await setup(() => 0.5);
+    let hang = true;
+    const inner = ward.fetch;
+    const hanging: typeof fetch = (input, init) =>
+      hang
+        ? new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))))
+        : inner(input, init);
+    const db = await freshDb();
+    const e = createSyncEngine({ db, fetch: hanging, clock, random: () => 0.5, locks: null, events: null, isOnline: () => true, requestTimeoutMs: 30_000 });
+    cleanup.push(async () => {
+      await e.stop();
+      db.close();
+    });
+    await queueRecord(db, makeHousehold());
+    const run = e.requestSync();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(e.getState().phase).toBe('sending');
+    clock.advance(30_000);
+    await run;
+    expect(e.getState()).toMatchObject({ phase: 'waiting', error: { code: 'network' } });
+    hang = false;
+    clock.advance(clock.pendingDelays()[0]!);
+    await e.whenIdle();
+    expect(e.getState().phase).toBe('idle');
+    expect(ward.stored.size).toBe(1);
+    void engine;
+  });
+
+  it('falls back to plain JSON when the endpoint answers 415 to gzip', async () => {
+    const { db, ward, engine } = await setup(() => 0.5);
+    for (let i = 0; i < 10; i++) await queueRecord(db, makeHousehold({ members: 3 }));
+    ward.intercept = (req) =>
+      req.headers.get('content-encoding') === 'gzip' ? jsonResponse(415, { error: { code: 'unsupported_media_type', message: 'x' } }) : undefined;
+    await engine.requestSync();
+    expect(ward.requests.map((r) => r.headers.get('content-encoding'))).toEqual(['gzip', null]);
+    expect(engine.getState().phase).toBe('idle');
+    expect(await db.outbox.count()).toBe(0);
+  });
 });

@@ -41,21 +41,27 @@ export function HomeScreen({ syncStatus }: HomeScreenProps) {
   }, []);
 
   const startSurvey = () => navigate({ name: 'survey', draftId: crypto.randomUUID() });
-  const stat = (label: string, value: number | undefined, testId: string, link?: string) => (
-    <li className="stat">
-      {link ? (
-        <a href={link} className="stat__link">
-          <span className="stat__value" data-testid={testId}>{value ?? '…'}</span>
-          <span className="stat__label">{label}</span>
-        </a>
-      ) : (
-        <>
-          <span className="stat__value" data-testid={testId}>{value ?? '…'}</span>
-          <span className="stat__label">{label}</span>
-        </>
-      )}
-    </li>
-  );
+  const stat = (label: string, value: number | undefined, testId: string, link?: string) => {
+    const body = (
+      <>
+        <span className="stat__value" data-testid={testId}>
+          {value ?? '…'}
+        </span>
+        <span className="stat__label">{label}</span>
+      </>
+    );
+    return (
+      <li className="stat">
+        {link ? (
+          <a href={link} className="stat__link">
+            {body}
+          </a>
+        ) : (
+          <div className="stat__link">{body}</div>
+        )}
+      </li>
+    );
+  };
 
   return (
     <div className="home">

@@ -6,16 +6,16 @@ import { useDeferredValue, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { matchesQuery, foldVietnamese } from '../../../shared/domain/text-search.js';
 import { appDb } from '../../storage/app-db.js';
-import type { Draft, HouseholdSummary } from '../../storage/db.js';
+import type { Draft, RecordSummary } from '../../storage/db.js';
 import { discardDraft, listDrafts } from '../../storage/drafts-repo.js';
-import { listHouseholds } from '../../storage/records-repo.js';
+import { listSummaries, outboxStates } from '../../storage/records-repo.js';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.js';
 import { formatDate, formatTime } from '../../ui/dates.js';
 import { href, navigate } from '../../ui/router.js';
 import { groupName, useWard } from '../../ward-context.js';
 import type { HouseholdForm } from '../survey/form-model.js';
 
-type Row = { kind: 'draft'; draft: Draft } | { kind: 'record'; record: HouseholdSummary };
+type Row = { kind: 'draft'; draft: Draft } | { kind: 'record'; record: RecordSummary };
 
 function addressOf(houseNumber: string, lane?: string, street?: string): string {
   return [houseNumber, lane, street].map((s) => s?.trim()).filter(Boolean).join(', ');
@@ -29,8 +29,13 @@ export default function ListScreen() {
   const [discarding, setDiscarding] = useState<string>();
   const deferredQuery = useDeferredValue(query);
   const data = useLiveQuery(async () => {
-    const [drafts, records] = await Promise.all([listDrafts(appDb), listHouseholds(appDb, group ? { groupCode: group } : {})]);
-    return { drafts, records };
+    // Summaries, not full records: opening the list never deserialises thousands of members.
+    const [drafts, records, states] = await Promise.all([
+      listDrafts(appDb),
+      listSummaries(appDb, group ? { groupCode: group } : {}),
+      outboxStates(appDb),
+    ]);
+    return { drafts, records, states };
   }, [group]);
 
   const rows = useMemo<Row[]>(() => {
@@ -101,15 +106,16 @@ export default function ListScreen() {
               );
             }
             const { record } = row;
+            const state = data?.states.get(record.id) ?? 'synced';
             return (
               <li key={record.id} className="row" style={style} data-index={item.index} ref={virtualizer.measureElement} data-testid="list-row" data-kind="record">
                 <a className="row__main" href={href({ name: 'record', id: record.id })}>
-                  <strong>{addressOf(record.houseNumber, record.lane, record.street)}</strong>
+                  <strong>{record.address}</strong>
                   <span>
                     {groupName(ward, record.groupCode)} · {formatDate(record.surveyedAt, i18n.language)} · {t(`outcome.${record.outcome}`)}
                     {record.outcome === 'surveyed' ? ` · ${t('list.members', { count: record.memberCount })}` : ''}
                   </span>
-                  <span className={`badge badge--${record.syncState}`}>{t(`syncState.${record.syncState}`)}</span>
+                  <span className={`badge badge--${state}`}>{t(`syncState.${state}`)}</span>
                 </a>
               </li>
             );

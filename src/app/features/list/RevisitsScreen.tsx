@@ -19,14 +19,15 @@ export default function RevisitsScreen() {
       {rows?.length === 0 ? <p className="notice">{t('revisits.empty')}</p> : null}
       <ul className="plain-list" data-testid="revisit-list">
         {rows?.map((r) => {
+          const d = r.record.data;
           return (
             <li key={r.id} className="row row--static" data-testid="revisit-row">
               <a className="row__main" href={href({ name: 'edit', recordId: r.id })}>
-                <strong>{[r.houseNumber, r.lane, r.street].filter(Boolean).join(', ')}</strong>
+                <strong>{[d.address.houseNumber, d.address.lane, d.address.street].filter(Boolean).join(', ')}</strong>
                 <span>
-                  {groupName(ward, r.groupCode)} · {t('revisits.visitedOn', { date: formatDate(r.surveyedAt, i18n.language) })}
+                  {groupName(ward, d.groupCode)} · {t('revisits.visitedOn', { date: formatDate(d.surveyedAt, i18n.language) })}
                 </span>
-                {r.note ? <span>{r.note}</span> : null}
+                {d.note ? <span>{d.note}</span> : null}
               </a>
             </li>
           );

@@ -19,9 +19,11 @@ export interface MemberEditorProps {
   warningFor: (path: string) => string | undefined;
   touch: (path: string) => void;
   onDone: () => void;
+  /** Closes the editor without checking (the member list marks it "Cần bổ sung"). */
+  onClose: () => void;
 }
 
-export function MemberEditor({ member, index, surveyedAt, choices, onChange, errorFor, warningFor, touch, onDone }: MemberEditorProps) {
+export function MemberEditor({ member, index, surveyedAt, choices, onChange, errorFor, warningFor, touch, onDone, onClose }: MemberEditorProps) {
   const { t } = useTranslation();
   const p = (key: string) => `members.${index}.${key}`;
   const set = (fn: (m: MemberForm) => MemberForm) => onChange(member.id, fn);
@@ -216,6 +218,9 @@ export function MemberEditor({ member, index, surveyedAt, choices, onChange, err
       />
       <button type="button" className="btn btn--primary btn--block" onClick={onDone} data-testid="member-done">
         {t('members.done')}
+      </button>
+      <button type="button" className="btn btn--block" onClick={onClose} data-testid="member-close">
+        {t('members.backToList')}
       </button>
     </section>
   );

@@ -73,6 +73,7 @@ export function MembersStep(props: MembersStepProps) {
         warningFor={props.warningFor}
         touch={props.touch}
         onDone={() => props.onMemberDone(openIndex)}
+        onClose={() => setOpenMemberId(undefined)}
       />
     );
   }

@@ -301,6 +301,22 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
 
   return (
     <div className="survey" data-testid="survey" data-step={current}>
+      <ol className="stepper">
+        {steps.map((st, i) => (
+          <li key={st}>
+            <button
+              type="button"
+              className={`stepper__step${st === current ? ' stepper__step--on' : ''}`}
+              aria-current={st === current ? 'step' : undefined}
+              aria-label={t('steps.goTo', { n: i + 1, name: t(`steps.${st}`) })}
+              onClick={() => goTo(st)}
+              data-testid={`goto-step-${st}`}
+            >
+              {i + 1}
+            </button>
+          </li>
+        ))}
+      </ol>
       <p className="survey__progress">
         {t('steps.progress', { n: index + 1, total: steps.length })}
         {loaded.record ? <span className="badge">{t('survey.editing')}</span> : null}

@@ -25,7 +25,6 @@ export function useChoices() {
         { value: 'unknown' as const, label: t('yesNo.unknown') },
       ],
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [t, i18n.language]);
 }
 export type Choices = ReturnType<typeof useChoices>;

@@ -261,6 +261,13 @@ export function formToData(form: HouseholdForm, ctx: DataContext): Converted {
   return { data: data as unknown as HouseholdDataInput, errors };
 }
 
+/** The order of the questions in the member editor (MemberEditor.tsx). */
+export const MEMBER_FIELD_ORDER = [
+  'name', 'relation', 'birthYear', 'sex', 'cccd', 'phone', 'ownsSmartphone', 'usedInternet3m', 'skills', 'vneid', 'ehr',
+  'bankAccount', 'cashless30d', 'digitalSignature', 'onlinePublicService12m', 'cityApp', 'digitalServices12m', 'wantsHelp',
+  'wantsHelpNote',
+] as const;
+
 export interface Validation {
   errors: FieldError[];
   warnings: FieldError[];
@@ -270,7 +277,15 @@ export interface Validation {
 export function validateForm(form: HouseholdForm, ctx: DataContext, mobilePrefixes?: readonly string[]): Validation {
   const { data, errors } = formToData(form, ctx);
   const parsed = householdDataSchema.safeParse(data);
-  const all = [...errors, ...(parsed.success ? [] : toFieldErrors(parsed.error))];
+  const all = [...errors, ...(parsed.success ? [] : toFieldErrors(parsed.error)), ...crossChecks(form, ctx)];
+  // Form order: by step, then by member, then as the member editor shows the questions, so
+  // "the first error" is the one nearest the top of the screen.
+  const rank = (e: FieldError) => {
+    const member = /^members\.(\d+)(?:\.(\w+))?/.exec(e.path);
+    const field = member?.[2] ? MEMBER_FIELD_ORDER.indexOf(member[2] as (typeof MEMBER_FIELD_ORDER)[number]) + 1 : 0;
+    return STEPS.indexOf(stepOfPath(e.path)) * 1_000_000 + (member ? (Number(member[1]) + 1) * 100 : 0) + field;
+  };
+  all.sort((a, b) => rank(a) - rank(b));
   const seen = new Set<string>();
   const unique = all.filter((e) => {
     if (seen.has(e.path)) return false;
@@ -283,6 +298,31 @@ export function validateForm(form: HouseholdForm, ctx: DataContext, mobilePrefix
     ? householdWarnings(parsed.data as HouseholdData, mobilePrefixes)
     : householdWarnings({ members: (data.members ?? []).filter((m) => m.birthYear !== undefined) as HouseholdData['members'] }, mobilePrefixes);
   return { errors: unique, warnings };
+}
+
+/**
+ * The schema's cross-field rules (its superRefine), checked on the form directly: zod runs a
+ * refinement only once the whole object parses, but the volunteer must see "consent required"
+ * on the consent step while later steps are still empty. The schema stays the judge on save.
+ */
+export function crossChecks(form: HouseholdForm, ctx: DataContext): FieldError[] {
+  if (form.outcome !== 'surveyed') return [];
+  const errors: FieldError[] = [];
+  if (!form.consent.given) errors.push({ path: 'consent.given', code: 'consent_required' });
+  if (form.members.length === 0) errors.push({ path: 'members', code: 'members_required' });
+  const surveyYear = surveyYearOf(ctx.surveyedAt);
+  form.members.forEach((m, i) => {
+    const year = memberBirthYear(m, ctx.surveyedAt);
+    if (year === undefined || Number.isNaN(year)) return;
+    if (year > surveyYear) errors.push({ path: `members.${i}.birthYear`, code: 'birth_year_future' });
+    else if (surveyYear - year > 120) errors.push({ path: `members.${i}.birthYear`, code: 'birth_year_range' });
+    else if (ageOnDate(year, ctx.surveyedAt) >= MIN_QUESTION_AGE) {
+      for (const k of ADULT_YES_NO_KEYS) if (m.adult[k] === '') errors.push({ path: `members.${i}.${k}`, code: 'required' });
+      if (SKILL_KEYS.every((k) => m.skills[k] === '')) errors.push({ path: `members.${i}.skills`, code: 'required' });
+    }
+  });
+  if (form.members.filter((m) => m.relation === 'head').length > 1) errors.push({ path: 'members', code: 'one_head_only' });
+  return errors;
 }
 
 /** Folded text for searching drafts, like saved records' searchText. */

@@ -28,6 +28,12 @@ export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = 
   const state = useSyncState(engine);
   const held = useLiveQuery(() => db.records.where('syncState').anyOf('rejected', 'conflict').toArray(), [db], [] as StoredRecord[]);
   const device = useLiveQuery(() => getDevice(db), [db]);
+  // Read from the outbox itself (a live query): right from the first paint, and kept current
+  // when another tab is the one sending.
+  const pending = useLiveQuery(async () => {
+    const queued = await db.outbox.where('state').equals('queued').toArray();
+    return new Set(queued.map((e) => e.recordId)).size;
+  }, [db]);
   const sending = state.phase === 'sending';
   const needsEnrolment = state.error?.code === 'not_enrolled' || state.error?.code === 'unauthorized';
 
@@ -35,11 +41,14 @@ export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = 
     <section className="sync-status" aria-labelledby="sync-status-title" data-testid="sync-status" data-phase={state.phase}>
       <h2 id="sync-status-title">{t('sync.title')}</h2>
       <p className="sync-status__phase" role="status" data-testid="sync-phase">
-        {t(`sync.phase.${state.phase}`)}
+        {/* Idle with records queued: before the first run, or while another tab sends. */}
+        {t(`sync.phase.${state.phase === 'idle' && (pending ?? 0) > 0 ? 'queued' : state.phase}`)}
       </p>
-      <p data-testid="sync-pending" data-count={state.pending}>
-        {state.pending > 0 ? t('sync.pending', { count: state.pending }) : t('sync.nothingPending')}
-      </p>
+      {pending === undefined ? null : (
+        <p data-testid="sync-pending" data-count={pending}>
+          {pending > 0 ? t('sync.pending', { count: pending }) : t('sync.nothingPending')}
+        </p>
+      )}
       {sending || state.sent > 0 ? (
         <div className="sync-status__progress">
           <progress value={state.sent} max={Math.max(state.total, 1)} aria-label={t('sync.title')} />

@@ -48,6 +48,7 @@ export const en: Resources = {
     devices: 'Devices and payments',
     review: 'Review and save',
     progress: 'Step {{n}} of {{total}}',
+    goTo: 'Go to step {{n}}: {{name}}',
   },
   survey: {
     next: 'Continue',
@@ -94,6 +95,7 @@ export const en: Resources = {
     remove: 'Remove',
     removeConfirm: 'Remove this member from the household?',
     done: 'Done with this member',
+    backToList: 'Back to the member list',
     memberN: 'Member {{n}}',
     unnamed: 'No name given',
     age: 'age {{age}}',
@@ -205,6 +207,7 @@ export const en: Resources = {
     synced: 'Synced',
     rejected: 'Rejected by the server — needs fixing',
     conflict: 'Conflict — needs a look',
+    held: 'Not synced — needs a look',
   },
   record: {
     title: 'Saved household',

@@ -48,6 +48,7 @@ export const vi = {
     devices: 'Thiết bị và thanh toán',
     review: 'Xem lại và lưu',
     progress: 'Bước {{n}}/{{total}}',
+    goTo: 'Đến bước {{n}}: {{name}}',
   },
   survey: {
     next: 'Tiếp tục',
@@ -94,6 +95,7 @@ export const vi = {
     remove: 'Xóa',
     removeConfirm: 'Xóa thành viên này khỏi hộ?',
     done: 'Xong thành viên này',
+    backToList: 'Về danh sách thành viên',
     memberN: 'Thành viên {{n}}',
     unnamed: 'Chưa ghi tên',
     age: '{{age}} tuổi',
@@ -205,6 +207,7 @@ export const vi = {
     synced: 'Đã đồng bộ',
     rejected: 'Máy chủ từ chối — cần sửa',
     conflict: 'Xung đột — cần xem lại',
+    held: 'Chưa đồng bộ được — cần xem lại',
   },
   record: {
     title: 'Hộ đã lưu',

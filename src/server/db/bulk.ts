@@ -1,0 +1,100 @@
+// Writes many rows inside a transaction, fast on both engines. PostgreSQL gets multi-row
+// INSERTs through Kysely (one round trip per 200 rows). SQLite gets cached prepared
+// single-row statements on the better-sqlite3 handle: in-process calls cost microseconds,
+// while compiling and preparing a new multi-thousand-parameter statement per batch costs
+// milliseconds. The SQLite path must only run inside a Kysely transaction callback: the
+// driver then holds its connection mutex, so these statements join that transaction.
+import type { Transaction } from 'kysely';
+import type SqliteDatabase from 'better-sqlite3';
+import type { ServerDb } from './connect.js';
+import type { Database } from './schema.js';
+
+export type Conflict = { kind: 'error' } | { kind: 'ignore'; columns: string[] } | { kind: 'upsert'; columns: string[] };
+
+const CHUNK = 200;
+const statements = new WeakMap<SqliteDatabase.Database, Map<string, SqliteDatabase.Statement>>();
+
+function quote(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function sqliteStatement(handle: SqliteDatabase.Database, table: string, columns: string[], conflict: Conflict) {
+  let cache = statements.get(handle);
+  if (!cache) statements.set(handle, (cache = new Map()));
+  const key = `${table}|${columns.join(',')}|${conflict.kind}|${conflict.kind === 'error' ? '' : conflict.columns.join(',')}`;
+  let stmt = cache.get(key);
+  if (!stmt) {
+    let sql = `insert into ${quote(table)} (${columns.map(quote).join(', ')}) values (${columns.map(() => '?').join(', ')})`;
+    if (conflict.kind === 'ignore') sql += ` on conflict (${conflict.columns.map(quote).join(', ')}) do nothing`;
+    if (conflict.kind === 'upsert') {
+      const set = columns.filter((c) => !conflict.columns.includes(c)).map((c) => `${quote(c)} = excluded.${quote(c)}`);
+      sql += ` on conflict (${conflict.columns.map(quote).join(', ')}) do update set ${set.join(', ')}`;
+    }
+    stmt = handle.prepare(sql);
+    cache.set(key, stmt);
+  }
+  return stmt;
+}
+
+export async function insertMany<T extends keyof Database>(
+  server: ServerDb,
+  trx: Transaction<Database>,
+  table: T,
+  rows: Database[T][],
+  conflict: Conflict = { kind: 'error' },
+): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = Object.keys(rows[0]!);
+  if (server.sqlite) {
+    const stmt = sqliteStatement(server.sqlite, table, columns, conflict);
+    for (const row of rows) stmt.run(columns.map((c) => (row as unknown as Record<string, unknown>)[c]));
+    return;
+  }
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const part = rows.slice(i, i + CHUNK) as unknown as Record<string, unknown>[];
+    // The dynamic table name leaves Kysely's types behind; the rows come typed from the caller.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const anyTrx = trx as unknown as Transaction<any>;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    let q: any = anyTrx.insertInto(table as string).values(part);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    if (conflict.kind === 'ignore') q = q.onConflict((oc: any) => oc.columns(conflict.columns).doNothing());
+    if (conflict.kind === 'upsert') {
+      const set = columns.filter((c) => !conflict.columns.includes(c));
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      q = q.onConflict((oc: any) =>
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        oc.columns(conflict.columns).doUpdateSet((eb: any) => Object.fromEntries(set.map((c) => [c, eb.ref(`excluded.${c}`)]))),
+      );
+    }
+    await q.execute();
+  }
+}
+
+/** DELETE … WHERE column IN (values), chunked; one prepared statement per value on SQLite. */
+export async function deleteWhereIn<T extends keyof Database>(
+  server: ServerDb,
+  trx: Transaction<Database>,
+  table: T,
+  column: string,
+  values: string[],
+): Promise<void> {
+  if (values.length === 0) return;
+  if (server.sqlite) {
+    let cache = statements.get(server.sqlite);
+    if (!cache) statements.set(server.sqlite, (cache = new Map()));
+    const key = `delete|${table}|${column}`;
+    let stmt = cache.get(key);
+    if (!stmt) {
+      stmt = server.sqlite.prepare(`delete from ${quote(table)} where ${quote(column)} = ?`);
+      cache.set(key, stmt);
+    }
+    for (const v of values) stmt.run(v);
+    return;
+  }
+  for (let i = 0; i < values.length; i += 500) {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const anyTrx = trx as unknown as Transaction<any>;
+    await anyTrx.deleteFrom(table as string).where(column, 'in', values.slice(i, i + 500)).execute();
+  }
+}

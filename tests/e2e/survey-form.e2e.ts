@@ -1,0 +1,168 @@
+// The survey form's behaviour in real Chromium: Vietnamese input methods (composition events,
+// decomposed text) are not disturbed; the review list jumps to and focuses the field; a refusal
+// keeps only the visit; "not home" lands in the revisit list and a revisit is a new rev; void.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchProfile, makeProfileDir, startServer } from './helpers/browser.js';
+import { SurveyPage } from './helpers/survey-page.js';
+
+describe('survey form', () => {
+  const profile = makeProfileDir();
+  let server: Awaited<ReturnType<typeof startServer>>;
+  let context: BrowserContext;
+  let page: Page;
+  let s: SurveyPage;
+
+  beforeAll(async () => {
+    server = await startServer();
+    context = await launchProfile(profile.dir);
+    page = context.pages()[0] ?? (await context.newPage());
+    s = new SurveyPage(page);
+    await page.goto(server.url);
+    await page.getByTestId('new-survey').waitFor();
+  });
+
+  afterAll(async () => {
+    await context?.close().catch(() => undefined);
+    await server?.close().catch(() => undefined);
+    profile.remove();
+  });
+
+  it('keeps text typed through an IME composition (Telex) and decomposed input as typed', async () => {
+    await page.getByTestId('new-survey').click();
+    await s.expectStep('address');
+    const cdp = await context.newCDPSession(page);
+    await page.getByTestId('lane').click();
+    // Telex "Nguyeexn": the IME shows and rewrites the word while composing, then commits it.
+    for (const text of ['N', 'Ng', 'Ngu', 'Nguy', 'Nguye', 'Nguyê', 'Nguyễ', 'Nguyễn']) {
+      await cdp.send('Input.imeSetComposition', { text, selectionStart: text.length, selectionEnd: text.length });
+    }
+    await cdp.send('Input.insertText', { text: 'Nguyễn' });
+    await cdp.send('Input.insertText', { text: ' ' });
+    // Some keyboards send decomposed letters (NFD): "Trãi" as T r a ◌̃ i.
+    await cdp.send('Input.insertText', { text: 'Tra\u0303i' });
+    expect(await page.getByTestId('lane').inputValue()).toBe('Nguyễn Tra\u0303i');
+    await page.locator('[data-testid="draft-state"][data-state="saved"]').waitFor();
+    await page.reload();
+    await s.expectStep('address');
+    expect(await page.getByTestId('lane').inputValue()).toBe('Nguyễn Tra\u0303i');
+  });
+
+  it('the review step lists errors in Vietnamese; each jumps to its field and focuses it', async () => {
+    await page.getByTestId('group-select').selectOption('TDP01');
+    await page.getByTestId('house-number').fill('9');
+    await s.next('outcome');
+    await s.radio('field-outcome', 'surveyed');
+    await s.next('consent');
+    await page.getByTestId('consent-given').check();
+    await page.getByTestId('consent-relation').selectOption('head');
+    await s.radio('field-consent-method', 'signed');
+    await s.next('members');
+    await page.getByTestId('add-member').click();
+    await page.getByTestId('member-birthyear').fill('1990');
+    // Leave the member incomplete: "Done" shows the errors beside the fields and focuses the first.
+    await page.getByTestId('member-done').click();
+    await page.locator('#field-members-0-relation').and(page.locator(':focus')).waitFor();
+    expect(await page.locator('#field-members-0-relation').locator('xpath=..').locator('.error').textContent()).toBe('Vui lòng trả lời câu này.');
+    await page.getByTestId('member-relation').selectOption('head');
+    await s.radio('field-members-0-sex', 'female');
+    await page.getByTestId('member-done').click();
+    await page.locator('#field-members-0-ownsSmartphone').and(page.locator(':focus')).waitFor();
+    // Close it unfinished and jump ahead to review: the list says what is missing, in Vietnamese.
+    await page.getByTestId('member-close').click();
+    expect(await page.getByTestId('member-row').textContent()).toContain('Cần bổ sung');
+    await page.getByTestId('goto-step-review').click();
+    await s.expectStep('review');
+    const first = page.getByTestId('review-error').first();
+    expect(await first.textContent()).toBe('Thành viên 1 — Có và dùng điện thoại thông minh của mình: Vui lòng trả lời câu này.');
+    expect(await page.getByTestId('save').isDisabled()).toBe(false);
+    await first.click();
+    await s.expectStep('members');
+    await page.getByTestId('member-editor').waitFor();
+    await page.locator('#field-members-0-ownsSmartphone').and(page.locator(':focus')).waitFor();
+    // Saving with errors writes nothing and shows the list again.
+    await page.getByTestId('goto-step-review').click();
+    await page.getByTestId('save').click();
+    await page.getByTestId('review-errors').waitFor();
+    await s.expectStep('review');
+  });
+
+  it('switches the messages to English', async () => {
+    await page.getByTestId('language-switch').click();
+    expect(await page.getByTestId('review-error').first().textContent()).toBe(
+      'Member 1 — Owns and uses their own smartphone: Please answer this question.',
+    );
+    await page.getByTestId('language-switch').click();
+    await page.getByText('Lưu hộ').waitFor();
+  });
+
+  it('a refusal at consent keeps only the visit', async () => {
+    await page.goto(`${server.url}/#/`);
+    await page.getByTestId('new-survey').click();
+    await s.fillAddress('TDP02', '31', '', 'Hoàng Văn Thụ');
+    await s.next('outcome');
+    await s.radio('field-outcome', 'surveyed');
+    await s.next('consent');
+    await page.getByTestId('consent-refuse').click();
+    await s.expectStep('review');
+    await page.getByTestId('save').click();
+    await page.getByTestId('saved-flash').waitFor();
+    expect(await page.getByTestId('record-members').count()).toBe(0);
+    expect(await page.getByTestId('record-screen').textContent()).toContain('Từ chối khảo sát');
+  });
+
+  it('not home goes to the revisit list; the revisit is a new rev and leaves the list', async () => {
+    await page.goto(`${server.url}/#/`);
+    await page.getByTestId('new-survey').click();
+    await s.fillAddress('TDP04', '77', 'Ngõ 3', '');
+    await s.next('outcome');
+    await s.radio('field-outcome', 'not_home');
+    await s.next('review');
+    await page.getByTestId('save').click();
+    await page.getByTestId('saved-flash').waitFor();
+    await page.goto(`${server.url}/#/revisits`);
+    await page.getByTestId('revisit-row').waitFor();
+    expect(await page.getByTestId('revisit-row').count()).toBe(1);
+    await page.getByTestId('revisit-row').locator('a').click();
+    await s.expectStep('outcome');
+    await s.radio('field-outcome', 'refused');
+    await s.next('review');
+    await page.getByTestId('save').click();
+    await page.getByTestId('saved-flash').waitFor();
+    expect(await page.getByTestId('record-screen').textContent()).toContain('Lần sửa thứ 2');
+    await page.goto(`${server.url}/#/revisits`);
+    await page.getByText('Không có hộ nào cần quay lại.').waitFor();
+  });
+
+  it('continuing with a missing answer shows the error beside the field and focuses it', async () => {
+    await page.goto(`${server.url}/#/`);
+    await page.getByTestId('new-survey').click();
+    await s.fillAddress('TDP01', '5', '', '');
+    await s.next('outcome');
+    await s.radio('field-outcome', 'not_home');
+    await s.next('review');
+    // Clear the house number through its step, then come back to review.
+    await page.getByTestId('step-back').click();
+    await s.expectStep('outcome');
+    await page.getByTestId('step-back').click();
+    await s.expectStep('address');
+    await page.getByTestId('house-number').fill('');
+    await page.getByTestId('step-next').click();
+    await page.locator('#field-address-houseNumber').and(page.locator(':focus')).waitFor();
+    expect(await page.locator('#field-address-houseNumber-error').textContent()).toBe('Vui lòng trả lời câu này.');
+  });
+
+  it('voids a saved household with a reason; it leaves the list', async () => {
+    await page.goto(`${server.url}/#/list`);
+    await page.locator('[data-testid="list-row"][data-kind="record"]').first().waitFor();
+    const before = Number(await page.getByTestId('result-count').getAttribute('data-count'));
+    await page.locator('[data-testid="list-row"][data-kind="record"] a').first().click();
+    await page.getByTestId('record-void').click();
+    expect(await page.getByTestId('void-dialog-confirm').isDisabled()).toBe(true);
+    await page.getByTestId('void-reason').fill('Nhập nhầm hộ');
+    await page.getByTestId('void-dialog-confirm').click();
+    await page.getByText('Đã hủy: Nhập nhầm hộ').waitFor();
+    await page.goto(`${server.url}/#/list`);
+    await page.locator(`[data-testid="result-count"][data-count="${before - 1}"]`).waitFor();
+  });
+});
