@@ -13,6 +13,7 @@ import { loadWardSeeds } from './services/wards.js';
 import { authRoutes } from './routes/auth.js';
 import { deviceRoutes } from './routes/devices.js';
 import { syncRoutes } from './routes/sync.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import type { RequestErrorCode } from '../shared/protocol/sync.js';
 
 export interface RateLimitOptions {
@@ -149,6 +150,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(authRoutes, { db: options.db, authPerMinute: limits.authPerMinute });
   await app.register(deviceRoutes, { db: options.db, enrolPerMinute: limits.enrolPerMinute });
   await app.register(syncRoutes, { db: options.db, perMinute: limits.syncPerMinute });
+  await app.register(dashboardRoutes, { db: options.db });
 
   const staticRoot = options.staticRoot;
   const serveStatic = staticRoot !== undefined && existsSync(staticRoot);

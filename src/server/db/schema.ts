@@ -164,6 +164,28 @@ export interface ServerMetaTable {
   value: string;
 }
 
+/** Ward dashboard audit log (migration 20261124T030000-dashboard). */
+export interface AuditLogTable {
+  id: string;
+  ward_code: string;
+  at: string;
+  /** users.id of the staff member. */
+  actor_id: string;
+  actor_name: string;
+  action: string;
+  target: string | null;
+  /** JSON: what changed (old → new), the filters of an export, … */
+  detail: string;
+}
+
+/** Normalised address of a household's latest rev, for the duplicate check. */
+export interface HouseholdAddressKeysTable {
+  record_id: string;
+  rev: number;
+  ward_code: string;
+  address_key: string;
+}
+
 export interface Database {
   wards: WardsTable;
   ward_groups: WardGroupsTable;
@@ -176,4 +198,6 @@ export interface Database {
   households: HouseholdsTable;
   members: MembersTable;
   server_meta: ServerMetaTable;
+  audit_log: AuditLogTable;
+  household_address_keys: HouseholdAddressKeysTable;
 }

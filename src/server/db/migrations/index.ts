@@ -2,7 +2,9 @@
 // one: start-up refuses a database whose applied migrations are not a prefix of this list.
 import type { Migration } from 'kysely/migration';
 import * as initial from './20261124T020000-initial.js';
+import * as dashboard from './20261124T030000-dashboard.js';
 
 export const migrations: Record<string, Migration> = {
   '20261124T020000-initial': initial,
+  '20261124T030000-dashboard': dashboard,
 };

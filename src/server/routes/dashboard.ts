@@ -1,0 +1,84 @@
+// The ward dashboard's read API: indicators (overview, breakdowns, weekly trend), team
+// activity, data quality, a household drill-down and the staff void. Ward staff of the ward in
+// the URL only (routes/dashboard-access.ts). Registered by app.ts; the admin endpoints live
+// in dashboard-admin.ts and the exports in dashboard-exports.ts.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { ServerDb } from '../db/connect.js';
+import { writeAudit, listAudit } from '../services/audit.js';
+import { teamActivity } from '../services/activity.js';
+import { readHousehold, voidHousehold } from '../services/households-staff.js';
+import { computeIndicators, computeWeekly, registerGroups } from '../services/indicators.js';
+import { dataQuality } from '../services/quality.js';
+import { DashboardError, installDashboardErrors, requireWardStaff, staff } from './dashboard-access.js';
+import { parseCommonQuery, wardConfigOrThrow } from './dashboard-query.js';
+import { dashboardAdminRoutes } from './dashboard-admin.js';
+import { dashboardExportRoutes } from './dashboard-exports.js';
+
+export interface DashboardRouteOptions {
+  db: ServerDb;
+}
+
+type WardParams = { code: string };
+type HouseholdParams = { code: string; id: string };
+
+const voidBody = z.object({ reason: z.string().trim().min(1).max(200) });
+
+export async function dashboardRoutes(app: FastifyInstance, options: DashboardRouteOptions): Promise<void> {
+  const { db } = options.db;
+  installDashboardErrors(app);
+  // Child plugins inherit the dashboard's error handler.
+  await app.register(dashboardAdminRoutes, { db: options.db });
+  await app.register(dashboardExportRoutes, { db: options.db });
+  const guard = { preHandler: requireWardStaff(options.db) };
+
+  async function common(wardCode: string, query: unknown) {
+    const config = await wardConfigOrThrow(db, wardCode);
+    const groups = new Set((await registerGroups(db, wardCode)).map((g) => g.code));
+    return { config, q: parseCommonQuery(query, groups) };
+  }
+
+  app.get<{ Params: WardParams }>('/api/v1/wards/:code/indicators', guard, async (request) => {
+    const { config, q } = await common(request.params.code, request.query);
+    return computeIndicators(db, config, { wardCode: request.params.code, ...q });
+  });
+
+  app.get<{ Params: WardParams }>('/api/v1/wards/:code/indicators/weekly', guard, async (request) => {
+    const { config, q } = await common(request.params.code, request.query);
+    return computeWeekly(db, config, { wardCode: request.params.code, year: q.year, group: q.group, asOf: q.asOf });
+  });
+
+  app.get<{ Params: WardParams; Querystring: { weeks?: string } }>('/api/v1/wards/:code/activity', guard, async (request) => {
+    const weeks = request.query.weeks === undefined ? 8 : Number(request.query.weeks);
+    if (!Number.isInteger(weeks) || weeks < 1 || weeks > 104) throw new DashboardError(400, 'bad_request', 'bad_request');
+    return teamActivity(db, request.params.code, { weeks });
+  });
+
+  app.get<{ Params: WardParams }>('/api/v1/wards/:code/quality', guard, async (request) => {
+    return dataQuality(db, request.params.code);
+  });
+
+  app.get<{ Params: HouseholdParams }>('/api/v1/wards/:code/households/:id', guard, async (request) => {
+    const who = staff(request);
+    const household = await readHousehold(db, request.params.code, request.params.id);
+    if (!household) throw new DashboardError(404, 'not_found', 'household_not_found');
+    await writeAudit(db, who, 'household.view', request.params.id, { rev: household.rev });
+    return household;
+  });
+
+  app.post<{ Params: HouseholdParams }>('/api/v1/wards/:code/households/:id/void', guard, async (request) => {
+    const who = staff(request);
+    const body = voidBody.safeParse(request.body);
+    if (!body.success) throw new DashboardError(400, 'bad_request', 'void_reason_required');
+    const outcome = await voidHousehold(options.db, who, request.params.id, body.data.reason);
+    if (outcome.kind === 'not_found') throw new DashboardError(404, 'not_found', 'household_not_found');
+    if (outcome.kind === 'already_voided') throw new DashboardError(409, 'conflict', 'already_voided');
+    return { recordId: request.params.id, rev: outcome.rev, voided: true };
+  });
+
+  app.get<{ Params: WardParams; Querystring: { action?: string; limit?: string } }>('/api/v1/wards/:code/audit', guard, async (request) => {
+    const limit = request.query.limit === undefined ? 100 : Number(request.query.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new DashboardError(400, 'bad_request', 'bad_request');
+    return { entries: await listAudit(db, request.params.code, { action: request.query.action, limit }) };
+  });
+}

@@ -1,0 +1,89 @@
+// Team activity (GET …/activity): households per volunteer device per ISO week of surveyedAt
+// (latest revs, practice excluded, voided ones included: the visit was made), and the devices
+// that have not synced for STALE_DAYS days (never synced: counted from enrolment).
+import type { Kysely } from 'kysely';
+import { isoWeek, isoWeeksBetween, todayInVietnam } from '../../shared/domain/iso-week.js';
+import type { Database } from '../db/schema.js';
+
+export const STALE_DAYS = 7;
+
+interface Counts {
+  surveyed: number;
+  notHome: number;
+  refused: number;
+}
+
+const zero = (): Counts => ({ surveyed: 0, notHome: 0, refused: 0 });
+
+function add(c: Counts, outcome: string, n: number): void {
+  if (outcome === 'surveyed') c.surveyed += n;
+  else if (outcome === 'not_home') c.notHome += n;
+  else if (outcome === 'refused') c.refused += n;
+}
+
+export interface DeviceActivity {
+  deviceId: string;
+  volunteerName: string;
+  enrolledAt: string;
+  lastSyncAt: string | null;
+  revokedAt: string | null;
+  /** Not revoked and no sync for STALE_DAYS days. */
+  stale: boolean;
+  total: Counts;
+  perWeek: (Counts & { week: string })[];
+}
+
+export async function teamActivity(
+  db: Kysely<Database>,
+  wardCode: string,
+  options: { weeks: number; now?: Date },
+): Promise<{ wardCode: string; staleAfterDays: number; weeks: { week: string; start: string; end: string }[]; devices: DeviceActivity[] }> {
+  const now = options.now ?? new Date();
+  const today = todayInVietnam(now);
+  const firstMonday = isoWeek(new Date(Date.parse(`${isoWeek(today).start}T00:00:00Z`) - (options.weeks - 1) * 7 * 86_400_000).toISOString()).start;
+  const weeks = isoWeeksBetween(firstMonday, today).map((w) => ({ week: w.label, start: w.start, end: w.end }));
+  const devices = await db
+    .selectFrom('devices')
+    .select(['id', 'volunteer_name', 'created_at', 'last_seen_at', 'revoked_at'])
+    .where('ward_code', '=', wardCode)
+    .orderBy('created_at')
+    .execute();
+  const rows = await db
+    .selectFrom('households')
+    .select(['device_id', 'surveyed_at', 'outcome'])
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('ward_code', '=', wardCode)
+    .where('practice', '=', 0)
+    .groupBy(['device_id', 'surveyed_at', 'outcome'])
+    .execute();
+  const staleBefore = new Date(now.getTime() - STALE_DAYS * 86_400_000).toISOString();
+  const byDevice = new Map<string, { total: Counts; perWeek: Map<string, Counts> }>();
+  for (const r of rows) {
+    const d = byDevice.get(r.device_id) ?? { total: zero(), perWeek: new Map<string, Counts>() };
+    const n = Number(r.n);
+    add(d.total, r.outcome, n);
+    const label = isoWeek(r.surveyed_at).label;
+    const w = d.perWeek.get(label) ?? zero();
+    add(w, r.outcome, n);
+    d.perWeek.set(label, w);
+    byDevice.set(r.device_id, d);
+  }
+  return {
+    wardCode,
+    staleAfterDays: STALE_DAYS,
+    weeks,
+    devices: devices.map((dev) => {
+      const a = byDevice.get(dev.id);
+      return {
+        deviceId: dev.id,
+        volunteerName: dev.volunteer_name,
+        enrolledAt: dev.created_at,
+        lastSyncAt: dev.last_seen_at,
+        revokedAt: dev.revoked_at,
+        stale: dev.revoked_at === null && (dev.last_seen_at ?? dev.created_at) < staleBefore,
+        total: a?.total ?? zero(),
+        perWeek: weeks.map((w) => ({ week: w.week, ...(a?.perWeek.get(w.week) ?? zero()) })),
+      };
+    }),
+  };
+}

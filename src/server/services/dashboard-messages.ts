@@ -1,0 +1,132 @@
+// Words of the ward dashboard's API errors, Vietnamese first and English (Accept-Language).
+// Kept apart from services/messages.ts (the phone-facing messages) so the two grow separately.
+import type { Lang } from './messages.js';
+
+export type DashboardMessageKey =
+  | 'bad_request'
+  | 'missing_token'
+  | 'session_invalid'
+  | 'device_not_staff'
+  | 'other_ward'
+  | 'admin_only'
+  | 'not_found'
+  | 'household_not_found'
+  | 'device_not_found'
+  | 'user_not_found'
+  | 'unknown_group'
+  | 'bad_year'
+  | 'bad_as_of'
+  | 'bad_by'
+  | 'bad_targets'
+  | 'bad_settings'
+  | 'bad_groups'
+  | 'duplicate_group_code'
+  | 'group_in_use'
+  | 'invalid_csv'
+  | 'username_invalid'
+  | 'password_too_short'
+  | 'username_taken'
+  | 'bad_uses'
+  | 'void_reason_required'
+  | 'already_voided';
+
+const vi: Record<DashboardMessageKey, string> = {
+  bad_request: 'Yêu cầu không hợp lệ.',
+  missing_token: 'Vui lòng đăng nhập (thiếu mã xác thực Authorization: Bearer …).',
+  session_invalid: 'Phiên đăng nhập đã hết hạn hoặc không hợp lệ. Vui lòng đăng nhập lại.',
+  device_not_staff: 'Chỉ cán bộ phường đã đăng nhập mới xem được nội dung này (không dùng mã của thiết bị).',
+  other_ward: 'Tài khoản này không thuộc phường/xã được yêu cầu.',
+  admin_only: 'Chỉ quản trị viên của phường mới thực hiện được thao tác này.',
+  not_found: 'Không tìm thấy.',
+  household_not_found: 'Không tìm thấy hộ này trong dữ liệu của phường.',
+  device_not_found: 'Không tìm thấy thiết bị này trong phường.',
+  user_not_found: 'Không tìm thấy tài khoản này trong phường.',
+  unknown_group: 'Tổ dân phố không có trong danh sách của phường.',
+  bad_year: 'Năm không hợp lệ (cần 4 chữ số, ví dụ 2026).',
+  bad_as_of: 'Ngày chốt số liệu không hợp lệ (cần dạng YYYY-MM-DD, ví dụ 2026-11-30).',
+  bad_by: 'Cách chia không hợp lệ (chỉ nhận group, ageBand hoặc sex).',
+  bad_targets: 'Chỉ tiêu không hợp lệ: mỗi năm gồm 4 chữ số, mỗi chỉ tiêu là một tỷ lệ từ 0 đến 1 với mã chỉ tiêu đã biết.',
+  bad_settings: 'Thiết lập không hợp lệ (tuổi trưởng thành 14–21, tuổi tính VNeID 0–21, thời gian lưu 1–120 tháng).',
+  bad_groups: 'Danh sách tổ dân phố không hợp lệ (mỗi tổ cần mã gồm chữ/số, tên và số hộ trên sổ là số nguyên không âm).',
+  duplicate_group_code: 'Mã tổ dân phố bị trùng trong danh sách.',
+  group_in_use: 'Không thể bỏ tổ dân phố đã có hộ được khảo sát.',
+  invalid_csv: 'Tệp CSV có dòng không hợp lệ; chưa có thay đổi nào được áp dụng.',
+  username_invalid: 'Tên đăng nhập gồm 3–40 chữ cái không dấu, chữ số, ".", "_" hoặc "-".',
+  password_too_short: 'Mật khẩu cần ít nhất 10 ký tự.',
+  username_taken: 'Tên đăng nhập này đã được dùng.',
+  bad_uses: 'Số lượt dùng của mã đăng ký phải là số nguyên từ 1 đến 1000.',
+  void_reason_required: 'Vui lòng ghi lý do hủy (tối đa 200 ký tự).',
+  already_voided: 'Hộ này đã bị hủy trước đó.',
+};
+
+const en: Record<DashboardMessageKey, string> = {
+  bad_request: 'The request is not valid.',
+  missing_token: 'Please sign in (the Authorization: Bearer … token is missing).',
+  session_invalid: 'Your session has expired or is not valid. Please sign in again.',
+  device_not_staff: 'Only signed-in ward staff may see this (a device token is not accepted).',
+  other_ward: 'This account does not belong to the requested ward.',
+  admin_only: 'Only a ward administrator may do this.',
+  not_found: 'Not found.',
+  household_not_found: 'No such household in this ward.',
+  device_not_found: 'No such device in this ward.',
+  user_not_found: 'No such account in this ward.',
+  unknown_group: 'This tổ dân phố is not on the ward register.',
+  bad_year: 'The year is not valid (four digits, e.g. 2026).',
+  bad_as_of: 'The cut-off date is not valid (YYYY-MM-DD, e.g. 2026-11-30).',
+  bad_by: 'Unknown breakdown (use group, ageBand or sex).',
+  bad_targets: 'Targets are not valid: four-digit years, known indicator codes, each a fraction from 0 to 1.',
+  bad_settings: 'Settings are not valid (adult age 14–21, VNeID age 0–21, retention 1–120 months).',
+  bad_groups: 'The register is not valid (each tổ dân phố needs a code of letters/digits, a name and a whole number of households ≥ 0).',
+  duplicate_group_code: 'A tổ dân phố code appears twice.',
+  group_in_use: 'A tổ dân phố that already has surveyed households cannot be removed.',
+  invalid_csv: 'The CSV file has invalid lines; nothing was changed.',
+  username_invalid: 'A username is 3–40 letters (no diacritics), digits, ".", "_" or "-".',
+  password_too_short: 'The password needs at least 10 characters.',
+  username_taken: 'This username is already taken.',
+  bad_uses: 'Uses of an enrolment code must be a whole number from 1 to 1000.',
+  void_reason_required: 'Please give a reason for voiding (200 characters at most).',
+  already_voided: 'This household is already voided.',
+};
+
+export function dashboardMessage(key: DashboardMessageKey, lang: Lang): string {
+  return (lang === 'en' ? en : vi)[key];
+}
+
+/** Per-line CSV import problems, in both languages. */
+export type CsvProblem =
+  | { kind: 'empty' }
+  | { kind: 'header'; expected: string }
+  | { kind: 'columns'; count: number }
+  | { kind: 'code' }
+  | { kind: 'name' }
+  | { kind: 'count' }
+  | { kind: 'duplicate'; firstLine: number }
+  | { kind: 'quote' }
+  | { kind: 'in_use' };
+
+export function csvProblemMessage(p: CsvProblem, lang: Lang): string {
+  if (lang === 'en') {
+    switch (p.kind) {
+      case 'empty': return 'The file is empty.';
+      case 'header': return `The first line must be the header: ${p.expected}`;
+      case 'columns': return `Expected 3 columns (code,name,householdsOnRegister), found ${p.count}.`;
+      case 'code': return 'Code: 1–20 letters, digits, "_" or "-".';
+      case 'name': return 'Name: required, 120 characters at most.';
+      case 'count': return 'householdsOnRegister: a whole number ≥ 0.';
+      case 'duplicate': return `This code already appears on line ${p.firstLine}.`;
+      case 'quote': return 'A quoted field is not closed.';
+      case 'in_use': return 'This tổ dân phố has surveyed households and cannot be left out of the register.';
+    }
+  }
+  switch (p.kind) {
+    case 'empty': return 'Tệp trống.';
+    case 'header': return `Dòng đầu phải là tiêu đề: ${p.expected}`;
+    case 'columns': return `Cần 3 cột (code,name,householdsOnRegister), dòng này có ${p.count}.`;
+    case 'code': return 'Mã tổ: 1–20 ký tự gồm chữ không dấu, chữ số, "_" hoặc "-".';
+    case 'name': return 'Tên tổ: bắt buộc, tối đa 120 ký tự.';
+    case 'count': return 'Số hộ trên sổ: số nguyên không âm.';
+    case 'duplicate': return `Mã này đã có ở dòng ${p.firstLine}.`;
+    case 'quote': return 'Có dấu ngoặc kép chưa được đóng.';
+    case 'in_use': return 'Tổ dân phố này đã có hộ được khảo sát, không thể bỏ khỏi danh sách.';
+  }
+}
