@@ -28,8 +28,8 @@ import { wardConfigSchema, type WardConfig } from '../src/shared/schema/ward-con
 import type { BenchRow } from './bench-row.js';
 
 export const OVERVIEW_BUDGET_MS = 300;
-const RUNS = 11;
-const WARMUP = 2;
+const RUNS = 7;
+const WARMUP = 1;
 const BIG_WARD = 20_000;
 const CITY = 100_000;
 const WARDS = 10;
@@ -98,8 +98,9 @@ async function insertHouseholds(server: ServerDb, config: WardConfig, count: num
   const hh = p.households.slice(0, count).map((h) => ({ ...h, ward_code: config.code, record_id: id(h.record_id) }));
   const mm = p.members.filter((m) => ids.has(m.record_id)).map((m) => ({ ...m, ward_code: config.code, record_id: id(m.record_id) }));
   // Parameters per statement stay under SQLite's (32,766) and PostgreSQL's (65,535) limits.
-  const hhChunk = 1000;
-  const memberChunk = 800;
+  const pg = server.dialect === 'postgres';
+  const hhChunk = pg ? 3000 : 1000;
+  const memberChunk = pg ? 1700 : 800;
   await server.db.transaction().execute(async (trx) => {
     for (let i = 0; i < hh.length; i += hhChunk) await trx.insertInto('households').values(hh.slice(i, i + hhChunk)).execute();
     for (let i = 0; i < mm.length; i += memberChunk) await trx.insertInto('members').values(mm.slice(i, i + memberChunk)).execute();
