@@ -7,7 +7,7 @@ import { loadWardSeeds } from '../../src/server/services/wards.js';
 import { backends } from '../helpers/server-db.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { FIXTURE_WARDS_DIR, OTHER_WARD, WARD } from '../helpers/records.js';
-import { get, household, send, signIn, syncAll } from '../helpers/dashboard.js';
+import { get, household, member, send, signIn, syncAll } from '../helpers/dashboard.js';
 
 type Audit = { action: string; actorName: string; target: string | null; detail: Record<string, unknown>; at: string };
 
@@ -57,6 +57,15 @@ describe.each(backends)('dashboard administration on $name', (backend) => {
   });
 
   it('settings: merged, validated, audited, and they change the counts', async () => {
+    // The same overview before and after: never a stale cached answer.
+    const young = household({ groupCode: 'TDP01', members: [member(2010, { vneid: 'level2' })] });
+    const overview = async () =>
+      ((await get(t, staffer.token, `/api/v1/wards/${WARD}/indicators`)).json() as { households: { surveyed: number }; indicators: { code: string; denominator: number }[] });
+    const first = await overview();
+    await syncAll(t, device.token, [young]);
+    const second = await overview();
+    expect(second.households.surveyed).toBe(first.households.surveyed + 1);
+    expect(second.indicators.find((i) => i.code === 'vneid')!.denominator).toBe(first.indicators.find((i) => i.code === 'vneid')!.denominator);
     expect((await get(t, staffer.token, `/api/v1/wards/${WARD}/config/settings`)).json().settings).toMatchObject({ adultAge: 18, vneidMinAge: 18 });
     expect((await send(t, admin.token, 'PUT', `/api/v1/wards/${WARD}/config/settings`, { adultAge: 30 })).statusCode).toBe(400);
     expect((await send(t, admin.token, 'PUT', `/api/v1/wards/${WARD}/config/settings`, { colour: 'red' })).statusCode).toBe(400);
@@ -65,6 +74,9 @@ describe.each(backends)('dashboard administration on $name', (backend) => {
     expect(ok.json().settings).toMatchObject({ adultAge: 18, vneidMinAge: 14, retentionMonths: 36 });
     const entries = await audit('config.settings');
     expect(entries[0]!.detail).toMatchObject({ old: { vneidMinAge: 18 }, new: { vneidMinAge: 14 } });
+    // The 16-year-old now counts in the VNeID denominator.
+    const third = await overview();
+    expect(third.indicators.find((i) => i.code === 'vneid')!.denominator).toBe(second.indicators.find((i) => i.code === 'vneid')!.denominator + 1);
     // Seeds loaded again (a restart) never overwrite the edit.
     await loadWardSeeds(t.db.db, FIXTURE_WARDS_DIR);
     expect((await get(t, staffer.token, `/api/v1/wards/${WARD}/config/settings`)).json().settings.vneidMinAge).toBe(14);
@@ -179,7 +191,7 @@ describe.each(backends)('dashboard administration on $name', (backend) => {
     const mine = list.find((d) => d.id === device.deviceId)!;
     expect(mine.volunteerName).toBe('Trần Văn Đội');
     expect(mine.lastSyncAt).not.toBeNull();
-    expect(mine.records).toMatchObject({ households: 2, surveyed: 1, notHome: 1, revisions: 2 });
+    expect(mine.records).toMatchObject({ households: 3, surveyed: 2, notHome: 1, revisions: 3 }); // 2 at the start, 1 in the settings test
     expect(mine.stale).toBe(false);
     const other = await t.enrol(OTHER_WARD);
     expect((await send(t, staffer.token, 'POST', `/api/v1/wards/${WARD}/devices/${other.deviceId}/revoke`)).statusCode).toBe(404);
