@@ -11,7 +11,6 @@ import { createAutosaver, getDraft, type Autosaver } from '../../storage/drafts-
 import { StorageFullError } from '../../storage/errors.js';
 import { getInstallId } from '../../storage/meta.js';
 import { getHousehold, saveHousehold } from '../../storage/records-repo.js';
-import { requestSync } from '../../sync/sync-engine.js';
 import { registerBeforeUpdate } from '../../pwa/update.js';
 import { localDate } from '../../ui/dates.js';
 import { setFlash } from '../../ui/flash.js';
@@ -285,7 +284,9 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
         return;
       }
       setFlash(t('review.saved'));
-      void requestSync(); // sends it now when online; a no-op offline or before enrolment
+      // Sends it now when online; a no-op offline or before enrolment. Imported here so the
+      // sync engine's code is not on the way to the survey's first step.
+      void import('../../sync/sync-engine.js').then((m) => m.requestSync());
       navigate({ name: 'record', id: result.record.id }, { replace: true });
     } catch (err) {
       // The form stays on screen and goes back into the draft: nothing typed is lost.
