@@ -90,6 +90,8 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
   const [step, setStep] = useState<Step>('address');
   const [shown, setShown] = useState<ReadonlySet<string>>(() => new Set());
   const [openMemberId, setOpenMemberId] = useState<string>();
+  // The member "add member" just created: its editor renders its lower questions deferred.
+  const [addedMemberId, setAddedMemberId] = useState<string>();
   const [focusPath, setFocusPath] = useState<string>();
   const [saving, setSaving] = useState(false);
   const [saveErrors, setSaveErrors] = useState<FieldError[]>([]);
@@ -221,6 +223,8 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
     setStep(target);
     touch(path);
     setOpenMemberId(member ? form.members[Number(member[1])]?.id : undefined);
+    // The field may be below the fold: the editor must render whole before it is focused.
+    setAddedMemberId(undefined);
     setFocusPath(path);
   };
 
@@ -241,6 +245,7 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
     const member = emptyMember();
     update((f) => ({ ...f, members: [...f.members, member] }));
     setOpenMemberId(member.id);
+    setAddedMemberId(member.id);
     setFocusPath(`members.${form.members.length}.name`);
   };
 
@@ -347,6 +352,7 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
           <MembersStep
             {...stepProps}
             openMemberId={openMemberId}
+            addedMemberId={addedMemberId}
             setOpenMemberId={setOpenMemberId}
             onAdd={addMember}
             onMemberDone={memberDone}
