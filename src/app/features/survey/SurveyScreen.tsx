@@ -161,10 +161,13 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
   const touch = useCallback((path: string) => setShown((s) => (s.has(path) ? s : new Set(s).add(path))), []);
 
   // Validation for display runs on a deferred copy so typing and "add member" never wait for it.
-  const deferredForm = useDeferredValue(form);
+  // The context is deferred with the form: the render that first shows the loaded step must not
+  // wait for a full validation (zod) either; it follows a moment later.
+  const validationInput = useMemo(() => (ctx ? { form, ctx } : undefined), [form, ctx]);
+  const deferredInput = useDeferredValue(validationInput, undefined);
   const validation = useMemo(
-    () => (ctx ? validateForm(deferredForm, ctx, ward?.settings.mobilePrefixes) : { errors: [], warnings: [] }),
-    [deferredForm, ctx, ward],
+    () => (deferredInput ? validateForm(deferredInput.form, deferredInput.ctx, ward?.settings.mobilePrefixes) : { errors: [], warnings: [] }),
+    [deferredInput, ward],
   );
   const errorMap = useMemo(() => new Map([...validation.errors, ...saveErrors].map((e) => [e.path, e.code])), [validation, saveErrors]);
   const warningMap = useMemo(() => new Map(validation.warnings.map((w) => [w.path, w.code])), [validation]);
