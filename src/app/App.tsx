@@ -4,17 +4,18 @@ import { lazy, Suspense, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HomeScreen } from './features/home/HomeScreen.js';
 import { applyUpdate, useNeedRefresh } from './pwa/update.js';
+import { loadEnrolmentScreen, loadListScreen, loadRecordScreen, loadRevisitsScreen, loadSurveyScreen } from './screens.js';
 import { appDb } from './storage/app-db.js';
 import { setLanguage } from './storage/meta.js';
 import { parseHash, useHash } from './ui/router.js';
 import { useOnline } from './ui/online.js';
 import { WardProvider } from './ward-context.js';
 
-const SurveyScreen = lazy(() => import('./features/survey/SurveyScreen.js'));
-const ListScreen = lazy(() => import('./features/list/ListScreen.js'));
-const RecordScreen = lazy(() => import('./features/list/RecordScreen.js'));
-const RevisitsScreen = lazy(() => import('./features/list/RevisitsScreen.js'));
-const EnrolmentScreen = lazy(() => import('./features/enrolment/EnrolmentScreen.js'));
+const SurveyScreen = lazy(loadSurveyScreen);
+const ListScreen = lazy(loadListScreen);
+const RecordScreen = lazy(loadRecordScreen);
+const RevisitsScreen = lazy(loadRevisitsScreen);
+const EnrolmentScreen = lazy(loadEnrolmentScreen);
 
 export interface AppProps {
   /** Slot for the sync status component (src/app/sync, written separately). */

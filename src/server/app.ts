@@ -19,8 +19,13 @@ import type { RequestErrorCode } from '../shared/protocol/sync.js';
 export interface RateLimitOptions {
   /** Sync requests per device token per minute (generous: a campaign table shares one IP). */
   syncPerMinute?: number;
-  /** Sign-in and enrolment attempts per IP per minute. */
+  /** Sign-in attempts per IP per minute. */
   authPerMinute?: number;
+  /**
+   * Enrolments per IP per minute: higher than sign-in, since a whole team may enrol at one
+   * campaign table behind one address; guessing an 8-character code at this rate is hopeless.
+   */
+  enrolPerMinute?: number;
 }
 
 export interface ServerOptions {
@@ -39,7 +44,7 @@ export interface ServerOptions {
   trustProxy?: boolean;
 }
 
-export const DEFAULT_RATE_LIMITS = { syncPerMinute: 600, authPerMinute: 20 } as const;
+export const DEFAULT_RATE_LIMITS = { syncPerMinute: 600, authPerMinute: 20, enrolPerMinute: 60 } as const;
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 /** Fastify's own client-error codes, answered in the project's error shape. */
@@ -143,7 +148,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   app.get('/api/health', async () => ({ status: 'ok', db: options.db.dialect }));
   await app.register(authRoutes, { db: options.db, authPerMinute: limits.authPerMinute });
-  await app.register(deviceRoutes, { db: options.db, authPerMinute: limits.authPerMinute });
+  await app.register(deviceRoutes, { db: options.db, enrolPerMinute: limits.enrolPerMinute });
   await app.register(syncRoutes, { db: options.db, perMinute: limits.syncPerMinute });
   await app.register(dashboardRoutes, { db: options.db });
 

@@ -2,7 +2,8 @@
 // Everything testable lives in app.ts and services/.
 //   HOST (127.0.0.1), PORT (8080), DATA_DIR (./data: the SQLite file), DATABASE_URL
 //   (postgres://… to use PostgreSQL), SEEDS_DIR (seeds/wards), STATIC_ROOT (dist),
-//   LOG (info; "off" for none), SYNC_RATE_PER_MIN (600), AUTH_RATE_PER_MIN (20), TRUST_PROXY (0/1).
+//   LOG (info; "off" for none), SYNC_RATE_PER_MIN (600), AUTH_RATE_PER_MIN (20, sign-in),
+//   ENROL_RATE_PER_MIN (60), TRUST_PROXY (0/1).
 import { buildServer } from './app.js';
 import { openServerDb } from './db/connect.js';
 import { initialise } from './services/first-start.js';
@@ -45,7 +46,11 @@ const app = await buildServer({
   db,
   staticRoot,
   logger: log === 'off' ? false : log,
-  rateLimits: { syncPerMinute: positiveInt('SYNC_RATE_PER_MIN'), authPerMinute: positiveInt('AUTH_RATE_PER_MIN') },
+  rateLimits: {
+    syncPerMinute: positiveInt('SYNC_RATE_PER_MIN'),
+    authPerMinute: positiveInt('AUTH_RATE_PER_MIN'),
+    enrolPerMinute: positiveInt('ENROL_RATE_PER_MIN'),
+  },
   trustProxy: process.env.TRUST_PROXY === '1',
 });
 await app.listen({ host, port });

@@ -96,7 +96,7 @@ describe.each(backends)('accounts on $name', (backend) => {
 describe('rate limits and headers', () => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer(sqliteBackend, { rateLimits: { syncPerMinute: 3, authPerMinute: 2 } });
+    t = await startTestServer(sqliteBackend, { rateLimits: { syncPerMinute: 3, authPerMinute: 2, enrolPerMinute: 3 } });
   });
   afterAll(async () => {
     await t?.close();
@@ -113,6 +113,10 @@ describe('rate limits and headers', () => {
 
     const a = await t.enrol(); // enrolment has its own per-IP counter
     const b = await t.enrol();
+    expect((await enrolReq(t, { wardCode: WARD, enrolmentCode: 'AAAAAAAA', volunteerName: 'X' })).statusCode).toBe(401);
+    const enrolLimited = await enrolReq(t, { wardCode: WARD, enrolmentCode: 'AAAAAAAA', volunteerName: 'X' });
+    expect(enrolLimited.statusCode).toBe(429);
+    expect(enrolLimited.json().error.code).toBe('rate_limited');
     for (let i = 0; i < 3; i++) expect((await t.sync(a.token, batch([]))).statusCode).toBe(200);
     const res = await t.sync(a.token, batch([]));
     expect(res.statusCode).toBe(429);

@@ -54,7 +54,8 @@ describe.each(backends.map((b) => b.name))('server process on %s', (backendName)
     const { token } = (await enrol.json()) as { token: string };
     await first.stop('SIGTERM');
 
-    const second = await spawnServer(env);
+    // With request logging on: the log must hold no token, password or personal data.
+    const second = await spawnServer({ ...env, LOG: 'info' });
     cleanups.push(() => second.stop('SIGKILL'));
     expect(second.stdout()).not.toContain(password!);
     expect(firstStartSecrets(second.stdout()).password).toBeUndefined();
@@ -62,10 +63,15 @@ describe.each(backends.map((b) => b.name))('server process on %s', (backendName)
     expect(signIn.status).toBe(200);
     expect(await signIn.json()).toMatchObject({ wardCode: WARD, role: 'ward_admin' });
     // The device enrolled before the restart still syncs.
-    const res = await post(`${second.url}/api/v1/sync`, batch([householdRecord({ seed: 1 })]), token);
+    const rec = householdRecord({ seed: 1, members: 1 });
+    (rec.data.members[0] as { name?: string }).name = 'Nguyễn Văn Riêngtư';
+    const res = await post(`${second.url}/api/v1/sync`, batch([rec]), token);
     expect(res.status).toBe(200);
     await second.stop();
-    expect(first.stderr() + second.stderr()).not.toContain(password!);
+    const logged = second.stdout() + second.stderr();
+    expect(logged).toContain('/api/v1/sync'); // the log is on…
+    for (const secret of [password!, token, 'Riêngtư', rec.id]) expect(logged).not.toContain(secret); // …and says nothing private
+    expect(first.stderr()).not.toContain(password!);
   });
 
   it('loses nothing and stores nothing twice when killed (SIGKILL) mid-batch and retried', async () => {

@@ -3,6 +3,7 @@
 // batches, another ward's token, reordered revisions, two devices at once, gzip bodies.
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { householdRecordSchema } from '../../src/shared/schema/household.js';
 import { backends } from '../helpers/server-db.js';
@@ -153,6 +154,20 @@ describe.each(backends)('sync on $name', (backend) => {
     expect(JSON.parse((await stored(nul.id))[0]!.body).data.consent.noticeVersion).toBe('2026-01\u0000');
     const enrol = await t.app.inject({ method: 'POST', url: '/api/v1/devices/enrol', payload: { wardCode: WARD, enrolmentCode: 'AAAA-AAAA', volunteerName: 'a\u0000b' } });
     expect(enrol.statusCode).toBe(400);
+  });
+
+  it.runIf(backend.name === 'postgres')('keeps working after PostgreSQL drops its connections', async () => {
+    const url = new URL(t.env.DATABASE_URL!);
+    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    const killed = await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [url.pathname.slice(1)]);
+    await admin.end();
+    expect(killed.rowCount).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 100)); // let the pool hear about it
+    const rec = householdRecord({ seed: 40 });
+    const res = await t.sync(token, batch([rec]));
+    expect(res.statusCode).toBe(200);
+    expect(res.json().results[0].status).toBe('accepted');
   });
 
   it('speaks Vietnamese by default', async () => {

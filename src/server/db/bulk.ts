@@ -24,7 +24,8 @@ function sqliteStatement(handle: SqliteDatabase.Database, table: string, columns
   const key = `${table}|${columns.join(',')}|${conflict.kind}|${conflict.kind === 'error' ? '' : conflict.columns.join(',')}`;
   let stmt = cache.get(key);
   if (!stmt) {
-    let sql = `insert into ${quote(table)} (${columns.map(quote).join(', ')}) values (${columns.map(() => '?').join(', ')})`;
+    // Named parameters: better-sqlite3 binds them straight from the row object, in C++.
+    let sql = `insert into ${quote(table)} (${columns.map(quote).join(', ')}) values (${columns.map((c) => `@${c}`).join(', ')})`;
     if (conflict.kind === 'ignore') sql += ` on conflict (${conflict.columns.map(quote).join(', ')}) do nothing`;
     if (conflict.kind === 'upsert') {
       const set = columns.filter((c) => !conflict.columns.includes(c)).map((c) => `${quote(c)} = excluded.${quote(c)}`);
@@ -47,7 +48,7 @@ export async function insertMany<T extends keyof Database>(
   const columns = Object.keys(rows[0]!);
   if (server.sqlite) {
     const stmt = sqliteStatement(server.sqlite, table, columns, conflict);
-    for (const row of rows) stmt.run(columns.map((c) => (row as unknown as Record<string, unknown>)[c]));
+    for (const row of rows) stmt.run(row);
     return;
   }
   for (let i = 0; i < rows.length; i += CHUNK) {

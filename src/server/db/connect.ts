@@ -36,6 +36,11 @@ export async function openServerDb(options: OpenOptions = {}): Promise<ServerDb>
   let server: ServerDb;
   if (url && /^postgres(ql)?:\/\//.test(url)) {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
+    // An idle connection dropped by the server (a PostgreSQL restart, an administrator) is
+    // emitted here; unheard it would crash the process. The pool reconnects on the next query.
+    pool.on('error', (error: Error & { code?: string }) => {
+      process.stderr.write(`PostgreSQL idle connection lost (${error.code ?? error.message}); reconnecting on next use\n`);
+    });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     server = { db, dialect: 'postgres', location: url.replace(/\/\/[^@/]*@/, '//'), close: () => db.destroy() };
   } else {

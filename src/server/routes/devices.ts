@@ -20,13 +20,13 @@ const enrolBody = z.object({
 
 export interface DeviceRouteOptions {
   db: ServerDb;
-  authPerMinute: number;
+  enrolPerMinute: number;
 }
 
 export async function deviceRoutes(app: FastifyInstance, options: DeviceRouteOptions): Promise<void> {
   app.post(
     '/api/v1/devices/enrol',
-    { config: { rateLimit: { max: options.authPerMinute, timeWindow: 60_000 } } },
+    { config: { rateLimit: { max: options.enrolPerMinute, timeWindow: 60_000 } } },
     async (request, reply) => {
       const body = enrolBody.safeParse(request.body);
       if (!body.success) throw new HttpError(400, 'bad_request');

@@ -1,7 +1,6 @@
 // Canonical JSON: object keys sorted, arrays in order, no spaces. Two JSON values are equal as
-// parsed JSON exactly when their canonical texts are equal (key order ignored).
-import { createHash } from 'node:crypto';
 
+// parsed JSON exactly when their canonical texts are equal (key order ignored).
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
@@ -10,10 +9,6 @@ export function canonicalJson(value: unknown): string {
     .filter((k) => obj[k] !== undefined)
     .sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
-}
-
-export function canonicalHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value), 'utf8').digest('base64url');
 }
 
 /**

@@ -171,18 +171,18 @@ export interface IngestOptions {
 }
 
 export class SyncIngest {
-  // Registers change rarely and only through seeds; a ward's set is loaded once per process.
-  private readonly groupCache = new Map<string, ReadonlySet<string>>();
+  // Registers change rarely; a ward's set is read at most once a minute, not per batch.
+  private readonly groupCache = new Map<string, { codes: ReadonlySet<string>; at: number }>();
+  private readonly lastSeenWritten = new Map<string, string>();
 
   constructor(private readonly server: ServerDb) {}
 
   private async groups(wardCode: string): Promise<ReadonlySet<string>> {
-    let set = this.groupCache.get(wardCode);
-    if (!set) {
-      set = await wardGroupCodes(this.server.db, wardCode);
-      if (set.size > 0) this.groupCache.set(wardCode, set);
-    }
-    return set;
+    const cached = this.groupCache.get(wardCode);
+    if (cached && Date.now() - cached.at < 60_000) return cached.codes;
+    const codes = await wardGroupCodes(this.server.db, wardCode);
+    this.groupCache.set(wardCode, { codes, at: Date.now() });
+    return codes;
   }
 
   async ingest(device: DevicePrincipal, request: SyncRequest, options: IngestOptions): Promise<SyncResponse> {
@@ -192,9 +192,9 @@ export class SyncIngest {
     const outcomes: (Rejected | { kind: 'status'; id: string; rev: number; status: SyncResult['status'] })[] = [];
 
     await this.server.db.transaction().execute(async (trx) => {
-      outcomes.length = 0; // a retried transaction starts over
       await lockWard(trx, this.server.dialect, device.wardCode);
       const state = await this.loadState(trx, prepared);
+      const storedBefore = new Set(state.keys()); // only these can have member rows to replace
       const revisions: RecordRevisionsTable[] = [];
       const conflicts: ConflictsTable[] = [];
       const latest = new Map<string, HouseholdRecord>();
@@ -262,9 +262,14 @@ export class SyncIngest {
 
       await insertMany(this.server, trx, 'record_revisions', revisions);
       await insertMany(this.server, trx, 'conflicts', conflicts, { kind: 'ignore', columns: ['record_id', 'rev', 'content_hash'] });
-      await this.writeLatest(trx, [...latest.values()], device.deviceId, receivedAt);
-      await trx.updateTable('devices').set({ last_seen_at: receivedAt }).where('id', '=', device.deviceId).execute();
+      await this.writeLatest(trx, [...latest.values()], storedBefore, device.deviceId, receivedAt);
+      // "Last seen" to the minute is enough for ward staff; not one more write per batch.
+      if (this.lastSeenWritten.get(device.deviceId) !== receivedAt.slice(0, 16)) {
+        await trx.updateTable('devices').set({ last_seen_at: receivedAt }).where('id', '=', device.deviceId).execute();
+      }
     });
+
+    this.lastSeenWritten.set(device.deviceId, receivedAt.slice(0, 16)); // after the commit only
 
     return {
       batchId: request.batchId,
@@ -312,11 +317,18 @@ export class SyncIngest {
   }
 
   /** The dashboard's rows follow the newest revision: upsert the household, rewrite its members. */
-  private async writeLatest(trx: Transaction<Database>, records: HouseholdRecord[], deviceId: string, receivedAt: string) {
+  private async writeLatest(
+    trx: Transaction<Database>,
+    records: HouseholdRecord[],
+    storedBefore: ReadonlySet<string>,
+    deviceId: string,
+    receivedAt: string,
+  ) {
     if (records.length === 0) return;
     const households = records.map((r) => householdRow(r, deviceId, receivedAt));
     await insertMany(this.server, trx, 'households', households, { kind: 'upsert', columns: ['record_id'] });
-    await deleteWhereIn(this.server, trx, 'members', 'record_id', records.map((r) => r.id));
+    const replaced = records.filter((r) => storedBefore.has(r.id)).map((r) => r.id);
+    await deleteWhereIn(this.server, trx, 'members', 'record_id', replaced);
     await insertMany(this.server, trx, 'members', records.flatMap((r) => memberRows(r, deviceId, receivedAt)));
   }
 }
