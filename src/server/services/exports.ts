@@ -205,7 +205,8 @@ td.n{text-align:right;white-space:nowrap}
 td.c{text-align:center}
 tr{page-break-inside:avoid}
 .small{font-size:10pt}
-.center{text-align:center}`;
+.center{text-align:center}
+@media screen{body{max-width:180mm;margin:12mm auto;padding:0 4mm}}`;
 
 /** The CSP for the report: no scripts at all, the one stylesheet allowed by its hash. */
 export const REPORT_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(REPORT_CSS, 'utf8').digest('base64')}'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'`;
