@@ -3,6 +3,7 @@
 import { lazy, Suspense, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HomeScreen } from './features/home/HomeScreen.js';
+import { loadDashboardLocales } from './i18n/index.js';
 import { applyUpdate, useNeedRefresh } from './pwa/update.js';
 import { appDb } from './storage/app-db.js';
 import { setLanguage } from './storage/meta.js';
@@ -15,6 +16,11 @@ const ListScreen = lazy(() => import('./features/list/ListScreen.js'));
 const RecordScreen = lazy(() => import('./features/list/RecordScreen.js'));
 const RevisitsScreen = lazy(() => import('./features/list/RevisitsScreen.js'));
 const EnrolmentScreen = lazy(() => import('./features/enrolment/EnrolmentScreen.js'));
+// Ward staff only: the dashboard and its messages load when #/ward is opened.
+const DashboardScreen = lazy(async () => {
+  const [mod] = await Promise.all([import('./features/dashboard/DashboardScreen.js'), loadDashboardLocales()]);
+  return mod;
+});
 
 export interface AppProps {
   /** Slot for the sync status component (src/app/sync, written separately). */
@@ -56,6 +62,9 @@ export function App({ syncStatus }: AppProps) {
     case 'enrol':
       screen = <EnrolmentScreen />;
       break;
+    case 'ward':
+      screen = <DashboardScreen sub={route.sub} />;
+      break;
     default:
       screen = <p className="notice">{t('app.notFound')}</p>;
   }
@@ -83,7 +92,7 @@ export function App({ syncStatus }: AppProps) {
           </button>
         </div>
       ) : null}
-      <main className="screen">
+      <main className={route.name === 'ward' ? 'screen screen--wide' : 'screen'}>
         <Suspense fallback={<p className="notice">{t('app.loading')}</p>}>{screen}</Suspense>
       </main>
     </WardProvider>
