@@ -14,7 +14,8 @@ export function Overview() {
   const { filters } = useDashboard();
   const groups = useGroups();
   const q = filterQuery(filters);
-  const overview = useWardLoad((api) => api.indicators(q), [q]);
+  // The answer carries its query so the page (and the browser test) knows which filters it shows.
+  const overview = useWardLoad((api) => api.indicators(q).then((d) => ({ ...d, query: q })), [q]);
   const perGroupQ = filterQuery(filters, { by: 'group' }, false);
   const perGroup = useWardLoad((api) => api.indicators(perGroupQ), [perGroupQ]);
   const data = overview.data;
@@ -29,7 +30,7 @@ export function Overview() {
       {!data ? (
         overview.error ? null : <p className="notice">{t('app.loading')}</p>
       ) : (
-        <div aria-busy={overview.loading} data-testid="dash-overview" data-loading={overview.loading ? 'true' : 'false'} data-query={q}>
+        <div aria-busy={overview.loading} data-testid="dash-overview" data-loading={overview.loading ? 'true' : 'false'} data-query={data.query}>
           <h3>{filters.group ? t('dashboard.overview.coverageOf', { group: groupName(filters.group) }) : t('dashboard.overview.coverage')}</h3>
           <ul className="dash-stats">
             <li className="dash-stat">
