@@ -104,7 +104,7 @@ export default function Breakdowns() {
           </div>
           <h3 id="dash-bd-all">{t('dashboard.breakdown.all')}</h3>
           <div className="dash-table-wrap">
-            <table className="dash-table" aria-labelledby="dash-bd-all" data-testid="dash-breakdown-all">
+            <table className="dash-table dash-table--matrix" aria-labelledby="dash-bd-all" data-testid="dash-breakdown-all">
               <thead>
                 <tr>
                   <th scope="col">{t('dashboard.breakdown.indicator')}</th>

@@ -44,7 +44,9 @@ function showValue(path: string, value: unknown, t: TFunction): string {
 function label(path: string, t: TFunction): string {
   const l = labelFor(path, t);
   // labelFor answers the key itself for paths the survey form never names.
-  return l && !l.includes('.') ? l : path;
+  if (!l || l.includes('.')) return path;
+  // Inside a member's panel the "Thành viên N — " prefix is said by the heading already.
+  return path.startsWith('members.') ? l.split(' — ').slice(1).join(' — ') || l : l;
 }
 
 function Fields({ rows, t }: { rows: Row[]; t: TFunction }) {
