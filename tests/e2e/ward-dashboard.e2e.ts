@@ -3,7 +3,8 @@
 // first: the translated 401 message), sees the overview with those households (every figure as
 // the API gives it, percentages in Vietnamese format), switches to one tổ dân phố (the figures
 // change and match the API with ?group=), downloads the XLSX and the test reads it back with
-// exceljs (figures match the API); signing out clears the session from sessionStorage.
+// exceljs (figures match the API); offline it says so; signing out clears the session from
+// sessionStorage. Then the duplicate household: data quality → read-only drill-down → void.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,6 +16,7 @@ import { createUser, issueEnrolmentCode } from '../../src/server/services/accoun
 import { XLSX_LAYOUT } from '../../src/server/services/exports.js';
 import { generateHouseholds } from '../../src/shared/domain/demo-data.js';
 import { todayInVietnam } from '../../src/shared/domain/iso-week.js';
+import type { HouseholdRecord } from '../../src/shared/schema/household.js';
 import { launchBrowser } from '../helpers/chromium.js';
 import { startServer, type E2eServer } from './helpers/browser.js';
 
@@ -34,6 +36,7 @@ describe('ward dashboard in Chromium', () => {
   let browser: Browser;
   let token: string;
   let downloads: string;
+  let duplicate: HouseholdRecord;
 
   const api = async <T>(pathAndQuery: string): Promise<T> => {
     const res = await fetch(`${server.url}/api/v1/wards/${WARD}${pathAndQuery}`, { headers: { authorization: `Bearer ${token}` } });
@@ -54,6 +57,11 @@ describe('ward dashboard in Chromium', () => {
     expect(enrol.status).toBe(201);
     const device = (await enrol.json()) as { token: string };
     const records = generateHouseholds({ wardConfig: findSeedWard(WARD)!, count: 40, seed: 'ward-dashboard-e2e' });
+    // The same household surveyed twice (another record id, same tổ dân phố and address).
+    const first = records.find((r) => r.data.outcome === 'surveyed' && r.rev === 1 && !records.some((o) => o.id === r.id && o.rev > 1))!;
+    duplicate = { ...structuredClone(first), id: crypto.randomUUID() };
+    duplicate.data.members = duplicate.data.members.map((m) => ({ ...m, id: crypto.randomUUID() }));
+    records.push(duplicate);
     for (let i = 0; i < records.length; i += 20) {
       const res = await fetch(`${server.url}/api/v1/sync`, {
         method: 'POST',
@@ -158,10 +166,47 @@ describe('ward dashboard in Chromium', () => {
     });
     expect(exported.breakdown!.reduce((s, b) => s + b.households.surveyed, 0)).toBe(exported.households.surveyed);
 
+    // Offline: the dashboard says it needs the network.
+    await context.setOffline(true);
+    await page.waitForSelector('[data-testid="dash-offline"]');
+    await context.setOffline(false);
+    await page.waitForSelector('[data-testid="dash-offline"]', { state: 'detached' });
+
     // Signing out ends the session on this (shared) computer.
     await page.click('[data-testid="dash-sign-out"]');
     await page.waitForSelector('[data-testid="dash-signin"]');
     expect(await page.evaluate(() => Object.keys(sessionStorage).some((k) => k.includes('staff-session')))).toBe(false);
+    await context.close();
+  }, 120_000);
+
+  it('lists the duplicate in data quality, opens it read-only and voids it with a reason', async () => {
+    const before = await api<Overview>('/indicators');
+    const context = await browser.newContext({ viewport: { width: 390, height: 800 }, locale: 'vi-VN' });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/#/ward/quality`);
+    await page.fill('[data-testid="dash-username"]', USERNAME);
+    await page.fill('[data-testid="dash-password"]', PASSWORD);
+    await page.click('[data-testid="dash-signin-submit"]');
+    await page.waitForSelector('[data-testid="dash-duplicates"]');
+    await page.click(`[data-testid="dash-duplicates"] a[href="#/ward/household/${duplicate.id}"]`);
+    await page.waitForSelector('[data-testid="dash-member"]');
+    expect(await page.locator('[data-testid="dash-member"]').count()).toBe(duplicate.data.members.length);
+    // Names appear here, in the drill-down only.
+    const name = duplicate.data.members[0]?.name;
+    if (name) expect(await page.locator('[data-testid="dash-member"]').first().innerText()).toContain(name);
+
+    await page.click('[data-testid="dash-void"]');
+    // The void needs a reason: the confirm button stays disabled without one.
+    expect(await page.locator('[data-testid="dash-void-dialog-confirm"]').isDisabled()).toBe(true);
+    await page.fill('[data-testid="dash-void-reason"]', 'Trùng với hộ đã khảo sát');
+    await page.click('[data-testid="dash-void-dialog-confirm"]');
+    await expect.poll(() => page.locator('[data-testid="dash-void-result"]').textContent()).toBe('Đã hủy bản khảo sát này.');
+
+    const detail = await api<{ record: { data: { voided?: boolean; voidReason?: string } } }>(`/households/${duplicate.id}`);
+    expect(detail.record.data.voided).toBe(true);
+    expect(detail.record.data.voidReason).toBe('Trùng với hộ đã khảo sát');
+    const after = await api<Overview>('/indicators');
+    expect(after.households.surveyed).toBe(before.households.surveyed - 1);
     await context.close();
   }, 120_000);
 });
