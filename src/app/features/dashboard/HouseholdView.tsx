@@ -7,11 +7,10 @@ import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.js';
 import { labelFor } from '../survey/labels.js';
-import { wardHref } from './context.js';
+import { useDashboard, wardHref } from './context.js';
 import { formatDateTime } from './format.js';
 import { useWardLoad } from './hooks.js';
 import { LoadError } from './LoadError.js';
-import { useDashboard } from './context.js';
 import { useErrorMessage } from './use-load.js';
 
 type Row = { path: string; value: unknown };

@@ -1,6 +1,6 @@
 // Two small charts drawn as inline SVG (no chart library: the dashboard stays a few KB). Each
-// chart is decorative next to a table with the same figures (aria-hidden), so screen readers
-// read the table; a title still names it for sighted users hovering.
+// chart sits next to a table with the same figures and is hidden from screen readers, which
+// read the table; its title names it for sighted users hovering.
 export interface Bar {
   label: string;
   /** 0..1, or null (no data: no bar). */
@@ -20,7 +20,7 @@ export function BarChart({ bars, target, title }: { bars: Bar[]; target: number 
   const width = labelW + barW + textW;
   const height = bars.length * rowH + 24;
   return (
-    <svg className="dash-chart" viewBox={`0 0 ${width} ${height}`} role="img" aria-hidden="true" data-testid="bar-chart">
+    <svg className="dash-chart" viewBox={`0 0 ${width} ${height}`} aria-hidden="true" data-testid="bar-chart">
       <title>{title}</title>
       {bars.map((b, i) => {
         const y = i * rowH + 4;
@@ -66,7 +66,7 @@ export function LineChart({ xLabels, series, title }: { xLabels: string[]; serie
   const x = (i: number) => left + (i / n) * w;
   const y = (v: number) => top + (1 - Math.max(0, Math.min(1, v))) * h;
   return (
-    <svg className="dash-chart" viewBox={`0 0 ${left + w + 20} ${top + h + 40}`} role="img" aria-hidden="true" data-testid="line-chart">
+    <svg className="dash-chart" viewBox={`0 0 ${left + w + 20} ${top + h + 40}`} aria-hidden="true" data-testid="line-chart">
       <title>{title}</title>
       {[0, 0.25, 0.5, 0.75, 1].map((v) => (
         <g key={v}>

@@ -36,7 +36,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[], onU
     return () => {
       alive = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // `load` is a fresh closure each render: the caller's deps say when it really changed.
   }, [...deps, nonce]);
   return { ...state, reload: () => setNonce((n) => n + 1) };
 }
