@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countsHouseholds, exportFileName, formatNumber, formatPercent, indicatorName, todayVietnam } from '../../src/app/features/dashboard/format.js';
+import { countsHouseholds, exportFileName, formatDateTime, formatNumber, formatPercent, indicatorName, todayVietnam } from '../../src/app/features/dashboard/format.js';
 
 describe('dashboard number formats', () => {
   it('shows percentages the Vietnamese way, one decimal at most', () => {
@@ -24,6 +24,8 @@ describe('dashboard number formats', () => {
     // 23:30 UTC on the 23rd is already the 24th in Asia/Ho_Chi_Minh (UTC+7).
     expect(todayVietnam(new Date('2026-11-23T23:30:00Z'))).toBe('2026-11-24');
     expect(todayVietnam(new Date('2026-11-24T16:59:00Z'))).toBe('2026-11-24');
+    expect(formatDateTime('2026-11-24T03:36:00Z', 'vi')).toBe('10:36 24/11/2026');
+    expect(formatDateTime(null, 'vi')).toBe('—');
     expect(exportFileName('10546', '2026-11-24', 'xlsx')).toBe('go-cua-10546-2026-11-24.xlsx');
   });
 });
