@@ -207,6 +207,10 @@ describe('ward dashboard in Chromium', () => {
     expect(detail.record.data.voidReason).toBe('Trùng với hộ đã khảo sát');
     const after = await api<Overview>('/indicators');
     expect(after.households.surveyed).toBe(before.households.surveyed - 1);
+
+    // The same screen in English.
+    await page.click('[data-testid="language-switch"]');
+    await expect.poll(() => page.locator('#dash-hh-title').textContent()).toBe('Household record (read-only)');
     await context.close();
   }, 120_000);
 });
