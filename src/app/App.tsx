@@ -4,7 +4,7 @@ import { lazy, Suspense, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HomeScreen } from './features/home/HomeScreen.js';
 import { applyUpdate, useNeedRefresh } from './pwa/update.js';
-import { loadEnrolmentScreen, loadListScreen, loadRecordScreen, loadRevisitsScreen, loadSurveyScreen } from './screens.js';
+import { loadDashboardScreen, loadEnrolmentScreen, loadListScreen, loadRecordScreen, loadRevisitsScreen, loadSurveyScreen } from './screens.js';
 import { appDb } from './storage/app-db.js';
 import { setLanguage } from './storage/meta.js';
 import { parseHash, useHash } from './ui/router.js';
@@ -16,6 +16,7 @@ const ListScreen = lazy(loadListScreen);
 const RecordScreen = lazy(loadRecordScreen);
 const RevisitsScreen = lazy(loadRevisitsScreen);
 const EnrolmentScreen = lazy(loadEnrolmentScreen);
+const DashboardScreen = lazy(loadDashboardScreen);
 
 export interface AppProps {
   /** Slot for the sync status component (src/app/sync, written separately). */
@@ -57,6 +58,9 @@ export function App({ syncStatus }: AppProps) {
     case 'enrol':
       screen = <EnrolmentScreen />;
       break;
+    case 'ward':
+      screen = <DashboardScreen sub={route.sub} />;
+      break;
     default:
       screen = <p className="notice">{t('app.notFound')}</p>;
   }
@@ -84,7 +88,7 @@ export function App({ syncStatus }: AppProps) {
           </button>
         </div>
       ) : null}
-      <main className="screen">
+      <main className={route.name === 'ward' ? 'screen screen--wide' : 'screen'}>
         <Suspense fallback={<p className="notice">{t('app.loading')}</p>}>{screen}</Suspense>
       </main>
     </WardProvider>

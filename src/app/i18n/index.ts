@@ -21,3 +21,13 @@ void i18n.use(initReactI18next).init({
 export function currentLanguage(): Language {
   return i18n.language === 'en' ? 'en' : 'vi';
 }
+
+/**
+ * The ward dashboard's messages (src/app/features/dashboard/locales.ts), added when its lazy
+ * chunk loads: ward staff screens stay out of a volunteer phone's first download.
+ */
+export async function loadDashboardLocales(): Promise<void> {
+  const { dashboardVi, dashboardEn } = await import('../features/dashboard/locales.js');
+  i18n.addResourceBundle('vi', 'translation', dashboardVi, true, false);
+  i18n.addResourceBundle('en', 'translation', dashboardEn, true, false);
+}

@@ -1,6 +1,6 @@
 // A tiny hash router: the screen lives in location.hash so a reload (or an app update) comes
 // back to the same screen. Routes: #/ · #/survey/<draftId> · #/edit/<recordId> · #/list ·
-// #/record/<id> · #/revisits · #/enrol.
+// #/record/<id> · #/revisits · #/enrol · #/ward[/<screen>[/<id>]] (ward staff dashboard).
 import { useSyncExternalStore } from 'react';
 
 export type Route =
@@ -11,6 +11,7 @@ export type Route =
   | { name: 'record'; id: string }
   | { name: 'revisits' }
   | { name: 'enrol' }
+  | { name: 'ward'; sub: string[] }
   | { name: 'notFound' };
 
 export function parseHash(hash: string): Route {
@@ -23,6 +24,7 @@ export function parseHash(hash: string): Route {
   if (head === 'record' && arg) return { name: 'record', id: arg };
   if (head === 'revisits') return { name: 'revisits' };
   if (head === 'enrol') return { name: 'enrol' };
+  if (head === 'ward') return { name: 'ward', sub: parts.slice(1) };
   return { name: 'notFound' };
 }
 
@@ -43,6 +45,8 @@ export function href(route: Route): string {
       return '#/revisits';
     case 'enrol':
       return '#/enrol';
+    case 'ward':
+      return `#/ward${route.sub.map((p) => `/${encodeURIComponent(p)}`).join('')}`;
   }
 }
 

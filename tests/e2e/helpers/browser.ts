@@ -16,7 +16,14 @@ export function launchProfile(userDataDir: string): Promise<BrowserContext> {
   return launchPersistent(userDataDir);
 }
 
-export async function startServer(staticRoot = 'dist'): Promise<{ url: string; close: () => Promise<void> }> {
+export interface E2eServer {
+  url: string;
+  /** The server's database, for a test to create staff accounts and enrolment codes. */
+  db: Awaited<ReturnType<typeof openServerDb>>;
+  close: () => Promise<void>;
+}
+
+export async function startServer(staticRoot = 'dist'): Promise<E2eServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'go-cua-e2e-data-'));
   const db = await openServerDb({ dataDir });
   const app = await buildServer({ db, staticRoot, seedsDir: 'seeds/wards' });
@@ -24,6 +31,7 @@ export async function startServer(staticRoot = 'dist'): Promise<{ url: string; c
   const { port } = app.server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    db,
     close: async () => {
       await app.close();
       await db.close();

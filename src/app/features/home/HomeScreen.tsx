@@ -89,6 +89,11 @@ export function HomeScreen({ syncStatus }: HomeScreenProps) {
           {t('home.openRevisits')}
         </a>
       </nav>
+      <p className="home__staff">
+        <a href={href({ name: 'ward', sub: [] })} data-testid="open-ward-dashboard">
+          {t('home.staffSignIn')}
+        </a>
+      </p>
       <p className={`persist persist--${persist ?? 'unknown'}`} data-testid="persist-status">
         <strong>{t('storage.persistLabel')}:</strong> {persist ? t(`storage.persist_${persist}`) : '…'}
       </p>

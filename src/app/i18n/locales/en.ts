@@ -37,6 +37,7 @@ export const en: Resources = {
     revisitsDue: 'Revisits due',
     openList: 'Households and search',
     openRevisits: 'Not-home households to revisit',
+    staffSignIn: 'Ward staff sign-in',
     openDrafts: 'Unfinished drafts',
     demoWard: 'Demo ward configuration',
   },

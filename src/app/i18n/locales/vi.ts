@@ -37,6 +37,7 @@ export const vi = {
     revisitsDue: 'Cần quay lại',
     openList: 'Danh sách hộ và tìm kiếm',
     openRevisits: 'Hộ vắng nhà cần quay lại',
+    staffSignIn: 'Cán bộ phường đăng nhập',
     openDrafts: 'Bản nháp đang làm dở',
     demoWard: 'Cấu hình phường mẫu (demo)',
   },

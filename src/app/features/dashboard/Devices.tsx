@@ -1,0 +1,148 @@
+// Enrolment codes and devices. A code is issued for a number of phones (a team briefing) and
+// shown large with its link, which opens the app with the ward and code filled in. Devices:
+// volunteer, last sync, record counts; revoking one (with confirmation) stops its syncing.
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ConfirmDialog } from '../../ui/ConfirmDialog.js';
+import { EnrolmentQr } from './EnrolmentQr.js';
+import type { EnrolmentCode, WardDevice } from './api.js';
+import { useDashboard } from './context.js';
+import { formatDateTime, formatNumber } from './format.js';
+import { useWardLoad } from './hooks.js';
+import { LoadError } from './LoadError.js';
+import { useErrorMessage } from './use-load.js';
+
+export default function Devices() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const { api } = useDashboard();
+  const errorMessage = useErrorMessage();
+  const devices = useWardLoad((a) => a.devices(), []);
+  const [uses, setUses] = useState('10');
+  const [code, setCode] = useState<EnrolmentCode>();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const [revoking, setRevoking] = useState<WardDevice>();
+
+  const issue = async () => {
+    const n = Number(uses);
+    if (!Number.isInteger(n) || n < 1 || n > 1000) {
+      setError(t('dashboard.devices.usesInvalid'));
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    try {
+      setCode(await api.issueCode(n));
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const revoke = async (d: WardDevice) => {
+    setRevoking(undefined);
+    try {
+      await api.revokeDevice(d.id);
+      devices.reload();
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  };
+
+  return (
+    <section aria-labelledby="dash-devices-title">
+      <h2 id="dash-devices-title">{t('dashboard.devices.title')}</h2>
+      <div className="dash-panel">
+        <h3>{t('dashboard.devices.issueTitle')}</h3>
+        <p className="dash-hint">{t('dashboard.devices.issueHint')}</p>
+        <div className="field">
+          <label htmlFor="dash-uses">{t('dashboard.devices.uses')}</label>
+          <input id="dash-uses" type="number" inputMode="numeric" min={1} max={1000} value={uses} onChange={(e) => setUses(e.target.value)} data-testid="dash-uses" />
+        </div>
+        <button type="button" className="btn btn--primary" disabled={busy} onClick={() => void issue()} data-testid="dash-issue-code">
+          {t('dashboard.devices.issue')}
+        </button>
+        {error ? (
+          <p className="banner banner--error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        {code ? (
+          <div data-testid="dash-code">
+            <p>{t('dashboard.devices.codeFor', { count: code.uses })}</p>
+            <p className="dash-code" data-testid="dash-code-text">
+              {code.formatted}
+            </p>
+            <EnrolmentQr link={code.link} />
+            <p>
+              {t('dashboard.devices.link')}:{' '}
+              <a className="dash-link" href={code.link} data-testid="dash-code-link">
+                {code.link}
+              </a>
+            </p>
+            <p className="dash-hint">{t('dashboard.devices.codeSecret')}</p>
+          </div>
+        ) : null}
+      </div>
+      <h3 id="dash-dev-list">{t('dashboard.devices.listTitle')}</h3>
+      {devices.error ? <LoadError error={devices.error} onRetry={devices.reload} /> : null}
+      {devices.data ? (
+        devices.data.devices.length === 0 ? (
+          <p className="notice">{t('dashboard.activity.none')}</p>
+        ) : (
+          <div className="dash-table-wrap">
+            <table className="dash-table" aria-labelledby="dash-dev-list" data-testid="dash-devices">
+              <thead>
+                <tr>
+                  <th scope="col">{t('dashboard.activity.volunteer')}</th>
+                  <th scope="col">{t('dashboard.devices.enrolledAt')}</th>
+                  <th scope="col">{t('dashboard.activity.lastSync')}</th>
+                  <th scope="col">{t('dashboard.devices.households')}</th>
+                  <th scope="col">{t('dashboard.devices.revisions')}</th>
+                  <th scope="col">{t('dashboard.devices.action')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {devices.data.devices.map((d) => (
+                  <tr key={d.id} className={d.stale ? 'dash-row--flag' : undefined}>
+                    <th scope="row">
+                      {d.volunteerName}
+                      {d.stale ? <span className="badge badge--warn">{t('dashboard.activity.stale')}</span> : null}
+                    </th>
+                    <td>{formatDateTime(d.enrolledAt, lang)}</td>
+                    <td>{d.lastSyncAt ? formatDateTime(d.lastSyncAt, lang) : t('dashboard.activity.never')}</td>
+                    <td title={t('dashboard.activity.cellTitle', { surveyed: d.records.surveyed, notHome: d.records.notHome, refused: d.records.refused })}>
+                      {formatNumber(d.records.households, lang)}
+                    </td>
+                    <td>{formatNumber(d.records.revisions, lang)}</td>
+                    <td>
+                      {d.revokedAt ? (
+                        <span className="badge">{t('dashboard.devices.revoked')}</span>
+                      ) : (
+                        <button type="button" className="btn btn--small btn--danger-outline" onClick={() => setRevoking(d)} data-testid="dash-revoke">
+                          {t('dashboard.devices.revoke')}
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )
+      ) : devices.loading ? (
+        <p className="notice">{t('app.loading')}</p>
+      ) : null}
+      <ConfirmDialog
+        open={revoking !== undefined}
+        message={t('dashboard.devices.revokeConfirm', { name: revoking?.volunteerName ?? '' })}
+        confirmLabel={t('dashboard.devices.revoke')}
+        onConfirm={() => revoking && void revoke(revoking)}
+        onCancel={() => setRevoking(undefined)}
+        testId="dash-revoke-dialog"
+      />
+    </section>
+  );
+}

@@ -1,0 +1,46 @@
+// The filters shared by the overview, breakdowns, trend and exports: tổ dân phố, the year whose
+// targets apply, and the cut-off date (records surveyed up to that day).
+import { useTranslation } from 'react-i18next';
+import type { RegisterGroup } from './api.js';
+import { useDashboard } from './context.js';
+import { todayVietnam } from './format.js';
+
+export function FilterBar({ groups, showGroup = true }: { groups: RegisterGroup[] | undefined; showGroup?: boolean }) {
+  const { t } = useTranslation();
+  const { filters, setFilters } = useDashboard();
+  const thisYear = Number(todayVietnam().slice(0, 4));
+  const years: number[] = [];
+  for (let y = thisYear - 3; y <= Math.max(thisYear + 4, 2030); y++) years.push(y);
+  return (
+    <form className="dash-filters" onSubmit={(e) => e.preventDefault()} aria-label={t('dashboard.filters.label')}>
+      {showGroup ? (
+        <div className="field">
+          <label htmlFor="dash-group">{t('dashboard.filters.group')}</label>
+          <select id="dash-group" value={filters.group} onChange={(e) => setFilters({ ...filters, group: e.target.value })} data-testid="dash-filter-group">
+            <option value="">{t('dashboard.filters.allGroups')}</option>
+            {(groups ?? []).map((g) => (
+              <option key={g.code} value={g.code}>
+                {g.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      ) : null}
+      <div className="field">
+        <label htmlFor="dash-year">{t('dashboard.filters.year')}</label>
+        <select id="dash-year" value={filters.year} onChange={(e) => setFilters({ ...filters, year: e.target.value })} data-testid="dash-filter-year">
+          {years.map((y) => (
+            <option key={y} value={String(y)}>
+              {y}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="dash-asof">{t('dashboard.filters.asOf')}</label>
+        <input id="dash-asof" type="date" value={filters.asOf} max={todayVietnam()} onChange={(e) => setFilters({ ...filters, asOf: e.target.value })} data-testid="dash-filter-asof" />
+        <span className="dash-hint">{t('dashboard.filters.asOfHint')}</span>
+      </div>
+    </form>
+  );
+}

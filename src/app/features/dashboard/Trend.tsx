@@ -1,0 +1,75 @@
+// Weekly trend of the main indicators (cumulative at the end of each ISO week), as a line
+// chart and a table, with the households surveyed during each week.
+import { useTranslation } from 'react-i18next';
+import { LineChart, seriesColor } from './charts.js';
+import { filterQuery, useDashboard } from './context.js';
+import { FilterBar } from './FilterBar.js';
+import { formatNumber, formatPercent, indicatorName } from './format.js';
+import { useGroups, useWardLoad } from './hooks.js';
+import { LoadError } from './LoadError.js';
+
+const MAIN = ['coverage', 'vneid', 'bank_account_15', 'smartphone_adult', 'digital_services', 'household_fibre'] as const;
+
+export default function Trend() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const { filters } = useDashboard();
+  const groups = useGroups();
+  const q = filterQuery(filters);
+  const data = useWardLoad((api) => api.weekly(q), [q]);
+  const weeks = data.data?.weeks ?? [];
+  const series = MAIN.map((code) => ({
+    label: indicatorName(code, lang),
+    values: weeks.map((w) => w.indicators.find((i) => i.code === code)?.value ?? null),
+  }));
+  return (
+    <section aria-labelledby="dash-trend-title">
+      <h2 id="dash-trend-title">{t('dashboard.trend.title')}</h2>
+      <FilterBar groups={groups.data} />
+      {data.error ? <LoadError error={data.error} onRetry={data.reload} /> : null}
+      {data.data && weeks.length === 0 ? <p className="notice">{t('dashboard.trend.empty')}</p> : null}
+      {weeks.length > 0 ? (
+        <>
+          <ul className="dash-legend">
+            {series.map((s, i) => (
+              <li key={s.label}>
+                <span className="dash-legend__swatch" style={{ background: seriesColor(i) }} />
+                {s.label}
+              </li>
+            ))}
+          </ul>
+          <LineChart title={t('dashboard.trend.title')} xLabels={weeks.map((w) => w.week)} series={series} />
+          <div className="dash-table-wrap">
+            <table className="dash-table" data-testid="dash-trend-table">
+              <caption>{t('dashboard.trend.tableCaption')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('dashboard.trend.week')}</th>
+                  <th scope="col">{t('dashboard.trend.newSurveyed')}</th>
+                  {MAIN.map((c) => (
+                    <th scope="col" key={c}>
+                      {indicatorName(c, lang)}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {weeks.map((w) => (
+                  <tr key={w.week}>
+                    <th scope="row">
+                      {w.week} <span className="dash-hint">({w.start} – {w.end})</span>
+                    </th>
+                    <td>{formatNumber(w.newHouseholds.surveyed, lang)}</td>
+                    {MAIN.map((c) => (
+                      <td key={c}>{formatPercent(w.indicators.find((i) => i.code === c)?.value ?? null, lang)}</td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,224 @@
+// The dashboard's HTTP client: the ward staff session (sessionStorage, never IndexedDB: the
+// dashboard runs on shared office PCs, so closing the tab signs out) and typed calls to the ward
+// API (docs/api.md). Shapes mirror src/server/services/*; only tallies, except the drill-down.
+import type { IndicatorCode } from '../../../shared/domain/indicators.js';
+
+export type StaffRole = 'ward_staff' | 'ward_admin';
+
+export interface StaffSession {
+  token: string;
+  wardCode: string;
+  role: StaffRole;
+  username: string;
+}
+
+const SESSION_KEY = 'go-cua:staff-session';
+
+export function loadSession(): StaffSession | null {
+  try {
+    const raw = sessionStorage.getItem(SESSION_KEY);
+    if (!raw) return null;
+    const s = JSON.parse(raw) as Partial<StaffSession>;
+    if (typeof s.token !== 'string' || typeof s.wardCode !== 'string' || (s.role !== 'ward_staff' && s.role !== 'ward_admin')) return null;
+    return { token: s.token, wardCode: s.wardCode, role: s.role, username: s.username ?? '' };
+  } catch {
+    return null;
+  }
+}
+
+export function saveSession(session: StaffSession | null): void {
+  if (session) sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+  else sessionStorage.removeItem(SESSION_KEY);
+}
+
+export interface HouseholdTotals {
+  surveyed: number;
+  notHome: number;
+  refused: number;
+  onRegister: number;
+}
+
+export interface IndicatorValue {
+  code: IndicatorCode;
+  numerator: number;
+  denominator: number;
+  unknown: number;
+  value: number | null;
+  target: number | null;
+  reached: boolean | null;
+  proxy: boolean;
+}
+
+export interface IndicatorsResponse {
+  wardCode: string;
+  households: HouseholdTotals;
+  indicators: IndicatorValue[];
+  breakdown?: { key: string; households?: HouseholdTotals; indicators: IndicatorValue[] }[];
+}
+
+export interface WeeklyResponse {
+  wardCode: string;
+  weeks: { week: string; start: string; end: string; newHouseholds: Omit<HouseholdTotals, 'onRegister'>; households: HouseholdTotals; indicators: IndicatorValue[] }[];
+}
+
+type Counts = { surveyed: number; notHome: number; refused: number };
+export interface ActivityResponse {
+  devices: {
+    deviceId: string;
+    volunteerName: string;
+    enrolledAt: string;
+    lastSyncAt: string | null;
+    revokedAt: string | null;
+    stale: boolean;
+    total: Counts;
+    perWeek: (Counts & { week: string })[];
+  }[];
+  staleAfterDays: number;
+  weeks: { week: string; start: string; end: string }[];
+}
+
+export interface QualityResponse {
+  duplicates: { count: number; items: { groupCode: string; addressKey: string; households: { recordId: string; rev: number; outcome: string; surveyedAt: string; deviceId: string }[] }[] };
+  conflicts: { count: number; items: { id: string; recordId: string; rev: number; currentRev: number | null; superseded: boolean; deviceId: string; volunteerName: string | null; receivedAt: string }[] };
+  implausible: { count: number; rules: string[]; items: { recordId: string; memberId: string; position: number; groupCode: string; age: number; rule: string }[] };
+}
+
+export interface HouseholdDetail {
+  recordId: string;
+  rev: number;
+  record: unknown;
+  revisions: { rev: number; deviceId: string; volunteerName: string | null; receivedAt: string; clientUpdatedAt: string }[];
+  conflicts: { id: string; rev: number; deviceId: string; receivedAt: string }[];
+}
+
+export interface RegisterGroup {
+  code: string;
+  name: string;
+  householdsOnRegister: number;
+}
+
+export interface WardSettings {
+  adultAge: number;
+  vneidMinAge: number;
+  retentionMonths: number;
+  mobilePrefixes?: string[];
+}
+
+export type TargetsByYear = Record<string, Partial<Record<IndicatorCode, number>>>;
+
+export interface StaffUser {
+  id: string;
+  username: string;
+  role: StaffRole;
+  createdAt: string;
+  disabledAt: string | null;
+}
+
+export interface WardDevice {
+  id: string;
+  volunteerName: string;
+  enrolledAt: string;
+  lastSyncAt: string | null;
+  revokedAt: string | null;
+  stale: boolean;
+  records: { households: number; surveyed: number; notHome: number; refused: number; revisions: number };
+}
+
+export interface EnrolmentCode {
+  code: string;
+  formatted: string;
+  link: string;
+  uses: number;
+}
+
+/** An answer other than 2xx. `message` is the server's, already in the asked language. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly body: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** No answer at all (offline, server down). */
+export class NetworkError extends Error {}
+
+async function request(path: string, init: RequestInit & { token?: string; lang: string }): Promise<Response> {
+  const headers = new Headers(init.headers);
+  headers.set('accept-language', init.lang);
+  if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+  let res: Response;
+  try {
+    res = await fetch(path, { ...init, headers, cache: 'no-store' });
+  } catch (e) {
+    throw new NetworkError(e instanceof Error ? e.message : String(e));
+  }
+  if (!res.ok) {
+    let body: Record<string, unknown> = {};
+    try {
+      body = ((await res.json()) as { error?: Record<string, unknown> }).error ?? {};
+    } catch {
+      /* not JSON */
+    }
+    throw new ApiError(res.status, String(body.code ?? res.status), String(body.message ?? res.statusText), body);
+  }
+  return res;
+}
+
+export async function login(username: string, password: string, lang: string): Promise<StaffSession> {
+  const res = await request('/api/v1/auth/login', {
+    method: 'POST',
+    lang,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  const body = (await res.json()) as { token: string; wardCode: string; role: StaffRole };
+  return { token: body.token, wardCode: body.wardCode, role: body.role, username };
+}
+
+export async function logout(session: StaffSession, lang: string): Promise<void> {
+  await request('/api/v1/auth/logout', { method: 'POST', token: session.token, lang }).catch(() => undefined);
+}
+
+/** Calls bound to one session; every path is under /api/v1/wards/{code}. */
+export function wardApi(session: StaffSession, lang: string) {
+  const base = `/api/v1/wards/${encodeURIComponent(session.wardCode)}`;
+  const call = (path: string, init: RequestInit = {}) => request(`${base}${path}`, { ...init, token: session.token, lang });
+  const get = async <T>(path: string): Promise<T> => (await call(path)).json() as Promise<T>;
+  const send = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await call(path, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+    return (res.status === 204 ? undefined : await res.json()) as T;
+  };
+  return {
+    indicators: (q: string) => get<IndicatorsResponse>(`/indicators${q}`),
+    weekly: (q: string) => get<WeeklyResponse>(`/indicators/weekly${q}`),
+    activity: (weeks = 8) => get<ActivityResponse>(`/activity?weeks=${weeks}`),
+    quality: () => get<QualityResponse>('/quality'),
+    household: (id: string) => get<HouseholdDetail>(`/households/${encodeURIComponent(id)}`),
+    voidHousehold: (id: string, reason: string) => send<{ rev: number }>('POST', `/households/${encodeURIComponent(id)}/void`, { reason }),
+    groups: () => get<{ groups: RegisterGroup[] }>('/groups'),
+    saveGroups: (groups: RegisterGroup[]) => send<{ groups: RegisterGroup[] }>('PUT', '/groups', { groups }),
+    importGroups: async (csv: string) => (await call('/groups/import', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv })).json() as Promise<{ groups: RegisterGroup[] }>,
+    targets: () => get<{ targets: TargetsByYear; sources?: unknown }>('/config/targets'),
+    saveTargets: (targets: TargetsByYear) => send<{ targets: TargetsByYear }>('PUT', '/config/targets', { targets }),
+    settings: () => get<{ settings: WardSettings }>('/config/settings'),
+    saveSettings: (settings: Partial<WardSettings>) => send<{ settings: WardSettings }>('PUT', '/config/settings', { settings }),
+    users: () => get<{ users: StaffUser[] }>('/users'),
+    addUser: (u: { username: string; password: string; role: StaffRole }) => send<{ id: string }>('POST', '/users', u),
+    resetPassword: (id: string, password: string) => send<void>('POST', `/users/${encodeURIComponent(id)}/reset-password`, { password }),
+    issueCode: (uses: number) => send<EnrolmentCode>('POST', '/enrolment-codes', { uses }),
+    devices: () => get<{ devices: WardDevice[] }>('/devices'),
+    revokeDevice: (id: string) => send<{ revokedAt: string }>('POST', `/devices/${encodeURIComponent(id)}/revoke`),
+    /** An export as a Blob (the Authorization header rules out a plain link). */
+    download: async (path: string) => (await call(path)).blob(),
+  };
+}
+
+export type WardApi = ReturnType<typeof wardApi>;
