@@ -34,6 +34,8 @@ interface Base {
   code: IndicatorCode;
   /** Shown as the row name of the monthly report (the plan's own wording). */
   name: { vi: string; en: string };
+  /** The indicator as the ward plans word it (PRODUCT.md's table; the plans' target rows). */
+  planWording: string;
   /** A survey proxy of a plan target measured by other means (labelled as such). */
   proxy: boolean;
 }
@@ -58,6 +60,7 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
   {
     code: 'vneid',
     name: { vi: 'Tỷ lệ người dân có tài khoản định danh điện tử (VNeID)', en: 'Residents with an electronic ID account (VNeID)' },
+    planWording: 'Tỷ lệ người dân có tài khoản định danh điện tử (VNeID)',
     proxy: false,
     over: 'members',
     eligible: (age, s) => age >= s.vneidMinAge,
@@ -66,6 +69,7 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
   {
     code: 'vneid_level2',
     name: { vi: 'Tỷ lệ người dân có tài khoản định danh điện tử mức 2', en: 'Residents with a level-2 VNeID account' },
+    planWording: 'Tỷ lệ người dân có tài khoản định danh điện tử mức 2',
     proxy: false,
     over: 'members',
     eligible: (age, s) => age >= s.vneidMinAge,
@@ -74,6 +78,7 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
   {
     code: 'digital_signature',
     name: { vi: 'Tỷ lệ người dân trưởng thành có chữ ký số', en: 'Adults with a personal digital signature' },
+    planWording: 'Tỷ lệ người dân trưởng thành có chữ ký số',
     proxy: false,
     over: 'members',
     eligible: adult,
@@ -85,6 +90,7 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
       vi: 'Dân số từ 15 tuổi trở lên có tài khoản giao dịch tại ngân hàng hoặc tổ chức được phép',
       en: 'Population aged 15+ with an account at a bank or licensed organisation',
     },
+    planWording: 'Dân số từ 15 tuổi trở lên có tài khoản giao dịch tại ngân hàng hoặc tổ chức được phép',
     proxy: false,
     over: 'members',
     eligible: (age) => age >= 15,
@@ -96,6 +102,7 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
       vi: 'Tỷ lệ giao dịch không dùng tiền mặt (chỉ số thay thế từ khảo sát)',
       en: 'Cashless transactions (survey proxy)',
     },
+    planWording: 'Tỷ lệ giao dịch không dùng tiền mặt',
     proxy: true,
     over: 'members',
     eligible: adult,
@@ -104,6 +111,7 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
   {
     code: 'ehr',
     name: { vi: 'Tỷ lệ người dân có Sổ sức khỏe điện tử', en: 'Residents with an activated electronic health record' },
+    planWording: 'Tỷ lệ người dân có Sổ sức khỏe điện tử',
     proxy: false,
     over: 'members',
     eligible: () => true,
@@ -115,6 +123,7 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
       vi: 'Dân số trưởng thành tiếp cận dịch vụ số trong y tế, giáo dục, bảo hiểm, giao thông',
       en: 'Adults using digital services in health, education, insurance or transport',
     },
+    planWording: 'Dân số trưởng thành tiếp cận dịch vụ số trong y tế, giáo dục, bảo hiểm, giao thông',
     proxy: false,
     over: 'members',
     eligible: adult,
@@ -130,6 +139,7 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
       vi: 'Tỷ lệ sử dụng dịch vụ công trực tuyến (chỉ số thay thế từ khảo sát)',
       en: 'Use of online public services (survey proxy)',
     },
+    planWording: 'Tỷ lệ sử dụng dịch vụ công trực tuyến',
     proxy: true,
     over: 'members',
     eligible: adult,
@@ -138,6 +148,7 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
   {
     code: 'smartphone_adult',
     name: { vi: 'Dân số trưởng thành có điện thoại thông minh', en: 'Adults who own a smartphone' },
+    planWording: 'Dân số trưởng thành có điện thoại thông minh',
     proxy: false,
     over: 'members',
     eligible: adult,
@@ -149,6 +160,7 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
       vi: 'Hộ gia đình có người thành thạo kỹ năng số cơ bản',
       en: 'Households with a member proficient in all five basic digital skills',
     },
+    planWording: 'Hộ gia đình có người thành thạo kỹ năng số cơ bản',
     proxy: false,
     over: 'households',
     tally: (h) => {
@@ -165,6 +177,7 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
   {
     code: 'household_fibre',
     name: { vi: 'Hộ gia đình có Internet cáp quang', en: 'Households with fibre Internet' },
+    planWording: 'Hộ gia đình có Internet cáp quang',
     proxy: false,
     over: 'households',
     tally: (h) => h.devices?.fibre ?? 'unknown',
@@ -172,6 +185,7 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
   {
     code: 'coverage',
     name: { vi: 'Tỷ lệ hộ gia đình đã được khảo sát', en: 'Survey coverage of registered households' },
+    planWording: 'Tỷ lệ hộ gia đình được khảo sát kỹ năng số và thiết bị công nghệ',
     proxy: false,
     over: 'register',
   },

@@ -109,3 +109,14 @@ describe('indicator definitions', () => {
     expect(ratio({ numerator: 0, denominator: 0 })).toBeNull();
   });
 });
+
+describe('indicator wording', () => {
+  it('names every indicator in both languages with the plans\u2019 wording, and flags the survey proxies', () => {
+    for (const d of INDICATORS) {
+      expect(d.name.vi.length).toBeGreaterThan(5);
+      expect(d.name.en.length).toBeGreaterThan(5);
+      expect(d.planWording.length).toBeGreaterThan(5);
+    }
+    expect(INDICATORS.filter((d) => d.proxy).map((d) => d.code)).toEqual(['cashless_30d', 'online_public_service']);
+  });
+});
