@@ -16,7 +16,7 @@ import {
 } from '../schema/assistance.js';
 import { MIN_QUESTION_AGE, type HouseholdRecord, type Member } from '../schema/household.js';
 import type { WardConfig } from '../schema/ward-config.js';
-import { mulberry32 } from './demo-data.js';
+import { Rng } from './seeded-random.js';
 import { TOPIC_COVERED_BY } from './follow-up.js';
 
 export interface DemoAssistanceOptions {
@@ -33,53 +33,6 @@ export interface DemoAssistanceOptions {
 
 /** The card ids of seeds/teaching/cards.json (a test checks they match). */
 export const DEMO_TEACHING_CARD_IDS = ['vneid-install', 'vneid-level2', 'health-record', 'pay-by-qr', 'online-public-service', 'scam-awareness'] as const;
-
-// --- PRNG (same construction as demo-data.ts, with its own streams) ------------------------
-
-function hash32(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
-class Rng {
-  private readonly next: () => number;
-  constructor(...parts: (string | number)[]) {
-    this.next = mulberry32(hash32(parts.join('\u001f')));
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-  pick<T>(items: readonly T[]): T {
-    const item = items[Math.floor(this.next() * items.length)];
-    if (item === undefined) throw new Error('pick from an empty list');
-    return item;
-  }
-  weighted<T>(table: readonly (readonly [T, number])[]): T {
-    const total = table.reduce((s, [, w]) => s + w, 0);
-    let r = this.next() * total;
-    for (const [value, w] of table) {
-      r -= w;
-      if (r < 0) return value;
-    }
-    const last = table[table.length - 1];
-    if (!last) throw new Error('weighted pick from an empty table');
-    return last[0];
-  }
-  uuid(): string {
-    const bytes = Array.from({ length: 16 }, () => Math.floor(this.next() * 256));
-    bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
-    bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-    const hex = bytes.map((b) => b.toString(16).padStart(2, '0')).join('');
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-  }
-}
 
 // --- Events, people, helps ------------------------------------------------------------------
 
@@ -185,7 +138,7 @@ function makeAssistance(
   pool: { all: Candidate[]; withGap: Candidate[] },
 ): AssistanceRecord[] {
   const { wardConfig } = options;
-  const rng = new Rng('assistance', wardConfig.code, seed, index);
+  const rng = Rng.of('assistance', wardConfig.code, seed, index);
   const id = rng.uuid();
   const installId = rng.pick(installIds);
   const event = rng.weighted(CAMPAIGNS.map((c) => [c, c.weight] as const));
@@ -300,7 +253,7 @@ export function generateAssistances(options: DemoAssistanceOptions): AssistanceR
   const { wardConfig, count } = options;
   if (!Number.isInteger(count) || count < 0) throw new RangeError('count must be a non-negative integer');
   const seed = String(options.seed);
-  const installIds = options.installId ? [options.installId] : [0, 1].map((k) => new Rng('assist-install', wardConfig.code, seed, k).uuid());
+  const installIds = options.installId ? [options.installId] : [0, 1].map((k) => Rng.of('assist-install', wardConfig.code, seed, k).uuid());
   const pool = candidatesOf(options.households);
   const out: AssistanceRecord[] = [];
   for (let i = 0; i < count; i++) out.push(...makeAssistance(options, seed, i, installIds, pool));
