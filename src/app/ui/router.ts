@@ -1,6 +1,7 @@
 // A tiny hash router: the screen lives in location.hash so a reload (or an app update) comes
 // back to the same screen. Routes: #/ · #/survey/<draftId> · #/edit/<recordId> · #/list ·
-// #/record/<id> · #/revisits · #/enrol.
+// #/record/<id> · #/revisits · #/enrol · #/assist[/for/<householdId>[/<memberId>] | /again/<assistanceId>
+// | /card/<cardId>[/<householdId>/<memberId>]] · #/follow-up · #/cards · #/cards/<id>.
 import { useSyncExternalStore } from 'react';
 
 export type Route =
@@ -11,7 +12,28 @@ export type Route =
   | { name: 'record'; id: string }
   | { name: 'revisits' }
   | { name: 'enrol' }
+  | { name: 'assist'; householdId?: string; memberId?: string; againId?: string; cardId?: string }
+  | { name: 'followUp' }
+  | { name: 'cards' }
+  | { name: 'card'; id: string }
   | { name: 'notFound' };
+
+function assistRoute(parts: string[]): Route {
+  const [, mode, a, b, c] = parts;
+  const opt = (key: 'householdId' | 'memberId', v: string | undefined) => (v ? { [key]: v } : {});
+  if (mode === 'for' && a) return { name: 'assist', householdId: a, ...opt('memberId', b) };
+  if (mode === 'again' && a) return { name: 'assist', againId: a };
+  if (mode === 'card' && a) return { name: 'assist', cardId: a, ...opt('householdId', b), ...opt('memberId', c) };
+  return { name: 'assist' };
+}
+
+function assistHref(r: Extract<Route, { name: 'assist' }>): string {
+  const e = encodeURIComponent;
+  if (r.againId) return `#/assist/again/${e(r.againId)}`;
+  if (r.cardId) return `#/assist/card/${e(r.cardId)}${r.householdId ? `/${e(r.householdId)}${r.memberId ? `/${e(r.memberId)}` : ''}` : ''}`;
+  if (r.householdId) return `#/assist/for/${e(r.householdId)}${r.memberId ? `/${e(r.memberId)}` : ''}`;
+  return '#/assist';
+}
 
 export function parseHash(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -23,6 +45,9 @@ export function parseHash(hash: string): Route {
   if (head === 'record' && arg) return { name: 'record', id: arg };
   if (head === 'revisits') return { name: 'revisits' };
   if (head === 'enrol') return { name: 'enrol' };
+  if (head === 'assist') return assistRoute(parts);
+  if (head === 'follow-up') return { name: 'followUp' };
+  if (head === 'cards') return arg ? { name: 'card', id: arg } : { name: 'cards' };
   return { name: 'notFound' };
 }
 
@@ -43,6 +68,14 @@ export function href(route: Route): string {
       return '#/revisits';
     case 'enrol':
       return '#/enrol';
+    case 'assist':
+      return assistHref(route);
+    case 'followUp':
+      return '#/follow-up';
+    case 'cards':
+      return '#/cards';
+    case 'card':
+      return `#/cards/${encodeURIComponent(route.id)}`;
   }
 }
 

@@ -35,6 +35,8 @@ export function HomeScreen({ syncStatus }: HomeScreenProps) {
   const { t } = useTranslation();
   const ward = useWard();
   const counts = useLiveQuery(loadCounts, []);
+  // Practice mode (meta `practiceMode`, read by the repos when they save a new record).
+  const practice = useLiveQuery(() => appDb.meta.get('practiceMode'), [])?.value === true;
   const [persist, setPersist] = useState<PersistStatus>();
   useEffect(() => {
     void requestPersistence().then(setPersist, () => void persistenceStatus().then(setPersist));
@@ -88,7 +90,27 @@ export function HomeScreen({ syncStatus }: HomeScreenProps) {
         <a className="btn btn--block" href={href({ name: 'revisits' })} data-testid="open-revisits">
           {t('home.openRevisits')}
         </a>
+        <a className="btn btn--block" href={href({ name: 'assist' })} data-testid="open-assist">
+          {t('assist.open')}
+        </a>
+        <a className="btn btn--block" href={href({ name: 'followUp' })} data-testid="open-follow-up">
+          {t('followUp.open')}
+        </a>
+        <a className="btn btn--block" href={href({ name: 'cards' })} data-testid="open-cards">
+          {t('cards.open')}
+        </a>
       </nav>
+      <label className="check">
+        <input
+          type="checkbox"
+          role="switch"
+          checked={practice}
+          onChange={(e) => void appDb.meta.put({ key: 'practiceMode', value: e.target.checked })}
+          data-testid="practice-switch"
+        />{' '}
+        {t('practice.switch')}
+      </label>
+      <p className="hint">{t('practice.hint')}</p>
       <p className={`persist persist--${persist ?? 'unknown'}`} data-testid="persist-status">
         <strong>{t('storage.persistLabel')}:</strong> {persist ? t(`storage.persist_${persist}`) : '…'}
       </p>

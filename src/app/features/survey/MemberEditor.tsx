@@ -8,6 +8,7 @@ import { ChoiceGroup } from '../../ui/ChoiceGroup.js';
 import { TextField } from '../../ui/TextField.js';
 import { ADULT_YES_NO_KEYS, asksAdultQuestions, fieldId, memberBirthYear, type MemberForm, type Relation } from './form-model.js';
 import type { Choices } from './choices.js';
+import { MemberCards } from '../assistance/MemberCards.js';
 
 export interface MemberEditorProps {
   member: MemberForm;
@@ -216,6 +217,7 @@ export function MemberEditor({ member, index, surveyedAt, choices, onChange, err
         error={errorFor(p('wantsHelpNote'))}
         maxLength={200}
       />
+      <MemberCards member={member} adult={adult} />
       <button type="button" className="btn btn--primary btn--block" onClick={onDone} data-testid="member-done">
         {t('members.done')}
       </button>
