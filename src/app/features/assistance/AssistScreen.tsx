@@ -17,6 +17,7 @@ import { TEACHING_CARDS } from '../../../../seeds/teaching/index.js';
 import { appDb } from '../../storage/app-db.js';
 import { getCampaignMemory, isPracticeMode, saveAssistance, type AssistanceDraft } from '../../storage/assistance-repo.js';
 import { saveHousehold } from '../../storage/records-repo.js';
+import { requestSync } from '../../sync/sync-engine.js';
 import { currentLanguage } from '../../i18n/index.js';
 import { useWard } from '../../ward-context.js';
 import { HouseholdPicker, type PickedLink } from './HouseholdPicker.js';
@@ -162,6 +163,7 @@ export function AssistScreen({ householdId, memberId, againId, cardId }: AssistS
         return;
       }
       setErrors([]);
+      void requestSync(); // sends it now when online; a no-op offline or before enrolment
       setSaved((s) => ({ n: (s?.n ?? 0) + 1, practice: result.record.data.practice === true }));
       if (campaign.trim()) setRecent((r) => [campaign.trim(), ...r.filter((c) => c !== campaign.trim())].slice(0, 5));
       // Offer the VNeID update when the help changes the member's answer (a new household rev).
@@ -192,6 +194,7 @@ export function AssistScreen({ householdId, memberId, againId, cardId }: AssistS
       { existingId: household.id },
     );
     if (result.ok) {
+      void requestSync();
       setOffer(null);
       setOfferDone(true);
     }

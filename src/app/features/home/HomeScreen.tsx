@@ -36,7 +36,14 @@ export function HomeScreen({ syncStatus }: HomeScreenProps) {
   const ward = useWard();
   const counts = useLiveQuery(loadCounts, []);
   // Practice mode (meta `practiceMode`, read by the repos when they save a new record).
-  const practice = useLiveQuery(() => appDb.meta.get('practiceMode'), [])?.value === true;
+  const storedPractice = useLiveQuery(() => appDb.meta.get('practiceMode'), [])?.value === true;
+  // Shown at once on a tap; the stored value (a live query) follows the write.
+  const [practiceTapped, setPracticeTapped] = useState<boolean>();
+  const practice = practiceTapped ?? storedPractice;
+  const switchPractice = (on: boolean) => {
+    setPracticeTapped(on);
+    void appDb.meta.put({ key: 'practiceMode', value: on });
+  };
   const [persist, setPersist] = useState<PersistStatus>();
   useEffect(() => {
     void requestPersistence().then(setPersist, () => void persistenceStatus().then(setPersist));
@@ -105,7 +112,7 @@ export function HomeScreen({ syncStatus }: HomeScreenProps) {
           type="checkbox"
           role="switch"
           checked={practice}
-          onChange={(e) => void appDb.meta.put({ key: 'practiceMode', value: e.target.checked })}
+          onChange={(e) => switchPractice(e.target.checked)}
           data-testid="practice-switch"
         />{' '}
         {t('practice.switch')}
