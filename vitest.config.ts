@@ -11,6 +11,10 @@ export default defineConfig({
           include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'src/**/*.test.ts'],
           setupFiles: ['tests/helpers/setup-indexeddb.ts'],
           environment: 'node',
+          // Integration tests start real servers and databases; on a loaded 2-core machine the
+          // default 5 s is too tight. Tests wait for conditions, so a passing run is not slower.
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
         },
       },
       {

@@ -15,6 +15,7 @@ const modules: BenchModule[] = [
   { title: 'Server ingest', load: () => import('./server-ingest.js') },
   { title: 'Phone sync (slow 3G)', load: () => import('./phone-sync.js') },
   { title: 'Follow-up list', load: () => import('./follow-up-list.js') },
+  { title: 'Dashboard API', load: () => import('./dashboard-api.js') },
 ];
 
 const only = process.argv.slice(2);

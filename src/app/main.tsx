@@ -1,3 +1,4 @@
+import { screenCode } from './boot.js';
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
@@ -16,9 +17,16 @@ if (/[?&]code=/.test(location.search) && !location.hash.startsWith('#/enrol')) {
   history.replaceState(history.state, '', `${location.pathname}${location.search}#/enrol`);
 }
 
-// The sync engine (and the zod schemas it pulls in) loads after the first paint: it starts on
-// app start, installs itself for requestSync() after each save, and the status panel waits for it.
-const syncReady = import('./sync/app-sync.js').then((m) => m.startAppSync());
+// The sync engine (and the zod schemas it pulls in) and the service worker's registration
+// (workbox-window) wait until the first screen's code has loaded and the page is idle: neither is
+// needed to show the screen, and on a slow phone they would compete with it for the CPU. The sync
+// engine installs itself for requestSync() after each save; the status panel waits for it.
+const afterFirstScreen = new Promise<void>((resolve) => {
+  const idle = () =>
+    'requestIdleCallback' in window ? requestIdleCallback(() => resolve(), { timeout: 2000 }) : setTimeout(resolve, 200);
+  void screenCode.then(idle, idle);
+});
+const syncReady = afterFirstScreen.then(() => import('./sync/app-sync.js')).then((m) => m.startAppSync());
 const SyncStatus = lazy(async () => {
   const [engine, mod] = await Promise.all([syncReady, import('./features/sync/SyncStatus.js')]);
   return { default: () => <mod.SyncStatus engine={engine} recordHref={(id) => href({ name: 'edit', recordId: id })} /> };
@@ -38,7 +46,7 @@ createRoot(document.getElementById('root')!).render(
   </StrictMode>,
 );
 
-void startServiceWorker();
+void afterFirstScreen.then(startServiceWorker);
 
 // localStorage can be cleared while IndexedDB stays: the language kept in meta wins.
 void getLanguage(appDb).then((language) => {

@@ -5,21 +5,36 @@ import type { WardConfig } from '../shared/schema/ward-config.js';
 
 const WardContext = createContext<WardConfig | undefined>(undefined);
 
+let loaded: WardConfig | undefined;
+let loading: Promise<WardConfig> | undefined;
+
+// Loaded lazily: the configuration's schema (zod) is not needed for the first paint.
+function readWard(): Promise<WardConfig> {
+  return import('./storage/ward-config.js')
+    .then((m) => m.getWardConfig())
+    .then((w) => (loaded = w));
+}
+
+/**
+ * Starts reading the ward configuration (main.tsx calls it at start-up, so the read runs while
+ * React loads instead of after the first render); `fresh` reads it again after a new copy was cached.
+ */
+export function preloadWard(fresh = false): Promise<WardConfig> {
+  if (fresh || !loading) loading = readWard();
+  return loading;
+}
+
 export function WardProvider({ children }: { children: ReactNode }) {
-  const [ward, setWard] = useState<WardConfig>();
+  const [ward, setWard] = useState<WardConfig | undefined>(loaded);
   useEffect(() => {
     let alive = true;
-    // Loaded lazily: the configuration's schema (zod) is not needed for the first paint.
-    const load = () =>
-      void import('./storage/ward-config.js')
-        .then((m) => m.getWardConfig())
-        .then((w) => alive && setWard(w));
-    load();
+    void preloadWard().then((w) => alive && setWard(w));
     // Enrolment and sync cache the ward's configuration from the server (sync/enrolment.ts).
-    window.addEventListener('go-cua:ward-config', load);
+    const reload = () => void preloadWard(true).then((w) => alive && setWard(w));
+    window.addEventListener('go-cua:ward-config', reload);
     return () => {
       alive = false;
-      window.removeEventListener('go-cua:ward-config', load);
+      window.removeEventListener('go-cua:ward-config', reload);
     };
   }, []);
   return <WardContext.Provider value={ward}>{children}</WardContext.Provider>;

@@ -2,12 +2,12 @@
 // audited old → new, and used by the indicators), the register (JSON and CSV import, good and
 // bad, nothing applied on a bad line, groups in use kept, phones' config follows), staff
 // accounts and password reset, enrolment codes (the link enrols a phone), devices and revoke.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadWardSeeds } from '../../src/server/services/wards.js';
 import { backends } from '../helpers/server-db.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { FIXTURE_WARDS_DIR, OTHER_WARD, WARD } from '../helpers/records.js';
-import { get, household, send, signIn, syncAll } from '../helpers/dashboard.js';
+import { get, household, member, send, signIn, syncAll } from '../helpers/dashboard.js';
 
 type Audit = { action: string; actorName: string; target: string | null; detail: Record<string, unknown>; at: string };
 
@@ -57,6 +57,15 @@ describe.each(backends)('dashboard administration on $name', (backend) => {
   });
 
   it('settings: merged, validated, audited, and they change the counts', async () => {
+    // The same overview before and after: never a stale cached answer.
+    const young = household({ groupCode: 'TDP01', members: [member(2010, { vneid: 'level2' })] });
+    const overview = async () =>
+      ((await get(t, staffer.token, `/api/v1/wards/${WARD}/indicators`)).json() as { households: { surveyed: number }; indicators: { code: string; denominator: number }[] });
+    const first = await overview();
+    await syncAll(t, device.token, [young]);
+    const second = await overview();
+    expect(second.households.surveyed).toBe(first.households.surveyed + 1);
+    expect(second.indicators.find((i) => i.code === 'vneid')!.denominator).toBe(first.indicators.find((i) => i.code === 'vneid')!.denominator);
     expect((await get(t, staffer.token, `/api/v1/wards/${WARD}/config/settings`)).json().settings).toMatchObject({ adultAge: 18, vneidMinAge: 18 });
     expect((await send(t, admin.token, 'PUT', `/api/v1/wards/${WARD}/config/settings`, { adultAge: 30 })).statusCode).toBe(400);
     expect((await send(t, admin.token, 'PUT', `/api/v1/wards/${WARD}/config/settings`, { colour: 'red' })).statusCode).toBe(400);
@@ -65,6 +74,9 @@ describe.each(backends)('dashboard administration on $name', (backend) => {
     expect(ok.json().settings).toMatchObject({ adultAge: 18, vneidMinAge: 14, retentionMonths: 36 });
     const entries = await audit('config.settings');
     expect(entries[0]!.detail).toMatchObject({ old: { vneidMinAge: 18 }, new: { vneidMinAge: 14 } });
+    // The 16-year-old now counts in the VNeID denominator.
+    const third = await overview();
+    expect(third.indicators.find((i) => i.code === 'vneid')!.denominator).toBe(second.indicators.find((i) => i.code === 'vneid')!.denominator + 1);
     // Seeds loaded again (a restart) never overwrite the edit.
     await loadWardSeeds(t.db.db, FIXTURE_WARDS_DIR);
     expect((await get(t, staffer.token, `/api/v1/wards/${WARD}/config/settings`)).json().settings.vneidMinAge).toBe(14);
@@ -90,6 +102,15 @@ describe.each(backends)('dashboard administration on $name', (backend) => {
     expect(overview.households.onRegister).toBe(480);
     const cfg = (await get(t, device.token, '/api/v1/config')).json();
     expect(cfg.groups.map((g: { code: string }) => g.code)).toEqual(['TDP01', 'TDP02', 'TDP99']);
+    // Sync takes the new tổ dân phố once its register cache (one minute) has expired.
+    const now = Date.now();
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(now + 61_000);
+    try {
+      const res = await t.sync(device.token, { protocolVersion: 1, batchId: crypto.randomUUID(), records: [household({ groupCode: 'TDP99' })] });
+      expect(res.json().results[0].status).toBe('accepted');
+    } finally {
+      clock.mockRestore();
+    }
     const entries = await audit('groups.update');
     expect((entries[0]!.detail.new as unknown[]).length).toBe(3);
     expect((entries[0]!.detail.old as unknown[]).length).toBe(30);
@@ -116,12 +137,18 @@ describe.each(backends)('dashboard administration on $name', (backend) => {
     expect(header.json().error.lines[0]).toMatchObject({ line: 1, problem: 'header' });
     expect(header.json().error.lines[0].message).toContain('code,name,householdsOnRegister');
 
-    const good = '\uFEFFcode,name,householdsOnRegister\r\nTDP01,"Tổ dân phố số 1, khu Bắc",130\r\nTDP02,Tổ dân phố số 2,240\r\n\r\n';
+    // TDP99 holds a household since the previous test: it must stay on the register.
+    const withoutTdp99 = '\uFEFFcode,name,householdsOnRegister\r\nTDP01,"Tổ dân phố số 1, khu Bắc",130\r\nTDP02,Tổ dân phố số 2,240\r\n';
+    const refused = await send(t, admin.token, 'POST', `/api/v1/wards/${WARD}/groups/import`, withoutTdp99, { 'content-type': 'text/csv' });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.groups).toEqual(['TDP99']);
+    const good = withoutTdp99 + 'TDP99,Tổ dân phố mới,80\r\n\r\n';
     const ok = await send(t, admin.token, 'POST', `/api/v1/wards/${WARD}/groups/import`, good, { 'content-type': 'text/csv; charset=utf-8' });
     expect(ok.statusCode).toBe(200);
     expect((await get(t, staffer.token, `/api/v1/wards/${WARD}/groups`)).json().groups).toEqual([
       { code: 'TDP01', name: 'Tổ dân phố số 1, khu Bắc', householdsOnRegister: 130 },
       { code: 'TDP02', name: 'Tổ dân phố số 2', householdsOnRegister: 240 },
+      { code: 'TDP99', name: 'Tổ dân phố mới', householdsOnRegister: 80 },
     ]);
     expect(await audit('groups.import')).toHaveLength(1);
     expect((await send(t, staffer.token, 'POST', `/api/v1/wards/${WARD}/groups/import`, good, { 'content-type': 'text/csv' })).statusCode).toBe(403);
@@ -179,7 +206,7 @@ describe.each(backends)('dashboard administration on $name', (backend) => {
     const mine = list.find((d) => d.id === device.deviceId)!;
     expect(mine.volunteerName).toBe('Trần Văn Đội');
     expect(mine.lastSyncAt).not.toBeNull();
-    expect(mine.records).toMatchObject({ households: 2, surveyed: 1, notHome: 1, revisions: 2 });
+    expect(mine.records).toMatchObject({ households: 4, surveyed: 3, notHome: 1, revisions: 4 }); // 2 at the start, 1 in the settings test, 1 in TDP99
     expect(mine.stale).toBe(false);
     const other = await t.enrol(OTHER_WARD);
     expect((await send(t, staffer.token, 'POST', `/api/v1/wards/${WARD}/devices/${other.deviceId}/revoke`)).statusCode).toBe(404);

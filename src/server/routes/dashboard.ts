@@ -9,6 +9,7 @@ import { writeAudit, listAudit } from '../services/audit.js';
 import { teamActivity } from '../services/activity.js';
 import { readHousehold, voidHousehold } from '../services/households-staff.js';
 import { computeIndicators, computeWeekly, registerGroups } from '../services/indicators.js';
+import { cached } from '../services/indicator-cache.js';
 import { dataQuality } from '../services/quality.js';
 import { DashboardError, installDashboardErrors, requireWardStaff, staff } from './dashboard-access.js';
 import { parseCommonQuery, wardConfigOrThrow } from './dashboard-query.js';
@@ -42,12 +43,13 @@ export async function dashboardRoutes(app: FastifyInstance, options: DashboardRo
 
   app.get<{ Params: WardParams }>('/api/v1/wards/:code/indicators', guard, async (request) => {
     const { config, q } = await common(request.params.code, request.query);
-    return computeIndicators(db, config, { wardCode: request.params.code, ...q });
+    return cached(db, config, 'indicators', q, () => computeIndicators(db, config, { wardCode: request.params.code, ...q }));
   });
 
   app.get<{ Params: WardParams }>('/api/v1/wards/:code/indicators/weekly', guard, async (request) => {
     const { config, q } = await common(request.params.code, request.query);
-    return computeWeekly(db, config, { wardCode: request.params.code, year: q.year, group: q.group, asOf: q.asOf });
+    const weekly = { year: q.year, group: q.group, asOf: q.asOf };
+    return cached(db, config, 'weekly', weekly, () => computeWeekly(db, config, { wardCode: request.params.code, ...weekly }));
   });
 
   app.get<{ Params: WardParams; Querystring: { weeks?: string } }>('/api/v1/wards/:code/activity', guard, async (request) => {

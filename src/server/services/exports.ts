@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import { INDICATORS, type IndicatorCode } from '../../shared/domain/indicators.js';
 import type { WardConfig } from '../../shared/schema/ward-config.js';
 import type { Database } from '../db/schema.js';
+import { cached } from './indicator-cache.js';
 import { computeIndicators, registerGroups, type IndicatorsResponse, type IndicatorValue, type RegisterGroup } from './indicators.js';
 
 export interface ExportData {
@@ -22,7 +23,8 @@ export interface ExportData {
 }
 
 export async function exportData(db: Kysely<Database>, config: WardConfig, q: { year: string; asOf: string }): Promise<ExportData> {
-  const overview = await computeIndicators(db, config, { wardCode: config.code, year: q.year, asOf: q.asOf, by: 'group' });
+  const query = { wardCode: config.code, year: q.year, asOf: q.asOf, by: 'group' as const };
+  const overview = await cached(db, config, 'indicators', query, () => computeIndicators(db, config, query));
   return {
     wardCode: config.code,
     wardName: config.name,
@@ -203,7 +205,8 @@ td.n{text-align:right;white-space:nowrap}
 td.c{text-align:center}
 tr{page-break-inside:avoid}
 .small{font-size:10pt}
-.center{text-align:center}`;
+.center{text-align:center}
+@media screen{body{max-width:180mm;margin:12mm auto;padding:0 4mm}}`;
 
 /** The CSP for the report: no scripts at all, the one stylesheet allowed by its hash. */
 export const REPORT_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(REPORT_CSS, 'utf8').digest('base64')}'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'`;

@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { backoffDelay, createSyncEngine, parseRetryAfter, type SyncEngine } from '../../../src/app/sync/sync-engine.js';
 import type { GoCuaDb } from '../../../src/app/storage/db.js';
+import { waitFor } from '../../helpers/wait-for.js';
 import { FakeWard, ManualClock, freshDb, jsonResponse, makeHousehold, queueRecord } from '../../helpers/sync-fixtures.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
@@ -161,8 +162,8 @@ describe('engine backoff', () => {
     });
     await queueRecord(db, makeHousehold());
     const run = e.requestSync();
-    await new Promise((r) => setTimeout(r, 20));
-    expect(e.getState().phase).toBe('sending');
+    // The request is in flight once its timeout is armed on the test clock.
+    await waitFor(() => e.getState().phase === 'sending' && clock.pendingDelays().length > 0, 15_000, 'the request to be sent');
     clock.advance(30_000);
     await run;
     expect(e.getState()).toMatchObject({ phase: 'waiting', error: { code: 'network' } });

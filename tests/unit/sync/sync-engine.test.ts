@@ -5,6 +5,7 @@ import { createSyncEngine, type SyncEngine, type SyncEngineOptions } from '../..
 import { getDevice } from '../../../src/app/sync/device-store.js';
 import type { GoCuaDb } from '../../../src/app/storage/db.js';
 import { CLIENT_BATCH_MAX_BYTES, CLIENT_BATCH_MAX_RECORDS } from '../../../src/shared/protocol/sync.js';
+import { waitFor } from '../../helpers/wait-for.js';
 import { FakeWard, ManualClock, editRecord, freshDb, jsonResponse, makeHousehold, queueRecord } from '../../helpers/sync-fixtures.js';
 
 const engines: SyncEngine[] = [];
@@ -317,7 +318,7 @@ describe('one run at a time', () => {
     const tab1 = make();
     const tab2 = make();
     const run1 = tab1.requestSync();
-    await new Promise((r) => setTimeout(r, 20)); // let tab 1 take the lock
+    await waitFor(() => inFlight > 0, 15_000, 'tab 1 to take the lock and send');
     await tab2.requestSync(); // finds the lock taken: returns without sending
     release();
     await run1;

@@ -1,6 +1,7 @@
 // One member's questions. Only one member is edited at a time (the others are summary rows),
 // so a household of 20–30 people stays fast. Questions for MIN_QUESTION_AGE+ appear only when
 // the member is that old; every yes/no has "Không rõ".
+import { useDeferredValue } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DIGITAL_SERVICE_KEYS, SKILL_KEYS } from '../../../shared/schema/household.js';
 import { ageOnDate } from '../../../shared/domain/age.js';
@@ -22,10 +23,16 @@ export interface MemberEditorProps {
   onDone: () => void;
   /** Closes the editor without checking (the member list marks it "Cần bổ sung"). */
   onClose: () => void;
+  /**
+   * For a member just added: the identity fields (what fills the screen) render at once and the
+   * questions below them a moment later, in a deferred render, so "add member" answers fast.
+   */
+  deferBelowFold?: boolean;
 }
 
-export function MemberEditor({ member, index, surveyedAt, choices, onChange, errorFor, warningFor, touch, onDone, onClose }: MemberEditorProps) {
+export function MemberEditor({ member, index, surveyedAt, choices, onChange, errorFor, warningFor, touch, onDone, onClose, deferBelowFold = false }: MemberEditorProps) {
   const { t } = useTranslation();
+  const belowFold = useDeferredValue(true, !deferBelowFold);
   const p = (key: string) => `members.${index}.${key}`;
   const set = (fn: (m: MemberForm) => MemberForm) => onChange(member.id, fn);
   const year = memberBirthYear(member, surveyedAt);
@@ -134,90 +141,94 @@ export function MemberEditor({ member, index, surveyedAt, choices, onChange, err
         warning={warningFor(p('phone'))}
       />
 
-      {adult ? (
+      {belowFold ? (
         <>
-          {yesNo(p('ownsSmartphone'), t('members.ownsSmartphone'), member.adult.ownsSmartphone, (m, v) => ({ ...m, adult: { ...m.adult, ownsSmartphone: v } }))}
-          {yesNo(p('usedInternet3m'), t('members.usedInternet3m'), member.adult.usedInternet3m, (m, v) => ({ ...m, adult: { ...m.adult, usedInternet3m: v } }))}
-          <fieldset id={fieldId(p('skills'))} tabIndex={-1} className={`group${errorFor(p('skills')) ? ' field--error' : ''}`}>
-            <legend>{t('members.skills')}</legend>
-            {errorFor(p('skills')) ? <p className="error" role="alert">{errorFor(p('skills'))}</p> : null}
-            {SKILL_KEYS.map((k) => (
-              <ChoiceGroup
-                key={k}
-                id={fieldId(p(`skills.${k}`))}
-                legend={t(`members.skill_${k}`)}
-                choices={choices.skill}
-                value={member.skills[k]}
-                compact
-                onChange={(v) => {
-                  set((m) => ({ ...m, skills: { ...m.skills, [k]: v } }));
-                  touch(p(`skills.${k}`));
-                }}
-                error={errorFor(p(`skills.${k}`))}
-              />
+          {adult ? (
+            <>
+              {yesNo(p('ownsSmartphone'), t('members.ownsSmartphone'), member.adult.ownsSmartphone, (m, v) => ({ ...m, adult: { ...m.adult, ownsSmartphone: v } }))}
+              {yesNo(p('usedInternet3m'), t('members.usedInternet3m'), member.adult.usedInternet3m, (m, v) => ({ ...m, adult: { ...m.adult, usedInternet3m: v } }))}
+              <fieldset id={fieldId(p('skills'))} tabIndex={-1} className={`group${errorFor(p('skills')) ? ' field--error' : ''}`}>
+                <legend>{t('members.skills')}</legend>
+                {errorFor(p('skills')) ? <p className="error" role="alert">{errorFor(p('skills'))}</p> : null}
+                {SKILL_KEYS.map((k) => (
+                  <ChoiceGroup
+                    key={k}
+                    id={fieldId(p(`skills.${k}`))}
+                    legend={t(`members.skill_${k}`)}
+                    choices={choices.skill}
+                    value={member.skills[k]}
+                    compact
+                    onChange={(v) => {
+                      set((m) => ({ ...m, skills: { ...m.skills, [k]: v } }));
+                      touch(p(`skills.${k}`));
+                    }}
+                    error={errorFor(p(`skills.${k}`))}
+                  />
+                ))}
+              </fieldset>
+            </>
+          ) : (
+            <p className="notice">{t('members.under14')}</p>
+          )}
+
+          <ChoiceGroup
+            id={fieldId(p('vneid'))}
+            legend={t('members.vneid')}
+            choices={choices.vneid}
+            value={member.vneid}
+            compact
+            onChange={(vneid) => {
+              set((m) => ({ ...m, vneid }));
+              touch(p('vneid'));
+            }}
+            error={errorFor(p('vneid'))}
+          />
+          {yesNo(p('ehr'), t('members.ehr'), member.ehr, (m, v) => ({ ...m, ehr: v }))}
+          {adult
+            ? ADULT_YES_NO_KEYS.filter((k) => k !== 'ownsSmartphone' && k !== 'usedInternet3m').map((k) => (
+                <div key={k}>{yesNo(p(k), t(`members.${k}`), member.adult[k], (m, v) => ({ ...m, adult: { ...m.adult, [k]: v } }))}</div>
+              ))
+            : null}
+          <fieldset className="group">
+            <legend>{t('members.digitalServices12m')}</legend>
+            {DIGITAL_SERVICE_KEYS.map((k) => (
+              <div key={k}>
+                {yesNo(p(`digitalServices12m.${k}`), t(`members.service_${k}`), member.digitalServices12m[k], (m, v) => ({
+                  ...m,
+                  digitalServices12m: { ...m.digitalServices12m, [k]: v },
+                }))}
+              </div>
             ))}
           </fieldset>
+          <fieldset className="group" id={fieldId(p('wantsHelp'))} tabIndex={-1}>
+            <legend>{t('members.wantsHelp')}</legend>
+            {choices.helpTopics.map((c) => (
+              <label key={c.value} className="check">
+                <input
+                  type="checkbox"
+                  checked={member.wantsHelp.includes(c.value)}
+                  onChange={(e) => {
+                    const on = e.currentTarget.checked;
+                    set((m) => ({ ...m, wantsHelp: on ? [...m.wantsHelp, c.value] : m.wantsHelp.filter((x) => x !== c.value) }));
+                  }}
+                />
+                <span>{c.label}</span>
+              </label>
+            ))}
+          </fieldset>
+          <TextField
+            id={fieldId(p('wantsHelpNote'))}
+            label={t('members.wantsHelpNote')}
+            optional={t('app.optional')}
+            defaultValue={member.wantsHelpNote}
+            onValue={(wantsHelpNote) => set((m) => ({ ...m, wantsHelpNote }))}
+            onTouched={() => touch(p('wantsHelpNote'))}
+            error={errorFor(p('wantsHelpNote'))}
+            maxLength={200}
+          />
         </>
-      ) : (
-        <p className="notice">{t('members.under14')}</p>
-      )}
-
-      <ChoiceGroup
-        id={fieldId(p('vneid'))}
-        legend={t('members.vneid')}
-        choices={choices.vneid}
-        value={member.vneid}
-        compact
-        onChange={(vneid) => {
-          set((m) => ({ ...m, vneid }));
-          touch(p('vneid'));
-        }}
-        error={errorFor(p('vneid'))}
-      />
-      {yesNo(p('ehr'), t('members.ehr'), member.ehr, (m, v) => ({ ...m, ehr: v }))}
-      {adult
-        ? ADULT_YES_NO_KEYS.filter((k) => k !== 'ownsSmartphone' && k !== 'usedInternet3m').map((k) => (
-            <div key={k}>{yesNo(p(k), t(`members.${k}`), member.adult[k], (m, v) => ({ ...m, adult: { ...m.adult, [k]: v } }))}</div>
-          ))
-        : null}
-      <fieldset className="group">
-        <legend>{t('members.digitalServices12m')}</legend>
-        {DIGITAL_SERVICE_KEYS.map((k) => (
-          <div key={k}>
-            {yesNo(p(`digitalServices12m.${k}`), t(`members.service_${k}`), member.digitalServices12m[k], (m, v) => ({
-              ...m,
-              digitalServices12m: { ...m.digitalServices12m, [k]: v },
-            }))}
-          </div>
-        ))}
-      </fieldset>
-      <fieldset className="group" id={fieldId(p('wantsHelp'))} tabIndex={-1}>
-        <legend>{t('members.wantsHelp')}</legend>
-        {choices.helpTopics.map((c) => (
-          <label key={c.value} className="check">
-            <input
-              type="checkbox"
-              checked={member.wantsHelp.includes(c.value)}
-              onChange={(e) => {
-                const on = e.currentTarget.checked;
-                set((m) => ({ ...m, wantsHelp: on ? [...m.wantsHelp, c.value] : m.wantsHelp.filter((x) => x !== c.value) }));
-              }}
-            />
-            <span>{c.label}</span>
-          </label>
-        ))}
-      </fieldset>
-      <TextField
-        id={fieldId(p('wantsHelpNote'))}
-        label={t('members.wantsHelpNote')}
-        optional={t('app.optional')}
-        defaultValue={member.wantsHelpNote}
-        onValue={(wantsHelpNote) => set((m) => ({ ...m, wantsHelpNote }))}
-        onTouched={() => touch(p('wantsHelpNote'))}
-        error={errorFor(p('wantsHelpNote'))}
-        maxLength={200}
-      />
-      <MemberCards member={member} adult={adult} />
+      ) : null}
+      {belowFold ? <MemberCards member={member} adult={adult} /> : null}
       <button type="button" className="btn btn--primary btn--block" onClick={onDone} data-testid="member-done">
         {t('members.done')}
       </button>

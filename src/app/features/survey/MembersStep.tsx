@@ -9,6 +9,8 @@ import type { StepProps } from './step-props.js';
 
 export interface MembersStepProps extends StepProps {
   openMemberId: string | undefined;
+  /** The member "add member" just created (its editor defers its lower questions). */
+  addedMemberId?: string | undefined;
   setOpenMemberId: (id: string | undefined) => void;
   onAdd: () => void;
   onMemberDone: (index: number) => void;
@@ -74,6 +76,7 @@ export function MembersStep(props: MembersStepProps) {
         touch={props.touch}
         onDone={() => props.onMemberDone(openIndex)}
         onClose={() => setOpenMemberId(undefined)}
+        deferBelowFold={open.id === props.addedMemberId}
       />
     );
   }

@@ -11,7 +11,6 @@ import { createAutosaver, getDraft, type Autosaver } from '../../storage/drafts-
 import { StorageFullError } from '../../storage/errors.js';
 import { getInstallId } from '../../storage/meta.js';
 import { getHousehold, saveHousehold } from '../../storage/records-repo.js';
-import { requestSync } from '../../sync/sync-engine.js';
 import { registerBeforeUpdate } from '../../pwa/update.js';
 import { localDate } from '../../ui/dates.js';
 import { setFlash } from '../../ui/flash.js';
@@ -91,6 +90,8 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
   const [step, setStep] = useState<Step>('address');
   const [shown, setShown] = useState<ReadonlySet<string>>(() => new Set());
   const [openMemberId, setOpenMemberId] = useState<string>();
+  // The member "add member" just created: its editor renders its lower questions deferred.
+  const [addedMemberId, setAddedMemberId] = useState<string>();
   const [focusPath, setFocusPath] = useState<string>();
   const [saving, setSaving] = useState(false);
   const [saveErrors, setSaveErrors] = useState<FieldError[]>([]);
@@ -160,10 +161,13 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
   const touch = useCallback((path: string) => setShown((s) => (s.has(path) ? s : new Set(s).add(path))), []);
 
   // Validation for display runs on a deferred copy so typing and "add member" never wait for it.
-  const deferredForm = useDeferredValue(form);
+  // The context is deferred with the form: the render that first shows the loaded step must not
+  // wait for a full validation (zod) either; it follows a moment later.
+  const validationInput = useMemo(() => (ctx ? { form, ctx } : undefined), [form, ctx]);
+  const deferredInput = useDeferredValue(validationInput, undefined);
   const validation = useMemo(
-    () => (ctx ? validateForm(deferredForm, ctx, ward?.settings.mobilePrefixes) : { errors: [], warnings: [] }),
-    [deferredForm, ctx, ward],
+    () => (deferredInput ? validateForm(deferredInput.form, deferredInput.ctx, ward?.settings.mobilePrefixes) : { errors: [], warnings: [] }),
+    [deferredInput, ward],
   );
   const errorMap = useMemo(() => new Map([...validation.errors, ...saveErrors].map((e) => [e.path, e.code])), [validation, saveErrors]);
   const warningMap = useMemo(() => new Map(validation.warnings.map((w) => [w.path, w.code])), [validation]);
@@ -222,6 +226,8 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
     setStep(target);
     touch(path);
     setOpenMemberId(member ? form.members[Number(member[1])]?.id : undefined);
+    // The field may be below the fold: the editor must render whole before it is focused.
+    setAddedMemberId(undefined);
     setFocusPath(path);
   };
 
@@ -242,6 +248,7 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
     const member = emptyMember();
     update((f) => ({ ...f, members: [...f.members, member] }));
     setOpenMemberId(member.id);
+    setAddedMemberId(member.id);
     setFocusPath(`members.${form.members.length}.name`);
   };
 
@@ -285,7 +292,9 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
         return;
       }
       setFlash(t('review.saved'));
-      void requestSync(); // sends it now when online; a no-op offline or before enrolment
+      // Sends it now when online; a no-op offline or before enrolment. Imported here so the
+      // sync engine's code is not on the way to the survey's first step.
+      void import('../../sync/sync-engine.js').then((m) => m.requestSync());
       navigate({ name: 'record', id: result.record.id }, { replace: true });
     } catch (err) {
       // The form stays on screen and goes back into the draft: nothing typed is lost.
@@ -346,6 +355,7 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
           <MembersStep
             {...stepProps}
             openMemberId={openMemberId}
+            addedMemberId={addedMemberId}
             setOpenMemberId={setOpenMemberId}
             onAdd={addMember}
             onMemberDone={memberDone}
