@@ -109,7 +109,7 @@ export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = 
                     ))}
                   </ul>
                 ) : null}
-                <a className="btn" href={recordHref(row.id)}>
+                <a className="btn" href={(row as AnyStoredRecord).kind === 'assistance' ? `#/assist/again/${encodeURIComponent(row.id)}` : recordHref(row.id)}>
                   {t('sync.openRecord')}
                 </a>
               </li>
