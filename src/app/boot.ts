@@ -1,8 +1,13 @@
 // Imported first by main.tsx, so it runs before React DOM and the app are evaluated: the screen
 // the URL asks for and the ward configuration start loading now, in parallel, rather than in a
 // waterfall after the first render.
+import { preloadSurveyReads } from './features/survey/survey-preload.js';
 import { preloadScreen } from './screens.js';
+import { parseHash } from './ui/router.js';
 import { preloadWard } from './ward-context.js';
 
-export const screenCode = preloadScreen();
+const route = parseHash(location.hash);
+export const screenCode = preloadScreen(route);
 void preloadWard();
+if (route.name === 'survey') preloadSurveyReads(route.draftId);
+else if (route.name === 'edit') preloadSurveyReads(route.recordId);

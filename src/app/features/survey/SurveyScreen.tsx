@@ -7,9 +7,8 @@ import { useTranslation } from 'react-i18next';
 import type { FieldError } from '../../../shared/domain/validation.js';
 import type { StoredRecord } from '../../storage/db.js';
 import { appDb } from '../../storage/app-db.js';
-import { createAutosaver, getDraft, type Autosaver } from '../../storage/drafts-repo.js';
+import { createAutosaver, type Autosaver } from '../../storage/drafts-repo.js';
 import { StorageFullError } from '../../storage/errors.js';
-import { getInstallId } from '../../storage/meta.js';
 import { getHousehold, saveHousehold } from '../../storage/records-repo.js';
 import { registerBeforeUpdate } from '../../pwa/update.js';
 import { localDate } from '../../ui/dates.js';
@@ -39,6 +38,7 @@ import {
 import { MembersStep } from './MembersStep.js';
 import { OutcomeStep } from './OutcomeStep.js';
 import { ReviewStep } from './ReviewStep.js';
+import { takeSurveyReads } from './survey-preload.js';
 import type { StepProps } from './step-props.js';
 
 export interface SurveyScreenProps {
@@ -56,10 +56,9 @@ interface Loaded {
 }
 
 async function load(draftId: string, recordId: string | undefined): Promise<Loaded> {
-  const [draft, record, installId] = await Promise.all([
-    getDraft(appDb, draftId),
+  const [{ draft, installId }, record] = await Promise.all([
+    takeSurveyReads(draftId),
     recordId ? getHousehold(appDb, recordId) : Promise.resolve(undefined),
-    getInstallId(appDb),
   ]);
   if (draft) {
     const step = (STEPS as readonly string[]).includes(draft.step) ? (draft.step as Step) : 'address';

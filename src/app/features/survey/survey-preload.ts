@@ -1,0 +1,29 @@
+// The survey's first reads (its draft and the install id), started by boot.ts when the URL opens
+// a survey, so they run while the screen's code loads instead of after it mounts. Small on
+// purpose: no schema (zod) and no React, since boot.ts is part of the initial bundle.
+import type { Draft } from '../../storage/db.js';
+import { appDb } from '../../storage/app-db.js';
+import { getDraft } from '../../storage/drafts-repo.js';
+import { getInstallId } from '../../storage/meta.js';
+
+export interface SurveyReads {
+  draft: Draft | undefined;
+  installId: string;
+}
+
+const started = new Map<string, Promise<SurveyReads>>();
+
+function read(draftId: string): Promise<SurveyReads> {
+  return Promise.all([getDraft(appDb, draftId), getInstallId(appDb)]).then(([draft, installId]) => ({ draft, installId }));
+}
+
+export function preloadSurveyReads(draftId: string): void {
+  if (!started.has(draftId)) started.set(draftId, read(draftId));
+}
+
+/** The preloaded reads for `draftId` (used once: a later mount reads afresh), or new reads. */
+export function takeSurveyReads(draftId: string): Promise<SurveyReads> {
+  const p = started.get(draftId);
+  started.delete(draftId);
+  return p ?? read(draftId);
+}
