@@ -132,8 +132,14 @@ describe.each(backends)('assistance sync and tallies on $name', (backend) => {
     // The household's next rev (after the help) shows level 2: one member moved.
     const h2 = { ...h, rev: 2, clientUpdatedAt: '2026-11-20T04:00:00.000Z', data: { ...h.data, members: [{ ...m, vneid: 'level2' as const }] } };
     expect((await t.sync(token, batch([h2]))).json().results[0].status).toBe('accepted');
+    // A member whose answer moved BEFORE the help (a rev saved earlier) does not count.
+    const early = member(1952, { vneid: 'none' });
+    const e1 = { ...household({ groupCode: 'TDP02', members: [early] }), clientUpdatedAt: '2026-11-18T01:00:00.000Z' };
+    const e2 = { ...e1, rev: 2, clientUpdatedAt: '2026-11-19T01:00:00.000Z', data: { ...e1.data, members: [{ ...early, vneid: 'level1' as const }] } };
+    const late = assist({ campaign: 'mixed', household: { householdId: e1.id, memberId: early.id }, helpedAt: '2026-11-20T05:00:00.000Z' });
+    expect((await t.sync(token, batch([e1, e2, late]))).json().results.map((r: { status: string }) => r.status)).toEqual(['accepted', 'accepted', 'accepted']);
     const body = await tallies('campaign=mixed');
-    expect(body.total).toBe(1);
+    expect(body.total).toBe(2);
     expect(body.vneidMoved).toBe(1);
   });
 
