@@ -1,5 +1,6 @@
 // The app shell: banners (offline, update, storage full), language switch and the screen for
 // the current hash route. Screens other than Home are loaded lazily to keep the first load small.
+import { useLiveQuery } from 'dexie-react-hooks';
 import { lazy, Suspense, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HomeScreen } from './features/home/HomeScreen.js';
@@ -17,6 +18,10 @@ const RecordScreen = lazy(loadRecordScreen);
 const RevisitsScreen = lazy(loadRevisitsScreen);
 const EnrolmentScreen = lazy(loadEnrolmentScreen);
 const DashboardScreen = lazy(loadDashboardScreen);
+const AssistScreen = lazy(() => import('./features/assistance/AssistScreen.js'));
+const FollowUpScreen = lazy(() => import('./features/assistance/FollowUpScreen.js'));
+const CardsScreen = lazy(() => import('./features/assistance/CardsScreen.js'));
+const CardScreen = lazy(() => import('./features/assistance/CardScreen.js'));
 
 export interface AppProps {
   /** Slot for the sync status component (src/app/sync, written separately). */
@@ -28,6 +33,8 @@ export function App({ syncStatus }: AppProps) {
   const route = parseHash(useHash());
   const online = useOnline();
   const needRefresh = useNeedRefresh();
+  // Practice mode (Home's switch, storage/assistance-repo.ts): a banner on every screen.
+  const practice = useLiveQuery(() => appDb.meta.get('practiceMode'), [])?.value === true;
   const switchLanguage = () => {
     const next = i18n.language === 'en' ? 'vi' : 'en';
     void i18n.changeLanguage(next);
@@ -61,6 +68,18 @@ export function App({ syncStatus }: AppProps) {
     case 'ward':
       screen = <DashboardScreen sub={route.sub} />;
       break;
+    case 'assist':
+      screen = <AssistScreen key={location.hash} {...route} />;
+      break;
+    case 'followUp':
+      screen = <FollowUpScreen />;
+      break;
+    case 'cards':
+      screen = <CardsScreen />;
+      break;
+    case 'card':
+      screen = <CardScreen key={route.id} id={route.id} />;
+      break;
     default:
       screen = <p className="notice">{t('app.notFound')}</p>;
   }
@@ -78,6 +97,11 @@ export function App({ syncStatus }: AppProps) {
       {!online ? (
         <p className="banner banner--offline" role="status" data-testid="offline-banner">
           {t('app.offline')}
+        </p>
+      ) : null}
+      {practice ? (
+        <p className="banner banner--practice" role="status" data-testid="practice-banner">
+          {t('practice.banner')}
         </p>
       ) : null}
       {needRefresh ? (

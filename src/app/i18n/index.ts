@@ -6,11 +6,12 @@ import { initialLanguage, type Language } from '../storage/meta.js';
 import { en } from './locales/en.js';
 import { vi } from './locales/vi.js';
 import { syncEn, syncVi } from '../sync/locales.js';
+import { assistEn, assistVi } from '../features/assistance/locales.js';
 
 export const i18n = i18next.createInstance();
 
 void i18n.use(initReactI18next).init({
-  resources: { vi: { translation: { ...vi, ...syncVi } }, en: { translation: { ...en, ...syncEn } } },
+  resources: { vi: { translation: { ...vi, ...syncVi, ...assistVi } }, en: { translation: { ...en, ...syncEn, ...assistEn } } },
   lng: initialLanguage(),
   fallbackLng: 'vi',
   interpolation: { escapeValue: false }, // React escapes

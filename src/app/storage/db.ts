@@ -7,12 +7,17 @@
 //   server's result for it; `rejected` / `conflict` entries are held for the volunteer to fix.
 // - `drafts`: the form being filled, autosaved on every change so a killed tab loses ≤ 0.5 s.
 // - `meta`: install id, cached ward configuration, device credentials, last sync time.
+// - Assistance records (kind 'assistance', storage/assistance-repo.ts) live in `records` too,
+//   with their outbox entries, so the one sync engine sends both kinds. Their rows carry none of
+//   the household index fields (groupCode, outcome, surveyedAt, savedAt), so every household
+//   query through those indexes skips them, and they have no `summaries` row.
 // - `summaries` (v2): one small row per saved record (address, counts, folded search text) so the
 //   list and search of thousands of households never deserialise every member. Written by
 //   records-repo.ts in the same transaction as the record; derived data, rebuildable from records.
 //
 // Schema versions are only added, never edited (old `version()` declarations stay).
 import Dexie, { type Table } from 'dexie';
+import type { AssistanceRecord } from '../../shared/schema/assistance.js';
 import type { HouseholdRecord } from '../../shared/schema/household.js';
 import type { SyncRecordError } from '../../shared/protocol/sync.js';
 
@@ -37,6 +42,21 @@ export interface StoredRecord {
   searchText: string;
   voided: 0 | 1;
 }
+
+/** An assistance record's row in `records` (no household index fields; see the header). */
+export interface StoredAssistance {
+  id: string;
+  kind: 'assistance';
+  record: AssistanceRecord;
+  syncState: SyncState;
+  serverErrors?: SyncRecordError[];
+  syncedRev?: number;
+  /** When it was saved on this phone (not indexed). */
+  assistanceSavedAt: string;
+}
+
+/** Any row of `records`: what the sync engine and the held list may meet. */
+export type AnyStoredRecord = StoredRecord | StoredAssistance;
 
 export type OutboxState = 'queued' | 'held';
 
@@ -107,6 +127,11 @@ export class GoCuaDb extends Dexie {
   drafts!: Table<Draft, string>;
   meta!: Table<MetaEntry, string>;
   summaries!: Table<RecordSummary, string>;
+
+  /** The same `records` store, typed for assistance rows (storage/assistance-repo.ts). */
+  get assistanceRecords(): Table<StoredAssistance, string> {
+    return this.table('records');
+  }
 
   constructor(name = 'go-cua') {
     super(name);

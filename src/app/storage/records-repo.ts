@@ -93,6 +93,9 @@ export async function saveHousehold(db: GoCuaDb, data: HouseholdDataDraft, optio
   const now = options.now ?? new Date();
   const previous = options.existingId ? await db.records.get(options.existingId) : undefined;
   if (options.existingId && !previous) throw new Error(`No saved household ${options.existingId}`);
+  // Practice mode (Home's switch, meta `practiceMode`) marks a NEW household as practice; an
+  // edit keeps what the first save said.
+  const practice = previous ? previous.record.data.practice === true : (await db.meta.get('practiceMode'))?.value === true;
   const candidate = {
     id: previous?.id ?? crypto.randomUUID(),
     kind: HOUSEHOLD_KIND,
@@ -102,6 +105,7 @@ export async function saveHousehold(db: GoCuaDb, data: HouseholdDataDraft, optio
     data: {
       ...data,
       surveyedAt: previous?.record.data.surveyedAt ?? data.surveyedAt ?? localIsoDate(now),
+      ...(practice ? { practice: true } : {}),
     },
   };
   const parsed = householdRecordSchema.safeParse(candidate);

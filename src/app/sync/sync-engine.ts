@@ -20,8 +20,9 @@
 //   automatic runs (nothing the phone can fix by retrying). 400 and 413 split the batch in halves
 //   down to one record, which is then held with the server's message: a bad record never blocks
 //   the others and never loops.
-import type { GoCuaDb, OutboxEntry, StoredRecord } from '../storage/db.js';
-import type { HouseholdRecord } from '../../shared/schema/household.js';
+import type { AnyStoredRecord, GoCuaDb, OutboxEntry } from '../storage/db.js';
+// Every record kind in `records` (households and assistances) is sent the same way.
+import type { AnyRecord } from '../../shared/schema/registry.js';
 import {
   CLIENT_BATCH_MAX_BYTES,
   CLIENT_BATCH_MAX_RECORDS,
@@ -201,7 +202,7 @@ async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
 }
 
 interface OutgoingRecord {
-  record: HouseholdRecord;
+  record: AnyRecord;
   bytes: number;
 }
 
@@ -293,7 +294,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     if (entries.length === 0) return { records: [], droppedOrphans: false };
     const ids = [...new Set(entries.map((e) => e.recordId))];
     const rows = await db.records.bulkGet(ids);
-    const rowById = new Map<string, StoredRecord>();
+    const rowById = new Map<string, AnyStoredRecord>();
     rows.forEach((row, i) => row && rowById.set(ids[i]!, row));
     const orphans = entries.filter((e) => {
       const row = rowById.get(e.recordId);
@@ -400,7 +401,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     return answered;
   }
 
-  async function applyOne(sent: HouseholdRecord, status: SyncResult['status'], errors: SyncRecordError[]): Promise<void> {
+  async function applyOne(sent: AnyRecord, status: SyncResult['status'], errors: SyncRecordError[]): Promise<void> {
     const entries = await db.outbox.where('recordId').equals(sent.id).toArray();
     const covered = entries.filter((e) => e.rev <= sent.rev).sort((a, b) => a.seq! - b.seq!);
     const row = await db.records.get(sent.id);
@@ -436,7 +437,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   /** A single record the server refuses as a whole request (400 / 413): held with the server's words. */
-  async function holdAlone(sent: HouseholdRecord, outcome: { status: number; code: string; message: string }): Promise<void> {
+  async function holdAlone(sent: AnyRecord, outcome: { status: number; code: string; message: string }): Promise<void> {
     const code = outcome.status === 413 ? 'too_large' : outcome.code || 'bad_request';
     await db.transaction('rw', db.outbox, db.records, async () => {
       await applyOne(sent, 'rejected', [{ path: '', code, message: outcome.message }]);

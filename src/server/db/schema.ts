@@ -186,6 +186,36 @@ export interface HouseholdAddressKeysTable {
   address_key: string;
 }
 
+/** The latest revision of each assistance record, flattened (migration 20261124T040000-assistances). */
+export interface AssistancesTable {
+  record_id: string;
+  rev: number;
+  ward_code: string;
+  group_code: string | null;
+  household_id: string | null;
+  member_id: string | null;
+  outcome: string;
+  reason: string | null;
+  campaign: string | null;
+  place: string | null;
+  /** ISO 8601 date-time (UTC) the help was given. */
+  helped_at: string;
+  birth_year: number;
+  teaching_card_id: string | null;
+  practice: number;
+  voided: number;
+  device_id: string;
+  received_at: string;
+  client_updated_at: string;
+}
+
+/** One row per kind of help of the latest revision of each assistance (rewritten on each new rev). */
+export interface AssistanceKindsTable {
+  record_id: string;
+  kind: string;
+  ward_code: string;
+}
+
 export interface Database {
   wards: WardsTable;
   ward_groups: WardGroupsTable;
@@ -200,4 +230,6 @@ export interface Database {
   server_meta: ServerMetaTable;
   audit_log: AuditLogTable;
   household_address_keys: HouseholdAddressKeysTable;
+  assistances: AssistancesTable;
+  assistance_kinds: AssistanceKindsTable;
 }

@@ -15,6 +15,7 @@ import { DashboardError, installDashboardErrors, requireWardStaff, staff } from 
 import { parseCommonQuery, wardConfigOrThrow } from './dashboard-query.js';
 import { dashboardAdminRoutes } from './dashboard-admin.js';
 import { dashboardExportRoutes } from './dashboard-exports.js';
+import { dashboardAssistanceRoutes } from './dashboard-assistances.js';
 
 export interface DashboardRouteOptions {
   db: ServerDb;
@@ -31,6 +32,7 @@ export async function dashboardRoutes(app: FastifyInstance, options: DashboardRo
   // Child plugins inherit the dashboard's error handler.
   await app.register(dashboardAdminRoutes, { db: options.db });
   await app.register(dashboardExportRoutes, { db: options.db });
+  await app.register(dashboardAssistanceRoutes, { db: options.db });
   const guard = { preHandler: requireWardStaff(options.db) };
 
   async function common(wardCode: string, query: unknown) {

@@ -19,7 +19,8 @@ export type AuditAction =
   | 'device.revoke'
   | 'export.csv'
   | 'export.xlsx'
-  | 'export.report';
+  | 'export.report'
+  | 'export.assistances_csv';
 
 export interface AuditEntry {
   id: string;

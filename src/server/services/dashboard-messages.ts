@@ -16,6 +16,7 @@ export type DashboardMessageKey =
   | 'unknown_group'
   | 'bad_year'
   | 'bad_as_of'
+  | 'bad_date_range'
   | 'bad_by'
   | 'bad_targets'
   | 'bad_settings'
@@ -44,6 +45,7 @@ const vi: Record<DashboardMessageKey, string> = {
   unknown_group: 'Tổ dân phố không có trong danh sách của phường.',
   bad_year: 'Năm không hợp lệ (cần 4 chữ số, ví dụ 2026).',
   bad_as_of: 'Ngày chốt số liệu không hợp lệ (cần dạng YYYY-MM-DD, ví dụ 2026-11-30).',
+  bad_date_range: 'Khoảng ngày không hợp lệ (từ ngày và đến ngày dạng YYYY-MM-DD, từ ngày không sau đến ngày).',
   bad_by: 'Cách chia không hợp lệ (chỉ nhận group, ageBand hoặc sex).',
   bad_targets: 'Chỉ tiêu không hợp lệ: mỗi năm gồm 4 chữ số, mỗi chỉ tiêu là một tỷ lệ từ 0 đến 1 với mã chỉ tiêu đã biết.',
   bad_settings: 'Thiết lập không hợp lệ (tuổi trưởng thành 14–21, tuổi tính VNeID 0–21, thời gian lưu 1–120 tháng).',
@@ -73,6 +75,7 @@ const en: Record<DashboardMessageKey, string> = {
   unknown_group: 'This tổ dân phố is not on the ward register.',
   bad_year: 'The year is not valid (four digits, e.g. 2026).',
   bad_as_of: 'The cut-off date is not valid (YYYY-MM-DD, e.g. 2026-11-30).',
+  bad_date_range: 'The date range is not valid (from and to as YYYY-MM-DD, from not after to).',
   bad_by: 'Unknown breakdown (use group, ageBand or sex).',
   bad_targets: 'Targets are not valid: four-digit years, known indicator codes, each a fraction from 0 to 1.',
   bad_settings: 'Settings are not valid (adult age 14–21, VNeID age 0–21, retention 1–120 months).',

@@ -7,16 +7,28 @@
 //   so an acknowledged record is durable and an unacknowledged one was not half-written. A
 //   retry after a lost answer then finds the same content and answers `duplicate`.
 // - The ward and the device come from the token, never from the body; a record id belongs to
-//   the ward that first stored it.
+//   the ward (and the kind) that first stored it.
+// - Every kind goes through the same path (validated by its own schema, schema/registry.ts);
+//   only the flattened rows of the latest rev differ (households + members, assistances + kinds).
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { ageOnDate } from '../../shared/domain/age.js';
 import { toFieldErrors, type FieldError } from '../../shared/domain/validation.js';
 import type { SyncRecordError, SyncRequest, SyncResponse, SyncResult } from '../../shared/protocol/sync.js';
-import { householdRecordSchema, type HouseholdRecord } from '../../shared/schema/household.js';
+import type { AssistanceRecord } from '../../shared/schema/assistance.js';
+import type { HouseholdRecord } from '../../shared/schema/household.js';
+import { isRecordKind, recordSchemaFor, type AnyRecord } from '../../shared/schema/registry.js';
 import { deleteWhereIn, insertMany } from '../db/bulk.js';
 import { lockWard, type ServerDb } from '../db/connect.js';
-import type { ConflictsTable, Database, HouseholdsTable, MembersTable, RecordRevisionsTable } from '../db/schema.js';
+import type {
+  AssistanceKindsTable,
+  AssistancesTable,
+  ConflictsTable,
+  Database,
+  HouseholdsTable,
+  MembersTable,
+  RecordRevisionsTable,
+} from '../db/schema.js';
 import type { DevicePrincipal } from './accounts.js';
 import { sameContent } from './canonical-json.js';
 import { sha256 } from './secrets.js';
@@ -34,7 +46,7 @@ interface Valid {
   kind: 'valid';
   id: string;
   rev: number;
-  record: HouseholdRecord;
+  record: AnyRecord;
   body: string;
   contentHash: string;
 }
@@ -51,7 +63,10 @@ export function prepareRecord(item: unknown, wardCode: string, groups: ReadonlyS
   const id = typeof obj?.id === 'string' ? obj.id : '';
   const rev = typeof obj?.rev === 'number' && Number.isInteger(obj.rev) ? obj.rev : 0;
   if (!obj) return { kind: 'rejected', id, rev, errors: [{ path: '', code: 'invalid' }] };
-  const parsed = householdRecordSchema.safeParse(obj);
+  if (!isRecordKind(obj.kind)) return { kind: 'rejected', id, rev, errors: [{ path: 'kind', code: 'unknown_kind' }] };
+  const schema = recordSchemaFor(obj.kind, obj.schemaVersion);
+  if (!schema) return { kind: 'rejected', id, rev, errors: [{ path: 'schemaVersion', code: 'unknown_schema_version' }] };
+  const parsed = schema.safeParse(obj);
   if (!parsed.success) return { kind: 'rejected', id, rev, errors: toFieldErrors(parsed.error) };
   const record = parsed.data;
   // Stored in an INTEGER column on both engines (PostgreSQL's is 32-bit).
@@ -59,7 +74,8 @@ export function prepareRecord(item: unknown, wardCode: string, groups: ReadonlyS
   if (record.data.wardCode !== wardCode) {
     return { kind: 'rejected', id, rev, errors: [{ path: 'data.wardCode', code: 'wrong_ward' }] };
   }
-  if (!groups.has(record.data.groupCode)) {
+  // An assistance may name no tổ dân phố (a campaign table); one it names must be on the register.
+  if (record.data.groupCode !== undefined && !groups.has(record.data.groupCode)) {
     return { kind: 'rejected', id, rev, errors: [{ path: 'data.groupCode', code: 'unknown_group' }] };
   }
   // Stored as sent (before zod trims or fills defaults): the phone's own words are the history.
@@ -81,6 +97,7 @@ const noNul = (text: string | undefined): string | null => (text === undefined ?
 
 interface StoredState {
   wardCode: string;
+  kind: string;
   maxRev: number;
   hashes: Map<number, string>;
   /** Bodies accepted earlier in this batch (not yet readable back cheaply). */
@@ -165,6 +182,34 @@ export function memberRows(record: HouseholdRecord, deviceId: string, receivedAt
   }));
 }
 
+export function assistanceRow(record: AssistanceRecord, deviceId: string, receivedAt: string): AssistancesTable {
+  const d = record.data;
+  return {
+    record_id: record.id,
+    rev: record.rev,
+    ward_code: d.wardCode,
+    group_code: d.groupCode ?? null,
+    household_id: d.household?.householdId ?? null,
+    member_id: d.household?.memberId ?? null,
+    outcome: d.outcome,
+    reason: d.reason ?? null,
+    campaign: noNul(d.campaign),
+    place: noNul(d.place),
+    helped_at: d.helpedAt,
+    birth_year: d.person.birthYear,
+    teaching_card_id: d.teachingCardId ?? null,
+    practice: flag(d.practice),
+    voided: flag(d.voided),
+    device_id: deviceId,
+    received_at: receivedAt,
+    client_updated_at: record.clientUpdatedAt,
+  };
+}
+
+export function assistanceKindRows(record: AssistanceRecord): AssistanceKindsTable[] {
+  return record.data.kinds.map((kind) => ({ record_id: record.id, kind, ward_code: record.data.wardCode }));
+}
+
 export interface IngestOptions {
   lang: Lang;
   now?: Date;
@@ -197,7 +242,7 @@ export class SyncIngest {
       const storedBefore = new Set(state.keys()); // only these can have member rows to replace
       const revisions: RecordRevisionsTable[] = [];
       const conflicts: ConflictsTable[] = [];
-      const latest = new Map<string, HouseholdRecord>();
+      const latest = new Map<string, AnyRecord>();
 
       for (const p of prepared) {
         if (p.kind === 'rejected') {
@@ -207,6 +252,11 @@ export class SyncIngest {
         const stored = state.get(p.id);
         if (stored && stored.wardCode !== device.wardCode) {
           outcomes.push({ kind: 'rejected', id: p.id, rev: p.rev, errors: [{ path: 'id', code: 'wrong_ward' }] });
+          continue;
+        }
+        if (stored && stored.kind !== p.record.kind) {
+          // An id names one record of one kind for good: a household never becomes an assistance.
+          outcomes.push({ kind: 'rejected', id: p.id, rev: p.rev, errors: [{ path: 'kind', code: 'invalid' }] });
           continue;
         }
         const storedHash = stored?.hashes.get(p.rev);
@@ -251,7 +301,7 @@ export class SyncIngest {
           client_updated_at: p.record.clientUpdatedAt,
           received_at: receivedAt,
         });
-        const next = stored ?? { wardCode: device.wardCode, maxRev: 0, hashes: new Map<number, string>(), bodies: new Map<number, string>() };
+        const next = stored ?? { wardCode: device.wardCode, kind: p.record.kind, maxRev: 0, hashes: new Map<number, string>(), bodies: new Map<number, string>() };
         next.hashes.set(p.rev, p.contentHash);
         next.bodies.set(p.rev, p.body);
         next.maxRev = Math.max(next.maxRev, p.rev);
@@ -303,11 +353,11 @@ export class SyncIngest {
     for (const part of chunks(ids)) {
       const rows = await trx
         .selectFrom('record_revisions')
-        .select(['record_id', 'rev', 'ward_code', 'content_hash'])
+        .select(['record_id', 'rev', 'ward_code', 'kind', 'content_hash'])
         .where('record_id', 'in', part)
         .execute();
       for (const row of rows) {
-        const s = state.get(row.record_id) ?? { wardCode: row.ward_code, maxRev: 0, hashes: new Map<number, string>(), bodies: new Map<number, string>() };
+        const s = state.get(row.record_id) ?? { wardCode: row.ward_code, kind: row.kind, maxRev: 0, hashes: new Map<number, string>(), bodies: new Map<number, string>() };
         s.hashes.set(row.rev, row.content_hash);
         s.maxRev = Math.max(s.maxRev, row.rev);
         state.set(row.record_id, s);
@@ -316,14 +366,25 @@ export class SyncIngest {
     return state;
   }
 
-  /** The dashboard's rows follow the newest revision: upsert the household, rewrite its members. */
+  /**
+   * The dashboard's rows follow the newest revision: upsert the household and rewrite its
+   * members; upsert the assistance and rewrite its kinds.
+   */
   private async writeLatest(
     trx: Transaction<Database>,
-    records: HouseholdRecord[],
+    all: AnyRecord[],
     storedBefore: ReadonlySet<string>,
     deviceId: string,
     receivedAt: string,
   ) {
+    const records = all.filter((r): r is HouseholdRecord => r.kind === 'household');
+    const assists = all.filter((r): r is AssistanceRecord => r.kind === 'assistance');
+    if (assists.length > 0) {
+      await insertMany(this.server, trx, 'assistances', assists.map((r) => assistanceRow(r, deviceId, receivedAt)), { kind: 'upsert', columns: ['record_id'] });
+      const replacedAssists = assists.filter((r) => storedBefore.has(r.id)).map((r) => r.id);
+      await deleteWhereIn(this.server, trx, 'assistance_kinds', 'record_id', replacedAssists);
+      await insertMany(this.server, trx, 'assistance_kinds', assists.flatMap(assistanceKindRows));
+    }
     if (records.length === 0) return;
     const households = records.map((r) => householdRow(r, deviceId, receivedAt));
     await insertMany(this.server, trx, 'households', households, { kind: 'upsert', columns: ['record_id'] });

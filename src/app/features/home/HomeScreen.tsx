@@ -35,6 +35,15 @@ export function HomeScreen({ syncStatus }: HomeScreenProps) {
   const { t } = useTranslation();
   const ward = useWard();
   const counts = useLiveQuery(loadCounts, []);
+  // Practice mode (meta `practiceMode`, read by the repos when they save a new record).
+  const storedPractice = useLiveQuery(() => appDb.meta.get('practiceMode'), [])?.value === true;
+  // Shown at once on a tap; the stored value (a live query) follows the write.
+  const [practiceTapped, setPracticeTapped] = useState<boolean>();
+  const practice = practiceTapped ?? storedPractice;
+  const switchPractice = (on: boolean) => {
+    setPracticeTapped(on);
+    void appDb.meta.put({ key: 'practiceMode', value: on });
+  };
   const [persist, setPersist] = useState<PersistStatus>();
   useEffect(() => {
     void requestPersistence().then(setPersist, () => void persistenceStatus().then(setPersist));
@@ -88,12 +97,32 @@ export function HomeScreen({ syncStatus }: HomeScreenProps) {
         <a className="btn btn--block" href={href({ name: 'revisits' })} data-testid="open-revisits">
           {t('home.openRevisits')}
         </a>
+        <a className="btn btn--block" href={href({ name: 'assist' })} data-testid="open-assist">
+          {t('assist.open')}
+        </a>
+        <a className="btn btn--block" href={href({ name: 'followUp' })} data-testid="open-follow-up">
+          {t('followUp.open')}
+        </a>
+        <a className="btn btn--block" href={href({ name: 'cards' })} data-testid="open-cards">
+          {t('cards.open')}
+        </a>
       </nav>
       <p className="home__staff">
         <a href={href({ name: 'ward', sub: [] })} data-testid="open-ward-dashboard">
           {t('home.staffSignIn')}
         </a>
       </p>
+      <label className="check">
+        <input
+          type="checkbox"
+          role="switch"
+          checked={practice}
+          onChange={(e) => switchPractice(e.target.checked)}
+          data-testid="practice-switch"
+        />{' '}
+        {t('practice.switch')}
+      </label>
+      <p className="hint">{t('practice.hint')}</p>
       <p className={`persist persist--${persist ?? 'unknown'}`} data-testid="persist-status">
         <strong>{t('storage.persistLabel')}:</strong> {persist ? t(`storage.persist_${persist}`) : '…'}
       </p>

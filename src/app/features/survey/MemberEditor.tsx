@@ -9,6 +9,7 @@ import { ChoiceGroup } from '../../ui/ChoiceGroup.js';
 import { TextField } from '../../ui/TextField.js';
 import { ADULT_YES_NO_KEYS, asksAdultQuestions, fieldId, memberBirthYear, type MemberForm, type Relation } from './form-model.js';
 import type { Choices } from './choices.js';
+import { MemberCards } from '../assistance/MemberCards.js';
 
 export interface MemberEditorProps {
   member: MemberForm;
@@ -227,6 +228,7 @@ export function MemberEditor({ member, index, surveyedAt, choices, onChange, err
           />
         </>
       ) : null}
+      {belowFold ? <MemberCards member={member} adult={adult} /> : null}
       <button type="button" className="btn btn--primary btn--block" onClick={onDone} data-testid="member-done">
         {t('members.done')}
       </button>

@@ -4,7 +4,7 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useTranslation } from 'react-i18next';
 import { appDb } from '../../storage/app-db.js';
-import type { GoCuaDb, StoredRecord } from '../../storage/db.js';
+import type { AnyStoredRecord, GoCuaDb, StoredRecord } from '../../storage/db.js';
 import { getDevice } from '../../sync/device-store.js';
 import { getSyncEngine, type SyncEngine } from '../../sync/sync-engine.js';
 import { useSyncState } from '../../sync/use-sync-state.js';
@@ -35,6 +35,11 @@ export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = 
     return new Set(queued.map((e) => e.recordId)).size;
   }, [db]);
   const sending = state.phase === 'sending';
+  // Assistance rows share the table; they have no address (storage/assistance-repo.ts).
+  const heldLabel = (row: AnyStoredRecord): string =>
+    row.kind === 'assistance'
+      ? t('assist.heldLabel', { year: row.record.data.person.birthYear, campaign: row.record.data.campaign ?? '' })
+      : t('sync.householdLabel', { house: row.record.data.address.houseNumber, group: row.groupCode });
   const needsEnrolment = state.error?.code === 'not_enrolled' || state.error?.code === 'unauthorized';
 
   return (
@@ -93,7 +98,7 @@ export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = 
             {held.map((row) => (
               <li key={row.id} data-testid="sync-held-item" data-id={row.id} data-state={row.syncState}>
                 <strong>
-                  {t('sync.householdLabel', { house: row.record.data.address.houseNumber, group: row.groupCode })}
+                  {heldLabel(row as AnyStoredRecord)}
                 </strong>{' '}
                 <span className="badge">{row.syncState === 'conflict' ? t('sync.heldConflict') : t('sync.heldRejected')}</span>
                 <p className="hint">{row.syncState === 'conflict' ? t('sync.heldConflictHelp') : t('sync.heldHelp')}</p>
@@ -104,7 +109,7 @@ export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = 
                     ))}
                   </ul>
                 ) : null}
-                <a className="btn" href={recordHref(row.id)}>
+                <a className="btn" href={(row as AnyStoredRecord).kind === 'assistance' ? `#/assist/again/${encodeURIComponent(row.id)}` : recordHref(row.id)}>
                   {t('sync.openRecord')}
                 </a>
               </li>

@@ -1,0 +1,255 @@
+// Assistance tallies for the ward dashboard (GET …/assistances, …/assistances/export.csv):
+// counts by kind, outcome and failure reason, per campaign ("đợt ra quân") and per ISO week of
+// the local day of help (Asia/Ho_Chi_Minh), plus how many members moved from no VNeID to level 1
+// or 2 after a help. Practice and voided records never count (the latest rev decides).
+//
+// The rows are filtered in SQL by ward, flags and campaign; the day filter and the counting run
+// in JS because helpedAt may carry any UTC offset, which text comparison cannot order, and a
+// ward's helps number in the thousands, not millions.
+import type { Kysely } from 'kysely';
+import { ASSISTANCE_KINDS, ASSISTANCE_OUTCOMES, ASSISTANCE_REASONS } from '../../shared/schema/assistance.js';
+import { isoWeek, todayInVietnam } from '../../shared/domain/iso-week.js';
+import type { Database } from '../db/schema.js';
+
+export interface AssistanceQuery {
+  wardCode: string;
+  /** YYYY-MM-DD, local days, inclusive. */
+  from?: string;
+  to?: string;
+  campaign?: string;
+}
+
+export type OutcomeCounts = Record<(typeof ASSISTANCE_OUTCOMES)[number], number>;
+
+export interface AssistanceTally {
+  total: number;
+  byOutcome: OutcomeCounts;
+  /** Each kind of a help counts once (a help of two kinds counts under both). */
+  byKind: Record<(typeof ASSISTANCE_KINDS)[number], OutcomeCounts>;
+  /** Helps not done / needing a follow-up, by reason. */
+  byReason: Record<(typeof ASSISTANCE_REASONS)[number], number>;
+}
+
+export interface AssistanceTalliesResponse extends AssistanceTally {
+  wardCode: string;
+  from: string | null;
+  to: string | null;
+  campaign: string | null;
+  /** By campaign name (helps without one under null), most helps first. */
+  campaigns: (AssistanceTally & { campaign: string | null })[];
+  /** Every ISO week from the first help to the last (or from..to), oldest first. */
+  weeks: (AssistanceTally & { week: string; start: string; end: string })[];
+  /**
+   * Distinct members (household id + member id) linked to a counted help for whom a household
+   * rev saved at or after the help shows VNeID level 1 or 2 while an earlier rev showed none.
+   */
+  vneidMoved: number;
+}
+
+const emptyOutcomes = (): OutcomeCounts => ({ done: 0, not_done: 0, needs_follow_up: 0 });
+
+function emptyTally(): AssistanceTally {
+  return {
+    total: 0,
+    byOutcome: emptyOutcomes(),
+    byKind: Object.fromEntries(ASSISTANCE_KINDS.map((k) => [k, emptyOutcomes()])) as AssistanceTally['byKind'],
+    byReason: Object.fromEntries(ASSISTANCE_REASONS.map((r) => [r, 0])) as AssistanceTally['byReason'],
+  };
+}
+
+interface Row {
+  record_id: string;
+  outcome: string;
+  reason: string | null;
+  campaign: string | null;
+  helped_at: string;
+  household_id: string | null;
+  member_id: string | null;
+  kinds: string[];
+  day: string;
+}
+
+function add(t: AssistanceTally, row: Row): void {
+  t.total += 1;
+  const outcome = row.outcome as keyof OutcomeCounts;
+  if (outcome in t.byOutcome) t.byOutcome[outcome] += 1;
+  for (const kind of row.kinds) {
+    const k = t.byKind[kind as keyof AssistanceTally['byKind']];
+    if (k && outcome in k) k[outcome] += 1;
+  }
+  if (row.reason !== null && row.reason in t.byReason) t.byReason[row.reason as keyof AssistanceTally['byReason']] += 1;
+}
+
+const CHUNK = 500;
+
+export async function assistanceTallies(db: Kysely<Database>, q: AssistanceQuery): Promise<AssistanceTalliesResponse> {
+  let query = db
+    .selectFrom('assistances')
+    .select(['record_id', 'outcome', 'reason', 'campaign', 'helped_at', 'household_id', 'member_id'])
+    .where('ward_code', '=', q.wardCode)
+    .where('practice', '=', 0)
+    .where('voided', '=', 0);
+  if (q.campaign !== undefined) query = query.where('campaign', '=', q.campaign);
+  const rows: Row[] = [];
+  for (const r of await query.execute()) {
+    const day = todayInVietnam(new Date(r.helped_at));
+    if (q.from !== undefined && day < q.from) continue;
+    if (q.to !== undefined && day > q.to) continue;
+    rows.push({ ...r, kinds: [], day });
+  }
+  const byId = new Map(rows.map((r) => [r.record_id, r]));
+  const ids = [...byId.keys()];
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const kinds = await db
+      .selectFrom('assistance_kinds')
+      .select(['record_id', 'kind'])
+      .where('record_id', 'in', ids.slice(i, i + CHUNK))
+      .execute();
+    for (const k of kinds) byId.get(k.record_id)?.kinds.push(k.kind);
+  }
+
+  const total = emptyTally();
+  const campaigns = new Map<string | null, AssistanceTally>();
+  const weeks = new Map<string, AssistanceTally>();
+  for (const row of rows) {
+    add(total, row);
+    const c = campaigns.get(row.campaign) ?? emptyTally();
+    add(c, row);
+    campaigns.set(row.campaign, c);
+    const w = isoWeek(row.day).label;
+    const wt = weeks.get(w) ?? emptyTally();
+    add(wt, row);
+    weeks.set(w, wt);
+  }
+  const days = rows.map((r) => r.day).sort();
+  const first = q.from ?? days[0];
+  const last = q.to ?? days[days.length - 1];
+  const weekList: AssistanceTalliesResponse['weeks'] = [];
+  if (first !== undefined && last !== undefined && first <= last) {
+    let w = isoWeek(first);
+    const end = isoWeek(last).start;
+    // A long range is bounded (about ten years of weeks) so a silly ?from= cannot run away.
+    for (let n = 0; w.start <= end && n < 520; n++) {
+      weekList.push({ week: w.label, start: w.start, end: w.end, ...(weeks.get(w.label) ?? emptyTally()) });
+      w = isoWeek(new Date(Date.parse(`${w.start}T00:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10));
+    }
+  }
+
+  return {
+    wardCode: q.wardCode,
+    from: q.from ?? null,
+    to: q.to ?? null,
+    campaign: q.campaign ?? null,
+    ...total,
+    campaigns: [...campaigns.entries()]
+      .map(([campaign, t]) => ({ campaign, ...t }))
+      .sort((a, b) => b.total - a.total || String(a.campaign ?? '').localeCompare(String(b.campaign ?? ''), 'vi')),
+    weeks: weekList,
+    vneidMoved: await vneidMoved(db, q.wardCode, rows),
+  };
+}
+
+type Level = string | undefined;
+
+async function vneidMoved(db: Kysely<Database>, wardCode: string, rows: readonly Row[]): Promise<number> {
+  // The earliest help per linked member: a later household rev must be saved at or after it.
+  const helps = new Map<string, number>();
+  for (const r of rows) {
+    if (r.household_id === null || r.member_id === null) continue;
+    const key = `${r.household_id}|${r.member_id}`;
+    const at = Date.parse(r.helped_at);
+    helps.set(key, Math.min(helps.get(key) ?? Infinity, at));
+  }
+  if (helps.size === 0) return 0;
+  const householdIds = [...new Set(rows.filter((r) => r.household_id !== null && r.member_id !== null).map((r) => r.household_id!))];
+  // Only households that count today (latest rev neither practice nor voided).
+  const live = new Set<string>();
+  const revisions: { record_id: string; rev: number; body: string }[] = [];
+  for (let i = 0; i < householdIds.length; i += CHUNK) {
+    const part = householdIds.slice(i, i + CHUNK);
+    const hh = await db
+      .selectFrom('households')
+      .select('record_id')
+      .where('ward_code', '=', wardCode)
+      .where('record_id', 'in', part)
+      .where('practice', '=', 0)
+      .where('voided', '=', 0)
+      .execute();
+    for (const h of hh) live.add(h.record_id);
+    const revs = await db
+      .selectFrom('record_revisions')
+      .select(['record_id', 'rev', 'body'])
+      .where('ward_code', '=', wardCode)
+      .where('kind', '=', 'household')
+      .where('record_id', 'in', part)
+      .execute();
+    revisions.push(...revs.map((r) => ({ ...r, rev: Number(r.rev) })));
+  }
+  revisions.sort((a, b) => a.record_id.localeCompare(b.record_id) || a.rev - b.rev);
+  // Per member: has a rev shown none yet (walking revs in order), and did a later one show a level?
+  const sawNone = new Set<string>();
+  const moved = new Set<string>();
+  for (const rev of revisions) {
+    if (!live.has(rev.record_id)) continue;
+    const record = JSON.parse(rev.body) as { clientUpdatedAt?: string; data?: { members?: { id?: string; vneid?: Level }[] } };
+    const savedAt = Date.parse(record.clientUpdatedAt ?? '');
+    for (const m of record.data?.members ?? []) {
+      const key = `${rev.record_id}|${m.id}`;
+      const helpedAt = helps.get(key);
+      if (helpedAt === undefined) continue;
+      if (m.vneid === 'none') sawNone.add(key);
+      else if ((m.vneid === 'level1' || m.vneid === 'level2') && sawNone.has(key) && savedAt >= helpedAt) moved.add(key);
+    }
+  }
+  return moved.size;
+}
+
+/** CSV like the indicator export: UTF-8 with BOM, CRLF; Vietnamese headings. */
+export function assistanceCsv(t: AssistanceTalliesResponse, labels: { kind: (k: string) => string; reason: (r: string) => string }): string {
+  const cell = (v: string): string => (/[",\r\n;]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const lines: string[][] = [];
+  lines.push([`Hỗ trợ người dân — phường ${t.wardCode}`]);
+  lines.push([`Từ ngày: ${t.from ?? '—'}`, `Đến ngày: ${t.to ?? '—'}`, `Đợt ra quân: ${t.campaign ?? 'Tất cả'}`]);
+  lines.push([]);
+  lines.push(['Loại hỗ trợ', 'Tổng', 'Đã xong', 'Chưa xong', 'Cần quay lại']);
+  for (const kind of ASSISTANCE_KINDS) {
+    const k = t.byKind[kind];
+    lines.push([labels.kind(kind), String(k.done + k.not_done + k.needs_follow_up), String(k.done), String(k.not_done), String(k.needs_follow_up)]);
+  }
+  lines.push(['Tổng số lượt hỗ trợ', String(t.total), String(t.byOutcome.done), String(t.byOutcome.not_done), String(t.byOutcome.needs_follow_up)]);
+  lines.push([]);
+  lines.push(['Lý do chưa xong', 'Số lượt']);
+  for (const reason of ASSISTANCE_REASONS) lines.push([labels.reason(reason), String(t.byReason[reason])]);
+  lines.push([]);
+  lines.push(['Đợt ra quân', 'Tổng', 'Đã xong', 'Chưa xong', 'Cần quay lại']);
+  for (const c of t.campaigns) lines.push([c.campaign ?? '(không ghi)', String(c.total), String(c.byOutcome.done), String(c.byOutcome.not_done), String(c.byOutcome.needs_follow_up)]);
+  lines.push([]);
+  lines.push(['Tuần', 'Từ', 'Đến', 'Tổng', 'Đã xong', 'Chưa xong', 'Cần quay lại']);
+  for (const w of t.weeks) lines.push([w.week, w.start, w.end, String(w.total), String(w.byOutcome.done), String(w.byOutcome.not_done), String(w.byOutcome.needs_follow_up)]);
+  lines.push([]);
+  lines.push(['Thành viên chuyển từ chưa có VNeID lên mức 1/2 sau hỗ trợ', String(t.vneidMoved)]);
+  return '\uFEFF' + lines.map((l) => l.map(cell).join(',')).join('\r\n') + '\r\n';
+}
+
+export const ASSISTANCE_KIND_VI: Record<(typeof ASSISTANCE_KINDS)[number], string> = {
+  install_vneid: 'Cài đặt, kích hoạt VNeID',
+  activate_level2_guidance: 'Hướng dẫn định danh mức 2',
+  password_or_device_recovery: 'Khôi phục mật khẩu / thiết bị',
+  add_documents_or_health_record: 'Tích hợp giấy tờ, sổ sức khỏe điện tử',
+  submit_online_public_service: 'Nộp dịch vụ công trực tuyến',
+  setup_bank_ewallet_qr: 'Mở tài khoản, ví điện tử, thanh toán QR',
+  scam_awareness: 'Nhận diện lừa đảo',
+  teaching_card: 'Hướng dẫn theo thẻ',
+};
+
+export const ASSISTANCE_REASON_VI: Record<(typeof ASSISTANCE_REASONS)[number], string> = {
+  no_smartphone: 'Không có điện thoại thông minh',
+  phone_not_registered_number_no_otp: 'Số điện thoại không chính chủ / không nhận được OTP',
+  must_register_level2_at_police: 'Phải đăng ký mức 2 tại công an',
+  forgotten_password: 'Quên mật khẩu',
+  account_bound_to_old_device: 'Tài khoản gắn với thiết bị cũ',
+  no_nfc_chip_reader: 'Điện thoại không đọc được chip (NFC)',
+  data_mismatch: 'Thông tin không khớp',
+  person_absent_or_refused: 'Người dân vắng mặt hoặc từ chối',
+  other: 'Lý do khác',
+};

@@ -1,0 +1,219 @@
+// Assistance at a campaign table, end to end: the real ward endpoint process (fresh SQLite),
+// Chromium enrols, goes offline, records five helps in a row on #/assist — counting the taps
+// (clicks + key presses) of each "installed VNeID, done" and its time — goes online, and the
+// server's database then holds all five with their kinds, campaign and place.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchPersistent, makeProfileDir } from '../helpers/chromium.js';
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function startWardEndpoint(dataDir: string): Promise<{ url: string; code: string; child: ChildProcess }> {
+  const port = await freePort();
+  // Its own SQLite file even when DATABASE_URL is set: the test reads the file afterwards.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+    env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG: 'off', STATIC_ROOT: 'dist', SEEDS_DIR: 'seeds/wards' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    child.on('exit', (code) => reject(new Error(`ward endpoint exited (${code}): ${out}`)));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      const code = /Mã đăng ký thiết bị đầu tiên:\s*(\S+)/.exec(out)?.[1];
+      if (code && out.includes('Gõ Cửa ward endpoint:')) resolve({ url: `http://127.0.0.1:${port}`, code, child });
+    });
+  });
+}
+
+/** Drives the page and counts every tap (click) and key press a volunteer would make. */
+class Taps {
+  count = 0;
+  constructor(readonly page: Page) {}
+  async tap(testId: string) {
+    this.count += 1;
+    await this.page.getByTestId(testId).click();
+  }
+  async keys(text: string) {
+    for (const ch of text) {
+      this.count += 1;
+      await this.page.keyboard.press(ch);
+    }
+  }
+}
+
+const CAMPAIGN = 'Đợt ra quân tháng 11 — Nhà văn hóa';
+
+describe('assistance at a campaign table, offline, then synced', () => {
+  const profile = makeProfileDir();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'go-cua-e2e-assist-'));
+  let ward: Awaited<ReturnType<typeof startWardEndpoint>>;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    ward = await startWardEndpoint(dataDir);
+    context = await launchPersistent(profile.dir);
+    page = context.pages()[0] ?? (await context.newPage());
+  });
+
+  afterAll(async () => {
+    await context?.close().catch(() => undefined);
+    if (ward?.child.exitCode === null) {
+      ward.child.removeAllListeners('exit');
+      ward.child.kill('SIGTERM');
+      await new Promise((r) => ward.child.once('exit', r));
+    }
+    profile.remove();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('enrols the phone', async () => {
+    await page.goto(`${ward.url}/?ward=10546&code=${encodeURIComponent(ward.code)}`);
+    await page.getByTestId('enrol-volunteerName').waitFor();
+    await page.getByTestId('enrol-volunteerName').fill('Phạm Minh Đoàn');
+    await page.getByTestId('enrol-submit').click();
+    await page.getByTestId('enrolment-done').waitFor();
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  });
+
+  it('records five helps in a row offline, "installed VNeID, done" in ≤ 8 taps and < 15 s each', async () => {
+    await page.goto(`${ward.url}/#/`);
+    await page.locator('[data-testid="sync-status"][data-phase="idle"]').waitFor();
+    await context.setOffline(true);
+    await page.locator('[data-testid="sync-status"][data-phase="offline"]').waitFor();
+    await page.getByTestId('open-assist').click();
+    await page.getByTestId('assist-screen').waitFor();
+    // The campaign and place are typed once per campaign table (then remembered): not counted.
+    await page.getByTestId('assist-campaign').fill(CAMPAIGN);
+    await page.getByTestId('assist-place').fill('Nhà văn hóa TDP 03');
+
+    const taps = new Taps(page);
+    const savedCount = (n: number) => page.locator(`[data-testid="assist-saved"][data-count="${n}"]`).waitFor();
+    const installedDone = async (year2: string, n: number) => {
+      taps.count = 0;
+      const started = Date.now();
+      await taps.tap('kind-install_vneid');
+      await taps.tap('outcome-done');
+      await taps.tap('assist-year');
+      await taps.keys(year2);
+      await taps.tap('assist-save');
+      await savedCount(n);
+      const ms = Date.now() - started;
+      expect(taps.count).toBeLessThanOrEqual(8);
+      expect(ms).toBeLessThan(15_000);
+      // Cleared for the next person; the campaign stays.
+      expect(await page.getByTestId('kind-install_vneid').getAttribute('aria-pressed')).toBe('false');
+      expect(await page.getByTestId('assist-year').inputValue()).toBe('');
+      expect(await page.getByTestId('assist-campaign').inputValue()).toBe(CAMPAIGN);
+      return taps.count;
+    };
+
+    expect(await installedDone('55', 1)).toBe(6);
+    expect(await page.getByTestId('assist-saved').textContent()).toBe('Đã lưu');
+    expect(await installedDone('82', 2)).toBe(6);
+
+    // 3: not done, no smartphone.
+    await taps.tap('kind-install_vneid');
+    await taps.tap('outcome-not_done');
+    await taps.tap('reason-no_smartphone');
+    await taps.tap('assist-year');
+    await taps.keys('48');
+    await taps.tap('assist-save');
+    await savedCount(3);
+
+    // 4: the decade shortcut + one digit, two kinds.
+    taps.count = 0;
+    await taps.tap('kind-install_vneid');
+    await taps.tap('kind-activate_level2_guidance');
+    await taps.tap('outcome-done');
+    await taps.tap('decade-196');
+    await taps.keys('7');
+    await taps.tap('assist-save');
+    await savedCount(4);
+    expect(taps.count).toBe(6);
+
+    // A missing outcome is refused with a translated message, nothing saved, nothing lost.
+    await page.getByTestId('kind-scam_awareness').click();
+    await page.getByTestId('assist-year').fill('1990');
+    await page.getByTestId('assist-save').click();
+    await page.getByTestId('assist-errors').waitFor();
+    expect(await page.getByTestId('assist-errors').textContent()).toContain('Kết quả');
+    expect(await page.getByTestId('assist-year').inputValue()).toBe('1990');
+    // 5: needs follow-up, forgotten password.
+    await page.getByTestId('outcome-needs_follow_up').click();
+    await page.getByTestId('reason-forgotten_password').click();
+    await page.getByTestId('assist-save').click();
+    await savedCount(5);
+
+    await page.goto(`${ward.url}/#/`);
+    await page.locator('[data-testid="sync-pending"][data-count="5"]').waitFor();
+    // The household list ignores assistance records.
+    expect(await page.getByTestId('count-today').textContent()).toBe('0');
+  });
+
+  it('sends all five when back online; the server holds them with kinds, campaign and place', async () => {
+    await context.setOffline(false);
+    await page.locator('[data-testid="sync-pending"][data-count="0"]').waitFor();
+    expect(await page.getByTestId('sync-error').count()).toBe(0);
+    const sqlite = new Database(path.join(dataDir, 'go-cua.sqlite'), { readonly: true });
+    try {
+      const rows = sqlite.prepare('SELECT record_id, outcome, reason, campaign, place, birth_year, practice FROM assistances ORDER BY birth_year').all() as {
+        record_id: string; outcome: string; reason: string | null; campaign: string; place: string; birth_year: number; practice: number;
+      }[];
+      expect(rows.map((r) => [r.birth_year, r.outcome, r.reason])).toEqual([
+        [1948, 'not_done', 'no_smartphone'],
+        [1955, 'done', null],
+        [1967, 'done', null],
+        [1982, 'done', null],
+        [1990, 'needs_follow_up', 'forgotten_password'],
+      ]);
+      expect(new Set(rows.map((r) => r.campaign))).toEqual(new Set([CAMPAIGN]));
+      expect(rows.every((r) => r.place === 'Nhà văn hóa TDP 03' && r.practice === 0)).toBe(true);
+      const kinds = sqlite.prepare("SELECT kind, COUNT(*) AS n FROM assistance_kinds GROUP BY kind ORDER BY kind").all();
+      expect(kinds).toEqual([
+        { kind: 'activate_level2_guidance', n: 1 },
+        { kind: 'install_vneid', n: 4 },
+        { kind: 'scam_awareness', n: 1 },
+      ]);
+      const revs = sqlite.prepare("SELECT COUNT(*) AS n FROM record_revisions WHERE kind = 'assistance'").get() as { n: number };
+      expect(revs.n).toBe(5);
+    } finally {
+      sqlite.close();
+    }
+  });
+
+  it('practice mode: a banner, and the next help is saved and synced as practice', async () => {
+    await page.goto(`${ward.url}/#/`);
+    await page.getByTestId('practice-switch').check();
+    await page.getByTestId('practice-banner').waitFor();
+    await page.getByTestId('open-assist').click();
+    await page.getByTestId('kind-install_vneid').click();
+    await page.getByTestId('outcome-done').click();
+    await page.getByTestId('assist-year').fill('77');
+    await page.getByTestId('assist-save').click();
+    await page.locator('[data-testid="assist-saved"]', { hasText: 'Đã lưu (luyện tập)' }).waitFor();
+    await page.goto(`${ward.url}/#/`);
+    await page.getByTestId('practice-switch').uncheck();
+    await page.getByTestId('practice-banner').waitFor({ state: 'detached' });
+    await page.locator('[data-testid="sync-pending"][data-count="0"]').waitFor();
+    const sqlite = new Database(path.join(dataDir, 'go-cua.sqlite'), { readonly: true });
+    try {
+      await expect.poll(() => (sqlite.prepare('SELECT COUNT(*) AS n FROM assistances WHERE practice = 1').get() as { n: number }).n).toBe(1);
+    } finally {
+      sqlite.close();
+    }
+  });
+});
