@@ -1,9 +1,10 @@
 // Assistance at a campaign table, end to end: the real ward endpoint process (fresh SQLite),
 // Chromium enrols, goes offline, records five helps in a row on #/assist — counting the taps
 // (clicks + key presses) of each "installed VNeID, done" and its time — goes online, and the
-// server's database then holds all five with their kinds, campaign and place.
+// server's database then holds all five with their kinds, campaign and place, and the ward
+// dashboard's "Hỗ trợ" tab shows them.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -192,6 +193,63 @@ describe('assistance at a campaign table, offline, then synced', () => {
       expect(revs.n).toBe(5);
     } finally {
       sqlite.close();
+    }
+  });
+
+  it('the ward dashboard\'s "Hỗ trợ" tab shows the five helps, matching the API', async () => {
+    // A ward staff account through the admin CLI, on the same SQLite file as the running server.
+    const username = 'can-bo-ho-tro';
+    const password = 'mật khẩu đủ dài 2026';
+    const cli = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli/admin.ts', 'create-user', '--ward', '10546', '--username', username, '--role', 'ward_staff', '--password-stdin'], {
+      env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, SEEDS_DIR: 'seeds/wards' },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    cli.stdin!.end(`${password}\n`);
+    const exitCode = await new Promise<number | null>((r) => cli.once('exit', r));
+    expect(exitCode).toBe(0);
+
+    const login = await fetch(`${ward.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+    expect(login.status).toBe(200);
+    const token = ((await login.json()) as { token: string }).token;
+    const res = await fetch(`${ward.url}/api/v1/wards/10546/assistances`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    const tallies = (await res.json()) as { total: number; byKind: Record<string, { done: number }>; campaigns: { campaign: string | null; total: number }[] };
+    expect(tallies.total).toBe(5);
+    expect(tallies.campaigns).toMatchObject([{ campaign: CAMPAIGN, total: 5 }]);
+
+    const dash = await context.newPage();
+    try {
+      await dash.goto(`${ward.url}/#/ward`);
+      await dash.getByTestId('dash-signin').waitFor();
+      await dash.getByTestId('dash-username').fill(username);
+      await dash.getByTestId('dash-password').fill(password);
+      await dash.getByTestId('dash-signin-submit').click();
+      await dash.getByTestId('dash-tab-assist').click();
+      await dash.locator('[data-testid="dash-assist"][data-loading="false"]').waitFor();
+      expect(await dash.getByTestId('dash-assist-total').textContent()).toBe('5');
+      const installDone = dash.locator('[data-testid="dash-assist-kinds"] tr[data-kind="install_vneid"] td[data-outcome="done"]');
+      expect(await installDone.textContent()).toBe(String(tallies.byKind.install_vneid!.done));
+      expect(tallies.byKind.install_vneid!.done).toBeGreaterThan(0);
+      // Labels in Vietnamese, the same words as the CSV.
+      expect(await dash.locator('[data-testid="dash-assist-kinds"] tr[data-kind="install_vneid"] th').textContent()).toBe('Cài đặt, kích hoạt VNeID');
+      expect(await dash.locator('[data-testid="dash-assist-reasons"] tr[data-reason="forgotten_password"] td').textContent()).toBe('1');
+      expect(await dash.getByTestId('dash-assist-campaigns').textContent()).toContain(CAMPAIGN);
+
+      // Filtering by the campaign keeps all five; the CSV downloads with the same figures.
+      await dash.getByTestId('dash-assist-campaign').selectOption(CAMPAIGN);
+      await dash.locator(`[data-testid="dash-assist"][data-loading="false"][data-query="?campaign=${new URLSearchParams({ c: CAMPAIGN }).toString().slice(2)}"]`).waitFor();
+      expect(await dash.getByTestId('dash-assist-total').textContent()).toBe('5');
+      const [download] = await Promise.all([dash.waitForEvent('download'), dash.getByTestId('dash-assist-csv').click()]);
+      expect(download.suggestedFilename()).toMatch(/^ho-tro-10546-\d{4}-\d{2}-\d{2}\.csv$/);
+      const csv = readFileSync((await download.path())!, 'utf8');
+      expect(csv).toContain('Cài đặt, kích hoạt VNeID');
+      expect(csv).toContain(CAMPAIGN);
+    } finally {
+      await dash.close();
     }
   });
 

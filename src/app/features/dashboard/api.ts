@@ -124,6 +124,25 @@ export interface WardDevice {
   records: { households: number; surveyed: number; notHome: number; refused: number; revisions: number };
 }
 
+type OutcomeCounts = { done: number; not_done: number; needs_follow_up: number };
+interface AssistanceTally {
+  total: number;
+  byOutcome: OutcomeCounts;
+  byKind: Record<string, OutcomeCounts>;
+  byReason: Record<string, number>;
+}
+
+/** GET …/assistances (src/server/services/assistance-tallies.ts). */
+export interface AssistanceTallies extends AssistanceTally {
+  wardCode: string;
+  from: string | null;
+  to: string | null;
+  campaign: string | null;
+  campaigns: (AssistanceTally & { campaign: string | null })[];
+  weeks: (AssistanceTally & { week: string; start: string; end: string })[];
+  vneidMoved: number;
+}
+
 export interface EnrolmentCode {
   code: string;
   formatted: string;
@@ -201,6 +220,7 @@ export function wardApi(session: StaffSession, lang: string) {
     weekly: (q: string) => get<WeeklyResponse>(`/indicators/weekly${q}`),
     activity: (weeks = 8) => get<ActivityResponse>(`/activity?weeks=${weeks}`),
     quality: () => get<QualityResponse>('/quality'),
+    assistances: (q: string) => get<AssistanceTallies>(`/assistances${q}`),
     household: (id: string) => get<HouseholdDetail>(`/households/${encodeURIComponent(id)}`),
     voidHousehold: (id: string, reason: string) => send<{ rev: number }>('POST', `/households/${encodeURIComponent(id)}/void`, { reason }),
     groups: () => get<{ groups: RegisterGroup[] }>('/groups'),
