@@ -50,7 +50,12 @@ type FormValidation = typeof import('./form-validation.js');
 let formValidation: Promise<FormValidation> | undefined;
 // The schema check (zod) and the records repo are not needed to show the first step: they are
 // loaded once it is on screen (or on the first check or save, whichever comes first).
-const loadFormValidation = () => (formValidation ??= import('./form-validation.js'));
+// A failed load (a chunk missing after an update) is not remembered, so the next check retries.
+const loadFormValidation = () =>
+  (formValidation ??= import('./form-validation.js').catch((err: unknown) => {
+    formValidation = undefined;
+    throw err;
+  }));
 const loadRecordsRepo = () => import('../../storage/records-repo.js');
 
 const NO_PROBLEMS: Validation = { errors: [], warnings: [] };
@@ -288,7 +293,14 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
   };
 
   const save = async () => {
-    const now = (await loadFormValidation()).validateForm(form, ctx, ward.settings.mobilePrefixes);
+    let now: Validation;
+    try {
+      now = (await loadFormValidation()).validateForm(form, ctx, ward.settings.mobilePrefixes);
+    } catch (err) {
+      // The check's code could not load: say so; the form and its draft stay as they are.
+      setProblem(t('app.unexpectedError', { message: String(err) }));
+      return;
+    }
     setShown((s) => new Set([...s, ...STEPS.map((st) => `step:${st}`)]));
     if (now.errors.length > 0) return;
     setSaving(true);
