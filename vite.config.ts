@@ -46,5 +46,19 @@ export default defineConfig({
   build: {
     target: 'es2022',
     sourcemap: false,
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          // Left to itself the bundler puts the household constants and the age helpers in one
+          // chunk with the household schema, so the survey's first step would load zod for them.
+          groups: [
+            {
+              name: 'household-constants',
+              test: /src[\\/]shared[\\/](schema[\\/]household-constants|domain[\\/]age)\.ts$/,
+            },
+          ],
+        },
+      },
+    },
   },
 });

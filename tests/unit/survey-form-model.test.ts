@@ -8,10 +8,10 @@ import {
   formToData,
   stepOfPath,
   stepsFor,
-  validateForm,
   type HouseholdForm,
   type MemberForm,
 } from '../../src/app/features/survey/form-model.js';
+import { validateForm } from '../../src/app/features/survey/form-validation.js';
 import { householdDataSchema } from '../../src/shared/schema/household.js';
 
 const ctx = { wardCode: '10546', installId: '7d3f2a10-5b6c-4e8f-9a1b-2c3d4e5f6a7b', surveyedAt: '2026-11-24' };

@@ -1,25 +1,66 @@
 // The ward configuration the phone works with. Source of truth is the ward endpoint
 // (GET /api/v1/config, stored by the sync code under meta 'wardConfig' so it works offline);
 // until the phone has one, the demo configuration bundled with the app is used.
-import { wardConfigSchema, type WardConfig } from '../../shared/schema/ward-config.js';
+//
+// The read at start-up does not load the schema (zod): the cached copy was validated when
+// cacheWardConfig stored it (and the bundled demo ward is validated in tests). The full check
+// still runs, lazily, after the read; a copy that fails it (e.g. stored by an older app) is
+// dropped for the demo ward and the app is told to read the configuration again.
+import type { WardConfig } from '../../shared/schema/ward-config.js';
 import { DEMO_WARD } from '../demo-ward.js';
 import { appDb } from './app-db.js';
 import type { GoCuaDb } from './db.js';
 import { META_KEYS, getMeta, setMeta } from './meta.js';
 
+/** Same name as sync/enrolment.ts's WARD_CONFIG_EVENT (not imported: that module is not small). */
+const WARD_CONFIG_EVENT = 'go-cua:ward-config';
+
+const loadSchema = () => import('../../shared/schema/ward-config.js').then((m) => m.wardConfigSchema);
+
+/** Databases whose cached copy failed the full check (until a new copy is cached). */
+const rejected = new WeakSet<GoCuaDb>();
+/** Bumped by each cacheWardConfig, so a check of an older copy cannot reject the new one. */
+const generation = new WeakMap<GoCuaDb, number>();
+
+/** Enough of the shape to work with; the schema is the full judge (checkLater). */
+function looksLikeWardConfig(value: unknown): value is WardConfig {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.code === 'string' &&
+    typeof v.currentNoticeVersion === 'string' &&
+    typeof v.settings === 'object' && v.settings !== null &&
+    Array.isArray(v.groups) && v.groups.length > 0 &&
+    Array.isArray(v.consentNotices) && v.consentNotices.length > 0
+  );
+}
+
+function checkLater(db: GoCuaDb, cached: unknown): void {
+  const at = generation.get(db) ?? 0;
+  void loadSchema().then((schema) => {
+    if (schema.safeParse(cached).success || (generation.get(db) ?? 0) !== at) return;
+    rejected.add(db);
+    const target = globalThis as { dispatchEvent?: (e: Event) => boolean };
+    if (typeof target.dispatchEvent === 'function') target.dispatchEvent(new Event(WARD_CONFIG_EVENT));
+  });
+}
+
 export async function getWardConfig(db: GoCuaDb = appDb): Promise<WardConfig> {
+  if (rejected.has(db)) return DEMO_WARD;
   const cached = await getMeta<unknown>(db, META_KEYS.wardConfig);
-  if (cached) {
-    const parsed = wardConfigSchema.safeParse(cached);
-    if (parsed.success) return parsed.data;
+  if (looksLikeWardConfig(cached)) {
+    checkLater(db, cached);
+    return cached;
   }
   return DEMO_WARD;
 }
 
 /** Stores the configuration the server sent; rejects one that does not validate. */
 export async function cacheWardConfig(db: GoCuaDb, config: unknown): Promise<WardConfig> {
-  const parsed = wardConfigSchema.parse(config);
+  const parsed = (await loadSchema()).parse(config);
   await setMeta(db, META_KEYS.wardConfig, parsed);
+  generation.set(db, (generation.get(db) ?? 0) + 1);
+  rejected.delete(db);
   return parsed;
 }
 

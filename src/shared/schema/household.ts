@@ -16,49 +16,33 @@ import {
   wardCodeSchema,
   yesNoUnknown,
 } from './common.js';
+import {
+  CONSENT_METHODS,
+  HELP_TOPICS,
+  HOUSEHOLD_KIND,
+  HOUSEHOLD_SCHEMA_VERSION,
+  MAX_MEMBERS,
+  MIN_QUESTION_AGE,
+  QR_ANSWERS,
+  RELATIONS,
+  SEXES,
+  SKILL_LEVELS,
+  VISIT_OUTCOMES,
+  VNEID_LEVELS,
+} from './household-constants.js';
 
 /** For objects, lists and flags: `required` when missing, `invalid` when of the wrong type. */
 const fieldError = { error: missingOr('invalid') };
 
-export const HOUSEHOLD_KIND = 'household' as const;
-export const HOUSEHOLD_SCHEMA_VERSION = 1 as const;
+// Every constant stays importable from here, as before the split.
+export * from './household-constants.js';
 
-/** The five basic digital skills of Công văn 3240/BTTTT-CĐSQG (8/8/2024). */
-export const SKILL_KEYS = ['publicServices', 'shopping', 'payments', 'safety', 'localPlatforms'] as const;
-export type SkillKey = (typeof SKILL_KEYS)[number];
-/** thành thạo / biết, cần hỗ trợ / chưa biết / không rõ */
-export const skillLevel = z.enum(['proficient', 'needs_help', 'none', 'unknown'], { error: missingOr('invalid_option') });
-export type SkillLevel = z.infer<typeof skillLevel>;
-
-export const vneidLevel = z.enum(['none', 'level1', 'level2', 'unknown'], { error: missingOr('invalid_option') });
-export type VneidLevel = z.infer<typeof vneidLevel>;
-
-export const RELATIONS = [
-  'head', 'spouse', 'child', 'child_in_law', 'grandchild', 'parent', 'grandparent', 'sibling', 'other_relative', 'other',
-] as const;
+export const skillLevel = z.enum(SKILL_LEVELS, { error: missingOr('invalid_option') });
+export const vneidLevel = z.enum(VNEID_LEVELS, { error: missingOr('invalid_option') });
 export const relation = z.enum(RELATIONS, { error: missingOr('invalid_option') });
-
-export const SEXES = ['male', 'female', 'unknown'] as const;
 export const sex = z.enum(SEXES, { error: missingOr('invalid_option') });
-
-export const DIGITAL_SERVICE_KEYS = ['health', 'education', 'insurance', 'transport'] as const;
-
-export const HELP_TOPICS = [
-  'vneid_install', 'vneid_level2', 'public_services', 'payments', 'online_safety', 'shopping', 'ehr', 'smartphone', 'other',
-] as const;
 export const helpTopic = z.enum(HELP_TOPICS, { error: 'invalid_option' });
-
-export const VISIT_OUTCOMES = ['surveyed', 'not_home', 'refused'] as const;
 export const visitOutcome = z.enum(VISIT_OUTCOMES, { error: missingOr('invalid_option') });
-export type VisitOutcome = z.infer<typeof visitOutcome>;
-
-export const CONSENT_METHODS = ['verbal', 'signed', 'other'] as const;
-
-/**
- * Below this age the digital-skill, smartphone, bank and signature questions are not asked
- * (no indicator counts anyone younger: the lowest denominator age in the plans is 14).
- */
-export const MIN_QUESTION_AGE = 14;
 
 /** Questions asked of everyone, whatever their age. */
 const memberCore = {
@@ -152,10 +136,8 @@ export const householdDevicesSchema = z.object({
 
 export const householdPaymentsSchema = z.object({
   billsCashless: yesNoUnknown,
-  businessAcceptsQr: z.enum(['yes', 'no', 'no_business', 'unknown'], { error: missingOr('invalid_option') }),
+  businessAcceptsQr: z.enum(QR_ANSWERS, { error: missingOr('invalid_option') }),
 }, fieldError);
-
-export const MAX_MEMBERS = 60;
 
 const householdDataObject = z.object({
   wardCode: wardCodeSchema,

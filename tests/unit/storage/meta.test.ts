@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GoCuaDb } from '../../../src/app/storage/db.js';
-import { getInstallId, getLanguage, setLanguage } from '../../../src/app/storage/meta.js';
+import { DEMO_WARD } from '../../../src/app/demo-ward.js';
+import { META_KEYS, getInstallId, getLanguage, setLanguage, setMeta } from '../../../src/app/storage/meta.js';
 import { cacheWardConfig, currentNotice, getWardConfig } from '../../../src/app/storage/ward-config.js';
 import { wardConfigSchema } from '../../../src/shared/schema/ward-config.js';
 
@@ -42,6 +43,18 @@ describe('ward configuration', () => {
     await cacheWardConfig(db, { ...demo, name: 'Phường Thử' });
     expect((await getWardConfig(db)).name).toBe('Phường Thử');
     await expect(cacheWardConfig(db, { ...demo, groups: [] })).rejects.toThrow();
+    expect((await getWardConfig(db)).name).toBe('Phường Thử');
+  });
+
+  it('reads the cached copy without the schema, then drops one that fails the full check', async () => {
+    const demo = await getWardConfig(db);
+    // Right shape, wrong content: a group code the schema refuses.
+    const bad = { ...demo, name: 'Phường Hỏng', groups: [{ code: 'not a code!', name: 'Tổ 1', householdsOnRegister: 10 }] };
+    await setMeta(db, META_KEYS.wardConfig, bad);
+    expect((await getWardConfig(db)).name).toBe('Phường Hỏng');
+    await vi.waitFor(async () => expect((await getWardConfig(db)).name).toBe(DEMO_WARD.name));
+    // A valid copy cached later is used again.
+    await cacheWardConfig(db, { ...demo, name: 'Phường Thử' });
     expect((await getWardConfig(db)).name).toBe('Phường Thử');
   });
 });

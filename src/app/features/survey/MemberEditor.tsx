@@ -3,7 +3,7 @@
 // the member is that old; every yes/no has "Không rõ".
 import { useDeferredValue } from 'react';
 import { useTranslation } from 'react-i18next';
-import { DIGITAL_SERVICE_KEYS, SKILL_KEYS } from '../../../shared/schema/household.js';
+import { DIGITAL_SERVICE_KEYS, SKILL_KEYS } from '../../../shared/schema/household-constants.js';
 import { ageOnDate } from '../../../shared/domain/age.js';
 import { ChoiceGroup } from '../../ui/ChoiceGroup.js';
 import { TextField } from '../../ui/TextField.js';

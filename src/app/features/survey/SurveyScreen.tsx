@@ -9,7 +9,6 @@ import type { StoredRecord } from '../../storage/db.js';
 import { appDb } from '../../storage/app-db.js';
 import { createAutosaver, type Autosaver } from '../../storage/drafts-repo.js';
 import { StorageFullError } from '../../storage/errors.js';
-import { getHousehold, saveHousehold } from '../../storage/records-repo.js';
 import { registerBeforeUpdate } from '../../pwa/update.js';
 import { localDate } from '../../ui/dates.js';
 import { setFlash } from '../../ui/flash.js';
@@ -29,11 +28,11 @@ import {
   STEPS,
   stepOfPath,
   stepsFor,
-  validateForm,
   type DataContext,
   type HouseholdForm,
   type MemberForm,
   type Step,
+  type Validation,
 } from './form-model.js';
 import { MembersStep } from './MembersStep.js';
 import { OutcomeStep } from './OutcomeStep.js';
@@ -47,6 +46,20 @@ export interface SurveyScreenProps {
   recordId?: string;
 }
 
+type FormValidation = typeof import('./form-validation.js');
+let formValidation: Promise<FormValidation> | undefined;
+// The schema check (zod) and the records repo are not needed to show the first step: they are
+// loaded once it is on screen (or on the first check or save, whichever comes first).
+// A failed load (a chunk missing after an update) is not remembered, so the next check retries.
+const loadFormValidation = () =>
+  (formValidation ??= import('./form-validation.js').catch((err: unknown) => {
+    formValidation = undefined;
+    throw err;
+  }));
+const loadRecordsRepo = () => import('../../storage/records-repo.js');
+
+const NO_PROBLEMS: Validation = { errors: [], warnings: [] };
+
 interface Loaded {
   form: HouseholdForm;
   step: Step;
@@ -58,7 +71,7 @@ interface Loaded {
 async function load(draftId: string, recordId: string | undefined): Promise<Loaded> {
   const [{ draft, installId }, record] = await Promise.all([
     takeSurveyReads(draftId),
-    recordId ? getHousehold(appDb, recordId) : Promise.resolve(undefined),
+    recordId ? loadRecordsRepo().then((m) => m.getHousehold(appDb, recordId)) : Promise.resolve(undefined),
   ]);
   if (draft) {
     const step = (STEPS as readonly string[]).includes(draft.step) ? (draft.step as Step) : 'address';
@@ -99,6 +112,7 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
   const dirty = useRef(false);
   const autosaver = useRef<Autosaver>(undefined);
   const headingRef = useRef<HTMLHeadingElement>(null);
+  const [validator, setValidator] = useState<FormValidation>();
 
   useEffect(() => {
     let alive = true;
@@ -125,6 +139,16 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
       void saver.dispose();
     };
   }, [t]);
+
+  // After the first step is on screen, fetch the schema check in the background.
+  useEffect(() => {
+    if (!loaded) return;
+    let alive = true;
+    void loadFormValidation().then((m) => alive && setValidator(() => m));
+    return () => {
+      alive = false;
+    };
+  }, [loaded]);
 
   const ctx: DataContext | undefined = useMemo(
     () =>
@@ -165,8 +189,8 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
   const validationInput = useMemo(() => (ctx ? { form, ctx } : undefined), [form, ctx]);
   const deferredInput = useDeferredValue(validationInput, undefined);
   const validation = useMemo(
-    () => (deferredInput ? validateForm(deferredInput.form, deferredInput.ctx, ward?.settings.mobilePrefixes) : { errors: [], warnings: [] }),
-    [deferredInput, ward],
+    () => (deferredInput && validator ? validator.validateForm(deferredInput.form, deferredInput.ctx, ward?.settings.mobilePrefixes) : NO_PROBLEMS),
+    [deferredInput, ward, validator],
   );
   const errorMap = useMemo(() => new Map([...validation.errors, ...saveErrors].map((e) => [e.path, e.code])), [validation, saveErrors]);
   const warningMap = useMemo(() => new Map(validation.warnings.map((w) => [w.path, w.code])), [validation]);
@@ -230,8 +254,8 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
     setFocusPath(path);
   };
 
-  const next = () => {
-    const now = validateForm(form, ctx, ward.settings.mobilePrefixes);
+  const next = async () => {
+    const now = (await loadFormValidation()).validateForm(form, ctx, ward.settings.mobilePrefixes);
     const stepErrors = now.errors.filter((e) => stepOfPath(e.path) === current);
     setShown((s) => new Set(s).add(`step:${current}`));
     const first = stepErrors[0];
@@ -251,8 +275,8 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
     setFocusPath(`members.${form.members.length}.name`);
   };
 
-  const memberDone = (i: number) => {
-    const now = validateForm(form, ctx, ward.settings.mobilePrefixes);
+  const memberDone = async (i: number) => {
+    const now = (await loadFormValidation()).validateForm(form, ctx, ward.settings.mobilePrefixes);
     touch(`members.${i}`);
     const first = now.errors.find((e) => e.path.startsWith(`members.${i}.`));
     if (first) {
@@ -269,7 +293,14 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
   };
 
   const save = async () => {
-    const now = validateForm(form, ctx, ward.settings.mobilePrefixes);
+    let now: Validation;
+    try {
+      now = (await loadFormValidation()).validateForm(form, ctx, ward.settings.mobilePrefixes);
+    } catch (err) {
+      // The check's code could not load: say so; the form and its draft stay as they are.
+      setProblem(t('app.unexpectedError', { message: String(err) }));
+      return;
+    }
     setShown((s) => new Set([...s, ...STEPS.map((st) => `step:${st}`)]));
     if (now.errors.length > 0) return;
     setSaving(true);
@@ -280,6 +311,7 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
     try {
       const { data } = formToData(form, ctx);
       const existingId = loaded.record ? loaded.record.id : undefined;
+      const { saveHousehold } = await loadRecordsRepo();
       const result = await saveHousehold(appDb, data, {
         draftId,
         ...(existingId ? { existingId } : {}),
@@ -344,7 +376,7 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
-          if (current !== 'review' && !editingMember) next();
+          if (current !== 'review' && !editingMember) void next();
         }}
       >
         {current === 'address' ? <AddressStep {...stepProps} /> : null}
@@ -357,7 +389,7 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
             addedMemberId={addedMemberId}
             setOpenMemberId={setOpenMemberId}
             onAdd={addMember}
-            onMemberDone={memberDone}
+            onMemberDone={(i) => void memberDone(i)}
             updateMember={updateMember}
             incomplete={incomplete}
           />

@@ -2,7 +2,7 @@
 // inputs do not re-render on every keystroke.
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CONSENT_METHODS, HELP_TOPICS, RELATIONS, SEXES } from '../../../shared/schema/household.js';
+import { CONSENT_METHODS, HELP_TOPICS, RELATIONS, SEXES } from '../../../shared/schema/household-constants.js';
 import type { Choice } from '../../ui/ChoiceGroup.js';
 
 export function useChoices() {

@@ -1,29 +1,27 @@
 // The survey form as the UI holds it: what the volunteer typed, exactly as typed (strings,
 // '' for "not answered"), so Vietnamese input methods are never disturbed and a draft can hold
 // an incomplete, invalid form. `formToData` normalises it (trim, phone +84 → 0, 2-digit years)
-// only when validating or saving, into the shared schema's `data`.
+// only when validating or saving, into the shared schema's `data`. No zod here: the survey's
+// first step renders from this module; the schema check is in form-validation.ts, loaded after.
 import {
+  CONSENT_METHODS,
   DIGITAL_SERVICE_KEYS,
+  HELP_TOPICS,
   MIN_QUESTION_AGE,
+  RELATIONS,
+  SEXES,
   SKILL_KEYS,
-  type HouseholdData,
-  type HouseholdDataInput,
   type SkillKey,
   type SkillLevel,
   type VisitOutcome,
   type VneidLevel,
-  householdDataSchema,
-  RELATIONS,
-  CONSENT_METHODS,
-  HELP_TOPICS,
-  SEXES,
-} from '../../../shared/schema/household.js';
+} from '../../../shared/schema/household-constants.js';
+import type { HouseholdData, HouseholdDataInput } from '../../../shared/schema/household.js';
 import type { YesNoUnknown } from '../../../shared/schema/common.js';
 import { ageOnDate, parseBirthYear } from '../../../shared/domain/age.js';
 import { normalisePhone } from '../../../shared/domain/phone.js';
 import { foldVietnamese } from '../../../shared/domain/text-search.js';
-import { toFieldErrors, type FieldError } from '../../../shared/domain/validation.js';
-import { householdWarnings } from '../../../shared/domain/household-warnings.js';
+import type { FieldError } from '../../../shared/domain/validation.js';
 
 type Opt<T> = T | '';
 export type Relation = (typeof RELATIONS)[number];
@@ -271,33 +269,6 @@ export const MEMBER_FIELD_ORDER = [
 export interface Validation {
   errors: FieldError[];
   warnings: FieldError[];
-}
-
-/** Every error of the form (schema + typing problems), one per path, in form order. */
-export function validateForm(form: HouseholdForm, ctx: DataContext, mobilePrefixes?: readonly string[]): Validation {
-  const { data, errors } = formToData(form, ctx);
-  const parsed = householdDataSchema.safeParse(data);
-  const all = [...errors, ...(parsed.success ? [] : toFieldErrors(parsed.error)), ...crossChecks(form, ctx)];
-  // Form order: by step, then by member, then as the member editor shows the questions, so
-  // "the first error" is the one nearest the top of the screen.
-  const rank = (e: FieldError) => {
-    const member = /^members\.(\d+)(?:\.(\w+))?/.exec(e.path);
-    const field = member?.[2] ? MEMBER_FIELD_ORDER.indexOf(member[2] as (typeof MEMBER_FIELD_ORDER)[number]) + 1 : 0;
-    return STEPS.indexOf(stepOfPath(e.path)) * 1_000_000 + (member ? (Number(member[1]) + 1) * 100 : 0) + field;
-  };
-  all.sort((a, b) => rank(a) - rank(b));
-  const seen = new Set<string>();
-  const unique = all.filter((e) => {
-    if (seen.has(e.path)) return false;
-    seen.add(e.path);
-    return true;
-  });
-  // The outcome cross-check is about data we already drop; the schema's consent error path
-  // "consent.given" is where the checkbox is.
-  const warnings = parsed.success
-    ? householdWarnings(parsed.data as HouseholdData, mobilePrefixes)
-    : householdWarnings({ members: (data.members ?? []).filter((m) => m.birthYear !== undefined) as HouseholdData['members'] }, mobilePrefixes);
-  return { errors: unique, warnings };
 }
 
 /**
