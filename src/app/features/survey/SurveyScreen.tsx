@@ -104,7 +104,12 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
   const [openMemberId, setOpenMemberId] = useState<string>();
   // The member "add member" just created: its editor renders its lower questions deferred.
   const [addedMemberId, setAddedMemberId] = useState<string>();
-  const [focusPath, setFocusPath] = useState<string>();
+  // A focus request is an object so the same path can be asked for twice; it is consumed through
+  // a ref rather than reset with setState, which would cost a second render of the whole form
+  // (measured on "add member" with 29 members on a throttled phone).
+  const [focusRequest, setFocusRequest] = useState<{ path: string }>();
+  const handledFocus = useRef<{ path: string } | undefined>(undefined);
+  const setFocusPath = useCallback((path: string) => setFocusRequest({ path }), []);
   const [saving, setSaving] = useState(false);
   const [saveErrors, setSaveErrors] = useState<FieldError[]>([]);
   const [problem, setProblem] = useState<string>();
@@ -216,8 +221,9 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
 
   // Focus a field after the step (or member) holding it has rendered.
   useEffect(() => {
-    if (!focusPath) return;
-    const parts = focusPath.split('.');
+    if (!focusRequest || handledFocus.current === focusRequest) return;
+    handledFocus.current = focusRequest;
+    const parts = focusRequest.path.split('.');
     for (let i = parts.length; i > 0; i--) {
       const el = document.getElementById(fieldId(parts.slice(0, i).join('.')));
       if (el) {
@@ -226,8 +232,7 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
         break;
       }
     }
-    setFocusPath(undefined);
-  }, [focusPath, step, openMemberId]);
+  }, [focusRequest, step, openMemberId]);
 
   if (!loaded || !ward || !ctx) return <p className="notice">{t('survey.loadingDraft')}</p>;
 
