@@ -2,43 +2,15 @@
 // SQLite database) prints a first enrolment code; Chromium opens the QR link with it, enrols,
 // goes offline, surveys two households, goes online, and the sync status shows both sent; the
 // server's database then holds exactly those two.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchPersistent, makeProfileDir } from '../helpers/chromium.js';
+import { startWardEndpoint } from './helpers/ward-process.js';
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-/** Starts src/server/main.ts on an empty data folder; resolves with its URL and the printed code. */
-async function startWardEndpoint(dataDir: string): Promise<{ url: string; code: string; child: ChildProcess }> {
-  const port = await freePort();
-  // Its own SQLite file even when DATABASE_URL points the storage tests at PostgreSQL: the test
-  // needs a first start on an empty database and reads the file afterwards.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
-    env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG: 'off', STATIC_ROOT: 'dist', SEEDS_DIR: 'seeds/wards' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    child.on('exit', (code) => reject(new Error(`ward endpoint exited (${code}): ${out}`)));
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      const code = /Mã đăng ký thiết bị đầu tiên:\s*(\S+)/.exec(out)?.[1];
-      if (code && out.includes('Gõ Cửa ward endpoint:')) resolve({ url: `http://127.0.0.1:${port}`, code, child });
-    });
-  });
-}
 
 const ADULT_KEYS = ['ownsSmartphone', 'usedInternet3m', 'bankAccount', 'cashless30d', 'digitalSignature', 'onlinePublicService12m', 'cityApp'];
 const SKILLS = ['publicServices', 'shopping', 'payments', 'safety', 'localPlatforms'];
