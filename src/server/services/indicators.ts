@@ -18,6 +18,7 @@ import {
 import { isoWeek, isoWeeksBetween } from '../../shared/domain/iso-week.js';
 import type { WardConfig } from '../../shared/schema/ward-config.js';
 import type { Database } from '../db/schema.js';
+import type { BreakdownItem, BreakdownKey, HouseholdTotals, IndicatorsResponse, IndicatorValue } from '../../shared/protocol/dashboard.js';
 
 export interface IndicatorFilter {
   wardCode: string;
@@ -27,39 +28,7 @@ export interface IndicatorFilter {
   asOf?: string;
 }
 
-export interface HouseholdTotals {
-  surveyed: number;
-  notHome: number;
-  refused: number;
-  onRegister: number;
-}
-
-/** One indicator as the API answers it (issue 4's fixed shape). */
-export interface IndicatorValue {
-  code: IndicatorCode;
-  numerator: number;
-  denominator: number;
-  unknown: number;
-  value: number | null;
-  target: number | null;
-  reached: boolean | null;
-  proxy: boolean;
-}
-
-export type BreakdownKey = 'group' | 'ageBand' | 'sex';
-
-export interface BreakdownItem {
-  key: string;
-  households?: HouseholdTotals;
-  indicators: IndicatorValue[];
-}
-
-export interface IndicatorsResponse {
-  wardCode: string;
-  households: HouseholdTotals;
-  indicators: IndicatorValue[];
-  breakdown?: BreakdownItem[];
-}
+export type { BreakdownItem, BreakdownKey, HouseholdTotals, IndicatorsResponse, IndicatorValue } from '../../shared/protocol/dashboard.js';
 
 interface Triple {
   n: number;

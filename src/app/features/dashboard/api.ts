@@ -2,6 +2,7 @@
 // dashboard runs on shared office PCs, so closing the tab signs out) and typed calls to the ward
 // API (docs/api.md). Shapes mirror src/server/services/*; only tallies, except the drill-down.
 import type { IndicatorCode } from '../../../shared/domain/indicators.js';
+import type { HouseholdTotals, IndicatorsResponse, IndicatorValue } from '../../../shared/protocol/dashboard.js';
 
 export type StaffRole = 'ward_staff' | 'ward_admin';
 
@@ -31,30 +32,7 @@ export function saveSession(session: StaffSession | null): void {
   else sessionStorage.removeItem(SESSION_KEY);
 }
 
-export interface HouseholdTotals {
-  surveyed: number;
-  notHome: number;
-  refused: number;
-  onRegister: number;
-}
-
-export interface IndicatorValue {
-  code: IndicatorCode;
-  numerator: number;
-  denominator: number;
-  unknown: number;
-  value: number | null;
-  target: number | null;
-  reached: boolean | null;
-  proxy: boolean;
-}
-
-export interface IndicatorsResponse {
-  wardCode: string;
-  households: HouseholdTotals;
-  indicators: IndicatorValue[];
-  breakdown?: { key: string; households?: HouseholdTotals; indicators: IndicatorValue[] }[];
-}
+export type { HouseholdTotals, IndicatorsResponse, IndicatorValue };
 
 export interface WeeklyResponse {
   wardCode: string;
