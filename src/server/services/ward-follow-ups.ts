@@ -3,6 +3,7 @@
 // latest bodies come from record_revisions joined with the flattened tables (which hold the
 // latest rev only), so a volunteer's phone and the dashboard apply the very same rules.
 import type { Kysely } from 'kysely';
+import { TEACHING_CARDS } from '../../../seeds/teaching/index.js';
 import { buildFollowUpList, type FollowUpGroup } from '../../shared/domain/follow-up.js';
 import type { AssistanceRecord } from '../../shared/schema/assistance.js';
 import type { HouseholdRecord } from '../../shared/schema/household.js';
@@ -43,6 +44,8 @@ export async function wardFollowUps(db: Kysely<Database>, config: WardConfig, no
     households: households.map((r) => JSON.parse(r.body) as HouseholdRecord),
     assistances: assistances.map((r) => JSON.parse(r.body) as AssistanceRecord),
     now,
+    // As on the phones: a done teaching-card help counts as the kinds its card amounts to.
+    cards: TEACHING_CARDS,
   });
   const names = new Map(config.groups.map((g) => [g.code, g.name]));
   return {
