@@ -2,12 +2,14 @@
 // Chromium enrols, goes offline, records five helps in a row on #/assist — counting the taps
 // (clicks + key presses) of each "installed VNeID, done" and its time — goes online, and the
 // server's database then holds all five with their kinds, campaign and place, and the ward
-// dashboard's "Hỗ trợ" tab shows them.
+// dashboard's "Hỗ trợ" tab shows them (CSV and XLSX downloads) and "Cần theo dõi" lists the
+// unfinished helps.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import ExcelJS from 'exceljs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchPersistent, makeProfileDir } from '../helpers/chromium.js';
@@ -171,7 +173,7 @@ describe('assistance at a campaign table, offline, then synced', () => {
     }
   });
 
-  it('the ward dashboard\'s "Hỗ trợ" tab shows the five helps, matching the API', async () => {
+  it('the ward dashboard\'s "Hỗ trợ" tab shows the five helps, matching the API; CSV, XLSX and the "Cần theo dõi" tab', async () => {
     // A ward staff account through the admin CLI, on the same SQLite file as the running server.
     const username = 'can-bo-ho-tro';
     const password = 'mật khẩu đủ dài 2026';
@@ -223,6 +225,28 @@ describe('assistance at a campaign table, offline, then synced', () => {
       const csv = readFileSync((await download.path())!, 'utf8');
       expect(csv).toContain('Cài đặt, kích hoạt VNeID');
       expect(csv).toContain(CAMPAIGN);
+      // The XLSX button: the kind sheet's total row reads back as the five helps.
+      const [xlsx] = await Promise.all([dash.waitForEvent('download'), dash.getByTestId('dash-assist-xlsx').click()]);
+      expect(xlsx.suggestedFilename()).toMatch(/^ho-tro-10546-\d{4}-\d{2}-\d{2}\.xlsx$/);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile((await xlsx.path())!);
+      const kindSheet = wb.getWorksheet('Theo loại hỗ trợ')!;
+      const totalRow = kindSheet.getRows(5, kindSheet.rowCount)!.find((r) => r.getCell(1).value === 'Tổng số lượt hỗ trợ');
+      expect(totalRow?.getCell(2).value).toBe(5);
+
+      // "Cần theo dõi": the team's follow-ups as the API lists them, the two unfinished helps among them.
+      const fu = await fetch(`${ward.url}/api/v1/wards/10546/follow-ups`, { headers: { authorization: `Bearer ${token}` } });
+      expect(fu.status).toBe(200);
+      const followUps = (await fu.json()) as { total: number; groups: { items: { kind: string; recordId: string }[] }[] };
+      const helpIds = followUps.groups.flatMap((g) => g.items).filter((i) => i.kind === 'assistance').map((i) => i.recordId);
+      expect(helpIds).toHaveLength(2);
+      await dash.getByTestId('dash-tab-followups').click();
+      await dash.locator('[data-testid="dash-followups"][data-loading="false"]').waitFor();
+      expect(await dash.locator('[data-testid="dash-followups-group"] tbody tr').count()).toBe(followUps.total);
+      for (const id of helpIds) {
+        const why = await dash.locator(`[data-testid="dash-followups-group"] tr[data-record="${id}"] td`).first().textContent();
+        expect(why).toMatch(/^(Chưa xong — Không có điện thoại thông minh|Cần quay lại — Quên mật khẩu)$/);
+      }
     } finally {
       await dash.close();
     }

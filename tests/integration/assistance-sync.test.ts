@@ -2,12 +2,14 @@
 // storage backend (SQLite always, PostgreSQL when DATABASE_URL is set): every status, a mixed
 // household + assistance batch, practice and voided never counted, the VNeID move, the CSV.
 import { randomUUID } from 'node:crypto';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/server-db.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { batch, OTHER_WARD, WARD } from '../helpers/records.js';
 import { get, household, member, signIn } from '../helpers/dashboard.js';
 import { validAssistance } from '../helpers/assistance-fixtures.js';
+import { ASSISTANCE_KIND_VI, ASSISTANCE_REASON_VI, ASSISTANCE_XLSX_LAYOUT } from '../../src/server/services/assistance-tallies.js';
 import type { Loose } from '../helpers/household-fixtures.js';
 
 // One ward per run keeps the tallies exact: every test adds to a fresh campaign name.
@@ -193,6 +195,46 @@ describe.each(backends)('assistance sync and tallies on $name', (backend) => {
     expect(csv.body).toContain('Tổng số lượt hỗ trợ,5,3,1,1');
     expect(csv.body).toContain('Không có điện thoại thông minh,1');
     const audit = await t.db.db.selectFrom('audit_log').select('action').where('action', '=', 'export.assistances_csv').execute();
+    expect(audit).toHaveLength(1);
+  });
+  it('exports XLSX whose sheets read back as the JSON tallies, and audits it', async () => {
+    const c = 'Đợt ra quân 22/11';
+    const json = await tallies(`campaign=${encodeURIComponent(c)}`);
+    expect((await get(t, token, `/api/v1/wards/${WARD}/assistances/export.xlsx`)).statusCode).toBe(403);
+    const res = await get(t, staffToken, `/api/v1/wards/${WARD}/assistances/export.xlsx?campaign=${encodeURIComponent(c)}`);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/spreadsheetml/);
+    expect(res.headers['cache-control']).toBe('no-store');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    const rows = (name: string) => {
+      const ws = wb.getWorksheet(name);
+      if (!ws) throw new Error(`no sheet ${name}`);
+      const out: unknown[][] = [];
+      for (let r = ASSISTANCE_XLSX_LAYOUT.headerRow + 1; r <= ws.rowCount; r++) {
+        const values = (ws.getRow(r).values as unknown[]).slice(1);
+        if (values.length) out.push(values);
+      }
+      return out;
+    };
+    const kinds = rows(ASSISTANCE_XLSX_LAYOUT.kindSheet);
+    for (const [kind, o] of Object.entries(json.byKind as Record<string, { done: number; not_done: number; needs_follow_up: number }>)) {
+      const row = kinds.find((r) => r[0] === ASSISTANCE_KIND_VI[kind as keyof typeof ASSISTANCE_KIND_VI]);
+      expect(row).toEqual([row![0], o.done + o.not_done + o.needs_follow_up, o.done, o.not_done, o.needs_follow_up]);
+    }
+    expect(kinds).toContainEqual(['Tổng số lượt hỗ trợ', json.total, json.byOutcome.done, json.byOutcome.not_done, json.byOutcome.needs_follow_up]);
+    expect(kinds).toContainEqual(['Thành viên chuyển từ chưa có VNeID lên mức 1/2 sau hỗ trợ', json.vneidMoved]);
+    expect(json.total).toBe(5);
+    expect(rows(ASSISTANCE_XLSX_LAYOUT.reasonSheet)).toEqual(
+      Object.entries(json.byReason as Record<string, number>).map(([r, n]) => [ASSISTANCE_REASON_VI[r as keyof typeof ASSISTANCE_REASON_VI], n]),
+    );
+    expect(rows(ASSISTANCE_XLSX_LAYOUT.campaignSheet)).toEqual(
+      json.campaigns.map((x: { campaign: string; total: number; byOutcome: { done: number; not_done: number; needs_follow_up: number } }) => [x.campaign, x.total, x.byOutcome.done, x.byOutcome.not_done, x.byOutcome.needs_follow_up]),
+    );
+    expect(rows(ASSISTANCE_XLSX_LAYOUT.weekSheet)).toEqual(
+      json.weeks.map((w: { week: string; start: string; end: string; total: number; byOutcome: { done: number; not_done: number; needs_follow_up: number } }) => [w.week, w.start, w.end, w.total, w.byOutcome.done, w.byOutcome.not_done, w.byOutcome.needs_follow_up]),
+    );
+    const audit = await t.db.db.selectFrom('audit_log').select(['action', 'detail']).where('action', '=', 'export.assistances_xlsx').execute();
     expect(audit).toHaveLength(1);
   });
 });

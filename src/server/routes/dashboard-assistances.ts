@@ -1,9 +1,11 @@
 // Assistance tallies of a ward (issue 5): GET …/assistances?from=&to=&campaign= (JSON) and
-// …/assistances/export.csv (audited, like the indicator exports). Ward staff of the ward only.
+// …/assistances/export.csv and export.xlsx (audited, like the indicator exports), and the whole
+// team's follow-up list GET …/follow-ups. Ward staff of the ward only.
 import type { FastifyInstance } from 'fastify';
 import type { ServerDb } from '../db/connect.js';
 import { writeAudit } from '../services/audit.js';
-import { ASSISTANCE_KIND_VI, ASSISTANCE_REASON_VI, assistanceCsv, assistanceTallies, type AssistanceQuery } from '../services/assistance-tallies.js';
+import { ASSISTANCE_KIND_VI, ASSISTANCE_REASON_VI, assistanceCsv, assistanceTallies, assistanceXlsx, type AssistanceQuery } from '../services/assistance-tallies.js';
+import { wardFollowUps } from '../services/ward-follow-ups.js';
 import { DashboardError, requireWardStaff, staff } from './dashboard-access.js';
 import { parseIsoDate, wardConfigOrThrow } from './dashboard-query.js';
 
@@ -34,6 +36,11 @@ export function parseAssistanceQuery(wardCode: string, query: unknown): Assistan
   return out;
 }
 
+const LABELS_VI = {
+  kind: (k: string) => ASSISTANCE_KIND_VI[k as keyof typeof ASSISTANCE_KIND_VI] ?? k,
+  reason: (r: string) => ASSISTANCE_REASON_VI[r as keyof typeof ASSISTANCE_REASON_VI] ?? r,
+};
+
 export async function dashboardAssistanceRoutes(app: FastifyInstance, options: DashboardAssistanceOptions): Promise<void> {
   const { db } = options.db;
   const guard = { preHandler: requireWardStaff(options.db) };
@@ -52,11 +59,25 @@ export async function dashboardAssistanceRoutes(app: FastifyInstance, options: D
     reply.header('content-type', 'text/csv; charset=utf-8');
     reply.header('content-disposition', `attachment; filename="ho-tro-${request.params.code}.csv"`);
     reply.header('cache-control', 'no-store');
-    return reply.send(
-      assistanceCsv(tallies, {
-        kind: (k) => ASSISTANCE_KIND_VI[k as keyof typeof ASSISTANCE_KIND_VI] ?? k,
-        reason: (r) => ASSISTANCE_REASON_VI[r as keyof typeof ASSISTANCE_REASON_VI] ?? r,
-      }),
-    );
+    return reply.send(assistanceCsv(tallies, LABELS_VI));
+  });
+
+  app.get<{ Params: WardParams }>('/api/v1/wards/:code/assistances/export.xlsx', guard, async (request, reply) => {
+    const who = staff(request);
+    await wardConfigOrThrow(db, request.params.code);
+    const q = parseAssistanceQuery(request.params.code, request.query);
+    const tallies = await assistanceTallies(db, q);
+    await writeAudit(db, who, 'export.assistances_xlsx', request.params.code, { from: q.from ?? null, to: q.to ?? null, campaign: q.campaign ?? null });
+    reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    reply.header('content-disposition', `attachment; filename="ho-tro-${request.params.code}.xlsx"`);
+    reply.header('cache-control', 'no-store');
+    return reply.send(await assistanceXlsx(tallies, LABELS_VI));
+  });
+
+  app.get<{ Params: WardParams }>('/api/v1/wards/:code/follow-ups', guard, async (request, reply) => {
+    const config = await wardConfigOrThrow(db, request.params.code);
+    // Names and addresses of households: never kept by a shared proxy or the browser's cache.
+    reply.header('cache-control', 'no-store');
+    return wardFollowUps(db, config);
   });
 }

@@ -6,6 +6,7 @@
 // The rows are filtered in SQL by ward, flags and campaign; the day filter and the counting run
 // in JS because helpedAt may carry any UTC offset, which text comparison cannot order, and a
 // ward's helps number in the thousands, not millions.
+import ExcelJS from 'exceljs';
 import type { Kysely } from 'kysely';
 import { ASSISTANCE_KINDS, ASSISTANCE_OUTCOMES, ASSISTANCE_REASONS } from '../../shared/schema/assistance.js';
 import { isoWeek, todayInVietnam } from '../../shared/domain/iso-week.js';
@@ -229,6 +230,60 @@ export function assistanceCsv(t: AssistanceTalliesResponse, labels: { kind: (k: 
   lines.push([]);
   lines.push(['Thành viên chuyển từ chưa có VNeID lên mức 1/2 sau hỗ trợ', String(t.vneidMoved)]);
   return '\uFEFF' + lines.map((l) => l.map(cell).join(',')).join('\r\n') + '\r\n';
+}
+
+/** Sheet names of the XLSX export (tests and other tools read them back); the header is row 4 on each. */
+export const ASSISTANCE_XLSX_LAYOUT = {
+  kindSheet: 'Theo loại hỗ trợ',
+  reasonSheet: 'Lý do chưa xong',
+  campaignSheet: 'Theo đợt ra quân',
+  weekSheet: 'Theo tuần',
+  headerRow: 4,
+} as const;
+
+/** XLSX with the same tables as the CSV, one per sheet, counts as numbers. */
+export async function assistanceXlsx(t: AssistanceTalliesResponse, labels: { kind: (k: string) => string; reason: (r: string) => string }): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'Gõ Cửa';
+  const title = `Hỗ trợ người dân — phường ${t.wardCode}`;
+  const range = `Từ ngày: ${t.from ?? '—'}   Đến ngày: ${t.to ?? '—'}   Đợt ra quân: ${t.campaign ?? 'Tất cả'}`;
+  const outcomes = (o: OutcomeCounts): number[] => [o.done + o.not_done + o.needs_follow_up, o.done, o.not_done, o.needs_follow_up];
+  function sheet(name: string, header: string[], rows: (string | number)[][], widths: number[]): ExcelJS.Worksheet {
+    const ws = wb.addWorksheet(name, { pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
+    ws.getCell('A1').value = title;
+    ws.getCell('A1').font = { bold: true, size: 13 };
+    ws.getCell('A2').value = range;
+    const h = ws.getRow(ASSISTANCE_XLSX_LAYOUT.headerRow);
+    h.values = header;
+    h.font = { bold: true };
+    rows.forEach((r, n) => {
+      ws.getRow(ASSISTANCE_XLSX_LAYOUT.headerRow + 1 + n).values = r;
+    });
+    ws.columns = widths.map((width) => ({ width }));
+    return ws;
+  }
+  const kinds = sheet(
+    ASSISTANCE_XLSX_LAYOUT.kindSheet,
+    ['Loại hỗ trợ', 'Tổng', 'Đã xong', 'Chưa xong', 'Cần quay lại'],
+    [...ASSISTANCE_KINDS.map((k) => [labels.kind(k), ...outcomes(t.byKind[k])]), ['Tổng số lượt hỗ trợ', t.total, t.byOutcome.done, t.byOutcome.not_done, t.byOutcome.needs_follow_up]],
+    [44, 10, 10, 10, 14],
+  );
+  const after = ASSISTANCE_XLSX_LAYOUT.headerRow + ASSISTANCE_KINDS.length + 3;
+  kinds.getRow(after).values = ['Thành viên chuyển từ chưa có VNeID lên mức 1/2 sau hỗ trợ', t.vneidMoved];
+  sheet(ASSISTANCE_XLSX_LAYOUT.reasonSheet, ['Lý do chưa xong', 'Số lượt'], ASSISTANCE_REASONS.map((r) => [labels.reason(r), t.byReason[r]]), [52, 10]);
+  sheet(
+    ASSISTANCE_XLSX_LAYOUT.campaignSheet,
+    ['Đợt ra quân', 'Tổng', 'Đã xong', 'Chưa xong', 'Cần quay lại'],
+    t.campaigns.map((c) => [c.campaign ?? '(không ghi)', ...outcomes(c.byOutcome)]),
+    [40, 10, 10, 10, 14],
+  );
+  sheet(
+    ASSISTANCE_XLSX_LAYOUT.weekSheet,
+    ['Tuần', 'Từ', 'Đến', 'Tổng', 'Đã xong', 'Chưa xong', 'Cần quay lại'],
+    t.weeks.map((w) => [w.week, w.start, w.end, ...outcomes(w.byOutcome)]),
+    [12, 12, 12, 10, 10, 10, 14],
+  );
+  return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
 export const ASSISTANCE_KIND_VI: Record<(typeof ASSISTANCE_KINDS)[number], string> = {

@@ -20,7 +20,8 @@ export type AuditAction =
   | 'export.csv'
   | 'export.xlsx'
   | 'export.report'
-  | 'export.assistances_csv';
+  | 'export.assistances_csv'
+  | 'export.assistances_xlsx';
 
 export interface AuditEntry {
   id: string;

@@ -1,6 +1,6 @@
 // Assistance tallies (issue 5): helps by kind × outcome, by failure reason, per campaign ("đợt ra
 // quân") and per ISO week, how many members moved from no VNeID to level 1/2 after a help, and
-// the CSV download. Its own filters (days of help, campaign): the indicator filters do not apply.
+// the CSV and XLSX downloads. Its own filters (days of help, campaign): the indicator filters do not apply.
 // Kind and reason labels are the CSV's fuller words (dashboard.assist.*Name); outcomes reuse the
 // assistance log's (assist.outcome.*, always loaded).
 import { useState } from 'react';
@@ -64,7 +64,7 @@ export default function Assistance() {
   const errorMessage = useErrorMessage();
   const [filters, setFilters] = useState<AssistanceFilters>({ from: '', to: '', campaign: '' });
   const [seenCampaigns, setSeenCampaigns] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
+  const [busy, setBusy] = useState<'csv' | 'xlsx'>();
   const [status, setStatus] = useState<{ ok: boolean; text: string }>();
   const q = assistanceQuery(filters);
   const data = useWardLoad(
@@ -82,18 +82,18 @@ export default function Assistance() {
   // The server answers a reversed range with its own translated error (shown by LoadError).
   const badRange = filters.from !== '' && filters.to !== '' && filters.from > filters.to;
 
-  const download = async () => {
-    setBusy(true);
+  const download = async (format: 'csv' | 'xlsx') => {
+    setBusy(format);
     setStatus(undefined);
     try {
-      const blob = await api.download(`/assistances/export.csv${q}`);
-      saveBlob(blob, `ho-tro-${session.wardCode}-${filters.to || todayVietnam()}.csv`);
+      const blob = await api.download(`/assistances/export.${format}${q}`);
+      saveBlob(blob, `ho-tro-${session.wardCode}-${filters.to || todayVietnam()}.${format}`);
       setStatus({ ok: true, text: t('dashboard.export.done') });
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) endSession();
       setStatus({ ok: false, text: errorMessage(e) });
     } finally {
-      setBusy(false);
+      setBusy(undefined);
     }
   };
 
@@ -258,8 +258,11 @@ export default function Assistance() {
       ) : null}
 
       <div className="dash-actions">
-        <button type="button" className="btn btn--primary" disabled={busy || badRange} onClick={() => void download()} data-testid="dash-assist-csv">
-          {busy ? t('dashboard.export.busy') : t('dashboard.export.csv')}
+        <button type="button" className="btn btn--primary" disabled={busy !== undefined || badRange} onClick={() => void download('xlsx')} data-testid="dash-assist-xlsx">
+          {busy === 'xlsx' ? t('dashboard.export.busy') : t('dashboard.export.xlsx')}
+        </button>
+        <button type="button" className="btn" disabled={busy !== undefined || badRange} onClick={() => void download('csv')} data-testid="dash-assist-csv">
+          {busy === 'csv' ? t('dashboard.export.busy') : t('dashboard.export.csv')}
         </button>
       </div>
       {status ? (

@@ -1,6 +1,6 @@
 // The ward staff dashboard (lazy-loaded at #/ward…, never on a volunteer's first load): sign-in,
-// then overview, breakdowns, trend, team activity, data quality, assistance, exports and
-// administration.
+// then overview, breakdowns, trend, team activity, data quality, assistance, the team's
+// follow-ups, exports and administration.
 // Online only: the figures live on the ward server, nothing is cached on the (shared) PC.
 import { lazy, Suspense, useCallback, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -21,13 +21,14 @@ const Exports = lazy(() => import('./Exports.js'));
 const Admin = lazy(() => import('./Admin.js'));
 const Devices = lazy(() => import('./Devices.js'));
 const Assistance = lazy(() => import('./Assistance.js'));
+const FollowUps = lazy(() => import('./FollowUps.js'));
 
 export interface DashboardScreenProps {
   /** The path after #/ward, e.g. ['quality'] or ['household', '<id>']. */
   sub: string[];
 }
 
-const TABS = ['overview', 'breakdown', 'trend', 'activity', 'quality', 'assist', 'export', 'devices', 'admin'] as const;
+const TABS = ['overview', 'breakdown', 'trend', 'activity', 'quality', 'assist', 'followups', 'export', 'devices', 'admin'] as const;
 
 export default function DashboardScreen({ sub }: DashboardScreenProps) {
   const { t, i18n } = useTranslation();
@@ -92,6 +93,9 @@ export default function DashboardScreen({ sub }: DashboardScreenProps) {
       break;
     case 'assist':
       content = <Assistance />;
+      break;
+    case 'followups':
+      content = <FollowUps />;
       break;
     case 'export':
       content = <Exports />;

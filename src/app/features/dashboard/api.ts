@@ -1,6 +1,7 @@
 // The dashboard's HTTP client: the ward staff session (sessionStorage, never IndexedDB: the
 // dashboard runs on shared office PCs, so closing the tab signs out) and typed calls to the ward
 // API (docs/api.md). Shapes mirror src/server/services/*; only tallies, except the drill-down.
+import type { FollowUpGroup } from '../../../shared/domain/follow-up.js';
 import type { IndicatorCode } from '../../../shared/domain/indicators.js';
 import type { HouseholdTotals, IndicatorsResponse, IndicatorValue } from '../../../shared/protocol/dashboard.js';
 
@@ -121,6 +122,14 @@ export interface AssistanceTallies extends AssistanceTally {
   vneidMoved: number;
 }
 
+/** GET …/follow-ups (src/server/services/ward-follow-ups.ts): the whole team's follow-up list. */
+export interface WardFollowUps {
+  wardCode: string;
+  now: string;
+  total: number;
+  groups: (FollowUpGroup & { groupName: string | null })[];
+}
+
 export interface EnrolmentCode {
   code: string;
   formatted: string;
@@ -199,6 +208,7 @@ export function wardApi(session: StaffSession, lang: string) {
     activity: (weeks = 8) => get<ActivityResponse>(`/activity?weeks=${weeks}`),
     quality: () => get<QualityResponse>('/quality'),
     assistances: (q: string) => get<AssistanceTallies>(`/assistances${q}`),
+    followUps: () => get<WardFollowUps>('/follow-ups'),
     household: (id: string) => get<HouseholdDetail>(`/households/${encodeURIComponent(id)}`),
     voidHousehold: (id: string, reason: string) => send<{ rev: number }>('POST', `/households/${encodeURIComponent(id)}/void`, { reason }),
     groups: () => get<{ groups: RegisterGroup[] }>('/groups'),

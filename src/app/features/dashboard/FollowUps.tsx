@@ -1,0 +1,78 @@
+// The whole team's follow-up list (issue 5): per tổ dân phố, each household not at home, member
+// who asked for help and help not finished, with why and since when, as the server builds it
+// with the phones' own buildFollowUpList (GET …/follow-ups). Why-labels reuse the phone's
+// follow-up and assistance words (followUp.*, assist.reason.*, members.help_*: always loaded).
+import { useTranslation } from 'react-i18next';
+import type { FollowUpItem } from '../../../shared/domain/follow-up.js';
+import { wardHref } from './context.js';
+import { useWardLoad } from './hooks.js';
+import { LoadError } from './LoadError.js';
+
+export default function FollowUps() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const data = useWardLoad((a) => a.followUps(), []);
+  const d = data.data;
+  const date = (iso: string) => new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'vi-VN', { dateStyle: 'short', timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date(iso));
+
+  const why = (item: FollowUpItem): string => {
+    if (item.kind === 'member_help') return t('followUp.helpTopic', { topics: item.why.map((w) => t(`members.help_${w}`)).join(', ') });
+    return item.why.map((w) => (item.kind === 'assistance' && w !== item.why[0] ? t(`assist.reason.${w}`) : t(`followUp.why.${w}`))).join(' — ');
+  };
+  const who = (item: FollowUpItem): string => {
+    const l = item.label;
+    const address = l.address ? [l.address.houseNumber, l.address.lane, l.address.street].filter(Boolean).join(', ') : '';
+    const person = [l.name, l.birthYear ? t('followUp.born', { year: l.birthYear }) : ''].filter(Boolean).join(', ');
+    return [address, person || (item.kind === 'assistance' && !address ? t('followUp.unnamed') : '')].filter(Boolean).join(' · ');
+  };
+
+  return (
+    <section aria-labelledby="dash-followups-title" data-testid="dash-followups" data-loading={String(data.loading)}>
+      <h2 id="dash-followups-title">{t('dashboard.followups.title')}</h2>
+      <p className="dash-hint">{t('dashboard.followups.intro')}</p>
+      {data.error ? <LoadError error={data.error} onRetry={data.reload} /> : null}
+      {d ? (
+        <>
+          <p className="notice" data-testid="dash-followups-total">
+            {d.total === 0 ? t('dashboard.followups.empty') : t('dashboard.followups.total', { count: d.total })}
+          </p>
+          {d.groups.map((g) => (
+            <div className="dash-table-wrap" key={g.groupCode ?? ''}>
+              <table className="dash-table" data-testid="dash-followups-group" data-group={g.groupCode ?? ''}>
+                <caption>{t('dashboard.followups.group', { name: g.groupCode === null ? t('followUp.noGroup') : (g.groupName ?? g.groupCode), count: g.items.length })}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('dashboard.followups.who')}</th>
+                    <th scope="col">{t('dashboard.followups.why')}</th>
+                    <th scope="col">{t('dashboard.followups.since')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {g.items.map((item) => (
+                    <tr key={`${item.kind}|${item.recordId}|${item.memberId ?? ''}`} data-kind={item.kind} data-record={item.recordId}>
+                      <th scope="row">
+                        <span className="badge">{t(`followUp.kind.${item.kind}`)}</span>{' '}
+                        {/* revisit and member_help items are households: open the drill-down. */}
+                        {item.kind === 'assistance' ? (
+                          who(item)
+                        ) : (
+                          <a href={wardHref('household', item.recordId)} data-testid="dash-followups-open" title={t('dashboard.followups.open')}>
+                            {who(item) || t('dashboard.followups.open')}
+                          </a>
+                        )}
+                      </th>
+                      <td>{why(item)}</td>
+                      <td>{t('dashboard.followups.sinceValue', { date: date(item.since), days: item.days })}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ))}
+        </>
+      ) : data.loading ? (
+        <p className="notice">{t('app.loading')}</p>
+      ) : null}
+    </section>
+  );
+}
