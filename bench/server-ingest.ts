@@ -3,7 +3,7 @@
 // generated households, against plain inserts of the same rows in transactions of 100 on the
 // same database engine, in the same run. Goal: the endpoint reaches ≥ 0.5 of the raw rate.
 // SQLite always; PostgreSQL too when DATABASE_URL is set (a scratch database, dropped after).
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,6 +18,7 @@ import { generateHouseholds } from '../src/shared/domain/demo-data.js';
 import type { HouseholdRecord } from '../src/shared/schema/household.js';
 import { wardConfigSchema } from '../src/shared/schema/ward-config.js';
 import type { BenchRow } from './bench-row.js';
+import { createPgDatabase } from '../tests/helpers/server-db.js';
 
 const WARD = '10546';
 const SEEDS_DIR = 'seeds/wards';
@@ -204,28 +205,10 @@ function warmUp(batches: HouseholdRecord[][]): HouseholdRecord[][] {
   return batches.slice(0, WARM_UP).map((b) => b.map((r) => ({ ...r, id: randomUUID() })));
 }
 
-async function scratchPg(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `gocua_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
 
 async function benchPostgres(adminUrl: string, records: HouseholdRecord[]): Promise<BenchRow[]> {
-  const a = await scratchPg(adminUrl);
-  const b = await scratchPg(adminUrl);
+  const a = await createPgDatabase(adminUrl);
+  const b = await createPgDatabase(adminUrl);
   try {
     const batches = chunk(records, BATCH);
     const serverA = await openServerDb({ databaseUrl: a.url });

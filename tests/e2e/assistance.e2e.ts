@@ -13,7 +13,7 @@ import ExcelJS from 'exceljs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchPersistent, makeProfileDir } from '../helpers/chromium.js';
-import { startWardEndpoint } from './helpers/ward-process.js';
+import { startWardEndpoint, stopWardEndpoint } from './helpers/ward-process.js';
 
 
 /** Drives the page and counts every tap (click) and key press a volunteer would make. */
@@ -49,11 +49,7 @@ describe('assistance at a campaign table, offline, then synced', () => {
 
   afterAll(async () => {
     await context?.close().catch(() => undefined);
-    if (ward?.child.exitCode === null) {
-      ward.child.removeAllListeners('exit');
-      ward.child.kill('SIGTERM');
-      await new Promise((r) => ward.child.once('exit', r));
-    }
+    await stopWardEndpoint(ward);
     profile.remove();
     rmSync(dataDir, { recursive: true, force: true });
   });

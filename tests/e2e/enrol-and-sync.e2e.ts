@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchPersistent, makeProfileDir } from '../helpers/chromium.js';
-import { startWardEndpoint } from './helpers/ward-process.js';
+import { startWardEndpoint, stopWardEndpoint } from './helpers/ward-process.js';
 
 
 const ADULT_KEYS = ['ownsSmartphone', 'usedInternet3m', 'bankAccount', 'cashless30d', 'digitalSignature', 'onlinePublicService12m', 'cityApp'];
@@ -51,11 +51,7 @@ describe('enrol, survey offline, sync when back online', () => {
 
   afterAll(async () => {
     await context?.close().catch(() => undefined);
-    if (ward?.child.exitCode === null) {
-      ward.child.removeAllListeners('exit');
-      ward.child.kill('SIGTERM');
-      await new Promise((r) => ward.child.once('exit', r));
-    }
+    await stopWardEndpoint(ward);
     profile.remove();
     rmSync(dataDir, { recursive: true, force: true });
   });

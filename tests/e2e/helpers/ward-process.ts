@@ -37,3 +37,11 @@ export async function startWardEndpoint(dataDir: string): Promise<WardProcess> {
     });
   });
 }
+
+/** Stops the ward endpoint started by startWardEndpoint (if it is still running). */
+export async function stopWardEndpoint(ward: WardProcess | undefined): Promise<void> {
+  if (!ward || ward.child.exitCode !== null) return;
+  ward.child.removeAllListeners('exit');
+  ward.child.kill('SIGTERM');
+  await new Promise((r) => ward.child.once('exit', r));
+}
