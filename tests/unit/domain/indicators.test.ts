@@ -1,36 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { countIndicators, INDICATOR_CODES, INDICATORS, ratio } from '../../../src/shared/domain/indicators.js';
 import type { HouseholdData, Member } from '../../../src/shared/schema/household.js';
+import { member } from '../../helpers/dashboard.js';
 
 const settings = { adultAge: 18, vneidMinAge: 14 };
 let n = 0;
 const uuid = () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
 
-function member(birthYear: number, over: Partial<Member> = {}): Member {
-  return {
-    id: uuid(),
-    relation: 'other',
-    birthYear,
-    sex: 'female',
-    vneid: 'level2',
-    ehr: 'yes',
-    digitalServices12m: { health: 'no', education: 'no', insurance: 'no', transport: 'no' },
-    wantsHelp: [],
-    ...(2026 - birthYear >= 14
-      ? {
-          ownsSmartphone: 'yes',
-          usedInternet3m: 'yes',
-          skills: { publicServices: 'proficient', shopping: 'proficient', payments: 'proficient', safety: 'proficient', localPlatforms: 'proficient' },
-          bankAccount: 'yes',
-          cashless30d: 'yes',
-          digitalSignature: 'no',
-          onlinePublicService12m: 'no',
-          cityApp: 'no',
-        }
-      : {}),
-    ...over,
-  } as Member;
-}
 
 function household(members: Member[], over: Partial<HouseholdData> = {}): HouseholdData {
   return {
