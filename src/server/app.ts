@@ -13,6 +13,7 @@ import { loadWardSeeds } from './services/wards.js';
 import { authRoutes } from './routes/auth.js';
 import { deviceRoutes } from './routes/devices.js';
 import { syncRoutes } from './routes/sync.js';
+import { createPreparePool, defaultSyncWorkerCount, type PreparePool } from './services/sync-prepare-pool.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import type { RequestErrorCode } from '../shared/protocol/sync.js';
 
@@ -42,6 +43,10 @@ export interface ServerOptions {
   bodyLimit?: number;
   /** Behind a reverse proxy: trust X-Forwarded-For for the per-IP limits. */
   trustProxy?: boolean;
+  /** Worker threads preparing sync batches (default: one per spare core, 1–4; 0 = inline). */
+  syncWorkers?: number;
+  /** A pool of the caller's (started, shared, closed by the caller) instead of syncWorkers. */
+  syncPreparePool?: PreparePool;
 }
 
 export const DEFAULT_RATE_LIMITS = { syncPerMinute: 600, authPerMinute: 20, enrolPerMinute: 60 } as const;
@@ -149,7 +154,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get('/api/health', async () => ({ status: 'ok', db: options.db.dialect }));
   await app.register(authRoutes, { db: options.db, authPerMinute: limits.authPerMinute });
   await app.register(deviceRoutes, { db: options.db, enrolPerMinute: limits.enrolPerMinute });
-  await app.register(syncRoutes, { db: options.db, perMinute: limits.syncPerMinute });
+  const preparePool = options.syncPreparePool ?? createPreparePool(options.syncWorkers ?? defaultSyncWorkerCount(), {
+    onProblem: (problem) => app.log.warn(problem),
+  });
+  // A pool made here is closed here; one passed in belongs to the caller.
+  if (!options.syncPreparePool) app.addHook('onClose', () => preparePool.close());
+  await app.register(syncRoutes, { db: options.db, perMinute: limits.syncPerMinute, preparePool });
   await app.register(dashboardRoutes, { db: options.db });
 
   const staticRoot = options.staticRoot;

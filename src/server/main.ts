@@ -5,6 +5,7 @@
 //   LOG (info; "off" for none), SYNC_RATE_PER_MIN (600), AUTH_RATE_PER_MIN (20, sign-in),
 //   ENROL_RATE_PER_MIN (60), TRUST_PROXY (0/1).
 import { buildServer } from './app.js';
+import { createPreparePool, defaultSyncWorkerCount } from './services/sync-prepare-pool.js';
 import { openServerDb } from './db/connect.js';
 import { initialise } from './services/first-start.js';
 import { formatEnrolmentCode } from './services/secrets.js';
@@ -42,8 +43,15 @@ if (firstStart) {
   );
 }
 
+// SYNC_WORKERS=0 prepares sync batches on the main thread; the default is one worker per spare core.
+const syncWorkers = process.env.SYNC_WORKERS === '0' ? 0 : (positiveInt('SYNC_WORKERS') ?? defaultSyncWorkerCount());
+const syncPreparePool = createPreparePool(syncWorkers, { onProblem: (problem) => console.warn(problem) });
+// Started now, not with the first batch: the first team to sync gets them ready.
+void syncPreparePool.start();
+
 const app = await buildServer({
   db,
+  syncPreparePool,
   staticRoot,
   logger: log === 'off' ? false : log,
   rateLimits: {
@@ -60,6 +68,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     void app
       .close()
+      .then(() => syncPreparePool.close())
       .then(() => db.close())
       .then(() => process.exit(0));
   });

@@ -2,6 +2,7 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildServer, type RateLimitOptions } from '../../src/server/app.js';
 import { issueEnrolmentCode } from '../../src/server/services/accounts.js';
+import { createPreparePool } from '../../src/server/services/sync-prepare-pool.js';
 import type { Backend } from './server-db.js';
 import { FIXTURE_WARDS_DIR, WARD } from './records.js';
 
@@ -14,9 +15,23 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(backend: Backend, options: { rateLimits?: RateLimitOptions } = {}): Promise<TestServer> {
+export interface TestServerOptions {
+  rateLimits?: RateLimitOptions;
+  /**
+   * Worker threads preparing sync batches, started before the first request so every batch
+   * goes through them (0: every batch inline). Default: the server's own lazy pool.
+   */
+  syncWorkers?: number;
+}
+
+export async function startTestServer(backend: Backend, options: TestServerOptions = {}): Promise<TestServer> {
   const opened = await backend.open();
-  const app = await buildServer({ db: opened.server, seedsDir: FIXTURE_WARDS_DIR, rateLimits: options.rateLimits });
+  const pool = options.syncWorkers === undefined ? undefined : createPreparePool(options.syncWorkers);
+  if (pool && options.syncWorkers! > 0) {
+    await pool.start();
+    if (pool.size !== options.syncWorkers) throw new Error(`only ${pool.size} of ${options.syncWorkers} sync workers started`);
+  }
+  const app = await buildServer({ db: opened.server, seedsDir: FIXTURE_WARDS_DIR, rateLimits: options.rateLimits, syncPreparePool: pool });
   return {
     app,
     db: opened.server,
@@ -43,6 +58,7 @@ export async function startTestServer(backend: Backend, options: { rateLimits?: 
     },
     async close() {
       await app.close();
+      await pool?.close();
       await opened.cleanup();
     },
   };

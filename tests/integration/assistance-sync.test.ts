@@ -41,7 +41,7 @@ describe.each(backends)('assistance sync and tallies on $name', (backend) => {
   let staffToken: string;
 
   beforeAll(async () => {
-    t = await startTestServer(backend);
+    t = await startTestServer(backend, { syncWorkers: 1 });
     ({ token } = await t.enrol());
     ({ token: staffToken } = await signIn(t, WARD));
   }, 60_000);

@@ -70,7 +70,7 @@ describe.each(backends)('dashboard vs an independent count on $name', (backend) 
   ].map((w) => ({ ...w, ...scenario(w.config, w.count), token: '' }));
 
   beforeAll(async () => {
-    t = await startTestServer(backend);
+    t = await startTestServer(backend, { syncWorkers: 1 });
     for (const w of wards) {
       const device = await t.enrol(w.code);
       await syncAll(t, device.token, w.first);

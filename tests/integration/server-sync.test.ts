@@ -10,13 +10,20 @@ import { backends } from '../helpers/server-db.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { batch, householdRecord, OTHER_WARD, WARD } from '../helpers/records.js';
 
-describe.each(backends)('sync on $name', (backend) => {
+// Batches are prepared in worker threads in production; the inline path (no workers, or a
+// worker that failed) must answer exactly the same.
+const cases = backends.flatMap((backend) => [
+  { ...backend, mode: 'in worker threads', syncWorkers: 2 },
+  { ...backend, mode: 'inline', syncWorkers: 0 },
+]);
+
+describe.each(cases)('sync on $name, prepared $mode', (backend) => {
   let t: TestServer;
   let token: string;
   let deviceId: string;
 
   beforeAll(async () => {
-    t = await startTestServer(backend);
+    t = await startTestServer(backend, { syncWorkers: backend.syncWorkers });
     ({ token, deviceId } = await t.enrol());
   }, 60_000);
   afterAll(async () => {

@@ -68,7 +68,7 @@ describe.each(backends)('sync never fails on bad input ($name)', (backend) => {
   let t: TestServer;
   let token: string;
   beforeAll(async () => {
-    t = await startTestServer(backend);
+    t = await startTestServer(backend, { syncWorkers: 2 });
     ({ token } = await t.enrol());
   });
   afterAll(async () => {

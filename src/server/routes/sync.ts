@@ -1,26 +1,28 @@
-// POST /api/v1/sync: the envelope is checked here, the records by services/sync-ingest.ts.
+// POST /api/v1/sync. The body's bytes go to services/sync-prepare.ts (envelope, JSON, each
+// record; in a worker thread, see sync-prepare-pool.ts) and the prepared batch to
+// services/sync-ingest.ts (one transaction).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import {
-  MAX_RECORDS_PER_BATCH,
-  MIN_PROTOCOL_VERSION,
-  PROTOCOL_VERSION,
-  syncRequestSchema,
-  type SyncResponse,
-} from '../../shared/protocol/sync.js';
+import type { SyncResponse } from '../../shared/protocol/sync.js';
 import type { ServerDb } from '../db/connect.js';
 import { HttpError } from '../http-error.js';
 import { pickLang } from '../services/messages.js';
-import { SyncIngest } from '../services/sync-ingest.js';
-import { bearerToken, devicePrincipal, requireDevice } from './principal.js';
 import { sha256 } from '../services/secrets.js';
+import { SyncIngest } from '../services/sync-ingest.js';
+import type { PreparePool } from '../services/sync-prepare-pool.js';
+import { bearerToken, devicePrincipal, requireDevice } from './principal.js';
 
 export interface SyncRouteOptions {
   db: ServerDb;
   perMinute: number;
+  preparePool: PreparePool;
 }
 
 export async function syncRoutes(app: FastifyInstance, options: SyncRouteOptions): Promise<void> {
   const ingest = new SyncIngest(options.db);
+  // In this plugin only: JSON bodies arrive as bytes (size-limited and gunzipped as
+  // everywhere) and are parsed with the rest of the batch, off the main thread.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   app.post(
     '/api/v1/sync',
     {
@@ -39,20 +41,16 @@ export async function syncRoutes(app: FastifyInstance, options: SyncRouteOptions
     },
     async (request): Promise<SyncResponse> => {
       const device = devicePrincipal(request);
-      const body = request.body as unknown;
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'bad_request', 'bad_envelope');
-      const { protocolVersion, records } = body as Record<string, unknown>;
-      // Version first: an old phone must learn to update even if the rest of its envelope changed.
-      if (typeof protocolVersion === 'number' && Number.isInteger(protocolVersion)) {
-        if (protocolVersion < MIN_PROTOCOL_VERSION) throw new HttpError(426, 'protocol_too_old');
-        if (protocolVersion > PROTOCOL_VERSION) throw new HttpError(426, 'protocol_too_new');
-      }
-      if (Array.isArray(records) && records.length > MAX_RECORDS_PER_BATCH) {
-        throw new HttpError(400, 'bad_request', 'too_many_records');
-      }
-      const envelope = syncRequestSchema.safeParse(body);
-      if (!envelope.success) throw new HttpError(400, 'bad_request', 'bad_envelope');
-      return ingest.ingest(device, envelope.data, { lang: pickLang(request.headers['accept-language']) });
+      const bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const receivedAt = new Date().toISOString();
+      const batch = await options.preparePool.prepare(bytes, {
+        wardCode: device.wardCode,
+        deviceId: device.deviceId,
+        groups: await ingest.groups(device.wardCode),
+        receivedAt,
+      });
+      if (!batch.ok) throw new HttpError(batch.status, batch.code, batch.messageKey);
+      return ingest.ingest(device, batch, receivedAt, { lang: pickLang(request.headers['accept-language']) });
     },
   );
 }

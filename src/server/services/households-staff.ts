@@ -8,7 +8,7 @@ import type { Database } from '../db/schema.js';
 import type { StaffPrincipal } from './accounts.js';
 import { writeAudit } from './audit.js';
 import { sha256 } from './secrets.js';
-import { householdRow, memberRows } from './sync-ingest.js';
+import { householdRow, memberRows } from './record-rows.js';
 
 export interface HouseholdDetail {
   recordId: string;

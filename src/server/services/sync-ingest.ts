@@ -12,88 +12,16 @@
 //   only the flattened rows of the latest rev differ (households + members, assistances + kinds).
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
-import { ageOnDate } from '../../shared/domain/age.js';
-import { toFieldErrors, type FieldError } from '../../shared/domain/validation.js';
-import type { SyncRecordError, SyncRequest, SyncResponse, SyncResult } from '../../shared/protocol/sync.js';
-import type { AssistanceRecord } from '../../shared/schema/assistance.js';
-import type { HouseholdRecord } from '../../shared/schema/household.js';
-import { isRecordKind, recordSchemaFor, type AnyRecord } from '../../shared/schema/registry.js';
+import type { FieldError } from '../../shared/domain/validation.js';
+import type { SyncRecordError, SyncResponse, SyncResult } from '../../shared/protocol/sync.js';
 import { deleteWhereIn, insertMany } from '../db/bulk.js';
 import { lockWard, type ServerDb } from '../db/connect.js';
-import type {
-  AssistanceKindsTable,
-  AssistancesTable,
-  ConflictsTable,
-  Database,
-  HouseholdsTable,
-  MembersTable,
-  RecordRevisionsTable,
-} from '../db/schema.js';
+import type { ConflictsTable, Database, RecordRevisionsTable } from '../db/schema.js';
 import type { DevicePrincipal } from './accounts.js';
 import { sameContent } from './canonical-json.js';
-import { sha256 } from './secrets.js';
 import { message, validationMessage, type Lang } from './messages.js';
+import type { PreparedRecord, RejectedRecord, ValidRecord } from './sync-prepare.js';
 import { wardGroupCodes } from './wards.js';
-
-interface Rejected {
-  kind: 'rejected';
-  id: string;
-  rev: number;
-  errors: FieldError[];
-}
-
-interface Valid {
-  kind: 'valid';
-  id: string;
-  rev: number;
-  record: AnyRecord;
-  body: string;
-  contentHash: string;
-}
-
-type Prepared = Rejected | Valid;
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Checks one record alone (no database): schema, the token's ward, the ward's register. */
-export function prepareRecord(item: unknown, wardCode: string, groups: ReadonlySet<string>): Prepared {
-  const obj = isPlainObject(item) ? item : null;
-  const id = typeof obj?.id === 'string' ? obj.id : '';
-  const rev = typeof obj?.rev === 'number' && Number.isInteger(obj.rev) ? obj.rev : 0;
-  if (!obj) return { kind: 'rejected', id, rev, errors: [{ path: '', code: 'invalid' }] };
-  if (!isRecordKind(obj.kind)) return { kind: 'rejected', id, rev, errors: [{ path: 'kind', code: 'unknown_kind' }] };
-  const schema = recordSchemaFor(obj.kind, obj.schemaVersion);
-  if (!schema) return { kind: 'rejected', id, rev, errors: [{ path: 'schemaVersion', code: 'unknown_schema_version' }] };
-  const parsed = schema.safeParse(obj);
-  if (!parsed.success) return { kind: 'rejected', id, rev, errors: toFieldErrors(parsed.error) };
-  const record = parsed.data;
-  // Stored in an INTEGER column on both engines (PostgreSQL's is 32-bit).
-  if (record.rev > MAX_REV) return { kind: 'rejected', id, rev, errors: [{ path: 'rev', code: 'rev_invalid' }] };
-  if (record.data.wardCode !== wardCode) {
-    return { kind: 'rejected', id, rev, errors: [{ path: 'data.wardCode', code: 'wrong_ward' }] };
-  }
-  // An assistance may name no tổ dân phố (a campaign table); one it names must be on the register.
-  if (record.data.groupCode !== undefined && !groups.has(record.data.groupCode)) {
-    return { kind: 'rejected', id, rev, errors: [{ path: 'data.groupCode', code: 'unknown_group' }] };
-  }
-  // Stored as sent (before zod trims or fills defaults): the phone's own words are the history.
-  const body = JSON.stringify(obj);
-  return {
-    kind: 'valid',
-    id: record.id,
-    rev: record.rev,
-    record,
-    body,
-    contentHash: sha256(body),
-  };
-}
-
-export const MAX_REV = 2_147_483_647;
-
-/** PostgreSQL text cannot hold NUL; free text copied into a column loses it (the JSON body keeps it escaped). */
-const noNul = (text: string | undefined): string | null => (text === undefined ? null : text.replace(/\u0000/g, ''));
 
 interface StoredState {
   wardCode: string;
@@ -112,107 +40,14 @@ function chunks<T>(rows: T[], size = CHUNK): T[][] {
   return out;
 }
 
-const flag = (b: boolean | undefined): number => (b ? 1 : 0);
-
-export function householdRow(record: HouseholdRecord, deviceId: string, receivedAt: string): HouseholdsTable {
-  const d = record.data;
-  return {
-    record_id: record.id,
-    rev: record.rev,
-    ward_code: d.wardCode,
-    group_code: d.groupCode,
-    outcome: d.outcome,
-    voided: flag(d.voided),
-    practice: flag(d.practice),
-    surveyed_at: d.surveyedAt,
-    device_id: deviceId,
-    received_at: receivedAt,
-    client_updated_at: record.clientUpdatedAt,
-    member_count: d.members.length,
-    consent_notice_version: noNul(d.consent?.noticeVersion),
-    smartphones: d.devices?.smartphones ?? null,
-    computer_or_tablet: d.devices?.computerOrTablet ?? null,
-    fixed_broadband: d.devices?.fixedBroadband ?? null,
-    fibre: d.devices?.fibre ?? null,
-    wifi: d.devices?.wifi ?? null,
-    bills_cashless: d.payments?.billsCashless ?? null,
-    business_accepts_qr: d.payments?.businessAcceptsQr ?? null,
-  };
-}
-
-export function memberRows(record: HouseholdRecord, deviceId: string, receivedAt: string): MembersTable[] {
-  const d = record.data;
-  return d.members.map((m, position) => ({
-    record_id: record.id,
-    member_id: m.id,
-    position,
-    ward_code: d.wardCode,
-    group_code: d.groupCode,
-    outcome: d.outcome,
-    voided: flag(d.voided),
-    practice: flag(d.practice),
-    surveyed_at: d.surveyedAt,
-    device_id: deviceId,
-    received_at: receivedAt,
-    relation: m.relation,
-    birth_year: m.birthYear,
-    age: ageOnDate(m.birthYear, d.surveyedAt),
-    sex: m.sex,
-    has_cccd: flag(m.cccd !== undefined),
-    has_phone: flag(m.phone !== undefined),
-    vneid: m.vneid,
-    ehr: m.ehr,
-    ds_health: m.digitalServices12m.health,
-    ds_education: m.digitalServices12m.education,
-    ds_insurance: m.digitalServices12m.insurance,
-    ds_transport: m.digitalServices12m.transport,
-    owns_smartphone: m.ownsSmartphone ?? null,
-    used_internet_3m: m.usedInternet3m ?? null,
-    skill_public_services: m.skills?.publicServices ?? null,
-    skill_shopping: m.skills?.shopping ?? null,
-    skill_payments: m.skills?.payments ?? null,
-    skill_safety: m.skills?.safety ?? null,
-    skill_local_platforms: m.skills?.localPlatforms ?? null,
-    bank_account: m.bankAccount ?? null,
-    cashless_30d: m.cashless30d ?? null,
-    digital_signature: m.digitalSignature ?? null,
-    online_public_service_12m: m.onlinePublicService12m ?? null,
-    city_app: m.cityApp ?? null,
-    wants_help: JSON.stringify(m.wantsHelp),
-  }));
-}
-
-export function assistanceRow(record: AssistanceRecord, deviceId: string, receivedAt: string): AssistancesTable {
-  const d = record.data;
-  return {
-    record_id: record.id,
-    rev: record.rev,
-    ward_code: d.wardCode,
-    group_code: d.groupCode ?? null,
-    household_id: d.household?.householdId ?? null,
-    member_id: d.household?.memberId ?? null,
-    outcome: d.outcome,
-    reason: d.reason ?? null,
-    campaign: noNul(d.campaign),
-    place: noNul(d.place),
-    helped_at: d.helpedAt,
-    birth_year: d.person.birthYear,
-    teaching_card_id: d.teachingCardId ?? null,
-    practice: flag(d.practice),
-    voided: flag(d.voided),
-    device_id: deviceId,
-    received_at: receivedAt,
-    client_updated_at: record.clientUpdatedAt,
-  };
-}
-
-export function assistanceKindRows(record: AssistanceRecord): AssistanceKindsTable[] {
-  return record.data.kinds.map((kind) => ({ record_id: record.id, kind, ward_code: record.data.wardCode }));
-}
-
 export interface IngestOptions {
   lang: Lang;
-  now?: Date;
+}
+
+/** A batch after sync-prepare.ts, for one device. */
+export interface IngestBatch {
+  batchId: string;
+  records: PreparedRecord[];
 }
 
 export class SyncIngest {
@@ -222,7 +57,8 @@ export class SyncIngest {
 
   constructor(private readonly server: ServerDb) {}
 
-  private async groups(wardCode: string): Promise<ReadonlySet<string>> {
+  /** The ward's tổ dân phố codes, for preparing its batches. */
+  async groups(wardCode: string): Promise<ReadonlySet<string>> {
     const cached = this.groupCache.get(wardCode);
     if (cached && Date.now() - cached.at < 60_000) return cached.codes;
     const codes = await wardGroupCodes(this.server.db, wardCode);
@@ -230,11 +66,13 @@ export class SyncIngest {
     return codes;
   }
 
-  async ingest(device: DevicePrincipal, request: SyncRequest, options: IngestOptions): Promise<SyncResponse> {
-    const receivedAt = (options.now ?? new Date()).toISOString();
-    const groups = await this.groups(device.wardCode);
-    const prepared = request.records.map((item) => prepareRecord(item, device.wardCode, groups));
-    const outcomes: (Rejected | { kind: 'status'; id: string; rev: number; status: SyncResult['status'] })[] = [];
+  /**
+   * Applies a prepared batch in one transaction. `receivedAt` is the time the batch was
+   * prepared with (it is in its rows already).
+   */
+  async ingest(device: DevicePrincipal, batch: IngestBatch, receivedAt: string, options: IngestOptions): Promise<SyncResponse> {
+    const prepared = batch.records;
+    const outcomes: (RejectedRecord | { kind: 'status'; id: string; rev: number; status: SyncResult['status'] })[] = [];
 
     await this.server.db.transaction().execute(async (trx) => {
       await lockWard(trx, this.server.dialect, device.wardCode);
@@ -242,7 +80,7 @@ export class SyncIngest {
       const storedBefore = new Set(state.keys()); // only these can have member rows to replace
       const revisions: RecordRevisionsTable[] = [];
       const conflicts: ConflictsTable[] = [];
-      const latest = new Map<string, AnyRecord>();
+      const latest = new Map<string, ValidRecord>();
 
       for (const p of prepared) {
         if (p.kind === 'rejected') {
@@ -254,7 +92,7 @@ export class SyncIngest {
           outcomes.push({ kind: 'rejected', id: p.id, rev: p.rev, errors: [{ path: 'id', code: 'wrong_ward' }] });
           continue;
         }
-        if (stored && stored.kind !== p.record.kind) {
+        if (stored && stored.kind !== p.recordKind) {
           // An id names one record of one kind for good: a household never becomes an assistance.
           outcomes.push({ kind: 'rejected', id: p.id, rev: p.rev, errors: [{ path: 'kind', code: 'invalid' }] });
           continue;
@@ -275,7 +113,7 @@ export class SyncIngest {
               rev: p.rev,
               ward_code: device.wardCode,
               device_id: device.deviceId,
-              batch_id: request.batchId,
+              batch_id: batch.batchId,
               body: p.body,
               content_hash: p.contentHash,
               received_at: receivedAt,
@@ -292,27 +130,27 @@ export class SyncIngest {
           record_id: p.id,
           rev: p.rev,
           ward_code: device.wardCode,
-          kind: p.record.kind,
-          schema_version: p.record.schemaVersion,
+          kind: p.recordKind,
+          schema_version: p.schemaVersion,
           body: p.body,
           content_hash: p.contentHash,
           device_id: device.deviceId,
-          batch_id: request.batchId,
-          client_updated_at: p.record.clientUpdatedAt,
+          batch_id: batch.batchId,
+          client_updated_at: p.clientUpdatedAt,
           received_at: receivedAt,
         });
-        const next = stored ?? { wardCode: device.wardCode, kind: p.record.kind, maxRev: 0, hashes: new Map<number, string>(), bodies: new Map<number, string>() };
+        const next = stored ?? { wardCode: device.wardCode, kind: p.recordKind, maxRev: 0, hashes: new Map<number, string>(), bodies: new Map<number, string>() };
         next.hashes.set(p.rev, p.contentHash);
         next.bodies.set(p.rev, p.body);
         next.maxRev = Math.max(next.maxRev, p.rev);
         state.set(p.id, next);
-        latest.set(p.id, p.record);
+        latest.set(p.id, p);
         outcomes.push({ kind: 'status', id: p.id, rev: p.rev, status: 'accepted' });
       }
 
       await insertMany(this.server, trx, 'record_revisions', revisions);
       await insertMany(this.server, trx, 'conflicts', conflicts, { kind: 'ignore', columns: ['record_id', 'rev', 'content_hash'] });
-      await this.writeLatest(trx, [...latest.values()], storedBefore, device.deviceId, receivedAt);
+      await this.writeLatest(trx, [...latest.values()], storedBefore);
       // "Last seen" to the minute is enough for ward staff; not one more write per batch.
       if (this.lastSeenWritten.get(device.deviceId) !== receivedAt.slice(0, 16)) {
         await trx.updateTable('devices').set({ last_seen_at: receivedAt }).where('id', '=', device.deviceId).execute();
@@ -322,7 +160,7 @@ export class SyncIngest {
     this.lastSeenWritten.set(device.deviceId, receivedAt.slice(0, 16)); // after the commit only
 
     return {
-      batchId: request.batchId,
+      batchId: batch.batchId,
       results: outcomes.map((o) => {
         if (o.kind === 'rejected') return { id: o.id, rev: o.rev, status: 'rejected', errors: this.translate(o.errors, options.lang) };
         if (o.status === 'conflict') {
@@ -347,8 +185,8 @@ export class SyncIngest {
     return row.body;
   }
 
-  private async loadState(trx: Transaction<Database>, prepared: Prepared[]): Promise<Map<string, StoredState>> {
-    const ids = [...new Set(prepared.filter((p): p is Valid => p.kind === 'valid').map((p) => p.id))];
+  private async loadState(trx: Transaction<Database>, prepared: PreparedRecord[]): Promise<Map<string, StoredState>> {
+    const ids = [...new Set(prepared.filter((p): p is ValidRecord => p.kind === 'valid').map((p) => p.id))];
     const state = new Map<string, StoredState>();
     for (const part of chunks(ids)) {
       const rows = await trx
@@ -368,28 +206,21 @@ export class SyncIngest {
 
   /**
    * The dashboard's rows follow the newest revision: upsert the household and rewrite its
-   * members; upsert the assistance and rewrite its kinds.
+   * members; upsert the assistance and rewrite its kinds. The rows were made with the batch.
    */
-  private async writeLatest(
-    trx: Transaction<Database>,
-    all: AnyRecord[],
-    storedBefore: ReadonlySet<string>,
-    deviceId: string,
-    receivedAt: string,
-  ) {
-    const records = all.filter((r): r is HouseholdRecord => r.kind === 'household');
-    const assists = all.filter((r): r is AssistanceRecord => r.kind === 'assistance');
+  private async writeLatest(trx: Transaction<Database>, all: ValidRecord[], storedBefore: ReadonlySet<string>) {
+    const households = all.flatMap((r) => (r.rows.kind === 'household' ? [r.rows] : []));
+    const assists = all.flatMap((r) => (r.rows.kind === 'assistance' ? [r.rows] : []));
     if (assists.length > 0) {
-      await insertMany(this.server, trx, 'assistances', assists.map((r) => assistanceRow(r, deviceId, receivedAt)), { kind: 'upsert', columns: ['record_id'] });
-      const replacedAssists = assists.filter((r) => storedBefore.has(r.id)).map((r) => r.id);
-      await deleteWhereIn(this.server, trx, 'assistance_kinds', 'record_id', replacedAssists);
-      await insertMany(this.server, trx, 'assistance_kinds', assists.flatMap(assistanceKindRows));
+      await insertMany(this.server, trx, 'assistances', assists.map((r) => r.assistance), { kind: 'upsert', columns: ['record_id'] });
+      const replaced = assists.map((r) => r.assistance.record_id).filter((id) => storedBefore.has(id));
+      await deleteWhereIn(this.server, trx, 'assistance_kinds', 'record_id', replaced);
+      await insertMany(this.server, trx, 'assistance_kinds', assists.flatMap((r) => r.kinds));
     }
-    if (records.length === 0) return;
-    const households = records.map((r) => householdRow(r, deviceId, receivedAt));
-    await insertMany(this.server, trx, 'households', households, { kind: 'upsert', columns: ['record_id'] });
-    const replaced = records.filter((r) => storedBefore.has(r.id)).map((r) => r.id);
+    if (households.length === 0) return;
+    await insertMany(this.server, trx, 'households', households.map((r) => r.household), { kind: 'upsert', columns: ['record_id'] });
+    const replaced = households.map((r) => r.household.record_id).filter((id) => storedBefore.has(id));
     await deleteWhereIn(this.server, trx, 'members', 'record_id', replaced);
-    await insertMany(this.server, trx, 'members', records.flatMap((r) => memberRows(r, deviceId, receivedAt)));
+    await insertMany(this.server, trx, 'members', households.flatMap((r) => r.members));
   }
 }

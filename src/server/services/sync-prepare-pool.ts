@@ -1,0 +1,230 @@
+// Worker threads that prepare sync batches (sync-prepare.ts: JSON, zod, rows) off the main
+// thread. Node runs JavaScript on one thread, and SQLite writes from that thread too: with the
+// CPU half of every batch moved to workers, the main thread only writes while a team syncs at
+// once, and the dashboard stays responsive. A size of 0 prepares inline (same code, same
+// results); so does any batch whose worker fails, so a worker problem never loses a batch.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { prepareBatch, type PrepareContext, type PreparedBatch } from './sync-prepare.js';
+import type { PrepareReply, PrepareTask } from './sync-prepare-worker.js';
+
+export interface PreparePool {
+  prepare(bytes: Uint8Array, context: PrepareContext): Promise<PreparedBatch>;
+  /** Starts the workers if they are not running yet and resolves once all have started. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+  /** Workers started and ready now (0 when preparing inline). */
+  readonly size: number;
+}
+
+/** One worker per core beside the main thread, at least one, at most four. */
+export function defaultSyncWorkerCount(): number {
+  return Math.min(4, Math.max(1, availableParallelism() - 1));
+}
+
+interface Pending {
+  /** The request's own bytes, kept to redo the batch inline if its worker dies. */
+  source: Uint8Array;
+  /** Its bytes are a fresh copy, moved (not copied again) to the worker. */
+  task: PrepareTask & { bytes: Uint8Array<ArrayBuffer> };
+  context: PrepareContext;
+  resolve(batch: PreparedBatch): void;
+  reject(error: unknown): void;
+}
+
+interface Slot {
+  worker: Worker;
+  /** Until the worker has loaded its code, batches go to other workers or run inline. */
+  ready: boolean;
+  current: Pending | null;
+}
+
+/** After this many worker failures within a minute the pool stops respawning and runs inline. */
+const MAX_FAILURES_PER_MINUTE = 5;
+
+/**
+ * The worker runs the TypeScript source through tsx (as the server itself does); a compiled
+ * `.js` build would be started directly.
+ */
+function startWorker(): Worker {
+  const here = import.meta.url;
+  const ext = fileURLToPath(here).endsWith('.ts') ? '.ts' : '.js';
+  const file = new URL(`./sync-prepare-worker${ext}`, here).href;
+  if (ext === '.js') return new Worker(new URL(file));
+  const bootstrap = `import(${JSON.stringify(tsxEsmApi())}).then((tsx) => tsx.tsImport(${JSON.stringify(file)}, ${JSON.stringify(file)}))`;
+  return new Worker(bootstrap, { eval: true });
+}
+
+/** The URL of tsx's ESM API (its CommonJS twin cannot import TypeScript modules by URL). */
+function tsxEsmApi(): string {
+  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
+  const exports = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports;
+  return pathToFileURL(path.join(path.dirname(manifest), exports['./esm/api']!.import.default)).href;
+}
+
+/**
+ * Workers start with the first batch (a server that never syncs, like most tests, starts
+ * none); batches arriving before any worker is ready are prepared inline.
+ */
+export interface PreparePoolOptions {
+  /** Told of worker failures (the server logs them as warnings). */
+  onProblem?: (message: string) => void;
+  /** Starts one worker; tests pass workers that die to check that no batch is lost. */
+  spawn?: () => Worker;
+}
+
+export function createPreparePool(size: number, options: PreparePoolOptions = {}): PreparePool {
+  const onProblem = options.onProblem ?? (() => {});
+  const spawn = options.spawn ?? startWorker;
+  const slots: Slot[] = [];
+  const queue: Pending[] = [];
+  const failures: number[] = [];
+  const readyWaiters: (() => void)[] = [];
+  let nextTaskId = 1;
+  let started = false;
+  let closed = false;
+  let inline = size <= 0;
+
+  function settleReadyWaiters() {
+    if (inline || closed || slots.every((s) => s.ready)) for (const wake of readyWaiters.splice(0)) wake();
+  }
+
+  function runInline(pending: Pending) {
+    try {
+      pending.resolve(prepareBatch(pending.source, pending.context));
+    } catch (error) {
+      pending.reject(error);
+    }
+  }
+
+  function dispatch(slot: Slot, pending: Pending) {
+    slot.current = pending;
+    slot.worker.ref(); // a batch in flight keeps the process alive; an idle pool does not
+    slot.worker.postMessage(pending.task, [pending.task.bytes.buffer]);
+  }
+
+  function pump(slot: Slot) {
+    const next = queue.shift();
+    if (next) dispatch(slot, next);
+    else {
+      slot.current = null;
+      slot.worker.unref();
+    }
+  }
+
+  function fail(slot: Slot, reason: string) {
+    const index = slots.indexOf(slot);
+    if (index < 0) return; // already handled (error then exit)
+    slots.splice(index, 1);
+    void slot.worker.terminate();
+    if (slot.current) {
+      // The dead worker had a copy of the bytes; redo the batch here from the request's own.
+      runInline(slot.current);
+      slot.current = null;
+    }
+    if (closed) return;
+    const now = Date.now();
+    failures.push(now);
+    while (failures.length > 0 && now - failures[0]! > 60_000) failures.shift();
+    onProblem(`sync preparation worker stopped (${reason})`);
+    if (failures.length >= MAX_FAILURES_PER_MINUTE) {
+      if (!inline) onProblem('sync preparation workers keep failing; preparing batches on the main thread');
+      inline = true;
+      for (const pending of queue.splice(0)) runInline(pending);
+      settleReadyWaiters();
+      return;
+    }
+    addSlot();
+  }
+
+  function addSlot() {
+    let worker: Worker;
+    try {
+      worker = spawn();
+    } catch (error) {
+      inline = true;
+      onProblem(`sync preparation workers cannot start (${error instanceof Error ? error.message : String(error)}); preparing inline`);
+      for (const pending of queue.splice(0)) runInline(pending);
+      settleReadyWaiters();
+      return;
+    }
+    worker.unref();
+    const slot: Slot = { worker, ready: false, current: null };
+    worker.on('message', (reply: PrepareReply) => {
+      if ('ready' in reply) {
+        slot.ready = true;
+        settleReadyWaiters();
+        pump(slot);
+        return;
+      }
+      const pending = slot.current;
+      if (!pending || pending.task.taskId !== reply.taskId) return;
+      if ('failure' in reply) {
+        onProblem(`sync preparation failed in a worker (${reply.failure}); redone inline`);
+        runInline(pending);
+      } else {
+        pending.resolve(reply.batch);
+      }
+      pump(slot);
+    });
+    worker.on('error', (error) => fail(slot, error.message));
+    worker.on('exit', (code) => fail(slot, `exit code ${code}`));
+    slots.push(slot);
+  }
+
+  function startOnce() {
+    if (started || inline || closed) return;
+    started = true;
+    for (let i = 0; i < size; i++) addSlot();
+  }
+
+  return {
+    get size() {
+      return inline ? 0 : slots.filter((s) => s.ready).length;
+    },
+    prepare(bytes, context) {
+      return new Promise<PreparedBatch>((resolve, reject) => {
+        // The worker gets a copy, transferred: moving Fastify's own buffer could detach a
+        // pool other requests share.
+        const copy: Uint8Array<ArrayBuffer> = new Uint8Array(bytes);
+        const task: PrepareTask & { bytes: Uint8Array<ArrayBuffer> } = {
+          taskId: nextTaskId++,
+          bytes: copy,
+          wardCode: context.wardCode,
+          deviceId: context.deviceId,
+          groups: [...context.groups],
+          receivedAt: context.receivedAt,
+        };
+        const pending: Pending = { source: bytes, task, context, resolve, reject };
+        startOnce();
+        const ready = slots.filter((s) => s.ready);
+        if (inline || closed || ready.length === 0) return runInline(pending);
+        const idle = ready.find((s) => s.current === null);
+        if (idle) dispatch(idle, pending);
+        else queue.push(pending);
+      });
+    },
+    start() {
+      startOnce();
+      return new Promise<void>((resolve) => {
+        readyWaiters.push(resolve);
+        settleReadyWaiters();
+      });
+    },
+    async close() {
+      closed = true;
+      const running = slots.splice(0);
+      for (const pending of queue.splice(0)) runInline(pending);
+      for (const slot of running) {
+        if (slot.current) runInline(slot.current);
+        slot.current = null;
+      }
+      settleReadyWaiters();
+      await Promise.all(running.map((s) => s.worker.terminate()));
+    },
+  };
+}

@@ -1,0 +1,152 @@
+// The CPU half of a sync request (docs/sync-protocol.md): the body's bytes become a checked
+// envelope and, per record, either the rows to write or the reasons it is rejected. Pure (no
+// database, no Fastify), so it runs in a worker thread (sync-prepare-pool.ts) while the main
+// thread keeps writing other batches; services/sync-ingest.ts then applies the result in one
+// transaction.
+import { createHash } from 'node:crypto';
+import secureJson from 'secure-json-parse';
+import { toFieldErrors, type FieldError } from '../../shared/domain/validation.js';
+import {
+  MAX_RECORDS_PER_BATCH,
+  MIN_PROTOCOL_VERSION,
+  PROTOCOL_VERSION,
+  syncRequestSchema,
+  type RequestErrorCode,
+} from '../../shared/protocol/sync.js';
+import { isRecordKind, recordSchemaFor, type RecordKind } from '../../shared/schema/registry.js';
+import type { AssistanceKindsTable, AssistancesTable, HouseholdsTable, MembersTable } from '../db/schema.js';
+import type { MessageKey } from './messages.js';
+import { assistanceKindRows, assistanceRow, householdRow, memberRows } from './record-rows.js';
+
+/** Stored in an INTEGER column on both engines (PostgreSQL's is 32-bit). */
+export const MAX_REV = 2_147_483_647;
+
+/** The dashboard's rows for the newest revision of one record. */
+export type LatestRows =
+  | { kind: 'household'; household: HouseholdsTable; members: MembersTable[] }
+  | { kind: 'assistance'; assistance: AssistancesTable; kinds: AssistanceKindsTable[] };
+
+export interface ValidRecord {
+  kind: 'valid';
+  id: string;
+  rev: number;
+  recordKind: RecordKind;
+  schemaVersion: number;
+  clientUpdatedAt: string;
+  /** The record's JSON as sent (before zod trims or fills defaults): the phone's own words. */
+  body: string;
+  contentHash: string;
+  rows: LatestRows;
+}
+
+export interface RejectedRecord {
+  kind: 'rejected';
+  id: string;
+  rev: number;
+  errors: FieldError[];
+}
+
+export type PreparedRecord = ValidRecord | RejectedRecord;
+
+export type PreparedBatch =
+  | { ok: true; batchId: string; records: PreparedRecord[] }
+  | { ok: false; status: 400 | 426; code: RequestErrorCode; messageKey: MessageKey };
+
+export interface PrepareContext {
+  /** From the device token, never from the body. */
+  wardCode: string;
+  deviceId: string;
+  /** The ward's tổ dân phố codes (an assistance may name none; one it names must be here). */
+  groups: ReadonlySet<string>;
+  receivedAt: string;
+}
+
+export function contentHash(body: string): string {
+  return createHash('sha256').update(body, 'utf8').digest('base64url');
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Checks one record alone: schema, the token's ward, the ward's register; then its rows. */
+export function prepareRecord(item: unknown, context: PrepareContext): PreparedRecord {
+  const obj = isPlainObject(item) ? item : null;
+  const id = typeof obj?.id === 'string' ? obj.id : '';
+  const rev = typeof obj?.rev === 'number' && Number.isInteger(obj.rev) ? obj.rev : 0;
+  if (!obj) return { kind: 'rejected', id, rev, errors: [{ path: '', code: 'invalid' }] };
+  if (!isRecordKind(obj.kind)) return { kind: 'rejected', id, rev, errors: [{ path: 'kind', code: 'unknown_kind' }] };
+  const schema = recordSchemaFor(obj.kind, obj.schemaVersion);
+  if (!schema) return { kind: 'rejected', id, rev, errors: [{ path: 'schemaVersion', code: 'unknown_schema_version' }] };
+  const parsed = schema.safeParse(obj);
+  if (!parsed.success) return { kind: 'rejected', id, rev, errors: toFieldErrors(parsed.error) };
+  const record = parsed.data;
+  if (record.rev > MAX_REV) return { kind: 'rejected', id, rev, errors: [{ path: 'rev', code: 'rev_invalid' }] };
+  if (record.data.wardCode !== context.wardCode) {
+    return { kind: 'rejected', id, rev, errors: [{ path: 'data.wardCode', code: 'wrong_ward' }] };
+  }
+  if (record.data.groupCode !== undefined && !context.groups.has(record.data.groupCode)) {
+    return { kind: 'rejected', id, rev, errors: [{ path: 'data.groupCode', code: 'unknown_group' }] };
+  }
+  const body = JSON.stringify(obj);
+  const rows: LatestRows =
+    record.kind === 'household'
+      ? {
+          kind: 'household',
+          household: householdRow(record, context.deviceId, context.receivedAt),
+          members: memberRows(record, context.deviceId, context.receivedAt),
+        }
+      : {
+          kind: 'assistance',
+          assistance: assistanceRow(record, context.deviceId, context.receivedAt),
+          kinds: assistanceKindRows(record),
+        };
+  return {
+    kind: 'valid',
+    id: record.id,
+    rev: record.rev,
+    recordKind: record.kind,
+    schemaVersion: record.schemaVersion,
+    clientUpdatedAt: record.clientUpdatedAt,
+    body,
+    contentHash: contentHash(body),
+    rows,
+  };
+}
+
+const badRequest = (messageKey: MessageKey): PreparedBatch => ({ ok: false, status: 400, code: 'bad_request', messageKey });
+
+/** The envelope checks, in the order the API promises (docs/api.md), then every record. */
+export function prepareParsedBatch(body: unknown, context: PrepareContext): PreparedBatch {
+  if (!isPlainObject(body)) return badRequest('bad_envelope');
+  const { protocolVersion, records } = body;
+  // Version first: an old phone must learn to update even if the rest of its envelope changed.
+  if (typeof protocolVersion === 'number' && Number.isInteger(protocolVersion)) {
+    if (protocolVersion < MIN_PROTOCOL_VERSION) return { ok: false, status: 426, code: 'protocol_too_old', messageKey: 'protocol_too_old' };
+    if (protocolVersion > PROTOCOL_VERSION) return { ok: false, status: 426, code: 'protocol_too_new', messageKey: 'protocol_too_new' };
+  }
+  if (Array.isArray(records) && records.length > MAX_RECORDS_PER_BATCH) return badRequest('too_many_records');
+  const envelope = syncRequestSchema.safeParse(body);
+  if (!envelope.success) return badRequest('bad_envelope');
+  return {
+    ok: true,
+    batchId: envelope.data.batchId,
+    records: envelope.data.records.map((item) => prepareRecord(item, context)),
+  };
+}
+
+/**
+ * The request body's bytes (already gunzipped and size-limited by Fastify) to a prepared batch.
+ * JSON is read as Fastify reads it: UTF-8, and `__proto__` or `constructor.prototype` keys
+ * refused rather than trusted.
+ */
+export function prepareBatch(bytes: Uint8Array, context: PrepareContext): PreparedBatch {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  let body: unknown;
+  try {
+    body = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+  } catch {
+    return badRequest('bad_json');
+  }
+  return prepareParsedBatch(body, context);
+}

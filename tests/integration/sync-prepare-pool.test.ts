@@ -1,0 +1,89 @@
+// The worker threads that prepare sync batches: real workers (the TypeScript source through
+// tsx, as in production) give exactly what the inline path gives, and a worker that dies or
+// never starts loses no batch.
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+import { createPreparePool } from '../../src/server/services/sync-prepare-pool.js';
+import { prepareBatch, type PrepareContext } from '../../src/server/services/sync-prepare.js';
+import { batch, householdRecord, OTHER_WARD, WARD } from '../helpers/records.js';
+
+const context: PrepareContext = {
+  wardCode: WARD,
+  deviceId: 'device-1',
+  groups: new Set(['TDP01', 'TDP02', 'TDP03', 'TDP04', 'TDP05', 'TDP06', 'TDP07', 'TDP08', 'TDP09']),
+  receivedAt: '2026-11-24T05:00:00.000Z',
+};
+
+function mixedBatch(): Buffer {
+  const good = householdRecord({ seed: 11, members: 3 });
+  const otherWard = householdRecord({ seed: 12, wardCode: OTHER_WARD });
+  const badMember = householdRecord({ seed: 13, members: 2 });
+  const broken = { ...badMember, data: { ...badMember.data, members: [{ ...badMember.data.members[0], birthYear: 'x' }] } };
+  return Buffer.from(JSON.stringify(batch([good, otherWard, broken, { kind: 'nope' }, 42])));
+}
+
+describe('sync preparation pool', () => {
+  it('prepares in worker threads exactly as inline, and several batches at once', async () => {
+    const pool = createPreparePool(2);
+    try {
+      await pool.start();
+      expect(pool.size).toBe(2);
+      const bytes = mixedBatch();
+      const before = Buffer.from(bytes);
+      const inline = prepareBatch(bytes, context);
+      expect(inline.ok && inline.records.map((r) => r.kind)).toEqual(['valid', 'rejected', 'rejected', 'rejected', 'rejected']);
+      const fromWorkers = await Promise.all(Array.from({ length: 6 }, () => pool.prepare(bytes, context)));
+      for (const result of fromWorkers) expect(result).toEqual(inline);
+      // The request's own buffer is left intact (the worker got a copy).
+      expect(bytes.equals(before)).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('answers whole-request errors from the worker as inline: bad JSON, prototype keys, 426', async () => {
+    const pool = createPreparePool(1);
+    try {
+      await pool.start();
+      for (const text of ['{"protocolVersion":1,', '', '{"__proto__":{"x":1},"protocolVersion":1}', '{"protocolVersion":0,"records":[]}', '[]']) {
+        const bytes = Buffer.from(text);
+        expect(await pool.prepare(bytes, context)).toEqual(prepareBatch(bytes, context));
+      }
+      expect(await pool.prepare(Buffer.from('{"protocolVersion":99}'), context)).toMatchObject({ ok: false, status: 426, code: 'protocol_too_new' });
+      expect(await pool.prepare(Buffer.from('nope'), context)).toMatchObject({ ok: false, status: 400, messageKey: 'bad_json' });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('redoes a batch inline when its worker dies, and stops respawning workers that keep dying', async () => {
+    const problems: string[] = [];
+    // A real worker that reports ready, then exits as soon as it is handed a batch.
+    const dying = () => new Worker(`const { parentPort } = require('node:worker_threads'); parentPort.postMessage({ ready: true }); parentPort.on('message', () => process.exit(3));`, { eval: true });
+    const pool = createPreparePool(1, { spawn: dying, onProblem: (p) => problems.push(p) });
+    try {
+      await pool.start();
+      const bytes = mixedBatch();
+      const expected = prepareBatch(bytes, context);
+      for (let i = 0; i < 6; i++) {
+        await pool.start(); // the replacement worker is up: this batch goes to it
+        expect(await pool.prepare(bytes, context)).toEqual(expected);
+      }
+      expect(problems.some((p) => /exit code 3/.test(p))).toBe(true);
+      expect(problems.at(-1)).toMatch(/preparing batches on the main thread/);
+      expect(pool.size).toBe(0);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('finishes queued and running batches when closed', async () => {
+    const pool = createPreparePool(1);
+    await pool.start();
+    const bytes = mixedBatch();
+    const pending = Array.from({ length: 5 }, () => pool.prepare(bytes, context));
+    await pool.close();
+    const results = await Promise.all(pending);
+    for (const result of results) expect(result).toEqual(prepareBatch(bytes, context));
+  });
+});
