@@ -2,7 +2,7 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildServer, type RateLimitOptions } from '../../src/server/app.js';
 import { issueEnrolmentCode } from '../../src/server/services/accounts.js';
-import { createPreparePool } from '../../src/server/services/sync-prepare-pool.js';
+import { createPreparePool, type PreparePool } from '../../src/server/services/sync-prepare-pool.js';
 import type { Backend } from './server-db.js';
 import { FIXTURE_WARDS_DIR, WARD } from './records.js';
 
@@ -10,6 +10,8 @@ export interface TestServer {
   app: FastifyInstance;
   db: Awaited<ReturnType<Backend['open']>>['server'];
   env: Record<string, string>;
+  /** The started pool when `syncWorkers` was given. */
+  preparePool?: PreparePool;
   enrol(wardCode?: string, volunteerName?: string): Promise<{ deviceId: string; token: string }>;
   sync(token: string, body: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
@@ -26,7 +28,8 @@ export interface TestServerOptions {
 
 export async function startTestServer(backend: Backend, options: TestServerOptions = {}): Promise<TestServer> {
   const opened = await backend.open();
-  const pool = options.syncWorkers === undefined ? undefined : createPreparePool(options.syncWorkers);
+  // Every batch to the workers, even one alone (production prepares a lone batch inline).
+  const pool = options.syncWorkers === undefined ? undefined : createPreparePool(options.syncWorkers, { inlineWhenAlone: false });
   if (pool && options.syncWorkers! > 0) {
     await pool.start();
     if (pool.size !== options.syncWorkers) throw new Error(`only ${pool.size} of ${options.syncWorkers} sync workers started`);
@@ -36,6 +39,7 @@ export async function startTestServer(backend: Backend, options: TestServerOptio
     app,
     db: opened.server,
     env: opened.env,
+    preparePool: pool,
     async enrol(wardCode = WARD, volunteerName = 'Nguyễn Thị Test') {
       const code = await issueEnrolmentCode(opened.server.db, wardCode, 1);
       const res = await app.inject({

@@ -315,4 +315,15 @@ describe.each(cases)('sync on $name, prepared $mode', (backend) => {
     expect(rows.length).toBeGreaterThan(10);
     for (const row of rows) expect(householdRecordSchema.safeParse(JSON.parse(row.body)).success).toBe(true);
   });
+
+  it('prepared every batch where this suite says', () => {
+    const prepared = t.preparePool!.prepared;
+    if (backend.syncWorkers > 0) {
+      expect(prepared.inWorkers).toBeGreaterThan(20);
+      expect(prepared.inline).toBe(0);
+    } else {
+      expect(prepared.inWorkers).toBe(0);
+      expect(prepared.inline).toBeGreaterThan(20);
+    }
+  });
 });

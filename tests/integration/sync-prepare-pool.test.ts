@@ -3,9 +3,13 @@
 // never starts loses no batch.
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
+import { buildServer } from '../../src/server/app.js';
+import { issueEnrolmentCode } from '../../src/server/services/accounts.js';
+import { DeviceActivity } from '../../src/server/routes/sync.js';
 import { createPreparePool } from '../../src/server/services/sync-prepare-pool.js';
 import { prepareBatch, type PrepareContext } from '../../src/server/services/sync-prepare.js';
-import { batch, householdRecord, OTHER_WARD, WARD } from '../helpers/records.js';
+import { backends } from '../helpers/server-db.js';
+import { batch, FIXTURE_WARDS_DIR, householdRecord, OTHER_WARD, WARD } from '../helpers/records.js';
 
 const context: PrepareContext = {
   wardCode: WARD,
@@ -21,6 +25,18 @@ function mixedBatch(): Buffer {
   const broken = { ...badMember, data: { ...badMember.data, members: [{ ...badMember.data.members[0], birthYear: 'x' }] } };
   return Buffer.from(JSON.stringify(batch([good, otherWard, broken, { kind: 'nope' }, 42])));
 }
+
+describe('device activity (which batches count as alone)', () => {
+  it('counts the devices seen within the window', () => {
+    const activity = new DeviceActivity(1000);
+    expect(activity.seen('a', 0)).toBe(1);
+    expect(activity.seen('a', 500)).toBe(1);
+    expect(activity.seen('b', 900)).toBe(2);
+    expect(activity.seen('b', 1600)).toBe(1); // a last seen at 500: gone
+    expect(activity.seen('c', 1700)).toBe(2);
+    expect(activity.seen('c', 5000)).toBe(1);
+  });
+});
 
 describe('sync preparation pool', () => {
   it('prepares in worker threads exactly as inline, and several batches at once', async () => {
@@ -77,6 +93,21 @@ describe('sync preparation pool', () => {
     }
   });
 
+  it('prepares a batch inline when it is alone, in a worker when others are being handled', async () => {
+    const pool = createPreparePool(1);
+    try {
+      await pool.start();
+      const bytes = mixedBatch();
+      const expected = prepareBatch(bytes, context);
+      expect(await pool.prepare(bytes, context, true)).toEqual(expected);
+      expect(pool.prepared).toEqual({ inWorkers: 0, inline: 1 });
+      expect(await pool.prepare(bytes, context, false)).toEqual(expected);
+      expect(pool.prepared).toEqual({ inWorkers: 1, inline: 1 });
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('finishes queued and running batches when closed', async () => {
     const pool = createPreparePool(1);
     await pool.start();
@@ -85,5 +116,36 @@ describe('sync preparation pool', () => {
     await pool.close();
     const results = await Promise.all(pending);
     for (const result of results) expect(result).toEqual(prepareBatch(bytes, context));
+  });
+
+  it('the endpoint prepares a lone batch inline and the batches of a team in workers', async () => {
+    const opened = await backends[0]!.open();
+    const pool = createPreparePool(1);
+    await pool.start();
+    const app = await buildServer({ db: opened.server, seedsDir: FIXTURE_WARDS_DIR, syncPreparePool: pool });
+    try {
+      const code = await issueEnrolmentCode(opened.server.db, WARD, 8);
+      const tokens: string[] = [];
+      for (let i = 0; i < 8; i++) {
+        const enrol = await app.inject({ method: 'POST', url: '/api/v1/devices/enrol', payload: { wardCode: WARD, enrolmentCode: code, volunteerName: `Lan ${i}` } });
+        tokens.push(enrol.json().token);
+      }
+      const send = (seed: number, token: string) =>
+        app.inject({ method: 'POST', url: '/api/v1/sync', headers: { authorization: `Bearer ${token}` }, payload: batch([householdRecord({ seed })]) });
+      // One phone, batch after batch: inline.
+      for (const seed of [100, 101]) expect((await send(seed, tokens[0]!)).json().results[0].status).toBe('accepted');
+      expect(pool.prepared).toEqual({ inWorkers: 0, inline: 2 });
+      // A team at once: from the second device on, the workers.
+      const team = await Promise.all(tokens.map((token, i) => send(200 + i, token)));
+      expect(team.map((r) => r.json().results[0].status)).toEqual(Array(8).fill('accepted'));
+      expect(pool.prepared.inWorkers).toBeGreaterThan(0);
+      // 7 in workers unless the machine took over a second between two of these requests.
+      expect(pool.prepared.inWorkers).toBeGreaterThan(0);
+      expect(pool.prepared.inWorkers + pool.prepared.inline).toBe(10);
+    } finally {
+      await app.close();
+      await pool.close();
+      await opened.cleanup();
+    }
   });
 });

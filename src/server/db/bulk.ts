@@ -24,8 +24,9 @@ function sqliteStatement(handle: SqliteDatabase.Database, table: string, columns
   const key = `${table}|${columns.join(',')}|${conflict.kind}|${conflict.kind === 'error' ? '' : conflict.columns.join(',')}`;
   let stmt = cache.get(key);
   if (!stmt) {
-    // Named parameters: better-sqlite3 binds them straight from the row object, in C++.
-    let sql = `insert into ${quote(table)} (${columns.map(quote).join(', ')}) values (${columns.map((c) => `@${c}`).join(', ')})`;
+    // Positional parameters, bound from an array in column order: measurably cheaper than
+    // named ones, which better-sqlite3 looks up on the row object one by one.
+    let sql = `insert into ${quote(table)} (${columns.map(quote).join(', ')}) values (${columns.map(() => '?').join(', ')})`;
     if (conflict.kind === 'ignore') sql += ` on conflict (${conflict.columns.map(quote).join(', ')}) do nothing`;
     if (conflict.kind === 'upsert') {
       const set = columns.filter((c) => !conflict.columns.includes(c)).map((c) => `${quote(c)} = excluded.${quote(c)}`);
@@ -48,7 +49,12 @@ export async function insertMany<T extends keyof Database>(
   const columns = Object.keys(rows[0]!);
   if (server.sqlite) {
     const stmt = sqliteStatement(server.sqlite, table, columns, conflict);
-    for (const row of rows) stmt.run(row);
+    const values: unknown[] = new Array(columns.length);
+    for (const row of rows) {
+      const record = row as unknown as Record<string, unknown>;
+      for (let i = 0; i < columns.length; i++) values[i] = record[columns[i]!];
+      stmt.run(values);
+    }
     return;
   }
   for (let i = 0; i < rows.length; i += CHUNK) {

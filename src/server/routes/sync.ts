@@ -19,6 +19,7 @@ export interface SyncRouteOptions {
 
 export async function syncRoutes(app: FastifyInstance, options: SyncRouteOptions): Promise<void> {
   const ingest = new SyncIngest(options.db);
+  const activity = new DeviceActivity();
   // In this plugin only: JSON bodies arrive as bytes (size-limited and gunzipped as
   // everywhere) and are parsed with the rest of the batch, off the main thread.
   app.removeContentTypeParser('application/json');
@@ -43,14 +44,30 @@ export async function syncRoutes(app: FastifyInstance, options: SyncRouteOptions
       const device = devicePrincipal(request);
       const bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const receivedAt = new Date().toISOString();
-      const batch = await options.preparePool.prepare(bytes, {
-        wardCode: device.wardCode,
-        deviceId: device.deviceId,
-        groups: await ingest.groups(device.wardCode),
-        receivedAt,
-      });
+      const alone = activity.seen(device.deviceId) === 1;
+      const context = { wardCode: device.wardCode, deviceId: device.deviceId, groups: await ingest.groups(device.wardCode), receivedAt };
+      const batch = await options.preparePool.prepare(bytes, context, alone);
       if (!batch.ok) throw new HttpError(batch.status, batch.code, batch.messageKey);
       return ingest.ingest(device, batch, receivedAt, { lang: pickLang(request.headers['accept-language']) });
     },
   );
+}
+
+/**
+ * Which devices synced in the last second. One device alone gets its batches prepared inline
+ * (nothing to overlap with: a worker round trip would only add latency); with several at once
+ * the workers prepare while the main thread writes. Requests are not a usable signal: the
+ * main thread handles one to the end before it reads the next, since SQLite writes block.
+ */
+export class DeviceActivity {
+  private readonly lastSeen = new Map<string, number>();
+
+  constructor(private readonly windowMs = 1000) {}
+
+  /** Notes this device now; returns how many devices were seen within the window. */
+  seen(deviceId: string, now = Date.now()): number {
+    this.lastSeen.set(deviceId, now);
+    for (const [id, at] of this.lastSeen) if (now - at > this.windowMs) this.lastSeen.delete(id);
+    return this.lastSeen.size;
+  }
 }

@@ -218,9 +218,12 @@ export class SyncIngest {
       await insertMany(this.server, trx, 'assistance_kinds', assists.flatMap((r) => r.kinds));
     }
     if (households.length === 0) return;
-    await insertMany(this.server, trx, 'households', households.map((r) => r.household), { kind: 'upsert', columns: ['record_id'] });
-    const replaced = households.map((r) => r.household.record_id).filter((id) => storedBefore.has(id));
-    await deleteWhereIn(this.server, trx, 'members', 'record_id', replaced);
+    // A household first stored by this batch has no row yet: a plain insert, cheaper than an upsert.
+    const isNew = (r: { household: { record_id: string } }) => !storedBefore.has(r.household.record_id);
+    await insertMany(this.server, trx, 'households', households.filter(isNew).map((r) => r.household));
+    const replaced = households.filter((r) => !isNew(r));
+    await insertMany(this.server, trx, 'households', replaced.map((r) => r.household), { kind: 'upsert', columns: ['record_id'] });
+    await deleteWhereIn(this.server, trx, 'members', 'record_id', replaced.map((r) => r.household.record_id));
     await insertMany(this.server, trx, 'members', households.flatMap((r) => r.members));
   }
 }

@@ -13,12 +13,19 @@ import { prepareBatch, type PrepareContext, type PreparedBatch } from './sync-pr
 import type { PrepareReply, PrepareTask } from './sync-prepare-worker.js';
 
 export interface PreparePool {
-  prepare(bytes: Uint8Array, context: PrepareContext): Promise<PreparedBatch>;
+  /**
+   * `alone`: no other device is syncing now (routes/sync.ts). Such a batch is prepared inline
+   * (unless the pool was made with `inlineWhenAlone: false`): with nothing to overlap, a worker
+   * round trip would only add latency.
+   */
+  prepare(bytes: Uint8Array, context: PrepareContext, alone?: boolean): Promise<PreparedBatch>;
   /** Starts the workers if they are not running yet and resolves once all have started. */
   start(): Promise<void>;
   close(): Promise<void>;
   /** Workers started and ready now (0 when preparing inline). */
   readonly size: number;
+  /** Batches prepared so far, by where. */
+  readonly prepared: { inWorkers: number; inline: number };
 }
 
 /** One worker per core beside the main thread, at least one, at most four. */
@@ -75,11 +82,15 @@ export interface PreparePoolOptions {
   onProblem?: (message: string) => void;
   /** Starts one worker; tests pass workers that die to check that no batch is lost. */
   spawn?: () => Worker;
+  /** Prepare a batch inline when the caller says it is alone (default true). */
+  inlineWhenAlone?: boolean;
 }
 
 export function createPreparePool(size: number, options: PreparePoolOptions = {}): PreparePool {
   const onProblem = options.onProblem ?? (() => {});
   const spawn = options.spawn ?? startWorker;
+  const inlineWhenAlone = options.inlineWhenAlone ?? true;
+  const prepared = { inWorkers: 0, inline: 0 };
   const slots: Slot[] = [];
   const queue: Pending[] = [];
   const failures: number[] = [];
@@ -94,6 +105,7 @@ export function createPreparePool(size: number, options: PreparePoolOptions = {}
   }
 
   function runInline(pending: Pending) {
+    prepared.inline++;
     try {
       pending.resolve(prepareBatch(pending.source, pending.context));
     } catch (error) {
@@ -167,6 +179,7 @@ export function createPreparePool(size: number, options: PreparePoolOptions = {}
         onProblem(`sync preparation failed in a worker (${reply.failure}); redone inline`);
         runInline(pending);
       } else {
+        prepared.inWorkers++;
         pending.resolve(reply.batch);
       }
       pump(slot);
@@ -183,10 +196,11 @@ export function createPreparePool(size: number, options: PreparePoolOptions = {}
   }
 
   return {
+    prepared,
     get size() {
       return inline ? 0 : slots.filter((s) => s.ready).length;
     },
-    prepare(bytes, context) {
+    prepare(bytes, context, alone = false) {
       return new Promise<PreparedBatch>((resolve, reject) => {
         // The worker gets a copy, transferred: moving Fastify's own buffer could detach a
         // pool other requests share.
@@ -202,7 +216,7 @@ export function createPreparePool(size: number, options: PreparePoolOptions = {}
         const pending: Pending = { source: bytes, task, context, resolve, reject };
         startOnce();
         const ready = slots.filter((s) => s.ready);
-        if (inline || closed || ready.length === 0) return runInline(pending);
+        if (inline || closed || ready.length === 0 || (alone && inlineWhenAlone)) return runInline(pending);
         const idle = ready.find((s) => s.current === null);
         if (idle) dispatch(idle, pending);
         else queue.push(pending);

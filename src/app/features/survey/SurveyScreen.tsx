@@ -109,7 +109,14 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
   // (measured on "add member" with 29 members on a throttled phone).
   const [focusRequest, setFocusRequest] = useState<{ path: string }>();
   const handledFocus = useRef<{ path: string } | undefined>(undefined);
-  const setFocusPath = useCallback((path: string) => setFocusRequest({ path }), []);
+  // A step change focuses its heading on the next frame; a field asked for since wins, even
+  // when that frame comes late (a busy phone).
+  const headingFocusFrame = useRef<number | undefined>(undefined);
+  const setFocusPath = useCallback((path: string) => {
+    if (headingFocusFrame.current !== undefined) cancelAnimationFrame(headingFocusFrame.current);
+    headingFocusFrame.current = undefined;
+    setFocusRequest({ path });
+  }, []);
   const [saving, setSaving] = useState(false);
   const [saveErrors, setSaveErrors] = useState<FieldError[]>([]);
   const [problem, setProblem] = useState<string>();
@@ -245,7 +252,11 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
     setStep(target);
     setOpenMemberId(undefined);
     window.scrollTo(0, 0);
-    requestAnimationFrame(() => headingRef.current?.focus({ preventScroll: true }));
+    if (headingFocusFrame.current !== undefined) cancelAnimationFrame(headingFocusFrame.current);
+    headingFocusFrame.current = requestAnimationFrame(() => {
+      headingFocusFrame.current = undefined;
+      headingRef.current?.focus({ preventScroll: true });
+    });
   };
 
   const jumpTo = (path: string) => {
