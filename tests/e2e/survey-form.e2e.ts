@@ -148,7 +148,13 @@ describe('survey form', () => {
     await s.expectStep('address');
     await page.getByTestId('house-number').fill('');
     await page.getByTestId('step-next').click();
-    await page.locator('#field-address-houseNumber').and(page.locator(':focus')).waitFor();
+    try {
+      await page.locator('#field-address-houseNumber').and(page.locator(':focus')).waitFor({ timeout: 10_000 });
+    } catch (e) {
+      const diag = await page.evaluate(`(() => { const a = document.activeElement; const s = document.querySelector('[data-testid="survey"]'); const i = document.getElementById('field-address-houseNumber'); return JSON.stringify({ active: a && (a.id || a.tagName + '.' + a.className + ':' + (a.textContent||'').slice(0,40)), step: s && s.getAttribute('data-step'), input: i ? i.value : null, error: (document.getElementById('field-address-houseNumber-error')||{}).textContent, hasFocus: document.hasFocus(), url: location.hash }); })()`);
+      console.log('DIAG', diag);
+      throw e;
+    }
     expect(await page.locator('#field-address-houseNumber-error').textContent()).toBe('Vui lòng trả lời câu này.');
   });
 
