@@ -146,6 +146,9 @@ describe('survey form', () => {
     await s.expectStep('outcome');
     await page.getByTestId('step-back').click();
     await s.expectStep('address');
+    // The new step's heading has the focus as soon as the step shows (not a frame later, when it
+    // could take the focus from a field the volunteer has just tapped).
+    expect(await page.evaluate('document.activeElement && document.activeElement.getAttribute("data-testid")')).toBe('step-title');
     await page.getByTestId('house-number').fill('');
     await page.getByTestId('step-next').click();
     try {
@@ -156,6 +159,23 @@ describe('survey form', () => {
       throw e;
     }
     expect(await page.locator('#field-address-houseNumber-error').textContent()).toBe('Vui lòng trả lời câu này.');
+  });
+
+  it('a field tapped right after a step change keeps the focus', async () => {
+    await page.goto(`${server.url}/#/`);
+    await page.getByTestId('new-survey').click();
+    await s.fillAddress('TDP01', '7', '', '');
+    await s.next('outcome');
+    // Back to the address step and, before the next frame, into a field (a quick thumb): two
+    // frames later the focus must still be in that field, not on the step's heading.
+    const focused = await page.evaluate(`(async () => {
+      document.querySelector('[data-testid="step-back"]').click();
+      for (let i = 0; i < 50 && !document.getElementById('field-address-houseNumber'); i++) await Promise.resolve();
+      document.getElementById('field-address-houseNumber').focus();
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      return document.activeElement && document.activeElement.id;
+    })()`);
+    expect(focused).toBe('field-address-houseNumber');
   });
 
   it('voids a saved household with a reason; it leaves the list', async () => {

@@ -2,7 +2,7 @@
 // as a draft ≤ 0.4 s behind the last change and flushed when the page is hidden, on an app
 // update and when leaving. Saving validates, writes record + outbox and deletes the draft in one
 // transaction (records-repo.ts); if the phone is full the form stays on screen and the draft stays.
-import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FieldError } from '../../../shared/domain/validation.js';
 import type { StoredRecord } from '../../storage/db.js';
@@ -109,14 +109,11 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
   // (measured on "add member" with 29 members on a throttled phone).
   const [focusRequest, setFocusRequest] = useState<{ path: string }>();
   const handledFocus = useRef<{ path: string } | undefined>(undefined);
-  // A step change focuses its heading on the next frame; a field asked for since wins, even
-  // when that frame comes late (a busy phone).
-  const headingFocusFrame = useRef<number | undefined>(undefined);
-  const setFocusPath = useCallback((path: string) => {
-    if (headingFocusFrame.current !== undefined) cancelAnimationFrame(headingFocusFrame.current);
-    headingFocusFrame.current = undefined;
-    setFocusRequest({ path });
-  }, []);
+  const setFocusPath = useCallback((path: string) => setFocusRequest({ path }), []);
+  // A step change moves the focus to the new step's heading, in the same commit that shows the
+  // step: on a later frame it could land after the volunteer (or a test) has already focused a
+  // field of the new step, and take their typing away from it.
+  const [headingFocus, setHeadingFocus] = useState(0);
   const [saving, setSaving] = useState(false);
   const [saveErrors, setSaveErrors] = useState<FieldError[]>([]);
   const [problem, setProblem] = useState<string>();
@@ -241,6 +238,10 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
     }
   }, [focusRequest, step, openMemberId]);
 
+  useLayoutEffect(() => {
+    if (headingFocus > 0) headingRef.current?.focus({ preventScroll: true });
+  }, [headingFocus]);
+
   if (!loaded || !ward || !ctx) return <p className="notice">{t('survey.loadingDraft')}</p>;
 
   const steps = stepsFor(form);
@@ -252,11 +253,7 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
     setStep(target);
     setOpenMemberId(undefined);
     window.scrollTo(0, 0);
-    if (headingFocusFrame.current !== undefined) cancelAnimationFrame(headingFocusFrame.current);
-    headingFocusFrame.current = requestAnimationFrame(() => {
-      headingFocusFrame.current = undefined;
-      headingRef.current?.focus({ preventScroll: true });
-    });
+    setHeadingFocus((n) => n + 1);
   };
 
   const jumpTo = (path: string) => {
