@@ -5,15 +5,14 @@
 // dashboard's "Hỗ trợ" tab shows them (CSV and XLSX downloads) and "Cần theo dõi" lists the
 // unfinished helps.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchPersistent, makeProfileDir } from '../helpers/chromium.js';
-import { startWardEndpoint, stopWardEndpoint } from './helpers/ward-process.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { usePhoneAndWard } from './helpers/phone-and-ward.js';
+import type { WardProcess } from './helpers/ward-process.js';
 
 
 /** Drives the page and counts every tap (click) and key press a volunteer would make. */
@@ -35,23 +34,14 @@ class Taps {
 const CAMPAIGN = 'Đợt ra quân tháng 11 — Nhà văn hóa';
 
 describe('assistance at a campaign table, offline, then synced', () => {
-  const profile = makeProfileDir();
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'go-cua-e2e-assist-'));
-  let ward: Awaited<ReturnType<typeof startWardEndpoint>>;
+  const phone = usePhoneAndWard('go-cua-e2e-assist-');
+  let ward: WardProcess;
   let context: BrowserContext;
   let page: Page;
+  let dataDir: string;
 
-  beforeAll(async () => {
-    ward = await startWardEndpoint(dataDir);
-    context = await launchPersistent(profile.dir);
-    page = context.pages()[0] ?? (await context.newPage());
-  });
-
-  afterAll(async () => {
-    await context?.close().catch(() => undefined);
-    await stopWardEndpoint(ward);
-    profile.remove();
-    rmSync(dataDir, { recursive: true, force: true });
+  beforeAll(() => {
+    ({ ward, context, page, dataDir } = phone);
   });
 
   it('enrols the phone', async () => {

@@ -2,14 +2,12 @@
 // SQLite database) prints a first enrolment code; Chromium opens the QR link with it, enrols,
 // goes offline, surveys two households, goes online, and the sync status shows both sent; the
 // server's database then holds exactly those two.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchPersistent, makeProfileDir } from '../helpers/chromium.js';
-import { startWardEndpoint, stopWardEndpoint } from './helpers/ward-process.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { usePhoneAndWard } from './helpers/phone-and-ward.js';
+import type { WardProcess } from './helpers/ward-process.js';
 
 
 const ADULT_KEYS = ['ownsSmartphone', 'usedInternet3m', 'bankAccount', 'cashless30d', 'digitalSignature', 'onlinePublicService12m', 'cityApp'];
@@ -37,23 +35,14 @@ class Survey {
 }
 
 describe('enrol, survey offline, sync when back online', () => {
-  const profile = makeProfileDir();
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'go-cua-e2e-ward-'));
-  let ward: Awaited<ReturnType<typeof startWardEndpoint>>;
+  const phone = usePhoneAndWard('go-cua-e2e-ward-');
+  let ward: WardProcess;
   let context: BrowserContext;
   let page: Page;
+  let dataDir: string;
 
-  beforeAll(async () => {
-    ward = await startWardEndpoint(dataDir);
-    context = await launchPersistent(profile.dir);
-    page = context.pages()[0] ?? (await context.newPage());
-  });
-
-  afterAll(async () => {
-    await context?.close().catch(() => undefined);
-    await stopWardEndpoint(ward);
-    profile.remove();
-    rmSync(dataDir, { recursive: true, force: true });
+  beforeAll(() => {
+    ({ ward, context, page, dataDir } = phone);
   });
 
   it('enrols from the QR link with the code the server printed', async () => {

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/server/app.js';
 import { issueEnrolmentCode } from '../../src/server/services/accounts.js';
-import { DeviceActivity } from '../../src/server/routes/sync.js';
+import { RecentSyncDevices } from '../../src/server/routes/sync.js';
 import { createPreparePool } from '../../src/server/services/sync-prepare-pool.js';
 import { prepareBatch, type PrepareContext } from '../../src/server/services/sync-prepare.js';
 import { backends } from '../helpers/server-db.js';
@@ -26,9 +26,9 @@ function mixedBatch(): Buffer {
   return Buffer.from(JSON.stringify(batch([good, otherWard, broken, { kind: 'nope' }, 42])));
 }
 
-describe('device activity (which batches count as alone)', () => {
+describe('recent sync devices (which batches count as alone)', () => {
   it('counts the devices seen within the window', () => {
-    const activity = new DeviceActivity(1000);
+    const activity = new RecentSyncDevices(1000);
     expect(activity.seen('a', 0)).toBe(1);
     expect(activity.seen('a', 500)).toBe(1);
     expect(activity.seen('b', 900)).toBe(2);

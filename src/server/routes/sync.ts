@@ -19,7 +19,7 @@ export interface SyncRouteOptions {
 
 export async function syncRoutes(app: FastifyInstance, options: SyncRouteOptions): Promise<void> {
   const ingest = new SyncIngest(options.db);
-  const activity = new DeviceActivity();
+  const recentDevices = new RecentSyncDevices();
   // In this plugin only: JSON bodies arrive as bytes (size-limited and gunzipped as
   // everywhere) and are parsed with the rest of the batch, off the main thread.
   app.removeContentTypeParser('application/json');
@@ -44,7 +44,7 @@ export async function syncRoutes(app: FastifyInstance, options: SyncRouteOptions
       const device = devicePrincipal(request);
       const bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const receivedAt = new Date().toISOString();
-      const alone = activity.seen(device.deviceId) === 1;
+      const alone = recentDevices.seen(device.deviceId) === 1;
       const context = { wardCode: device.wardCode, deviceId: device.deviceId, groups: await ingest.groups(device.wardCode), receivedAt };
       const batch = await options.preparePool.prepare(bytes, context, alone);
       if (!batch.ok) throw new HttpError(batch.status, batch.code, batch.messageKey);
@@ -59,7 +59,7 @@ export async function syncRoutes(app: FastifyInstance, options: SyncRouteOptions
  * the workers prepare while the main thread writes. Requests are not a usable signal: the
  * main thread handles one to the end before it reads the next, since SQLite writes block.
  */
-export class DeviceActivity {
+export class RecentSyncDevices {
   private readonly lastSeen = new Map<string, number>();
 
   constructor(private readonly windowMs = 1000) {}

@@ -3,15 +3,12 @@
 // that have not synced for STALE_DAYS days (never synced: counted from enrolment).
 import type { Kysely } from 'kysely';
 import { isoWeek, isoWeeksBetween, todayInVietnam } from '../../shared/domain/iso-week.js';
+import type { ActivityResponse, VisitCounts } from '../../shared/protocol/dashboard.js';
 import type { Database } from '../db/schema.js';
 
 export const STALE_DAYS = 7;
 
-interface Counts {
-  surveyed: number;
-  notHome: number;
-  refused: number;
-}
+type Counts = VisitCounts;
 
 const zero = (): Counts => ({ surveyed: 0, notHome: 0, refused: 0 });
 
@@ -21,23 +18,11 @@ function add(c: Counts, outcome: string, n: number): void {
   else if (outcome === 'refused') c.refused += n;
 }
 
-export interface DeviceActivity {
-  deviceId: string;
-  volunteerName: string;
-  enrolledAt: string;
-  lastSyncAt: string | null;
-  revokedAt: string | null;
-  /** Not revoked and no sync for STALE_DAYS days. */
-  stale: boolean;
-  total: Counts;
-  perWeek: (Counts & { week: string })[];
-}
-
 export async function teamActivity(
   db: Kysely<Database>,
   wardCode: string,
   options: { weeks: number; now?: Date },
-): Promise<{ wardCode: string; staleAfterDays: number; weeks: { week: string; start: string; end: string }[]; devices: DeviceActivity[] }> {
+): Promise<ActivityResponse> {
   const now = options.now ?? new Date();
   const today = todayInVietnam(now);
   const firstMonday = isoWeek(new Date(Date.parse(`${isoWeek(today).start}T00:00:00Z`) - (options.weeks - 1) * 7 * 86_400_000).toISOString()).start;

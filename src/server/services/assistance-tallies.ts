@@ -9,6 +9,7 @@
 import ExcelJS from 'exceljs';
 import type { Kysely } from 'kysely';
 import { ASSISTANCE_KINDS, ASSISTANCE_OUTCOMES, ASSISTANCE_REASONS } from '../../shared/schema/assistance.js';
+import { ASSISTANCE_KIND_NAMES, ASSISTANCE_REASON_NAMES } from '../../shared/domain/assistance-names.js';
 import { isoWeek, todayInVietnam } from '../../shared/domain/iso-week.js';
 import type { Database } from '../db/schema.js';
 
@@ -286,25 +287,6 @@ export async function assistanceXlsx(t: AssistanceTalliesResponse, labels: { kin
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-export const ASSISTANCE_KIND_VI: Record<(typeof ASSISTANCE_KINDS)[number], string> = {
-  install_vneid: 'Cài đặt, kích hoạt VNeID',
-  activate_level2_guidance: 'Hướng dẫn định danh mức 2',
-  password_or_device_recovery: 'Khôi phục mật khẩu / thiết bị',
-  add_documents_or_health_record: 'Tích hợp giấy tờ, sổ sức khỏe điện tử',
-  submit_online_public_service: 'Nộp dịch vụ công trực tuyến',
-  setup_bank_ewallet_qr: 'Mở tài khoản, ví điện tử, thanh toán QR',
-  scam_awareness: 'Nhận diện lừa đảo',
-  teaching_card: 'Hướng dẫn theo thẻ',
-};
-
-export const ASSISTANCE_REASON_VI: Record<(typeof ASSISTANCE_REASONS)[number], string> = {
-  no_smartphone: 'Không có điện thoại thông minh',
-  phone_not_registered_number_no_otp: 'Số điện thoại không chính chủ / không nhận được OTP',
-  must_register_level2_at_police: 'Phải đăng ký mức 2 tại công an',
-  forgotten_password: 'Quên mật khẩu',
-  account_bound_to_old_device: 'Tài khoản gắn với thiết bị cũ',
-  no_nfc_chip_reader: 'Điện thoại không đọc được chip (NFC)',
-  data_mismatch: 'Thông tin không khớp',
-  person_absent_or_refused: 'Người dân vắng mặt hoặc từ chối',
-  other: 'Lý do khác',
-};
+/** The export's words: the same report names as the dashboard (shared/domain/assistance-names.ts). */
+export const ASSISTANCE_KIND_VI = ASSISTANCE_KIND_NAMES.vi;
+export const ASSISTANCE_REASON_VI = ASSISTANCE_REASON_NAMES.vi;

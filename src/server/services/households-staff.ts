@@ -2,6 +2,7 @@
 // audits it) and the staff void (a new rev, as a sync write would store it).
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { HouseholdDetail } from '../../shared/protocol/dashboard.js';
 import { householdRecordSchema, type HouseholdRecord } from '../../shared/schema/household.js';
 import { lockWard, type ServerDb } from '../db/connect.js';
 import type { Database } from '../db/schema.js';
@@ -9,15 +10,6 @@ import type { StaffPrincipal } from './accounts.js';
 import { writeAudit } from './audit.js';
 import { sha256 } from './secrets.js';
 import { householdRow, memberRows } from './record-rows.js';
-
-export interface HouseholdDetail {
-  recordId: string;
-  rev: number;
-  /** The latest rev exactly as stored (envelope + data). */
-  record: unknown;
-  revisions: { rev: number; deviceId: string; volunteerName: string | null; receivedAt: string; clientUpdatedAt: string }[];
-  conflicts: { id: string; rev: number; deviceId: string; receivedAt: string }[];
-}
 
 export async function readHousehold(db: Kysely<Database>, wardCode: string, recordId: string): Promise<HouseholdDetail | null> {
   const row = await db

@@ -18,7 +18,7 @@ import {
 import { isoWeek, isoWeeksBetween } from '../../shared/domain/iso-week.js';
 import type { WardConfig } from '../../shared/schema/ward-config.js';
 import type { Database } from '../db/schema.js';
-import type { BreakdownItem, BreakdownKey, HouseholdTotals, IndicatorsResponse, IndicatorValue } from '../../shared/protocol/dashboard.js';
+import type { BreakdownItem, BreakdownKey, HouseholdTotals, IndicatorsResponse, IndicatorValue, WeeklyPoint, WeeklyResponse } from '../../shared/protocol/dashboard.js';
 
 export interface IndicatorFilter {
   wardCode: string;
@@ -349,25 +349,12 @@ export async function computeIndicators(db: Kysely<Database>, config: WardConfig
   return response;
 }
 
-export interface WeeklyPoint {
-  /** ISO week, e.g. "2026-W47" (Monday-first, on surveyedAt, a local date in Asia/Ho_Chi_Minh). */
-  week: string;
-  start: string;
-  end: string;
-  /** Households surveyed / not home / refused during this week (not cumulative). */
-  newHouseholds: { surveyed: number; notHome: number; refused: number };
-  /** Cumulative up to the end of the week. */
-  households: HouseholdTotals;
-  /** Cumulative values up to the end of the week. */
-  indicators: IndicatorValue[];
-}
-
 /** GET …/indicators/weekly: cumulative indicators at the end of each ISO week. */
 export async function computeWeekly(
   db: Kysely<Database>,
   config: WardConfig,
   q: IndicatorFilter & { year: string },
-): Promise<{ wardCode: string; weeks: WeeklyPoint[] }> {
+): Promise<WeeklyResponse> {
   const settings = settingsOf(config);
   checkSettings(settings);
   const targets = targetsFor(config, q.year);

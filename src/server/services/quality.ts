@@ -8,6 +8,7 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { addressKey } from '../../shared/domain/address-key.js';
+import type { QualityResponse } from '../../shared/protocol/dashboard.js';
 import type { Database } from '../db/schema.js';
 
 export const LIST_LIMIT = 500;
@@ -59,22 +60,7 @@ async function refreshAddressKeys(db: Kysely<Database>, wardCode: string): Promi
   }
 }
 
-export interface QualityReport {
-  wardCode: string;
-  duplicates: {
-    count: number;
-    items: { groupCode: string; addressKey: string; households: { recordId: string; rev: number; outcome: string; surveyedAt: string; deviceId: string }[] }[];
-  };
-  conflicts: {
-    count: number;
-    items: { id: string; recordId: string; rev: number; currentRev: number | null; superseded: boolean; deviceId: string; volunteerName: string | null; receivedAt: string }[];
-  };
-  implausible: {
-    count: number;
-    rules: string[];
-    items: { recordId: string; memberId: string; position: number; groupCode: string; age: number; rule: string }[];
-  };
-}
+export type QualityReport = QualityResponse;
 
 export async function dataQuality(db: Kysely<Database>, wardCode: string): Promise<QualityReport> {
   await refreshAddressKeys(db, wardCode);

@@ -1,9 +1,18 @@
 // The dashboard's HTTP client: the ward staff session (sessionStorage, never IndexedDB: the
 // dashboard runs on shared office PCs, so closing the tab signs out) and typed calls to the ward
-// API (docs/api.md). Shapes mirror src/server/services/*; only tallies, except the drill-down.
+// API (docs/api.md). Shapes shared with the server: src/shared/protocol/dashboard.ts; only
+// tallies, except the drill-down.
 import type { FollowUpGroup } from '../../../shared/domain/follow-up.js';
 import type { IndicatorCode } from '../../../shared/domain/indicators.js';
-import type { HouseholdTotals, IndicatorsResponse, IndicatorValue } from '../../../shared/protocol/dashboard.js';
+import type {
+  ActivityResponse,
+  HouseholdDetail,
+  HouseholdTotals,
+  IndicatorsResponse,
+  IndicatorValue,
+  QualityResponse,
+  WeeklyResponse,
+} from '../../../shared/protocol/dashboard.js';
 
 export type StaffRole = 'ward_staff' | 'ward_admin';
 
@@ -33,42 +42,7 @@ export function saveSession(session: StaffSession | null): void {
   else sessionStorage.removeItem(SESSION_KEY);
 }
 
-export type { HouseholdTotals, IndicatorsResponse, IndicatorValue };
-
-export interface WeeklyResponse {
-  wardCode: string;
-  weeks: { week: string; start: string; end: string; newHouseholds: Omit<HouseholdTotals, 'onRegister'>; households: HouseholdTotals; indicators: IndicatorValue[] }[];
-}
-
-type Counts = { surveyed: number; notHome: number; refused: number };
-export interface ActivityResponse {
-  devices: {
-    deviceId: string;
-    volunteerName: string;
-    enrolledAt: string;
-    lastSyncAt: string | null;
-    revokedAt: string | null;
-    stale: boolean;
-    total: Counts;
-    perWeek: (Counts & { week: string })[];
-  }[];
-  staleAfterDays: number;
-  weeks: { week: string; start: string; end: string }[];
-}
-
-export interface QualityResponse {
-  duplicates: { count: number; items: { groupCode: string; addressKey: string; households: { recordId: string; rev: number; outcome: string; surveyedAt: string; deviceId: string }[] }[] };
-  conflicts: { count: number; items: { id: string; recordId: string; rev: number; currentRev: number | null; superseded: boolean; deviceId: string; volunteerName: string | null; receivedAt: string }[] };
-  implausible: { count: number; rules: string[]; items: { recordId: string; memberId: string; position: number; groupCode: string; age: number; rule: string }[] };
-}
-
-export interface HouseholdDetail {
-  recordId: string;
-  rev: number;
-  record: unknown;
-  revisions: { rev: number; deviceId: string; volunteerName: string | null; receivedAt: string; clientUpdatedAt: string }[];
-  conflicts: { id: string; rev: number; deviceId: string; receivedAt: string }[];
-}
+export type { ActivityResponse, HouseholdDetail, HouseholdTotals, IndicatorsResponse, IndicatorValue, QualityResponse, WeeklyResponse };
 
 export interface RegisterGroup {
   code: string;
