@@ -1,6 +1,7 @@
 // Team activity: households visited per volunteer device per ISO week; devices that have not
 // synced for the ward's stale period (7 days) are flagged.
 import { useTranslation } from 'react-i18next';
+import { DashTable } from './DashTable.js';
 import { formatDateTime, formatNumber } from './format.js';
 import { useWardLoad } from './hooks.js';
 import { LoadError } from './LoadError.js';
@@ -27,41 +28,28 @@ export default function Activity() {
             <p className="banner banner--ok">{t('dashboard.activity.allFresh', { days: a.staleAfterDays })}</p>
           )}
           {a.devices.length === 0 ? <p className="notice">{t('dashboard.activity.none')}</p> : null}
-          <div className="dash-table-wrap">
-            <table className="dash-table" data-testid="dash-activity-table">
-              <caption>{t('dashboard.activity.caption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('dashboard.activity.volunteer')}</th>
-                  <th scope="col">{t('dashboard.activity.lastSync')}</th>
-                  {a.weeks.map((w) => (
-                    <th scope="col" key={w.week} title={`${w.start} – ${w.end}`}>
-                      {w.week}
-                    </th>
-                  ))}
-                  <th scope="col">{t('dashboard.activity.total')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {a.devices.map((d) => (
-                  <tr key={d.deviceId} className={d.stale ? 'dash-row--flag' : undefined}>
-                    <th scope="row">
-                      {d.volunteerName}
-                      {d.stale ? <span className="badge badge--warn">{t('dashboard.activity.stale')}</span> : null}
-                      {d.revokedAt ? <span className="badge">{t('dashboard.devices.revoked')}</span> : null}
-                    </th>
-                    <td>{d.lastSyncAt ? formatDateTime(d.lastSyncAt, lang) : t('dashboard.activity.never')}</td>
-                    {d.perWeek.map((w) => (
-                      <td key={w.week} title={t('dashboard.activity.cellTitle', { surveyed: w.surveyed, notHome: w.notHome, refused: w.refused })}>
-                        {formatNumber(w.surveyed + w.notHome + w.refused, lang)}
-                      </td>
-                    ))}
-                    <td>{formatNumber(d.total.surveyed + d.total.notHome + d.total.refused, lang)}</td>
-                  </tr>
+          <DashTable
+            testId="dash-activity-table"
+            caption={t('dashboard.activity.caption')}
+            columns={[t('dashboard.activity.volunteer'), t('dashboard.activity.lastSync'), ...a.weeks.map((w) => ({ label: w.week, title: `${w.start} – ${w.end}` })), t('dashboard.activity.total')]}
+          >
+            {a.devices.map((d) => (
+              <tr key={d.deviceId} className={d.stale ? 'dash-row--flag' : undefined}>
+                <th scope="row">
+                  {d.volunteerName}
+                  {d.stale ? <span className="badge badge--warn">{t('dashboard.activity.stale')}</span> : null}
+                  {d.revokedAt ? <span className="badge">{t('dashboard.devices.revoked')}</span> : null}
+                </th>
+                <td>{d.lastSyncAt ? formatDateTime(d.lastSyncAt, lang) : t('dashboard.activity.never')}</td>
+                {d.perWeek.map((w) => (
+                  <td key={w.week} title={t('dashboard.activity.cellTitle', { surveyed: w.surveyed, notHome: w.notHome, refused: w.refused })}>
+                    {formatNumber(w.surveyed + w.notHome + w.refused, lang)}
+                  </td>
                 ))}
-              </tbody>
-            </table>
-          </div>
+                <td>{formatNumber(d.total.surveyed + d.total.notHome + d.total.refused, lang)}</td>
+              </tr>
+            ))}
+          </DashTable>
           <p className="dash-hint">{t('dashboard.activity.hint')}</p>
         </>
       ) : data.loading ? (

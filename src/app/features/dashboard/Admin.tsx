@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { INDICATOR_CODES } from '../../../shared/domain/indicators.js';
 import { ApiError, type RegisterGroup, type StaffRole, type TargetsByYear, type WardSettings } from './api.js';
 import { useDashboard } from './context.js';
+import { DashTable } from './DashTable.js';
 import { formatDateTime, indicatorName, todayVietnam } from './format.js';
 import { useWardLoad } from './hooks.js';
 import { LoadError } from './LoadError.js';
@@ -83,28 +84,18 @@ function Targets() {
           ))}
         </select>
       </div>
-      <div className="dash-table-wrap">
-        <table className="dash-table" aria-labelledby="dash-targets">
-          <thead>
-            <tr>
-              <th scope="col">{t('dashboard.breakdown.indicator')}</th>
-              <th scope="col">{t('dashboard.admin.targetPercent')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {INDICATOR_CODES.map((code) => (
-              <tr key={code}>
-                <th scope="row">
-                  <label htmlFor={`dash-target-${code}`}>{indicatorName(code, i18n.language)}</label>
-                </th>
-                <td>
-                  <input id={`dash-target-${code}`} type="text" inputMode="decimal" value={draft[code] ?? ''} onChange={(e) => setDraft({ ...draft, [code]: e.target.value })} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DashTable labelledBy="dash-targets" columns={[t('dashboard.breakdown.indicator'), t('dashboard.admin.targetPercent')]}>
+        {INDICATOR_CODES.map((code) => (
+          <tr key={code}>
+            <th scope="row">
+              <label htmlFor={`dash-target-${code}`}>{indicatorName(code, i18n.language)}</label>
+            </th>
+            <td>
+              <input id={`dash-target-${code}`} type="text" inputMode="decimal" value={draft[code] ?? ''} onChange={(e) => setDraft({ ...draft, [code]: e.target.value })} />
+            </td>
+          </tr>
+        ))}
+      </DashTable>
       <p className="dash-hint">{t('dashboard.admin.targetHint')}</p>
       <button type="button" className="btn btn--primary" onClick={() => void save()}>
         {t('dashboard.admin.saveTargets', { year })}
@@ -219,38 +210,29 @@ function Register() {
     <div className="dash-panel">
       <h3 id="dash-register">{t('dashboard.admin.registerTitle')}</h3>
       {data.error ? <LoadError error={data.error} onRetry={data.reload} /> : null}
-      <div className="dash-table-wrap">
-        <table className="dash-table" aria-labelledby="dash-register">
-          <thead>
-            <tr>
-              <th scope="col">{t('dashboard.admin.groupCode')}</th>
-              <th scope="col">{t('dashboard.admin.groupName')}</th>
-              <th scope="col">{t('dashboard.overview.onRegister')}</th>
-              <th scope="col">{t('dashboard.devices.action')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r, i) => (
-              <tr key={i}>
-                <td>
-                  <input aria-label={`${t('dashboard.admin.groupCode')} ${i + 1}`} type="text" value={r.code} onChange={(e) => set(i, { code: e.target.value })} />
-                </td>
-                <td>
-                  <input aria-label={`${t('dashboard.admin.groupName')} ${i + 1}`} type="text" value={r.name} onChange={(e) => set(i, { name: e.target.value })} />
-                </td>
-                <td>
-                  <input aria-label={`${t('dashboard.overview.onRegister')} ${i + 1}`} type="number" inputMode="numeric" min={0} value={r.households} onChange={(e) => set(i, { households: e.target.value })} />
-                </td>
-                <td>
-                  <button type="button" className="btn btn--small btn--danger-outline" onClick={() => setRows(rows.filter((_, j) => j !== i))}>
-                    {t('dashboard.admin.removeRow')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DashTable
+        labelledBy="dash-register"
+        columns={[t('dashboard.admin.groupCode'), t('dashboard.admin.groupName'), t('dashboard.overview.onRegister'), t('dashboard.devices.action')]}
+      >
+        {rows.map((r, i) => (
+          <tr key={i}>
+            <td>
+              <input aria-label={`${t('dashboard.admin.groupCode')} ${i + 1}`} type="text" value={r.code} onChange={(e) => set(i, { code: e.target.value })} />
+            </td>
+            <td>
+              <input aria-label={`${t('dashboard.admin.groupName')} ${i + 1}`} type="text" value={r.name} onChange={(e) => set(i, { name: e.target.value })} />
+            </td>
+            <td>
+              <input aria-label={`${t('dashboard.overview.onRegister')} ${i + 1}`} type="number" inputMode="numeric" min={0} value={r.households} onChange={(e) => set(i, { households: e.target.value })} />
+            </td>
+            <td>
+              <button type="button" className="btn btn--small btn--danger-outline" onClick={() => setRows(rows.filter((_, j) => j !== i))}>
+                {t('dashboard.admin.removeRow')}
+              </button>
+            </td>
+          </tr>
+        ))}
+      </DashTable>
       <div className="dash-actions">
         <button type="button" className="btn btn--add" onClick={() => setRows([...rows, { code: '', name: '', households: '0' }])}>
           {t('dashboard.admin.addRow')}
@@ -316,52 +298,43 @@ function Users() {
       <h3 id="dash-users">{t('dashboard.admin.usersTitle')}</h3>
       {data.error ? <LoadError error={data.error} onRetry={data.reload} /> : null}
       {data.data ? (
-        <div className="dash-table-wrap">
-          <table className="dash-table" aria-labelledby="dash-users">
-            <thead>
-              <tr>
-                <th scope="col">{t('dashboard.signIn.username')}</th>
-                <th scope="col">{t('dashboard.admin.role')}</th>
-                <th scope="col">{t('dashboard.admin.createdAt')}</th>
-                <th scope="col">{t('dashboard.devices.action')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.data.users.map((u) => (
-                <tr key={u.id}>
-                  <th scope="row">{u.username}</th>
-                  <td className="dash-table__text">{t(`dashboard.role.${u.role}`)}</td>
-                  <td>{formatDateTime(u.createdAt, i18n.language)}</td>
-                  <td className="dash-table__text">
-                    {resetFor === u.id ? (
-                      <form
-                        onSubmit={(e) => {
-                          e.preventDefault();
-                          void reset(u.id);
-                        }}
-                      >
-                        <div className="field">
-                          <label htmlFor={`dash-reset-${u.id}`}>{t('dashboard.admin.newPassword')}</label>
-                          <input id={`dash-reset-${u.id}`} type="password" autoComplete="new-password" value={newPassword} onChange={(e) => setNewPassword(e.target.value)} />
-                        </div>
-                        <button type="submit" className="btn btn--small btn--primary">
-                          {t('dashboard.admin.resetPassword')}
-                        </button>{' '}
-                        <button type="button" className="btn btn--small" onClick={() => setResetFor(undefined)}>
-                          {t('app.cancel')}
-                        </button>
-                      </form>
-                    ) : (
-                      <button type="button" className="btn btn--small" onClick={() => setResetFor(u.id)}>
-                        {t('dashboard.admin.resetPassword')}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DashTable
+          labelledBy="dash-users"
+          columns={[t('dashboard.signIn.username'), t('dashboard.admin.role'), t('dashboard.admin.createdAt'), t('dashboard.devices.action')]}
+        >
+          {data.data.users.map((u) => (
+            <tr key={u.id}>
+              <th scope="row">{u.username}</th>
+              <td className="dash-table__text">{t(`dashboard.role.${u.role}`)}</td>
+              <td>{formatDateTime(u.createdAt, i18n.language)}</td>
+              <td className="dash-table__text">
+                {resetFor === u.id ? (
+                  <form
+                    onSubmit={(e) => {
+                      e.preventDefault();
+                      void reset(u.id);
+                    }}
+                  >
+                    <div className="field">
+                      <label htmlFor={`dash-reset-${u.id}`}>{t('dashboard.admin.newPassword')}</label>
+                      <input id={`dash-reset-${u.id}`} type="password" autoComplete="new-password" value={newPassword} onChange={(e) => setNewPassword(e.target.value)} />
+                    </div>
+                    <button type="submit" className="btn btn--small btn--primary">
+                      {t('dashboard.admin.resetPassword')}
+                    </button>{' '}
+                    <button type="button" className="btn btn--small" onClick={() => setResetFor(undefined)}>
+                      {t('app.cancel')}
+                    </button>
+                  </form>
+                ) : (
+                  <button type="button" className="btn btn--small" onClick={() => setResetFor(u.id)}>
+                    {t('dashboard.admin.resetPassword')}
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DashTable>
       ) : null}
       <form
         onSubmit={(e) => {

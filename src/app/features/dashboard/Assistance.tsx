@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, type AssistanceTallies } from './api.js';
 import { useDashboard } from './context.js';
+import { DashTable } from './DashTable.js';
 import { formatNumber, saveBlob, todayVietnam } from './format.js';
 import { useWardLoad } from './hooks.js';
 import { LoadError } from './LoadError.js';
@@ -97,15 +98,7 @@ export default function Assistance() {
     }
   };
 
-  const outcomeHead = (
-    <>
-      {OUTCOMES.map((o) => (
-        <th scope="col" key={o}>
-          {t(`assist.outcome.${o}`)}
-        </th>
-      ))}
-    </>
-  );
+  const outcomeColumns = OUTCOMES.map((o) => t(`assist.outcome.${o}`));
 
   return (
     <section aria-labelledby="dash-assist-title" data-testid="dash-assist" data-loading={String(data.loading)} data-query={q}>
@@ -157,100 +150,54 @@ export default function Assistance() {
           {d.total === 0 ? <p className="notice">{t('dashboard.assist.empty')}</p> : null}
 
           <KindBars data={d} title={t('dashboard.assist.byKind')} label={kindLabel} />
-          <div className="dash-table-wrap">
-            <table className="dash-table" data-testid="dash-assist-kinds">
-              <caption>{t('dashboard.assist.byKind')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('dashboard.assist.kind')}</th>
-                  {outcomeHead}
-                </tr>
-              </thead>
-              <tbody>
-                {Object.entries(d.byKind).map(([k, c]) => (
-                  <tr key={k} data-kind={k}>
-                    <th scope="row">{kindLabel(k)}</th>
-                    {OUTCOMES.map((o) => (
-                      <td key={o} data-outcome={o}>
-                        {n(c[o])}
-                      </td>
-                    ))}
-                  </tr>
+          <DashTable testId="dash-assist-kinds" caption={t('dashboard.assist.byKind')} columns={[t('dashboard.assist.kind'), ...outcomeColumns]}>
+            {Object.entries(d.byKind).map(([k, c]) => (
+              <tr key={k} data-kind={k}>
+                <th scope="row">{kindLabel(k)}</th>
+                {OUTCOMES.map((o) => (
+                  <td key={o} data-outcome={o}>
+                    {n(c[o])}
+                  </td>
                 ))}
-              </tbody>
-            </table>
-          </div>
+              </tr>
+            ))}
+          </DashTable>
           <p className="dash-hint">{t('dashboard.assist.kindHint')}</p>
 
-          <div className="dash-table-wrap">
-            <table className="dash-table" data-testid="dash-assist-reasons">
-              <caption>{t('dashboard.assist.byReason')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('dashboard.assist.reason')}</th>
-                  <th scope="col">{t('dashboard.assist.count')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {Object.entries(d.byReason).map(([r, count]) => (
-                  <tr key={r} data-reason={r}>
-                    <th scope="row">{t(`dashboard.assist.reasonName.${r}`, { defaultValue: r })}</th>
-                    <td>{n(count)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DashTable testId="dash-assist-reasons" caption={t('dashboard.assist.byReason')} columns={[t('dashboard.assist.reason'), t('dashboard.assist.count')]}>
+            {Object.entries(d.byReason).map(([r, count]) => (
+              <tr key={r} data-reason={r}>
+                <th scope="row">{t(`dashboard.assist.reasonName.${r}`, { defaultValue: r })}</th>
+                <td>{n(count)}</td>
+              </tr>
+            ))}
+          </DashTable>
 
-          <div className="dash-table-wrap">
-            <table className="dash-table" data-testid="dash-assist-campaigns">
-              <caption>{t('dashboard.assist.byCampaign')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('dashboard.assist.campaign')}</th>
-                  <th scope="col">{t('dashboard.assist.count')}</th>
-                  {outcomeHead}
-                </tr>
-              </thead>
-              <tbody>
-                {d.campaigns.map((c) => (
-                  <tr key={c.campaign ?? ''}>
-                    <th scope="row">{c.campaign ?? t('dashboard.assist.noCampaign')}</th>
-                    <td>{n(c.total)}</td>
-                    {OUTCOMES.map((o) => (
-                      <td key={o}>{n(c.byOutcome[o])}</td>
-                    ))}
-                  </tr>
+          <DashTable testId="dash-assist-campaigns" caption={t('dashboard.assist.byCampaign')} columns={[t('dashboard.assist.campaign'), t('dashboard.assist.count'), ...outcomeColumns]}>
+            {d.campaigns.map((c) => (
+              <tr key={c.campaign ?? ''}>
+                <th scope="row">{c.campaign ?? t('dashboard.assist.noCampaign')}</th>
+                <td>{n(c.total)}</td>
+                {OUTCOMES.map((o) => (
+                  <td key={o}>{n(c.byOutcome[o])}</td>
                 ))}
-              </tbody>
-            </table>
-          </div>
+              </tr>
+            ))}
+          </DashTable>
 
-          <div className="dash-table-wrap">
-            <table className="dash-table" data-testid="dash-assist-weeks">
-              <caption>{t('dashboard.assist.byWeek')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('dashboard.assist.week')}</th>
-                  <th scope="col">{t('dashboard.assist.count')}</th>
-                  {outcomeHead}
-                </tr>
-              </thead>
-              <tbody>
-                {d.weeks.map((w) => (
-                  <tr key={w.week}>
-                    <th scope="row" title={`${w.start} – ${w.end}`}>
-                      {w.week}
-                    </th>
-                    <td>{n(w.total)}</td>
-                    {OUTCOMES.map((o) => (
-                      <td key={o}>{n(w.byOutcome[o])}</td>
-                    ))}
-                  </tr>
+          <DashTable testId="dash-assist-weeks" caption={t('dashboard.assist.byWeek')} columns={[t('dashboard.assist.week'), t('dashboard.assist.count'), ...outcomeColumns]}>
+            {d.weeks.map((w) => (
+              <tr key={w.week}>
+                <th scope="row" title={`${w.start} – ${w.end}`}>
+                  {w.week}
+                </th>
+                <td>{n(w.total)}</td>
+                {OUTCOMES.map((o) => (
+                  <td key={o}>{n(w.byOutcome[o])}</td>
                 ))}
-              </tbody>
-            </table>
-          </div>
+              </tr>
+            ))}
+          </DashTable>
           <p className="dash-hint">{t('dashboard.assist.vneidHint')}</p>
         </>
       ) : data.loading ? (

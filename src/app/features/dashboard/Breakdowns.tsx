@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { IndicatorValue } from './api.js';
 import { BarChart } from './charts.js';
 import { filterQuery, useDashboard } from './context.js';
+import { DashTable } from './DashTable.js';
 import { FilterBar } from './FilterBar.js';
 import { formatNumber, formatPercent, indicatorName } from './format.js';
 import { useGroups, useWardLoad } from './hooks.js';
@@ -71,63 +72,39 @@ export default function Breakdowns() {
             })}
           />
           {target !== null ? <p className="dash-hint">{t('dashboard.breakdown.targetLine', { target: formatPercent(target, lang) })}</p> : null}
-          <div className="dash-table-wrap">
-            <table className="dash-table" aria-labelledby="dash-bd-one" data-testid="dash-breakdown-one">
-              <thead>
-                <tr>
-                  <th scope="col">{t(`dashboard.breakdown.key_${by}`)}</th>
-                  <th scope="col">{t('dashboard.breakdown.value')}</th>
-                  <th scope="col">{t('dashboard.ind.target')}</th>
-                  <th scope="col">{t('dashboard.breakdown.numerator')}</th>
-                  <th scope="col">{t('dashboard.breakdown.denominator')}</th>
-                  <th scope="col">{t('dashboard.ind.unknown')}</th>
+          <DashTable
+            labelledBy="dash-bd-one"
+            testId="dash-breakdown-one"
+            columns={[t(`dashboard.breakdown.key_${by}`), t('dashboard.breakdown.value'), t('dashboard.ind.target'), t('dashboard.breakdown.numerator'), t('dashboard.breakdown.denominator'), t('dashboard.ind.unknown')]}
+          >
+            {rows.map((r) => {
+              const v = pick(r.indicators);
+              return (
+                <tr key={r.key}>
+                  <th scope="row">{keyLabel(r.key)}</th>
+                  <td>
+                    {formatPercent(v?.value ?? null, lang)} {v ? <ReachedBadge item={v} /> : null}
+                  </td>
+                  <td>{formatPercent(v?.target ?? null, lang)}</td>
+                  <td>{v ? formatNumber(v.numerator, lang) : '—'}</td>
+                  <td>{v ? formatNumber(v.denominator, lang) : '—'}</td>
+                  <td>{v ? formatNumber(v.unknown, lang) : '—'}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {rows.map((r) => {
-                  const v = pick(r.indicators);
-                  return (
-                    <tr key={r.key}>
-                      <th scope="row">{keyLabel(r.key)}</th>
-                      <td>
-                        {formatPercent(v?.value ?? null, lang)} {v ? <ReachedBadge item={v} /> : null}
-                      </td>
-                      <td>{formatPercent(v?.target ?? null, lang)}</td>
-                      <td>{v ? formatNumber(v.numerator, lang) : '—'}</td>
-                      <td>{v ? formatNumber(v.denominator, lang) : '—'}</td>
-                      <td>{v ? formatNumber(v.unknown, lang) : '—'}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+              );
+            })}
+          </DashTable>
           <h3 id="dash-bd-all">{t('dashboard.breakdown.all')}</h3>
-          <div className="dash-table-wrap">
-            <table className="dash-table dash-table--matrix" aria-labelledby="dash-bd-all" data-testid="dash-breakdown-all">
-              <thead>
-                <tr>
-                  <th scope="col">{t('dashboard.breakdown.indicator')}</th>
-                  {rows.map((r) => (
-                    <th scope="col" key={r.key}>
-                      {keyLabel(r.key)}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {codes.map((c) => (
-                  <tr key={c}>
-                    <th scope="row">{indicatorName(c, lang)}</th>
-                    {rows.map((r) => {
-                      const v = r.indicators.find((i) => i.code === c);
-                      return <td key={r.key}>{formatPercent(v?.value ?? null, lang)}</td>;
-                    })}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DashTable matrix labelledBy="dash-bd-all" testId="dash-breakdown-all" columns={[t('dashboard.breakdown.indicator'), ...rows.map((r) => keyLabel(r.key))]}>
+            {codes.map((c) => (
+              <tr key={c}>
+                <th scope="row">{indicatorName(c, lang)}</th>
+                {rows.map((r) => {
+                  const v = r.indicators.find((i) => i.code === c);
+                  return <td key={r.key}>{formatPercent(v?.value ?? null, lang)}</td>;
+                })}
+              </tr>
+            ))}
+          </DashTable>
         </>
       ) : data.loading ? (
         <p className="notice">{t('app.loading')}</p>

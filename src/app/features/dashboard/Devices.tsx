@@ -4,6 +4,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.js';
+import { DashTable } from './DashTable.js';
 import { EnrolmentQr } from './EnrolmentQr.js';
 import type { EnrolmentCode, WardDevice } from './api.js';
 import { useDashboard } from './context.js';
@@ -92,45 +93,35 @@ export default function Devices() {
         devices.data.devices.length === 0 ? (
           <p className="notice">{t('dashboard.activity.none')}</p>
         ) : (
-          <div className="dash-table-wrap">
-            <table className="dash-table" aria-labelledby="dash-dev-list" data-testid="dash-devices">
-              <thead>
-                <tr>
-                  <th scope="col">{t('dashboard.activity.volunteer')}</th>
-                  <th scope="col">{t('dashboard.devices.enrolledAt')}</th>
-                  <th scope="col">{t('dashboard.activity.lastSync')}</th>
-                  <th scope="col">{t('dashboard.devices.households')}</th>
-                  <th scope="col">{t('dashboard.devices.revisions')}</th>
-                  <th scope="col">{t('dashboard.devices.action')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {devices.data.devices.map((d) => (
-                  <tr key={d.id} className={d.stale ? 'dash-row--flag' : undefined}>
-                    <th scope="row">
-                      {d.volunteerName}
-                      {d.stale ? <span className="badge badge--warn">{t('dashboard.activity.stale')}</span> : null}
-                    </th>
-                    <td>{formatDateTime(d.enrolledAt, lang)}</td>
-                    <td>{d.lastSyncAt ? formatDateTime(d.lastSyncAt, lang) : t('dashboard.activity.never')}</td>
-                    <td title={t('dashboard.activity.cellTitle', { surveyed: d.records.surveyed, notHome: d.records.notHome, refused: d.records.refused })}>
-                      {formatNumber(d.records.households, lang)}
-                    </td>
-                    <td>{formatNumber(d.records.revisions, lang)}</td>
-                    <td>
-                      {d.revokedAt ? (
-                        <span className="badge">{t('dashboard.devices.revoked')}</span>
-                      ) : (
-                        <button type="button" className="btn btn--small btn--danger-outline" onClick={() => setRevoking(d)} data-testid="dash-revoke">
-                          {t('dashboard.devices.revoke')}
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DashTable
+            labelledBy="dash-dev-list"
+            testId="dash-devices"
+            columns={[t('dashboard.activity.volunteer'), t('dashboard.devices.enrolledAt'), t('dashboard.activity.lastSync'), t('dashboard.devices.households'), t('dashboard.devices.revisions'), t('dashboard.devices.action')]}
+          >
+            {devices.data.devices.map((d) => (
+              <tr key={d.id} className={d.stale ? 'dash-row--flag' : undefined}>
+                <th scope="row">
+                  {d.volunteerName}
+                  {d.stale ? <span className="badge badge--warn">{t('dashboard.activity.stale')}</span> : null}
+                </th>
+                <td>{formatDateTime(d.enrolledAt, lang)}</td>
+                <td>{d.lastSyncAt ? formatDateTime(d.lastSyncAt, lang) : t('dashboard.activity.never')}</td>
+                <td title={t('dashboard.activity.cellTitle', { surveyed: d.records.surveyed, notHome: d.records.notHome, refused: d.records.refused })}>
+                  {formatNumber(d.records.households, lang)}
+                </td>
+                <td>{formatNumber(d.records.revisions, lang)}</td>
+                <td>
+                  {d.revokedAt ? (
+                    <span className="badge">{t('dashboard.devices.revoked')}</span>
+                  ) : (
+                    <button type="button" className="btn btn--small btn--danger-outline" onClick={() => setRevoking(d)} data-testid="dash-revoke">
+                      {t('dashboard.devices.revoke')}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </DashTable>
         )
       ) : devices.loading ? (
         <p className="notice">{t('app.loading')}</p>

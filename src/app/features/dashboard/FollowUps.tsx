@@ -5,6 +5,7 @@
 import { useTranslation } from 'react-i18next';
 import type { FollowUpItem } from '../../../shared/domain/follow-up.js';
 import { wardHref } from './context.js';
+import { DashTable } from './DashTable.js';
 import { useWardLoad } from './hooks.js';
 import { LoadError } from './LoadError.js';
 
@@ -37,37 +38,31 @@ export default function FollowUps() {
             {d.total === 0 ? t('dashboard.followups.empty') : t('dashboard.followups.total', { count: d.total })}
           </p>
           {d.groups.map((g) => (
-            <div className="dash-table-wrap" key={g.groupCode ?? ''}>
-              <table className="dash-table" data-testid="dash-followups-group" data-group={g.groupCode ?? ''}>
-                <caption>{t('dashboard.followups.group', { name: g.groupCode === null ? t('followUp.noGroup') : (g.groupName ?? g.groupCode), count: g.items.length })}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('dashboard.followups.who')}</th>
-                    <th scope="col">{t('dashboard.followups.why')}</th>
-                    <th scope="col">{t('dashboard.followups.since')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {g.items.map((item) => (
-                    <tr key={`${item.kind}|${item.recordId}|${item.memberId ?? ''}`} data-kind={item.kind} data-record={item.recordId}>
-                      <th scope="row">
-                        <span className="badge">{t(`followUp.kind.${item.kind}`)}</span>{' '}
-                        {/* revisit and member_help items are households: open the drill-down. */}
-                        {item.kind === 'assistance' ? (
-                          who(item)
-                        ) : (
-                          <a href={wardHref('household', item.recordId)} data-testid="dash-followups-open" title={t('dashboard.followups.open')}>
-                            {who(item) || t('dashboard.followups.open')}
-                          </a>
-                        )}
-                      </th>
-                      <td>{why(item)}</td>
-                      <td>{t('dashboard.followups.sinceValue', { date: date(item.since), days: item.days })}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DashTable
+              key={g.groupCode ?? ''}
+              testId="dash-followups-group"
+              data-group={g.groupCode ?? ''}
+              caption={t('dashboard.followups.group', { name: g.groupCode === null ? t('followUp.noGroup') : (g.groupName ?? g.groupCode), count: g.items.length })}
+              columns={[t('dashboard.followups.who'), t('dashboard.followups.why'), t('dashboard.followups.since')]}
+            >
+              {g.items.map((item) => (
+                <tr key={`${item.kind}|${item.recordId}|${item.memberId ?? ''}`} data-kind={item.kind} data-record={item.recordId}>
+                  <th scope="row">
+                    <span className="badge">{t(`followUp.kind.${item.kind}`)}</span>{' '}
+                    {/* revisit and member_help items are households: open the drill-down. */}
+                    {item.kind === 'assistance' ? (
+                      who(item)
+                    ) : (
+                      <a href={wardHref('household', item.recordId)} data-testid="dash-followups-open" title={t('dashboard.followups.open')}>
+                        {who(item) || t('dashboard.followups.open')}
+                      </a>
+                    )}
+                  </th>
+                  <td>{why(item)}</td>
+                  <td>{t('dashboard.followups.sinceValue', { date: date(item.since), days: item.days })}</td>
+                </tr>
+              ))}
+            </DashTable>
           ))}
         </>
       ) : data.loading ? (

@@ -8,6 +8,7 @@ import type { TFunction } from 'i18next';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.js';
 import { labelFor } from '../survey/labels.js';
 import { useDashboard, wardHref } from './context.js';
+import { DashTable } from './DashTable.js';
 import { formatDateTime } from './format.js';
 import { useWardLoad } from './hooks.js';
 import { LoadError } from './LoadError.js';
@@ -136,26 +137,15 @@ export default function HouseholdView({ id }: { id: string }) {
             </div>
           ))}
           <h3 id="dash-revs">{t('dashboard.household.revisions')}</h3>
-          <div className="dash-table-wrap">
-            <table className="dash-table" aria-labelledby="dash-revs">
-              <thead>
-                <tr>
-                  <th scope="col">{t('dashboard.quality.rev')}</th>
-                  <th scope="col">{t('dashboard.activity.volunteer')}</th>
-                  <th scope="col">{t('dashboard.quality.receivedAt')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.data.revisions.map((r) => (
-                  <tr key={`${r.rev}-${r.receivedAt}`}>
-                    <th scope="row">{r.rev}</th>
-                    <td className="dash-table__text">{r.volunteerName ?? r.deviceId.slice(0, 8)}</td>
-                    <td>{formatDateTime(r.receivedAt, lang)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DashTable labelledBy="dash-revs" columns={[t('dashboard.quality.rev'), t('dashboard.activity.volunteer'), t('dashboard.quality.receivedAt')]}>
+            {data.data.revisions.map((r) => (
+              <tr key={`${r.rev}-${r.receivedAt}`}>
+                <th scope="row">{r.rev}</th>
+                <td className="dash-table__text">{r.volunteerName ?? r.deviceId.slice(0, 8)}</td>
+                <td>{formatDateTime(r.receivedAt, lang)}</td>
+              </tr>
+            ))}
+          </DashTable>
           {!voided ? (
             <div className="dash-panel">
               <h3>{t('dashboard.household.voidTitle')}</h3>

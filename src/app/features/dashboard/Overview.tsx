@@ -2,6 +2,7 @@
 // then one card per indicator, for the chosen tổ dân phố, year and cut-off.
 import { useTranslation } from 'react-i18next';
 import { filterQuery, useDashboard } from './context.js';
+import { DashTable } from './DashTable.js';
 import { FilterBar } from './FilterBar.js';
 import { formatNumber, formatPercent } from './format.js';
 import { useGroups, useWardLoad } from './hooks.js';
@@ -65,35 +66,25 @@ export function Overview() {
       <h3 id="dash-group-coverage">{t('dashboard.overview.perGroup')}</h3>
       {perGroup.error ? <LoadError error={perGroup.error} onRetry={perGroup.reload} /> : null}
       {perGroup.data?.breakdown ? (
-        <div className="dash-table-wrap">
-          <table className="dash-table" aria-labelledby="dash-group-coverage" data-testid="dash-group-coverage">
-            <thead>
-              <tr>
-                <th scope="col">{t('dashboard.filters.group')}</th>
-                <th scope="col">{t('dashboard.overview.surveyed')}</th>
-                <th scope="col">{t('dashboard.overview.onRegister')}</th>
-                <th scope="col">{t('dashboard.overview.coverageRate')}</th>
-                <th scope="col">{t('dashboard.overview.notHome')}</th>
-                <th scope="col">{t('dashboard.overview.refused')}</th>
+        <DashTable
+          labelledBy="dash-group-coverage"
+          testId="dash-group-coverage"
+          columns={[t('dashboard.filters.group'), t('dashboard.overview.surveyed'), t('dashboard.overview.onRegister'), t('dashboard.overview.coverageRate'), t('dashboard.overview.notHome'), t('dashboard.overview.refused')]}
+        >
+          {perGroup.data.breakdown.map((b) => {
+            const h = b.households;
+            return (
+              <tr key={b.key}>
+                <th scope="row">{groupName(b.key)}</th>
+                <td>{h ? formatNumber(h.surveyed, lang) : '—'}</td>
+                <td>{h ? formatNumber(h.onRegister, lang) : '—'}</td>
+                <td>{h ? formatPercent(h.onRegister ? h.surveyed / h.onRegister : null, lang) : '—'}</td>
+                <td>{h ? formatNumber(h.notHome, lang) : '—'}</td>
+                <td>{h ? formatNumber(h.refused, lang) : '—'}</td>
               </tr>
-            </thead>
-            <tbody>
-              {perGroup.data.breakdown.map((b) => {
-                const h = b.households;
-                return (
-                  <tr key={b.key}>
-                    <th scope="row">{groupName(b.key)}</th>
-                    <td>{h ? formatNumber(h.surveyed, lang) : '—'}</td>
-                    <td>{h ? formatNumber(h.onRegister, lang) : '—'}</td>
-                    <td>{h ? formatPercent(h.onRegister ? h.surveyed / h.onRegister : null, lang) : '—'}</td>
-                    <td>{h ? formatNumber(h.notHome, lang) : '—'}</td>
-                    <td>{h ? formatNumber(h.refused, lang) : '—'}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DashTable>
       ) : null}
     </section>
   );

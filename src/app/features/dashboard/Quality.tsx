@@ -3,6 +3,7 @@
 // read-only household drill-down (where a duplicate can be voided).
 import { useTranslation } from 'react-i18next';
 import { wardHref } from './context.js';
+import { DashTable } from './DashTable.js';
 import { formatDateTime, formatNumber } from './format.js';
 import { useGroups, useWardLoad } from './hooks.js';
 import { LoadError } from './LoadError.js';
@@ -30,93 +31,65 @@ export default function Quality() {
           {q.duplicates.items.length === 0 ? (
             <p className="notice">{t('dashboard.quality.noneFound')}</p>
           ) : (
-            <div className="dash-table-wrap">
-              <table className="dash-table" aria-labelledby="dash-dup" data-testid="dash-duplicates">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('dashboard.filters.group')}</th>
-                    <th scope="col">{t('dashboard.quality.address')}</th>
-                    <th scope="col">{t('dashboard.quality.records')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {q.duplicates.items.map((d) => (
-                    <tr key={`${d.groupCode}|${d.addressKey}`}>
-                      <th scope="row">{groupName(d.groupCode)}</th>
-                      <td className="dash-table__text">{d.addressKey}</td>
-                      <td className="dash-table__text">
-                        <ul>
-                          {d.households.map((h) => (
-                            <li key={h.recordId}>
-                              {link(h.recordId)} · {t(`outcome.${h.outcome}`, { defaultValue: h.outcome })} · {h.surveyedAt}
-                            </li>
-                          ))}
-                        </ul>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DashTable labelledBy="dash-dup" testId="dash-duplicates" columns={[t('dashboard.filters.group'), t('dashboard.quality.address'), t('dashboard.quality.records')]}>
+              {q.duplicates.items.map((d) => (
+                <tr key={`${d.groupCode}|${d.addressKey}`}>
+                  <th scope="row">{groupName(d.groupCode)}</th>
+                  <td className="dash-table__text">{d.addressKey}</td>
+                  <td className="dash-table__text">
+                    <ul>
+                      {d.households.map((h) => (
+                        <li key={h.recordId}>
+                          {link(h.recordId)} · {t(`outcome.${h.outcome}`, { defaultValue: h.outcome })} · {h.surveyedAt}
+                        </li>
+                      ))}
+                    </ul>
+                  </td>
+                </tr>
+              ))}
+            </DashTable>
           )}
           <h3 id="dash-conf">{t('dashboard.quality.conflicts', { count: q.conflicts.count })}</h3>
           <p className="dash-hint">{t('dashboard.quality.conflictsHint')}</p>
           {q.conflicts.items.length === 0 ? (
             <p className="notice">{t('dashboard.quality.noneFound')}</p>
           ) : (
-            <div className="dash-table-wrap">
-              <table className="dash-table" aria-labelledby="dash-conf" data-testid="dash-conflicts">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('dashboard.quality.record')}</th>
-                    <th scope="col">{t('dashboard.quality.rev')}</th>
-                    <th scope="col">{t('dashboard.activity.volunteer')}</th>
-                    <th scope="col">{t('dashboard.quality.receivedAt')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {q.conflicts.items.map((c) => (
-                    <tr key={c.id}>
-                      <th scope="row">{link(c.recordId)}</th>
-                      <td>
-                        {c.rev} / {c.currentRev ?? '—'} {c.superseded ? <span className="badge">{t('dashboard.quality.superseded')}</span> : null}
-                      </td>
-                      <td className="dash-table__text">{c.volunteerName ?? c.deviceId.slice(0, 8)}</td>
-                      <td>{formatDateTime(c.receivedAt, lang)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DashTable
+              labelledBy="dash-conf"
+              testId="dash-conflicts"
+              columns={[t('dashboard.quality.record'), t('dashboard.quality.rev'), t('dashboard.activity.volunteer'), t('dashboard.quality.receivedAt')]}
+            >
+              {q.conflicts.items.map((c) => (
+                <tr key={c.id}>
+                  <th scope="row">{link(c.recordId)}</th>
+                  <td>
+                    {c.rev} / {c.currentRev ?? '—'} {c.superseded ? <span className="badge">{t('dashboard.quality.superseded')}</span> : null}
+                  </td>
+                  <td className="dash-table__text">{c.volunteerName ?? c.deviceId.slice(0, 8)}</td>
+                  <td>{formatDateTime(c.receivedAt, lang)}</td>
+                </tr>
+              ))}
+            </DashTable>
           )}
           <h3 id="dash-impl">{t('dashboard.quality.implausible', { count: q.implausible.count })}</h3>
           {q.implausible.items.length === 0 ? (
             <p className="notice">{t('dashboard.quality.noneFound')}</p>
           ) : (
-            <div className="dash-table-wrap">
-              <table className="dash-table" aria-labelledby="dash-impl" data-testid="dash-implausible">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('dashboard.quality.record')}</th>
-                    <th scope="col">{t('dashboard.filters.group')}</th>
-                    <th scope="col">{t('dashboard.quality.member')}</th>
-                    <th scope="col">{t('dashboard.quality.age')}</th>
-                    <th scope="col">{t('dashboard.quality.rule')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {q.implausible.items.map((m) => (
-                    <tr key={`${m.memberId}|${m.rule}`}>
-                      <th scope="row">{link(m.recordId)}</th>
-                      <td className="dash-table__text">{groupName(m.groupCode)}</td>
-                      <td>{formatNumber(m.position + 1, lang)}</td>
-                      <td>{formatNumber(m.age, lang)}</td>
-                      <td className="dash-table__text">{t(`dashboard.quality.rules.${m.rule}`, { defaultValue: m.rule })}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DashTable
+              labelledBy="dash-impl"
+              testId="dash-implausible"
+              columns={[t('dashboard.quality.record'), t('dashboard.filters.group'), t('dashboard.quality.member'), t('dashboard.quality.age'), t('dashboard.quality.rule')]}
+            >
+              {q.implausible.items.map((m) => (
+                <tr key={`${m.memberId}|${m.rule}`}>
+                  <th scope="row">{link(m.recordId)}</th>
+                  <td className="dash-table__text">{groupName(m.groupCode)}</td>
+                  <td>{formatNumber(m.position + 1, lang)}</td>
+                  <td>{formatNumber(m.age, lang)}</td>
+                  <td className="dash-table__text">{t(`dashboard.quality.rules.${m.rule}`, { defaultValue: m.rule })}</td>
+                </tr>
+              ))}
+            </DashTable>
           )}
         </>
       ) : data.loading ? (

@@ -3,6 +3,7 @@
 import { useTranslation } from 'react-i18next';
 import { LineChart, seriesColor } from './charts.js';
 import { filterQuery, useDashboard } from './context.js';
+import { DashTable } from './DashTable.js';
 import { FilterBar } from './FilterBar.js';
 import { formatNumber, formatPercent, indicatorName } from './format.js';
 import { useGroups, useWardLoad } from './hooks.js';
@@ -39,35 +40,23 @@ export default function Trend() {
             ))}
           </ul>
           <LineChart title={t('dashboard.trend.title')} xLabels={weeks.map((w) => w.week)} series={series} />
-          <div className="dash-table-wrap">
-            <table className="dash-table" data-testid="dash-trend-table">
-              <caption>{t('dashboard.trend.tableCaption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('dashboard.trend.week')}</th>
-                  <th scope="col">{t('dashboard.trend.newSurveyed')}</th>
-                  {MAIN.map((c) => (
-                    <th scope="col" key={c}>
-                      {indicatorName(c, lang)}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {weeks.map((w) => (
-                  <tr key={w.week}>
-                    <th scope="row">
-                      {w.week} <span className="dash-hint">({w.start} – {w.end})</span>
-                    </th>
-                    <td>{formatNumber(w.newHouseholds.surveyed, lang)}</td>
-                    {MAIN.map((c) => (
-                      <td key={c}>{formatPercent(w.indicators.find((i) => i.code === c)?.value ?? null, lang)}</td>
-                    ))}
-                  </tr>
+          <DashTable
+            testId="dash-trend-table"
+            caption={t('dashboard.trend.tableCaption')}
+            columns={[t('dashboard.trend.week'), t('dashboard.trend.newSurveyed'), ...MAIN.map((c) => indicatorName(c, lang))]}
+          >
+            {weeks.map((w) => (
+              <tr key={w.week}>
+                <th scope="row">
+                  {w.week} <span className="dash-hint">({w.start} – {w.end})</span>
+                </th>
+                <td>{formatNumber(w.newHouseholds.surveyed, lang)}</td>
+                {MAIN.map((c) => (
+                  <td key={c}>{formatPercent(w.indicators.find((i) => i.code === c)?.value ?? null, lang)}</td>
                 ))}
-              </tbody>
-            </table>
-          </div>
+              </tr>
+            ))}
+          </DashTable>
         </>
       ) : null}
     </section>
