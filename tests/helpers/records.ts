@@ -2,22 +2,11 @@
 // generator is used): deterministic from a seed, shaped exactly as the phone syncs them.
 import { randomUUID } from 'node:crypto';
 import type { HouseholdRecord } from '../../src/shared/schema/household.js';
+import { mulberry32 } from '../../src/shared/domain/seeded-random.js';
 
 export const FIXTURE_WARDS_DIR = 'tests/fixtures/wards';
 export const WARD = '10546';
 export const OTHER_WARD = '10837';
-
-/** A tiny deterministic PRNG (mulberry32) so generated records repeat across runs. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function uuidFrom(rand: () => number): string {
   const hex = Array.from({ length: 32 }, () => Math.floor(rand() * 16).toString(16)).join('');
@@ -39,7 +28,7 @@ const yn = (r: () => number) => (['yes', 'no', 'unknown'] as const)[Math.floor(r
 const skill = (r: () => number) => (['proficient', 'needs_help', 'none', 'unknown'] as const)[Math.floor(r() * 4)]!;
 
 export function householdRecord(options: RecordOptions = {}): HouseholdRecord {
-  const rand = prng(options.seed ?? Math.floor(Math.random() * 2 ** 31));
+  const rand = mulberry32(options.seed ?? Math.floor(Math.random() * 2 ** 31));
   const outcome = options.outcome ?? 'surveyed';
   const memberCount = outcome === 'surveyed' ? (options.members ?? 1 + Math.floor(rand() * 5)) : 0;
   const members = Array.from({ length: memberCount }, (_, i) => {

@@ -18,6 +18,29 @@ function add(c: Counts, outcome: string, n: number): void {
   else if (outcome === 'refused') c.refused += n;
 }
 
+/**
+ * The ward's devices as staff see them, oldest first: who enrolled when, the last sync, and
+ * whether it is stale (not revoked and no sync for STALE_DAYS days; never synced counts from
+ * enrolment). Team activity and the device list both start from these.
+ */
+export async function wardDevices(db: Kysely<Database>, wardCode: string, now: Date) {
+  const rows = await db
+    .selectFrom('devices')
+    .select(['id', 'volunteer_name', 'created_at', 'last_seen_at', 'revoked_at'])
+    .where('ward_code', '=', wardCode)
+    .orderBy('created_at')
+    .execute();
+  const staleBefore = new Date(now.getTime() - STALE_DAYS * 86_400_000).toISOString();
+  return rows.map((d) => ({
+    id: d.id,
+    volunteerName: d.volunteer_name,
+    enrolledAt: d.created_at,
+    lastSyncAt: d.last_seen_at,
+    revokedAt: d.revoked_at,
+    stale: d.revoked_at === null && (d.last_seen_at ?? d.created_at) < staleBefore,
+  }));
+}
+
 export async function teamActivity(
   db: Kysely<Database>,
   wardCode: string,
@@ -27,12 +50,7 @@ export async function teamActivity(
   const today = todayInVietnam(now);
   const firstMonday = isoWeek(new Date(Date.parse(`${isoWeek(today).start}T00:00:00Z`) - (options.weeks - 1) * 7 * 86_400_000).toISOString()).start;
   const weeks = isoWeeksBetween(firstMonday, today).map((w) => ({ week: w.label, start: w.start, end: w.end }));
-  const devices = await db
-    .selectFrom('devices')
-    .select(['id', 'volunteer_name', 'created_at', 'last_seen_at', 'revoked_at'])
-    .where('ward_code', '=', wardCode)
-    .orderBy('created_at')
-    .execute();
+  const devices = await wardDevices(db, wardCode, now);
   const rows = await db
     .selectFrom('households')
     .select(['device_id', 'surveyed_at', 'outcome'])
@@ -41,7 +59,6 @@ export async function teamActivity(
     .where('practice', '=', 0)
     .groupBy(['device_id', 'surveyed_at', 'outcome'])
     .execute();
-  const staleBefore = new Date(now.getTime() - STALE_DAYS * 86_400_000).toISOString();
   const byDevice = new Map<string, { total: Counts; perWeek: Map<string, Counts> }>();
   for (const r of rows) {
     const d = byDevice.get(r.device_id) ?? { total: zero(), perWeek: new Map<string, Counts>() };
@@ -57,15 +74,11 @@ export async function teamActivity(
     wardCode,
     staleAfterDays: STALE_DAYS,
     weeks,
-    devices: devices.map((dev) => {
-      const a = byDevice.get(dev.id);
+    devices: devices.map(({ id, ...dev }) => {
+      const a = byDevice.get(id);
       return {
-        deviceId: dev.id,
-        volunteerName: dev.volunteer_name,
-        enrolledAt: dev.created_at,
-        lastSyncAt: dev.last_seen_at,
-        revokedAt: dev.revoked_at,
-        stale: dev.revoked_at === null && (dev.last_seen_at ?? dev.created_at) < staleBefore,
+        deviceId: id,
+        ...dev,
         total: a?.total ?? zero(),
         perWeek: weeks.map((w) => ({ week: w.week, ...(a?.perWeek.get(w.week) ?? zero()) })),
       };

@@ -11,6 +11,7 @@ import type { Kysely } from 'kysely';
 import { ASSISTANCE_KINDS, ASSISTANCE_OUTCOMES, ASSISTANCE_REASONS } from '../../shared/schema/assistance.js';
 import { ASSISTANCE_KIND_NAMES, ASSISTANCE_REASON_NAMES } from '../../shared/domain/assistance-names.js';
 import { isoWeek, todayInVietnam } from '../../shared/domain/iso-week.js';
+import type { AssistanceTalliesResponse, AssistanceTally, OutcomeCounts } from '../../shared/protocol/dashboard.js';
 import type { Database } from '../db/schema.js';
 
 export interface AssistanceQuery {
@@ -19,33 +20,6 @@ export interface AssistanceQuery {
   from?: string;
   to?: string;
   campaign?: string;
-}
-
-export type OutcomeCounts = Record<(typeof ASSISTANCE_OUTCOMES)[number], number>;
-
-export interface AssistanceTally {
-  total: number;
-  byOutcome: OutcomeCounts;
-  /** Each kind of a help counts once (a help of two kinds counts under both). */
-  byKind: Record<(typeof ASSISTANCE_KINDS)[number], OutcomeCounts>;
-  /** Helps not done / needing a follow-up, by reason. */
-  byReason: Record<(typeof ASSISTANCE_REASONS)[number], number>;
-}
-
-export interface AssistanceTalliesResponse extends AssistanceTally {
-  wardCode: string;
-  from: string | null;
-  to: string | null;
-  campaign: string | null;
-  /** By campaign name (helps without one under null), most helps first. */
-  campaigns: (AssistanceTally & { campaign: string | null })[];
-  /** Every ISO week from the first help to the last (or from..to), oldest first. */
-  weeks: (AssistanceTally & { week: string; start: string; end: string })[];
-  /**
-   * Distinct members (household id + member id) linked to a counted help for whom a household
-   * rev saved at or after the help shows VNeID level 1 or 2 while an earlier rev showed none.
-   */
-  vneidMoved: number;
 }
 
 const emptyOutcomes = (): OutcomeCounts => ({ done: 0, not_done: 0, needs_follow_up: 0 });

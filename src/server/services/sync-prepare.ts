@@ -3,7 +3,6 @@
 // database, no Fastify), so it runs in a worker thread (sync-prepare-pool.ts) while the main
 // thread keeps writing other batches; services/sync-ingest.ts then applies the result in one
 // transaction.
-import { createHash } from 'node:crypto';
 import secureJson from 'secure-json-parse';
 import { toFieldErrors, type FieldError } from '../../shared/domain/validation.js';
 import {
@@ -17,6 +16,7 @@ import { isRecordKind, recordSchemaFor, type RecordKind } from '../../shared/sch
 import type { AssistanceKindsTable, AssistancesTable, HouseholdsTable, MembersTable } from '../db/schema.js';
 import type { MessageKey } from './messages.js';
 import { assistanceKindRows, assistanceRow, householdRow, memberRows } from './record-rows.js';
+import { sha256 } from './secrets.js';
 
 /** Stored in an INTEGER column on both engines (PostgreSQL's is 32-bit). */
 export const MAX_REV = 2_147_483_647;
@@ -59,10 +59,6 @@ export interface PrepareContext {
   /** The ward's tổ dân phố codes (an assistance may name none; one it names must be here). */
   groups: ReadonlySet<string>;
   receivedAt: string;
-}
-
-export function contentHash(body: string): string {
-  return createHash('sha256').update(body, 'utf8').digest('base64url');
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -109,7 +105,7 @@ export function prepareRecord(item: unknown, context: PrepareContext): PreparedR
     schemaVersion: record.schemaVersion,
     clientUpdatedAt: record.clientUpdatedAt,
     body,
-    contentHash: contentHash(body),
+    contentHash: sha256(body),
     rows,
   };
 }

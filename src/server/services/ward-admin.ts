@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { groupSchema, targetsByYearSchema, wardSettingsSchema, type WardConfig } from '../../shared/schema/ward-config.js';
 import type { Database } from '../db/schema.js';
 import { createUser, type StaffPrincipal } from './accounts.js';
+import { wardDevices } from './activity.js';
 import { writeAudit } from './audit.js';
 import type { CsvProblem } from './dashboard-messages.js';
 import { hashPassword } from './secrets.js';
@@ -237,13 +238,8 @@ export async function resetPassword(db: Kysely<Database>, who: StaffPrincipal, u
 
 // --- Devices ------------------------------------------------------------------------------
 
-export async function listWardDevices(db: Kysely<Database>, wardCode: string, now = new Date(), staleDays = 7) {
-  const devices = await db
-    .selectFrom('devices')
-    .select(['id', 'volunteer_name', 'created_at', 'last_seen_at', 'revoked_at'])
-    .where('ward_code', '=', wardCode)
-    .orderBy('created_at')
-    .execute();
+export async function listWardDevices(db: Kysely<Database>, wardCode: string, now = new Date()) {
+  const devices = await wardDevices(db, wardCode, now);
   const households = await db
     .selectFrom('households')
     .select(['device_id', 'outcome'])
@@ -260,17 +256,11 @@ export async function listWardDevices(db: Kysely<Database>, wardCode: string, no
     .groupBy('device_id')
     .execute();
   const revCount = new Map(revisions.map((r) => [r.device_id, Number(r.n)]));
-  const staleBefore = new Date(now.getTime() - staleDays * 86_400_000).toISOString();
   return devices.map((d) => {
     const mine = households.filter((h) => h.device_id === d.id);
     const count = (o: string) => mine.filter((h) => h.outcome === o).reduce((s, h) => s + Number(h.n), 0);
     return {
-      id: d.id,
-      volunteerName: d.volunteer_name,
-      enrolledAt: d.created_at,
-      lastSyncAt: d.last_seen_at,
-      revokedAt: d.revoked_at,
-      stale: d.revoked_at === null && (d.last_seen_at ?? d.created_at) < staleBefore,
+      ...d,
       records: { households: count('surveyed') + count('not_home') + count('refused'), surveyed: count('surveyed'), notHome: count('not_home'), refused: count('refused'), revisions: revCount.get(d.id) ?? 0 },
     };
   });

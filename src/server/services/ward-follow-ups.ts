@@ -4,20 +4,12 @@
 // latest rev only), so a volunteer's phone and the dashboard apply the very same rules.
 import type { Kysely } from 'kysely';
 import { TEACHING_CARDS } from '../../../seeds/teaching/index.js';
-import { buildFollowUpList, type FollowUpGroup } from '../../shared/domain/follow-up.js';
+import { buildFollowUpList } from '../../shared/domain/follow-up.js';
+import type { WardFollowUpsResponse } from '../../shared/protocol/dashboard.js';
 import type { AssistanceRecord } from '../../shared/schema/assistance.js';
 import type { HouseholdRecord } from '../../shared/schema/household.js';
 import type { WardConfig } from '../../shared/schema/ward-config.js';
 import type { Database } from '../db/schema.js';
-
-export interface WardFollowUpsResponse {
-  wardCode: string;
-  /** When the list was built (ISO 8601); `days` count from `since` to this. */
-  now: string;
-  total: number;
-  /** As buildFollowUpList returns them, each with the tổ dân phố's name from the ward config. */
-  groups: (FollowUpGroup & { groupName: string | null })[];
-}
 
 export async function wardFollowUps(db: Kysely<Database>, config: WardConfig, now = new Date()): Promise<WardFollowUpsResponse> {
   const wardCode = config.code;

@@ -1,8 +1,11 @@
 // Response shapes of the ward dashboard's API (GET /api/v1/wards/{code}/…): the indicators
 // (fixed by issue 4 because other tools of the ward read them), the weekly trend, team
-// activity, data quality and the household drill-down. The server builds them and the
+// activity, data quality, the household drill-down, the assistance tallies and the team's
+// follow-up list. The server builds them and the
 // dashboard screens read them: one definition for both.
+import type { FollowUpGroup } from '../domain/follow-up.js';
 import type { IndicatorCode } from '../domain/indicators.js';
+import type { ASSISTANCE_KINDS, ASSISTANCE_OUTCOMES, ASSISTANCE_REASONS } from '../schema/assistance.js';
 
 export interface HouseholdTotals {
   surveyed: number;
@@ -114,4 +117,42 @@ export interface HouseholdDetail {
   record: unknown;
   revisions: { rev: number; deviceId: string; volunteerName: string | null; receivedAt: string; clientUpdatedAt: string }[];
   conflicts: { id: string; rev: number; deviceId: string; receivedAt: string }[];
+}
+
+export type OutcomeCounts = Record<(typeof ASSISTANCE_OUTCOMES)[number], number>;
+
+export interface AssistanceTally {
+  total: number;
+  byOutcome: OutcomeCounts;
+  /** Each kind of a help counts once (a help of two kinds counts under both). */
+  byKind: Record<(typeof ASSISTANCE_KINDS)[number], OutcomeCounts>;
+  /** Helps not done / needing a follow-up, by reason. */
+  byReason: Record<(typeof ASSISTANCE_REASONS)[number], number>;
+}
+
+/** GET …/assistances */
+export interface AssistanceTalliesResponse extends AssistanceTally {
+  wardCode: string;
+  from: string | null;
+  to: string | null;
+  campaign: string | null;
+  /** By campaign name (helps without one under null), most helps first. */
+  campaigns: (AssistanceTally & { campaign: string | null })[];
+  /** Every ISO week from the first help to the last (or from..to), oldest first. */
+  weeks: (AssistanceTally & { week: string; start: string; end: string })[];
+  /**
+   * Distinct members (household id + member id) linked to a counted help for whom a household
+   * rev saved at or after the help shows VNeID level 1 or 2 while an earlier rev showed none.
+   */
+  vneidMoved: number;
+}
+
+/** GET …/follow-ups: the whole team's follow-up list. */
+export interface WardFollowUpsResponse {
+  wardCode: string;
+  /** When the list was built (ISO 8601); `days` count from `since` to this. */
+  now: string;
+  total: number;
+  /** As buildFollowUpList returns them, each with the tổ dân phố's name from the ward config. */
+  groups: (FollowUpGroup & { groupName: string | null })[];
 }

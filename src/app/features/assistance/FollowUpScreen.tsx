@@ -11,6 +11,7 @@ import { listAssistances } from '../../storage/assistance-repo.js';
 import { listHouseholds } from '../../storage/records-repo.js';
 import { href } from '../../ui/router.js';
 import { useWard } from '../../ward-context.js';
+import { followUpWhy, followUpWho } from './follow-up-text.js';
 import './assistance.css';
 
 async function load() {
@@ -30,16 +31,8 @@ export function FollowUpScreen() {
   const groupName = (code: string | null) => (code === null ? t('followUp.noGroup') : ward?.groups.find((g) => g.code === code)?.name ?? code);
   const date = (iso: string) => new Intl.DateTimeFormat(i18n.language === 'en' ? 'en-GB' : 'vi-VN', { dateStyle: 'short' }).format(new Date(iso));
 
-  const why = (item: FollowUpItem): string => {
-    if (item.kind === 'member_help') return t('followUp.helpTopic', { topics: item.why.map((w) => t(`members.help_${w}`)).join(', ') });
-    return item.why.map((w) => (item.kind === 'assistance' && w !== item.why[0] ? t(`assist.reason.${w}`) : t(`followUp.why.${w}`))).join(' — ');
-  };
-  const who = (item: FollowUpItem): string => {
-    const l = item.label;
-    const address = l.address ? [l.address.houseNumber, l.address.lane, l.address.street].filter(Boolean).join(', ') : '';
-    const person = [l.name, l.birthYear ? t('followUp.born', { year: l.birthYear }) : ''].filter(Boolean).join(', ');
-    return [address, person || (item.kind === 'assistance' && !address ? t('followUp.unnamed') : '')].filter(Boolean).join(' · ');
-  };
+  const why = (item: FollowUpItem) => followUpWhy(item, t);
+  const who = (item: FollowUpItem) => followUpWho(item, t);
   const action = (item: FollowUpItem) => {
     if (item.kind === 'revisit') return { link: href({ name: 'edit', recordId: item.recordId }), label: t('followUp.revisit') };
     if (item.kind === 'member_help') return { link: href({ name: 'assist', householdId: item.recordId, ...(item.memberId ? { memberId: item.memberId } : {}) }), label: t('followUp.markDone') };

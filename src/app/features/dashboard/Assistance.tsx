@@ -5,13 +5,13 @@
 // assistance log's (assist.outcome.*, always loaded).
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, type AssistanceTallies } from './api.js';
+import type { AssistanceTallies } from './api.js';
 import { useDashboard } from './context.js';
 import { DashTable } from './DashTable.js';
-import { formatNumber, saveBlob, todayVietnam } from './format.js';
+import { formatNumber, todayVietnam } from './format.js';
 import { useWardLoad } from './hooks.js';
 import { LoadError } from './LoadError.js';
-import { useErrorMessage } from './use-load.js';
+import { DownloadStatusLine, useDownload } from './use-download.js';
 
 export interface AssistanceFilters {
   from: string;
@@ -61,12 +61,10 @@ function KindBars({ data, title, label }: { data: AssistanceTallies; title: stri
 export default function Assistance() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
-  const { api, session, endSession } = useDashboard();
-  const errorMessage = useErrorMessage();
+  const { session } = useDashboard();
   const [filters, setFilters] = useState<AssistanceFilters>({ from: '', to: '', campaign: '' });
   const [seenCampaigns, setSeenCampaigns] = useState<string[]>([]);
-  const [busy, setBusy] = useState<'csv' | 'xlsx'>();
-  const [status, setStatus] = useState<{ ok: boolean; text: string }>();
+  const { busy, status, download: save } = useDownload<'csv' | 'xlsx'>();
   const q = assistanceQuery(filters);
   const data = useWardLoad(
     (a) =>
@@ -83,20 +81,8 @@ export default function Assistance() {
   // The server answers a reversed range with its own translated error (shown by LoadError).
   const badRange = filters.from !== '' && filters.to !== '' && filters.from > filters.to;
 
-  const download = async (format: 'csv' | 'xlsx') => {
-    setBusy(format);
-    setStatus(undefined);
-    try {
-      const blob = await api.download(`/assistances/export.${format}${q}`);
-      saveBlob(blob, `ho-tro-${session.wardCode}-${filters.to || todayVietnam()}.${format}`);
-      setStatus({ ok: true, text: t('dashboard.export.done') });
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 401) endSession();
-      setStatus({ ok: false, text: errorMessage(e) });
-    } finally {
-      setBusy(undefined);
-    }
-  };
+  const download = (format: 'csv' | 'xlsx') =>
+    save(format, `/assistances/export.${format}${q}`, `ho-tro-${session.wardCode}-${filters.to || todayVietnam()}.${format}`);
 
   const outcomeColumns = OUTCOMES.map((o) => t(`assist.outcome.${o}`));
 
@@ -212,11 +198,7 @@ export default function Assistance() {
           {busy === 'csv' ? t('dashboard.export.busy') : t('dashboard.export.csv')}
         </button>
       </div>
-      {status ? (
-        <p className={`banner ${status.ok ? 'banner--ok' : 'banner--error'}`} role="status" data-testid="dash-assist-export-status">
-          {status.text}
-        </p>
-      ) : null}
+      <DownloadStatusLine status={status} testId="dash-assist-export-status" />
       <p className="dash-hint">{t('dashboard.export.privacy')}</p>
     </section>
   );

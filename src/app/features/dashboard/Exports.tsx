@@ -1,42 +1,25 @@
 // Exports for the monthly report: XLSX, CSV (UTF-8 with BOM) and the printable A4 page, for a
 // year's targets and a cut-off date. Fetched with the session's Authorization header, then
 // saved from a Blob (a plain link could not carry the header). Tallies only.
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { filterQuery, useDashboard } from './context.js';
 import { FilterBar } from './FilterBar.js';
-import { exportFileName, saveBlob, todayVietnam } from './format.js';
-import { useErrorMessage } from './use-load.js';
-import { ApiError } from './api.js';
+import { exportFileName, todayVietnam } from './format.js';
+import { DownloadStatusLine, useDownload } from './use-download.js';
 
 type Kind = 'xlsx' | 'csv' | 'report';
 
 export default function Exports() {
   const { t } = useTranslation();
-  const { api, filters, session, endSession } = useDashboard();
-  const errorMessage = useErrorMessage();
-  const [busy, setBusy] = useState<Kind>();
-  const [status, setStatus] = useState<{ ok: boolean; text: string }>();
+  const { filters, session } = useDashboard();
+  const { busy, status, download } = useDownload<Kind>();
   const asOf = filters.asOf || todayVietnam();
   const q = filterQuery({ ...filters, asOf }, {}, false);
 
-  const run = async (kind: Kind) => {
-    setBusy(kind);
-    setStatus(undefined);
-    try {
-      const path = kind === 'report' ? `/report${q}` : `/export.${kind}${q}`;
-      const blob = await api.download(path);
-      // The A4 page is saved as an .html file too: opened from disk it prints with its own
-      // styles (a blob: tab would inherit the app's CSP and lose them).
-      saveBlob(blob, exportFileName(session.wardCode, asOf, kind === 'report' ? 'html' : kind));
-      setStatus({ ok: true, text: t('dashboard.export.done') });
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 401) endSession();
-      setStatus({ ok: false, text: errorMessage(e) });
-    } finally {
-      setBusy(undefined);
-    }
-  };
+  // The A4 page is saved as an .html file too: opened from disk it prints with its own styles
+  // (a blob: tab would inherit the app's CSP and lose them).
+  const run = (kind: Kind) =>
+    download(kind, kind === 'report' ? `/report${q}` : `/export.${kind}${q}`, exportFileName(session.wardCode, asOf, kind === 'report' ? 'html' : kind));
 
   return (
     <section aria-labelledby="dash-export-title">
@@ -55,11 +38,7 @@ export default function Exports() {
           {busy === 'report' ? t('dashboard.export.busy') : t('dashboard.export.report')}
         </button>
       </div>
-      {status ? (
-        <p className={`banner ${status.ok ? 'banner--ok' : 'banner--error'}`} role="status" data-testid="dash-export-status">
-          {status.text}
-        </p>
-      ) : null}
+      <DownloadStatusLine status={status} testId="dash-export-status" />
       <p className="dash-hint">{t('dashboard.export.privacy')}</p>
     </section>
   );

@@ -8,6 +8,7 @@ import { wardHref } from './context.js';
 import { DashTable } from './DashTable.js';
 import { useWardLoad } from './hooks.js';
 import { LoadError } from './LoadError.js';
+import { followUpWhy, followUpWho } from '../assistance/follow-up-text.js';
 
 export default function FollowUps() {
   const { t, i18n } = useTranslation();
@@ -16,16 +17,8 @@ export default function FollowUps() {
   const d = data.data;
   const date = (iso: string) => new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'vi-VN', { dateStyle: 'short', timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date(iso));
 
-  const why = (item: FollowUpItem): string => {
-    if (item.kind === 'member_help') return t('followUp.helpTopic', { topics: item.why.map((w) => t(`members.help_${w}`)).join(', ') });
-    return item.why.map((w) => (item.kind === 'assistance' && w !== item.why[0] ? t(`assist.reason.${w}`) : t(`followUp.why.${w}`))).join(' — ');
-  };
-  const who = (item: FollowUpItem): string => {
-    const l = item.label;
-    const address = l.address ? [l.address.houseNumber, l.address.lane, l.address.street].filter(Boolean).join(', ') : '';
-    const person = [l.name, l.birthYear ? t('followUp.born', { year: l.birthYear }) : ''].filter(Boolean).join(', ');
-    return [address, person || (item.kind === 'assistance' && !address ? t('followUp.unnamed') : '')].filter(Boolean).join(' · ');
-  };
+  const why = (item: FollowUpItem) => followUpWhy(item, t);
+  const who = (item: FollowUpItem) => followUpWho(item, t);
 
   return (
     <section aria-labelledby="dash-followups-title" data-testid="dash-followups" data-loading={String(data.loading)}>

@@ -2,15 +2,16 @@
 // dashboard runs on shared office PCs, so closing the tab signs out) and typed calls to the ward
 // API (docs/api.md). Shapes shared with the server: src/shared/protocol/dashboard.ts; only
 // tallies, except the drill-down.
-import type { FollowUpGroup } from '../../../shared/domain/follow-up.js';
 import type { IndicatorCode } from '../../../shared/domain/indicators.js';
 import type {
   ActivityResponse,
+  AssistanceTalliesResponse,
   HouseholdDetail,
   HouseholdTotals,
   IndicatorsResponse,
   IndicatorValue,
   QualityResponse,
+  WardFollowUpsResponse,
   WeeklyResponse,
 } from '../../../shared/protocol/dashboard.js';
 
@@ -77,32 +78,9 @@ export interface WardDevice {
   records: { households: number; surveyed: number; notHome: number; refused: number; revisions: number };
 }
 
-type OutcomeCounts = { done: number; not_done: number; needs_follow_up: number };
-interface AssistanceTally {
-  total: number;
-  byOutcome: OutcomeCounts;
-  byKind: Record<string, OutcomeCounts>;
-  byReason: Record<string, number>;
-}
-
-/** GET …/assistances (src/server/services/assistance-tallies.ts). */
-export interface AssistanceTallies extends AssistanceTally {
-  wardCode: string;
-  from: string | null;
-  to: string | null;
-  campaign: string | null;
-  campaigns: (AssistanceTally & { campaign: string | null })[];
-  weeks: (AssistanceTally & { week: string; start: string; end: string })[];
-  vneidMoved: number;
-}
-
-/** GET …/follow-ups (src/server/services/ward-follow-ups.ts): the whole team's follow-up list. */
-export interface WardFollowUps {
-  wardCode: string;
-  now: string;
-  total: number;
-  groups: (FollowUpGroup & { groupName: string | null })[];
-}
+/** GET …/assistances and GET …/follow-ups. */
+export type AssistanceTallies = AssistanceTalliesResponse;
+export type WardFollowUps = WardFollowUpsResponse;
 
 export interface EnrolmentCode {
   code: string;
