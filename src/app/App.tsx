@@ -7,7 +7,7 @@ import { HomeScreen } from './features/home/HomeScreen.js';
 import { applyUpdate, useNeedRefresh } from './pwa/update.js';
 import { loadDashboardScreen, loadEnrolmentScreen, loadListScreen, loadRecordScreen, loadRevisitsScreen, loadSurveyScreen } from './screens.js';
 import { appDb } from './storage/app-db.js';
-import { setLanguage } from './storage/meta.js';
+import { isPracticeMode, setLanguage } from './storage/meta.js';
 import { parseHash, useHash } from './ui/router.js';
 import { useOnline } from './ui/online.js';
 import { WardProvider } from './ward-context.js';
@@ -33,8 +33,8 @@ export function App({ syncStatus }: AppProps) {
   const route = parseHash(useHash());
   const online = useOnline();
   const needRefresh = useNeedRefresh();
-  // Practice mode (Home's switch, storage/assistance-repo.ts): a banner on every screen.
-  const practice = useLiveQuery(() => appDb.meta.get('practiceMode'), [])?.value === true;
+  // Practice mode (Home's switch, storage/meta.ts): a banner on every screen.
+  const practice = useLiveQuery(() => isPracticeMode(appDb), []) === true;
   const switchLanguage = () => {
     const next = i18n.language === 'en' ? 'vi' : 'en';
     void i18n.changeLanguage(next);

@@ -1,10 +1,12 @@
 // Fixtures for sync tests: valid household envelopes, a queue that writes a record and its
 // outbox entry in one transaction (as the app's records repo does), a manual clock, and a fake
-// ward endpoint that follows the protocol's statuses.
+// ward endpoint that decides each status with the server's own rule (decideStatus).
 import { gunzipSync } from 'node:zlib';
 import { GoCuaDb, summaryOf, type StoredRecord } from '../../src/app/storage/db.js';
 import type { HouseholdRecord } from '../../src/shared/schema/household.js';
 import type { SyncResult, SyncStatus } from '../../src/shared/protocol/sync.js';
+import { decideStatus, recordContentKey, type StoredRecordState, type StoredRevision } from '../../src/shared/protocol/decide-status.js';
+import { parseRecord } from '../../src/shared/schema/registry.js';
 import type { SyncClock } from '../../src/app/sync/sync-engine.js';
 import { setDevice } from '../../src/app/sync/device-store.js';
 
@@ -181,13 +183,19 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
 }
 
 /**
- * An in-memory ward endpoint following the protocol's statuses: stores id#rev with its content,
- * answers accepted / duplicate / stale / conflict. `decide` can force a status per record.
+ * An in-memory ward endpoint that answers with the server's own rule (decideStatus, the pure
+ * function the real ingest calls): stores id#rev with its content and answers accepted /
+ * duplicate / stale / conflict. `decide` can force a status per record.
  */
 export class FakeWard {
+  /** id → what is stored for it, in decideStatus's own terms. */
+  readonly records = new Map<string, StoredRecordState & { revisions: Map<number, StoredRevision> }>();
+  /** "id#rev" → content key (recordContentKey) of every accepted rev. */
   readonly stored = new Map<string, string>();
+  /** id → newest accepted rev. */
   readonly latest = new Map<string, number>();
   readonly requests: SeenRequest[] = [];
+  wardCode = '10546';
   decide: (record: HouseholdRecord) => SyncStatus | undefined = () => undefined;
   /** Return a Response (or throw) to override the whole answer. */
   intercept: (req: SeenRequest) => Response | undefined | Promise<Response | undefined> = () => undefined;
@@ -202,19 +210,31 @@ export class FakeWard {
 
   apply(record: HouseholdRecord): SyncResult {
     const forced = this.decide(record);
-    const key = `${record.id}#${record.rev}`;
-    const content = JSON.stringify(record.data);
     if (forced === 'rejected') {
       return { id: record.id, rev: record.rev, status: 'rejected', errors: [{ path: 'data.groupCode', code: 'unknown_group', message: 'Tổ dân phố không có trong danh sách' }] };
     }
     if (forced) return { id: record.id, rev: record.rev, status: forced };
-    if ((this.latest.get(record.id) ?? 0) > record.rev) return { id: record.id, rev: record.rev, status: 'stale' };
-    const existing = this.stored.get(key);
-    if (existing !== undefined) {
-      return { id: record.id, rev: record.rev, status: existing === content ? 'duplicate' : 'conflict' };
+    const parsed = parseRecord(record);
+    const key = recordContentKey(record, parsed.ok ? parsed.record : null);
+    const stored = this.records.get(record.id);
+    const decision = decideStatus(stored, {
+      wardCode: this.wardCode,
+      kind: record.kind,
+      rev: record.rev,
+      contentHash: key,
+      contentKey: () => key,
+    });
+    if (decision.status === 'rejected') {
+      return { id: record.id, rev: record.rev, status: 'rejected', errors: decision.errors.map((e) => ({ ...e, message: e.code })) };
     }
-    this.stored.set(key, content);
-    this.latest.set(record.id, record.rev);
-    return { id: record.id, rev: record.rev, status: 'accepted' };
+    if (decision.status === 'accepted') {
+      const next = stored ?? { wardCode: this.wardCode, kind: record.kind, maxRev: 0, revisions: new Map<number, StoredRevision>() };
+      next.revisions.set(record.rev, { contentHash: key, contentKey: () => key });
+      next.maxRev = Math.max(next.maxRev, record.rev);
+      this.records.set(record.id, next);
+      this.stored.set(`${record.id}#${record.rev}`, key);
+      this.latest.set(record.id, next.maxRev);
+    }
+    return { id: record.id, rev: record.rev, status: decision.status };
   }
 }

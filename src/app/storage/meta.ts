@@ -7,6 +7,8 @@ export const META_KEYS = {
   installId: 'installId',
   wardConfig: 'wardConfig',
   language: 'language',
+  /** Home's practice switch: new records are marked practice (they sync but never count). */
+  practiceMode: 'practiceMode',
 } as const;
 
 export const LANGUAGE_STORAGE_KEY = 'go-cua.language';
@@ -53,4 +55,13 @@ export function initialLanguage(): Language {
   } catch {
     return 'vi';
   }
+}
+
+/** Whether new records are practice records (Home's switch). */
+export async function isPracticeMode(db: GoCuaDb): Promise<boolean> {
+  return (await getMeta<boolean>(db, META_KEYS.practiceMode)) === true;
+}
+
+export async function setPracticeMode(db: GoCuaDb, on: boolean): Promise<void> {
+  await setMeta(db, META_KEYS.practiceMode, on);
 }

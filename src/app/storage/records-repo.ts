@@ -5,18 +5,12 @@
 //   nor a queued rev without its record, nor a lost draft).
 // - An edit or a void is a new rev of the same id; `surveyedAt` is kept from the first save.
 // - Everything works offline; the sync engine (src/app/sync) drains the outbox.
-import {
-  HOUSEHOLD_KIND,
-  HOUSEHOLD_SCHEMA_VERSION,
-  householdRecordSchema,
-  type HouseholdDataInput,
-  type HouseholdRecord,
-} from '../../shared/schema/household.js';
+import { HOUSEHOLD_KIND, householdRecordKind, type HouseholdDataInput, type HouseholdRecord } from '../../shared/schema/household.js';
 import { foldVietnamese, matchesQuery } from '../../shared/domain/text-search.js';
-import { toFieldErrors, type FieldError } from '../../shared/domain/validation.js';
+import type { FieldError } from '../../shared/domain/validation.js';
 import { summaryOf, type GoCuaDb, type RecordSummary, type StoredRecord } from './db.js';
-import { guardQuota } from './errors.js';
 import { localIsoDate } from './local-date.js';
+import { saveRevision, type StoredRow } from './save-revision.js';
 
 export { localIsoDate };
 
@@ -51,13 +45,10 @@ export function buildSearchText(data: Pick<HouseholdDataInput, 'groupCode' | 'ad
   return foldVietnamese(parts.filter(Boolean).join(' '));
 }
 
-function toStored(record: HouseholdRecord, now: Date, groupName: string | undefined, previous?: StoredRecord): StoredRecord {
+function toStored(record: HouseholdRecord, base: StoredRow<HouseholdRecord>, now: Date, groupName: string | undefined): StoredRecord {
   return {
-    id: record.id,
+    ...base,
     kind: HOUSEHOLD_KIND,
-    record,
-    syncState: 'pending',
-    ...(previous?.syncedRev !== undefined ? { syncedRev: previous.syncedRev } : {}),
     groupCode: record.data.groupCode,
     outcome: record.data.outcome,
     surveyedAt: record.data.surveyedAt,
@@ -67,57 +58,30 @@ function toStored(record: HouseholdRecord, now: Date, groupName: string | undefi
   };
 }
 
-/** Writes record + outbox entry (+ draft removal) atomically. */
-async function writeRev(db: GoCuaDb, stored: StoredRecord, now: Date, draftId?: string): Promise<void> {
-  await guardQuota(() =>
-    db.transaction('rw', [db.records, db.summaries, db.outbox, db.drafts], async () => {
-      await db.records.put(stored);
-      await db.summaries.put(summaryOf(stored));
-      await db.outbox.add({
-        recordId: stored.id,
-        rev: stored.record.rev,
-        queuedAt: now.toISOString(),
-        state: 'queued',
-        attempts: 0,
-      });
-      if (draftId) await db.drafts.delete(draftId);
-    }),
-  );
-}
-
 /**
- * Validates and saves a household. Returns field errors (i18n codes) instead of throwing for bad
- * data; throws StorageFullError when the phone is full (the caller keeps the form and the draft).
+ * Validates and saves a household (save-revision.ts: one transaction with its summary row,
+ * outbox entry and the draft's removal). Returns field errors (i18n codes) instead of throwing
+ * for bad data; throws StorageFullError when the phone is full (the caller keeps the form and
+ * the draft).
  */
 export async function saveHousehold(db: GoCuaDb, data: HouseholdDataDraft, options: SaveOptions = {}): Promise<SaveResult> {
   const now = options.now ?? new Date();
   const previous = options.existingId ? await db.records.get(options.existingId) : undefined;
   if (options.existingId && !previous) throw new Error(`No saved household ${options.existingId}`);
-  // Practice mode (Home's switch, meta `practiceMode`) marks a NEW household as practice; an
-  // edit keeps what the first save said.
-  const practice = previous ? previous.record.data.practice === true : (await db.meta.get('practiceMode'))?.value === true;
-  const candidate = {
-    id: previous?.id ?? crypto.randomUUID(),
-    kind: HOUSEHOLD_KIND,
-    rev: previous ? previous.record.rev + 1 : 1,
-    schemaVersion: HOUSEHOLD_SCHEMA_VERSION,
-    clientUpdatedAt: now.toISOString(),
-    data: {
-      ...data,
-      surveyedAt: previous?.record.data.surveyedAt ?? data.surveyedAt ?? localIsoDate(now),
-      ...(practice ? { practice: true } : {}),
+  return saveRevision(db, {
+    kind: householdRecordKind,
+    previous,
+    data: { ...data, surveyedAt: previous?.record.data.surveyedAt ?? data.surveyedAt ?? localIsoDate(now) },
+    now,
+    toRow: (record, base) => toStored(record, base, now, options.groupName),
+    alsoWrite: {
+      tables: [db.summaries, db.drafts],
+      write: async (row) => {
+        await db.summaries.put(summaryOf(row));
+        if (options.draftId) await db.drafts.delete(options.draftId);
+      },
     },
-  };
-  const parsed = householdRecordSchema.safeParse(candidate);
-  if (!parsed.success) return { ok: false, errors: toFieldErrors(parsed.error, '').map(stripDataPrefix) };
-  const stored = toStored(parsed.data, now, options.groupName, previous);
-  await writeRev(db, stored, now, options.draftId);
-  return { ok: true, record: parsed.data, stored };
-}
-
-// The caller thinks in `data` paths ("members.0.birthYear"), not envelope paths.
-function stripDataPrefix(e: FieldError): FieldError {
-  return e.path.startsWith('data.') ? { ...e, path: e.path.slice(5) } : e;
+  });
 }
 
 /** Voids a household: a new rev with voided: true and the reason. Voided records never count. */

@@ -13,23 +13,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { FieldError } from '../../shared/domain/validation.js';
+import { decideStatus, recordContentKey, type StoredRecordState, type StoredRevision } from '../../shared/protocol/decide-status.js';
 import type { SyncRecordError, SyncResponse, SyncResult } from '../../shared/protocol/sync.js';
+import { parseRecord } from '../../shared/schema/registry.js';
 import { deleteWhereIn, insertMany } from '../db/bulk.js';
 import { lockWard, type ServerDb } from '../db/connect.js';
 import type { ConflictsTable, Database, RecordRevisionsTable } from '../db/schema.js';
 import type { DevicePrincipal } from './accounts.js';
-import { sameContent } from './canonical-json.js';
 import { message, validationMessage, type Lang } from './messages.js';
 import type { PreparedRecord, RejectedRecord, ValidRecord } from './sync-prepare.js';
 import { wardGroupCodes } from './wards.js';
 
-interface StoredState {
-  wardCode: string;
-  kind: string;
-  maxRev: number;
-  hashes: Map<number, string>;
-  /** Bodies accepted earlier in this batch (not yet readable back cheaply). */
-  bodies: Map<number, string>;
+/** What the ingest holds per record id: the decision's input, plus bodies stored by this batch. */
+interface StoredState extends StoredRecordState {
+  revisions: Map<number, StoredRevision>;
 }
 
 const CHUNK = 500;
@@ -38,6 +35,13 @@ function chunks<T>(rows: T[], size = CHUNK): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
   return out;
+}
+
+/** The content key of a body as stored or sent: parsed and migrated where it still parses. */
+function contentKeyOfBody(body: string): string {
+  const raw: unknown = JSON.parse(body);
+  const parsed = parseRecord(raw);
+  return recordContentKey(raw, parsed.ok ? parsed.record : null);
 }
 
 export interface IngestOptions {
@@ -88,42 +92,33 @@ export class SyncIngest {
           continue;
         }
         const stored = state.get(p.id);
-        if (stored && stored.wardCode !== device.wardCode) {
-          outcomes.push({ kind: 'rejected', id: p.id, rev: p.rev, errors: [{ path: 'id', code: 'wrong_ward' }] });
+        const decision = decideStatus(stored, {
+          wardCode: device.wardCode,
+          kind: p.recordKind,
+          rev: p.rev,
+          deviceId: device.deviceId,
+          contentHash: p.contentHash,
+          contentKey: () => contentKeyOfBody(p.body),
+        });
+        if (decision.status === 'rejected') {
+          outcomes.push({ kind: 'rejected', id: p.id, rev: p.rev, errors: decision.errors });
           continue;
         }
-        if (stored && stored.kind !== p.recordKind) {
-          // An id names one record of one kind for good: a household never becomes an assistance.
-          outcomes.push({ kind: 'rejected', id: p.id, rev: p.rev, errors: [{ path: 'kind', code: 'invalid' }] });
-          continue;
+        if (decision.status === 'conflict') {
+          conflicts.push({
+            id: randomUUID(),
+            record_id: p.id,
+            rev: p.rev,
+            ward_code: device.wardCode,
+            device_id: device.deviceId,
+            batch_id: batch.batchId,
+            body: p.body,
+            content_hash: p.contentHash,
+            received_at: receivedAt,
+          });
         }
-        const storedHash = stored?.hashes.get(p.rev);
-        if (storedHash !== undefined) {
-          // Equal hashes of the body as sent: certainly a retry. Otherwise compare the content
-          // as parsed JSON (key order and clientUpdatedAt ignored) before calling it a conflict.
-          const same =
-            storedHash === p.contentHash ||
-            sameContent(stored!.bodies.get(p.rev) ?? (await this.storedBody(trx, p.id, p.rev)), p.body);
-          if (same) {
-            outcomes.push({ kind: 'status', id: p.id, rev: p.rev, status: 'duplicate' });
-          } else {
-            conflicts.push({
-              id: randomUUID(),
-              record_id: p.id,
-              rev: p.rev,
-              ward_code: device.wardCode,
-              device_id: device.deviceId,
-              batch_id: batch.batchId,
-              body: p.body,
-              content_hash: p.contentHash,
-              received_at: receivedAt,
-            });
-            outcomes.push({ kind: 'status', id: p.id, rev: p.rev, status: 'conflict' });
-          }
-          continue;
-        }
-        if (stored && stored.maxRev > p.rev) {
-          outcomes.push({ kind: 'status', id: p.id, rev: p.rev, status: 'stale' });
+        if (decision.status !== 'accepted') {
+          outcomes.push({ kind: 'status', id: p.id, rev: p.rev, status: decision.status });
           continue;
         }
         revisions.push({
@@ -139,9 +134,8 @@ export class SyncIngest {
           client_updated_at: p.clientUpdatedAt,
           received_at: receivedAt,
         });
-        const next = stored ?? { wardCode: device.wardCode, kind: p.recordKind, maxRev: 0, hashes: new Map<number, string>(), bodies: new Map<number, string>() };
-        next.hashes.set(p.rev, p.contentHash);
-        next.bodies.set(p.rev, p.body);
+        const next: StoredState = stored ?? { wardCode: device.wardCode, kind: p.recordKind, maxRev: 0, revisions: new Map() };
+        next.revisions.set(p.rev, { contentHash: p.contentHash, contentKey: () => contentKeyOfBody(p.body) });
         next.maxRev = Math.max(next.maxRev, p.rev);
         state.set(p.id, next);
         latest.set(p.id, p);
@@ -175,19 +169,16 @@ export class SyncIngest {
     return errors.map((e) => ({ path: e.path, code: e.code, message: validationMessage(e.code, lang) }));
   }
 
-  private async storedBody(trx: Transaction<Database>, id: string, rev: number): Promise<string> {
-    const row = await trx
-      .selectFrom('record_revisions')
-      .select('body')
-      .where('record_id', '=', id)
-      .where('rev', '=', rev)
-      .executeTakeFirstOrThrow();
-    return row.body;
-  }
-
+  /**
+   * What is stored for the batch's ids. The body of a stored rev is read only when the batch
+   * brings the same rev with another hash (a retry re-encoded, or a real conflict): the decision
+   * then compares parsed, migrated content.
+   */
   private async loadState(trx: Transaction<Database>, prepared: PreparedRecord[]): Promise<Map<string, StoredState>> {
-    const ids = [...new Set(prepared.filter((p): p is ValidRecord => p.kind === 'valid').map((p) => p.id))];
+    const valid = prepared.filter((p): p is ValidRecord => p.kind === 'valid');
+    const ids = [...new Set(valid.map((p) => p.id))];
     const state = new Map<string, StoredState>();
+    const hashes = new Map<string, string>(); // "id#rev" → stored hash
     for (const part of chunks(ids)) {
       const rows = await trx
         .selectFrom('record_revisions')
@@ -195,11 +186,36 @@ export class SyncIngest {
         .where('record_id', 'in', part)
         .execute();
       for (const row of rows) {
-        const s = state.get(row.record_id) ?? { wardCode: row.ward_code, kind: row.kind, maxRev: 0, hashes: new Map<number, string>(), bodies: new Map<number, string>() };
-        s.hashes.set(row.rev, row.content_hash);
-        s.maxRev = Math.max(s.maxRev, row.rev);
+        const s = state.get(row.record_id) ?? { wardCode: row.ward_code, kind: row.kind, maxRev: 0, revisions: new Map() };
+        hashes.set(`${row.record_id}#${row.rev}`, row.content_hash);
+        s.maxRev = Math.max(s.maxRev, Number(row.rev));
         state.set(row.record_id, s);
       }
+    }
+    const differing = valid.filter((p) => {
+      const stored = hashes.get(`${p.id}#${p.rev}`);
+      return stored !== undefined && stored !== p.contentHash;
+    });
+    const bodies = new Map<string, string>();
+    for (const p of differing) {
+      const row = await trx
+        .selectFrom('record_revisions')
+        .select('body')
+        .where('record_id', '=', p.id)
+        .where('rev', '=', p.rev)
+        .executeTakeFirstOrThrow();
+      bodies.set(`${p.id}#${p.rev}`, row.body);
+    }
+    for (const [key, contentHash] of hashes) {
+      const [id, rev] = key.split('#') as [string, string];
+      const body = bodies.get(key);
+      state.get(id)!.revisions.set(Number(rev), {
+        contentHash,
+        contentKey: () => {
+          if (body === undefined) throw new Error(`body of ${key} was not loaded`); // loaded above whenever hashes differ
+          return contentKeyOfBody(body);
+        },
+      });
     }
     return state;
   }

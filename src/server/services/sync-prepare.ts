@@ -4,7 +4,7 @@
 // thread keeps writing other batches; services/sync-ingest.ts then applies the result in one
 // transaction.
 import secureJson from 'secure-json-parse';
-import { toFieldErrors, type FieldError } from '../../shared/domain/validation.js';
+import type { FieldError } from '../../shared/domain/validation.js';
 import {
   MAX_RECORDS_PER_BATCH,
   MIN_PROTOCOL_VERSION,
@@ -12,7 +12,7 @@ import {
   syncRequestSchema,
   type RequestErrorCode,
 } from '../../shared/protocol/sync.js';
-import { isRecordKind, recordSchemaFor, type RecordKind } from '../../shared/schema/registry.js';
+import { parseRecord, type RecordKind } from '../../shared/schema/registry.js';
 import type { AssistanceKindsTable, AssistancesTable, HouseholdsTable, MembersTable } from '../db/schema.js';
 import type { MessageKey } from './messages.js';
 import { assistanceKindRows, assistanceRow, householdRow, memberRows } from './record-rows.js';
@@ -71,12 +71,10 @@ export function prepareRecord(item: unknown, context: PrepareContext): PreparedR
   const id = typeof obj?.id === 'string' ? obj.id : '';
   const rev = typeof obj?.rev === 'number' && Number.isInteger(obj.rev) ? obj.rev : 0;
   if (!obj) return { kind: 'rejected', id, rev, errors: [{ path: '', code: 'invalid' }] };
-  if (!isRecordKind(obj.kind)) return { kind: 'rejected', id, rev, errors: [{ path: 'kind', code: 'unknown_kind' }] };
-  const schema = recordSchemaFor(obj.kind, obj.schemaVersion);
-  if (!schema) return { kind: 'rejected', id, rev, errors: [{ path: 'schemaVersion', code: 'unknown_schema_version' }] };
-  const parsed = schema.safeParse(obj);
-  if (!parsed.success) return { kind: 'rejected', id, rev, errors: toFieldErrors(parsed.error) };
-  const record = parsed.data;
+  // Kind and version looked up, an older known version migrated, then the current schema.
+  const parsed = parseRecord(obj);
+  if (!parsed.ok) return { kind: 'rejected', id, rev, errors: parsed.errors };
+  const record = parsed.record;
   if (record.rev > MAX_REV) return { kind: 'rejected', id, rev, errors: [{ path: 'rev', code: 'rev_invalid' }] };
   if (record.data.wardCode !== context.wardCode) {
     return { kind: 'rejected', id, rev, errors: [{ path: 'data.wardCode', code: 'wrong_ward' }] };
@@ -102,7 +100,8 @@ export function prepareRecord(item: unknown, context: PrepareContext): PreparedR
     id: record.id,
     rev: record.rev,
     recordKind: record.kind,
-    schemaVersion: record.schemaVersion,
+    // The version of the body as sent (it is stored as sent; readers migrate it on read).
+    schemaVersion: obj.schemaVersion as number,
     clientUpdatedAt: record.clientUpdatedAt,
     body,
     contentHash: sha256(body),

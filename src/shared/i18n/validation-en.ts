@@ -31,6 +31,7 @@ export const validationEn: ValidationMessages = {
   rev_invalid: 'The record revision is not valid.',
   unknown_group: 'This tổ dân phố is not on the ward register.',
   wrong_ward: 'This record belongs to another ward than this device.',
+  not_owner: 'Another device made this record; only that device (or one the ward handed it to) may change it.',
   unknown_field: 'There is a field that is not supported.',
   unknown_notice_version: 'The current notice version is not among the consent notices.',
   duplicate_group_code: 'This tổ dân phố code appears twice.',

@@ -31,6 +31,7 @@ export const validationVi = {
   rev_invalid: 'Số phiên bản của bản ghi không hợp lệ.',
   unknown_group: 'Tổ dân phố không có trong danh sách của phường.',
   wrong_ward: 'Bản ghi thuộc phường khác với phường của thiết bị.',
+  not_owner: 'Bản ghi do thiết bị khác tạo; chỉ thiết bị đó (hoặc thiết bị được phường giao) được sửa.',
   unknown_field: 'Có trường không được hỗ trợ.',
   unknown_notice_version: 'Phiên bản thông báo hiện dùng không có trong danh sách thông báo.',
   duplicate_group_code: 'Mã tổ dân phố bị trùng.',

@@ -1,6 +1,6 @@
 // Assistance record, kind "assistance": one help a Youth Union member gave one resident (at a
 // campaign table or at the door). One file holds the schema, its inferred types and the schema
-// version; it shares the envelope of every record kind (see household.ts):
+// version; it shares the envelope of every record kind (defineRecordKind, record-kind.ts):
 //   { id, kind: 'assistance', rev, schemaVersion, clientUpdatedAt, data }
 // A later attempt on the same help may be a new rev of the same id (e.g. "needs follow-up" →
 // "done"); voiding is a new rev with voided: true.
@@ -10,18 +10,10 @@
 // free text that carries a standalone 6-digit code (an OTP or a VNeID passcode) is refused.
 import { z } from 'zod';
 import { isoDateTimeSchema, missingOr, optionalText, uuidSchema, wardCodeSchema } from './common.js';
+import { defineRecordKind, strictError } from './record-kind.js';
 
 export const ASSISTANCE_KIND = 'assistance' as const;
 export const ASSISTANCE_SCHEMA_VERSION = 1 as const;
-
-/**
- * For objects, lists and flags: `required` when missing, `unknown_field` for a key the schema
- * does not know, `invalid` for a wrong type.
- */
-const strictError = {
-  error: (issue: { code?: string; input?: unknown }): string =>
-    issue.code === 'unrecognized_keys' ? 'unknown_field' : issue.input === undefined ? 'required' : 'invalid',
-};
 
 /** Kinds of help (several may be given at once). */
 export const ASSISTANCE_KINDS = [
@@ -168,12 +160,11 @@ export const assistanceDataSchema = assistanceDataObject.superRefine(checkAssist
 export type AssistanceData = z.infer<typeof assistanceDataSchema>;
 export type AssistanceDataInput = z.input<typeof assistanceDataSchema>;
 
-export const assistanceRecordSchema = z.strictObject({
-  id: uuidSchema,
-  kind: z.literal(ASSISTANCE_KIND, { error: 'unknown_kind' }),
-  rev: z.number({ error: missingOr('rev_invalid') }).int({ error: 'rev_invalid' }).min(1, { error: 'rev_invalid' }),
-  schemaVersion: z.literal(ASSISTANCE_SCHEMA_VERSION, { error: 'unknown_schema_version' }),
-  clientUpdatedAt: isoDateTimeSchema,
-  data: assistanceDataSchema,
-}, strictError);
+/** The assistance record kind: envelope, version and migrations (record-kind.ts). */
+export const assistanceRecordKind = defineRecordKind({
+  kind: ASSISTANCE_KIND,
+  version: ASSISTANCE_SCHEMA_VERSION,
+  dataSchema: assistanceDataSchema,
+});
+export const assistanceRecordSchema = assistanceRecordKind.recordSchema;
 export type AssistanceRecord = z.infer<typeof assistanceRecordSchema>;

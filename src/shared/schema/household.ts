@@ -1,5 +1,5 @@
 // Household survey record, kind "household". One file holds the schema, its inferred types,
-// the schema version and (later) migrations from older versions.
+// the schema version and migrations from older versions (defineRecordKind, record-kind.ts).
 //
 // A record is saved on the phone in exactly the shape it syncs in (the sync envelope):
 //   { id, kind: 'household', rev, schemaVersion, clientUpdatedAt, data }
@@ -16,6 +16,7 @@ import {
   wardCodeSchema,
   yesNoUnknown,
 } from './common.js';
+import { defineRecordKind } from './record-kind.js';
 import {
   CONSENT_METHODS,
   HELP_TOPICS,
@@ -221,12 +222,12 @@ export const householdDataSchema = householdDataObject.superRefine(checkHousehol
 export type HouseholdData = z.infer<typeof householdDataSchema>;
 export type HouseholdDataInput = z.input<typeof householdDataSchema>;
 
-export const householdRecordSchema = z.object({
-  id: uuidSchema,
-  kind: z.literal(HOUSEHOLD_KIND, { error: 'unknown_kind' }),
-  rev: z.number({ error: missingOr('rev_invalid') }).int({ error: 'rev_invalid' }).min(1, { error: 'rev_invalid' }),
-  schemaVersion: z.literal(HOUSEHOLD_SCHEMA_VERSION, { error: 'unknown_schema_version' }),
-  clientUpdatedAt: isoDateTimeSchema,
-  data: householdDataSchema,
-}, fieldError);
+/** The household record kind: envelope, version and migrations (record-kind.ts). */
+export const householdRecordKind = defineRecordKind({
+  kind: HOUSEHOLD_KIND,
+  version: HOUSEHOLD_SCHEMA_VERSION,
+  dataSchema: householdDataSchema,
+  // migrations: { 2: (v1) => v2 } when the household's data changes shape.
+});
+export const householdRecordSchema = householdRecordKind.recordSchema;
 export type HouseholdRecord = z.infer<typeof householdRecordSchema>;

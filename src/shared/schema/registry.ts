@@ -1,35 +1,43 @@
-// Which record kinds and schema versions this code base understands. The server validates each
-// incoming record with the schema found here (and names an unknown kind or version as such);
-// the phone uses it to check what it stores. Add a row when a kind or a version is added.
-import type { z } from 'zod';
-import { ASSISTANCE_KIND, ASSISTANCE_SCHEMA_VERSION, assistanceRecordSchema, type AssistanceRecord } from './assistance.js';
-import { HOUSEHOLD_KIND, HOUSEHOLD_SCHEMA_VERSION, householdRecordSchema, type HouseholdRecord } from './household.js';
+// Which record kinds this code base understands, each defined once with defineRecordKind
+// (record-kind.ts). The server reads every incoming record through `parseRecord` (migrated to
+// the current version, then checked), and names an unknown kind or version as such; the phone
+// saves through the same definitions. Add a kind: one file and one line in RECORD_KIND_LIST.
+import { assistanceRecordKind, type AssistanceRecord } from './assistance.js';
+import { householdRecordKind, type HouseholdRecord } from './household.js';
+import type { ParseResult } from './record-kind.js';
 
-export const RECORD_KINDS = [HOUSEHOLD_KIND, ASSISTANCE_KIND] as const;
-export type RecordKind = (typeof RECORD_KINDS)[number];
+const RECORD_KIND_LIST = [householdRecordKind, assistanceRecordKind] as const;
+
+export type AnyRecordKindDefinition = (typeof RECORD_KIND_LIST)[number];
+export type RecordKind = AnyRecordKindDefinition['kind'];
 export type AnyRecord = HouseholdRecord | AssistanceRecord;
 
-/** The newest schema version of each kind: what this build writes. */
-export const CURRENT_SCHEMA_VERSION: Readonly<Record<RecordKind, number>> = {
-  [HOUSEHOLD_KIND]: HOUSEHOLD_SCHEMA_VERSION,
-  [ASSISTANCE_KIND]: ASSISTANCE_SCHEMA_VERSION,
-};
+export const RECORD_KINDS: readonly RecordKind[] = RECORD_KIND_LIST.map((k) => k.kind);
 
-const SCHEMAS: ReadonlyMap<string, z.ZodType<AnyRecord>> = new Map<string, z.ZodType<AnyRecord>>([
-  [`${HOUSEHOLD_KIND}@${HOUSEHOLD_SCHEMA_VERSION}`, householdRecordSchema],
-  [`${ASSISTANCE_KIND}@${ASSISTANCE_SCHEMA_VERSION}`, assistanceRecordSchema],
-]);
+/** The newest schema version of each kind: what this build writes. */
+export const CURRENT_SCHEMA_VERSION: Readonly<Record<RecordKind, number>> = Object.fromEntries(
+  RECORD_KIND_LIST.map((k) => [k.kind, k.version]),
+) as Record<RecordKind, number>;
+
+const BY_KIND: ReadonlyMap<string, AnyRecordKindDefinition> = new Map(RECORD_KIND_LIST.map((k) => [k.kind, k]));
 
 export function isRecordKind(kind: unknown): kind is RecordKind {
-  return typeof kind === 'string' && (RECORD_KINDS as readonly string[]).includes(kind);
+  return typeof kind === 'string' && BY_KIND.has(kind);
+}
+
+/** The definition of a kind, or null for a kind this build does not know. */
+export function recordKindFor(kind: unknown): AnyRecordKindDefinition | null {
+  return typeof kind === 'string' ? (BY_KIND.get(kind) ?? null) : null;
 }
 
 /**
- * The zod schema of a whole record (envelope and data) of this kind and schema version, or null
- * when this build does not know the pair (an unknown kind, or a version from a newer or retired
- * app).
+ * Any record as it arrives (from a phone, from a stored revision, from an older IndexedDB row):
+ * its kind is looked up, an older known version is migrated, then the current schema checks it.
+ * Unknown kinds and versions are named errors, never exceptions.
  */
-export function recordSchemaFor(kind: unknown, schemaVersion: unknown): z.ZodType<AnyRecord> | null {
-  if (typeof kind !== 'string' || typeof schemaVersion !== 'number') return null;
-  return SCHEMAS.get(`${kind}@${schemaVersion}`) ?? null;
+export function parseRecord(input: unknown): ParseResult<AnyRecord> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return { ok: false, errors: [{ path: '', code: 'invalid' }] };
+  const definition = recordKindFor((input as { kind?: unknown }).kind);
+  if (!definition) return { ok: false, errors: [{ path: 'kind', code: 'unknown_kind' }] };
+  return definition.parse(input) as ParseResult<AnyRecord>;
 }

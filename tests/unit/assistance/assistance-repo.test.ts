@@ -7,9 +7,9 @@ import {
   getCampaignMemory,
   listAssistances,
   saveAssistance,
-  setPracticeMode,
   type AssistanceDraft,
 } from '../../../src/app/storage/assistance-repo.js';
+import { setPracticeMode } from '../../../src/app/storage/meta.js';
 import { listHouseholds, listRevisits, listSummaries, saveHousehold } from '../../../src/app/storage/records-repo.js';
 import { createSyncEngine } from '../../../src/app/sync/sync-engine.js';
 import { FakeWard, ManualClock, freshDb } from '../../helpers/sync-fixtures.js';

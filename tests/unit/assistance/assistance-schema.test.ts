@@ -4,7 +4,7 @@ import {
   ASSISTANCE_REASONS,
   assistanceRecordSchema,
 } from '../../../src/shared/schema/assistance.js';
-import { recordSchemaFor, RECORD_KINDS, CURRENT_SCHEMA_VERSION } from '../../../src/shared/schema/registry.js';
+import { CURRENT_SCHEMA_VERSION, parseRecord, RECORD_KINDS, recordKindFor } from '../../../src/shared/schema/registry.js';
 import { householdRecordSchema } from '../../../src/shared/schema/household.js';
 import { toFieldErrors, type FieldError } from '../../../src/shared/domain/validation.js';
 import { minimalAssistance, validAssistance } from '../../helpers/assistance-fixtures.js';
@@ -194,23 +194,34 @@ describe('assistance record v1: fields', () => {
   });
 });
 
-describe('recordSchemaFor', () => {
-  it('returns the schema of each known kind at its current version', () => {
+describe('the record kind registry', () => {
+  it('knows each kind at its current version and reads records through it', () => {
     expect(RECORD_KINDS).toEqual(['household', 'assistance']);
-    expect(recordSchemaFor('assistance', CURRENT_SCHEMA_VERSION.assistance)).toBe(assistanceRecordSchema);
-    expect(recordSchemaFor('household', CURRENT_SCHEMA_VERSION.household)).toBe(householdRecordSchema);
-    expect(recordSchemaFor('assistance', 1)?.safeParse(validAssistance()).success).toBe(true);
-    expect(recordSchemaFor('household', 1)?.safeParse(validSurveyed()).success).toBe(true);
+    expect(recordKindFor('assistance')?.recordSchema).toBe(assistanceRecordSchema);
+    expect(recordKindFor('household')?.recordSchema).toBe(householdRecordSchema);
+    expect(CURRENT_SCHEMA_VERSION).toEqual({ household: 1, assistance: 1 });
+    expect(parseRecord(validAssistance()).ok).toBe(true);
+    expect(parseRecord(validSurveyed()).ok).toBe(true);
     // The schema of one kind refuses the other.
-    expect(recordSchemaFor('household', 1)?.safeParse(validAssistance()).success).toBe(false);
+    expect(householdRecordSchema.safeParse(validAssistance()).success).toBe(false);
   });
 
-  it('returns null for an unknown kind or version, or a value of the wrong type', () => {
-    expect(recordSchemaFor('assistance', 2)).toBeNull();
-    expect(recordSchemaFor('household', 0)).toBeNull();
-    expect(recordSchemaFor('visit', 1)).toBeNull();
-    expect(recordSchemaFor('assistance', '1')).toBeNull();
-    expect(recordSchemaFor(undefined, undefined)).toBeNull();
-    expect(recordSchemaFor('constructor', 1)).toBeNull();
+  it('names an unknown kind or version, or a value of the wrong type', () => {
+    const errorOf = (input: unknown) => {
+      const r = parseRecord(input);
+      return r.ok ? null : r.errors[0];
+    };
+    expect(errorOf({ ...validAssistance(), schemaVersion: 2 })).toEqual({ path: 'schemaVersion', code: 'unknown_schema_version' });
+    expect(errorOf({ ...validSurveyed(), schemaVersion: 0 })).toEqual({ path: 'schemaVersion', code: 'unknown_schema_version' });
+    expect(errorOf({ ...validAssistance(), schemaVersion: '1' })).toEqual({ path: 'schemaVersion', code: 'unknown_schema_version' });
+    expect(errorOf({ ...validAssistance(), kind: 'visit' })).toEqual({ path: 'kind', code: 'unknown_kind' });
+    expect(errorOf({ ...validAssistance(), kind: 'constructor' })).toEqual({ path: 'kind', code: 'unknown_kind' });
+    expect(errorOf(undefined)).toEqual({ path: '', code: 'invalid' });
+    expect(recordKindFor('constructor')).toBeNull();
+  });
+
+  it('refuses an unknown key in the envelope of every kind', () => {
+    expect(parseRecord({ ...validAssistance(), extra: 1 })).toEqual({ ok: false, errors: [{ path: '', code: 'unknown_field' }] });
+    expect(parseRecord({ ...validSurveyed(), extra: 1 })).toEqual({ ok: false, errors: [{ path: '', code: 'unknown_field' }] });
   });
 });

@@ -15,7 +15,7 @@ import type { HouseholdRecord } from '../../../shared/schema/household.js';
 import type { FieldError } from '../../../shared/domain/validation.js';
 import { TEACHING_CARDS } from '../../../../seeds/teaching/index.js';
 import { appDb } from '../../storage/app-db.js';
-import { getCampaignMemory, isPracticeMode, saveAssistance, type AssistanceDraft } from '../../storage/assistance-repo.js';
+import { getCampaignMemory, saveAssistance, type AssistanceDraft } from '../../storage/assistance-repo.js';
 import { saveHousehold } from '../../storage/records-repo.js';
 import { requestSync } from '../../sync/sync-engine.js';
 import { currentLanguage } from '../../i18n/index.js';

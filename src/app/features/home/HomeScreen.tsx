@@ -4,6 +4,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { appDb } from '../../storage/app-db.js';
+import { isPracticeMode, setPracticeMode } from '../../storage/meta.js';
 import { persistenceStatus, requestPersistence, type PersistStatus } from '../../storage/persist.js';
 import { localDate } from '../../ui/dates.js';
 import { href, navigate } from '../../ui/router.js';
@@ -35,14 +36,14 @@ export function HomeScreen({ syncStatus }: HomeScreenProps) {
   const { t } = useTranslation();
   const ward = useWard();
   const counts = useLiveQuery(loadCounts, []);
-  // Practice mode (meta `practiceMode`, read by the repos when they save a new record).
-  const storedPractice = useLiveQuery(() => appDb.meta.get('practiceMode'), [])?.value === true;
+  // Practice mode (read by the repos when they save a new record).
+  const storedPractice = useLiveQuery(() => isPracticeMode(appDb), []) === true;
   // Shown at once on a tap; the stored value (a live query) follows the write.
   const [practiceTapped, setPracticeTapped] = useState<boolean>();
   const practice = practiceTapped ?? storedPractice;
   const switchPractice = (on: boolean) => {
     setPracticeTapped(on);
-    void appDb.meta.put({ key: 'practiceMode', value: on });
+    void setPracticeMode(appDb, on);
   };
   const [persist, setPersist] = useState<PersistStatus>();
   useEffect(() => {
