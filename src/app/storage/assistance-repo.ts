@@ -7,14 +7,8 @@
 import { ASSISTANCE_KIND, assistanceRecordKind, type AssistanceDataInput, type AssistanceRecord } from '../../shared/schema/assistance.js';
 import type { FieldError } from '../../shared/domain/validation.js';
 import type { GoCuaDb, StoredAssistance } from './db.js';
-import { getInstallId, getMeta, setMeta } from './meta.js';
+import { getInstallId, getMeta, META_KEYS, setMeta } from './meta.js';
 import { saveRevision } from './save-revision.js';
-
-export const ASSIST_META = {
-  campaign: 'assist.campaign',
-  place: 'assist.place',
-  recentCampaigns: 'assist.recentCampaigns',
-} as const;
 
 const RECENT_MAX = 5;
 
@@ -33,19 +27,19 @@ export interface CampaignMemory {
 
 export async function getCampaignMemory(db: GoCuaDb): Promise<CampaignMemory> {
   const [campaign, place, recent] = await Promise.all([
-    getMeta<string>(db, ASSIST_META.campaign),
-    getMeta<string>(db, ASSIST_META.place),
-    getMeta<string[]>(db, ASSIST_META.recentCampaigns),
+    getMeta(db, META_KEYS.assistCampaign),
+    getMeta(db, META_KEYS.assistPlace),
+    getMeta(db, META_KEYS.assistRecentCampaigns),
   ]);
   return { campaign: campaign ?? '', place: place ?? '', recent: Array.isArray(recent) ? recent : [] };
 }
 
 async function rememberCampaign(db: GoCuaDb, campaign: string | undefined, place: string | undefined): Promise<void> {
   const memory = await getCampaignMemory(db);
-  await setMeta(db, ASSIST_META.campaign, campaign ?? '');
-  await setMeta(db, ASSIST_META.place, place ?? '');
+  await setMeta(db, META_KEYS.assistCampaign, campaign ?? '');
+  await setMeta(db, META_KEYS.assistPlace, place ?? '');
   if (campaign) {
-    await setMeta(db, ASSIST_META.recentCampaigns, [campaign, ...memory.recent.filter((c) => c !== campaign)].slice(0, RECENT_MAX));
+    await setMeta(db, META_KEYS.assistRecentCampaigns, [campaign, ...memory.recent.filter((c) => c !== campaign)].slice(0, RECENT_MAX));
   }
 }
 
