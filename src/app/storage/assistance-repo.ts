@@ -62,6 +62,12 @@ export async function saveAssistance(
   return result;
 }
 
+/** A saved assistance by id; undefined for an unknown id or another kind's record. */
+export async function getAssistance(db: GoCuaDb, id: string): Promise<StoredAssistance | undefined> {
+  const row = await db.assistanceRecords.get(id);
+  return row?.kind === ASSISTANCE_KIND ? row : undefined;
+}
+
 /** This phone's assistance records (latest rev of each), newest help first. */
 export async function listAssistances(db: GoCuaDb): Promise<StoredAssistance[]> {
   // `kind` has no index: a scan, but only the follow-up list and the cards read it.

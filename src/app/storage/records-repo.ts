@@ -91,8 +91,10 @@ export async function voidHousehold(db: GoCuaDb, id: string, reason: string, opt
   return saveHousehold(db, { ...previous.record.data, voided: true, voidReason: reason }, { existingId: id, ...options });
 }
 
-export function getHousehold(db: GoCuaDb, id: string): Promise<StoredRecord | undefined> {
-  return db.records.get(id);
+/** A saved household by id; undefined for an unknown id or another kind's record. */
+export async function getHousehold(db: GoCuaDb, id: string): Promise<StoredRecord | undefined> {
+  const row = await db.records.get(id);
+  return row?.kind === 'household' ? row : undefined;
 }
 
 export interface ListOptions {
@@ -154,9 +156,4 @@ export async function outboxStates(db: GoCuaDb): Promise<Map<string, ListSyncSta
 export async function listRevisits(db: GoCuaDb): Promise<StoredRecord[]> {
   const rows = await db.records.where('outcome').equals('not_home').toArray();
   return rows.filter((r) => r.voided === 0).sort((a, b) => (a.savedAt < b.savedAt ? -1 : 1));
-}
-
-/** Revs waiting for the server (queued or held). */
-export function countOutbox(db: GoCuaDb): Promise<number> {
-  return db.outbox.count();
 }

@@ -15,8 +15,8 @@ import type { HouseholdRecord } from '../../../shared/schema/household.js';
 import type { FieldError } from '../../../shared/domain/validation.js';
 import { TEACHING_CARDS } from '../../../../seeds/teaching/index.js';
 import { appDb } from '../../storage/app-db.js';
-import { getCampaignMemory, saveAssistance, type AssistanceDraft } from '../../storage/assistance-repo.js';
-import { saveHousehold } from '../../storage/records-repo.js';
+import { getAssistance, getCampaignMemory, saveAssistance, type AssistanceDraft } from '../../storage/assistance-repo.js';
+import { getHousehold, saveHousehold } from '../../storage/records-repo.js';
 import { requestSync } from '../../sync/sync-engine.js';
 import { currentLanguage } from '../../i18n/index.js';
 import { useWard } from '../../ward-context.js';
@@ -82,8 +82,8 @@ export function AssistScreen({ householdId, memberId, againId, cardId }: AssistS
       setRecent(memory.recent);
       let next = freshPerson();
       if (againId) {
-        const row = await appDb.assistanceRecords.get(againId);
-        if (row && row.kind === 'assistance') {
+        const row = await getAssistance(appDb, againId);
+        if (row) {
           const d = row.record.data;
           setAgain(row.record);
           next = {
@@ -186,7 +186,7 @@ export function AssistScreen({ householdId, memberId, againId, cardId }: AssistS
 
   async function acceptOffer() {
     if (!offer) return;
-    const fresh = await appDb.records.get(offer.household.id);
+    const fresh = await getHousehold(appDb, offer.household.id);
     const household = fresh?.record ?? offer.household;
     const result = await saveHousehold(
       appDb,
@@ -394,8 +394,8 @@ export function AssistScreen({ householdId, memberId, againId, cardId }: AssistS
 }
 
 async function linkFor(householdId: string, memberId?: string): Promise<PickedLink | null> {
-  const row = await appDb.records.get(householdId);
-  if (!row || row.kind !== 'household') return null;
+  const row = await getHousehold(appDb, householdId);
+  if (!row) return null;
   const member = memberId ? row.record.data.members.find((m) => m.id === memberId) : undefined;
   return { household: row.record, ...(member ? { memberId: member.id } : {}) };
 }

@@ -4,7 +4,8 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useTranslation } from 'react-i18next';
 import { appDb } from '../../storage/app-db.js';
-import type { AnyStoredRecord, GoCuaDb, StoredRecord } from '../../storage/db.js';
+import type { AnyStoredRecord, GoCuaDb } from '../../storage/db.js';
+import { countQueuedRecords, listHeldRecords } from '../../storage/record-queries.js';
 import { getDevice } from '../../sync/device-store.js';
 import { getSyncEngine, type SyncEngine } from '../../sync/sync-engine.js';
 import { useSyncState } from '../../sync/use-sync-state.js';
@@ -26,14 +27,11 @@ function formatTime(iso: string, language: string): string {
 export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = (id) => `#/household/${encodeURIComponent(id)}` }: SyncStatusProps) {
   const { t, i18n } = useTranslation();
   const state = useSyncState(engine);
-  const held = useLiveQuery(() => db.records.where('syncState').anyOf('rejected', 'conflict').toArray(), [db], [] as StoredRecord[]);
+  const held = useLiveQuery(() => listHeldRecords(db), [db], [] as AnyStoredRecord[]);
   const device = useLiveQuery(() => getDevice(db), [db]);
   // Read from the outbox itself (a live query): right from the first paint, and kept current
   // when another tab is the one sending.
-  const pending = useLiveQuery(async () => {
-    const queued = await db.outbox.where('state').equals('queued').toArray();
-    return new Set(queued.map((e) => e.recordId)).size;
-  }, [db]);
+  const pending = useLiveQuery(() => countQueuedRecords(db), [db]);
   const sending = state.phase === 'sending';
   // Assistance rows share the table; they have no address (storage/assistance-repo.ts).
   const heldLabel = (row: AnyStoredRecord): string =>
@@ -97,9 +95,7 @@ export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = 
           <ul>
             {held.map((row) => (
               <li key={row.id} data-testid="sync-held-item" data-id={row.id} data-state={row.syncState}>
-                <strong>
-                  {heldLabel(row as AnyStoredRecord)}
-                </strong>{' '}
+                <strong>{heldLabel(row)}</strong>{' '}
                 <span className="badge">{row.syncState === 'conflict' ? t('sync.heldConflict') : t('sync.heldRejected')}</span>
                 <p className="hint">{row.syncState === 'conflict' ? t('sync.heldConflictHelp') : t('sync.heldHelp')}</p>
                 {row.serverErrors && row.serverErrors.length > 0 ? (
@@ -109,7 +105,7 @@ export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = 
                     ))}
                   </ul>
                 ) : null}
-                <a className="btn" href={(row as AnyStoredRecord).kind === 'assistance' ? `#/assist/again/${encodeURIComponent(row.id)}` : recordHref(row.id)}>
+                <a className="btn" href={row.kind === 'assistance' ? `#/assist/again/${encodeURIComponent(row.id)}` : recordHref(row.id)}>
                   {t('sync.openRecord')}
                 </a>
               </li>
