@@ -90,6 +90,17 @@ describe('ward dashboard in Chromium', () => {
     if (downloads) rmSync(downloads, { recursive: true, force: true });
   });
 
+  /** A phone-sized page opened at `hash`, signed in as `username`. */
+  async function signedIn(hash: string, username: string) {
+    const context = await browser.newContext({ viewport: { width: 390, height: 800 }, locale: 'vi-VN' });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/${hash}`);
+    await page.fill('[data-testid="dash-username"]', username);
+    await page.fill('[data-testid="dash-password"]', PASSWORD);
+    await page.click('[data-testid="dash-signin-submit"]');
+    return { context, page };
+  }
+
   /** Waits until the overview shows the answer to `query`, then checks every figure against it. */
   async function expectOverview(page: Page, query: string, want: Overview) {
     await page.waitForSelector(`[data-testid="dash-overview"][data-loading="false"][data-query="${query}"]`);
@@ -183,12 +194,7 @@ describe('ward dashboard in Chromium', () => {
 
   it('lists the duplicate in data quality, opens it read-only and voids it with a reason', async () => {
     const before = await api<Overview>('/indicators');
-    const context = await browser.newContext({ viewport: { width: 390, height: 800 }, locale: 'vi-VN' });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/#/ward/quality`);
-    await page.fill('[data-testid="dash-username"]', USERNAME);
-    await page.fill('[data-testid="dash-password"]', PASSWORD);
-    await page.click('[data-testid="dash-signin-submit"]');
+    const { context, page } = await signedIn('#/ward/quality', USERNAME);
     await page.waitForSelector('[data-testid="dash-duplicates"]');
     await page.click(`[data-testid="dash-duplicates"] a[href="#/ward/household/${duplicate.id}"]`);
     await page.waitForSelector('[data-testid="dash-member"]');
@@ -219,12 +225,7 @@ describe('ward dashboard in Chromium', () => {
   it('administers the ward: a target checked before it is sent, then saved; a CSV with its line errors; a new account', async () => {
     await createUser(server.db.db, { wardCode: WARD, username: ADMIN, password: PASSWORD, role: 'ward_admin' });
     const groupsBefore = await api<{ groups: unknown[] }>('/groups');
-    const context = await browser.newContext({ viewport: { width: 390, height: 800 }, locale: 'vi-VN' });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/#/ward/admin`);
-    await page.fill('[data-testid="dash-username"]', ADMIN);
-    await page.fill('[data-testid="dash-password"]', PASSWORD);
-    await page.click('[data-testid="dash-signin-submit"]');
+    const { context, page } = await signedIn('#/ward/admin', ADMIN);
 
     // The seeded 2026 target (0.85) is shown as a percentage once loaded.
     await page.selectOption('#dash-target-year', '2026');
@@ -259,12 +260,7 @@ describe('ward dashboard in Chromium', () => {
   }, 120_000);
 
   it('issues an enrolment code shown as a QR code of the pre-filling link', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 800 }, locale: 'vi-VN' });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/#/ward/devices`);
-    await page.fill('[data-testid="dash-username"]', USERNAME);
-    await page.fill('[data-testid="dash-password"]', PASSWORD);
-    await page.click('[data-testid="dash-signin-submit"]');
+    const { context, page } = await signedIn('#/ward/devices', USERNAME);
     await page.fill('[data-testid="dash-uses"]', '3');
     await page.click('[data-testid="dash-issue-code"]');
     const link = await page.locator('[data-testid="dash-code-link"]').getAttribute('href');
