@@ -9,6 +9,7 @@ import { countQueuedRecords, listHeldRecords } from '../../storage/record-querie
 import { getDevice } from '../../sync/device-store.js';
 import { getSyncEngine, type SyncEngine } from '../../sync/sync-engine.js';
 import { useSyncState } from '../../sync/use-sync-state.js';
+import { href } from '../../ui/router.js';
 
 export interface SyncStatusProps {
   db?: GoCuaDb;
@@ -24,7 +25,7 @@ function formatTime(iso: string, language: string): string {
   }).format(new Date(iso));
 }
 
-export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = (id) => `#/household/${encodeURIComponent(id)}` }: SyncStatusProps) {
+export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = (id) => href({ name: 'edit', recordId: id }) }: SyncStatusProps) {
   const { t, i18n } = useTranslation();
   const state = useSyncState(engine);
   const held = useLiveQuery(() => listHeldRecords(db), [db], [] as AnyStoredRecord[]);
@@ -70,7 +71,7 @@ export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = 
         </p>
       ) : null}
       {needsEnrolment ? (
-        <a className="btn btn--primary btn--big" href="#/enrol" data-testid="sync-enrol">
+        <a className="btn btn--primary btn--big" href={href({ name: 'enrol' })} data-testid="sync-enrol">
           {t('enrolment.title')}
         </a>
       ) : null}
@@ -105,7 +106,7 @@ export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = 
                     ))}
                   </ul>
                 ) : null}
-                <a className="btn" href={row.kind === 'assistance' ? `#/assist/again/${encodeURIComponent(row.id)}` : recordHref(row.id)}>
+                <a className="btn" href={row.kind === 'assistance' ? href({ name: 'assist', againId: row.id }) : recordHref(row.id)}>
                   {t('sync.openRecord')}
                 </a>
               </li>
