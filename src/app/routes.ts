@@ -80,8 +80,6 @@ declare module './ui/router.js' {
 
 registerRoutes(ROUTES);
 
-export type RouteName = keyof typeof ROUTES;
-
 /** The table's row for `route` (undefined for a path no pattern matches). */
 export function routeRow(route: Route): Row<readonly string[]> | undefined {
   return route.name === 'notFound' ? undefined : (ROUTES[route.name] as Row<readonly string[]>);
