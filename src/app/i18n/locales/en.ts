@@ -14,6 +14,7 @@ export const en: Resources = {
     home: 'Home',
     back: 'Back',
     cancel: 'Cancel',
+    goBack: 'Go back',
     close: 'Close',
     loading: 'Loading…',
     optional: '(optional)',
@@ -213,7 +214,9 @@ export const en: Resources = {
   record: {
     title: 'Saved household',
     notFound: 'This household is not on this phone.',
-    rev: 'Revision {{rev}}',
+    revFirst: 'First save, not edited',
+    rev_one: 'Edited {{count}} time',
+    rev_other: 'Edited {{count}} times',
     surveyedAt: 'Survey date',
     edit: 'Edit household',
     revisit: 'Revisit this household',

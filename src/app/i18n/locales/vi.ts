@@ -14,6 +14,8 @@ export const vi = {
     home: 'Trang chủ',
     back: 'Quay lại',
     cancel: 'Hủy',
+    /** The way out of a confirmation dialog (never "Hủy" beside "Hủy bản ghi"). */
+    goBack: 'Quay lại',
     close: 'Đóng',
     loading: 'Đang tải…',
     optional: '(không bắt buộc)',
@@ -213,7 +215,9 @@ export const vi = {
   record: {
     title: 'Hộ đã lưu',
     notFound: 'Không tìm thấy hộ này trên máy.',
-    rev: 'Lần sửa thứ {{rev}}',
+    revFirst: 'Lưu lần đầu, chưa sửa',
+    rev_one: 'Đã sửa {{count}} lần',
+    rev_other: 'Đã sửa {{count}} lần',
     surveyedAt: 'Ngày khảo sát',
     edit: 'Sửa thông tin hộ',
     revisit: 'Đến lại hộ này',
