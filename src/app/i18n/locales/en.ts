@@ -174,6 +174,8 @@ export const en: Resources = {
   },
   review: {
     errorsTitle: '{{count}} answer(s) to fix before saving',
+    emptyMember: 'Member {{n}} has nothing entered (perhaps “Add member” was tapped by mistake).',
+    removeEmptyMember: 'Remove member {{n}}',
     noErrors: 'All answers are in; ready to save.',
     warningsTitle: 'Worth checking (not required)',
     save: 'Save household',

@@ -175,6 +175,8 @@ export const vi = {
   },
   review: {
     errorsTitle: 'Còn {{count}} chỗ cần sửa trước khi lưu',
+    emptyMember: 'Thành viên {{n}} chưa có thông tin gì (có thể bấm nhầm “Thêm thành viên”).',
+    removeEmptyMember: 'Xóa thành viên {{n}}',
     noErrors: 'Đã đủ thông tin, có thể lưu.',
     warningsTitle: 'Nên kiểm tra lại (không bắt buộc)',
     save: 'Lưu hộ',
