@@ -15,6 +15,7 @@ export const en: Resources = {
     back: 'Back',
     cancel: 'Cancel',
     goBack: 'Go back',
+    clearSearch: 'Clear the search',
     close: 'Close',
     loading: 'Loading…',
     optional: '(optional)',

@@ -16,6 +16,7 @@ export const vi = {
     cancel: 'Hủy',
     /** The way out of a confirmation dialog (never "Hủy" beside "Hủy bản ghi"). */
     goBack: 'Quay lại',
+    clearSearch: 'Xóa nội dung tìm kiếm',
     close: 'Đóng',
     loading: 'Đang tải…',
     optional: '(không bắt buộc)',
