@@ -1,7 +1,8 @@
 // Phone screens at 360 px, whatever is typed: no page scrolls sideways with 500-character inputs
 // (a long street, name, note, campaign, search), and every control's hit area is at least
 // 44×44 px (links inside running text excepted). Also the first run: "Máy chưa đăng ký", the
-// sync button leading to enrolment; and the void dialog's way out says "Quay lại".
+// sync button leading to enrolment; the void dialog's way out says "Quay lại"; an untouched
+// member is not left behind.
 // Set SCREENSHOT_DIR to keep a 360 px screenshot of each screen.
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -181,6 +182,19 @@ describe('phone screens at 360 px with long inputs', () => {
         await page.getByTestId('member-name').fill(LONG);
         await check('survey-member-editor');
         await page.getByTestId('member-close').click();
+        // An accidental "+ Thêm thành viên" closed untouched leaves no empty member behind, and
+        // "Xong thành viên này" brings the step's heading back into view.
+        await page.getByTestId('add-member').click();
+        await page.getByTestId('member-editor').waitFor();
+        await page.getByTestId('member-done').click();
+        await page.getByTestId('member-editor').waitFor({ state: 'detached' });
+        expect(await page.getByTestId('member-row').count()).toBe(1);
+        const title = (await page.getByTestId('step-title').boundingBox())!;
+        expect(title.y).toBeGreaterThanOrEqual(0);
+        expect(title.y + title.height).toBeLessThanOrEqual(740);
+        await page.getByTestId('add-member').click();
+        await page.getByTestId('member-close').click();
+        expect(await page.getByTestId('member-row').count()).toBe(1);
       }
     }
 
