@@ -8,6 +8,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchProfile, makeProfileDir, startServer } from './helpers/browser.js';
 import { shot } from './helpers/screenshots.js';
+import { createUser } from '../../src/server/services/accounts.js';
 
 const LONG = 'Đườngrấtdàikhôngcódấucách'.repeat(20).slice(0, 500);
 const WORDS = 'Ngõ rất dài có nhiều chữ '.repeat(20).slice(0, 500);
@@ -231,5 +232,23 @@ describe('phone screens at 360 px with long inputs', () => {
     }
 
     expect(problems).toEqual([]);
+  });
+
+  it('the ward dashboard at 360 px: every tab fits and its controls are ≥ 44×44 px', async () => {
+    const password = 'mật khẩu thử nghiệm dài';
+    await createUser(server.db.db, { wardCode: '10546', username: 'layout-admin', password, role: 'ward_admin' });
+    await page.goto(`${server.url}/#/ward`);
+    await page.getByTestId('dash-username').fill('layout-admin');
+    await page.getByTestId('dash-password').fill(password);
+    await page.getByTestId('dash-signin-submit').click();
+    const found: Problem[] = [];
+    for (const tab of ['overview', 'breakdown', 'trend', 'activity', 'quality', 'assist', 'followups', 'export', 'devices', 'admin']) {
+      await page.getByTestId(`dash-tab-${tab}`).click();
+      await page.locator(`[data-testid="dash-tab-${tab}"][aria-current="page"]`).waitFor();
+      await page.waitForFunction(() => !document.querySelector('[data-loading="true"]') && !document.querySelector('main')?.textContent?.includes('Đang tải'));
+      found.push(...(await widthProblems(page, `dash-${tab}`)), ...(await hitProblems(page, `dash-${tab}`)));
+      await shot(page, `360-dash-${tab}`, true);
+    }
+    expect(found).toEqual([]);
   });
 });
