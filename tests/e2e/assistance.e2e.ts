@@ -74,6 +74,11 @@ describe('assistance at a campaign table, offline, then synced', () => {
     await page.getByTestId('enrol-volunteerName').fill('Phạm Minh Đoàn');
     await page.getByTestId('enrol-submit').click();
     await page.getByTestId('enrolment-done').waitFor();
+    // Enrolled, the phone lands on Home, says so, and the code leaves the address bar.
+    await page.getByTestId('new-survey').waitFor();
+    expect(new URL(page.url()).search).toBe('');
+    await page.getByTestId('sync-device').waitFor();
+    expect(await page.getByTestId('sync-device').textContent()).toBe('Máy đã đăng ký với Phường Chí Linh — Phạm Minh Đoàn');
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
   });
 

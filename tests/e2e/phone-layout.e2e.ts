@@ -181,6 +181,10 @@ describe('phone screens at 360 px with long inputs', () => {
         await page.getByTestId('member-edit').first().click();
         await page.getByTestId('member-editor').waitFor();
         await page.getByTestId('member-name').fill(LONG);
+        // Number pads for numbers.
+        for (const sel of ['[data-testid="member-birthyear"]', '#field-members-0-cccd', '#field-members-0-phone']) {
+          expect(await page.locator(sel).getAttribute('inputmode'), sel).toBe('numeric');
+        }
         await check('survey-member-editor');
         await page.getByTestId('member-close').click();
         // An accidental "+ Thêm thành viên" closed untouched leaves no empty member behind, and
@@ -212,6 +216,7 @@ describe('phone screens at 360 px with long inputs', () => {
     await page.getByTestId('assist-name').fill(LONG);
     await page.getByTestId('assist-phone').fill(LONG);
     await page.getByTestId('assist-link-search').fill(LONG);
+    for (const id of ['assist-year', 'assist-phone']) expect(await page.getByTestId(id).getAttribute('inputmode'), id).toBe('numeric');
     await page.getByTestId('assist-save').click();
     await page.getByTestId('assist-errors').waitFor();
     // Every problem at once, in words that say what to do.

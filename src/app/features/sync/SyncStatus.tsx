@@ -48,7 +48,7 @@ export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = 
   const notEnrolled = device === null;
   const needsEnrolment = notEnrolled || state.error?.code === 'not_enrolled' || state.error?.code === 'unauthorized';
   const phase = notEnrolled ? 'notEnrolled' : state.phase === 'idle' && (pending ?? 0) > 0 ? 'queued' : state.phase;
-  const wardName = device && ward && !ward.demo && ward.code === device.wardCode ? ward.name : device?.wardCode;
+  const wardName = device && ward && ward.code === device.wardCode ? ward.name : device?.wardCode;
 
   return (
     <section className="sync-status" aria-labelledby="sync-status-title" data-testid="sync-status" data-phase={state.phase}>
