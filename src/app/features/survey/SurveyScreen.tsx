@@ -167,7 +167,7 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
   const ctx: DataContext | undefined = useMemo(() => {
     if (!ward || !loaded) return undefined;
     const previous = loaded.record?.record.data;
-    const surveyedAt = previous && surveyOutcome ? surveyedAtForSave(previous, surveyOutcome, localDate()) : (previous?.surveyedAt ?? localDate());
+    const surveyedAt = surveyedAtForSave(previous, surveyOutcome ?? previous?.outcome ?? 'surveyed', localDate());
     return { wardCode: ward.code, installId: loaded.installId, surveyedAt };
   }, [ward, loaded, surveyOutcome]);
 
