@@ -7,8 +7,9 @@
 import { ASSISTANCE_KIND, assistanceRecordKind, type AssistanceDataInput, type AssistanceRecord } from '../../shared/schema/assistance.js';
 import type { FieldError } from '../../shared/domain/validation.js';
 import type { GoCuaDb, StoredAssistance } from './db.js';
-import { getInstallId, getMeta, META_KEYS, setMeta } from './meta.js';
+import { deleteMeta, getInstallId, getMeta, META_KEYS, setMeta } from './meta.js';
 import { saveRevision } from './save-revision.js';
+import { guardQuota } from './errors.js';
 
 const RECENT_MAX = 5;
 
@@ -59,6 +60,7 @@ export async function saveAssistance(
     toRow: (_record, base): StoredAssistance => ({ ...base, kind: ASSISTANCE_KIND, assistanceSavedAt: now.toISOString() }),
   });
   if (result.ok && !previous) await rememberCampaign(db, result.record.data.campaign, result.record.data.place);
+  if (result.ok) await setMeta(db, META_KEYS.assistLastSaved, result.record.id);
   return result;
 }
 
@@ -66,6 +68,28 @@ export async function saveAssistance(
 export async function getAssistance(db: GoCuaDb, id: string): Promise<StoredAssistance | undefined> {
   const row = await db.assistanceRecords.get(id);
   return row?.kind === ASSISTANCE_KIND ? row : undefined;
+}
+
+/** The help saved last on this phone (for "Sửa lượt vừa lưu"), if it still exists. */
+export async function getLastSavedAssistance(db: GoCuaDb): Promise<StoredAssistance | undefined> {
+  const id = await getMeta(db, META_KEYS.assistLastSaved);
+  return typeof id === 'string' ? getAssistance(db, id) : undefined;
+}
+
+/**
+ * The unsaved entry of the assistance screen, as the screen keeps it (may be incomplete). Kept in
+ * meta rather than `drafts`, which holds household forms only (the list and Home count those).
+ */
+export async function getAssistEntry<T>(db: GoCuaDb): Promise<T | undefined> {
+  return (await getMeta(db, META_KEYS.assistEntry)) as T | undefined;
+}
+
+export async function putAssistEntry(db: GoCuaDb, entry: unknown): Promise<void> {
+  await guardQuota(() => setMeta(db, META_KEYS.assistEntry, entry));
+}
+
+export async function clearAssistEntry(db: GoCuaDb): Promise<void> {
+  await deleteMeta(db, META_KEYS.assistEntry);
 }
 
 /** This phone's assistance records (latest rev of each), newest help first. */

@@ -41,6 +41,10 @@ export const META_KEYS = {
   assistCampaign: key<string>('assist.campaign'),
   assistPlace: key<string>('assist.place'),
   assistRecentCampaigns: key<string[]>('assist.recentCampaigns'),
+  /** The entry being filled on the assistance screen (not yet saved; its shape is the screen's): survives a reload. */
+  assistEntry: key<unknown>('assist.entry'),
+  /** The id of the last help saved on this phone ("Sửa lượt vừa lưu"). */
+  assistLastSaved: key<string>('assist.lastSaved'),
 } as const;
 
 export const LANGUAGE_STORAGE_KEY = 'go-cua.language';
@@ -53,6 +57,10 @@ export async function getMeta<T>(db: GoCuaDb, key: MetaKey<T>): Promise<T | unde
 
 export async function setMeta<T>(db: GoCuaDb, key: MetaKey<T>, value: T): Promise<void> {
   await db.meta.put({ key, value });
+}
+
+export async function deleteMeta(db: GoCuaDb, key: MetaKey<unknown>): Promise<void> {
+  await db.meta.delete(key);
 }
 
 /** The phone's own install id: made on first use, then never changes. */

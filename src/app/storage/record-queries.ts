@@ -1,6 +1,7 @@
-// Counts and reads over `records` and `outbox` that need no schema (zod). Home is part of the
-// first load and the sync panel loads before any form, so what they read lives here rather than
-// in records-repo.ts, whose saves validate and would pull the schema chunk in with them.
+// Counts and reads over `records` that need no schema (zod). Home is part of the first load and
+// the sync panel loads before any form, so what they read lives here rather than in
+// records-repo.ts, whose saves validate and would pull the schema chunk in with them. What is
+// waiting to be sent is counted in waiting.ts.
 import type { AnyStoredRecord, GoCuaDb } from './db.js';
 
 /** Households surveyed on `date` (YYYY-MM-DD) and not voided: Home's "today". */
@@ -19,17 +20,6 @@ export function countRevisitsDue(db: GoCuaDb): Promise<number> {
     .equals('not_home')
     .filter((r) => r.voided === 0)
     .count();
-}
-
-/** Revs waiting for the server (queued or held). */
-export function countOutbox(db: GoCuaDb): Promise<number> {
-  return db.outbox.count();
-}
-
-/** Records (not revs) with a rev queued for the next sync. */
-export async function countQueuedRecords(db: GoCuaDb): Promise<number> {
-  const queued = await db.outbox.where('state').equals('queued').toArray();
-  return new Set(queued.map((e) => e.recordId)).size;
 }
 
 /** Records of any kind the server did not take (rejected or conflict), for the volunteer to fix. */

@@ -1,10 +1,10 @@
-// The reads screens use instead of touching Dexie: Home's counts, the sync panel's pending count
-// and held list, and the by-id reads that tell the two record kinds apart.
+// The reads screens use instead of touching Dexie: Home's counts, the sync panel's held list, and
+// the by-id reads that tell the two record kinds apart.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getAssistance, saveAssistance } from '../../../src/app/storage/assistance-repo.js';
 import { GoCuaDb } from '../../../src/app/storage/db.js';
 import { countDrafts, saveDraft } from '../../../src/app/storage/drafts-repo.js';
-import { countOutbox, countQueuedRecords, countRevisitsDue, countSurveyedOn, listHeldRecords } from '../../../src/app/storage/record-queries.js';
+import { countRevisitsDue, countSurveyedOn, listHeldRecords } from '../../../src/app/storage/record-queries.js';
 import { getHousehold, saveHousehold, voidHousehold } from '../../../src/app/storage/records-repo.js';
 import { notHomeHousehold, surveyedHousehold } from './household-fixture.js';
 
@@ -33,7 +33,7 @@ const assistance = {
 };
 
 describe('record queries', () => {
-  it("counts Home's figures: surveyed today (not voided), revisits due, revs waiting, drafts", async () => {
+  it("counts Home's figures: surveyed today (not voided), revisits due, drafts", async () => {
     const a = await saved(saveHousehold(db, surveyedHousehold({ surveyedAt: '2026-11-24' }), { now: NOW }));
     await saved(saveHousehold(db, surveyedHousehold({ surveyedAt: '2026-11-24' }), { now: NOW }));
     await saved(saveHousehold(db, surveyedHousehold({ surveyedAt: '2026-11-23' }), { now: NOW }));
@@ -46,12 +46,10 @@ describe('record queries', () => {
     expect(await countSurveyedOn(db, '2026-11-24')).toBe(1);
     expect(await countSurveyedOn(db, '2026-11-23')).toBe(1);
     expect(await countRevisitsDue(db)).toBe(1);
-    expect(await countOutbox(db)).toBe(7);
-    expect(await countQueuedRecords(db)).toBe(5);
     expect(await countDrafts(db)).toBe(1);
   });
 
-  it('lists held records of both kinds and counts only queued records as pending', async () => {
+  it('lists held records of both kinds', async () => {
     const h = await saved(saveHousehold(db, surveyedHousehold(), { now: NOW }));
     const x = await saved(saveAssistance(db, assistance));
     await saved(saveHousehold(db, surveyedHousehold(), { now: NOW }));
@@ -63,8 +61,6 @@ describe('record queries', () => {
       ['assistance', 'conflict'],
       ['household', 'rejected'],
     ]);
-    expect(await countQueuedRecords(db)).toBe(1);
-    expect(await countOutbox(db)).toBe(3);
   });
 
   it('reads by id only the kind asked for', async () => {
