@@ -7,6 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { HouseholdRecord } from '../../src/shared/schema/household.js';
+import { sql } from 'kysely';
+import { migrate } from '../../src/server/db/connect.js';
 import { backends } from '../helpers/server-db.js';
 import { runAdmin } from '../helpers/spawn-server.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
@@ -190,5 +192,28 @@ describe.each(backends)('ownership and staff changes on $name', (backend) => {
       expect(res.statusCode).toBe(400);
       expect(res.json().error.code).toBe('bad_request');
     }
+  });
+
+  it('the migration gives every stored record the device of its first rev as owner, and marks staff voids still untold', async () => {
+    const a = await t.enrol(WARD, 'Trước khi nâng cấp');
+    const voidedRec = householdRecord({ seed: 61 });
+    const plainRec = householdRecord({ seed: 62 });
+    await t.sync(a.token, batch([voidedRec, plainRec]));
+    await t.sync(a.token, batch([next(plainRec, 'rev 2')]));
+    await voidIt(voidedRec.id);
+    // Back to the database as it was before the migration, then migrate again.
+    await sql`DROP TABLE record_owners`.execute(t.db.db);
+    await t.db.db.deleteFrom('kysely_migration' as never).where('name' as never, '=', '20261203T080000-record-owners' as never).execute();
+    expect(await migrate(t.db.db)).toEqual(['20261203T080000-record-owners']);
+    const owners = await t.db.db.selectFrom('record_owners').selectAll().where('record_id', 'in', [voidedRec.id, plainRec.id]).orderBy('record_id').execute();
+    expect(Object.fromEntries(owners.map((o) => [o.record_id, [o.device_id, o.unseen_staff_rev === null ? null : Number(o.unseen_staff_rev)]]))).toEqual({
+      [voidedRec.id]: [a.deviceId, 2],
+      [plainRec.id]: [a.deviceId, null],
+    });
+    // Every stored record has exactly one owner.
+    const records = await t.db.db.selectFrom('record_revisions').select((eb) => eb.fn.count<string>('record_id').distinct().as('n')).executeTakeFirstOrThrow();
+    const owned = await t.db.db.selectFrom('record_owners').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(owned.n)).toBe(Number(records.n));
+    expect((await t.sync(a.token, batch([]))).json().serverRecords.map((r: { id: string }) => r.id)).toContain(voidedRec.id);
   });
 });
