@@ -48,7 +48,14 @@ export interface SyncRecordError extends FieldError {
  * sends: id, kind, rev, schemaVersion, clientUpdatedAt, data). Checked by the phone with its
  * kind's schema before it is applied.
  */
-export type ServerRecordState = Record<string, unknown> & { id: string; rev: number; kind: string };
+export interface ServerRecordState {
+  id: string;
+  kind: string;
+  rev: number;
+  schemaVersion: number;
+  clientUpdatedAt: string;
+  data: unknown;
+}
 
 export interface SyncResult {
   id: string;
