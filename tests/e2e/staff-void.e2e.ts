@@ -43,7 +43,7 @@ describe('a staff void reaches the owning phone', () => {
     await s.radio('field-outcome', 'not_home');
     await s.next('review');
     await page.getByTestId('save').click();
-    await page.getByTestId('saved-flash').waitFor();
+    await page.getByTestId('record-screen').waitFor();
     await page.goto(`${ward.url}/#/`);
     await page.locator('[data-testid="sync-pending"][data-count="0"]').waitFor();
     await page.locator('[data-testid="sync-status"][data-phase="idle"]').waitFor();
