@@ -90,4 +90,49 @@ describe('a staff void reaches the owning phone', () => {
     await page.getByTestId('sync-staff-dismiss').click();
     await page.getByTestId('sync-staff-changes').waitFor({ state: 'detached' });
   });
+
+  it('the devices screen hands the phone\'s records to a re-enrolled device, audited', async () => {
+    const login = await fetch(`${ward.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'canbo.e2e', password: 'một mật khẩu dài cho thử nghiệm' }),
+    });
+    const { token: staffToken } = (await login.json()) as { token: string };
+    const issued = await fetch(`${ward.url}/api/v1/wards/10546/enrolment-codes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${staffToken}` },
+      body: JSON.stringify({ uses: 1 }),
+    });
+    const { code } = (await issued.json()) as { code: string };
+    const enrolled = await fetch(`${ward.url}/api/v1/devices/enrol`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ wardCode: '10546', enrolmentCode: code, volunteerName: 'Trần Thị Lan (máy mới)' }),
+    });
+    const fresh = (await enrolled.json()) as { deviceId: string; token: string };
+
+    const dash = await phone.context.newPage();
+    await dash.setViewportSize({ width: 360, height: 800 });
+    await dash.goto(`${ward.url}/#/ward/devices`);
+    await dash.fill('[data-testid="dash-username"]', 'canbo.e2e');
+    await dash.fill('[data-testid="dash-password"]', 'một mật khẩu dài cho thử nghiệm');
+    await dash.click('[data-testid="dash-signin-submit"]');
+    const sqlite = new Database(path.join(dataDir, 'go-cua.sqlite'), { readonly: true });
+    const oldDevice = (sqlite.prepare('SELECT device_id FROM record_owners').get() as { device_id: string }).device_id;
+    sqlite.close();
+    await dash.click(`[data-testid="dash-transfer-start"][data-id="${oldDevice}"]`);
+    await dash.selectOption('[data-testid="dash-transfer-to"]', fresh.deviceId);
+    await dash.click('[data-testid="dash-transfer-confirm"]');
+    const done = dash.getByTestId('dash-transfer-done');
+    await done.waitFor();
+    expect(await done.textContent()).toBe('Đã giao 1 bản ghi cho Trần Thị Lan (máy mới).');
+    await dash.close();
+    const after = new Database(path.join(dataDir, 'go-cua.sqlite'), { readonly: true });
+    try {
+      expect((after.prepare('SELECT device_id FROM record_owners').get() as { device_id: string }).device_id).toBe(fresh.deviceId);
+      expect((after.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'records.transfer'").get() as { n: number }).n).toBe(1);
+    } finally {
+      after.close();
+    }
+  });
 });
