@@ -203,8 +203,8 @@ describe.each(backends)('ownership and staff changes on $name', (backend) => {
     await voidIt(voidedRec.id);
     // Back to the database as it was before the migration, then migrate again.
     await sql`DROP TABLE record_owners`.execute(t.db.db);
-    await t.db.db.deleteFrom('kysely_migration' as never).where('name' as never, '=', '20261203T080000-record-owners' as never).execute();
-    expect(await migrate(t.db.db)).toEqual(['20261203T080000-record-owners']);
+    await t.db.db.deleteFrom('kysely_migration' as never).where('name' as never, '=', '20261203T090000-record-owners' as never).execute();
+    expect(await migrate(t.db.db)).toEqual(['20261203T090000-record-owners']);
     const owners = await t.db.db.selectFrom('record_owners').selectAll().where('record_id', 'in', [voidedRec.id, plainRec.id]).orderBy('record_id').execute();
     expect(Object.fromEntries(owners.map((o) => [o.record_id, [o.device_id, o.unseen_staff_rev === null ? null : Number(o.unseen_staff_rev)]]))).toEqual({
       [voidedRec.id]: [a.deviceId, 2],

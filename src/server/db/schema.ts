@@ -217,7 +217,7 @@ export interface AssistanceKindsTable {
 }
 
 /**
- * Who may write each record (migration 20261203T080000-record-owners): the device that stored
+ * Who may write each record (migration 20261203T090000-record-owners): the device that stored
  * its first rev, or the one staff handed it to. `unseen_staff_rev`: a staff change the owning
  * phone has not acknowledged taking (null when none).
  */
