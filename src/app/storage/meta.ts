@@ -45,6 +45,10 @@ export const META_KEYS = {
   assistEntry: key<unknown>('assist.entry'),
   /** The id of the last help saved on this phone ("Sửa lượt vừa lưu"). */
   assistLastSaved: key<string>('assist.lastSaved'),
+  /** Staff changes the phone took from the server, for the volunteer (storage/server-state.ts checks the shape on read). */
+  serverNotices: key<unknown[]>('serverNotices'),
+  /** Server states applied here, acknowledged by the next sync request (storage/server-state.ts). */
+  pendingApplied: key<unknown[]>('pendingApplied'),
 } as const;
 
 export const LANGUAGE_STORAGE_KEY = 'go-cua.language';
