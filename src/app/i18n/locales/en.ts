@@ -172,6 +172,7 @@ export const en: Resources = {
     noBusiness: 'No household business',
   },
   review: {
+    wholeRecord: 'The whole record',
     errorsTitle: '{{count}} answer(s) to fix before saving',
     noErrors: 'All answers are in; ready to save.',
     warningsTitle: 'Worth checking (not required)',

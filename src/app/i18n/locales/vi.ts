@@ -172,6 +172,7 @@ export const vi = {
     noBusiness: 'Hộ không kinh doanh',
   },
   review: {
+    wholeRecord: 'Cả phiếu',
     errorsTitle: 'Còn {{count}} chỗ cần sửa trước khi lưu',
     noErrors: 'Đã đủ thông tin, có thể lưu.',
     warningsTitle: 'Nên kiểm tra lại (không bắt buộc)',
