@@ -12,7 +12,8 @@ import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findSeedWard } from '../../seeds/index.js';
-import { createUser, issueEnrolmentCode } from '../../src/server/services/accounts.js';
+import { createUser } from '../../src/server/services/accounts.js';
+import { issueEnrolmentCode } from '../../src/server/services/enrolment-codes.js';
 import { XLSX_LAYOUT } from '../../src/server/services/exports.js';
 import { generateHouseholds } from '../../src/shared/domain/demo-data.js';
 import { todayInVietnam } from '../../src/shared/domain/iso-week.js';
@@ -48,7 +49,7 @@ describe('ward dashboard in Chromium', () => {
     server = await startServer();
     downloads = mkdtempSync(path.join(tmpdir(), 'go-cua-e2e-downloads-'));
     // A phone enrols with a code, as at a team briefing, and syncs its households.
-    const code = await issueEnrolmentCode(server.db.db, WARD, 1);
+    const code = (await issueEnrolmentCode(server.db, WARD, 1)).code;
     const enrol = await fetch(`${server.url}/api/v1/devices/enrol`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

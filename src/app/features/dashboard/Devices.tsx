@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.js';
 import { DashTable } from './DashTable.js';
+import { EnrolmentCodes } from './EnrolmentCodes.js';
 import { EnrolmentQr } from './EnrolmentQr.js';
 import type { EnrolmentCode, WardDevice } from './api.js';
 import { useDashboard } from './context.js';
@@ -24,6 +25,7 @@ export default function Devices() {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [revoking, setRevoking] = useState<WardDevice>();
+  const [issued, setIssued] = useState(0);
 
   const issue = async () => {
     const n = Number(uses);
@@ -35,6 +37,7 @@ export default function Devices() {
     setError(undefined);
     try {
       setCode(await api.issueCode(n));
+      setIssued((v) => v + 1);
     } catch (e) {
       setError(errorMessage(e));
     } finally {
@@ -77,6 +80,9 @@ export default function Devices() {
               {code.formatted}
             </p>
             <EnrolmentQr link={code.link} />
+            <p data-testid="dash-code-expires">
+              {t('dashboard.devices.expiresAt')}: {formatDateTime(code.expiresAt, lang)}
+            </p>
             <p>
               {t('dashboard.devices.link')}:{' '}
               <a className="dash-link" href={code.link} data-testid="dash-code-link">
@@ -87,6 +93,7 @@ export default function Devices() {
           </div>
         ) : null}
       </div>
+      <EnrolmentCodes version={issued} />
       <h3 id="dash-dev-list">{t('dashboard.devices.listTitle')}</h3>
       {devices.error ? <LoadError error={devices.error} onRetry={devices.reload} /> : null}
       {devices.data ? (
