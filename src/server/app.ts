@@ -61,6 +61,17 @@ const FASTIFY_ERRORS: Record<string, { status: number; code: RequestErrorCode; k
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'bad_request', key: 'bad_request' },
 };
 
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+}
+const ROUTES = new WeakMap<FastifyInstance, RegisteredRoute[]>();
+
+/** The routes registered on a server built by buildServer (HEAD left out: Fastify adds it to every GET). */
+export function registeredRoutes(app: FastifyInstance): readonly RegisteredRoute[] {
+  return ROUTES.get(app) ?? [];
+}
+
 /** A URL with the values of secret-bearing query parameters (`code`, `token`) replaced. */
 export function redactSecretsInUrl(url: string): string {
   return url.replace(/([?&](?:code|token|enrolmentCode)=)[^&#]*/gi, '$1[redacted]');
@@ -98,6 +109,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   if (options.seedsDir) await loadWardSeeds(options.db.db, options.seedsDir);
+
+  // Every route this server answers, as registered (the authorization matrix test walks it,
+  // so a route added without a row there fails the test).
+  const routes: RegisteredRoute[] = [];
+  ROUTES.set(app, routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
+  });
 
   app.decorateRequest('principal', null);
 
