@@ -225,12 +225,22 @@ describe('ward dashboard in Chromium', () => {
     await page.fill('[data-testid="dash-uses"]', '3');
     await page.click('[data-testid="dash-issue-code"]');
     const link = await page.locator('[data-testid="dash-code-link"]').getAttribute('href');
-    expect(link).toMatch(/\?ward=\d{5}&code=/);
+    // The code rides in the fragment: never sent to the server or a proxy's log.
+    expect(new URL(link!).search).toBe('');
+    expect(link).toMatch(/#\/enrol\?ward=\d{5}&code=[A-Z0-9]{8}$/);
+    expect(await page.getByTestId('dash-code-expires').textContent()).toMatch(/\d/);
+    await page.getByTestId('dash-codes').waitFor();
     const qr = page.locator('[data-testid="dash-code-qr"]');
     await qr.waitFor();
     expect(await qr.getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
     // The image really rendered (a broken data: URL has no natural size).
     await expect.poll(() => qr.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+    // Opened on a phone, the link fills the form in, then the code leaves the address bar.
+    const phone = await context.newPage();
+    await phone.goto(link!);
+    await phone.getByTestId('enrol-enrolmentCode').waitFor();
+    expect(await phone.getByTestId('enrol-enrolmentCode').inputValue()).toBe(new URL(link!.replace('#/enrol?', '?')).searchParams.get('code'));
+    await expect.poll(() => phone.url()).not.toContain('code=');
     await context.close();
   }, 120_000);
 });
