@@ -38,7 +38,8 @@ function assistHref(r: Extract<Route, { name: 'assist' }>): string {
 }
 
 export function parseHash(hash: string): Route {
-  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  // A route may carry parameters after `?` (the enrolment link: `#/enrol?ward=…&code=…`).
+  const parts = hash.replace(/^#\/?/, '').split('?')[0]!.split('/').filter(Boolean).map(decodeURIComponent);
   const [head, arg] = parts;
   if (!head) return { name: 'home' };
   if (head === 'survey' && arg) return { name: 'survey', draftId: arg };
