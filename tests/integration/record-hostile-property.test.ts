@@ -125,7 +125,21 @@ describe.each([
         expect(rows).toHaveLength(good.length);
         for (const row of rows) expect(hasUnknownKeys(JSON.parse(row.body))).toBe(false);
       }),
-      { numRuns: 40 },
+      {
+        numRuns: 40,
+        // Always tried as well, so each refusal is met whatever the random runs draw.
+        examples: [
+          [
+            [
+              { h: { kind: 'deep', path: 'data.note', depth: 6000 } as Hostile },
+              { h: null },
+              { h: { kind: 'hugeString', path: 'data.members.0.name', length: Math.ceil(MAX_RECORD_BYTES / 3) + 100 } as Hostile },
+              { h: { kind: 'unknownKey', path: 'data', key: 'otp', value: '482913' } as Hostile },
+            ],
+            7,
+          ],
+        ],
+      },
     );
     // The property held on batches that reached the records, not only on 413s; and each kind of
     // hostility met its own refusal.
