@@ -142,6 +142,15 @@ const ROWS: Row[] = [
     request: async (ctx) => ({ method: 'POST', url: `${W}/devices/${(await ctx.t.enrol(WARD, 'Máy thử')).deviceId}/revoke` }),
     expect: wardRoute(200),
   },
+  {
+    route: 'POST /api/v1/wards/:code/devices/:id/transfer-records',
+    request: async (ctx) => {
+      const from = await ctx.t.enrol(WARD, 'Máy cũ');
+      const to = await ctx.t.enrol(WARD, 'Máy mới');
+      return { method: 'POST', url: `${W}/devices/${from.deviceId}/transfer-records`, payload: { to: to.deviceId } };
+    },
+    expect: wardRoute(200),
+  },
   { route: 'GET /api/v1/wards/:code/export.xlsx', request: () => ({ method: 'GET', url: `${W}/export.xlsx${Q}` }), expect: wardRoute(200) },
   { route: 'GET /api/v1/wards/:code/export.csv', request: () => ({ method: 'GET', url: `${W}/export.csv${Q}` }), expect: wardRoute(200) },
   { route: 'GET /api/v1/wards/:code/report', request: () => ({ method: 'GET', url: `${W}/report${Q}` }), expect: wardRoute(200) },

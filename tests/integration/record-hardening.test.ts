@@ -5,7 +5,7 @@
 // strips unknown keys already stored runs on both engines.
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { up as stripMigration, stripUnknownKeys } from '../../src/server/db/migrations/20261203T090000-strip-unknown-record-keys.js';
+import { up as stripMigration, stripUnknownKeys } from '../../src/server/db/migrations/20261203T093000-strip-unknown-record-keys.js';
 import { MAX_RECORD_BYTES } from '../../src/shared/protocol/record-limits.js';
 import { backends } from '../helpers/server-db.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';

@@ -18,6 +18,7 @@ export type AuditAction =
   | 'enrolment_code.issue'
   | 'enrolment_code.revoke'
   | 'device.revoke'
+  | 'records.transfer'
   | 'export.csv'
   | 'export.xlsx'
   | 'export.report'
