@@ -61,6 +61,22 @@ const FASTIFY_ERRORS: Record<string, { status: number; code: RequestErrorCode; k
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'bad_request', key: 'bad_request' },
 };
 
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+}
+const ROUTES = new WeakMap<FastifyInstance, RegisteredRoute[]>();
+
+/** The routes registered on a server built by buildServer (HEAD left out: Fastify adds it to every GET). */
+export function registeredRoutes(app: FastifyInstance): readonly RegisteredRoute[] {
+  return ROUTES.get(app) ?? [];
+}
+
+/** A URL with the values of secret-bearing query parameters (`code`, `token`) replaced. */
+export function redactSecretsInUrl(url: string): string {
+  return url.replace(/([?&](?:code|token|enrolmentCode)=)[^&#]*/gi, '$1[redacted]');
+}
+
 /**
  * Builds the ward endpoint from its dependencies without listening, so tests can use
  * `app.inject()` or listen on a port of their choosing.
@@ -72,12 +88,35 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const app = Fastify({
     // Pino's default request serializer logs method, url and address only: no bodies, no
     // headers. The redaction is a second belt in case a header is ever logged.
-    logger: logLevel ? { level: logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
+    logger: logLevel
+      ? {
+          level: logLevel,
+          redact: ['req.headers.authorization', 'req.headers.cookie'],
+          // An old enrolment link (`/?ward=…&code=…`) still reaches the server: its code never
+          // reaches the log. New links carry it in the fragment, which is never sent.
+          serializers: {
+            req: (request: { method: string; url: string; host?: string; ip?: string }) => ({
+              method: request.method,
+              url: redactSecretsInUrl(request.url),
+              host: request.host,
+              remoteAddress: request.ip,
+            }),
+          },
+        }
+      : false,
     bodyLimit,
     trustProxy: options.trustProxy ?? false,
   });
 
   if (options.seedsDir) await loadWardSeeds(options.db.db, options.seedsDir);
+
+  // Every route this server answers, as registered (the authorization matrix test walks it,
+  // so a route added without a row there fails the test).
+  const routes: RegisteredRoute[] = [];
+  ROUTES.set(app, routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
+  });
 
   app.decorateRequest('principal', null);
 
@@ -143,6 +182,17 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       },
     },
     crossOriginEmbedderPolicy: false,
+    // HSTS only over HTTPS (below): a ward server on a LAN is often plain http, and a browser
+    // told "HTTPS only" for its address could no longer reach it.
+    hsts: false,
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    // Every API answer may carry personal data or a token (drill-downs, sign-in, enrolment,
+    // follow-ups, exports): no browser, proxy or service-worker cache may keep it.
+    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    if (request.protocol === 'https') reply.header('strict-transport-security', 'max-age=15552000; includeSubDomains');
+    return payload;
   });
 
   await app.register(fastifyRateLimit, {

@@ -25,7 +25,7 @@ const seedsDir = process.env.SEEDS_DIR ?? 'seeds/wards';
 const log = process.env.LOG ?? 'info';
 
 const db = await openServerDb({ databaseUrl: process.env.DATABASE_URL, dataDir: process.env.DATA_DIR ?? './data' });
-const { firstStart } = await initialise(db.db, seedsDir);
+const { firstStart } = await initialise(db, seedsDir);
 if (firstStart) {
   // Printed once, on the first start only: the password is stored hashed and cannot be shown again.
   const line = '='.repeat(72);

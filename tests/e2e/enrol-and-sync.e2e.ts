@@ -50,6 +50,8 @@ describe('enrol, survey offline, sync when back online', () => {
     await page.getByTestId('enrol-wardCode').waitFor();
     expect(await page.getByTestId('enrol-wardCode').inputValue()).toBe('10546');
     expect(await page.getByTestId('enrol-enrolmentCode').inputValue()).toBe(ward.code);
+    // An old-style link (`?code=`) still works, and the code leaves the address and history.
+    await expect.poll(() => page.url()).not.toContain('code=');
     await page.getByTestId('enrol-submit').click();
     // Without a name: refused beside the field, in Vietnamese, nothing sent.
     const nameError = page.locator('.field--error:has([data-testid="enrol-volunteerName"]) .error');

@@ -13,7 +13,8 @@ import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findSeedWard } from '../../seeds/index.js';
-import { createUser, issueEnrolmentCode } from '../../src/server/services/accounts.js';
+import { createUser } from '../../src/server/services/accounts.js';
+import { issueEnrolmentCode } from '../../src/server/services/enrolment-codes.js';
 import { XLSX_LAYOUT } from '../../src/server/services/exports.js';
 import { generateHouseholds } from '../../src/shared/domain/demo-data.js';
 import { todayInVietnam } from '../../src/shared/domain/iso-week.js';
@@ -50,7 +51,7 @@ describe('ward dashboard in Chromium', () => {
     server = await startServer();
     downloads = mkdtempSync(path.join(tmpdir(), 'go-cua-e2e-downloads-'));
     // A phone enrols with a code, as at a team briefing, and syncs its households.
-    const code = await issueEnrolmentCode(server.db.db, WARD, 1);
+    const code = (await issueEnrolmentCode(server.db, WARD, 1)).code;
     const enrol = await fetch(`${server.url}/api/v1/devices/enrol`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -285,12 +286,22 @@ describe('ward dashboard in Chromium', () => {
     await page.fill('[data-testid="dash-uses"]', '3');
     await page.click('[data-testid="dash-issue-code"]');
     const link = await page.locator('[data-testid="dash-code-link"]').getAttribute('href');
-    expect(link).toMatch(/\?ward=\d{5}&code=/);
+    // The code rides in the fragment: never sent to the server or a proxy's log.
+    expect(new URL(link!).search).toBe('');
+    expect(link).toMatch(/#\/enrol\?ward=\d{5}&code=[A-Z0-9]{8}$/);
+    expect(await page.getByTestId('dash-code-expires').textContent()).toMatch(/\d/);
+    await page.getByTestId('dash-codes').waitFor();
     const qr = page.locator('[data-testid="dash-code-qr"]');
     await qr.waitFor();
     expect(await qr.getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
     // The image really rendered (a broken data: URL has no natural size).
     await expect.poll(() => qr.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+    // Opened on a phone, the link fills the form in, then the code leaves the address bar.
+    const phone = await context.newPage();
+    await phone.goto(link!);
+    await phone.getByTestId('enrol-enrolmentCode').waitFor();
+    expect(await phone.getByTestId('enrol-enrolmentCode').inputValue()).toBe(new URL(link!.replace('#/enrol?', '?')).searchParams.get('code'));
+    await expect.poll(() => phone.url()).not.toContain('code=');
     await context.close();
   }, 120_000);
 });

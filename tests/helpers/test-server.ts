@@ -1,7 +1,7 @@
 // A ward endpoint on a backend, built with the fixture wards, driven through app.inject().
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildServer, type RateLimitOptions } from '../../src/server/app.js';
-import { issueEnrolmentCode } from '../../src/server/services/accounts.js';
+import { issueEnrolmentCode } from '../../src/server/services/enrolment-codes.js';
 import { createPreparePool, type PreparePool } from '../../src/server/services/sync-prepare-pool.js';
 import type { Backend } from './server-db.js';
 import { FIXTURE_WARDS_DIR, WARD } from './records.js';
@@ -43,7 +43,7 @@ export async function startTestServer(backend: Backend, options: TestServerOptio
     env: opened.env,
     preparePool: pool,
     async enrol(wardCode = WARD, volunteerName = 'Nguyễn Thị Test') {
-      const code = await issueEnrolmentCode(opened.server.db, wardCode, 1);
+      const code = (await issueEnrolmentCode(opened.server, wardCode, 1)).code;
       const res = await app.inject({
         method: 'POST',
         url: '/api/v1/devices/enrol',

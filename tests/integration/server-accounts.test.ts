@@ -1,7 +1,8 @@
 // Enrolment, device tokens, staff sign-in, the ward configuration endpoint, rate limits and
 // security headers, on every storage backend.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, issueEnrolmentCode, revokeDevice } from '../../src/server/services/accounts.js';
+import { createUser, revokeDevice } from '../../src/server/services/accounts.js';
+import { issueEnrolmentCode } from '../../src/server/services/enrolment-codes.js';
 import { backends, sqliteBackend } from '../helpers/server-db.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { batch, householdRecord, OTHER_WARD, WARD } from '../helpers/records.js';
@@ -20,7 +21,7 @@ describe.each(backends)('accounts on $name', (backend) => {
   });
 
   it('enrols with a valid code (201), counts uses, refuses a used-up code (401)', async () => {
-    const code = await issueEnrolmentCode(t.db.db, WARD, 2);
+    const code = (await issueEnrolmentCode(t.db, WARD, 2)).code;
     const typed = `${code.slice(0, 4).toLowerCase()}-${code.slice(4)}`; // as read aloud: dash and lower case
     const a = await enrolReq(t, { wardCode: WARD, enrolmentCode: typed, volunteerName: 'Phạm Thu' });
     expect(a.statusCode).toBe(201);
@@ -36,7 +37,7 @@ describe.each(backends)('accounts on $name', (backend) => {
 
   it('401 for a wrong code, 403 for a valid code of another ward, 400 for a bad body', async () => {
     expect((await enrolReq(t, { wardCode: WARD, enrolmentCode: 'AAAAAAAA', volunteerName: 'X' })).statusCode).toBe(401);
-    const other = await issueEnrolmentCode(t.db.db, OTHER_WARD, 1);
+    const other = (await issueEnrolmentCode(t.db, OTHER_WARD, 1)).code;
     const res = await enrolReq(t, { wardCode: WARD, enrolmentCode: other, volunteerName: 'X' }, { 'accept-language': 'en' });
     expect(res.statusCode).toBe(403);
     expect(res.json()).toEqual({ error: { code: 'forbidden', message: 'This enrolment code belongs to another ward.' } });

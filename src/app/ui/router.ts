@@ -74,7 +74,8 @@ function match(parts: Part[], path: string[]): Record<string, string | string[]>
 }
 
 export function parseHash(hash: string): Route {
-  const path = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  // A route may carry parameters after `?` (the enrolment link: `#/enrol?ward=…&code=…`).
+  const path = hash.replace(/^#\/?/, '').split('?')[0]!.split('/').filter(Boolean).map(decodeURIComponent);
   for (const pattern of registered()) {
     const params = match(pattern.parts, path);
     if (params) return { name: pattern.name, ...params } as Route;

@@ -7,6 +7,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
+import { loadServerSecret } from '../services/server-secret.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -19,13 +20,15 @@ export interface ServerDb {
   location: string;
   /** The better-sqlite3 handle (SQLite only), for the batch writer's prepared statements. */
   sqlite?: SqliteDatabase.Database;
+  /** The server's key for enrolment code HMACs, from the data folder, never the database (services/server-secret.ts). */
+  enrolmentKey: Buffer;
   close(): Promise<void>;
 }
 
 export interface OpenOptions {
   /** postgres://… to use PostgreSQL; otherwise SQLite in `dataDir`. */
   databaseUrl?: string;
-  /** Folder of the SQLite file (default ./data). */
+  /** Folder of the SQLite file and of the server's secret key, whichever the engine (default ./data). */
   dataDir?: string;
 }
 
@@ -33,6 +36,7 @@ export const SQLITE_FILE_NAME = 'go-cua.sqlite';
 
 export async function openServerDb(options: OpenOptions = {}): Promise<ServerDb> {
   const url = options.databaseUrl?.trim();
+  const enrolmentKey = loadServerSecret(options.dataDir ?? './data');
   let server: ServerDb;
   if (url && /^postgres(ql)?:\/\//.test(url)) {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
@@ -42,7 +46,7 @@ export async function openServerDb(options: OpenOptions = {}): Promise<ServerDb>
       process.stderr.write(`PostgreSQL idle connection lost (${error.code ?? error.message}); reconnecting on next use\n`);
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    server = { db, dialect: 'postgres', location: url.replace(/\/\/[^@/]*@/, '//'), close: () => db.destroy() };
+    server = { db, dialect: 'postgres', location: url.replace(/\/\/[^@/]*@/, '//'), enrolmentKey, close: () => db.destroy() };
   } else {
     const dataDir = options.dataDir ?? './data';
     mkdirSync(dataDir, { recursive: true });
@@ -60,7 +64,7 @@ export async function openServerDb(options: OpenOptions = {}): Promise<ServerDb>
     sqlite.pragma('mmap_size = 268435456'); // 256 MiB
     sqlite.pragma('temp_store = MEMORY');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-    server = { db, dialect: 'sqlite', location: file, sqlite, close: () => db.destroy() };
+    server = { db, dialect: 'sqlite', location: file, sqlite, enrolmentKey, close: () => db.destroy() };
   }
   try {
     await migrate(server.db);

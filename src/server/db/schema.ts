@@ -52,11 +52,18 @@ export interface DevicesTable {
 }
 
 export interface EnrolmentCodesTable {
-  /** sha256 of the normalised code. */
+  /** Names the code in lists and for revoking (the code itself is never stored). */
+  id: string;
+  /** HMAC-SHA-256 of the normalised code under the server's key (services/enrolment-codes.ts). */
   code_hash: string;
   ward_code: string;
   uses_left: number;
+  uses_total: number;
   created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  /** Username of the staff member who issued it; null from the admin CLI. */
+  issued_by: string | null;
 }
 
 /** Every revision of every record, whole, as received. The history and the source of truth. */

@@ -8,7 +8,7 @@ const plain = (min: number, max: number) =>
   z.string().trim().min(min).max(max).regex(/^[^\u0000-\u001f\u007f]*$/);
 import type { ServerDb } from '../db/connect.js';
 import { HttpError } from '../http-error.js';
-import { enrolDevice } from '../services/accounts.js';
+import { enrolDevice } from '../services/enrolment-codes.js';
 import { getWardConfig } from '../services/wards.js';
 import { requireDeviceOrStaff } from './principal.js';
 
@@ -30,7 +30,7 @@ export async function deviceRoutes(app: FastifyInstance, options: DeviceRouteOpt
     async (request, reply) => {
       const body = enrolBody.safeParse(request.body);
       if (!body.success) throw new HttpError(400, 'bad_request');
-      const outcome = await enrolDevice(options.db.db, body.data);
+      const outcome = await enrolDevice(options.db, body.data);
       if (!outcome.ok) {
         if (outcome.reason === 'other_ward') throw new HttpError(403, 'forbidden', 'enrolment_code_other_ward');
         throw new HttpError(401, 'unauthorized', 'enrolment_code_invalid');

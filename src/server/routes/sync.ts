@@ -22,7 +22,9 @@ export async function syncRoutes(app: FastifyInstance, options: SyncRouteOptions
   const recentDevices = new RecentSyncDevices();
   // In this plugin only: JSON bodies arrive as bytes (size-limited and gunzipped as
   // everywhere) and are parsed with the rest of the batch, off the main thread.
-  app.removeContentTypeParser('application/json');
+  // JSON only: every other type (text/plain included, which Fastify parses by default) is
+  // the documented 415 before the body is read.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   app.post(
     '/api/v1/sync',

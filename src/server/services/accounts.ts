@@ -5,15 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database, UserRole } from '../db/schema.js';
-import {
-  hashPassword,
-  newEnrolmentCode,
-  newToken,
-  normaliseEnrolmentCode,
-  safeEqualText,
-  sha256,
-  verifyPassword,
-} from './secrets.js';
+import { hashPassword, newToken, safeEqualText, sha256, verifyPassword } from './secrets.js';
 
 export type Role = 'device' | UserRole;
 
@@ -64,73 +56,18 @@ export async function authenticateSession(
   return { role: row.role, userId: row.id, username: row.username, wardCode: row.ward_code };
 }
 
-export type EnrolOutcome =
-  | { ok: true; deviceId: string; token: string }
-  | { ok: false; reason: 'invalid_code' | 'other_ward' };
-
-/** Spends one use of an enrolment code and makes a device of the code's ward. */
-export async function enrolDevice(
-  db: Kysely<Database>,
-  input: { wardCode: string; enrolmentCode: string; volunteerName: string },
-  now = new Date(),
-): Promise<EnrolOutcome> {
-  const codeHash = sha256(normaliseEnrolmentCode(input.enrolmentCode));
-  return db.transaction().execute(async (trx) => {
-    const code = await trx
-      .selectFrom('enrolment_codes')
-      .select(['code_hash', 'ward_code', 'uses_left'])
-      .where('code_hash', '=', codeHash)
-      .executeTakeFirst();
-    if (!code || !safeEqualText(code.code_hash, codeHash) || code.uses_left <= 0) return { ok: false, reason: 'invalid_code' } as const;
-    if (code.ward_code !== input.wardCode) return { ok: false, reason: 'other_ward' } as const;
-    // The guard in the WHERE clause makes the last use count once even with two phones at once.
-    const spent = await trx
-      .updateTable('enrolment_codes')
-      .set((eb) => ({ uses_left: eb('uses_left', '-', 1) }))
-      .where('code_hash', '=', codeHash)
-      .where('uses_left', '>', 0)
-      .executeTakeFirst();
-    if (Number(spent.numUpdatedRows) !== 1) return { ok: false, reason: 'invalid_code' } as const;
-    const deviceId = randomUUID();
-    const token = newToken();
-    await trx
-      .insertInto('devices')
-      .values({
-        id: deviceId,
-        ward_code: code.ward_code,
-        volunteer_name: input.volunteerName,
-        token_hash: sha256(token),
-        created_at: now.toISOString(),
-        revoked_at: null,
-        last_seen_at: null,
-      })
-      .execute();
-    return { ok: true, deviceId, token } as const;
-  });
-}
-
 export class UnknownWardError extends Error {
   constructor(readonly wardCode: string) {
     super(`Unknown ward ${wardCode}`);
   }
 }
 
-async function requireWard(db: Kysely<Database>, wardCode: string): Promise<void> {
+export async function requireWard(db: Kysely<Database>, wardCode: string): Promise<void> {
   const ward = await db.selectFrom('wards').select('code').where('code', '=', wardCode).executeTakeFirst();
   if (!ward) throw new UnknownWardError(wardCode);
 }
 
-/** Issues an enrolment code for `uses` devices of one ward. Returns the code in clear, once. */
-export async function issueEnrolmentCode(db: Kysely<Database>, wardCode: string, uses = 1, now = new Date()): Promise<string> {
-  if (!Number.isInteger(uses) || uses < 1 || uses > 1000) throw new RangeError('uses must be a whole number from 1 to 1000');
-  await requireWard(db, wardCode);
-  const code = newEnrolmentCode();
-  await db
-    .insertInto('enrolment_codes')
-    .values({ code_hash: sha256(code), ward_code: wardCode, uses_left: uses, created_at: now.toISOString() })
-    .execute();
-  return code;
-}
+// Enrolment codes (issue, enrol, list, revoke): services/enrolment-codes.ts.
 
 export async function createUser(
   db: Kysely<Database>,

@@ -16,6 +16,7 @@ export type AuditAction =
   | 'users.create'
   | 'users.reset_password'
   | 'enrolment_code.issue'
+  | 'enrolment_code.revoke'
   | 'device.revoke'
   | 'records.transfer'
   | 'export.csv'

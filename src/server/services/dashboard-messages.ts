@@ -28,6 +28,9 @@ export type DashboardMessageKey =
   | 'password_too_short'
   | 'username_taken'
   | 'bad_uses'
+  | 'uses_over_role_cap'
+  | 'bad_expiry'
+  | 'enrolment_code_not_found'
   | 'void_reason_required'
   | 'already_voided'
   | 'transfer_same_device'
@@ -59,6 +62,9 @@ const vi: Record<DashboardMessageKey, string> = {
   password_too_short: 'Mật khẩu cần ít nhất 10 ký tự.',
   username_taken: 'Tên đăng nhập này đã được dùng.',
   bad_uses: 'Số lượt dùng của mã đăng ký phải là số nguyên từ 1 đến 1000.',
+  uses_over_role_cap: 'Cán bộ phường chỉ cấp được mã dùng cho tối đa 50 máy; cần nhiều hơn, hãy nhờ quản trị viên của phường.',
+  bad_expiry: 'Thời hạn của mã đăng ký phải là số ngày nguyên từ 1 đến 90.',
+  enrolment_code_not_found: 'Không tìm thấy mã đăng ký này trong phường.',
   void_reason_required: 'Vui lòng ghi lý do hủy (tối đa 200 ký tự).',
   already_voided: 'Hộ này đã bị hủy trước đó.',
   transfer_same_device: 'Hãy chọn một thiết bị khác để giao bản ghi.',
@@ -91,6 +97,9 @@ const en: Record<DashboardMessageKey, string> = {
   password_too_short: 'The password needs at least 10 characters.',
   username_taken: 'This username is already taken.',
   bad_uses: 'Uses of an enrolment code must be a whole number from 1 to 1000.',
+  uses_over_role_cap: 'Ward staff may issue a code for at most 50 phones; for more, ask a ward admin.',
+  bad_expiry: 'The validity of an enrolment code must be a whole number of days from 1 to 90.',
+  enrolment_code_not_found: 'No such enrolment code in this ward.',
   void_reason_required: 'Please give a reason for voiding (200 characters at most).',
   already_voided: 'This household is already voided.',
   transfer_same_device: 'Choose another device to hand the records to.',

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.js';
 import { DashTable } from './DashTable.js';
+import { EnrolmentCodes } from './EnrolmentCodes.js';
 import { EnrolmentQr } from './EnrolmentQr.js';
 import type { EnrolmentCode, WardDevice } from './api.js';
 import { useDashboard } from './context.js';
@@ -25,6 +26,7 @@ export default function Devices() {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [revoking, setRevoking] = useState<WardDevice>();
+  const [issued, setIssued] = useState(0);
   const [transferFrom, setTransferFrom] = useState<WardDevice>();
   const [transferTo, setTransferTo] = useState('');
   const [transferred, setTransferred] = useState<{ count: number; name: string }>();
@@ -65,6 +67,7 @@ export default function Devices() {
     setError(undefined);
     try {
       setCode(await api.issueCode(n));
+      setIssued((v) => v + 1);
     } catch (e) {
       setError(errorMessage(e));
     } finally {
@@ -107,6 +110,9 @@ export default function Devices() {
               {code.formatted}
             </p>
             <EnrolmentQr link={code.link} />
+            <p data-testid="dash-code-expires">
+              {t('dashboard.devices.expiresAt')}: {formatDateTime(code.expiresAt, lang)}
+            </p>
             <p>
               {t('dashboard.devices.link')}:{' '}
               <a className="dash-link" href={code.link} data-testid="dash-code-link">
@@ -117,6 +123,7 @@ export default function Devices() {
           </div>
         ) : null}
       </div>
+      <EnrolmentCodes version={issued} />
       <h3 id="dash-dev-list">{t('dashboard.devices.listTitle')}</h3>
       {devices.error ? <LoadError error={devices.error} onRetry={devices.reload} /> : null}
       {devices.data ? (

@@ -83,10 +83,24 @@ export type AssistanceTallies = AssistanceTalliesResponse;
 export type WardFollowUps = WardFollowUpsResponse;
 
 export interface EnrolmentCode {
+  id: string;
   code: string;
   formatted: string;
   link: string;
   uses: number;
+  expiresAt: string;
+}
+
+/** GET …/enrolment-codes: the ward's codes, never the codes themselves. */
+export interface EnrolmentCodeInfo {
+  id: string;
+  usesLeft: number;
+  usesTotal: number;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  issuedBy: string | null;
+  state: 'usable' | 'used_up' | 'expired' | 'revoked';
 }
 
 /** An answer other than 2xx. `message` is the server's, already in the asked language. */
@@ -173,7 +187,9 @@ export function wardApi(session: StaffSession, lang: string) {
     users: () => get<{ users: StaffUser[] }>('/users'),
     addUser: (u: { username: string; password: string; role: StaffRole }) => send<{ id: string }>('POST', '/users', u),
     resetPassword: (id: string, password: string) => send<void>('POST', `/users/${encodeURIComponent(id)}/reset-password`, { password }),
-    issueCode: (uses: number) => send<EnrolmentCode>('POST', '/enrolment-codes', { uses }),
+    issueCode: (uses: number, expiresDays?: number) => send<EnrolmentCode>('POST', '/enrolment-codes', { uses, ...(expiresDays ? { expiresDays } : {}) }),
+    enrolmentCodes: () => get<{ codes: EnrolmentCodeInfo[] }>('/enrolment-codes'),
+    revokeCode: (id: string) => send<{ revoked: true }>('POST', `/enrolment-codes/${encodeURIComponent(id)}/revoke`),
     devices: () => get<{ devices: WardDevice[] }>('/devices'),
     revokeDevice: (id: string) => send<{ revokedAt: string }>('POST', `/devices/${encodeURIComponent(id)}/revoke`),
     transferRecords: (from: string, to: string) => send<{ records: number }>('POST', `/devices/${encodeURIComponent(from)}/transfer-records`, { to }),

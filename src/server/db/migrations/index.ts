@@ -7,6 +7,8 @@ import * as dashboardVersionIndex from './20261124T031500-dashboard-version-inde
 import * as assistances from './20261124T040000-assistances.js';
 import * as surveyDateFromHistory from './20261203T080000-survey-date-from-history.js';
 import * as recordOwners from './20261203T090000-record-owners.js';
+import * as stripUnknownRecordKeys from './20261203T093000-strip-unknown-record-keys.js';
+import * as enrolmentCodeExpiry from './20261203T093100-enrolment-code-expiry.js';
 
 export const migrations: Record<string, Migration> = {
   '20261124T020000-initial': initial,
@@ -15,4 +17,6 @@ export const migrations: Record<string, Migration> = {
   '20261124T040000-assistances': assistances,
   '20261203T080000-survey-date-from-history': surveyDateFromHistory,
   '20261203T090000-record-owners': recordOwners,
+  '20261203T093000-strip-unknown-record-keys': stripUnknownRecordKeys,
+  '20261203T093100-enrolment-code-expiry': enrolmentCodeExpiry,
 };
