@@ -16,18 +16,11 @@ import { syncRoutes } from './routes/sync.js';
 import { createPreparePool, defaultSyncWorkerCount, type PreparePool } from './services/sync-prepare-pool.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import type { RequestErrorCode } from '../shared/protocol/sync.js';
+import { DEFAULT_RATE_LIMITS, mergeRateLimits, type RateLimits, type TrustProxy } from './config.js';
+import { FailureLimiter } from './services/failure-limiter.js';
 
-export interface RateLimitOptions {
-  /** Sync requests per device token per minute (generous: a campaign table shares one IP). */
-  syncPerMinute?: number;
-  /** Sign-in attempts per IP per minute. */
-  authPerMinute?: number;
-  /**
-   * Enrolments per IP per minute: higher than sign-in, since a whole team may enrol at one
-   * campaign table behind one address; guessing an 8-character code at this rate is hopeless.
-   */
-  enrolPerMinute?: number;
-}
+/** Any of the limits of config.ts; a missing (or undefined) one keeps its default. */
+export type RateLimitOptions = Partial<Record<keyof RateLimits, number | undefined>>;
 
 export interface ServerOptions {
   /** The query layer (SQLite or PostgreSQL), opened and migrated (db/connect.ts). */
@@ -41,15 +34,18 @@ export interface ServerOptions {
   logger?: boolean | string;
   /** Largest request body, after gzip decompression (default 1 MB). */
   bodyLimit?: number;
-  /** Behind a reverse proxy: trust X-Forwarded-For for the per-IP limits. */
-  trustProxy?: boolean;
+  /**
+   * Behind a reverse proxy: how many proxy hops, or which proxy addresses, to believe in
+   * X-Forwarded-For for the per-IP limits (config.ts parseTrustProxy). Default: none.
+   */
+  trustProxy?: TrustProxy;
   /** Worker threads preparing sync batches (default: one per spare core, 1–4; 0 = inline). */
   syncWorkers?: number;
   /** A pool of the caller's (started, shared, closed by the caller) instead of syncWorkers. */
   syncPreparePool?: PreparePool;
 }
 
-export const DEFAULT_RATE_LIMITS = { syncPerMinute: 600, authPerMinute: 20, enrolPerMinute: 60 } as const;
+export { DEFAULT_RATE_LIMITS };
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 /** Fastify's own client-error codes, answered in the project's error shape. */
@@ -62,19 +58,30 @@ const FASTIFY_ERRORS: Record<string, { status: number; code: RequestErrorCode; k
 };
 
 /**
+ * Fastify 5.12 treats a numeric trustProxy as "trust nothing", so a hop count becomes the
+ * function Express uses: the socket's peer (hop 0) and the next `hops - 1` addresses are
+ * proxies; the client is the address the outermost trusted proxy appended. A client's own
+ * X-Forwarded-For entries sit to the left of it and are never read.
+ */
+export function fastifyTrustProxy(trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return trust > 0 ? (_address: string, hop: number) => hop < trust : false;
+  return trust;
+}
+
+/**
  * Builds the ward endpoint from its dependencies without listening, so tests can use
  * `app.inject()` or listen on a port of their choosing.
  */
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const limits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
+  const limits = mergeRateLimits(options.rateLimits);
   const logLevel = options.logger === true ? 'info' : typeof options.logger === 'string' ? options.logger : null;
   const app = Fastify({
     // Pino's default request serializer logs method, url and address only: no bodies, no
     // headers. The redaction is a second belt in case a header is ever logged.
     logger: logLevel ? { level: logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
     bodyLimit,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: fastifyTrustProxy(options.trustProxy ?? false),
   });
 
   if (options.seedsDir) await loadWardSeeds(options.db.db, options.seedsDir);
@@ -152,14 +159,16 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   app.get('/api/health', async () => ({ status: 'ok', db: options.db.dialect }));
+  // Requests with a missing or unknown device token, per client IP, across the device routes.
+  const badTokens = new FailureLimiter(limits.badTokenPerMinute);
   await app.register(authRoutes, { db: options.db, authPerMinute: limits.authPerMinute });
-  await app.register(deviceRoutes, { db: options.db, enrolPerMinute: limits.enrolPerMinute });
+  await app.register(deviceRoutes, { db: options.db, enrolPerMinute: limits.enrolPerMinute, badTokens });
   const preparePool = options.syncPreparePool ?? createPreparePool(options.syncWorkers ?? defaultSyncWorkerCount(), {
     onProblem: (problem) => app.log.warn(problem),
   });
   // A pool made here is closed here; one passed in belongs to the caller.
   if (!options.syncPreparePool) app.addHook('onClose', () => preparePool.close());
-  await app.register(syncRoutes, { db: options.db, perMinute: limits.syncPerMinute, preparePool });
+  await app.register(syncRoutes, { db: options.db, perMinute: limits.syncPerMinute, preparePool, badTokens });
   await app.register(dashboardRoutes, { db: options.db });
 
   const staticRoot = options.staticRoot;

@@ -9,6 +9,7 @@ const plain = (min: number, max: number) =>
 import type { ServerDb } from '../db/connect.js';
 import { HttpError } from '../http-error.js';
 import { login, logout } from '../services/accounts.js';
+import { FailureLimiter } from '../services/failure-limiter.js';
 import { bearerToken } from './principal.js';
 
 const loginBody = z.object({
@@ -23,11 +24,16 @@ export interface AuthRouteOptions {
 }
 
 export async function authRoutes(app: FastifyInstance, options: AuthRouteOptions): Promise<void> {
-  app.post('/api/v1/auth/login', { config: { rateLimit: { max: options.authPerMinute, timeWindow: 60_000 } } }, async (request) => {
+  // Failed sign-ins per client IP; successful ones are free (one office, one address).
+  const failures = new FailureLimiter(options.authPerMinute);
+  app.post('/api/v1/auth/login', { onRequest: async (request, reply) => failures.check(request.ip, reply) }, async (request, reply) => {
     const body = loginBody.safeParse(request.body);
     if (!body.success) throw new HttpError(400, 'bad_request');
     const result = await login(options.db.db, body.data.username, body.data.password);
-    if (!result) throw new HttpError(401, 'unauthorized', 'invalid_credentials');
+    if (!result) {
+      failures.fail(request.ip, reply);
+      throw new HttpError(401, 'unauthorized', 'invalid_credentials');
+    }
     return result;
   });
 
