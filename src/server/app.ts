@@ -18,6 +18,7 @@ import { dashboardRoutes } from './routes/dashboard.js';
 import type { RequestErrorCode } from '../shared/protocol/sync.js';
 import { DEFAULT_RATE_LIMITS, mergeRateLimits, type RateLimits, type TrustProxy } from './config.js';
 import { FailureLimiter } from './services/failure-limiter.js';
+import { checkHealth } from './services/health.js';
 
 /** Any of the limits of config.ts; a missing (or undefined) one keeps its default. */
 export type RateLimitOptions = Partial<Record<keyof RateLimits, number | undefined>>;
@@ -56,6 +57,25 @@ const FASTIFY_ERRORS: Record<string, { status: number; code: RequestErrorCode; k
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'bad_request', key: 'bad_json' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'bad_request', key: 'bad_request' },
 };
+
+/**
+ * Database errors that are the storage's state, not a fault of the request or the code: answered
+ * 503 with Retry-After (phones retry 5xx and wait at least that long). The batch's transaction
+ * rolled back, so nothing of it was stored.
+ */
+export function storageUnavailable(error: unknown): { key: MessageKey; retryAfterSeconds: number } | null {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
+  // SQLITE_FULL (disk full, or max_page_count), ENOSPC, PostgreSQL 53100 disk_full / 53* resources.
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT' || /^53\d{3}$/.test(code)) return { key: 'storage_full', retryAfterSeconds: 300 };
+  // Another process held the write lock past busy_timeout; PostgreSQL lock timeouts/deadlocks.
+  if (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_') || code === 'SQLITE_LOCKED' || code === '55P03' || code === '40P01') {
+    return { key: 'database_busy', retryAfterSeconds: 5 };
+  }
+  if (/^SQLITE_(CORRUPT|NOTADB|IOERR|CANTOPEN|READONLY)/.test(code) || code === 'EIO' || code === '57P01' || code === '57P03' || code === 'ECONNREFUSED') {
+    return { key: 'database_unavailable', retryAfterSeconds: 60 };
+  }
+  return null;
+}
 
 /**
  * Fastify 5.12 treats a numeric trustProxy as "trust nothing", so a hop count becomes the
@@ -115,6 +135,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
       return reply.code(error.statusCode).send({ error: { code: error.code, message: message(error.messageKey, lang) } });
     }
+    const unavailable = storageUnavailable(error);
+    if (unavailable) {
+      request.log.error({ err: error }, 'storage unavailable');
+      reply.header('retry-after', String(unavailable.retryAfterSeconds));
+      return reply.code(503).send({ error: { code: 'unavailable', message: message(unavailable.key, lang) } });
+    }
     const known = error.code ? FASTIFY_ERRORS[error.code] : undefined;
     if (known) return reply.code(known.status).send({ error: { code: known.code, message: message(known.key, lang) } });
     const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
@@ -158,7 +184,16 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       new HttpError(429, 'rate_limited', 'rate_limited', { 'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))) }),
   });
 
-  app.get('/api/health', async () => ({ status: 'ok', db: options.db.dialect }));
+  app.get('/api/health', async (request, reply) => {
+    const problem = await checkHealth(options.db);
+    reply.header('cache-control', 'no-store');
+    if (problem) {
+      request.log.error({ problem }, 'health check failed');
+      reply.header('retry-after', '30');
+      return reply.code(503).send({ status: 'unavailable', db: options.db.dialect });
+    }
+    return { status: 'ok', db: options.db.dialect };
+  });
   // Requests with a missing or unknown device token, per client IP, across the device routes.
   const badTokens = new FailureLimiter(limits.badTokenPerMinute);
   await app.register(authRoutes, { db: options.db, authPerMinute: limits.authPerMinute });

@@ -40,7 +40,12 @@ export type MessageKey =
   | 'enrolment_code_other_ward'
   | 'staff_only'
   | 'not_acceptable_encoding'
-  | 'rev_conflict';
+  | 'rev_conflict'
+  | 'storage_full'
+  | 'database_busy'
+  | 'database_unavailable'
+  | 'password_change_required'
+  | 'account_locked';
 
 const vi: Record<MessageKey, string> = {
   bad_request: 'Yêu cầu không hợp lệ.',
@@ -63,6 +68,12 @@ const vi: Record<MessageKey, string> = {
   rate_limited: 'Gửi quá nhiều yêu cầu. Vui lòng thử lại sau ít phút.',
   not_found: 'Không tìm thấy.',
   server_error: 'Máy chủ gặp lỗi. Dữ liệu vẫn được giữ trên máy, ứng dụng sẽ thử lại sau.',
+  unavailable: 'Máy chủ tạm thời không ghi được dữ liệu. Dữ liệu vẫn được giữ trên máy, ứng dụng sẽ thử lại sau.',
+  storage_full: 'Ổ đĩa của máy chủ phường đã đầy nên chưa lưu được gói này (không có bản ghi nào bị lưu dở). Dữ liệu vẫn được giữ trên máy, ứng dụng sẽ tự gửi lại; hãy báo cán bộ phường giải phóng dung lượng.',
+  database_busy: 'Máy chủ đang bận ghi dữ liệu khác. Dữ liệu vẫn được giữ trên máy, ứng dụng sẽ thử lại sau ít giây.',
+  database_unavailable: 'Máy chủ phường không đọc được cơ sở dữ liệu. Dữ liệu vẫn được giữ trên máy; hãy báo cán bộ phường kiểm tra máy chủ.',
+  password_change_required: 'Bạn cần đổi mật khẩu trước khi tiếp tục.',
+  account_locked: 'Đăng nhập sai quá nhiều lần. Vui lòng đợi rồi thử lại.',
 };
 
 const en: Record<MessageKey, string> = {
@@ -86,6 +97,12 @@ const en: Record<MessageKey, string> = {
   rate_limited: 'Too many requests. Please try again in a few minutes.',
   not_found: 'Not found.',
   server_error: 'The server had an error. Your data stays on the phone; the app will retry later.',
+  unavailable: 'The server cannot store data right now. Your data stays on the phone; the app will retry later.',
+  storage_full: 'The ward server\'s disk is full, so this batch was not stored (nothing was half-written). Your data stays on the phone and the app will send it again; please tell ward staff to free some space.',
+  database_busy: 'The server is busy writing other data. Your data stays on the phone; the app will retry in a few seconds.',
+  database_unavailable: 'The ward server cannot read its database. Your data stays on the phone; please tell ward staff to check the server.',
+  password_change_required: 'You must change your password before going on.',
+  account_locked: 'Too many wrong sign-ins. Please wait and try again.',
 };
 
 export function message(key: MessageKey, lang: Lang): string {

@@ -57,6 +57,7 @@ export const REQUEST_ERROR_CODES = [
   'rate_limited', // → 429 with Retry-After
   'not_found',
   'server_error',
+  'unavailable', // → 503 with Retry-After: disk full, database busy or unreadable; nothing of the batch stored
 ] as const;
 export type RequestErrorCode = (typeof REQUEST_ERROR_CODES)[number];
 
