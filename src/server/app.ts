@@ -19,6 +19,7 @@ import type { RequestErrorCode } from '../shared/protocol/sync.js';
 import { DEFAULT_RATE_LIMITS, mergeRateLimits, type RateLimits, type TrustProxy } from './config.js';
 import { FailureLimiter } from './services/failure-limiter.js';
 import { checkHealth } from './services/health.js';
+import { DEFAULT_TIMEOUTS, installBodyDeadline, timedServerFactory, type Timeouts } from './timeouts.js';
 
 /** Any of the limits of config.ts; a missing (or undefined) one keeps its default. */
 export type RateLimitOptions = Partial<Record<keyof RateLimits, number | undefined>>;
@@ -40,6 +41,8 @@ export interface ServerOptions {
    * X-Forwarded-For for the per-IP limits (config.ts parseTrustProxy). Default: none.
    */
   trustProxy?: TrustProxy;
+  /** Socket and request timeouts (timeouts.ts); tests lower them to run in seconds. */
+  timeouts?: Partial<Timeouts>;
   /** Worker threads preparing sync batches (default: one per spare core, 1–4; 0 = inline). */
   syncWorkers?: number;
   /** A pool of the caller's (started, shared, closed by the caller) instead of syncWorkers. */
@@ -95,6 +98,8 @@ export function fastifyTrustProxy(trust: TrustProxy): boolean | string[] | ((add
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const limits = mergeRateLimits(options.rateLimits);
+  const timeouts: Timeouts = { ...DEFAULT_TIMEOUTS };
+  for (const [key, value] of Object.entries(options.timeouts ?? {})) if (value !== undefined) timeouts[key as keyof Timeouts] = value;
   const logLevel = options.logger === true ? 'info' : typeof options.logger === 'string' ? options.logger : null;
   const app = Fastify({
     // Pino's default request serializer logs method, url and address only: no bodies, no
@@ -102,7 +107,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     logger: logLevel ? { level: logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
     bodyLimit,
     trustProxy: fastifyTrustProxy(options.trustProxy ?? false),
+    serverFactory: timedServerFactory(timeouts, bodyLimit),
   });
+  installBodyDeadline(app, timeouts, bodyLimit);
 
   if (options.seedsDir) await loadWardSeeds(options.db.db, options.seedsDir);
 

@@ -31,7 +31,7 @@ import {
   type SyncRecordError,
   type SyncResult,
 } from '../../shared/protocol/sync.js';
-import { SYNC_STATUSES } from '../../shared/protocol/sync.js';
+import { CLIENT_REQUEST_TIMEOUT_MS, clientRequestTimeoutMs, SYNC_STATUSES } from '../../shared/protocol/sync.js';
 import { getDevice, getLastSyncAt, markDeviceRevoked, META_LAST_SYNC_AT, type DeviceCredentials } from './device-store.js';
 
 export type SyncPhase = 'idle' | 'sending' | 'waiting' | 'offline' | 'error';
@@ -248,7 +248,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const backoffBaseMs = options.backoffBaseMs ?? 1000;
   const backoffCapMs = options.backoffCapMs ?? 5 * 60 * 1000;
   const periodMs = options.periodMs ?? 60 * 1000;
-  const requestTimeoutMs = options.requestTimeoutMs ?? 120 * 1000;
+  const requestTimeoutMs = options.requestTimeoutMs ?? CLIENT_REQUEST_TIMEOUT_MS;
   const lockName = options.lockName ?? DEFAULT_LOCK_NAME;
   const encoder = new TextEncoder();
 
@@ -343,7 +343,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       }
     }
     const abort = new AbortController();
-    const timer = clock.setTimeout(() => abort.abort(), Math.max(requestTimeoutMs, Math.ceil(payload.length / 2)));
+    const timer = clock.setTimeout(() => abort.abort(), clientRequestTimeoutMs(payload.length, requestTimeoutMs));
     let response: Response;
     let json: unknown = null;
     try {

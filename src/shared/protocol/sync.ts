@@ -14,6 +14,18 @@ export const MAX_RECORDS_PER_BATCH = 500;
 export const CLIENT_BATCH_MAX_RECORDS = 100;
 export const CLIENT_BATCH_MAX_BYTES = 256 * 1024;
 
+/** How long the phone waits for a sync request at least (sending it and reading the answer). */
+export const CLIENT_REQUEST_TIMEOUT_MS = 120 * 1000;
+
+/**
+ * How long the phone waits for one request with a body of `bodyBytes` (as sent, after gzip):
+ * `baseMs`, or 1 ms per 2 bytes on a slow link if that is longer. The server's receive deadline
+ * (src/server/timeouts.ts) stays above this, so it never cuts an upload the phone still waits for.
+ */
+export function clientRequestTimeoutMs(bodyBytes: number, baseMs: number = CLIENT_REQUEST_TIMEOUT_MS): number {
+  return Math.max(baseMs, Math.ceil(bodyBytes / 2));
+}
+
 /**
  * The envelope. `records` items are left as unknown here on purpose: each is validated alone
  * and gets its own `rejected` result.
