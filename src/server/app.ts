@@ -19,6 +19,7 @@ import type { RequestErrorCode } from '../shared/protocol/sync.js';
 import { DEFAULT_RATE_LIMITS, mergeRateLimits, type RateLimits, type TrustProxy } from './config.js';
 import { FailureLimiter } from './services/failure-limiter.js';
 import { checkHealth } from './services/health.js';
+import { purgeSessions } from './services/accounts.js';
 import { DEFAULT_TIMEOUTS, installBodyDeadline, timedServerFactory, type Timeouts } from './timeouts.js';
 
 /** Any of the limits of config.ts; a missing (or undefined) one keeps its default. */
@@ -114,6 +115,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   if (options.seedsDir) await loadWardSeeds(options.db.db, options.seedsDir);
 
   app.decorateRequest('principal', null);
+
+  // Sessions past their 12 hours or idle 30 minutes are refused anyway; this deletes their rows
+  // (and stale sign-in failure counts), at start and every 10 minutes.
+  const purge = () => purgeSessions(options.db.db).catch((error: unknown) => app.log.warn({ err: error }, 'session purge failed'));
+  await purge();
+  const purgeTimer = setInterval(() => void purge(), 10 * 60_000);
+  purgeTimer.unref();
+  app.addHook('onClose', async () => clearInterval(purgeTimer));
 
   // gzip request bodies: decompressed here, and Fastify's body limit then applies to the
   // decompressed size too (receivedEncodedLength is what it compares with Content-Length).

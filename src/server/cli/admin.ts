@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { openServerDb, type ServerDb } from '../db/connect.js';
 import type { UserRole } from '../db/schema.js';
-import { createUser, issueEnrolmentCode, listDevices, revokeDevice, UnknownWardError } from '../services/accounts.js';
+import { createUser, issueEnrolmentCode, listDevices, revokeDevice, setUserDisabled, UnknownWardError, unlockUser } from '../services/accounts.js';
 import { formatEnrolmentCode } from '../services/secrets.js';
 import { listWards, loadWardSeeds } from '../services/wards.js';
 
@@ -15,6 +15,9 @@ const USAGE = `Usage: npm run -s admin -- <command>
   create-user --ward CODE --username U [--role ward_staff|ward_admin] [--password-stdin]
   list-devices [--ward CODE]                   ID<TAB>WARD<TAB>NAME<TAB>CREATED<TAB>REVOKED
   revoke-device --device ID
+  disable-user --username U                    the account can no longer sign in; its sessions end
+  enable-user --username U
+  unlock-user --username U                     clears the sign-in lockout of the account
 Environment: DATA_DIR (./data) or DATABASE_URL (postgres://…), SEEDS_DIR (seeds/wards)`;
 
 class UsageError extends Error {}
@@ -95,6 +98,16 @@ async function run(server: ServerDb, command: string, args: string[]): Promise<v
       const id = required(values.device, 'device');
       if (!(await revokeDevice(db, id))) throw new UsageError(`no device ${id}`);
       process.stdout.write(`${id}\n`);
+      return;
+    }
+    case 'disable-user':
+    case 'enable-user':
+    case 'unlock-user': {
+      const { values } = parseArgs({ args, options: { username: { type: 'string' } } });
+      const username = required(values.username, 'username');
+      const done = command === 'unlock-user' ? await unlockUser(db, username) : await setUserDisabled(db, username, command === 'disable-user');
+      if (!done) throw new UsageError(`no account ${username}`);
+      process.stdout.write(`${username.toLowerCase()}\n`);
       return;
     }
     default:

@@ -45,7 +45,12 @@ export type MessageKey =
   | 'database_busy'
   | 'database_unavailable'
   | 'password_change_required'
-  | 'account_locked';
+  | 'account_locked'
+  | 'session_invalid'
+  | 'current_password_wrong'
+  | 'password_too_short'
+  | 'password_too_long'
+  | 'password_common';
 
 const vi: Record<MessageKey, string> = {
   bad_request: 'Yêu cầu không hợp lệ.',
@@ -74,6 +79,11 @@ const vi: Record<MessageKey, string> = {
   database_unavailable: 'Máy chủ phường không đọc được cơ sở dữ liệu. Dữ liệu vẫn được giữ trên máy; hãy báo cán bộ phường kiểm tra máy chủ.',
   password_change_required: 'Bạn cần đổi mật khẩu trước khi tiếp tục.',
   account_locked: 'Đăng nhập sai quá nhiều lần. Vui lòng đợi rồi thử lại.',
+  session_invalid: 'Phiên đăng nhập đã hết hạn hoặc không hợp lệ. Vui lòng đăng nhập lại.',
+  current_password_wrong: 'Mật khẩu hiện tại không đúng.',
+  password_too_short: 'Mật khẩu mới cần ít nhất 12 ký tự.',
+  password_too_long: 'Mật khẩu mới dài tối đa 200 ký tự.',
+  password_common: 'Mật khẩu này quá phổ biến hoặc dễ đoán (mật khẩu thông dụng, tên đăng nhập, hay một đoạn lặp lại). Hãy chọn một câu dài hơn.',
 };
 
 const en: Record<MessageKey, string> = {
@@ -103,6 +113,11 @@ const en: Record<MessageKey, string> = {
   database_unavailable: 'The ward server cannot read its database. Your data stays on the phone; please tell ward staff to check the server.',
   password_change_required: 'You must change your password before going on.',
   account_locked: 'Too many wrong sign-ins. Please wait and try again.',
+  session_invalid: 'Your session has expired or is not valid. Please sign in again.',
+  current_password_wrong: 'The current password is wrong.',
+  password_too_short: 'The new password needs at least 12 characters.',
+  password_too_long: 'The new password may have at most 200 characters.',
+  password_common: 'This password is too common or easy to guess (a common password, the username, or a repeated piece). Choose a longer phrase.',
 };
 
 export function message(key: MessageKey, lang: Lang): string {
