@@ -74,7 +74,7 @@ describe.each(backends)('accounts on $name', (backend) => {
     await createUser(t.db.db, { wardCode: WARD, username: 'can.bo', password: 'mật khẩu đủ dài', role: 'ward_staff' });
     const ok = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'can.bo', password: 'mật khẩu đủ dài' } });
     expect(ok.statusCode).toBe(200);
-    expect(ok.json()).toEqual({ token: expect.any(String), wardCode: WARD, role: 'ward_staff' });
+    expect(ok.json()).toEqual({ token: expect.any(String), wardCode: WARD, role: 'ward_staff', mustChangePassword: false });
     const wrongPw = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'can.bo', password: 'sai' } });
     const noUser = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'khong.co', password: 'sai' } });
     expect(wrongPw.statusCode).toBe(401);
