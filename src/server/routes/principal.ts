@@ -29,7 +29,7 @@ export function requireDevice(server: ServerDb, failures?: FailureLimiter) {
     const token = bearerToken(request);
     const device = token ? await authenticateDevice(server.db, token) : null;
     if (!device) {
-      failures?.check(request.ip);
+      failures?.check(request.ip, reply);
       failures?.fail(request.ip, reply);
       throw new HttpError(401, 'unauthorized', token ? 'unauthorized' : 'missing_token');
     }
@@ -43,7 +43,7 @@ export function requireDeviceOrStaff(server: ServerDb, failures?: FailureLimiter
     const token = bearerToken(request);
     const principal = token ? ((await authenticateDevice(server.db, token)) ?? (await authenticateSession(server.db, token))) : null;
     if (!principal) {
-      failures?.check(request.ip);
+      failures?.check(request.ip, reply);
       failures?.fail(request.ip, reply);
       throw new HttpError(401, 'unauthorized', token ? 'unauthorized' : 'missing_token');
     }
