@@ -26,6 +26,8 @@ export interface TestServerOptions {
    */
   syncWorkers?: number;
   trustProxy?: TrustProxy;
+  /** Ward configurations loaded at start (default: the fixture wards). */
+  seedsDir?: string;
 }
 
 export async function startTestServer(backend: Backend, options: TestServerOptions = {}): Promise<TestServer> {
@@ -36,7 +38,7 @@ export async function startTestServer(backend: Backend, options: TestServerOptio
     await pool.start();
     if (pool.size !== options.syncWorkers) throw new Error(`only ${pool.size} of ${options.syncWorkers} sync workers started`);
   }
-  const app = await buildServer({ db: opened.server, seedsDir: FIXTURE_WARDS_DIR, rateLimits: options.rateLimits, syncPreparePool: pool, trustProxy: options.trustProxy });
+  const app = await buildServer({ db: opened.server, seedsDir: options.seedsDir ?? FIXTURE_WARDS_DIR, rateLimits: options.rateLimits, syncPreparePool: pool, trustProxy: options.trustProxy });
   return {
     app,
     db: opened.server,

@@ -3,14 +3,18 @@
 //   `records` row, a new `outbox` entry and the removal of the draft in ONE transaction: either
 //   all three happen or none does (a crash mid-save never leaves a record that will not sync,
 //   nor a queued rev without its record, nor a lost draft).
-// - An edit or a void is a new rev of the same id; `surveyedAt` is kept from the first save.
+// - An edit or a void is a new rev of the same id; `surveyedAt` is the day of the visit that
+//   surveyed the household (shared/domain/survey-date.ts): a revisit that turns "not home" or
+//   "refused" into "surveyed" takes that day; plain edits keep it.
 // - Everything works offline; the sync engine (src/app/sync) drains the outbox.
 import { HOUSEHOLD_KIND, householdRecordKind, type HouseholdDataInput, type HouseholdRecord } from '../../shared/schema/household.js';
+import { surveyedAtForSave } from '../../shared/domain/survey-date.js';
 import { foldVietnamese, matchesQuery } from '../../shared/domain/text-search.js';
 import type { FieldError } from '../../shared/domain/validation.js';
 import { summaryOf, type GoCuaDb, type RecordSummary, type StoredRecord } from './db.js';
 import { localIsoDate } from './local-date.js';
 import { saveRevision, type StoredRow } from './save-revision.js';
+import { outboxRecordStates } from './waiting.js';
 
 export { localIsoDate };
 
@@ -28,7 +32,11 @@ export interface SaveOptions {
   now?: Date;
 }
 
-/** The data as the caller gives it: surveyedAt is set here on first save and kept on edits. */
+/**
+ * The data as the caller gives it. surveyedAt is set here (survey-date.ts): on a first save the
+ * caller's date (the day the form opened) or today; on the visit that surveys a household
+ * marked not home / refused, today; on any other edit, the stored date.
+ */
 export type HouseholdDataDraft = Omit<HouseholdDataInput, 'surveyedAt'> & { surveyedAt?: string };
 
 /** Folded text of everything a volunteer searches by: address, tổ dân phố, names. */
@@ -71,7 +79,7 @@ export async function saveHousehold(db: GoCuaDb, data: HouseholdDataDraft, optio
   return saveRevision(db, {
     kind: householdRecordKind,
     previous,
-    data: { ...data, surveyedAt: previous?.record.data.surveyedAt ?? data.surveyedAt ?? localIsoDate(now) },
+    data: { ...data, surveyedAt: surveyedAtForSave(previous?.record.data, data.outcome, previous ? localIsoDate(now) : (data.surveyedAt ?? localIsoDate(now))) },
     now,
     toRow: (record, base) => toStored(record, base, now, options.groupName),
     alsoWrite: {
@@ -142,11 +150,9 @@ export async function searchSummaries(db: GoCuaDb, query: string, options: ListO
 export type ListSyncState = 'pending' | 'held' | 'synced';
 
 export async function outboxStates(db: GoCuaDb): Promise<Map<string, ListSyncState>> {
+  // The one definition of "waiting" (waiting.ts): a queued rev means waiting, even over a held one.
   const states = new Map<string, ListSyncState>();
-  await db.outbox.each((entry) => {
-    if (entry.state === 'held') states.set(entry.recordId, 'held');
-    else if (!states.has(entry.recordId)) states.set(entry.recordId, 'pending');
-  });
+  for (const [id, state] of outboxRecordStates(await db.outbox.toArray())) states.set(id, state === 'waiting' ? 'pending' : 'held');
   return states;
 }
 
@@ -154,9 +160,4 @@ export async function outboxStates(db: GoCuaDb): Promise<Map<string, ListSyncSta
 export async function listRevisits(db: GoCuaDb): Promise<StoredRecord[]> {
   const rows = await db.records.where('outcome').equals('not_home').toArray();
   return rows.filter((r) => r.voided === 0).sort((a, b) => (a.savedAt < b.savedAt ? -1 : 1));
-}
-
-/** Revs waiting for the server (queued or held). */
-export function countOutbox(db: GoCuaDb): Promise<number> {
-  return db.outbox.count();
 }

@@ -4,6 +4,7 @@
 // transaction (records-repo.ts); if the phone is full the form stays on screen and the draft stays.
 import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { surveyedAtForSave } from '../../../shared/domain/survey-date.js';
 import type { FieldError } from '../../../shared/domain/validation.js';
 import type { StoredRecord } from '../../storage/db.js';
 import { appDb } from '../../storage/app-db.js';
@@ -34,6 +35,7 @@ import {
   type Step,
   type Validation,
 } from './form-model.js';
+import { isUntouchedMember } from './empty-member.js';
 import { MembersStep } from './MembersStep.js';
 import { OutcomeStep } from './OutcomeStep.js';
 import { ReviewStep } from './ReviewStep.js';
@@ -159,13 +161,16 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
     };
   }, [loaded]);
 
-  const ctx: DataContext | undefined = useMemo(
-    () =>
-      ward && loaded
-        ? { wardCode: ward.code, installId: loaded.installId, surveyedAt: loaded.record?.record.data.surveyedAt ?? localDate() }
-        : undefined,
-    [ward, loaded],
-  );
+  // The survey date the save will set (domain/survey-date.ts), so ages are checked on it: today
+  // for a new household or for the revisit that surveys a not-home / refused one, else the
+  // stored date. It changes only when the outcome does.
+  const surveyOutcome = form.outcome === '' ? undefined : form.outcome;
+  const ctx: DataContext | undefined = useMemo(() => {
+    if (!ward || !loaded) return undefined;
+    const previous = loaded.record?.record.data;
+    const surveyedAt = surveyedAtForSave(previous, surveyOutcome ?? previous?.outcome ?? 'surveyed', localDate());
+    return { wardCode: ward.code, installId: loaded.installId, surveyedAt };
+  }, [ward, loaded, surveyOutcome]);
 
   // Autosave after every change the volunteer makes (not on merely opening the form).
   useEffect(() => {
@@ -288,7 +293,34 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
     setFocusPath(`members.${form.members.length}.name`);
   };
 
+  const removeMember = (id: string) => update((f) => ({ ...f, members: f.members.filter((m) => m.id !== id) }));
+
+  // Back to the member list: the step's heading at the top of the screen, in view.
+  const backToMembers = () => {
+    setOpenMemberId(undefined);
+    window.scrollTo(0, 0);
+    setHeadingFocus((n) => n + 1);
+  };
+
+  // Closing a member nothing was entered for removes it: an accidental "+ Thêm thành viên" must
+  // not leave an empty member that blocks saving.
+  const closeMember = (id: string | undefined) => {
+    const open = form.members.find((m) => m.id === openMemberId);
+    if (id === undefined && open && isUntouchedMember(open)) {
+      removeMember(open.id);
+      backToMembers();
+      return;
+    }
+    setOpenMemberId(id);
+  };
+
   const memberDone = async (i: number) => {
+    const member = form.members[i];
+    if (member && isUntouchedMember(member)) {
+      removeMember(member.id);
+      backToMembers();
+      return;
+    }
     const now = (await loadFormValidation()).validateForm(form, ctx, ward.settings.mobilePrefixes);
     touch(`members.${i}`);
     const first = now.errors.find((e) => e.path.startsWith(`members.${i}.`));
@@ -296,8 +328,7 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
       setFocusPath(first.path);
       return;
     }
-    setOpenMemberId(undefined);
-    setFocusPath('members');
+    backToMembers();
   };
 
   const refuse = () => {
@@ -400,7 +431,7 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
             {...stepProps}
             openMemberId={openMemberId}
             addedMemberId={addedMemberId}
-            setOpenMemberId={setOpenMemberId}
+            setOpenMemberId={closeMember}
             onAdd={addMember}
             onMemberDone={(i) => void memberDone(i)}
             updateMember={updateMember}
@@ -416,6 +447,7 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
             saving={saving}
             onJump={jumpTo}
             onSave={() => void save()}
+            onRemoveMember={removeMember}
           />
         ) : null}
         {!editingMember ? (
