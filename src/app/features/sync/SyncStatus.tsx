@@ -7,6 +7,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useTranslation } from 'react-i18next';
 import { appDb } from '../../storage/app-db.js';
 import type { AnyStoredRecord, GoCuaDb, StoredRecord } from '../../storage/db.js';
+import { dismissServerNotices, serverNotices, type ServerChangeNotice } from '../../storage/server-state.js';
 import { getDevice } from '../../sync/device-store.js';
 import { getSyncEngine, type SyncEngine } from '../../sync/sync-engine.js';
 import { useSyncState } from '../../sync/use-sync-state.js';
@@ -45,6 +46,12 @@ export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = 
     row.kind === 'assistance'
       ? t('assist.heldLabel', { year: row.record.data.person.birthYear, campaign: row.record.data.campaign ?? '' })
       : t('sync.householdLabel', { house: row.record.data.address.houseNumber, group: row.groupCode });
+  // Staff changes the phone took (storage/server-state.ts): told until the volunteer dismisses them.
+  const notices = useLiveQuery(() => serverNotices(db), [db], [] as ServerChangeNotice[]);
+  const noticeLabel = (n: ServerChangeNotice): string =>
+    n.recordKind === 'assistance'
+      ? t('sync.staff.assistanceLabel', { year: n.label.birthYear ?? '' })
+      : t('sync.householdLabel', { house: n.label.house ?? '', group: n.label.group ?? '' });
   const notEnrolled = device === null;
   const needsEnrolment = notEnrolled || state.error?.code === 'not_enrolled' || state.error?.code === 'unauthorized';
   const phase = notEnrolled ? 'notEnrolled' : state.phase === 'idle' && (pending ?? 0) > 0 ? 'queued' : state.phase;
@@ -106,6 +113,23 @@ export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = 
           {t('sync.syncNow')}
         </button>
       )}
+      {notices.length > 0 ? (
+        <div className="sync-status__staff notice" role="status" data-testid="sync-staff-changes">
+          <h3>{t('sync.staff.title')}</h3>
+          <ul>
+            {notices.map((n) => (
+              <li key={n.recordId} data-testid="sync-staff-change" data-id={n.recordId} data-voided={n.voided ? '1' : '0'}>
+                {t(n.voided ? 'sync.staff.voided' : 'sync.staff.changed', { label: noticeLabel(n) })}
+                {n.editKept ? <p className="hint">{t('sync.staff.editKept')}</p> : null}
+                {n.editDropped ? <p className="hint">{t('sync.staff.editDropped')}</p> : null}
+              </li>
+            ))}
+          </ul>
+          <button type="button" className="btn" onClick={() => void dismissServerNotices(db)} data-testid="sync-staff-dismiss">
+            {t('sync.staff.dismiss')}
+          </button>
+        </div>
+      ) : null}
       {held.length > 0 ? (
         <div className="sync-status__held" data-testid="sync-held">
           <h3>{t('sync.heldTitle')}</h3>
