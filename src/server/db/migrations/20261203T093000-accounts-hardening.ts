@@ -19,6 +19,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
 }
 
-export async function down(): Promise<void> {
-  throw new Error('Not reversible.');
+/** Undoes up() (tests that rewind the schema to an earlier migration use it). */
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropTable('login_failures').execute();
+  await db.schema.dropIndex('sessions_expires_at').execute();
+  await db.schema.alterTable('sessions').dropColumn('must_change_password').execute();
+  await db.schema.alterTable('sessions').dropColumn('last_used_at').execute();
 }
