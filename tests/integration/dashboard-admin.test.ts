@@ -158,7 +158,7 @@ describe.each(backends)('dashboard administration on $name', (backend) => {
     expect((await get(t, staffer.token, `/api/v1/wards/${WARD}/users`)).statusCode).toBe(403);
     const weak = await send(t, admin.token, 'POST', `/api/v1/wards/${WARD}/users`, { username: 'lan.nguyen', password: 'short' });
     expect(weak.statusCode).toBe(400);
-    expect(weak.json().error.message).toBe('Mật khẩu cần ít nhất 10 ký tự.');
+    expect(weak.json().error.message).toBe('Mật khẩu cần ít nhất 12 ký tự (tối đa 200).');
     expect((await send(t, admin.token, 'POST', `/api/v1/wards/${WARD}/users`, { username: 'có dấu', password: 'mật khẩu dài đủ' })).statusCode).toBe(400);
     const made = await send(t, admin.token, 'POST', `/api/v1/wards/${WARD}/users`, { username: 'Lan.Nguyen', password: 'mật khẩu dài đủ' });
     expect(made.statusCode).toBe(201);

@@ -32,7 +32,7 @@ describe('security headers', () => {
     const plain = await t.app.inject({ method: 'GET', url: '/api/health' });
     expect(plain.headers['strict-transport-security']).toBeUndefined();
     // Behind a trusted proxy that terminated TLS.
-    const proxied = await buildServer({ db: t.db, trustProxy: true, syncWorkers: 0 });
+    const proxied = await buildServer({ db: t.db, trustProxy: 1, syncWorkers: 0 });
     try {
       const https = await proxied.inject({ method: 'GET', url: '/api/health', headers: { 'x-forwarded-proto': 'https' } });
       expect(https.headers['strict-transport-security']).toMatch(/max-age=\d+/);

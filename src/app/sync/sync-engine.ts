@@ -40,7 +40,7 @@ import {
   type SyncRecordError,
   type SyncResult,
 } from '../../shared/protocol/sync.js';
-import { SYNC_STATUSES } from '../../shared/protocol/sync.js';
+import { CLIENT_REQUEST_TIMEOUT_MS, clientRequestTimeoutMs, SYNC_STATUSES } from '../../shared/protocol/sync.js';
 import { outboxRecordStates } from '../storage/waiting.js';
 import { getDevice, getLastSyncAt, markDeviceRevoked, setLastSyncAt, type DeviceCredentials } from './device-store.js';
 import { applyServerRecord, clearApplied, pendingApplied, type AppliedState } from '../storage/server-state.js';
@@ -267,7 +267,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const backoffBaseMs = options.backoffBaseMs ?? 1000;
   const backoffCapMs = options.backoffCapMs ?? 5 * 60 * 1000;
   const periodMs = options.periodMs ?? 60 * 1000;
-  const requestTimeoutMs = options.requestTimeoutMs ?? 120 * 1000;
+  const requestTimeoutMs = options.requestTimeoutMs ?? CLIENT_REQUEST_TIMEOUT_MS;
   const lockName = options.lockName ?? DEFAULT_LOCK_NAME;
   const encoder = new TextEncoder();
 
@@ -378,7 +378,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       }
     }
     const abort = new AbortController();
-    const timer = clock.setTimeout(() => abort.abort(), Math.max(requestTimeoutMs, Math.ceil(payload.length / 2)));
+    const timer = clock.setTimeout(() => abort.abort(), clientRequestTimeoutMs(payload.length, requestTimeoutMs));
     let response: Response;
     let json: unknown = null;
     try {

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { openServerDb, type ServerDb } from '../db/connect.js';
 import type { UserRole } from '../db/schema.js';
-import { createUser, listDevices, revokeDevice, UnknownWardError } from '../services/accounts.js';
+import { createUser, listDevices, revokeDevice, setUserDisabled, UnknownWardError, unlockUser } from '../services/accounts.js';
 import { DEFAULT_EXPIRES_DAYS, issueEnrolmentCode, listEnrolmentCodes, revokeEnrolmentCode } from '../services/enrolment-codes.js';
 import { cliActor, transferRecords } from '../services/record-owners.js';
 import { formatEnrolmentCode } from '../services/secrets.js';
@@ -23,6 +23,9 @@ const USAGE = `Usage: npm run -s admin -- <command>
   revoke-device --device ID
   transfer-records --from DEVICE --to DEVICE   hands the right to write FROM's records to TO
                                                (same ward; audited); prints the count
+  disable-user --username U                    the account can no longer sign in; its sessions end
+  enable-user --username U
+  unlock-user --username U                     clears the sign-in lockout of the account
 Environment: DATA_DIR (./data) or DATABASE_URL (postgres://…), SEEDS_DIR (seeds/wards)`;
 
 class UsageError extends Error {}
@@ -137,6 +140,16 @@ async function run(server: ServerDb, command: string, args: string[]): Promise<v
         throw new UsageError(why);
       }
       process.stdout.write(`${outcome.records}\n`);
+      return;
+    }
+    case 'disable-user':
+    case 'enable-user':
+    case 'unlock-user': {
+      const { values } = parseArgs({ args, options: { username: { type: 'string' } } });
+      const username = required(values.username, 'username');
+      const done = command === 'unlock-user' ? await unlockUser(db, username) : await setUserDisabled(db, username, command === 'disable-user');
+      if (!done) throw new UsageError(`no account ${username}`);
+      process.stdout.write(`${username.toLowerCase()}\n`);
       return;
     }
     default:

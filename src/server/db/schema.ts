@@ -38,6 +38,19 @@ export interface SessionsTable {
   user_id: string;
   created_at: string;
   expires_at: string;
+  /** Last request of the session (written at most once a minute); idle 30 minutes → ended. */
+  last_used_at: string | null;
+  /** 1: the password failed the policy at sign-in; only changing it is allowed. */
+  must_change_password: number;
+}
+
+/** Failed sign-ins of one account from one client IP (the lockout: services/accounts.ts). */
+export interface LoginFailuresTable {
+  user_id: string;
+  ip: string;
+  failures: number;
+  locked_until: string | null;
+  last_failure_at: string;
 }
 
 export interface DevicesTable {
@@ -242,6 +255,7 @@ export interface Database {
   ward_groups: WardGroupsTable;
   users: UsersTable;
   sessions: SessionsTable;
+  login_failures: LoginFailuresTable;
   devices: DevicesTable;
   enrolment_codes: EnrolmentCodesTable;
   record_revisions: RecordRevisionsTable;

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { targetsByYearSchema } from '../../shared/schema/ward-config.js';
 import type { ServerDb } from '../db/connect.js';
 import { DEFAULT_EXPIRES_DAYS, issueEnrolmentCode, listEnrolmentCodes, MAX_EXPIRES_DAYS, MAX_USES, revokeEnrolmentCode } from '../services/enrolment-codes.js';
+import { checkPassword as checkPasswordPolicy } from '../services/password-policy.js';
 import { writeAudit } from '../services/audit.js';
 import { csvProblemMessage } from '../services/dashboard-messages.js';
 import { registerGroups } from '../services/indicators.js';
@@ -49,8 +50,9 @@ const usesBody = z.object({
   expiresDays: z.number().int().min(1).max(MAX_EXPIRES_DAYS).default(DEFAULT_EXPIRES_DAYS),
 });
 
-function checkPassword(password: string): void {
-  if (password.length < 10 || password.length > 200) throw new DashboardError(400, 'bad_request', 'password_too_short');
+function checkPassword(password: string, username?: string): void {
+  const problem = checkPasswordPolicy(password, username);
+  if (problem) throw new DashboardError(400, 'bad_request', problem === 'common' ? 'password_common' : 'password_too_short');
 }
 
 export async function dashboardAdminRoutes(app: FastifyInstance, options: DashboardAdminOptions): Promise<void> {
@@ -140,7 +142,7 @@ export async function dashboardAdminRoutes(app: FastifyInstance, options: Dashbo
     const body = newUserBody.safeParse(request.body);
     if (!body.success) throw new DashboardError(400, 'bad_request', 'bad_request');
     if (!USERNAME.test(body.data.username)) throw new DashboardError(400, 'bad_request', 'username_invalid');
-    checkPassword(body.data.password);
+    checkPassword(body.data.password, body.data.username);
     const outcome = await addUser(db, staff(request), body.data);
     if (!outcome.ok) throw new DashboardError(409, 'username_taken', 'username_taken');
     return reply.code(201).send({ id: outcome.id, username: outcome.username, role: outcome.role });

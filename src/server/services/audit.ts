@@ -23,7 +23,13 @@ export type AuditAction =
   | 'export.xlsx'
   | 'export.report'
   | 'export.assistances_csv'
-  | 'export.assistances_xlsx';
+  | 'export.assistances_xlsx'
+  | 'auth.login'
+  | 'auth.login_failed'
+  | 'auth.password_change'
+  | 'users.disable'
+  | 'users.enable'
+  | 'users.unlock';
 
 export interface AuditEntry {
   id: string;

@@ -26,6 +26,8 @@ export type DashboardMessageKey =
   | 'invalid_csv'
   | 'username_invalid'
   | 'password_too_short'
+  | 'password_common'
+  | 'password_change_required'
   | 'username_taken'
   | 'bad_uses'
   | 'uses_over_role_cap'
@@ -59,7 +61,9 @@ const vi: Record<DashboardMessageKey, string> = {
   group_in_use: 'Không thể bỏ tổ dân phố đã có hộ được khảo sát.',
   invalid_csv: 'Tệp CSV có dòng không hợp lệ; chưa có thay đổi nào được áp dụng.',
   username_invalid: 'Tên đăng nhập gồm 3–40 chữ cái không dấu, chữ số, ".", "_" hoặc "-".',
-  password_too_short: 'Mật khẩu cần ít nhất 10 ký tự.',
+  password_too_short: 'Mật khẩu cần ít nhất 12 ký tự (tối đa 200).',
+  password_common: 'Mật khẩu này quá phổ biến hoặc dễ đoán (mật khẩu thông dụng, tên đăng nhập, hay một đoạn lặp lại). Hãy chọn một câu dài hơn.',
+  password_change_required: 'Bạn cần đổi mật khẩu trước khi tiếp tục.',
   username_taken: 'Tên đăng nhập này đã được dùng.',
   bad_uses: 'Số lượt dùng của mã đăng ký phải là số nguyên từ 1 đến 1000.',
   uses_over_role_cap: 'Cán bộ phường chỉ cấp được mã dùng cho tối đa 50 máy; cần nhiều hơn, hãy nhờ quản trị viên của phường.',
@@ -94,7 +98,9 @@ const en: Record<DashboardMessageKey, string> = {
   group_in_use: 'A tổ dân phố that already has surveyed households cannot be removed.',
   invalid_csv: 'The CSV file has invalid lines; nothing was changed.',
   username_invalid: 'A username is 3–40 letters (no diacritics), digits, ".", "_" or "-".',
-  password_too_short: 'The password needs at least 10 characters.',
+  password_too_short: 'The password needs at least 12 characters (200 at most).',
+  password_common: 'This password is too common or easy to guess (a common password, the username, or a repeated piece). Choose a longer phrase.',
+  password_change_required: 'You must change your password before going on.',
   username_taken: 'This username is already taken.',
   bad_uses: 'Uses of an enrolment code must be a whole number from 1 to 1000.',
   uses_over_role_cap: 'Ward staff may issue a code for at most 50 phones; for more, ask a ward admin.',

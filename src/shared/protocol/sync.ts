@@ -18,6 +18,18 @@ export const MAX_SERVER_RECORDS_PER_RESPONSE = 100;
 export const CLIENT_BATCH_MAX_RECORDS = 100;
 export const CLIENT_BATCH_MAX_BYTES = 256 * 1024;
 
+/** How long the phone waits for a sync request at least (sending it and reading the answer). */
+export const CLIENT_REQUEST_TIMEOUT_MS = 120 * 1000;
+
+/**
+ * How long the phone waits for one request with a body of `bodyBytes` (as sent, after gzip):
+ * `baseMs`, or 1 ms per 2 bytes on a slow link if that is longer. The server's receive deadline
+ * (src/server/timeouts.ts) stays above this, so it never cuts an upload the phone still waits for.
+ */
+export function clientRequestTimeoutMs(bodyBytes: number, baseMs: number = CLIENT_REQUEST_TIMEOUT_MS): number {
+  return Math.max(baseMs, Math.ceil(bodyBytes / 2));
+}
+
 /**
  * The envelope. `records` items are left as unknown here on purpose: each is validated alone
  * and gets its own `rejected` result.
@@ -93,6 +105,7 @@ export const REQUEST_ERROR_CODES = [
   'rate_limited', // → 429 with Retry-After
   'not_found',
   'server_error',
+  'unavailable', // → 503 with Retry-After: disk full, database busy or unreadable; nothing of the batch stored
 ] as const;
 export type RequestErrorCode = (typeof REQUEST_ERROR_CODES)[number];
 

@@ -22,6 +22,8 @@ export interface StaffSession {
   wardCode: string;
   role: StaffRole;
   username: string;
+  /** The password signed in with fails today's policy: the dashboard asks for a new one first. */
+  mustChangePassword?: boolean;
 }
 
 const SESSION_KEY = 'go-cua:staff-session';
@@ -32,7 +34,7 @@ export function loadSession(): StaffSession | null {
     if (!raw) return null;
     const s = JSON.parse(raw) as Partial<StaffSession>;
     if (typeof s.token !== 'string' || typeof s.wardCode !== 'string' || (s.role !== 'ward_staff' && s.role !== 'ward_admin')) return null;
-    return { token: s.token, wardCode: s.wardCode, role: s.role, username: s.username ?? '' };
+    return { token: s.token, wardCode: s.wardCode, role: s.role, username: s.username ?? '', ...(s.mustChangePassword ? { mustChangePassword: true } : {}) };
   } catch {
     return null;
   }
@@ -147,8 +149,19 @@ export async function login(username: string, password: string, lang: string): P
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username, password }),
   });
-  const body = (await res.json()) as { token: string; wardCode: string; role: StaffRole };
-  return { token: body.token, wardCode: body.wardCode, role: body.role, username };
+  const body = (await res.json()) as { token: string; wardCode: string; role: StaffRole; mustChangePassword?: boolean };
+  return { token: body.token, wardCode: body.wardCode, role: body.role, username, ...(body.mustChangePassword ? { mustChangePassword: true } : {}) };
+}
+
+/** Changes the signed-in person's own password (POST /api/v1/auth/password); the session stays. */
+export async function changePassword(session: StaffSession, currentPassword: string, newPassword: string, lang: string): Promise<void> {
+  await request('/api/v1/auth/password', {
+    method: 'POST',
+    lang,
+    token: session.token,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ currentPassword, newPassword }),
+  });
 }
 
 export async function logout(session: StaffSession, lang: string): Promise<void> {
