@@ -23,7 +23,7 @@ import type { Database } from '../src/server/db/schema.js';
 import { createUser } from '../src/server/services/accounts.js';
 import { setIndicatorCacheEnabled } from '../src/server/services/indicator-cache.js';
 import { householdRow, memberRows } from '../src/server/services/record-rows.js';
-import { generateHouseholds } from '../src/shared/domain/demo-data.js';
+import { generateHouseholds } from '../src/demo/demo-data.js';
 import { wardConfigSchema, type WardConfig } from '../src/shared/schema/ward-config.js';
 import type { BenchRow } from './bench-row.js';
 

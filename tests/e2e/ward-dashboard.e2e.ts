@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findSeedWard } from '../../seeds/index.js';
 import { createUser, issueEnrolmentCode } from '../../src/server/services/accounts.js';
 import { XLSX_LAYOUT } from '../../src/server/services/exports.js';
-import { generateHouseholds } from '../../src/shared/domain/demo-data.js';
+import { generateHouseholds } from '../../src/demo/demo-data.js';
 import { todayInVietnam } from '../../src/shared/domain/iso-week.js';
 import type { HouseholdRecord } from '../../src/shared/schema/household.js';
 import { launchBrowser } from '../helpers/chromium.js';
