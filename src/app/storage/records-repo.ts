@@ -155,8 +155,3 @@ export async function listRevisits(db: GoCuaDb): Promise<StoredRecord[]> {
   const rows = await db.records.where('outcome').equals('not_home').toArray();
   return rows.filter((r) => r.voided === 0).sort((a, b) => (a.savedAt < b.savedAt ? -1 : 1));
 }
-
-/** Revs waiting for the server (queued or held). */
-export function countOutbox(db: GoCuaDb): Promise<number> {
-  return db.outbox.count();
-}

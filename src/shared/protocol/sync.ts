@@ -23,7 +23,6 @@ export const syncRequestSchema = z.object({
   batchId: z.uuid(),
   records: z.array(z.unknown()).max(MAX_RECORDS_PER_BATCH),
 });
-export type SyncRequest = z.infer<typeof syncRequestSchema>;
 
 export const SYNC_STATUSES = ['accepted', 'duplicate', 'stale', 'conflict', 'rejected'] as const;
 export type SyncStatus = (typeof SYNC_STATUSES)[number];
@@ -59,10 +58,6 @@ export const REQUEST_ERROR_CODES = [
   'server_error',
 ] as const;
 export type RequestErrorCode = (typeof REQUEST_ERROR_CODES)[number];
-
-export interface RequestErrorBody {
-  error: { code: RequestErrorCode; message: string };
-}
 
 /** Statuses after which a record leaves the outbox. `rejected` and `conflict` stay for the volunteer to fix. */
 export function isSettled(status: SyncStatus): boolean {

@@ -1,7 +1,7 @@
 // Ward administration (ward_admin only): targets per year and settings, the register of tổ dân
 // phố (edit or CSV import, with the server's per-line errors), and staff accounts. Every change
 // is recorded by the server (who, when, old → new).
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { INDICATOR_CODES } from '../../../shared/domain/indicators.js';
 import { ApiError, type RegisterGroup, type StaffRole, type TargetsByYear, type WardSettings } from './api.js';
@@ -40,10 +40,13 @@ function Targets() {
   const [year, setYear] = useState(todayVietnam().slice(0, 4));
   const [draft, setDraft] = useState<Record<string, string>>({});
   const [status, setStatus] = useState<Status>();
-  useEffect(() => {
+  // The draft is made again while rendering when the loaded data or the year changes.
+  const [draftFor, setDraftFor] = useState<[unknown, string]>();
+  if (!draftFor || draftFor[0] !== data.data || draftFor[1] !== year) {
+    setDraftFor([data.data, year]);
     const current = data.data?.targets[year] ?? {};
     setDraft(Object.fromEntries(INDICATOR_CODES.map((c) => [c, current[c] === undefined ? '' : String(Math.round(current[c]! * 1000) / 10)])));
-  }, [data.data, year]);
+  }
 
   const save = async () => {
     const next: TargetsByYear = { ...(data.data?.targets ?? {}) };
@@ -114,9 +117,11 @@ function Settings() {
   const data = useWardLoad((a) => a.settings(), []);
   const [draft, setDraft] = useState<Record<string, string>>({});
   const [status, setStatus] = useState<Status>();
-  useEffect(() => {
-    if (data.data) setDraft(Object.fromEntries(SETTING_KEYS.map((k) => [k, String(data.data!.settings[k])])));
-  }, [data.data]);
+  const [draftFor, setDraftFor] = useState<unknown>();
+  if (data.data && draftFor !== data.data) {
+    setDraftFor(data.data);
+    setDraft(Object.fromEntries(SETTING_KEYS.map((k) => [k, String(data.data!.settings[k])])));
+  }
   const save = async () => {
     const patch: Partial<WardSettings> = {};
     for (const k of SETTING_KEYS) {
@@ -163,9 +168,11 @@ function Register() {
   const [rows, setRows] = useState<GroupRow[]>([]);
   const [csv, setCsv] = useState('');
   const [status, setStatus] = useState<Status>();
-  useEffect(() => {
-    if (data.data) setRows(data.data.groups.map((g) => ({ code: g.code, name: g.name, households: String(g.householdsOnRegister) })));
-  }, [data.data]);
+  const [rowsFor, setRowsFor] = useState<unknown>();
+  if (data.data && rowsFor !== data.data) {
+    setRowsFor(data.data);
+    setRows(data.data.groups.map((g) => ({ code: g.code, name: g.name, households: String(g.householdsOnRegister) })));
+  }
 
   const failed = (e: unknown): Status => {
     if (e instanceof ApiError && Array.isArray(e.body.lines)) {
