@@ -14,6 +14,8 @@ export function startAppSync(db: GoCuaDb = appDb): SyncEngine {
   const engine = createSyncEngine({
     db,
     language: currentLanguage,
+    // With nothing queued, ask for staff changes (a void) at most every 10 minutes.
+    pollEveryMs: 10 * 60 * 1000,
     // After each run the server acknowledged: one small GET; a failure keeps the cached copy.
     afterSuccessfulRun: async () => {
       await refreshWardConfig(db, { language: currentLanguage() });

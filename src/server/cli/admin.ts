@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { openServerDb, type ServerDb } from '../db/connect.js';
 import type { UserRole } from '../db/schema.js';
 import { createUser, issueEnrolmentCode, listDevices, revokeDevice, UnknownWardError } from '../services/accounts.js';
+import { cliActor, transferRecords } from '../services/record-owners.js';
 import { formatEnrolmentCode } from '../services/secrets.js';
 import { listWards, loadWardSeeds } from '../services/wards.js';
 
@@ -15,6 +16,8 @@ const USAGE = `Usage: npm run -s admin -- <command>
   create-user --ward CODE --username U [--role ward_staff|ward_admin] [--password-stdin]
   list-devices [--ward CODE]                   ID<TAB>WARD<TAB>NAME<TAB>CREATED<TAB>REVOKED
   revoke-device --device ID
+  transfer-records --from DEVICE --to DEVICE   hands the right to write FROM's records to TO
+                                               (same ward; audited); prints the count
 Environment: DATA_DIR (./data) or DATABASE_URL (postgres://…), SEEDS_DIR (seeds/wards)`;
 
 class UsageError extends Error {}
@@ -95,6 +98,24 @@ async function run(server: ServerDb, command: string, args: string[]): Promise<v
       const id = required(values.device, 'device');
       if (!(await revokeDevice(db, id))) throw new UsageError(`no device ${id}`);
       process.stdout.write(`${id}\n`);
+      return;
+    }
+    case 'transfer-records': {
+      const { values } = parseArgs({ args, options: { from: { type: 'string' }, to: { type: 'string' } } });
+      const from = required(values.from, 'from');
+      const to = required(values.to, 'to');
+      const outcome = await transferRecords(server, { from, to, actor: cliActor });
+      if (!outcome.ok) {
+        const why = {
+          same_device: '--from and --to are the same device',
+          from_not_found: `no device ${from}`,
+          to_not_found: `no device ${to}`,
+          other_ward: 'the two devices belong to different wards',
+          to_revoked: `device ${to} is revoked`,
+        }[outcome.reason];
+        throw new UsageError(why);
+      }
+      process.stdout.write(`${outcome.records}\n`);
       return;
     }
     default:

@@ -216,6 +216,20 @@ export interface AssistanceKindsTable {
   ward_code: string;
 }
 
+/**
+ * Who may write each record (migration 20261203T090000-record-owners): the device that stored
+ * its first rev, or the one staff handed it to. `unseen_staff_rev`: a staff change the owning
+ * phone has not acknowledged taking (null when none).
+ */
+export interface RecordOwnersTable {
+  record_id: string;
+  ward_code: string;
+  device_id: string;
+  /** When this device became the owner (first rev received, or the transfer). */
+  since: string;
+  unseen_staff_rev: number | null;
+}
+
 export interface Database {
   wards: WardsTable;
   ward_groups: WardGroupsTable;
@@ -232,4 +246,5 @@ export interface Database {
   household_address_keys: HouseholdAddressKeysTable;
   assistances: AssistancesTable;
   assistance_kinds: AssistanceKindsTable;
+  record_owners: RecordOwnersTable;
 }

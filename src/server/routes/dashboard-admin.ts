@@ -10,6 +10,7 @@ import { issueEnrolmentCode } from '../services/accounts.js';
 import { writeAudit } from '../services/audit.js';
 import { csvProblemMessage } from '../services/dashboard-messages.js';
 import { registerGroups } from '../services/indicators.js';
+import { transferRecords } from '../services/record-owners.js';
 import { formatEnrolmentCode } from '../services/secrets.js';
 import {
   addUser,
@@ -42,6 +43,7 @@ const newUserBody = z.object({
   role: z.enum(['ward_staff', 'ward_admin']).default('ward_staff'),
 });
 const passwordBody = z.object({ password: z.string() });
+const transferBody = z.object({ to: z.string().min(1).max(100) });
 const usesBody = z.object({ uses: z.number().int().min(1).max(1000).default(1) });
 
 function checkPassword(password: string): void {
@@ -173,5 +175,20 @@ export async function dashboardAdminRoutes(app: FastifyInstance, options: Dashbo
     const outcome = await revokeWardDevice(db, staff(request), request.params.id);
     if (!outcome) throw new DashboardError(404, 'not_found', 'device_not_found');
     return { id: request.params.id, revokedAt: outcome.revokedAt };
+  });
+
+  // Hands the right to write this device's records to another device of the ward (a phone
+  // re-enrolled under a new id keeps its records). Nothing is sent to the phones. Audited.
+  app.post<{ Params: IdParams }>('/api/v1/wards/:code/devices/:id/transfer-records', staffOnly, async (request) => {
+    const body = transferBody.safeParse(request.body ?? {});
+    if (!body.success) throw new DashboardError(400, 'bad_request', 'bad_request');
+    const who = staff(request);
+    const outcome = await transferRecords(options.db, { from: request.params.id, to: body.data.to, wardCode: who.wardCode, actor: () => who });
+    if (!outcome.ok) {
+      if (outcome.reason === 'from_not_found' || outcome.reason === 'to_not_found') throw new DashboardError(404, 'not_found', 'device_not_found');
+      if (outcome.reason === 'to_revoked') throw new DashboardError(409, 'device_revoked', 'transfer_to_revoked');
+      throw new DashboardError(400, 'bad_request', 'transfer_same_device');
+    }
+    return { from: request.params.id, to: body.data.to, records: outcome.records };
   });
 }

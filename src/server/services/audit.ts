@@ -17,6 +17,7 @@ export type AuditAction =
   | 'users.reset_password'
   | 'enrolment_code.issue'
   | 'device.revoke'
+  | 'records.transfer'
   | 'export.csv'
   | 'export.xlsx'
   | 'export.report'

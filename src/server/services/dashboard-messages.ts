@@ -29,7 +29,9 @@ export type DashboardMessageKey =
   | 'username_taken'
   | 'bad_uses'
   | 'void_reason_required'
-  | 'already_voided';
+  | 'already_voided'
+  | 'transfer_same_device'
+  | 'transfer_to_revoked';
 
 const vi: Record<DashboardMessageKey, string> = {
   bad_request: 'Yêu cầu không hợp lệ.',
@@ -59,6 +61,8 @@ const vi: Record<DashboardMessageKey, string> = {
   bad_uses: 'Số lượt dùng của mã đăng ký phải là số nguyên từ 1 đến 1000.',
   void_reason_required: 'Vui lòng ghi lý do hủy (tối đa 200 ký tự).',
   already_voided: 'Hộ này đã bị hủy trước đó.',
+  transfer_same_device: 'Hãy chọn một thiết bị khác để giao bản ghi.',
+  transfer_to_revoked: 'Không thể giao bản ghi cho thiết bị đã bị thu hồi.',
 };
 
 const en: Record<DashboardMessageKey, string> = {
@@ -89,6 +93,8 @@ const en: Record<DashboardMessageKey, string> = {
   bad_uses: 'Uses of an enrolment code must be a whole number from 1 to 1000.',
   void_reason_required: 'Please give a reason for voiding (200 characters at most).',
   already_voided: 'This household is already voided.',
+  transfer_same_device: 'Choose another device to hand the records to.',
+  transfer_to_revoked: 'Records cannot be handed to a revoked device.',
 };
 
 export function dashboardMessage(key: DashboardMessageKey, lang: Lang): string {

@@ -40,7 +40,8 @@ export type MessageKey =
   | 'enrolment_code_other_ward'
   | 'staff_only'
   | 'not_acceptable_encoding'
-  | 'rev_conflict';
+  | 'rev_conflict'
+  | 'staff_changed';
 
 const vi: Record<MessageKey, string> = {
   bad_request: 'Yêu cầu không hợp lệ.',
@@ -58,6 +59,7 @@ const vi: Record<MessageKey, string> = {
   unsupported_media_type: 'Định dạng nội dung không được hỗ trợ (cần application/json, có thể nén gzip).',
   not_acceptable_encoding: 'Kiểu nén không được hỗ trợ (chỉ chấp nhận gzip).',
   rev_conflict: 'Máy chủ đã có phiên bản này của hộ với nội dung khác (có thể do máy khác sửa cùng lúc). Bản này được giữ lại để cán bộ phường xem xét; hãy mở hộ, kiểm tra và lưu lại để gửi phiên bản mới.',
+  staff_changed: 'Cán bộ phường đã thay đổi bản ghi này (hủy hoặc sửa) sau lần máy nhận gần nhất. Máy đã lấy bản của phường; thay đổi vừa gửi được giữ lại trên máy chủ để cán bộ phường xem xét.',
   protocol_too_old: `Ứng dụng Gõ Cửa trên máy này đã cũ. Vui lòng mở lại ứng dụng khi có mạng để cập nhật phiên bản mới rồi đồng bộ lại (máy chủ cần giao thức ${MIN_PROTOCOL_VERSION}–${PROTOCOL_VERSION}).`,
   protocol_too_new: `Máy chủ của phường chưa hỗ trợ phiên bản ứng dụng này. Vui lòng báo cán bộ phường cập nhật máy chủ Gõ Cửa (máy chủ hỗ trợ giao thức ${MIN_PROTOCOL_VERSION}–${PROTOCOL_VERSION}). Dữ liệu vẫn được giữ trên máy.`,
   rate_limited: 'Gửi quá nhiều yêu cầu. Vui lòng thử lại sau ít phút.',
@@ -81,6 +83,7 @@ const en: Record<MessageKey, string> = {
   unsupported_media_type: 'Unsupported content type (send application/json, optionally gzip-compressed).',
   not_acceptable_encoding: 'Unsupported content encoding (only gzip is accepted).',
   rev_conflict: 'The server already holds this revision of the household with other content (perhaps edited on another phone at the same time). This copy is kept for ward staff to review; open the household, check it and save to send a new revision.',
+  staff_changed: 'Ward staff changed this record (voided or corrected it) after this phone last heard from the server. The phone took the ward\'s copy; the change just sent is kept on the server for ward staff to review.',
   protocol_too_old: `The Gõ Cửa app on this phone is out of date. Open the app while online to update it, then sync again (the server needs protocol ${MIN_PROTOCOL_VERSION}–${PROTOCOL_VERSION}).`,
   protocol_too_new: `The ward server does not support this app version yet. Please ask ward staff to update the Gõ Cửa server (it supports protocol ${MIN_PROTOCOL_VERSION}–${PROTOCOL_VERSION}). Your data stays on the phone.`,
   rate_limited: 'Too many requests. Please try again in a few minutes.',

@@ -48,8 +48,14 @@ export interface RejectedRecord {
 
 export type PreparedRecord = ValidRecord | RejectedRecord;
 
+/** A server state the phone says it has taken (the request's optional `applied`). */
+export interface AppliedState {
+  id: string;
+  rev: number;
+}
+
 export type PreparedBatch =
-  | { ok: true; batchId: string; records: PreparedRecord[] }
+  | { ok: true; batchId: string; records: PreparedRecord[]; applied: AppliedState[] }
   | { ok: false; status: 400 | 426; code: RequestErrorCode; messageKey: MessageKey };
 
 export interface PrepareContext {
@@ -127,6 +133,7 @@ export function prepareParsedBatch(body: unknown, context: PrepareContext): Prep
     ok: true,
     batchId: envelope.data.batchId,
     records: envelope.data.records.map((item) => prepareRecord(item, context)),
+    applied: envelope.data.applied ?? [],
   };
 }
 

@@ -176,6 +176,7 @@ export function wardApi(session: StaffSession, lang: string) {
     issueCode: (uses: number) => send<EnrolmentCode>('POST', '/enrolment-codes', { uses }),
     devices: () => get<{ devices: WardDevice[] }>('/devices'),
     revokeDevice: (id: string) => send<{ revokedAt: string }>('POST', `/devices/${encodeURIComponent(id)}/revoke`),
+    transferRecords: (from: string, to: string) => send<{ records: number }>('POST', `/devices/${encodeURIComponent(from)}/transfer-records`, { to }),
     /** An export as a Blob (the Authorization header rules out a plain link). */
     download: async (path: string) => (await call(path)).blob(),
   };

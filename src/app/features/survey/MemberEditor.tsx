@@ -133,7 +133,7 @@ export function MemberEditor({ member, index, surveyedAt, choices, onChange, err
         label={t('members.phone')}
         optional={t('app.optional')}
         defaultValue={member.phone}
-        inputMode="tel"
+        inputMode="numeric"
         maxLength={16}
         onValue={(phone) => set((m) => ({ ...m, phone }))}
         onTouched={() => touch(p('phone'))}

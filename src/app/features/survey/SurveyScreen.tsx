@@ -35,6 +35,7 @@ import {
   type Step,
   type Validation,
 } from './form-model.js';
+import { isUntouchedMember } from './empty-member.js';
 import { MembersStep } from './MembersStep.js';
 import { OutcomeStep } from './OutcomeStep.js';
 import { ReviewStep } from './ReviewStep.js';
@@ -292,7 +293,34 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
     setFocusPath(`members.${form.members.length}.name`);
   };
 
+  const removeMember = (id: string) => update((f) => ({ ...f, members: f.members.filter((m) => m.id !== id) }));
+
+  // Back to the member list: the step's heading at the top of the screen, in view.
+  const backToMembers = () => {
+    setOpenMemberId(undefined);
+    window.scrollTo(0, 0);
+    setHeadingFocus((n) => n + 1);
+  };
+
+  // Closing a member nothing was entered for removes it: an accidental "+ Thêm thành viên" must
+  // not leave an empty member that blocks saving.
+  const closeMember = (id: string | undefined) => {
+    const open = form.members.find((m) => m.id === openMemberId);
+    if (id === undefined && open && isUntouchedMember(open)) {
+      removeMember(open.id);
+      backToMembers();
+      return;
+    }
+    setOpenMemberId(id);
+  };
+
   const memberDone = async (i: number) => {
+    const member = form.members[i];
+    if (member && isUntouchedMember(member)) {
+      removeMember(member.id);
+      backToMembers();
+      return;
+    }
     const now = (await loadFormValidation()).validateForm(form, ctx, ward.settings.mobilePrefixes);
     touch(`members.${i}`);
     const first = now.errors.find((e) => e.path.startsWith(`members.${i}.`));
@@ -300,8 +328,7 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
       setFocusPath(first.path);
       return;
     }
-    setOpenMemberId(undefined);
-    setFocusPath('members');
+    backToMembers();
   };
 
   const refuse = () => {
@@ -404,7 +431,7 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
             {...stepProps}
             openMemberId={openMemberId}
             addedMemberId={addedMemberId}
-            setOpenMemberId={setOpenMemberId}
+            setOpenMemberId={closeMember}
             onAdd={addMember}
             onMemberDone={(i) => void memberDone(i)}
             updateMember={updateMember}
@@ -420,6 +447,7 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
             saving={saving}
             onJump={jumpTo}
             onSave={() => void save()}
+            onRemoveMember={removeMember}
           />
         ) : null}
         {!editingMember ? (

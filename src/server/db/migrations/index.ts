@@ -6,6 +6,7 @@ import * as dashboard from './20261124T030000-dashboard.js';
 import * as dashboardVersionIndex from './20261124T031500-dashboard-version-index.js';
 import * as assistances from './20261124T040000-assistances.js';
 import * as surveyDateFromHistory from './20261203T080000-survey-date-from-history.js';
+import * as recordOwners from './20261203T090000-record-owners.js';
 
 export const migrations: Record<string, Migration> = {
   '20261124T020000-initial': initial,
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '20261124T031500-dashboard-version-index': dashboardVersionIndex,
   '20261124T040000-assistances': assistances,
   '20261203T080000-survey-date-from-history': surveyDateFromHistory,
+  '20261203T090000-record-owners': recordOwners,
 };
