@@ -13,8 +13,8 @@ import './ui/styles.css';
 document.documentElement.lang = i18n.language;
 
 // A link from the dashboard's enrolment QR code (`?ward=CODE&code=XXXX`) opens the enrolment form.
-if (/[?&]code=/.test(location.search) && !location.hash.startsWith('#/enrol')) {
-  history.replaceState(history.state, '', `${location.pathname}${location.search}#/enrol`);
+if (/[?&]code=/.test(location.search) && !location.hash.startsWith(href({ name: 'enrol' }))) {
+  history.replaceState(history.state, '', `${location.pathname}${location.search}${href({ name: 'enrol' })}`);
 }
 
 // The sync engine (and the zod schemas it pulls in) and the service worker's registration

@@ -13,10 +13,9 @@
 // the outbox, the notice and the acknowledgement change together.
 import { parseRecord, type AnyRecord } from '../../shared/schema/registry.js';
 import { summaryOf, type AnyStoredRecord, type GoCuaDb, type StoredAssistance, type StoredRecord } from './db.js';
+import { getMeta, META_KEYS, setMeta } from './meta.js';
 import { buildSearchText } from './records-repo.js';
 
-export const META_SERVER_NOTICES = 'serverNotices';
-export const META_PENDING_APPLIED = 'pendingApplied';
 /** Notices kept for the volunteer (oldest dropped first). */
 const MAX_NOTICES = 50;
 
@@ -54,14 +53,14 @@ export type ApplyServerOutcome =
 async function addApplied(db: GoCuaDb, state: AppliedState): Promise<void> {
   const list = await pendingApplied(db);
   if (!list.some((a) => a.id === state.id && a.rev === state.rev)) {
-    await db.meta.put({ key: META_PENDING_APPLIED, value: [...list.filter((a) => a.id !== state.id || a.rev > state.rev), state] });
+    await setMeta(db, META_KEYS.pendingApplied, [...list.filter((a) => a.id !== state.id || a.rev > state.rev), state]);
   }
 }
 
 /** Acknowledgements not yet carried by a request the server answered. */
 export async function pendingApplied(db: GoCuaDb): Promise<AppliedState[]> {
-  const row = await db.meta.get(META_PENDING_APPLIED);
-  return Array.isArray(row?.value) ? (row.value as AppliedState[]) : [];
+  const value = await getMeta(db, META_KEYS.pendingApplied);
+  return Array.isArray(value) ? (value as AppliedState[]) : [];
 }
 
 /** After a 200 to a request that carried `sent`: those are acknowledged; newer ones stay. */
@@ -69,16 +68,16 @@ export async function clearApplied(db: GoCuaDb, sent: readonly AppliedState[]): 
   if (sent.length === 0) return;
   const done = new Set(sent.map((a) => `${a.id}#${a.rev}`));
   const left = (await pendingApplied(db)).filter((a) => !done.has(`${a.id}#${a.rev}`));
-  await db.meta.put({ key: META_PENDING_APPLIED, value: left });
+  await setMeta(db, META_KEYS.pendingApplied, left);
 }
 
 export async function serverNotices(db: GoCuaDb): Promise<ServerChangeNotice[]> {
-  const row = await db.meta.get(META_SERVER_NOTICES);
-  return Array.isArray(row?.value) ? (row.value as ServerChangeNotice[]) : [];
+  const value = await getMeta(db, META_KEYS.serverNotices);
+  return Array.isArray(value) ? (value as ServerChangeNotice[]) : [];
 }
 
 export async function dismissServerNotices(db: GoCuaDb): Promise<void> {
-  await db.meta.put({ key: META_SERVER_NOTICES, value: [] });
+  await setMeta(db, META_KEYS.serverNotices, []);
 }
 
 function rowFor(record: AnyRecord, previous: AnyStoredRecord): AnyStoredRecord {
@@ -133,6 +132,6 @@ export async function applyServerRecord(db: GoCuaDb, raw: unknown, options: { no
     at: options.now.toISOString(),
   };
   const notices = (await serverNotices(db)).filter((n) => n.recordId !== record.id);
-  await db.meta.put({ key: META_SERVER_NOTICES, value: [...notices, notice].slice(-MAX_NOTICES) });
+  await setMeta(db, META_KEYS.serverNotices, [...notices, notice].slice(-MAX_NOTICES));
   return 'applied';
 }

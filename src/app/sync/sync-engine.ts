@@ -42,7 +42,7 @@ import {
 } from '../../shared/protocol/sync.js';
 import { SYNC_STATUSES } from '../../shared/protocol/sync.js';
 import { outboxRecordStates } from '../storage/waiting.js';
-import { getDevice, getLastSyncAt, markDeviceRevoked, META_LAST_SYNC_AT, type DeviceCredentials } from './device-store.js';
+import { getDevice, getLastSyncAt, markDeviceRevoked, setLastSyncAt, type DeviceCredentials } from './device-store.js';
 import { applyServerRecord, clearApplied, pendingApplied, type AppliedState } from '../storage/server-state.js';
 
 export type SyncPhase = 'idle' | 'sending' | 'waiting' | 'offline' | 'error';
@@ -535,7 +535,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   async function markSuccess(): Promise<void> {
     const at = new Date(clock.now()).toISOString();
-    await db.meta.put({ key: META_LAST_SYNC_AT, value: at });
+    await setLastSyncAt(db, at);
     setState({ lastSuccessAt: at });
   }
 

@@ -3,20 +3,14 @@
 // revoked) so the sign-in form comes back.
 import { useCallback, useEffect, useEffectEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, NetworkError } from './api.js';
+import { ApiError } from './api.js';
+import { errorText, say } from './messages.js';
 
 export type ErrorMessage = (e: unknown) => string;
 
 export function useErrorMessage(): ErrorMessage {
   const { t } = useTranslation();
-  return useCallback(
-    (e: unknown) => {
-      if (e instanceof NetworkError) return t('dashboard.error.network');
-      if (e instanceof ApiError) return e.message || t('dashboard.error.generic', { status: e.status });
-      return t('dashboard.error.generic', { status: '?' });
-    },
-    [t],
-  );
+  return useCallback((e: unknown) => say(t, errorText(e)), [t]);
 }
 
 interface LoadState<T> {

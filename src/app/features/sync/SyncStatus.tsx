@@ -6,12 +6,14 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useTranslation } from 'react-i18next';
 import { appDb } from '../../storage/app-db.js';
-import type { AnyStoredRecord, GoCuaDb, StoredRecord } from '../../storage/db.js';
+import type { AnyStoredRecord, GoCuaDb } from '../../storage/db.js';
+import { listHeldRecords } from '../../storage/record-queries.js';
 import { dismissServerNotices, serverNotices, type ServerChangeNotice } from '../../storage/server-state.js';
 import { getDevice } from '../../sync/device-store.js';
 import { getSyncEngine, type SyncEngine } from '../../sync/sync-engine.js';
 import { useSyncState } from '../../sync/use-sync-state.js';
 import { readWaiting } from '../../storage/waiting.js';
+import { href } from '../../ui/router.js';
 import { useWard } from '../../ward-context.js';
 import { kindWords } from './waiting-words.js';
 
@@ -29,10 +31,10 @@ function formatTime(iso: string, language: string): string {
   }).format(new Date(iso));
 }
 
-export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = (id) => `#/household/${encodeURIComponent(id)}` }: SyncStatusProps) {
+export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = (id) => href({ name: 'edit', recordId: id }) }: SyncStatusProps) {
   const { t, i18n } = useTranslation();
   const state = useSyncState(engine);
-  const held = useLiveQuery(() => db.records.where('syncState').anyOf('rejected', 'conflict').toArray(), [db], [] as StoredRecord[]);
+  const held = useLiveQuery(() => listHeldRecords(db), [db], [] as AnyStoredRecord[]);
   const ward = useWard();
   // null: read, and no device yet (undefined: not read yet).
   const device = useLiveQuery(async () => (await getDevice(db)) ?? null, [db]);
@@ -99,7 +101,7 @@ export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = 
       ) : null}
       {needsEnrolment ? (
         // Before enrolment (or after a revocation) sending cannot work: the button leads to enrolment.
-        <a className="btn btn--primary btn--big btn--block" href="#/enrol" data-testid="sync-enrol">
+        <a className="btn btn--primary btn--big btn--block" href={href({ name: 'enrol' })} data-testid="sync-enrol">
           {t('sync.enrolNow')}
         </a>
       ) : (
@@ -137,9 +139,7 @@ export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = 
           <ul>
             {held.map((row) => (
               <li key={row.id} data-testid="sync-held-item" data-id={row.id} data-state={row.syncState}>
-                <strong>
-                  {heldLabel(row as AnyStoredRecord)}
-                </strong>{' '}
+                <strong>{heldLabel(row)}</strong>{' '}
                 <span className="badge">{row.syncState === 'conflict' ? t('sync.heldConflict') : t('sync.heldRejected')}</span>
                 <p className="hint">{row.syncState === 'conflict' ? t('sync.heldConflictHelp') : t('sync.heldHelp')}</p>
                 {row.serverErrors && row.serverErrors.length > 0 ? (
@@ -149,7 +149,7 @@ export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = 
                     ))}
                   </ul>
                 ) : null}
-                <a className="btn" href={(row as AnyStoredRecord).kind === 'assistance' ? `#/assist/again/${encodeURIComponent(row.id)}` : recordHref(row.id)}>
+                <a className="btn" href={row.kind === 'assistance' ? href({ name: 'assist', againId: row.id }) : recordHref(row.id)}>
                   {t('sync.openRecord')}
                 </a>
               </li>
