@@ -19,7 +19,7 @@ import type { BenchRow } from './bench-row.js';
 import { buildServer } from '../src/server/app.js';
 import { openServerDb, type ServerDb } from '../src/server/db/connect.js';
 import { issueEnrolmentCode } from '../src/server/services/enrolment-codes.js';
-import { generateHouseholds } from '../src/shared/domain/demo-data.js';
+import { generateHouseholds } from '../src/demo/demo-data.js';
 import { findSeedWard } from '../seeds/index.js';
 import type { HouseholdRecord } from '../src/shared/schema/household.js';
 import { launchBrowser } from '../tests/helpers/chromium.js';

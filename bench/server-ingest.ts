@@ -20,7 +20,7 @@ import { issueEnrolmentCode } from '../src/server/services/enrolment-codes.js';
 import { createPreparePool, defaultSyncWorkerCount, type PreparePool } from '../src/server/services/sync-prepare-pool.js';
 import { sha256 } from '../src/server/services/secrets.js';
 import { householdRow, memberRows } from '../src/server/services/record-rows.js';
-import { generateHouseholds } from '../src/shared/domain/demo-data.js';
+import { generateHouseholds } from '../src/demo/demo-data.js';
 import type { HouseholdRecord } from '../src/shared/schema/household.js';
 import { wardConfigSchema } from '../src/shared/schema/ward-config.js';
 import type { BenchRow } from './bench-row.js';

@@ -16,7 +16,7 @@ import { findSeedWard } from '../../seeds/index.js';
 import { createUser } from '../../src/server/services/accounts.js';
 import { issueEnrolmentCode } from '../../src/server/services/enrolment-codes.js';
 import { XLSX_LAYOUT } from '../../src/server/services/exports.js';
-import { generateHouseholds } from '../../src/shared/domain/demo-data.js';
+import { generateHouseholds } from '../../src/demo/demo-data.js';
 import { todayInVietnam } from '../../src/shared/domain/iso-week.js';
 import type { HouseholdRecord } from '../../src/shared/schema/household.js';
 import { launchBrowser } from '../helpers/chromium.js';

@@ -299,7 +299,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   async function counts(): Promise<{ pending: number; held: number }> {
     let pending = 0;
     let held = 0;
-    for (const s of outboxRecordStates(await db.outbox.toArray()).values()) s === 'waiting' ? pending++ : held++;
+    for (const s of outboxRecordStates(await db.outbox.toArray()).values()) {
+      if (s === 'waiting') pending++;
+      else held++;
+    }
     return { pending, held };
   }
 

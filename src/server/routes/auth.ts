@@ -2,10 +2,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 
-// No control characters: they are never part of a name, code or password typed on a phone,
-// and PostgreSQL text cannot hold NUL.
+// No control characters (Unicode Cc: C0, DEL and C1): they are never part of a name, code or
+// password typed on a phone, and PostgreSQL text cannot hold NUL.
 const plain = (min: number, max: number) =>
-  z.string().trim().min(min).max(max).regex(/^[^\u0000-\u001f\u007f]*$/);
+  z.string().trim().min(min).max(max).regex(/^\P{Cc}*$/u);
 import type { ServerDb } from '../db/connect.js';
 import { HttpError } from '../http-error.js';
 import { authenticateSession, changeOwnPassword, login, logout } from '../services/accounts.js';

@@ -8,7 +8,7 @@
 // ward's helps number in the thousands, not millions.
 import ExcelJS from 'exceljs';
 import type { Kysely } from 'kysely';
-import { ASSISTANCE_KINDS, ASSISTANCE_OUTCOMES, ASSISTANCE_REASONS } from '../../shared/schema/assistance.js';
+import { ASSISTANCE_KINDS, ASSISTANCE_REASONS } from '../../shared/schema/assistance.js';
 import { ASSISTANCE_KIND_NAMES, ASSISTANCE_REASON_NAMES } from '../../shared/domain/assistance-names.js';
 import { isoWeek, todayInVietnam } from '../../shared/domain/iso-week.js';
 import type { AssistanceTalliesResponse, AssistanceTally, OutcomeCounts } from '../../shared/protocol/dashboard.js';

@@ -45,7 +45,6 @@ export const syncRequestSchema = z.object({
    */
   applied: z.array(z.object({ id: z.uuid(), rev: z.number().int().min(1) })).max(MAX_APPLIED_PER_BATCH).optional(),
 });
-export type SyncRequest = z.infer<typeof syncRequestSchema>;
 
 export const SYNC_STATUSES = ['accepted', 'duplicate', 'stale', 'conflict', 'rejected'] as const;
 export type SyncStatus = (typeof SYNC_STATUSES)[number];
@@ -108,10 +107,6 @@ export const REQUEST_ERROR_CODES = [
   'unavailable', // → 503 with Retry-After: disk full, database busy or unreadable; nothing of the batch stored
 ] as const;
 export type RequestErrorCode = (typeof REQUEST_ERROR_CODES)[number];
-
-export interface RequestErrorBody {
-  error: { code: RequestErrorCode; message: string };
-}
 
 /**
  * Statuses after which a record leaves the outbox. `rejected` and `conflict` stay for the
