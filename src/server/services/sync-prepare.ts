@@ -12,6 +12,7 @@ import {
   syncRequestSchema,
   type RequestErrorCode,
 } from '../../shared/protocol/sync.js';
+import type { RelevanceAges } from '../../shared/domain/relevance.js';
 import { parseRecord, type RecordKind } from '../../shared/schema/registry.js';
 import type { AssistanceKindsTable, AssistancesTable, HouseholdsTable, MembersTable } from '../db/schema.js';
 import type { MessageKey } from './messages.js';
@@ -58,6 +59,8 @@ export interface PrepareContext {
   deviceId: string;
   /** The ward's tổ dân phố codes (an assistance may name none; one it names must be here). */
   groups: ReadonlySet<string>;
+  /** The ward's ages: a household's members are checked with the relevance table (domain/relevance.ts). */
+  ages: RelevanceAges;
   receivedAt: string;
 }
 
@@ -71,8 +74,9 @@ export function prepareRecord(item: unknown, context: PrepareContext): PreparedR
   const id = typeof obj?.id === 'string' ? obj.id : '';
   const rev = typeof obj?.rev === 'number' && Number.isInteger(obj.rev) ? obj.rev : 0;
   if (!obj) return { kind: 'rejected', id, rev, errors: [{ path: '', code: 'invalid' }] };
-  // Kind and version looked up, an older known version migrated, then the current schema.
-  const parsed = parseRecord(obj);
+  // Kind and version looked up, an older known version migrated, then the current schema and
+  // the ward's rules (a household's relevance table, with the ward's ages).
+  const parsed = parseRecord(obj, { ages: context.ages });
   if (!parsed.ok) return { kind: 'rejected', id, rev, errors: parsed.errors };
   const record = parsed.record;
   if (record.rev > MAX_REV) return { kind: 'rejected', id, rev, errors: [{ path: 'rev', code: 'rev_invalid' }] };

@@ -2,7 +2,7 @@
 // as a draft ≤ 0.4 s behind the last change and flushed when the page is hidden, on an app
 // update and when leaving. Saving validates, writes record + outbox and deletes the draft in one
 // transaction (records-repo.ts); if the phone is full the form stays on screen and the draft stays.
-import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FieldError } from '../../../shared/domain/validation.js';
 import type { StoredRecord } from '../../storage/db.js';
@@ -27,13 +27,23 @@ import {
   formToData,
   STEPS,
   stepOfPath,
-  stepsFor,
   type DataContext,
   type HouseholdForm,
   type MemberForm,
   type Step,
   type Validation,
 } from './form-model.js';
+import {
+  decideNext,
+  incompleteMembers,
+  initialUi,
+  isShown,
+  memberIdOfPath,
+  normaliseDraftForm,
+  stepPosition,
+  surveyReducer,
+  withFirstMember,
+} from './survey-model.js';
 import { MembersStep } from './MembersStep.js';
 import { OutcomeStep } from './OutcomeStep.js';
 import { ReviewStep } from './ReviewStep.js';
@@ -75,7 +85,8 @@ async function load(draftId: string, recordId: string | undefined): Promise<Load
   ]);
   if (draft) {
     const step = (STEPS as readonly string[]).includes(draft.step) ? (draft.step as Step) : 'address';
-    return { form: draft.form as HouseholdForm, step, record, installId, createdAt: draft.createdAt };
+    // A draft of any app version opens: missing keys are filled with empty answers.
+    return { form: normaliseDraftForm(draft.form), step, record, installId, createdAt: draft.createdAt };
   }
   if (record) {
     const form = dataToForm(record.record.data);
@@ -85,35 +96,21 @@ async function load(draftId: string, recordId: string | undefined): Promise<Load
   return { form: emptyForm(), step: 'address', record: undefined, installId, createdAt: undefined };
 }
 
-/** True when an error at `path` should be visible given what was touched or attempted. */
-function isShown(shown: ReadonlySet<string>, path: string): boolean {
-  if (shown.has(`step:${stepOfPath(path)}`)) return true;
-  const parts = path.split('.');
-  for (let i = parts.length; i > 0; i--) if (shown.has(parts.slice(0, i).join('.'))) return true;
-  return false;
-}
-
 export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
   const { t } = useTranslation();
   const ward = useWard();
   const choices = useChoices();
   const [loaded, setLoaded] = useState<Loaded>();
   const [form, setForm] = useState<HouseholdForm>(emptyForm);
-  const [step, setStep] = useState<Step>('address');
-  const [shown, setShown] = useState<ReadonlySet<string>>(() => new Set());
-  const [openMemberId, setOpenMemberId] = useState<string>();
-  // The member "add member" just created: its editor renders its lower questions deferred.
-  const [addedMemberId, setAddedMemberId] = useState<string>();
-  // A focus request is an object so the same path can be asked for twice; it is consumed through
-  // a ref rather than reset with setState, which would cost a second render of the whole form
-  // (measured on "add member" with 29 members on a throttled phone).
-  const [focusRequest, setFocusRequest] = useState<{ path: string }>();
+  // Where the volunteer is, what they were shown, what gets focus: survey-model.ts.
+  const [ui, dispatch] = useReducer(surveyReducer, initialUi);
+  const { step, shown, openMemberId, addedMemberId, focus: focusRequest, headingFocus } = ui;
+  // A focus request is consumed through a ref rather than reset with a dispatch, which would
+  // cost a second render of the whole form (measured on "add member" with 29 members on a
+  // throttled phone). A step change moves the focus to the new step's heading in the same
+  // commit that shows the step: on a later frame it could land after the volunteer (or a test)
+  // has already focused a field of the new step, and take their typing away from it.
   const handledFocus = useRef<{ path: string } | undefined>(undefined);
-  const setFocusPath = useCallback((path: string) => setFocusRequest({ path }), []);
-  // A step change moves the focus to the new step's heading, in the same commit that shows the
-  // step: on a later frame it could land after the volunteer (or a test) has already focused a
-  // field of the new step, and take their typing away from it.
-  const [headingFocus, setHeadingFocus] = useState(0);
   const [saving, setSaving] = useState(false);
   const [saveErrors, setSaveErrors] = useState<FieldError[]>([]);
   const [problem, setProblem] = useState<string>();
@@ -129,7 +126,7 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
       if (!alive) return;
       setLoaded(l);
       setForm(l.form);
-      setStep(l.step);
+      dispatch({ type: 'loaded', step: l.step });
     });
     return () => {
       alive = false;
@@ -162,7 +159,12 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
   const ctx: DataContext | undefined = useMemo(
     () =>
       ward && loaded
-        ? { wardCode: ward.code, installId: loaded.installId, surveyedAt: loaded.record?.record.data.surveyedAt ?? localDate() }
+        ? {
+            wardCode: ward.code,
+            installId: loaded.installId,
+            surveyedAt: loaded.record?.record.data.surveyedAt ?? localDate(),
+            ages: { adultAge: ward.settings.adultAge, vneidMinAge: ward.settings.vneidMinAge },
+          }
         : undefined,
     [ward, loaded],
   );
@@ -190,7 +192,8 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
     (id: string, fn: (m: MemberForm) => MemberForm) => update((f) => ({ ...f, members: f.members.map((m) => (m.id === id ? fn(m) : m)) })),
     [update],
   );
-  const touch = useCallback((path: string) => setShown((s) => (s.has(path) ? s : new Set(s).add(path))), []);
+  const touch = useCallback((path: string) => dispatch({ type: 'touch', path }), []);
+  const setOpenMemberId = useCallback((id: string | undefined) => dispatch({ type: 'openMember', id }), []);
 
   // Validation for display runs on a deferred copy so typing and "add member" never wait for it.
   // The context is deferred with the form: the render that first shows the loaded step must not
@@ -214,14 +217,7 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
     const code = warningMap.get(path);
     return code ? t(`validation.${code}`) : undefined;
   }, [warningMap, t]);
-  const incomplete = useMemo(() => {
-    const set = new Set<number>();
-    for (const e of validation.errors) {
-      const m = /^members\.(\d+)\./.exec(e.path);
-      if (m) set.add(Number(m[1]));
-    }
-    return set;
-  }, [validation]);
+  const incomplete = useMemo(() => incompleteMembers(validation.errors), [validation]);
 
   // Focus a field after the step (or member) holding it has rendered.
   useEffect(() => {
@@ -244,60 +240,36 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
 
   if (!loaded || !ward || !ctx) return <p className="notice">{t('survey.loadingDraft')}</p>;
 
-  const steps = stepsFor(form);
-  const current: Step = steps.includes(step) ? step : 'review';
-  const index = steps.indexOf(current);
+  const { steps, current, index } = stepPosition(form, step);
 
   const goTo = (target: Step) => {
     if (target !== step) dirty.current = true;
-    setStep(target);
-    setOpenMemberId(undefined);
+    dispatch({ type: 'goTo', step: target });
     window.scrollTo(0, 0);
-    setHeadingFocus((n) => n + 1);
+    if (target === 'members' && form.members.length === 0) {
+      // The household's first person: their card is open at once (no "add" tap).
+      const first = emptyMember();
+      update((f) => withFirstMember(f, first));
+      dispatch({ type: 'openMember', id: first.id });
+    }
   };
 
-  const jumpTo = (path: string) => {
-    const target = stepOfPath(path);
-    const member = /^members\.(\d+)(\.|$)/.exec(path);
-    setStep(target);
-    touch(path);
-    setOpenMemberId(member ? form.members[Number(member[1])]?.id : undefined);
-    // The field may be below the fold: the editor must render whole before it is focused.
-    setAddedMemberId(undefined);
-    setFocusPath(path);
-  };
+  const jumpTo = (path: string) => dispatch({ type: 'jumpTo', path, memberId: memberIdOfPath(form, path) });
 
   const next = async () => {
     const now = (await loadFormValidation()).validateForm(form, ctx, ward.settings.mobilePrefixes);
-    const stepErrors = now.errors.filter((e) => stepOfPath(e.path) === current);
-    setShown((s) => new Set(s).add(`step:${current}`));
-    const first = stepErrors[0];
-    if (first) {
-      jumpTo(first.path);
-      return;
-    }
-    const target = steps[index + 1];
-    if (target) goTo(target);
+    dispatch({ type: 'showStep', step: current });
+    const decision = decideNext(form, current, now);
+    if (decision.kind === 'jump') jumpTo(decision.path);
+    else if (decision.kind === 'go') goTo(decision.step);
   };
 
   const addMember = () => {
     const member = emptyMember();
+    // The card closed here keeps its answers; its row says "Cần bổ sung" if something is missing.
+    if (openMemberId) touch(`members.${form.members.findIndex((m) => m.id === openMemberId)}`);
     update((f) => ({ ...f, members: [...f.members, member] }));
-    setOpenMemberId(member.id);
-    setAddedMemberId(member.id);
-    setFocusPath(`members.${form.members.length}.name`);
-  };
-
-  const memberDone = async (i: number) => {
-    const now = (await loadFormValidation()).validateForm(form, ctx, ward.settings.mobilePrefixes);
-    touch(`members.${i}`);
-    const first = now.errors.find((e) => e.path.startsWith(`members.${i}.`));
-    if (first) {
-      setFocusPath(first.path);
-      return;
-    }
-    setOpenMemberId(undefined);
-    setFocusPath('members');
+    dispatch({ type: 'memberAdded', id: member.id, index: form.members.length });
   };
 
   const refuse = () => {
@@ -314,7 +286,7 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
       setProblem(t('app.unexpectedError', { message: String(err) }));
       return;
     }
-    setShown((s) => new Set([...s, ...STEPS.map((st) => `step:${st}`)]));
+    dispatch({ type: 'showAll' });
     if (now.errors.length > 0) return;
     setSaving(true);
     setProblem(undefined);
@@ -350,7 +322,6 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
   };
 
   const stepProps: StepProps = { form, update, errorFor, warningFor, touch, choices, ward, surveyedAt: ctx.surveyedAt };
-  const editingMember = current === 'members' && openMemberId !== undefined && form.members.some((m) => m.id === openMemberId);
 
   return (
     <div className="survey" data-testid="survey" data-step={current}>
@@ -389,7 +360,8 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
-          if (current !== 'review' && !editingMember) void next();
+          // The keyboard's Enter moves on from a step's fields, but never out of a member's card.
+          if (current !== 'review' && current !== 'members') void next();
         }}
       >
         {current === 'address' ? <AddressStep {...stepProps} /> : null}
@@ -398,11 +370,11 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
         {current === 'members' ? (
           <MembersStep
             {...stepProps}
+            ages={ctx.ages}
             openMemberId={openMemberId}
             addedMemberId={addedMemberId}
             setOpenMemberId={setOpenMemberId}
             onAdd={addMember}
-            onMemberDone={(i) => void memberDone(i)}
             updateMember={updateMember}
             incomplete={incomplete}
           />
@@ -418,7 +390,7 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
             onSave={() => void save()}
           />
         ) : null}
-        {!editingMember ? (
+        {(
           <div className="step-nav">
             {index > 0 ? (
               <button type="button" className="btn" onClick={() => goTo(steps[index - 1]!)} data-testid="step-back">
@@ -430,12 +402,12 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
               </a>
             )}
             {current !== 'review' ? (
-              <button type="submit" className="btn btn--primary" data-testid="step-next">
+              <button type="button" className="btn btn--primary" data-testid="step-next" onClick={() => void next()}>
                 {t('survey.next')}
               </button>
             ) : null}
           </div>
-        ) : null}
+        )}
       </form>
     </div>
   );
