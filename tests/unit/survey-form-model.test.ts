@@ -88,7 +88,7 @@ describe('survey form model', () => {
     const child = adult('Bé Na', '2015');
     child.relation = 'child';
     f.members.push(child);
-    expect(shownQuestions(child, ctx.surveyedAt, ctx.ages)).toEqual(['name', 'relation', 'birthYear', 'sex', 'cccd', 'ehr']);
+    expect(shownQuestions(child, ctx.surveyedAt, ctx.ages)).toEqual(['name', 'birthYear', 'relation', 'sex', 'cccd', 'ehr']);
     const { data } = formToData(f, ctx);
     const parsed = householdDataSchema.parse(data);
     expect(parsed.members[1]?.skills).toBeUndefined();
@@ -98,10 +98,10 @@ describe('survey form model', () => {
     expect(validateForm(f, ctx).errors).toEqual([]);
     const teen = adult('Minh', '2012'); // 14 in 2026: VNeID and the skills block, not yet the bank or adult questions
     expect(shownQuestions(teen, ctx.surveyedAt, ctx.ages)).toEqual([
-      'name', 'relation', 'birthYear', 'sex', 'cccd', 'phone', 'vneid', 'ehr', 'ownsSmartphone', 'usedInternet3m', 'skills', 'wantsHelp', 'wantsHelpNote',
+      'name', 'birthYear', 'relation', 'sex', 'cccd', 'phone', 'vneid', 'ehr', 'ownsSmartphone', 'usedInternet3m', 'skills', 'wantsHelp', 'wantsHelpNote',
     ]);
     // Before the year of birth is read, only the identity questions show.
-    expect(shownQuestions({ ...teen, birthYear: '' }, ctx.surveyedAt, ctx.ages)).toEqual(['name', 'relation', 'birthYear', 'sex']);
+    expect(shownQuestions({ ...teen, birthYear: '' }, ctx.surveyedAt, ctx.ages)).toEqual(['name', 'birthYear', 'relation', 'sex']);
   });
 
   it('requires adult answers for a 14+ member and flags an unreadable or future birth year', () => {

@@ -33,7 +33,7 @@ export const BANK_ACCOUNT_MIN_AGE = 15;
 
 /** Every member question, in the order of the member card. */
 export const MEMBER_QUESTIONS = [
-  'name', 'relation', 'birthYear', 'sex', 'cccd', 'phone',
+  'name', 'birthYear', 'relation', 'sex', 'cccd', 'phone',
   'vneid', 'ehr', 'bankAccount',
   'ownsSmartphone', 'usedInternet3m', 'skills',
   'cashless30d', 'digitalSignature', 'onlinePublicService12m', 'cityApp', 'digitalServices12m',
@@ -55,8 +55,8 @@ const adult = (a: RelevanceAges) => a.adultAge;
 /** Question → shown when. The order is the order of the member card. */
 export const RELEVANCE: Readonly<Record<MemberQuestion, QuestionRule>> = {
   name: { minAge: always, required: false },
-  relation: { minAge: always, required: true },
   birthYear: { minAge: always, required: true },
+  relation: { minAge: always, required: true },
   sex: { minAge: always, required: true },
   cccd: { minAge: always, required: false },
   phone: { minAge: skillsAge, required: false },
@@ -86,7 +86,7 @@ export function questionsFor(age: number, ages: RelevanceAges): MemberQuestion[]
 }
 
 /** What a member card shows before the year of birth is read: the rest depends on the age. */
-export const BEFORE_AGE_QUESTIONS: readonly MemberQuestion[] = ['name', 'relation', 'birthYear', 'sex'];
+export const BEFORE_AGE_QUESTIONS: readonly MemberQuestion[] = ['name', 'birthYear', 'relation', 'sex'];
 
 // ---- Likely answers -------------------------------------------------------------------------
 

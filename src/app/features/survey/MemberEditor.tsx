@@ -157,7 +157,22 @@ export function MemberEditor({ member, index, surveyedAt, ages, choices, onChang
         onTouched={() => touch(p('name'))}
         error={errorFor(p('name'))}
         maxLength={80}
+        enterKeyHint="next"
+        // The keyboard's "next" key goes on to the year of birth (the card's next text field).
+        onEnter={() => document.getElementById(fieldId(p('birthYear')))?.focus()}
         testId="member-name"
+      />
+      <TextField
+        id={fieldId(p('birthYear'))}
+        label={t('members.birthYear')}
+        hint={yearOk ? t('members.birthYearRead', { year, age: ageOnDate(year, surveyedAt) }) : t('members.birthYearHint')}
+        defaultValue={member.birthYear}
+        inputMode="numeric"
+        maxLength={4}
+        onValue={(birthYear) => set((m) => ({ ...m, birthYear }))}
+        onTouched={() => touch(p('birthYear'))}
+        error={errorFor(p('birthYear'))}
+        testId="member-birthyear"
       />
       <div className={`field${relationError ? ' field--error' : ''}`}>
         <label htmlFor={fieldId(p('relation'))}>{t('members.relation')}</label>
@@ -180,18 +195,6 @@ export function MemberEditor({ member, index, surveyedAt, ages, choices, onChang
         </select>
         {relationError ? <p className="error" role="alert">{relationError}</p> : null}
       </div>
-      <TextField
-        id={fieldId(p('birthYear'))}
-        label={t('members.birthYear')}
-        hint={yearOk ? t('members.birthYearRead', { year, age: ageOnDate(year, surveyedAt) }) : t('members.birthYearHint')}
-        defaultValue={member.birthYear}
-        inputMode="numeric"
-        maxLength={4}
-        onValue={(birthYear) => set((m) => ({ ...m, birthYear }))}
-        onTouched={() => touch(p('birthYear'))}
-        error={errorFor(p('birthYear'))}
-        testId="member-birthyear"
-      />
       <ChoiceGroup
         id={fieldId(p('sex'))}
         legend={t('members.sex')}

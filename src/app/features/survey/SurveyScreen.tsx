@@ -247,10 +247,11 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
     dispatch({ type: 'goTo', step: target });
     window.scrollTo(0, 0);
     if (target === 'members' && form.members.length === 0) {
-      // The household's first person: their card is open at once (no "add" tap).
+      // The household's first person: their card is open at once, its name field ready for
+      // typing (no "add" tap, no tap on the field).
       const first = emptyMember();
       update((f) => withFirstMember(f, first));
-      dispatch({ type: 'openMember', id: first.id });
+      dispatch({ type: 'memberAdded', id: first.id, index: 0 });
     }
   };
 
