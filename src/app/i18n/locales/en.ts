@@ -173,6 +173,7 @@ export const en: Resources = {
   skillLevel: { proficient: 'Proficient', needs_help: 'Knows, needs help', none: 'Does not know', unknown: 'Unknown' },
   vneid: { none: 'None', level1: 'Level 1', level2: 'Level 2', unknown: 'Unknown' },
   devices: {
+    allDevices: 'All 4 (computer, fixed Internet, fibre, Wi-Fi):',
     smartphones: 'Smartphones in the household',
     smartphonesUnknown: 'Number unknown',
     computerOrTablet: 'Has a computer or tablet',

@@ -173,6 +173,7 @@ export const vi = {
   skillLevel: { proficient: 'Thành thạo', needs_help: 'Biết, cần hỗ trợ', none: 'Chưa biết', unknown: 'Không rõ' },
   vneid: { none: 'Chưa có', level1: 'Mức 1', level2: 'Mức 2', unknown: 'Không rõ' },
   devices: {
+    allDevices: 'Cả 4 câu máy tính, Internet cố định, cáp quang, Wi-Fi:',
     smartphones: 'Số điện thoại thông minh trong hộ',
     smartphonesUnknown: 'Không rõ số lượng',
     computerOrTablet: 'Có máy tính hoặc máy tính bảng',
