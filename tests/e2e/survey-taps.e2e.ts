@@ -75,6 +75,8 @@ describe('survey taps: the household of four', () => {
     const likely = page.locator(`#${f}skills[data-testid="likely-group"]`);
     if (await likely.isVisible()) {
       expect(await likely.getAttribute('data-state')).toBe('proposed');
+      await likely.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(tmpdir(), 'go-cua-likely-360.png') });
       asked.push('likely');
       await likely.getByTestId('likely-confirm').click();
       await page.locator(`#${f}skills[data-state="confirmed"]`).waitFor();
