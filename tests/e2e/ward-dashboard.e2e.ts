@@ -2,7 +2,7 @@
 // /api/v1/sync by an enrolled device; in Chromium a ward staff member signs in (a wrong password
 // first: the translated 401 message), sees the overview with those households (every figure as
 // the API gives it, percentages in Vietnamese format), switches to one tổ dân phố (the figures
-// change and match the API with ?group=), downloads the XLSX and the test reads it back with
+// change and match the API with ?group=; a past year shows its 31/12 cut-off), downloads the XLSX and the test reads it back with
 // exceljs (figures match the API); offline it says so; signing out clears the session from
 // sessionStorage. Then the duplicate household: data quality → read-only drill-down → void.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -137,6 +137,19 @@ describe('ward dashboard in Chromium', () => {
     const oneGroup = await api<Overview>(`/indicators?year=${year}&group=${encodeURIComponent(busiest.key)}`);
     await page.selectOption('[data-testid="dash-filter-group"]', busiest.key);
     await expectOverview(page, `?year=${year}&group=${encodeURIComponent(busiest.key)}`, oneGroup);
+    expect(await page.locator('[data-testid="dash-cut-off"]').innerText()).toBe(`Số liệu gồm tất cả hộ đã đồng bộ đến nay, so với chỉ tiêu năm ${year}.`);
+
+    // A past year: its targets judged on data up to its 31/12, and the screen says so.
+    const lastYear = String(Number(year) - 1);
+    const pastQuery = `?year=${lastYear}&group=${encodeURIComponent(busiest.key)}`;
+    const past = await api<Overview & { asOf: string | null }>(`/indicators${pastQuery}`);
+    expect(past.asOf).toBe(`${lastYear}-12-31`);
+    await page.selectOption('[data-testid="dash-filter-year"]', lastYear);
+    await expectOverview(page, pastQuery, past);
+    expect(await page.locator('[data-testid="dash-cut-off"]').innerText()).toBe(`Số liệu tính đến hết ngày 31/12/${lastYear}, so với chỉ tiêu năm ${lastYear}.`);
+    expect(await page.locator('[data-testid="dash-asof-hint"]').innerText()).toBe(`Để trống: số liệu đến hết ngày 31/12/${lastYear} (cuối năm ${lastYear}).`);
+    await page.selectOption('[data-testid="dash-filter-year"]', year);
+    await expectOverview(page, `?year=${year}&group=${encodeURIComponent(busiest.key)}`, oneGroup);
 
     // The XLSX export, as of today, read back.
     await page.click('[data-testid="dash-tab-export"]');
@@ -165,6 +178,14 @@ describe('ward dashboard in Chromium', () => {
       expect([row.getCell(3).value, row.getCell(4).value]).toEqual([b.households.onRegister, b.households.surveyed]);
     });
     expect(exported.breakdown!.reduce((s, b) => s + b.households.surveyed, 0)).toBe(exported.households.surveyed);
+
+    // A past year's export: up to its 31/12, said on screen and in the file name.
+    expect(await page.locator('[data-testid="dash-export-asof"]').innerText()).toBe(`Số liệu tính đến ngày ${asOf.split('-').reverse().join('/')}, so với chỉ tiêu năm ${year}.`);
+    await page.selectOption('[data-testid="dash-filter-year"]', lastYear);
+    await expect.poll(() => page.locator('[data-testid="dash-export-asof"]').innerText()).toBe(`Số liệu tính đến ngày 31/12/${lastYear}, so với chỉ tiêu năm ${lastYear}.`);
+    const [pastCsv] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="dash-export-csv"]')]);
+    expect(pastCsv.suggestedFilename()).toBe(`go-cua-${WARD}-${lastYear}-12-31.csv`);
+    await page.selectOption('[data-testid="dash-filter-year"]', year);
 
     // Offline: the dashboard says it needs the network.
     await context.setOffline(true);

@@ -24,6 +24,8 @@ export interface TestServerOptions {
    * goes through them (0: every batch inline). Default: the server's own lazy pool.
    */
   syncWorkers?: number;
+  /** Ward configurations loaded at start (default: the fixture wards). */
+  seedsDir?: string;
 }
 
 export async function startTestServer(backend: Backend, options: TestServerOptions = {}): Promise<TestServer> {
@@ -34,7 +36,7 @@ export async function startTestServer(backend: Backend, options: TestServerOptio
     await pool.start();
     if (pool.size !== options.syncWorkers) throw new Error(`only ${pool.size} of ${options.syncWorkers} sync workers started`);
   }
-  const app = await buildServer({ db: opened.server, seedsDir: FIXTURE_WARDS_DIR, rateLimits: options.rateLimits, syncPreparePool: pool });
+  const app = await buildServer({ db: opened.server, seedsDir: options.seedsDir ?? FIXTURE_WARDS_DIR, rateLimits: options.rateLimits, syncPreparePool: pool });
   return {
     app,
     db: opened.server,

@@ -4,6 +4,7 @@
 // the weekly trend, and the access rules. On SQLite, and PostgreSQL when DATABASE_URL is set.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { todayInVietnam } from '../../src/shared/domain/iso-week.js';
 import type { WardConfig } from '../../src/shared/schema/ward-config.js';
 import { backends } from '../helpers/server-db.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
@@ -80,9 +81,12 @@ describe.each(backends)('dashboard indicators on $name', (backend) => {
   it('counts every indicator as hand-computed (latest rev only; không rõ apart; refused, voided, practice)', async () => {
     const res = await get(t, token, `/api/v1/wards/${WARD}/indicators?year=2026`);
     expect(res.statusCode).toBe(200);
-    const body = res.json() as { wardCode: string; households: unknown; indicators: Ind[]; breakdown?: unknown };
-    expect(Object.keys(body).sort()).toEqual(['households', 'indicators', 'wardCode']);
+    const body = res.json() as { wardCode: string; asOf: string | null; households: unknown; indicators: Ind[]; breakdown?: unknown };
+    // The fixed shape of issue 4, plus the cut-off used (issue 9): none while 2026 is the
+    // current year, its 31/12 once it is past.
+    expect(Object.keys(body).sort()).toEqual(['asOf', 'households', 'indicators', 'wardCode']);
     expect(body.wardCode).toBe(WARD);
+    expect(body.asOf).toBe(todayInVietnam() > '2026-12-31' ? '2026-12-31' : null);
     expect(body.households).toEqual({ surveyed: 2, notHome: 1, refused: 1, onRegister });
     const i = byCode(body.indicators);
     expect(body.indicators.map((x) => x.code)).toEqual([

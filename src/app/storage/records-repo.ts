@@ -3,9 +3,12 @@
 //   `records` row, a new `outbox` entry and the removal of the draft in ONE transaction: either
 //   all three happen or none does (a crash mid-save never leaves a record that will not sync,
 //   nor a queued rev without its record, nor a lost draft).
-// - An edit or a void is a new rev of the same id; `surveyedAt` is kept from the first save.
+// - An edit or a void is a new rev of the same id; `surveyedAt` is the day of the visit that
+//   surveyed the household (shared/domain/survey-date.ts): a revisit that turns "not home" or
+//   "refused" into "surveyed" takes that day; plain edits keep it.
 // - Everything works offline; the sync engine (src/app/sync) drains the outbox.
 import { HOUSEHOLD_KIND, householdRecordKind, type HouseholdDataInput, type HouseholdRecord } from '../../shared/schema/household.js';
+import { surveyedAtForSave } from '../../shared/domain/survey-date.js';
 import { foldVietnamese, matchesQuery } from '../../shared/domain/text-search.js';
 import type { FieldError } from '../../shared/domain/validation.js';
 import { summaryOf, type GoCuaDb, type RecordSummary, type StoredRecord } from './db.js';
@@ -28,7 +31,11 @@ export interface SaveOptions {
   now?: Date;
 }
 
-/** The data as the caller gives it: surveyedAt is set here on first save and kept on edits. */
+/**
+ * The data as the caller gives it. surveyedAt is set here (survey-date.ts): on a first save the
+ * caller's date (the day the form opened) or today; on the visit that surveys a household
+ * marked not home / refused, today; on any other edit, the stored date.
+ */
 export type HouseholdDataDraft = Omit<HouseholdDataInput, 'surveyedAt'> & { surveyedAt?: string };
 
 /** Folded text of everything a volunteer searches by: address, tổ dân phố, names. */
@@ -71,7 +78,7 @@ export async function saveHousehold(db: GoCuaDb, data: HouseholdDataDraft, optio
   return saveRevision(db, {
     kind: householdRecordKind,
     previous,
-    data: { ...data, surveyedAt: previous?.record.data.surveyedAt ?? data.surveyedAt ?? localIsoDate(now) },
+    data: { ...data, surveyedAt: surveyedAtForSave(previous?.record.data, data.outcome, previous ? localIsoDate(now) : (data.surveyedAt ?? localIsoDate(now))) },
     now,
     toRow: (record, base) => toStored(record, base, now, options.groupName),
     alsoWrite: {

@@ -1,5 +1,6 @@
 // Exports for the monthly report: GET …/export.xlsx, …/export.csv and …/report (printable A4
-// HTML), each with ?year=&asOf= (the cut-off defaults to today in Asia/Ho_Chi_Minh). Each
+// HTML), each with ?year=&asOf= (the cut-off defaults to 31/12 of a past year, else today in
+// Asia/Ho_Chi_Minh; the files say which). Each
 // export is written to the audit log. Tallies only.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { todayInVietnam } from '../../shared/domain/iso-week.js';
@@ -31,6 +32,7 @@ export async function dashboardExportRoutes(app: FastifyInstance, options: Dashb
     const config = await wardConfigOrThrow(db, wardCode);
     const groups = new Set((await registerGroups(db, wardCode)).map((g) => g.code));
     const q = parseCommonQuery(query, groups);
+    // parseCommonQuery set a past year's 31/12 already; an export always names a day.
     const asOf = q.asOf ?? todayInVietnam();
     // Without ?year= the cut-off's year (parseCommonQuery defaults it the same way).
     const year = q.year;

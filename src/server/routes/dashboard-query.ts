@@ -1,5 +1,6 @@
 // Query-string parameters shared by the dashboard's read endpoints and exports.
 import type { Kysely } from 'kysely';
+import { cutOffFor } from '../../shared/domain/cut-off.js';
 import { todayInVietnam } from '../../shared/domain/iso-week.js';
 import type { WardConfig } from '../../shared/schema/ward-config.js';
 import type { Database } from '../db/schema.js';
@@ -28,7 +29,10 @@ export function parseIsoDate(text: string): string | null {
   return Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== date ? null : date;
 }
 
-/** Reads ?year=&asOf=&group=&by= ; the year defaults to the cut-off's year, else this year. */
+/**
+ * Reads ?year=&asOf=&group=&by= ; the year defaults to the cut-off's year, else this year; the
+ * cut-off of a past year defaults to its 31/12 (domain/cut-off.ts), of this year to none.
+ */
 export function parseCommonQuery(query: unknown, groups: ReadonlySet<string>, now = new Date()): CommonQuery {
   const q = (query ?? {}) as Record<string, unknown>;
   const out: CommonQuery = { year: '' };
@@ -41,6 +45,8 @@ export function parseCommonQuery(query: unknown, groups: ReadonlySet<string>, no
   const year = one(q.year);
   if (year !== undefined && !/^\d{4}$/.test(year)) throw new DashboardError(400, 'bad_request', 'bad_year');
   out.year = year ?? (out.asOf ?? todayInVietnam(now)).slice(0, 4);
+  const cutOff = cutOffFor(out.year, out.asOf, todayInVietnam(now));
+  if (cutOff !== undefined) out.asOf = cutOff;
   const group = one(q.group);
   if (group !== undefined) {
     if (!groups.has(group)) throw new DashboardError(400, 'bad_request', 'unknown_group');

@@ -9,7 +9,7 @@ import type { Database } from '../db/schema.js';
 import type { StaffPrincipal } from './accounts.js';
 import { writeAudit } from './audit.js';
 import { sha256 } from './secrets.js';
-import { householdRow, memberRows } from './record-rows.js';
+import { householdRow, memberRows, withSurveyDate } from './record-rows.js';
 
 export async function readHousehold(db: Kysely<Database>, wardCode: string, recordId: string): Promise<HouseholdDetail | null> {
   const row = await db
@@ -73,7 +73,7 @@ export async function voidHousehold(server: ServerDb, who: StaffPrincipal, recor
     await lockWard(trx, server.dialect, who.wardCode);
     const row = await trx
       .selectFrom('households')
-      .select(['rev', 'voided', 'device_id'])
+      .select(['rev', 'voided', 'device_id', 'surveyed_at'])
       .where('record_id', '=', recordId)
       .where('ward_code', '=', who.wardCode)
       .executeTakeFirst();
@@ -117,10 +117,12 @@ export async function voidHousehold(server: ServerDb, who: StaffPrincipal, recor
         received_at: at,
       })
       .execute();
-    const { record_id: _id, ...update } = householdRow(parsed, row.device_id, at);
+    // The survey date stays the one derived from the history (sync-ingest.ts), not the body's.
+    const rows = withSurveyDate({ household: householdRow(parsed, row.device_id, at), members: memberRows(parsed, row.device_id, at) }, row.surveyed_at);
+    const { record_id: _id, ...update } = rows.household;
     await trx.updateTable('households').set(update).where('record_id', '=', recordId).execute();
     await trx.deleteFrom('members').where('record_id', '=', recordId).execute();
-    const members = memberRows(parsed, row.device_id, at);
+    const members = rows.members;
     for (let i = 0; i < members.length; i += 200) await trx.insertInto('members').values(members.slice(i, i + 200)).execute();
     await writeAudit(trx, who, 'household.void', recordId, { rev: next.rev, previousRev: Number(row.rev), reason }, now);
     return { kind: 'voided', rev: next.rev } as const;

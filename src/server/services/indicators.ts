@@ -330,6 +330,7 @@ export async function computeIndicators(db: Kysely<Database>, config: WardConfig
   const onRegister = groups.filter((g) => q.group === undefined || g.code === q.group).reduce((s, g) => s + g.householdsOnRegister, 0);
   const response: IndicatorsResponse = {
     wardCode: q.wardCode,
+    asOf: q.asOf ?? null,
     households: { ...total.households, onRegister },
     indicators: indicatorValues(total, onRegister, targets, ALL_CODES),
   };
@@ -371,7 +372,7 @@ export async function computeWeekly(
   const [members, households] = await Promise.all([tallyMembers(db, q, settings, 'date', true), tallyHouseholds(db, q, 'date')]);
   const perDate = merge(members, households);
   const dates = [...perDate.keys()].sort();
-  if (dates.length === 0) return { wardCode: q.wardCode, weeks: [] };
+  if (dates.length === 0) return { wardCode: q.wardCode, asOf: q.asOf ?? null, weeks: [] };
   const perWeek = new Map<string, RawTally>();
   for (const date of dates) {
     const label = isoWeek(date).label;
@@ -392,5 +393,5 @@ export async function computeWeekly(
       indicators: indicatorValues(running, onRegister, targets, ALL_CODES),
     };
   });
-  return { wardCode: q.wardCode, weeks };
+  return { wardCode: q.wardCode, asOf: q.asOf ?? null, weeks };
 }

@@ -88,6 +88,20 @@ export function memberRows(record: HouseholdRecord, deviceId: string, receivedAt
   }));
 }
 
+/**
+ * The household's rows with the survey date derived from its history (domain/survey-date.ts)
+ * instead of the one the rev carries: the visit columns and the members' ages follow it.
+ * Returns the same rows when the dates agree (the usual case).
+ */
+export function withSurveyDate<T extends { household: HouseholdsTable; members: MembersTable[] }>(rows: T, surveyedAt: string): T {
+  if (rows.household.surveyed_at === surveyedAt) return rows;
+  return {
+    ...rows,
+    household: { ...rows.household, surveyed_at: surveyedAt },
+    members: rows.members.map((m) => ({ ...m, surveyed_at: surveyedAt, age: ageOnDate(m.birth_year, surveyedAt) })),
+  };
+}
+
 export function assistanceRow(record: AssistanceRecord, deviceId: string, receivedAt: string): AssistancesTable {
   const d = record.data;
   return {

@@ -13,6 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { FieldError } from '../../shared/domain/validation.js';
+import { surveyDateAfter, type SurveyVisit } from '../../shared/domain/survey-date.js';
 import { decideStatus, recordContentKey, type StoredRecordState, type StoredRevision } from '../../shared/protocol/decide-status.js';
 import type { SyncRecordError, SyncResponse, SyncResult } from '../../shared/protocol/sync.js';
 import { parseRecord } from '../../shared/schema/registry.js';
@@ -21,6 +22,7 @@ import { lockWard, type ServerDb } from '../db/connect.js';
 import type { ConflictsTable, Database, RecordRevisionsTable } from '../db/schema.js';
 import type { DevicePrincipal } from './accounts.js';
 import { message, validationMessage, type Lang } from './messages.js';
+import { withSurveyDate } from './record-rows.js';
 import type { PreparedRecord, RejectedRecord, ValidRecord } from './sync-prepare.js';
 import { DEFAULT_RELEVANCE_AGES, type RelevanceAges } from '../../shared/domain/relevance.js';
 import { getWardConfig, wardGroupCodes } from './wards.js';
@@ -94,6 +96,7 @@ export class SyncIngest {
       await lockWard(trx, this.server.dialect, device.wardCode);
       const state = await this.loadState(trx, prepared);
       const storedBefore = new Set(state.keys()); // only these can have member rows to replace
+      const visits = await this.loadVisits(trx, prepared.flatMap((p) => (p.kind === 'valid' && p.recordKind === 'household' && storedBefore.has(p.id) ? [p.id] : [])));
       const revisions: RecordRevisionsTable[] = [];
       const conflicts: ConflictsTable[] = [];
       const latest = new Map<string, ValidRecord>();
@@ -150,7 +153,7 @@ export class SyncIngest {
         next.revisions.set(p.rev, { contentHash: p.contentHash, contentKey: () => contentKeyOfBody(p.body) });
         next.maxRev = Math.max(next.maxRev, p.rev);
         state.set(p.id, next);
-        latest.set(p.id, p);
+        latest.set(p.id, this.withDerivedSurveyDate(p, visits));
         outcomes.push({ kind: 'status', id: p.id, rev: p.rev, status: 'accepted' });
       }
 
@@ -175,6 +178,32 @@ export class SyncIngest {
         return { id: o.id, rev: o.rev, status: o.status };
       }),
     };
+  }
+
+  /**
+   * The household's rows with its survey date derived from the history (domain/survey-date.ts):
+   * the rev before it is the stored latest (or one accepted earlier in this batch), whose
+   * outcome and derived date are in `visits`. Revs from app versions that kept a "not home"
+   * visit's date on the revisit are counted on the day that surveyed the household; the body
+   * is stored as sent. `visits` moves on to this rev.
+   */
+  private withDerivedSurveyDate(p: ValidRecord, visits: Map<string, SurveyVisit>): ValidRecord {
+    if (p.rows.kind !== 'household') return p;
+    const { outcome, surveyed_at } = p.rows.household;
+    const visit: SurveyVisit = { outcome: outcome as SurveyVisit['outcome'], surveyedAt: surveyed_at };
+    visit.surveyedAt = surveyDateAfter(visits.get(p.id), { ...visit, clientUpdatedAt: p.clientUpdatedAt });
+    visits.set(p.id, visit);
+    return visit.surveyedAt === surveyed_at ? p : { ...p, rows: withSurveyDate(p.rows, visit.surveyedAt) };
+  }
+
+  /** Outcome and derived survey date of the stored latest rev of the batch's known households. */
+  private async loadVisits(trx: Transaction<Database>, ids: string[]): Promise<Map<string, SurveyVisit>> {
+    const visits = new Map<string, SurveyVisit>();
+    for (const part of chunks([...new Set(ids)])) {
+      const rows = await trx.selectFrom('households').select(['record_id', 'outcome', 'surveyed_at']).where('record_id', 'in', part).execute();
+      for (const r of rows) visits.set(r.record_id, { outcome: r.outcome as SurveyVisit['outcome'], surveyedAt: r.surveyed_at });
+    }
+    return visits;
   }
 
   private translate(errors: FieldError[], lang: Lang): SyncRecordError[] {

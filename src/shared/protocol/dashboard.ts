@@ -41,6 +41,11 @@ export interface BreakdownItem {
 
 export interface IndicatorsResponse {
   wardCode: string;
+  /**
+   * The cut-off the figures use (YYYY-MM-DD: households surveyed up to that day), the chosen
+   * `asOf` or a past year's 31/12; null: no cut-off, every household synced so far.
+   */
+  asOf: string | null;
   households: HouseholdTotals;
   indicators: IndicatorValue[];
   breakdown?: BreakdownItem[];
@@ -62,6 +67,8 @@ export interface WeeklyPoint {
 /** GET …/indicators/weekly */
 export interface WeeklyResponse {
   wardCode: string;
+  /** As in IndicatorsResponse. */
+  asOf: string | null;
   weeks: WeeklyPoint[];
 }
 

@@ -148,7 +148,11 @@ const householdDataObject = z.object({
   wardCode: wardCodeSchema,
   /** The phone's own install id (made once per install); not the sync device id. */
   installId: uuidSchema,
-  /** Date of the visit, set on first save and kept across edits; ages are computed on it. */
+  /**
+   * Date of the visit that surveyed the household (a not-home / refused household: of that
+   * visit until a revisit surveys it); kept across plain edits (domain/survey-date.ts). Ages
+   * are computed on it.
+   */
   surveyedAt: isoDateSchema,
   /** Tổ dân phố / khu phố code from the ward's register. */
   groupCode: shortText(20),

@@ -99,6 +99,26 @@ describe('saveHousehold', () => {
     expect(await db.records.count()).toBe(1);
   });
 
+  it('the revisit that surveys a not-home household takes its own day; later edits keep it', async () => {
+    const first = await saveHousehold(db, notHomeHousehold('7'), { now: new Date('2025-12-20T10:00:00') });
+    if (!first.ok) throw new Error('first save failed');
+    expect(first.record.data.surveyedAt).toBe('2025-12-20');
+    // The revisit form carries the stored data, its old date included.
+    const { members: _none, ...notHome } = first.record.data;
+    const revisit = await saveHousehold(db, surveyedHousehold({ ...notHome, outcome: 'surveyed' }), { existingId: first.record.id, now: new Date('2026-01-05T09:00:00') });
+    if (!revisit.ok) throw new Error(`revisit failed: ${JSON.stringify(revisit.errors)}`);
+    expect(revisit.record.data.surveyedAt).toBe('2026-01-05');
+    expect((await getHousehold(db, first.record.id))?.surveyedAt).toBe('2026-01-05');
+    const edited = await saveHousehold(db, { ...revisit.record.data, note: 'sửa' }, { existingId: first.record.id, now: new Date('2026-02-10T09:00:00') });
+    if (!edited.ok) throw new Error('edit failed');
+    expect(edited.record.data.surveyedAt).toBe('2026-01-05');
+    // A second "not home" visit keeps the first visit's day.
+    const other = await saveHousehold(db, notHomeHousehold('8'), { now: new Date('2025-12-20T10:00:00') });
+    if (!other.ok) throw new Error('save failed');
+    const again = await saveHousehold(db, other.record.data, { existingId: other.record.id, now: new Date('2026-01-05T09:00:00') });
+    expect(again.ok && again.record.data.surveyedAt).toBe('2025-12-20');
+  });
+
   it('void makes a new rev with the reason and drops the record from lists', async () => {
     const first = await saveHousehold(db, surveyedHousehold());
     if (!first.ok) throw new Error('save failed');

@@ -4,7 +4,8 @@
 import { useTranslation } from 'react-i18next';
 import { filterQuery, useDashboard } from './context.js';
 import { FilterBar } from './FilterBar.js';
-import { exportFileName, todayVietnam } from './format.js';
+import { cutOffFor } from '../../../shared/domain/cut-off.js';
+import { exportFileName, formatDate, todayVietnam } from './format.js';
 import { DownloadStatusLine, useDownload } from './use-download.js';
 
 type Kind = 'xlsx' | 'csv' | 'report';
@@ -13,7 +14,9 @@ export default function Exports() {
   const { t } = useTranslation();
   const { filters, session } = useDashboard();
   const { busy, status, download } = useDownload<Kind>();
-  const asOf = filters.asOf || todayVietnam();
+  // The chosen day, else a past year's 31/12 (domain/cut-off.ts), else today: a report names a day.
+  const today = todayVietnam();
+  const asOf = cutOffFor(filters.year, filters.asOf, today) ?? today;
   const q = filterQuery({ ...filters, asOf }, {}, false);
 
   // The A4 page is saved as an .html file too: opened from disk it prints with its own styles
@@ -26,7 +29,7 @@ export default function Exports() {
       <h2 id="dash-export-title">{t('dashboard.export.title')}</h2>
       <p>{t('dashboard.export.intro')}</p>
       <FilterBar groups={undefined} showGroup={false} />
-      <p className="dash-hint">{t('dashboard.export.asOfUsed', { date: asOf, year: filters.year })}</p>
+      <p className="dash-hint" data-testid="dash-export-asof">{t('dashboard.export.asOfUsed', { date: formatDate(asOf), year: filters.year })}</p>
       <div className="dash-actions">
         <button type="button" className="btn btn--primary" disabled={busy !== undefined} onClick={() => void run('xlsx')} data-testid="dash-export-xlsx">
           {busy === 'xlsx' ? t('dashboard.export.busy') : t('dashboard.export.xlsx')}

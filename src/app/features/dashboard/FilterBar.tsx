@@ -1,14 +1,18 @@
 // The filters shared by the overview, breakdowns, trend and exports: tổ dân phố, the year whose
-// targets apply, and the cut-off date (records surveyed up to that day).
+// targets apply, and the cut-off date (records surveyed up to that day; left empty, a past
+// year's 31/12 or none: shared/domain/cut-off.ts, the server's rule too).
 import { useTranslation } from 'react-i18next';
+import { defaultCutOff } from '../../../shared/domain/cut-off.js';
 import type { RegisterGroup } from './api.js';
 import { useDashboard } from './context.js';
-import { todayVietnam } from './format.js';
+import { formatDate, todayVietnam } from './format.js';
 
 export function FilterBar({ groups, showGroup = true }: { groups: RegisterGroup[] | undefined; showGroup?: boolean }) {
   const { t } = useTranslation();
   const { filters, setFilters } = useDashboard();
-  const thisYear = Number(todayVietnam().slice(0, 4));
+  const today = todayVietnam();
+  const thisYear = Number(today.slice(0, 4));
+  const yearEnd = defaultCutOff(filters.year, today);
   const years: number[] = [];
   for (let y = thisYear - 3; y <= Math.max(thisYear + 4, 2030); y++) years.push(y);
   return (
@@ -39,7 +43,9 @@ export function FilterBar({ groups, showGroup = true }: { groups: RegisterGroup[
       <div className="field">
         <label htmlFor="dash-asof">{t('dashboard.filters.asOf')}</label>
         <input id="dash-asof" type="date" value={filters.asOf} max={todayVietnam()} onChange={(e) => setFilters({ ...filters, asOf: e.target.value })} data-testid="dash-filter-asof" />
-        <span className="dash-hint">{t('dashboard.filters.asOfHint')}</span>
+        <span className="dash-hint" data-testid="dash-asof-hint">
+          {yearEnd ? t('dashboard.filters.asOfHintYearEnd', { date: formatDate(yearEnd), year: filters.year }) : t('dashboard.filters.asOfHint')}
+        </span>
       </div>
     </form>
   );

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { filterQuery, useDashboard } from './context.js';
 import { DashTable } from './DashTable.js';
 import { FilterBar } from './FilterBar.js';
-import { formatNumber, formatPercent } from './format.js';
+import { formatDate, formatNumber, formatPercent } from './format.js';
 import { useGroups, useWardLoad } from './hooks.js';
 import { IndicatorCard } from './IndicatorCard.js';
 import { LoadError } from './LoadError.js';
@@ -32,6 +32,10 @@ export function Overview() {
         overview.error ? null : <p className="notice">{t('app.loading')}</p>
       ) : (
         <div aria-busy={overview.loading} data-testid="dash-overview" data-loading={overview.loading ? 'true' : 'false'} data-query={data.query}>
+          {/* The cut-off the server used (a past year's 31/12 when none was picked). */}
+          <p className="dash-hint" data-testid="dash-cut-off">
+            {data.asOf ? t('dashboard.overview.cutOff', { date: formatDate(data.asOf), year: filters.year }) : t('dashboard.overview.noCutOff', { year: filters.year })}
+          </p>
           <h3>{filters.group ? t('dashboard.overview.coverageOf', { group: groupName(filters.group) }) : t('dashboard.overview.coverage')}</h3>
           <ul className="dash-stats">
             <li className="dash-stat">

@@ -31,6 +31,12 @@ export function countsHouseholds(code: IndicatorCode | string): boolean {
   return def !== undefined && def.over !== 'members';
 }
 
+/** A calendar date YYYY-MM-DD as dd/mm/yyyy (the plans' style; en-GB writes it the same way). */
+export function formatDate(isoDate: string): string {
+  const [y, m, d] = isoDate.slice(0, 10).split('-');
+  return `${d}/${m}/${y}`;
+}
+
 /** Today as YYYY-MM-DD in Vietnam (the exports' default cut-off). */
 export function todayVietnam(now = new Date()): string {
   return new Date(now.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);

@@ -4,6 +4,7 @@
 // transaction (records-repo.ts); if the phone is full the form stays on screen and the draft stays.
 import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { surveyedAtForSave } from '../../../shared/domain/survey-date.js';
 import type { FieldError } from '../../../shared/domain/validation.js';
 import type { StoredRecord } from '../../storage/db.js';
 import { appDb } from '../../storage/app-db.js';
@@ -156,18 +157,18 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
     };
   }, [loaded]);
 
-  const ctx: DataContext | undefined = useMemo(
-    () =>
-      ward && loaded
-        ? {
-            wardCode: ward.code,
-            installId: loaded.installId,
-            surveyedAt: loaded.record?.record.data.surveyedAt ?? localDate(),
-            ages: { adultAge: ward.settings.adultAge, vneidMinAge: ward.settings.vneidMinAge },
-          }
-        : undefined,
-    [ward, loaded],
-  );
+  // The survey date the save will set (domain/survey-date.ts), so ages are checked on it: today
+  // for a new household or for the revisit that surveys a not-home / refused one, else the
+  // stored date. It changes only when the outcome does.
+  const surveyOutcome = form.outcome === '' ? undefined : form.outcome;
+  const ctx: DataContext | undefined = useMemo(() => {
+    if (!ward || !loaded) return undefined;
+    const previous = loaded.record?.record.data;
+    const surveyedAt = surveyedAtForSave(previous, surveyOutcome ?? previous?.outcome ?? 'surveyed', localDate());
+    // The ward's ages decide which member questions apply (shared/domain/relevance.ts).
+    const ages = { adultAge: ward.settings.adultAge, vneidMinAge: ward.settings.vneidMinAge };
+    return { wardCode: ward.code, installId: loaded.installId, surveyedAt, ages };
+  }, [ward, loaded, surveyOutcome]);
 
   // Autosave after every change the volunteer makes (not on merely opening the form).
   useEffect(() => {
