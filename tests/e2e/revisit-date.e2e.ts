@@ -61,7 +61,7 @@ describe('revisit date', () => {
     await page.getByTestId('save').click();
     await page.getByTestId('saved-flash').waitFor();
     const record = page.getByTestId('record-screen');
-    expect(await record.textContent()).toContain('Lần sửa thứ 2');
+    expect(await record.textContent()).toContain('Đã sửa 1 lần');
     expect(await record.textContent()).toContain('05/01/2026');
     expect(await record.textContent()).not.toContain('20/12/2025');
     // Age on the survey date: 2026 − 1975.
@@ -80,7 +80,7 @@ describe('revisit date', () => {
     await s.expectStep('review');
     await page.getByTestId('save').click();
     await page.getByTestId('saved-flash').waitFor();
-    expect(await record.textContent()).toContain('Lần sửa thứ 3');
+    expect(await record.textContent()).toContain('Đã sửa 2 lần');
     expect(await record.textContent()).toContain('05/01/2026');
   });
 });

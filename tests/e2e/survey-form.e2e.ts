@@ -132,7 +132,7 @@ describe('survey form', () => {
     await s.next('review');
     await page.getByTestId('save').click();
     await page.getByTestId('saved-flash').waitFor();
-    expect(await page.getByTestId('record-screen').textContent()).toContain('Lần sửa thứ 2');
+    expect(await page.getByTestId('record-screen').textContent()).toContain('Đã sửa 1 lần');
     await page.goto(`${server.url}/#/revisits`);
     await page.getByText('Không có hộ nào cần quay lại.').waitFor();
   });

@@ -145,3 +145,15 @@ describe('survey form model', () => {
     expect(formSearchText(completeForm(), 'Tổ dân phố Cộng Hòa 1')).toContain('cong hoa');
   });
 });
+
+describe('an untouched member', () => {
+  it('is one nothing was entered for; any answer makes it a member', async () => {
+    const { isUntouchedMember } = await import('../../src/app/features/survey/empty-member.js');
+    const { emptyMember } = await import('../../src/app/features/survey/form-model.js');
+    expect(isUntouchedMember(emptyMember())).toBe(true);
+    expect(isUntouchedMember({ ...emptyMember(), birthYear: '1' })).toBe(false);
+    expect(isUntouchedMember({ ...emptyMember(), wantsHelp: ['vneid_install'] })).toBe(false);
+    const m = emptyMember();
+    expect(isUntouchedMember({ ...m, skills: { ...m.skills, shopping: 'none' } })).toBe(false);
+  });
+});

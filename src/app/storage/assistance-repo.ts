@@ -9,11 +9,16 @@ import type { FieldError } from '../../shared/domain/validation.js';
 import type { GoCuaDb, StoredAssistance } from './db.js';
 import { getInstallId, getMeta, setMeta } from './meta.js';
 import { saveRevision } from './save-revision.js';
+import { guardQuota } from './errors.js';
 
 export const ASSIST_META = {
   campaign: 'assist.campaign',
   place: 'assist.place',
   recentCampaigns: 'assist.recentCampaigns',
+  /** The entry being filled on the assistance screen (not yet saved): survives a reload. */
+  entry: 'assist.entry',
+  /** The id of the last help saved on this phone ("Sửa lượt vừa lưu"). */
+  lastSaved: 'assist.lastSaved',
 } as const;
 
 const RECENT_MAX = 5;
@@ -65,7 +70,36 @@ export async function saveAssistance(
     toRow: (_record, base): StoredAssistance => ({ ...base, kind: ASSISTANCE_KIND, assistanceSavedAt: now.toISOString() }),
   });
   if (result.ok && !previous) await rememberCampaign(db, result.record.data.campaign, result.record.data.place);
+  if (result.ok) await setMeta(db, ASSIST_META.lastSaved, result.record.id);
   return result;
+}
+
+/** One saved help (latest rev), or undefined. */
+export async function getAssistance(db: GoCuaDb, id: string): Promise<StoredAssistance | undefined> {
+  const row = await db.assistanceRecords.get(id);
+  return row && row.kind === ASSISTANCE_KIND ? row : undefined;
+}
+
+/** The help saved last on this phone (for "Sửa lượt vừa lưu"), if it still exists. */
+export async function getLastSavedAssistance(db: GoCuaDb): Promise<StoredAssistance | undefined> {
+  const id = await getMeta<string>(db, ASSIST_META.lastSaved);
+  return typeof id === 'string' ? getAssistance(db, id) : undefined;
+}
+
+/**
+ * The unsaved entry of the assistance screen, as the screen keeps it (may be incomplete). Kept in
+ * meta rather than `drafts`, which holds household forms only (the list and Home count those).
+ */
+export async function getAssistEntry<T>(db: GoCuaDb): Promise<T | undefined> {
+  return getMeta<T>(db, ASSIST_META.entry);
+}
+
+export async function putAssistEntry(db: GoCuaDb, entry: unknown): Promise<void> {
+  await guardQuota(() => setMeta(db, ASSIST_META.entry, entry));
+}
+
+export async function clearAssistEntry(db: GoCuaDb): Promise<void> {
+  await db.meta.delete(ASSIST_META.entry);
 }
 
 /** This phone's assistance records (latest rev of each), newest help first. */

@@ -14,6 +14,7 @@ import type { FieldError } from '../../shared/domain/validation.js';
 import { summaryOf, type GoCuaDb, type RecordSummary, type StoredRecord } from './db.js';
 import { localIsoDate } from './local-date.js';
 import { saveRevision, type StoredRow } from './save-revision.js';
+import { outboxRecordStates } from './waiting.js';
 
 export { localIsoDate };
 
@@ -149,11 +150,9 @@ export async function searchSummaries(db: GoCuaDb, query: string, options: ListO
 export type ListSyncState = 'pending' | 'held' | 'synced';
 
 export async function outboxStates(db: GoCuaDb): Promise<Map<string, ListSyncState>> {
+  // The one definition of "waiting" (waiting.ts): a queued rev means waiting, even over a held one.
   const states = new Map<string, ListSyncState>();
-  await db.outbox.each((entry) => {
-    if (entry.state === 'held') states.set(entry.recordId, 'held');
-    else if (!states.has(entry.recordId)) states.set(entry.recordId, 'pending');
-  });
+  for (const [id, state] of outboxRecordStates(await db.outbox.toArray())) states.set(id, state === 'waiting' ? 'pending' : 'held');
   return states;
 }
 
@@ -161,9 +160,4 @@ export async function outboxStates(db: GoCuaDb): Promise<Map<string, ListSyncSta
 export async function listRevisits(db: GoCuaDb): Promise<StoredRecord[]> {
   const rows = await db.records.where('outcome').equals('not_home').toArray();
   return rows.filter((r) => r.voided === 0).sort((a, b) => (a.savedAt < b.savedAt ? -1 : 1));
-}
-
-/** Revs waiting for the server (queued or held). */
-export function countOutbox(db: GoCuaDb): Promise<number> {
-  return db.outbox.count();
 }

@@ -32,6 +32,7 @@ import {
   type SyncResult,
 } from '../../shared/protocol/sync.js';
 import { SYNC_STATUSES } from '../../shared/protocol/sync.js';
+import { outboxRecordStates } from '../storage/waiting.js';
 import { getDevice, getLastSyncAt, markDeviceRevoked, META_LAST_SYNC_AT, type DeviceCredentials } from './device-store.js';
 
 export type SyncPhase = 'idle' | 'sending' | 'waiting' | 'offline' | 'error';
@@ -59,6 +60,8 @@ export interface SyncEngineState {
   held: number;
   /** Records the server answered for in the current (or last) run. */
   sent: number;
+  /** The same, by record kind ('household', 'assistance'), so the words can name each kind. */
+  sentByKind: Partial<Record<string, number>>;
   /** sent + pending: the denominator of the progress bar. */
   total: number;
   /** ISO time of the last batch the server acknowledged. */
@@ -252,7 +255,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const lockName = options.lockName ?? DEFAULT_LOCK_NAME;
   const encoder = new TextEncoder();
 
-  let state: SyncEngineState = { phase: 'idle', pending: 0, held: 0, sent: 0, total: 0, bytesSent: 0 };
+  let state: SyncEngineState = { phase: 'idle', pending: 0, held: 0, sent: 0, sentByKind: {}, total: 0, bytesSent: 0 };
   const listeners = new Set<() => void>();
   let running: Promise<void> | null = null;
   let again: 'none' | 'auto' | 'forced' = 'none';
@@ -272,12 +275,18 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     return state.phase === 'error' && !!state.error && FATAL_CODES.has(state.error.code);
   }
 
+  // "Waiting" has one definition (storage/waiting.ts), shared with Home, the status and the list.
   async function counts(): Promise<{ pending: number; held: number }> {
-    const entries = await db.outbox.toArray();
-    const pending = new Set<string>();
-    const held = new Set<string>();
-    for (const e of entries) (e.state === 'queued' ? pending : held).add(e.recordId);
-    return { pending: pending.size, held: held.size };
+    let pending = 0;
+    let held = 0;
+    for (const s of outboxRecordStates(await db.outbox.toArray()).values()) s === 'waiting' ? pending++ : held++;
+    return { pending, held };
+  }
+
+  function countSent(records: AnyRecord[]): void {
+    const sentByKind = { ...state.sentByKind };
+    for (const r of records) sentByKind[r.kind] = (sentByKind[r.kind] ?? 0) + 1;
+    setState({ sent: state.sent + records.length, sentByKind });
   }
 
   async function refreshCounts(): Promise<void> {
@@ -388,13 +397,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   /** Applies the server's answers for one batch in one transaction. */
-  async function applyResults(batch: OutgoingRecord[], results: (SyncResult | undefined)[]): Promise<number> {
-    let answered = 0;
+  async function applyResults(batch: OutgoingRecord[], results: (SyncResult | undefined)[]): Promise<AnyRecord[]> {
+    const answered: AnyRecord[] = [];
     await db.transaction('rw', db.outbox, db.records, async () => {
       for (let i = 0; i < batch.length; i++) {
         const result = results[i];
         if (!result) continue; // no answer for it: it stays queued
-        answered++;
+        answered.push(batch[i]!.record);
         await applyOne(batch[i]!.record, result.status, result.errors ?? []);
       }
     });
@@ -474,7 +483,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   /** One run, inside the lock: drain until empty or something stops it. */
   async function runLocked(): Promise<RunOutcome> {
     clearRetry();
-    setState({ sent: 0, retryAt: undefined });
+    setState({ sent: 0, sentByKind: {}, retryAt: undefined });
     await refreshCounts();
     if (!isOnline()) {
       setState({ phase: 'offline' });
@@ -504,7 +513,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           acknowledged = true;
           failures = 0;
           await markSuccess();
-          setState({ sent: state.sent + answered, error: undefined });
+          countSent(answered);
+          setState({ error: undefined });
           await refreshCounts();
           if (!outcome.complete) {
             scheduleRetry({ kind: 'retry', code: 'bad_response', status: 200 });
@@ -516,7 +526,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
             parts.unshift(part.slice(0, mid), part.slice(mid));
           } else {
             await holdAlone(part[0]!.record, outcome);
-            setState({ sent: state.sent + 1 });
+            countSent([part[0]!.record]);
             await refreshCounts();
           }
         } else if (outcome.kind === 'fatal') {

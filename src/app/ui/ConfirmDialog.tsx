@@ -28,8 +28,8 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
       <p className="dialog__message">{props.message}</p>
       {props.children}
       <div className="dialog__actions">
-        <button type="button" className="btn" onClick={props.onCancel}>
-          {t('app.cancel')}
+        <button type="button" className="btn" onClick={props.onCancel} data-testid={props.testId ? `${props.testId}-back` : undefined}>
+          {t('app.goBack')}
         </button>
         <button
           type="button"

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { syncEn, syncVi } from '../../../src/app/sync/locales.js';
 import { vi } from '../../../src/app/i18n/locales/vi.js';
 import { i18n } from '../../../src/app/i18n/index.js';
+import { kindWords } from '../../../src/app/features/sync/waiting-words.js';
 
 function keys(obj: object, prefix = ''): string[] {
   return Object.entries(obj).flatMap(([k, v]) => (v && typeof v === 'object' ? keys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`]));
@@ -19,7 +20,11 @@ describe('sync and enrolment strings', () => {
       expect(i18n.exists(`sync.error.${code}`, { lng: 'en' }), code).toBe(true);
     }
     expect(i18n.t('sync.syncNow', { lng: 'vi' })).toBe('Đồng bộ ngay');
-    expect(i18n.t('sync.pending', { lng: 'vi', count: 2 })).toBe('2 hộ đang chờ gửi');
-    expect(i18n.t('sync.pending', { lng: 'en', count: 1 })).toBe('1 household waiting to be sent');
+    const vi = i18n.getFixedT('vi');
+    const en = i18n.getFixedT('en');
+    expect(vi('sync.pending', { what: kindWords(vi, { household: 2, assistance: 3 }) })).toBe('2 hộ, 3 lượt hỗ trợ đang chờ gửi');
+    expect(vi('sync.pending', { what: kindWords(vi, { assistance: 150 }) })).toBe('150 lượt hỗ trợ đang chờ gửi');
+    expect(en('sync.pending', { what: kindWords(en, { household: 1 }) })).toBe('1 household waiting to be sent');
+    expect(kindWords(en, { household: 0, assistance: 1 })).toBe('1 help given');
   });
 });

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { HouseholdRecord } from '../../../shared/schema/household.js';
 import { appDb } from '../../storage/app-db.js';
 import { searchSummaries } from '../../storage/records-repo.js';
+import { SearchInput } from '../../ui/SearchInput.js';
 
 export interface PickedLink {
   household: HouseholdRecord;
@@ -40,7 +41,7 @@ export function HouseholdPicker({ onPick }: { onPick: (link: PickedLink) => void
   return (
     <div className="field">
       <label htmlFor="assist-link-search">{t('assist.link')}</label>
-      <input id="assist-link-search" type="search" placeholder={t('assist.linkSearch')} value={query} onChange={(e) => setQuery(e.target.value)} data-testid="assist-link-search" />
+      <SearchInput id="assist-link-search" placeholder={t('assist.linkSearch')} onValue={setQuery} testId="assist-link-search" />
       {query.trim() && matches?.length === 0 ? <p className="hint">{t('assist.linkNone')}</p> : null}
       <ul className="plain-list">
         {matches?.map((s) => (

@@ -24,7 +24,7 @@ export function MemberCards({ member, skillsAsked }: { member: MemberForm; skill
   if (cards.length === 0) return null;
   const lang = currentLanguage();
   return (
-    <nav aria-label={t('cards.forMember')} data-testid="member-cards">
+    <nav className="member-cards" aria-label={t('cards.forMember')} data-testid="member-cards">
       <p>
         <strong>{t('cards.forMember')}</strong>
       </p>

@@ -97,7 +97,7 @@ export default function HouseholdView({ id }: { id: string }) {
 
   return (
     <section aria-labelledby="dash-hh-title">
-      <p>
+      <p className="dash-back">
         <a href={wardHref('quality')}>← {t('dashboard.household.back')}</a>
       </p>
       <h2 id="dash-hh-title">{t('dashboard.household.title')}</h2>

@@ -1,6 +1,7 @@
 // Enrolment: the volunteer enters the ward code, the enrolment code (pre-filled from the
 // dashboard's QR link `?ward=CODE&code=XXXX`) and their name, once, online. Errors come back
-// translated and the typed values stay in the form.
+// translated and the typed values stay in the form. Enrolled, the phone lands on Home, which says
+// "Đã đăng ký với Phường …" (a flash) and, in the sync status, "Máy đã đăng ký với Phường …".
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { appDb } from '../../storage/app-db.js';
@@ -15,6 +16,8 @@ import {
   type EnrolmentErrorCode,
 } from '../../sync/enrolment.js';
 import { getSyncEngine } from '../../sync/sync-engine.js';
+import { setFlash } from '../../ui/flash.js';
+import { href } from '../../ui/router.js';
 
 export interface EnrolmentScreenProps {
   db?: GoCuaDb;
@@ -57,9 +60,18 @@ export function EnrolmentScreen({ db = appDb, baseUrl, url, onEnrolled }: Enrolm
         setFormError(result.code);
         return;
       }
-      setDone({ device: result.device, ...(result.config ? { wardName: result.config.name } : {}), configMissing: !result.config });
       void getSyncEngine()?.syncNow(); // clears a "not enrolled / revoked" stop and sends what waits
-      onEnrolled?.(result.device);
+      if (onEnrolled) {
+        setDone({ device: result.device, ...(result.config ? { wardName: result.config.name } : {}), configMissing: !result.config });
+        onEnrolled(result.device);
+        return;
+      }
+      // The way forward is Home, where the volunteer starts working.
+      const ward = result.config?.name ?? result.device.wardCode;
+      setFlash(result.config ? t('enrolment.done', { ward }) : `${t('enrolment.done', { ward })} ${t('enrolment.error.config')}`, 'enrolment-done');
+      // Home, and the enrolment code leaves the address bar (a reload must not reopen the form).
+      history.replaceState(history.state, '', `${location.pathname}${href({ name: 'home' })}`);
+      window.dispatchEvent(new HashChangeEvent('hashchange'));
     } finally {
       setBusy(false);
     }

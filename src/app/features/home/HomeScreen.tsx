@@ -6,7 +6,10 @@ import { useTranslation } from 'react-i18next';
 import { appDb } from '../../storage/app-db.js';
 import { isPracticeMode, setPracticeMode } from '../../storage/meta.js';
 import { persistenceStatus, requestPersistence, type PersistStatus } from '../../storage/persist.js';
+import { readWaiting, type WaitingCounts } from '../../storage/waiting.js';
 import { localDate } from '../../ui/dates.js';
+import { takeFlashEntry } from '../../ui/flash.js';
+import { kindWords } from '../sync/waiting-words.js';
 import { href, navigate } from '../../ui/router.js';
 import { useWard } from '../../ward-context.js';
 
@@ -16,26 +19,29 @@ export interface HomeScreenProps {
 
 interface Counts {
   today: number;
-  outbox: number;
+  /** Records waiting to be sent: the one definition (storage/waiting.ts), as the sync status counts. */
+  waiting: WaitingCounts;
   drafts: number;
   revisits: number;
 }
 
 async function loadCounts(): Promise<Counts> {
   const today = localDate();
-  const [todayCount, outbox, drafts, revisits] = await Promise.all([
+  const [todayCount, waiting, drafts, revisits] = await Promise.all([
     appDb.records.where('surveyedAt').equals(today).filter((r) => r.voided === 0 && r.outcome === 'surveyed').count(),
-    appDb.outbox.count(),
+    readWaiting(appDb),
     appDb.drafts.count(),
     appDb.records.where('outcome').equals('not_home').filter((r) => r.voided === 0).count(),
   ]);
-  return { today: todayCount, outbox, drafts, revisits };
+  return { today: todayCount, waiting, drafts, revisits };
 }
 
 export function HomeScreen({ syncStatus }: HomeScreenProps) {
   const { t } = useTranslation();
   const ward = useWard();
   const counts = useLiveQuery(loadCounts, []);
+  // A one-shot message from the screen before (e.g. "Máy đã đăng ký với Phường …" after enrolling).
+  const [flash] = useState(takeFlashEntry);
   // Practice mode (read by the repos when they save a new record).
   const storedPractice = useLiveQuery(() => isPracticeMode(appDb), []) === true;
   // Shown at once on a tap; the stored value (a live query) follows the write.
@@ -51,13 +57,18 @@ export function HomeScreen({ syncStatus }: HomeScreenProps) {
   }, []);
 
   const startSurvey = () => navigate({ name: 'survey', draftId: crypto.randomUUID() });
-  const stat = (label: string, value: number | undefined, testId: string, link?: string) => {
+  const stat = (label: string, value: number | undefined, testId: string, link?: string, detail?: string) => {
     const body = (
       <>
         <span className="stat__value" data-testid={testId}>
           {value ?? '…'}
         </span>
         <span className="stat__label">{label}</span>
+        {detail ? (
+          <span className="stat__detail" data-testid={`${testId}-what`}>
+            {detail}
+          </span>
+        ) : null}
       </>
     );
     return (
@@ -75,6 +86,11 @@ export function HomeScreen({ syncStatus }: HomeScreenProps) {
 
   return (
     <div className="home">
+      {flash ? (
+        <p className="banner banner--ok" role="status" data-testid={flash.testId ?? 'home-flash'}>
+          {flash.text}
+        </p>
+      ) : null}
       {ward ? (
         <p className="home__ward">
           {t('home.ward')}: <strong>{ward.name}</strong>
@@ -86,7 +102,7 @@ export function HomeScreen({ syncStatus }: HomeScreenProps) {
       </button>
       <ul className="stats">
         {stat(t('home.surveysToday'), counts?.today, 'count-today')}
-        {stat(t('home.waitingSync'), counts?.outbox, 'count-outbox')}
+        {stat(t('home.waitingSync'), counts?.waiting.total, 'count-outbox', undefined, counts ? kindWords(t, counts.waiting.byKind) : undefined)}
         {stat(t('home.drafts'), counts?.drafts, 'count-drafts', href({ name: 'list' }))}
         {stat(t('home.revisitsDue'), counts?.revisits, 'count-revisits', href({ name: 'revisits' }))}
       </ul>

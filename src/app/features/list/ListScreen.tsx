@@ -10,6 +10,7 @@ import type { Draft, RecordSummary } from '../../storage/db.js';
 import { discardDraft, listDrafts } from '../../storage/drafts-repo.js';
 import { listSummaries, outboxStates } from '../../storage/records-repo.js';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.js';
+import { SearchInput } from '../../ui/SearchInput.js';
 import { formatDate, formatTime } from '../../ui/dates.js';
 import { href, navigate } from '../../ui/router.js';
 import { groupName, useWard } from '../../ward-context.js';
@@ -59,14 +60,7 @@ export default function ListScreen() {
       <h2>{t('list.title')}</h2>
       <div className="field">
         <label htmlFor="list-search">{t('list.search')}</label>
-        <input
-          id="list-search"
-          type="search"
-          autoComplete="off"
-          defaultValue=""
-          onChange={(e) => setQuery(e.currentTarget.value)}
-          data-testid="search-input"
-        />
+        <SearchInput id="list-search" onValue={setQuery} testId="search-input" />
       </div>
       <div className="field">
         <label htmlFor="list-group">{t('list.filterGroup')}</label>

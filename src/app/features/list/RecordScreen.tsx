@@ -54,7 +54,7 @@ export default function RecordScreen({ id }: { id: string }) {
         <dd>{formatDate(d.surveyedAt, i18n.language)}</dd>
         <dt>{t('record.title')}</dt>
         <dd>
-          {t('record.rev', { rev: stored.record.rev })} ·{' '}
+          <span data-testid="record-rev">{stored.record.rev === 1 ? t('record.revFirst') : t('record.rev', { count: stored.record.rev - 1 })}</span> ·{' '}
           <span className={`badge badge--${stored.syncState}`} data-testid="sync-state">
             {t(`syncState.${stored.syncState}`)}
           </span>

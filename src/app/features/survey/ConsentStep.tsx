@@ -24,6 +24,50 @@ export function ConsentStep({ form, update, errorFor, touch, choices, ward, onRe
         <p lang={i18n.language === 'en' ? 'en' : 'vi'}>{notice ? (i18n.language === 'en' ? notice.text.en : notice.text.vi) : null}</p>
         <p className="hint">{t('consent.noticeVersion', { version: notice?.version ?? '' })}</p>
       </section>
+      {/* Who consents and how are asked before the tick, all on screen at once: ticking reveals
+          nothing more, so the first "Tiếp tục" after it goes on. */}
+      <div className={`field${relationError ? ' field--error' : ''}`}>
+        <label htmlFor={fieldId('consent.consenterRelation')}>{t('consent.consenterRelation')}</label>
+        <select
+          id={fieldId('consent.consenterRelation')}
+          value={form.consent.consenterRelation}
+          data-testid="consent-relation"
+          onChange={(e) => {
+            const consenterRelation = e.currentTarget.value as Relation | '';
+            update((f) => ({ ...f, consent: { ...f.consent, consenterRelation } }));
+            touch('consent.consenterRelation');
+          }}
+        >
+          <option value="">—</option>
+          {choices.relation.map((c) => (
+            <option key={c.value} value={c.value}>
+              {c.label}
+            </option>
+          ))}
+        </select>
+        {relationError ? <p className="error" role="alert">{relationError}</p> : null}
+      </div>
+      <TextField
+        id={fieldId('consent.consenterName')}
+        label={t('consent.consenterName')}
+        optional={t('app.optional')}
+        defaultValue={form.consent.consenterName}
+        onValue={(consenterName) => update((f) => ({ ...f, consent: { ...f.consent, consenterName } }))}
+        onTouched={() => touch('consent.consenterName')}
+        error={errorFor('consent.consenterName')}
+        maxLength={80}
+      />
+      <ChoiceGroup
+        id={fieldId('consent.method')}
+        legend={t('consent.method')}
+        choices={choices.method}
+        value={form.consent.method}
+        onChange={(method) => {
+          update((f) => ({ ...f, consent: { ...f.consent, method } }));
+          touch('consent.method');
+        }}
+        error={errorFor('consent.method')}
+      />
       <div className={`field field--check${givenError ? ' field--error' : ''}`}>
         <label className="check">
           <input
@@ -49,52 +93,7 @@ export function ConsentStep({ form, update, errorFor, touch, choices, ward, onRe
         </label>
         {givenError ? <p className="error" role="alert">{givenError}</p> : null}
       </div>
-      {form.consent.given ? (
-        <>
-          <div className={`field${relationError ? ' field--error' : ''}`}>
-            <label htmlFor={fieldId('consent.consenterRelation')}>{t('consent.consenterRelation')}</label>
-            <select
-              id={fieldId('consent.consenterRelation')}
-              value={form.consent.consenterRelation}
-              data-testid="consent-relation"
-              onChange={(e) => {
-                const consenterRelation = e.currentTarget.value as Relation | '';
-                update((f) => ({ ...f, consent: { ...f.consent, consenterRelation } }));
-                touch('consent.consenterRelation');
-              }}
-            >
-              <option value="">—</option>
-              {choices.relation.map((c) => (
-                <option key={c.value} value={c.value}>
-                  {c.label}
-                </option>
-              ))}
-            </select>
-            {relationError ? <p className="error" role="alert">{relationError}</p> : null}
-          </div>
-          <TextField
-            id={fieldId('consent.consenterName')}
-            label={t('consent.consenterName')}
-            optional={t('app.optional')}
-            defaultValue={form.consent.consenterName}
-            onValue={(consenterName) => update((f) => ({ ...f, consent: { ...f.consent, consenterName } }))}
-            onTouched={() => touch('consent.consenterName')}
-            error={errorFor('consent.consenterName')}
-            maxLength={80}
-          />
-          <ChoiceGroup
-            id={fieldId('consent.method')}
-            legend={t('consent.method')}
-            choices={choices.method}
-            value={form.consent.method}
-            onChange={(method) => {
-              update((f) => ({ ...f, consent: { ...f.consent, method } }));
-              touch('consent.method');
-            }}
-            error={errorFor('consent.method')}
-          />
-        </>
-      ) : (
+      {form.consent.given ? null : (
         <div className="refuse">
           <button type="button" className="btn btn--block" onClick={onRefuse} data-testid="consent-refuse">
             {t('consent.refuse')}

@@ -232,7 +232,7 @@ export function MemberEditor({ member, index, surveyedAt, ages, choices, onChang
           label={t('members.phone')}
           optional={t('app.optional')}
           defaultValue={member.phone}
-          inputMode="tel"
+          inputMode="numeric"
           maxLength={16}
           onValue={(phone) => set((m) => ({ ...m, phone }))}
           onTouched={() => touch(p('phone'))}

@@ -5,6 +5,7 @@ import type { FieldError } from '../../../shared/domain/validation.js';
 import { groupName } from '../../ward-context.js';
 import { labelFor } from './labels.js';
 import type { StepProps } from './step-props.js';
+import { isUntouchedMember } from './empty-member.js';
 
 export interface ReviewStepProps extends StepProps {
   errors: FieldError[];
@@ -12,10 +13,13 @@ export interface ReviewStepProps extends StepProps {
   saving: boolean;
   onJump: (path: string) => void;
   onSave: () => void;
+  /** Removes a member nothing was entered for (offered beside the errors it causes). */
+  onRemoveMember: (id: string) => void;
 }
 
-export function ReviewStep({ form, ward, errors, warnings, saving, onJump, onSave }: ReviewStepProps) {
+export function ReviewStep({ form, ward, errors, warnings, saving, onJump, onSave, onRemoveMember }: ReviewStepProps) {
   const { t } = useTranslation();
+  const untouched = form.members.map((m, i) => ({ m, i })).filter(({ m }) => isUntouchedMember(m));
   const address = [form.houseNumber, form.lane, form.street].map((s) => s.trim()).filter(Boolean).join(', ');
   return (
     <>
@@ -36,6 +40,14 @@ export function ReviewStep({ form, ward, errors, warnings, saving, onJump, onSav
       {errors.length > 0 ? (
         <section className="review-errors" aria-labelledby="review-errors-title" data-testid="review-errors">
           <h3 id="review-errors-title">{t('review.errorsTitle', { count: errors.length })}</h3>
+          {untouched.map(({ m, i }) => (
+            <p key={m.id} className="review-errors__empty">
+              {t('review.emptyMember', { n: i + 1 })}{' '}
+              <button type="button" className="btn btn--small btn--danger-outline" onClick={() => onRemoveMember(m.id)} data-testid="remove-empty-member">
+                {t('review.removeEmptyMember', { n: i + 1 })}
+              </button>
+            </p>
+          ))}
           <ul>
             {errors.map((e) => (
               <li key={e.path}>

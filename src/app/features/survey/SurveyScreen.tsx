@@ -44,7 +44,9 @@ import {
   stepPosition,
   surveyReducer,
   withFirstMember,
+  withoutUntouchedMembers,
 } from './survey-model.js';
+import { isUntouchedMember } from './empty-member.js';
 import { MembersStep } from './MembersStep.js';
 import { OutcomeStep } from './OutcomeStep.js';
 import { ReviewStep } from './ReviewStep.js';
@@ -259,19 +261,40 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
   const jumpTo = (path: string) => dispatch({ type: 'jumpTo', path, memberId: memberIdOfPath(form, path) });
 
   const next = async () => {
-    const now = (await loadFormValidation()).validateForm(form, ctx, ward.settings.mobilePrefixes);
+    // Leaving the members step drops members nothing was entered for (never the only one).
+    const checked = current === 'members' ? withoutUntouchedMembers(form, isUntouchedMember) : form;
+    if (checked !== form) update(() => checked);
+    const now = (await loadFormValidation()).validateForm(checked, ctx, ward.settings.mobilePrefixes);
     dispatch({ type: 'showStep', step: current });
-    const decision = decideNext(form, current, now);
+    const decision = decideNext(checked, current, now);
     if (decision.kind === 'jump') jumpTo(decision.path);
     else if (decision.kind === 'go') goTo(decision.step);
   };
 
   const addMember = () => {
+    // A second tap on "+ Thêm thành viên" while the new card is still empty adds nothing more:
+    // the empty card's name field takes the focus again.
+    const openIndex = form.members.findIndex((m) => m.id === openMemberId);
+    const open = form.members[openIndex];
+    if (open && isUntouchedMember(open)) {
+      jumpTo(`members.${openIndex}.name`);
+      return;
+    }
     const member = emptyMember();
     // The card closed here keeps its answers; its row says "Cần bổ sung" if something is missing.
     if (openMemberId) touch(`members.${form.members.findIndex((m) => m.id === openMemberId)}`);
     update((f) => ({ ...f, members: [...f.members, member] }));
     dispatch({ type: 'memberAdded', id: member.id, index: form.members.length });
+  };
+
+  const removeMember = (id: string) => update((f) => ({ ...f, members: f.members.filter((m) => m.id !== id) }));
+
+  // Opening another member's card closes this one; a member nothing was entered for (an
+  // accidental "+ Thêm thành viên") is removed then rather than left to block saving.
+  const openMember = (id: string | undefined) => {
+    const open = form.members.find((m) => m.id === openMemberId);
+    if (open && open.id !== id && form.members.length > 1 && isUntouchedMember(open)) removeMember(open.id);
+    setOpenMemberId(id);
   };
 
   const refuse = () => {
@@ -375,7 +398,7 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
             ages={ctx.ages}
             openMemberId={openMemberId}
             addedMemberId={addedMemberId}
-            setOpenMemberId={setOpenMemberId}
+            setOpenMemberId={openMember}
             onAdd={addMember}
             updateMember={updateMember}
             incomplete={incomplete}
@@ -390,6 +413,7 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
             saving={saving}
             onJump={jumpTo}
             onSave={() => void save()}
+            onRemoveMember={removeMember}
           />
         ) : null}
         {(

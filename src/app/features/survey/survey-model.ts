@@ -120,6 +120,17 @@ export function withFirstMember(form: HouseholdForm, member: MemberForm = emptyM
   return form.members.length > 0 ? form : { ...form, members: [member] };
 }
 
+/**
+ * The form without the members nothing was entered for (an accidental "+ Thêm thành viên"),
+ * unless that would leave none: the household's only member stays, so its errors show.
+ * The same form object when nothing is removed.
+ */
+export function withoutUntouchedMembers(form: HouseholdForm, untouched: (m: MemberForm) => boolean): HouseholdForm {
+  const kept = form.members.filter((m) => !untouched(m));
+  if (kept.length === form.members.length || kept.length === 0) return form;
+  return { ...form, members: kept };
+}
+
 /** Indexes of members that have an error (their row says "Cần bổ sung"). */
 export function incompleteMembers(errors: readonly FieldError[]): Set<number> {
   const set = new Set<number>();

@@ -1,6 +1,8 @@
-// What the volunteer always sees about sync: how many households wait, progress while sending,
-// the last successful sync, errors in plain words, "Đồng bộ ngay", and the households the
-// server did not take (rejected / conflict) with its messages and a link to fix each.
+// What the volunteer always sees about sync: what waits, counted and named by kind ("2 hộ,
+// 3 lượt hỗ trợ", one definition of waiting: storage/waiting.ts), progress while sending, the
+// last successful sync, errors in plain words, "Đồng bộ ngay", and the records the server did not
+// take (rejected / conflict) with its messages and a link to fix each. Before enrolment it says
+// "Máy chưa đăng ký" and its button leads to enrolment; after, "Máy đã đăng ký với Phường …".
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useTranslation } from 'react-i18next';
 import { appDb } from '../../storage/app-db.js';
@@ -8,6 +10,9 @@ import type { AnyStoredRecord, GoCuaDb, StoredRecord } from '../../storage/db.js
 import { getDevice } from '../../sync/device-store.js';
 import { getSyncEngine, type SyncEngine } from '../../sync/sync-engine.js';
 import { useSyncState } from '../../sync/use-sync-state.js';
+import { readWaiting } from '../../storage/waiting.js';
+import { useWard } from '../../ward-context.js';
+import { kindWords } from './waiting-words.js';
 
 export interface SyncStatusProps {
   db?: GoCuaDb;
@@ -27,73 +32,84 @@ export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = 
   const { t, i18n } = useTranslation();
   const state = useSyncState(engine);
   const held = useLiveQuery(() => db.records.where('syncState').anyOf('rejected', 'conflict').toArray(), [db], [] as StoredRecord[]);
-  const device = useLiveQuery(() => getDevice(db), [db]);
+  const ward = useWard();
+  // null: read, and no device yet (undefined: not read yet).
+  const device = useLiveQuery(async () => (await getDevice(db)) ?? null, [db]);
   // Read from the outbox itself (a live query): right from the first paint, and kept current
   // when another tab is the one sending.
-  const pending = useLiveQuery(async () => {
-    const queued = await db.outbox.where('state').equals('queued').toArray();
-    return new Set(queued.map((e) => e.recordId)).size;
-  }, [db]);
+  const waiting = useLiveQuery(() => readWaiting(db), [db]);
+  const pending = waiting?.total;
   const sending = state.phase === 'sending';
   // Assistance rows share the table; they have no address (storage/assistance-repo.ts).
   const heldLabel = (row: AnyStoredRecord): string =>
     row.kind === 'assistance'
       ? t('assist.heldLabel', { year: row.record.data.person.birthYear, campaign: row.record.data.campaign ?? '' })
       : t('sync.householdLabel', { house: row.record.data.address.houseNumber, group: row.groupCode });
-  const needsEnrolment = state.error?.code === 'not_enrolled' || state.error?.code === 'unauthorized';
+  const notEnrolled = device === null;
+  const needsEnrolment = notEnrolled || state.error?.code === 'not_enrolled' || state.error?.code === 'unauthorized';
+  const phase = notEnrolled ? 'notEnrolled' : state.phase === 'idle' && (pending ?? 0) > 0 ? 'queued' : state.phase;
+  const wardName = device && ward && ward.code === device.wardCode ? ward.name : device?.wardCode;
 
   return (
     <section className="sync-status" aria-labelledby="sync-status-title" data-testid="sync-status" data-phase={state.phase}>
       <h2 id="sync-status-title">{t('sync.title')}</h2>
       <p className="sync-status__phase" role="status" data-testid="sync-phase">
         {/* Idle with records queued: before the first run, or while another tab sends. */}
-        {t(`sync.phase.${state.phase === 'idle' && (pending ?? 0) > 0 ? 'queued' : state.phase}`)}
+        {t(`sync.phase.${phase}`)}
       </p>
-      {pending === undefined ? null : (
-        <p data-testid="sync-pending" data-count={pending}>
-          {pending > 0 ? t('sync.pending', { count: pending }) : t('sync.nothingPending')}
+      {waiting === undefined ? null : (
+        <p data-testid="sync-pending" data-count={waiting.total} data-households={waiting.byKind.household ?? 0} data-assistances={waiting.byKind.assistance ?? 0}>
+          {waiting.total > 0 ? t('sync.pending', { what: kindWords(t, waiting.byKind) }) : t('sync.nothingPending')}
         </p>
       )}
       {sending || state.sent > 0 ? (
         <div className="sync-status__progress">
           <progress value={state.sent} max={Math.max(state.total, 1)} aria-label={t('sync.title')} />
           <span data-testid="sync-progress" data-sent={state.sent} data-total={state.total}>
-            {t('sync.progress', { sent: state.sent, total: state.total })}
+            {state.sent > 0
+              ? t('sync.progressWhat', { sent: state.sent, total: state.total, what: kindWords(t, state.sentByKind) })
+              : t('sync.progress', { sent: state.sent, total: state.total })}
           </span>
         </div>
       ) : null}
       <p data-testid="sync-last-success">
         {state.lastSuccessAt ? t('sync.lastSuccess', { time: formatTime(state.lastSuccessAt, i18n.language) }) : t('sync.neverSynced')}
       </p>
-      {state.error ? (
+      {notEnrolled ? (
+        <p className="hint" data-testid="sync-not-enrolled">
+          {t('sync.notEnrolledHint')}
+        </p>
+      ) : state.error ? (
         <p className="error" role="alert" data-testid="sync-error" data-code={state.error.code}>
           {t(state.error.messageKey)}
           {state.phase === 'waiting' && state.retryAt ? ` ${t('sync.retryAt', { time: formatTime(state.retryAt, i18n.language) })}` : null}
         </p>
       ) : null}
-      {needsEnrolment ? (
-        <a className="btn btn--primary btn--big" href="#/enrol" data-testid="sync-enrol">
-          {t('enrolment.title')}
-        </a>
-      ) : null}
       {device && !device.revokedAt ? (
-        <p className="hint" data-testid="sync-device">
-          {t('enrolment.enrolledAs', { name: device.volunteerName, ward: device.wardCode })}
+        <p className="ok" data-testid="sync-device">
+          {t('sync.enrolled', { name: device.volunteerName, ward: wardName })}
         </p>
       ) : null}
-      <button
-        type="button"
-        className="btn btn--primary btn--big"
-        disabled={!engine || sending}
-        onClick={() => void engine?.syncNow()}
-        data-testid="sync-now"
-      >
-        {t('sync.syncNow')}
-      </button>
+      {needsEnrolment ? (
+        // Before enrolment (or after a revocation) sending cannot work: the button leads to enrolment.
+        <a className="btn btn--primary btn--big btn--block" href="#/enrol" data-testid="sync-enrol">
+          {t('sync.enrolNow')}
+        </a>
+      ) : (
+        <button
+          type="button"
+          className="btn btn--primary btn--big btn--block"
+          disabled={!engine || sending}
+          onClick={() => void engine?.syncNow()}
+          data-testid="sync-now"
+        >
+          {t('sync.syncNow')}
+        </button>
+      )}
       {held.length > 0 ? (
         <div className="sync-status__held" data-testid="sync-held">
           <h3>{t('sync.heldTitle')}</h3>
-          <p>{t('sync.held', { count: held.length })}</p>
+          <p>{t('sync.held', { what: kindWords(t, countKinds(held as AnyStoredRecord[])) })}</p>
           <ul>
             {held.map((row) => (
               <li key={row.id} data-testid="sync-held-item" data-id={row.id} data-state={row.syncState}>
@@ -119,6 +135,12 @@ export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = 
       ) : null}
     </section>
   );
+}
+
+function countKinds(rows: AnyStoredRecord[]): Partial<Record<string, number>> {
+  const byKind: Partial<Record<string, number>> = {};
+  for (const r of rows) byKind[r.kind] = (byKind[r.kind] ?? 0) + 1;
+  return byKind;
 }
 
 export default SyncStatus;

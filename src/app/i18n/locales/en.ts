@@ -14,6 +14,8 @@ export const en: Resources = {
     home: 'Home',
     back: 'Back',
     cancel: 'Cancel',
+    goBack: 'Go back',
+    clearSearch: 'Clear the search',
     close: 'Close',
     loading: 'Loading…',
     optional: '(optional)',
@@ -186,6 +188,8 @@ export const en: Resources = {
   },
   review: {
     errorsTitle: '{{count}} answer(s) to fix before saving',
+    emptyMember: 'Member {{n}} has nothing entered (perhaps “Add member” was tapped by mistake).',
+    removeEmptyMember: 'Remove member {{n}}',
     noErrors: 'All answers are in; ready to save.',
     warningsTitle: 'Worth checking (not required)',
     save: 'Save household',
@@ -226,7 +230,9 @@ export const en: Resources = {
   record: {
     title: 'Saved household',
     notFound: 'This household is not on this phone.',
-    rev: 'Revision {{rev}}',
+    revFirst: 'First save, not edited',
+    rev_one: 'Edited {{count}} time',
+    rev_other: 'Edited {{count}} times',
     surveyedAt: 'Survey date',
     edit: 'Edit household',
     revisit: 'Revisit this household',

@@ -14,6 +14,9 @@ export const vi = {
     home: 'Trang chủ',
     back: 'Quay lại',
     cancel: 'Hủy',
+    /** The way out of a confirmation dialog (never "Hủy" beside "Hủy bản ghi"). */
+    goBack: 'Quay lại',
+    clearSearch: 'Xóa nội dung tìm kiếm',
     close: 'Đóng',
     loading: 'Đang tải…',
     optional: '(không bắt buộc)',
@@ -186,6 +189,8 @@ export const vi = {
   },
   review: {
     errorsTitle: 'Còn {{count}} chỗ cần sửa trước khi lưu',
+    emptyMember: 'Thành viên {{n}} chưa có thông tin gì (có thể bấm nhầm “Thêm thành viên”).',
+    removeEmptyMember: 'Xóa thành viên {{n}}',
     noErrors: 'Đã đủ thông tin, có thể lưu.',
     warningsTitle: 'Nên kiểm tra lại (không bắt buộc)',
     save: 'Lưu hộ',
@@ -226,7 +231,9 @@ export const vi = {
   record: {
     title: 'Hộ đã lưu',
     notFound: 'Không tìm thấy hộ này trên máy.',
-    rev: 'Lần sửa thứ {{rev}}',
+    revFirst: 'Lưu lần đầu, chưa sửa',
+    rev_one: 'Đã sửa {{count}} lần',
+    rev_other: 'Đã sửa {{count}} lần',
     surveyedAt: 'Ngày khảo sát',
     edit: 'Sửa thông tin hộ',
     revisit: 'Đến lại hộ này',
