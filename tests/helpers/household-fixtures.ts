@@ -31,7 +31,7 @@ const surveyed = {
   id: IDS.record,
   kind: 'household',
   rev: 1,
-  schemaVersion: 1,
+  schemaVersion: 2,
   clientUpdatedAt: '2026-10-15T02:30:00.000Z',
   data: {
     wardCode: '10546',
