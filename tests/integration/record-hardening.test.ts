@@ -141,7 +141,8 @@ describe.each(backends)('the migration that strips unknown keys, on $name', (bac
   });
 
   it('strips unknown keys in revisions and conflicts, rehashes, keeps the rest, and is idempotent', async () => {
-    const rec = householdRecord({ seed: 31 }) as any;
+    // Bodies stored before records became strict were all household version 1.
+    const rec = { ...householdRecord({ seed: 31 }), schemaVersion: 1 } as any;
     const clean = JSON.stringify(rec);
     const dirty = structuredClone(rec);
     dirty.data.otp = '123456';
@@ -150,7 +151,7 @@ describe.each(backends)('the migration that strips unknown keys, on $name', (bac
     dirty.data.address.gps = 'x';
     dirty.token = 'abc';
     const dirtyText = JSON.stringify(dirty);
-    const other = householdRecord({ seed: 32 });
+    const other = { ...householdRecord({ seed: 32 }), schemaVersion: 1 };
     const otherText = JSON.stringify(other);
     const base = { ward_code: rec.data.wardCode, kind: 'household', schema_version: 1, device_id: randomUUID(), batch_id: randomUUID(), client_updated_at: rec.clientUpdatedAt, received_at: '2026-11-20T09:00:00.000Z' };
     await t.db.db
@@ -191,7 +192,7 @@ describe.each(backends)('the migration that strips unknown keys, on $name', (bac
   });
 
   it('strips only what version 1 of each kind does not know', () => {
-    expect(stripUnknownKeys(JSON.stringify(householdRecord({ seed: 33 })))).toBeNull();
+    expect(stripUnknownKeys(JSON.stringify({ ...householdRecord({ seed: 33 }), schemaVersion: 1 }))).toBeNull();
     expect(stripUnknownKeys(JSON.stringify({ kind: 'household', schemaVersion: 9, data: { x: 1 } }))).toBeNull();
     expect(JSON.parse(stripUnknownKeys(JSON.stringify({ kind: 'assistance', schemaVersion: 1, data: { person: { name: 'A', pin: '1' } }, x: 1 }))!)).toEqual({
       kind: 'assistance',
