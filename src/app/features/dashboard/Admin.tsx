@@ -306,7 +306,7 @@ function Users() {
             <tr key={u.id}>
               <th scope="row">{u.username}</th>
               <td className="dash-table__text">{t(`dashboard.role.${u.role}`)}</td>
-              <td>{formatDateTime(u.createdAt, i18n.language)}</td>
+              <td>{formatDateTime(u.createdAt)}</td>
               <td className="dash-table__text">
                 {resetFor === u.id ? (
                   <form

@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { AssistanceTallies } from './api.js';
 import { useDashboard } from './context.js';
 import { DashTable } from './DashTable.js';
-import { formatNumber, todayVietnam } from './format.js';
+import { formatDate, formatNumber, formatWeek, todayVietnam } from './format.js';
 import { useWardLoad } from './hooks.js';
 import { LoadError } from './LoadError.js';
 import { DownloadStatusLine, useDownload } from './use-download.js';
@@ -174,8 +174,8 @@ export default function Assistance() {
           <DashTable testId="dash-assist-weeks" caption={t('dashboard.assist.byWeek')} columns={[t('dashboard.assist.week'), t('dashboard.assist.count'), ...outcomeColumns]}>
             {d.weeks.map((w) => (
               <tr key={w.week}>
-                <th scope="row" title={`${w.start} – ${w.end}`}>
-                  {w.week}
+                <th scope="row" title={`${formatDate(w.start)} – ${formatDate(w.end)}`}>
+                  {formatWeek(w, lang)}
                 </th>
                 <td>{n(w.total)}</td>
                 {OUTCOMES.map((o) => (

@@ -104,8 +104,8 @@ export default function Devices() {
                   {d.volunteerName}
                   {d.stale ? <span className="badge badge--warn">{t('dashboard.activity.stale')}</span> : null}
                 </th>
-                <td>{formatDateTime(d.enrolledAt, lang)}</td>
-                <td>{d.lastSyncAt ? formatDateTime(d.lastSyncAt, lang) : t('dashboard.activity.never')}</td>
+                <td>{formatDateTime(d.enrolledAt)}</td>
+                <td>{d.lastSyncAt ? formatDateTime(d.lastSyncAt) : t('dashboard.activity.never')}</td>
                 <td title={t('dashboard.activity.cellTitle', { surveyed: d.records.surveyed, notHome: d.records.notHome, refused: d.records.refused })}>
                   {formatNumber(d.records.households, lang)}
                 </td>

@@ -142,7 +142,7 @@ export default function HouseholdView({ id }: { id: string }) {
               <tr key={`${r.rev}-${r.receivedAt}`}>
                 <th scope="row">{r.rev}</th>
                 <td className="dash-table__text">{r.volunteerName ?? r.deviceId.slice(0, 8)}</td>
-                <td>{formatDateTime(r.receivedAt, lang)}</td>
+                <td>{formatDateTime(r.receivedAt)}</td>
               </tr>
             ))}
           </DashTable>

@@ -51,7 +51,7 @@ export default function RecordScreen({ id }: { id: string }) {
         <dt>{t('outcome.legend')}</dt>
         <dd>{t(`outcome.${d.outcome}`)}</dd>
         <dt>{t('record.surveyedAt')}</dt>
-        <dd>{formatDate(d.surveyedAt, i18n.language)}</dd>
+        <dd>{formatDate(d.surveyedAt)}</dd>
         <dt>{t('record.title')}</dt>
         <dd>
           <span data-testid="record-rev">{stored.record.rev === 1 ? t('record.revFirst') : t('record.rev', { count: stored.record.rev - 1 })}</span> ·{' '}

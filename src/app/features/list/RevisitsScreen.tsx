@@ -25,7 +25,7 @@ export default function RevisitsScreen() {
               <a className="row__main" href={href({ name: 'edit', recordId: r.id })}>
                 <strong>{[d.address.houseNumber, d.address.lane, d.address.street].filter(Boolean).join(', ')}</strong>
                 <span>
-                  {groupName(ward, d.groupCode)} · {t('revisits.visitedOn', { date: formatDate(d.surveyedAt, i18n.language) })}
+                  {groupName(ward, d.groupCode)} · {t('revisits.visitedOn', { date: formatDate(d.surveyedAt) })}
                 </span>
                 {d.note ? <span>{d.note}</span> : null}
               </a>

@@ -13,19 +13,13 @@ import { useSyncState } from '../../sync/use-sync-state.js';
 import { readWaiting } from '../../storage/waiting.js';
 import { useWard } from '../../ward-context.js';
 import { kindWords } from './waiting-words.js';
+import { formatDateTime } from '../../ui/dates.js';
 
 export interface SyncStatusProps {
   db?: GoCuaDb;
   engine?: SyncEngine | null;
   /** Where a held household opens for fixing (the app's router decides). */
   recordHref?: (id: string) => string;
-}
-
-function formatTime(iso: string, language: string): string {
-  return new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : 'vi-VN', {
-    dateStyle: 'short',
-    timeStyle: 'short',
-  }).format(new Date(iso));
 }
 
 export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = (id) => `#/household/${encodeURIComponent(id)}` }: SyncStatusProps) {
@@ -73,7 +67,7 @@ export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = 
         </div>
       ) : null}
       <p data-testid="sync-last-success">
-        {state.lastSuccessAt ? t('sync.lastSuccess', { time: formatTime(state.lastSuccessAt, i18n.language) }) : t('sync.neverSynced')}
+        {state.lastSuccessAt ? t('sync.lastSuccess', { time: formatDateTime(state.lastSuccessAt) }) : t('sync.neverSynced')}
       </p>
       {notEnrolled ? (
         <p className="hint" data-testid="sync-not-enrolled">
@@ -82,7 +76,7 @@ export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = 
       ) : state.error ? (
         <p className="error" role="alert" data-testid="sync-error" data-code={state.error.code}>
           {t(state.error.messageKey)}
-          {state.phase === 'waiting' && state.retryAt ? ` ${t('sync.retryAt', { time: formatTime(state.retryAt, i18n.language) })}` : null}
+          {state.phase === 'waiting' && state.retryAt ? ` ${t('sync.retryAt', { time: formatDateTime(state.retryAt) })}` : null}
         </p>
       ) : null}
       {device && !device.revokedAt ? (
