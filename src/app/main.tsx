@@ -8,9 +8,12 @@ import { startServiceWorker } from './pwa/update.js';
 import { href } from './ui/router.js';
 import { appDb } from './storage/app-db.js';
 import { getLanguage } from './storage/meta.js';
+import { applyDisplay, getDisplay, initialDisplay, setDisplay } from './storage/display-settings.js';
 import './ui/styles.css';
 
 document.documentElement.lang = i18n.language;
+// High contrast and larger text from the first paint (mirrored in localStorage).
+applyDisplay(initialDisplay());
 
 // A link from the dashboard's enrolment QR code (`?ward=CODE&code=XXXX`) opens the enrolment form.
 if (/[?&]code=/.test(location.search) && !location.hash.startsWith('#/enrol')) {
@@ -54,4 +57,11 @@ void getLanguage(appDb).then((language) => {
     void i18n.changeLanguage(language);
     document.documentElement.lang = language;
   }
+});
+
+// The display settings kept in meta win too; the mirror is refreshed for the next first paint.
+void getDisplay(appDb).then((display) => {
+  applyDisplay(display);
+  const first = initialDisplay();
+  if (first.highContrast !== display.highContrast || first.largeText !== display.largeText) void setDisplay(appDb, display);
 });

@@ -9,6 +9,8 @@ export const META_KEYS = {
   language: 'language',
   /** Home's practice switch: new records are marked practice (they sync but never count). */
   practiceMode: 'practiceMode',
+  /** High-contrast theme and larger text (storage/display-settings.ts), per phone. */
+  display: 'display',
 } as const;
 
 export const LANGUAGE_STORAGE_KEY = 'go-cua.language';
