@@ -58,7 +58,7 @@ describe('display settings and dates', () => {
     await page.waitForFunction(() => document.documentElement.dataset.theme === 'contrast' && localStorage.getItem('go-cua.display') !== null);
 
     const problems: string[] = [];
-    for (const [route, ready] of [['#/', 'display-settings'], ['#/list', 'search-input'], ['#/assist', 'assist-screen'], ['#/survey', 'survey'], ['#/ward', 'dash-signin']] as const) {
+    for (const [route, ready] of [['#/', 'display-settings'], ['#/list', 'search-input'], ['#/assist', 'assist-screen'], ['#/cards', 'cards'], ['#/ward', 'dash-signin']] as const) {
       await page.goto(`${server.url}/${route}`);
       await page.getByTestId(ready).first().waitFor();
       const name = route.replace(/[#/]+/g, '-').replace(/^-|-$/g, '') || 'home';
@@ -76,9 +76,24 @@ describe('display settings and dates', () => {
     expect(await rootPx(page)).toBeCloseTo(normal, 1);
   });
 
+  it('the axe check finds what it should (a page with a nameless image and button fails)', async () => {
+    await page.goto(`${server.url}/#/`);
+    await page.getByTestId('display-settings').waitFor();
+    await page.evaluate(() => {
+      const img = document.createElement('img');
+      img.src = '/favicon.svg';
+      const button = document.createElement('button');
+      document.body.append(img, button);
+    });
+    const found = (await axeBothLanguages(page, 'broken')).join('\n');
+    expect(found).toContain('broken (vi): image-alt (critical)');
+    expect(found).toContain('broken (en): button-name (critical)');
+  });
+
   it('honours the browser default font size (no fixed px root)', async () => {
     const cdp = await context.newCDPSession(page);
     await cdp.send('Page.setFontSizes', { fontSizes: { standard: 20 } });
+    await page.goto(`${server.url}/#/`);
     await page.reload();
     await page.getByTestId('display-settings').waitFor();
     // 106.25 % of 20 px.
@@ -110,7 +125,6 @@ describe('display settings and dates', () => {
     await shot(p, '360-dash-date-filter-error', true);
     await p.getByTestId('language-switch').click();
     await p.waitForFunction(() => document.documentElement.lang === 'en');
-    await input.blur();
     await p.locator('[data-testid="dash-filter-asof-error"]', { hasText: 'Type the date as day/month/year, e.g. 03/12/2026.' }).waitFor();
     expect(await input.getAttribute('placeholder')).toBe('dd/mm/yyyy');
     await p.getByTestId('language-switch').click();

@@ -19,10 +19,13 @@ export interface DateInputProps {
 
 const shown = (iso: string) => (iso ? formatDate(iso) : '');
 
+type Problem = 'invalid' | 'afterMax';
+
 export function DateInput({ id, label, value, onChange, max, hint, testId }: DateInputProps) {
   const { t } = useTranslation();
   const [text, setText] = useState(() => shown(value));
-  const [error, setError] = useState<string | null>(null);
+  // The problem, not its words: a language switch re-words a message already shown.
+  const [error, setError] = useState<Problem | null>(null);
   // The value changed from outside (filters reset): show it (React's "adjust state on prop change").
   const [seen, setSeen] = useState(value);
   if (seen !== value) {
@@ -33,11 +36,11 @@ export function DateInput({ id, label, value, onChange, max, hint, testId }: Dat
     }
   }
 
-  const read = (typed: string): { iso: string | null; problem: string | null } => {
+  const read = (typed: string): { iso: string | null; problem: Problem | null } => {
     if (typed.trim() === '') return { iso: '', problem: null };
     const iso = parseDayMonthYear(typed);
-    if (!iso) return { iso: null, problem: t('dateInput.invalid') };
-    if (max && iso > max) return { iso: null, problem: t('dateInput.afterMax', { date: formatDate(max) }) };
+    if (!iso) return { iso: null, problem: 'invalid' };
+    if (max && iso > max) return { iso: null, problem: 'afterMax' };
     return { iso, problem: null };
   };
 
@@ -74,7 +77,7 @@ export function DateInput({ id, label, value, onChange, max, hint, testId }: Dat
       </span>
       {error ? (
         <span className="error" id={errorId} role="alert" data-testid={testId ? `${testId}-error` : undefined}>
-          {error}
+          {error === 'afterMax' ? t('dateInput.afterMax', { date: formatDate(max ?? '') }) : t('dateInput.invalid')}
         </span>
       ) : null}
       {hint ? (
