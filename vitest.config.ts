@@ -10,6 +10,8 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'src/**/*.test.ts'],
           setupFiles: ['tests/helpers/setup-indexeddb.ts'],
+          // Prints whether the PostgreSQL variants run (a visible line when they are skipped).
+          globalSetup: ['tests/helpers/report-backends.ts'],
           environment: 'node',
           // Integration tests start real servers and databases; on a loaded 2-core machine the
           // default 5 s is too tight. Tests wait for conditions, so a passing run is not slower.

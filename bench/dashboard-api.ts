@@ -8,7 +8,7 @@
 // Also the group breakdown, the weekly trend and the XLSX export at 100,000 households. All of
 // these run with the result cache off (each request computes); one last row shows a repeated
 // overview on unchanged data, answered from the cache after its version check.
-// Data: the deterministic demo households (shared/domain/demo-data.ts), flattened with the
+// Data: the deterministic demo households (src/demo/demo-data.ts), flattened with the
 // sync ingest's own row builders (householdRow / memberRows) and bulk-inserted straight into
 // the `households` and `members` tables — the tables the dashboard reads; record_revisions is
 // not filled (the overview never reads it), which keeps the set-up to seconds, not minutes.
@@ -23,7 +23,7 @@ import type { Database } from '../src/server/db/schema.js';
 import { createUser } from '../src/server/services/accounts.js';
 import { setIndicatorCacheEnabled } from '../src/server/services/indicator-cache.js';
 import { householdRow, memberRows } from '../src/server/services/record-rows.js';
-import { generateHouseholds } from '../src/shared/domain/demo-data.js';
+import { generateHouseholds } from '../src/demo/demo-data.js';
 import { wardConfigSchema, type WardConfig } from '../src/shared/schema/ward-config.js';
 import type { BenchRow } from './bench-row.js';
 

@@ -1,8 +1,8 @@
 // The data and the timing loop of bench/follow-up-list.ts, kept free of node: modules so the
 // same code runs in Node and, bundled with esbuild, in the Chromium page.
 import { findSeedWard, DEMO_WARD_CODE } from '../seeds/index.js';
-import { generateHouseholds } from '../src/shared/domain/demo-data.js';
-import { generateAssistances } from '../src/shared/domain/demo-assistances.js';
+import { generateHouseholds } from '../src/demo/demo-data.js';
+import { generateAssistances } from '../src/demo/demo-assistances.js';
 import { buildFollowUpList } from '../src/shared/domain/follow-up.js';
 
 export const HOUSEHOLDS = 5000;

@@ -18,8 +18,8 @@ import type { Browser } from 'playwright-core';
 import type { BenchRow } from './bench-row.js';
 import { buildServer } from '../src/server/app.js';
 import { openServerDb, type ServerDb } from '../src/server/db/connect.js';
-import { issueEnrolmentCode } from '../src/server/services/accounts.js';
-import { generateHouseholds } from '../src/shared/domain/demo-data.js';
+import { issueEnrolmentCode } from '../src/server/services/enrolment-codes.js';
+import { generateHouseholds } from '../src/demo/demo-data.js';
 import { findSeedWard } from '../seeds/index.js';
 import type { HouseholdRecord } from '../src/shared/schema/household.js';
 import { launchBrowser } from '../tests/helpers/chromium.js';
@@ -59,7 +59,7 @@ async function bundlePage(outDir: string): Promise<void> {
 }
 
 async function enrol(baseUrl: string, db: ServerDb, name: string) {
-  const code = await issueEnrolmentCode(db.db, WARD, 1);
+  const code = (await issueEnrolmentCode(db, WARD, 1)).code;
   const res = await fetch(`${baseUrl}/api/v1/devices/enrol`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -16,11 +16,11 @@ import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { buildServer } from '../src/server/app.js';
 import { openServerDb, SQLITE_FILE_NAME, type ServerDb } from '../src/server/db/connect.js';
-import { issueEnrolmentCode } from '../src/server/services/accounts.js';
+import { issueEnrolmentCode } from '../src/server/services/enrolment-codes.js';
 import { createPreparePool, defaultSyncWorkerCount, type PreparePool } from '../src/server/services/sync-prepare-pool.js';
 import { sha256 } from '../src/server/services/secrets.js';
 import { householdRow, memberRows } from '../src/server/services/record-rows.js';
-import { generateHouseholds } from '../src/shared/domain/demo-data.js';
+import { generateHouseholds } from '../src/demo/demo-data.js';
 import type { HouseholdRecord } from '../src/shared/schema/household.js';
 import { wardConfigSchema } from '../src/shared/schema/ward-config.js';
 import type { BenchRow } from './bench-row.js';
@@ -86,7 +86,7 @@ async function endpointSteps(
   devices: number,
 ): Promise<{ step: Step; close(): Promise<void> }> {
   const app = await buildServer({ db: server, seedsDir: SEEDS_DIR, rateLimits: { syncPerMinute: 1_000_000 }, syncPreparePool: pool });
-  const code = await issueEnrolmentCode(server.db, WARD, devices);
+  const code = (await issueEnrolmentCode(server, WARD, devices)).code;
   const tokens: string[] = [];
   for (let d = 0; d < devices; d++) {
     const enrol = await app.inject({ method: 'POST', url: '/api/v1/devices/enrol', payload: { wardCode: WARD, enrolmentCode: code, volunteerName: `Bench ${d + 1}` } });

@@ -3,7 +3,7 @@
 // Errors go to stderr with exit code 2, so a pipe never receives half a message as JSON.
 import { parseArgs } from 'node:util';
 import { SEED_WARDS, findSeedWard } from '../seeds/index.js';
-import { generateHouseholds } from '../src/shared/domain/demo-data.js';
+import { generateHouseholds } from '../src/demo/demo-data.js';
 
 const USAGE =
   'usage: npm run -s demo-data -- --ward CODE --households N [--seed S] [--install-id UUID]\n' +

@@ -3,7 +3,7 @@
 // functions exposed on `window.goCuaBench` and reads back the timings.
 import { GoCuaDb } from '../../src/app/storage/db.js';
 import { saveHousehold, listSummaries, searchSummaries } from '../../src/app/storage/records-repo.js';
-import { generateHouseholds } from '../../src/shared/domain/demo-data.js';
+import { generateHouseholds } from '../../src/demo/demo-data.js';
 import { DEMO_WARD } from '../../src/app/demo-ward.js';
 import { saveDraft } from '../../src/app/storage/drafts-repo.js';
 import { dataToForm, formSearchText } from '../../src/app/features/survey/form-model.js';

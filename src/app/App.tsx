@@ -5,23 +5,15 @@ import { lazy, Suspense, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HomeScreen } from './features/home/HomeScreen.js';
 import { applyUpdate, useNeedRefresh } from './pwa/update.js';
-import { loadDashboardScreen, loadEnrolmentScreen, loadListScreen, loadRecordScreen, loadRevisitsScreen, loadSurveyScreen } from './screens.js';
+import { ROUTES, routeRow, screenProps, type Screen } from './routes.js';
 import { appDb } from './storage/app-db.js';
 import { isPracticeMode, setLanguage } from './storage/meta.js';
 import { parseHash, useHash } from './ui/router.js';
 import { useOnline } from './ui/online.js';
 import { WardProvider } from './ward-context.js';
 
-const SurveyScreen = lazy(loadSurveyScreen);
-const ListScreen = lazy(loadListScreen);
-const RecordScreen = lazy(loadRecordScreen);
-const RevisitsScreen = lazy(loadRevisitsScreen);
-const EnrolmentScreen = lazy(loadEnrolmentScreen);
-const DashboardScreen = lazy(loadDashboardScreen);
-const AssistScreen = lazy(() => import('./features/assistance/AssistScreen.js'));
-const FollowUpScreen = lazy(() => import('./features/assistance/FollowUpScreen.js'));
-const CardsScreen = lazy(() => import('./features/assistance/CardsScreen.js'));
-const CardScreen = lazy(() => import('./features/assistance/CardScreen.js'));
+// One lazy component per row of the route table, made once (lazy() must not run per render).
+const SCREENS = new Map<string, Screen>(Object.entries(ROUTES).flatMap(([name, row]) => ('load' in row && row.load ? [[name, lazy(row.load)]] : [])));
 
 export interface AppProps {
   /** Slot for the sync status component (src/app/sync, written separately). */
@@ -42,46 +34,16 @@ export function App({ syncStatus }: AppProps) {
     void setLanguage(appDb, next);
   };
 
+  const row = routeRow(route);
+  const Screen = SCREENS.get(route.name);
   let screen: ReactNode;
-  switch (route.name) {
-    case 'home':
-      screen = <HomeScreen syncStatus={syncStatus} />;
-      break;
-    case 'survey':
-      screen = <SurveyScreen key={route.draftId} draftId={route.draftId} />;
-      break;
-    case 'edit':
-      screen = <SurveyScreen key={route.recordId} draftId={route.recordId} recordId={route.recordId} />;
-      break;
-    case 'list':
-      screen = <ListScreen />;
-      break;
-    case 'record':
-      screen = <RecordScreen key={route.id} id={route.id} />;
-      break;
-    case 'revisits':
-      screen = <RevisitsScreen />;
-      break;
-    case 'enrol':
-      screen = <EnrolmentScreen />;
-      break;
-    case 'ward':
-      screen = <DashboardScreen sub={route.sub} />;
-      break;
-    case 'assist':
-      screen = <AssistScreen key={location.hash} {...route} />;
-      break;
-    case 'followUp':
-      screen = <FollowUpScreen />;
-      break;
-    case 'cards':
-      screen = <CardsScreen />;
-      break;
-    case 'card':
-      screen = <CardScreen key={route.id} id={route.id} />;
-      break;
-    default:
-      screen = <p className="notice">{t('app.notFound')}</p>;
+  if (route.name === 'home') {
+    screen = <HomeScreen syncStatus={syncStatus} />;
+  } else if (Screen) {
+    const { props, key } = screenProps(route);
+    screen = <Screen key={key} {...props} />;
+  } else {
+    screen = <p className="notice">{t('app.notFound')}</p>;
   }
 
   return (
@@ -112,7 +74,7 @@ export function App({ syncStatus }: AppProps) {
           </button>
         </div>
       ) : null}
-      <main className={route.name === 'ward' ? 'screen screen--wide' : 'screen'}>
+      <main className={row?.wide ? 'screen screen--wide' : 'screen'}>
         <Suspense fallback={<p className="notice">{t('app.loading')}</p>}>{screen}</Suspense>
       </main>
     </WardProvider>

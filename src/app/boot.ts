@@ -2,7 +2,7 @@
 // the URL asks for and the ward configuration start loading now, in parallel, rather than in a
 // waterfall after the first render.
 import { preloadSurveyReads } from './features/survey/survey-preload.js';
-import { preloadScreen } from './screens.js';
+import { preloadScreen } from './routes.js';
 import { parseHash } from './ui/router.js';
 import { preloadWard } from './ward-context.js';
 

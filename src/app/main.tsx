@@ -9,16 +9,18 @@ import { href } from './ui/router.js';
 import { appDb } from './storage/app-db.js';
 import { getLanguage } from './storage/meta.js';
 import { applyDisplay, getDisplay, initialDisplay, setDisplay } from './storage/display-settings.js';
+import { moveEnrolmentQueryToFragment } from './sync/enrolment-link.js';
 import './ui/styles.css';
 
 document.documentElement.lang = i18n.language;
 // High contrast and larger text from the first paint (mirrored in localStorage).
 applyDisplay(initialDisplay());
 
-// A link from the dashboard's enrolment QR code (`?ward=CODE&code=XXXX`) opens the enrolment form.
-if (/[?&]code=/.test(location.search) && !location.hash.startsWith('#/enrol')) {
-  history.replaceState(history.state, '', `${location.pathname}${location.search}#/enrol`);
-}
+// Enrolment links carry the code in the fragment (`/#/enrol?ward=…&code=…`), which no server or
+// proxy log ever sees. An older link (`/?ward=…&code=…`) still works: its parameters move into
+// the fragment and leave the address (and so the history) at once; the enrolment screen then
+// reads them and clears the fragment too (sync/enrolment.ts, moveEnrolmentQueryToFragment).
+moveEnrolmentQueryToFragment();
 
 // The sync engine (and the zod schemas it pulls in) and the service worker's registration
 // (workbox-window) wait until the first screen's code has loaded and the page is idle: neither is

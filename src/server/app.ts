@@ -16,18 +16,14 @@ import { syncRoutes } from './routes/sync.js';
 import { createPreparePool, defaultSyncWorkerCount, type PreparePool } from './services/sync-prepare-pool.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import type { RequestErrorCode } from '../shared/protocol/sync.js';
+import { DEFAULT_RATE_LIMITS, mergeRateLimits, type RateLimits, type TrustProxy } from './config.js';
+import { FailureLimiter } from './services/failure-limiter.js';
+import { checkHealth } from './services/health.js';
+import { purgeSessions } from './services/accounts.js';
+import { DEFAULT_TIMEOUTS, installBodyDeadline, timedServerFactory, type Timeouts } from './timeouts.js';
 
-export interface RateLimitOptions {
-  /** Sync requests per device token per minute (generous: a campaign table shares one IP). */
-  syncPerMinute?: number;
-  /** Sign-in attempts per IP per minute. */
-  authPerMinute?: number;
-  /**
-   * Enrolments per IP per minute: higher than sign-in, since a whole team may enrol at one
-   * campaign table behind one address; guessing an 8-character code at this rate is hopeless.
-   */
-  enrolPerMinute?: number;
-}
+/** Any of the limits of config.ts; a missing (or undefined) one keeps its default. */
+export type RateLimitOptions = Partial<Record<keyof RateLimits, number | undefined>>;
 
 export interface ServerOptions {
   /** The query layer (SQLite or PostgreSQL), opened and migrated (db/connect.ts). */
@@ -41,15 +37,20 @@ export interface ServerOptions {
   logger?: boolean | string;
   /** Largest request body, after gzip decompression (default 1 MB). */
   bodyLimit?: number;
-  /** Behind a reverse proxy: trust X-Forwarded-For for the per-IP limits. */
-  trustProxy?: boolean;
+  /**
+   * Behind a reverse proxy: how many proxy hops, or which proxy addresses, to believe in
+   * X-Forwarded-For for the per-IP limits (config.ts parseTrustProxy). Default: none.
+   */
+  trustProxy?: TrustProxy;
+  /** Socket and request timeouts (timeouts.ts); tests lower them to run in seconds. */
+  timeouts?: Partial<Timeouts>;
   /** Worker threads preparing sync batches (default: one per spare core, 1–4; 0 = inline). */
   syncWorkers?: number;
   /** A pool of the caller's (started, shared, closed by the caller) instead of syncWorkers. */
   syncPreparePool?: PreparePool;
 }
 
-export const DEFAULT_RATE_LIMITS = { syncPerMinute: 600, authPerMinute: 20, enrolPerMinute: 60 } as const;
+export { DEFAULT_RATE_LIMITS };
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 /** Fastify's own client-error codes, answered in the project's error shape. */
@@ -61,25 +62,106 @@ const FASTIFY_ERRORS: Record<string, { status: number; code: RequestErrorCode; k
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'bad_request', key: 'bad_request' },
 };
 
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+}
+const ROUTES = new WeakMap<FastifyInstance, RegisteredRoute[]>();
+
+/** The routes registered on a server built by buildServer (HEAD left out: Fastify adds it to every GET). */
+export function registeredRoutes(app: FastifyInstance): readonly RegisteredRoute[] {
+  return ROUTES.get(app) ?? [];
+}
+
+/** A URL with the values of secret-bearing query parameters (`code`, `token`) replaced. */
+export function redactSecretsInUrl(url: string): string {
+  return url.replace(/([?&](?:code|token|enrolmentCode)=)[^&#]*/gi, '$1[redacted]');
+}
+
+/**
+ * Database errors that are the storage's state, not a fault of the request or the code: answered
+ * 503 with Retry-After (phones retry 5xx and wait at least that long). The batch's transaction
+ * rolled back, so nothing of it was stored.
+ */
+export function storageUnavailable(error: unknown): { key: MessageKey; retryAfterSeconds: number } | null {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
+  // SQLITE_FULL (disk full, or max_page_count), ENOSPC, PostgreSQL 53100 disk_full / 53* resources.
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT' || /^53\d{3}$/.test(code)) return { key: 'storage_full', retryAfterSeconds: 300 };
+  // Another process held the write lock past busy_timeout; PostgreSQL lock timeouts/deadlocks.
+  if (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_') || code === 'SQLITE_LOCKED' || code === '55P03' || code === '40P01') {
+    return { key: 'database_busy', retryAfterSeconds: 5 };
+  }
+  if (/^SQLITE_(CORRUPT|NOTADB|IOERR|CANTOPEN|READONLY)/.test(code) || code === 'EIO' || code === '57P01' || code === '57P03' || code === 'ECONNREFUSED') {
+    return { key: 'database_unavailable', retryAfterSeconds: 60 };
+  }
+  return null;
+}
+
+/**
+ * Fastify 5.12 treats a numeric trustProxy as "trust nothing", so a hop count becomes the
+ * function Express uses: the socket's peer (hop 0) and the next `hops - 1` addresses are
+ * proxies; the client is the address the outermost trusted proxy appended. A client's own
+ * X-Forwarded-For entries sit to the left of it and are never read.
+ */
+export function fastifyTrustProxy(trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return trust > 0 ? (_address: string, hop: number) => hop < trust : false;
+  return trust;
+}
+
 /**
  * Builds the ward endpoint from its dependencies without listening, so tests can use
  * `app.inject()` or listen on a port of their choosing.
  */
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const limits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
+  const limits = mergeRateLimits(options.rateLimits);
+  const timeouts: Timeouts = { ...DEFAULT_TIMEOUTS };
+  for (const [key, value] of Object.entries(options.timeouts ?? {})) if (value !== undefined) timeouts[key as keyof Timeouts] = value;
   const logLevel = options.logger === true ? 'info' : typeof options.logger === 'string' ? options.logger : null;
   const app = Fastify({
     // Pino's default request serializer logs method, url and address only: no bodies, no
     // headers. The redaction is a second belt in case a header is ever logged.
-    logger: logLevel ? { level: logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
+    logger: logLevel
+      ? {
+          level: logLevel,
+          redact: ['req.headers.authorization', 'req.headers.cookie'],
+          // An old enrolment link (`/?ward=…&code=…`) still reaches the server: its code never
+          // reaches the log. New links carry it in the fragment, which is never sent.
+          serializers: {
+            req: (request: { method: string; url: string; host?: string; ip?: string }) => ({
+              method: request.method,
+              url: redactSecretsInUrl(request.url),
+              host: request.host,
+              remoteAddress: request.ip,
+            }),
+          },
+        }
+      : false,
     bodyLimit,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: fastifyTrustProxy(options.trustProxy ?? false),
+    serverFactory: timedServerFactory(timeouts, bodyLimit),
   });
+  installBodyDeadline(app, timeouts, bodyLimit);
 
   if (options.seedsDir) await loadWardSeeds(options.db.db, options.seedsDir);
 
+  // Every route this server answers, as registered (the authorization matrix test walks it,
+  // so a route added without a row there fails the test).
+  const routes: RegisteredRoute[] = [];
+  ROUTES.set(app, routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
+  });
+
   app.decorateRequest('principal', null);
+
+  // Sessions past their 12 hours or idle 30 minutes are refused anyway; this deletes their rows
+  // (and stale sign-in failure counts), at start and every 10 minutes.
+  const purge = () => purgeSessions(options.db.db).catch((error: unknown) => app.log.warn({ err: error }, 'session purge failed'));
+  await purge();
+  const purgeTimer = setInterval(() => void purge(), 10 * 60_000);
+  purgeTimer.unref();
+  app.addHook('onClose', async () => clearInterval(purgeTimer));
 
   // gzip request bodies: decompressed here, and Fastify's body limit then applies to the
   // decompressed size too (receivedEncodedLength is what it compares with Content-Length).
@@ -107,6 +189,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     if (error instanceof HttpError) {
       for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
       return reply.code(error.statusCode).send({ error: { code: error.code, message: message(error.messageKey, lang) } });
+    }
+    const unavailable = storageUnavailable(error);
+    if (unavailable) {
+      request.log.error({ err: error }, 'storage unavailable');
+      reply.header('retry-after', String(unavailable.retryAfterSeconds));
+      return reply.code(503).send({ error: { code: 'unavailable', message: message(unavailable.key, lang) } });
     }
     const known = error.code ? FASTIFY_ERRORS[error.code] : undefined;
     if (known) return reply.code(known.status).send({ error: { code: known.code, message: message(known.key, lang) } });
@@ -143,6 +231,17 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       },
     },
     crossOriginEmbedderPolicy: false,
+    // HSTS only over HTTPS (below): a ward server on a LAN is often plain http, and a browser
+    // told "HTTPS only" for its address could no longer reach it.
+    hsts: false,
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    // Every API answer may carry personal data or a token (drill-downs, sign-in, enrolment,
+    // follow-ups, exports): no browser, proxy or service-worker cache may keep it.
+    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    if (request.protocol === 'https') reply.header('strict-transport-security', 'max-age=15552000; includeSubDomains');
+    return payload;
   });
 
   await app.register(fastifyRateLimit, {
@@ -151,15 +250,26 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       new HttpError(429, 'rate_limited', 'rate_limited', { 'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))) }),
   });
 
-  app.get('/api/health', async () => ({ status: 'ok', db: options.db.dialect }));
+  app.get('/api/health', async (request, reply) => {
+    const problem = await checkHealth(options.db);
+    reply.header('cache-control', 'no-store');
+    if (problem) {
+      request.log.error({ problem }, 'health check failed');
+      reply.header('retry-after', '30');
+      return reply.code(503).send({ status: 'unavailable', db: options.db.dialect });
+    }
+    return { status: 'ok', db: options.db.dialect };
+  });
+  // Requests with a missing or unknown device token, per client IP, across the device routes.
+  const badTokens = new FailureLimiter(limits.badTokenPerMinute);
   await app.register(authRoutes, { db: options.db, authPerMinute: limits.authPerMinute });
-  await app.register(deviceRoutes, { db: options.db, enrolPerMinute: limits.enrolPerMinute });
+  await app.register(deviceRoutes, { db: options.db, enrolPerMinute: limits.enrolPerMinute, badTokens });
   const preparePool = options.syncPreparePool ?? createPreparePool(options.syncWorkers ?? defaultSyncWorkerCount(), {
     onProblem: (problem) => app.log.warn(problem),
   });
   // A pool made here is closed here; one passed in belongs to the caller.
   if (!options.syncPreparePool) app.addHook('onClose', () => preparePool.close());
-  await app.register(syncRoutes, { db: options.db, perMinute: limits.syncPerMinute, preparePool });
+  await app.register(syncRoutes, { db: options.db, perMinute: limits.syncPerMinute, preparePool, badTokens });
   await app.register(dashboardRoutes, { db: options.db });
 
   const staticRoot = options.staticRoot;

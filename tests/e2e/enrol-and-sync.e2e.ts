@@ -2,10 +2,12 @@
 // SQLite database) prints a first enrolment code; Chromium opens the QR link with it, enrols,
 // goes offline, surveys two households, goes online, and the sync status shows both sent; the
 // server's database then holds exactly those two.
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { putRows, readStore, waitForRecordRow } from './helpers/idb.js';
 import { usePhoneAndWard } from './helpers/phone-and-ward.js';
 import type { WardProcess } from './helpers/ward-process.js';
 
@@ -50,6 +52,8 @@ describe('enrol, survey offline, sync when back online', () => {
     await page.getByTestId('enrol-wardCode').waitFor();
     expect(await page.getByTestId('enrol-wardCode').inputValue()).toBe('10546');
     expect(await page.getByTestId('enrol-enrolmentCode').inputValue()).toBe(ward.code);
+    // An old-style link (`?code=`) still works, and the code leaves the address and history.
+    await expect.poll(() => page.url()).not.toContain('code=');
     await page.getByTestId('enrol-submit').click();
     // Without a name: refused beside the field, in Vietnamese, nothing sent.
     const nameError = page.locator('.field--error:has([data-testid="enrol-volunteerName"]) .error');
@@ -122,10 +126,7 @@ describe('enrol, survey offline, sync when back online', () => {
     expect(await page.getByTestId('sync-last-success').textContent()).toContain('Lần đồng bộ thành công gần nhất');
     expect(await page.getByTestId('sync-error').count()).toBe(0);
 
-    const phoneIds = await page.evaluate(async () => {
-      const hook = (window as unknown as { __goCuaSync: { db: { records: { toArray(): Promise<{ id: string; syncState: string }[]> } } } }).__goCuaSync;
-      return (await hook.db.records.toArray()).map((r) => `${r.id}:${r.syncState}`).sort();
-    });
+    const phoneIds = (await readStore<{ id: string; syncState: string }>(page, 'records')).map((r) => `${r.id}:${r.syncState}`).sort();
     expect(phoneIds.every((x) => x.endsWith(':synced'))).toBe(true);
 
     const sqlite = new Database(path.join(dataDir, 'go-cua.sqlite'), { readonly: true });
@@ -141,25 +142,27 @@ describe('enrol, survey offline, sync when back online', () => {
   });
 
   it('shows a household the server rejected with its message; fixing it resends it', async () => {
-    // A record saved before the ward's register changed: its tổ dân phố is no longer on it.
-    const id = await page.evaluate(async () => {
-      type Hook = { db: { transaction: Function; records: { put: Function }; outbox: { add: Function } }; engine: { syncNow(): Promise<void> } };
-      const hook = (window as unknown as { __goCuaSync: Hook }).__goCuaSync;
-      const record = {
-        id: crypto.randomUUID(),
-        kind: 'household',
-        rev: 1,
-        schemaVersion: 1,
-        clientUpdatedAt: new Date().toISOString(),
-        data: { wardCode: '10546', installId: crypto.randomUUID(), surveyedAt: '2026-11-20', groupCode: 'TDP99', address: { houseNumber: '99', street: 'Lý Thường Kiệt' }, outcome: 'not_home', members: [] },
-      };
-      await hook.db.transaction('rw', hook.db.records, hook.db.outbox, async () => {
-        await hook.db.records.put({ id: record.id, kind: 'household', record, syncState: 'pending', groupCode: 'TDP99', outcome: 'not_home', surveyedAt: '2026-11-20', savedAt: record.clientUpdatedAt, searchText: '99 ly thuong kiet', voided: 0 });
-        await hook.db.outbox.add({ recordId: record.id, rev: 1, queuedAt: record.clientUpdatedAt, state: 'queued', attempts: 0 });
-      });
-      await hook.engine.syncNow();
-      return record.id;
-    });
+    // A record saved before the ward's register changed: its tổ dân phố is no longer on it. The
+    // rows are those the app's save writes (record, summary, outbox entry, in one transaction);
+    // then "Đồng bộ ngay" sends it.
+    const id = randomUUID();
+    const savedAt = new Date().toISOString();
+    const record = {
+      id,
+      kind: 'household',
+      rev: 1,
+      schemaVersion: 1,
+      clientUpdatedAt: savedAt,
+      data: { wardCode: '10546', installId: randomUUID(), surveyedAt: '2026-11-20', groupCode: 'TDP99', address: { houseNumber: '99', street: 'Lý Thường Kiệt' }, outcome: 'not_home', members: [] },
+    };
+    const common = { groupCode: 'TDP99', outcome: 'not_home', surveyedAt: '2026-11-20', savedAt, searchText: '99 ly thuong kiet', voided: 0 };
+    await putRows(page, [
+      { store: 'records', value: { id, kind: 'household', record, syncState: 'pending', ...common } },
+      { store: 'summaries', value: { id, rev: 1, address: '99, Lý Thường Kiệt', memberCount: 0, ...common } },
+      { store: 'outbox', value: { recordId: id, rev: 1, queuedAt: savedAt, state: 'queued', attempts: 0 } },
+    ]);
+    await page.locator('[data-testid="sync-status"][data-phase="idle"]').waitFor();
+    await page.getByTestId('sync-now').click();
     const item = page.locator(`[data-testid="sync-held-item"][data-id="${id}"][data-state="rejected"]`);
     await item.waitFor();
     expect(await item.textContent()).toContain('Tổ dân phố không có trong danh sách của phường.');
@@ -176,11 +179,7 @@ describe('enrol, survey offline, sync when back online', () => {
     await s.save();
 
     // The save asked for a sync: wait until the phone holds the server's answer for rev 2.
-    await page.waitForFunction(async (recordId) => {
-      type Hook = { db: { records: { get(id: string): Promise<{ syncState: string; syncedRev?: number } | undefined> } } };
-      const row = await (window as unknown as { __goCuaSync: Hook }).__goCuaSync.db.records.get(recordId);
-      return row?.syncState === 'synced' && row.syncedRev === 2;
-    }, id);
+    await waitForRecordRow(page, id, { syncState: 'synced', syncedRev: 2 });
     await page.goto(`${ward.url}/#/`);
     await page.getByTestId('sync-status').waitFor();
     expect(await page.getByTestId('sync-held').count()).toBe(0);

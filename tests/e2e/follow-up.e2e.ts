@@ -1,16 +1,19 @@
 // The follow-up list, the VNeID update and the teaching cards in Chromium, offline: a household
-// on the phone with a member who has no VNeID and asked for help shows on #/follow-up under its
+// surveyed through the form, with a member who has no VNeID and asked for help, shows on #/follow-up under its
 // tổ dân phố; "Đã hỗ trợ" opens the assistance form linked to that member; a done "Cài VNeID"
 // offers the VNeID update, which saves rev 2 of the household; the item leaves the list. A
 // teaching card is read step by step and "Đã hướng dẫn" records a teaching_card help.
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchProfile, makeProfileDir, startServer } from './helpers/browser.js';
+import { readStore } from './helpers/idb.js';
+import { SurveyPage } from './helpers/survey-page.js';
 
-type Hook = { db: { records: { put(row: unknown): Promise<unknown>; get(id: string): Promise<any>; toArray(): Promise<any[]> }; summaries: { put(row: unknown): Promise<unknown> } } };
-
-const HOUSEHOLD_ID = 'a1b2c3d4-0000-4000-8000-000000000001';
-const MEMBER_ID = 'a1b2c3d4-0000-4000-8000-000000000002';
+interface Row {
+  id: string;
+  kind: string;
+  record: { rev: number; data: { members?: { name: string; vneid: string }[]; kinds?: string[]; teachingCardId?: string } };
+}
 
 describe('follow-up list, VNeID update and teaching cards', () => {
   const profile = makeProfileDir();
@@ -23,8 +26,8 @@ describe('follow-up list, VNeID update and teaching cards', () => {
     context = await launchProfile(profile.dir);
     page = context.pages()[0] ?? (await context.newPage());
     await page.goto(`${server.url}/#/`);
+    await page.getByTestId('new-survey').waitFor();
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
-    await page.waitForFunction(() => (window as unknown as { __goCuaSync?: unknown }).__goCuaSync !== undefined);
   });
 
   afterAll(async () => {
@@ -35,33 +38,32 @@ describe('follow-up list, VNeID update and teaching cards', () => {
 
   it('lists a member who asked for help, links the help, offers and saves the VNeID update', async () => {
     await context.setOffline(true);
-    await page.evaluate(
-      async ({ id, memberId }) => {
-        const hook = (window as unknown as { __goCuaSync: Hook }).__goCuaSync;
-        const now = new Date().toISOString();
-        const record = {
-          id, kind: 'household', rev: 1, schemaVersion: 1, clientUpdatedAt: now,
-          data: {
-            wardCode: '10546', installId: crypto.randomUUID(), surveyedAt: now.slice(0, 10), groupCode: 'TDP02',
-            address: { houseNumber: '7', street: 'Lê Lợi' }, outcome: 'surveyed',
-            consent: { given: true, consenterRelation: 'head', consentedAt: now, method: 'verbal', noticeVersion: '2026-01' },
-            devices: { smartphones: 1, computerOrTablet: 'no', fixedBroadband: 'no', fibre: 'no', wifi: 'no' },
-            payments: { billsCashless: 'no', businessAcceptsQr: 'no_business' },
-            members: [{
-              id: memberId, name: 'Bùi Thị Lành', relation: 'head', birthYear: 1950, sex: 'female', vneid: 'none', ehr: 'no',
-              digitalServices12m: { health: 'no', education: 'no', insurance: 'no', transport: 'no' }, wantsHelp: ['vneid_install'],
-              ownsSmartphone: 'yes', usedInternet3m: 'no',
-              skills: { publicServices: 'none', shopping: 'none', payments: 'none', safety: 'none', localPlatforms: 'none' },
-              bankAccount: 'no', cashless30d: 'no', digitalSignature: 'no', onlinePublicService12m: 'no', cityApp: 'no',
-            }],
-          },
-        };
-        await hook.db.records.put({ id, kind: 'household', record, syncState: 'pending', groupCode: 'TDP02', outcome: 'surveyed', surveyedAt: record.data.surveyedAt, savedAt: now, searchText: '7 le loi bui thi lanh', voided: 0 });
-        await hook.db.summaries.put({ id, rev: 1, groupCode: 'TDP02', outcome: 'surveyed', surveyedAt: record.data.surveyedAt, savedAt: now, address: '7, Lê Lợi', memberCount: 1, searchText: '7 le loi bui thi lanh', voided: 0 });
-      },
-      { id: HOUSEHOLD_ID, memberId: MEMBER_ID },
-    );
+    // The household is surveyed through the form, as a volunteer would: a head of household
+    // without VNeID who asks for help installing it.
+    const s = new SurveyPage(page);
+    await page.getByTestId('new-survey').click();
+    await s.fillAddress('TDP02', '7', '', 'Lê Lợi');
+    await s.next('outcome');
+    await s.radio('field-outcome', 'surveyed');
+    await s.next('consent');
+    await page.getByTestId('consent-given').check();
+    await page.getByTestId('consent-relation').selectOption('head');
+    await s.radio('field-consent-method', 'verbal');
+    await s.next('members');
+    await s.addMember(0, { name: 'Bùi Thị Lành', birthYear: '1950', relation: 'head', sex: 'female', vneid: 'none', wantsHelp: ['Cài đặt VNeID'] }, true);
+    await s.next('devices');
+    await page.getByTestId('smartphones').fill('1');
+    for (const k of ['computerOrTablet', 'fixedBroadband', 'fibre', 'wifi']) await s.radio(`field-devices-${k}`, 'no');
+    await s.radio('field-payments-billsCashless', 'no');
+    await s.radio('field-payments-businessAcceptsQr', 'no_business');
+    await s.next('review');
+    await page.getByTestId('save').click();
+    await page.getByTestId('saved-flash').waitFor();
+    const [saved] = (await readStore<Row>(page, 'records')).filter((r) => r.kind === 'household');
+    expect(saved?.record.rev).toBe(1);
+    const householdId = saved!.id;
 
+    await page.goto(`${server.url}/#/`);
     await page.getByTestId('open-follow-up').click();
     const item = page.locator('[data-testid="follow-up-group"][data-group="TDP02"] [data-testid="follow-up-item"][data-kind="member_help"]');
     await item.waitFor();
@@ -80,9 +82,9 @@ describe('follow-up list, VNeID update and teaching cards', () => {
     await page.getByTestId('vneid-accept').click();
     await page.getByTestId('vneid-updated').waitFor();
 
-    const household = await page.evaluate(async (id) => (await (window as unknown as { __goCuaSync: Hook }).__goCuaSync.db.records.get(id)).record, HOUSEHOLD_ID);
-    expect(household.rev).toBe(2);
-    expect(household.data.members[0].vneid).toBe('level1');
+    const household = (await readStore<Row>(page, 'records')).find((r) => r.id === householdId)?.record;
+    expect(household?.rev).toBe(2);
+    expect(household?.data.members?.[0]?.vneid).toBe('level1');
 
     await page.goto(`${server.url}/#/follow-up`);
     await page.getByTestId('follow-up').waitFor();
@@ -104,10 +106,9 @@ describe('follow-up list, VNeID update and teaching cards', () => {
     await page.getByTestId('assist-year').fill('1962');
     await page.getByTestId('assist-save').click();
     await page.getByTestId('assist-saved').waitFor();
-    const taught = await page.evaluate(async () => {
-      const rows = await (window as unknown as { __goCuaSync: Hook }).__goCuaSync.db.records.toArray();
-      return rows.filter((r) => r.kind === 'assistance' && r.record.data.kinds.includes('teaching_card')).map((r) => r.record.data.teachingCardId);
-    });
+    const taught = (await readStore<Row>(page, 'records'))
+      .filter((r) => r.kind === 'assistance' && r.record.data.kinds?.includes('teaching_card'))
+      .map((r) => r.record.data.teachingCardId);
     expect(taught).toEqual(['vneid-install']);
   });
 });

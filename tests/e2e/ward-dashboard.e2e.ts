@@ -4,7 +4,8 @@
 // the API gives it, percentages in Vietnamese format), switches to one tổ dân phố (the figures
 // change and match the API with ?group=; a past year shows its 31/12 cut-off), downloads the XLSX and the test reads it back with
 // exceljs (figures match the API); offline it says so; signing out clears the session from
-// sessionStorage. Then the duplicate household: data quality → read-only drill-down → void.
+// sessionStorage. Then the duplicate household: data quality → read-only drill-down → void; and
+// the ward administrator's panels (a target, a CSV import, an account).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,9 +13,10 @@ import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findSeedWard } from '../../seeds/index.js';
-import { createUser, issueEnrolmentCode } from '../../src/server/services/accounts.js';
+import { createUser } from '../../src/server/services/accounts.js';
+import { issueEnrolmentCode } from '../../src/server/services/enrolment-codes.js';
 import { XLSX_LAYOUT } from '../../src/server/services/exports.js';
-import { generateHouseholds } from '../../src/shared/domain/demo-data.js';
+import { generateHouseholds } from '../../src/demo/demo-data.js';
 import { todayInVietnam } from '../../src/shared/domain/iso-week.js';
 import type { HouseholdRecord } from '../../src/shared/schema/household.js';
 import { launchBrowser } from '../helpers/chromium.js';
@@ -23,6 +25,7 @@ import { startServer, type E2eServer } from './helpers/browser.js';
 const WARD = '10546';
 const USERNAME = 'canbo.vhxh';
 const PASSWORD = 'mật-khẩu-phường-2026';
+const ADMIN = 'quantri.phuong';
 
 type Indicator = { code: string; numerator: number; denominator: number; unknown: number; value: number | null; target: number | null; reached: boolean | null };
 type Overview = { households: { surveyed: number; notHome: number; refused: number; onRegister: number }; indicators: Indicator[]; breakdown?: { key: string; households: Overview['households'] }[] };
@@ -48,7 +51,7 @@ describe('ward dashboard in Chromium', () => {
     server = await startServer();
     downloads = mkdtempSync(path.join(tmpdir(), 'go-cua-e2e-downloads-'));
     // A phone enrols with a code, as at a team briefing, and syncs its households.
-    const code = await issueEnrolmentCode(server.db.db, WARD, 1);
+    const code = (await issueEnrolmentCode(server.db, WARD, 1)).code;
     const enrol = await fetch(`${server.url}/api/v1/devices/enrol`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -87,6 +90,17 @@ describe('ward dashboard in Chromium', () => {
     await server?.close();
     if (downloads) rmSync(downloads, { recursive: true, force: true });
   });
+
+  /** A phone-sized page opened at `hash`, signed in as `username`. */
+  async function signedIn(hash: string, username: string) {
+    const context = await browser.newContext({ viewport: { width: 390, height: 800 }, locale: 'vi-VN' });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/${hash}`);
+    await page.fill('[data-testid="dash-username"]', username);
+    await page.fill('[data-testid="dash-password"]', PASSWORD);
+    await page.click('[data-testid="dash-signin-submit"]');
+    return { context, page };
+  }
 
   /** Waits until the overview shows the answer to `query`, then checks every figure against it. */
   async function expectOverview(page: Page, query: string, want: Overview) {
@@ -202,12 +216,7 @@ describe('ward dashboard in Chromium', () => {
 
   it('lists the duplicate in data quality, opens it read-only and voids it with a reason', async () => {
     const before = await api<Overview>('/indicators');
-    const context = await browser.newContext({ viewport: { width: 390, height: 800 }, locale: 'vi-VN' });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/#/ward/quality`);
-    await page.fill('[data-testid="dash-username"]', USERNAME);
-    await page.fill('[data-testid="dash-password"]', PASSWORD);
-    await page.click('[data-testid="dash-signin-submit"]');
+    const { context, page } = await signedIn('#/ward/quality', USERNAME);
     await page.waitForSelector('[data-testid="dash-duplicates"]');
     await page.click(`[data-testid="dash-duplicates"] a[href="#/ward/household/${duplicate.id}"]`);
     await page.waitForSelector('[data-testid="dash-member"]');
@@ -235,22 +244,64 @@ describe('ward dashboard in Chromium', () => {
     await context.close();
   }, 120_000);
 
+  it('administers the ward: a target checked before it is sent, then saved; a CSV with its line errors; a new account', async () => {
+    await createUser(server.db.db, { wardCode: WARD, username: ADMIN, password: PASSWORD, role: 'ward_admin' });
+    const groupsBefore = await api<{ groups: unknown[] }>('/groups');
+    const { context, page } = await signedIn('#/ward/admin', ADMIN);
+
+    // The seeded 2026 target (0.85) is shown as a percentage once loaded.
+    await page.selectOption('#dash-target-year', '2026');
+    await expect.poll(() => page.inputValue('#dash-target-vneid')).toBe('85');
+    await page.fill('#dash-target-vneid', '101');
+    await page.getByRole('button', { name: 'Lưu chỉ tiêu năm 2026' }).click();
+    const targetsStatus = page.locator('[data-testid="dash-targets-status"]');
+    await expect.poll(() => targetsStatus.getAttribute('role')).toBe('alert');
+    expect(await targetsStatus.innerText()).toContain('phải là số từ 0 đến 100');
+    expect((await api<{ targets: Record<string, Record<string, number>> }>('/config/targets')).targets['2026']?.vneid).toBe(0.85);
+    await page.fill('#dash-target-vneid', '87,5');
+    await page.getByRole('button', { name: 'Lưu chỉ tiêu năm 2026' }).click();
+    await expect.poll(() => targetsStatus.innerText()).toBe('Đã lưu.');
+    expect((await api<{ targets: Record<string, Record<string, number>> }>('/config/targets')).targets['2026']).toEqual({ vneid: 0.875, digital_services: 0.82 });
+
+    // A CSV with a line the server refuses: its message per line, the register unchanged.
+    await page.fill('[data-testid="dash-csv"]', 'code,name,householdsOnRegister\nTDP01,,30\n');
+    await page.click('[data-testid="dash-csv-import"]');
+    const registerStatus = page.locator('[data-testid="dash-register-status"] li');
+    await expect.poll(() => registerStatus.first().textContent()).toMatch(/^Dòng 2: /);
+    expect(await api<{ groups: unknown[] }>('/groups')).toEqual(groupsBefore);
+
+    // A new staff account: said, listed, and the form emptied for the next one.
+    await page.fill('#dash-new-user', ' pho.phong ');
+    await page.fill('#dash-new-pass', 'một mật khẩu đủ dài');
+    await page.getByRole('button', { name: 'Thêm tài khoản' }).click();
+    await expect.poll(() => page.locator('[data-testid="dash-users-status"]').innerText()).toBe('Đã thêm tài khoản pho.phong.');
+    await page.locator('table[aria-labelledby="dash-users"] th[scope="row"]', { hasText: 'pho.phong' }).waitFor();
+    expect(await page.inputValue('#dash-new-user')).toBe('');
+    expect(await page.inputValue('#dash-new-pass')).toBe('');
+    await context.close();
+  }, 120_000);
+
   it('issues an enrolment code shown as a QR code of the pre-filling link', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 800 }, locale: 'vi-VN' });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/#/ward/devices`);
-    await page.fill('[data-testid="dash-username"]', USERNAME);
-    await page.fill('[data-testid="dash-password"]', PASSWORD);
-    await page.click('[data-testid="dash-signin-submit"]');
+    const { context, page } = await signedIn('#/ward/devices', USERNAME);
     await page.fill('[data-testid="dash-uses"]', '3');
     await page.click('[data-testid="dash-issue-code"]');
     const link = await page.locator('[data-testid="dash-code-link"]').getAttribute('href');
-    expect(link).toMatch(/\?ward=\d{5}&code=/);
+    // The code rides in the fragment: never sent to the server or a proxy's log.
+    expect(new URL(link!).search).toBe('');
+    expect(link).toMatch(/#\/enrol\?ward=\d{5}&code=[A-Z0-9]{8}$/);
+    expect(await page.getByTestId('dash-code-expires').textContent()).toMatch(/\d/);
+    await page.getByTestId('dash-codes').waitFor();
     const qr = page.locator('[data-testid="dash-code-qr"]');
     await qr.waitFor();
     expect(await qr.getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
     // The image really rendered (a broken data: URL has no natural size).
     await expect.poll(() => qr.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+    // Opened on a phone, the link fills the form in, then the code leaves the address bar.
+    const phone = await context.newPage();
+    await phone.goto(link!);
+    await phone.getByTestId('enrol-enrolmentCode').waitFor();
+    expect(await phone.getByTestId('enrol-enrolmentCode').inputValue()).toBe(new URL(link!.replace('#/enrol?', '?')).searchParams.get('code'));
+    await expect.poll(() => phone.url()).not.toContain('code=');
     await context.close();
   }, 120_000);
 });

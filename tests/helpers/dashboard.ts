@@ -2,9 +2,14 @@
 // authorised GETs, and hand-made household records (valid, shaped as the phone syncs them).
 import type { LightMyRequestResponse } from 'fastify';
 import { createUser } from '../../src/server/services/accounts.js';
+import { lowerPasswordCostForTests } from '../../src/server/services/secrets.js';
 import type { UserRole } from '../../src/server/db/schema.js';
 import type { HouseholdRecord, Member } from '../../src/shared/schema/household.js';
 import type { TestServer } from './test-server.js';
+
+// The dashboard tests are not about password hashing: a lower scrypt cost keeps them fast
+// (staff-accounts.test.ts and as-shipped.test.ts check the real one).
+lowerPasswordCostForTests(1024);
 
 let userCounter = 0;
 

@@ -2,7 +2,7 @@
 // generator is used): deterministic from a seed, shaped exactly as the phone syncs them.
 import { randomUUID } from 'node:crypto';
 import type { HouseholdRecord } from '../../src/shared/schema/household.js';
-import { mulberry32 } from '../../src/shared/domain/seeded-random.js';
+import { mulberry32 } from '../../src/demo/seeded-random.js';
 
 export const FIXTURE_WARDS_DIR = 'tests/fixtures/wards';
 export const WARD = '10546';

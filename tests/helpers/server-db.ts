@@ -75,13 +75,16 @@ const postgres = (adminUrl: string): Backend => ({
   name: 'postgres',
   async open() {
     const created = await createPgDatabase(adminUrl);
-    const server = await openServerDb({ databaseUrl: created.url });
+    // The server's secret key lives in a data folder whichever the engine.
+    const dir = tempDir();
+    const server = await openServerDb({ databaseUrl: created.url, dataDir: dir });
     return {
       server,
-      env: { DATABASE_URL: created.url },
+      env: { DATABASE_URL: created.url, DATA_DIR: dir },
       async cleanup() {
         await server.close();
         await created.drop();
+        rmSync(dir, { recursive: true, force: true });
       },
     };
   },

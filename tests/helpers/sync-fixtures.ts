@@ -168,7 +168,7 @@ export interface SeenRequest {
   wireBytes: number;
   /** Uncompressed body bytes. */
   rawBytes: number;
-  body: { protocolVersion: number; batchId: string; records: HouseholdRecord[] };
+  body: { protocolVersion: number; batchId: string; records: HouseholdRecord[]; applied?: { id: string; rev: number }[] };
 }
 
 export async function readRequest(url: string, init: RequestInit | undefined): Promise<SeenRequest> {
@@ -184,8 +184,12 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
 
 /**
  * An in-memory ward endpoint that answers with the server's own rule (decideStatus, the pure
- * function the real ingest calls): stores id#rev with its content and answers accepted /
- * duplicate / stale / conflict. `decide` can force a status per record.
+ * function the real ingest calls): stores id#rev with its content, the owner (the device of the
+ * first stored rev; the token `token-N` is device `dev-N`) and answers accepted / duplicate /
+ * stale / conflict / rejected `not_owner`. `staffChange` stores a staff rev as the dashboard's
+ * void does: until the owner acknowledges it (`applied`), its answers carry the server's state
+ * (`serverRecords`) and its revs are conflicts carrying it (`serverRecord`). `decide` can force
+ * a status per record.
  */
 export class FakeWard {
   /** id → what is stored for it, in decideStatus's own terms. */
@@ -194,6 +198,12 @@ export class FakeWard {
   readonly stored = new Map<string, string>();
   /** id → newest accepted rev. */
   readonly latest = new Map<string, number>();
+  /** id → the envelope of its newest rev (the server's state). */
+  readonly bodies = new Map<string, HouseholdRecord>();
+  /** id → the rev of a staff change its owner has not acknowledged. */
+  readonly unseen = new Map<string, number>();
+  /** Revs kept as conflicts (for staff review), in arrival order. */
+  readonly conflicts: HouseholdRecord[] = [];
   readonly requests: SeenRequest[] = [];
   wardCode = '10546';
   decide: (record: HouseholdRecord) => SyncStatus | undefined = () => undefined;
@@ -205,10 +215,36 @@ export class FakeWard {
     this.requests.push(req);
     const override = await this.intercept(req);
     if (override) return override;
-    return jsonResponse(200, { batchId: req.body.batchId, results: req.body.records.map((r) => this.apply(r)) });
+    const deviceId = (req.headers.get('authorization') ?? '').replace(/^Bearer token-/, 'dev-');
+    for (const a of req.body.applied ?? []) {
+      const unseen = this.unseen.get(a.id);
+      if (unseen !== undefined && unseen <= a.rev && this.records.get(a.id)?.ownerDeviceId === deviceId) this.unseen.delete(a.id);
+    }
+    const results = req.body.records.map((r) => this.apply(r, deviceId));
+    const answered = new Set(results.filter((r) => r.serverRecord).map((r) => r.id));
+    const serverRecords = [...this.unseen.keys()]
+      .filter((id) => this.records.get(id)?.ownerDeviceId === deviceId && !answered.has(id))
+      .map((id) => this.bodies.get(id)!);
+    return jsonResponse(200, { batchId: req.body.batchId, results, ...(serverRecords.length > 0 ? { serverRecords } : {}) });
   };
 
-  apply(record: HouseholdRecord): SyncResult {
+  /** Ward staff change a stored record (e.g. void it): a new rev max+1, as households-staff.ts stores it. */
+  staffChange(id: string, change: (data: HouseholdRecord['data']) => HouseholdRecord['data']): HouseholdRecord {
+    const current = this.bodies.get(id);
+    const state = this.records.get(id);
+    if (!current || !state) throw new Error(`no record ${id} on the fake ward`);
+    const next: HouseholdRecord = { ...current, rev: state.maxRev + 1, clientUpdatedAt: '2026-11-25T03:00:00.000Z', data: change(current.data) };
+    const key = recordContentKey(next, { kind: next.kind, data: next.data });
+    state.revisions.set(next.rev, { contentHash: key, contentKey: () => key });
+    state.maxRev = next.rev;
+    this.stored.set(`${id}#${next.rev}`, key);
+    this.latest.set(id, next.rev);
+    this.bodies.set(id, next);
+    this.unseen.set(id, next.rev);
+    return next;
+  }
+
+  apply(record: HouseholdRecord, deviceId = 'dev-1'): SyncResult {
     const forced = this.decide(record);
     if (forced === 'rejected') {
       return { id: record.id, rev: record.rev, status: 'rejected', errors: [{ path: 'data.groupCode', code: 'unknown_group', message: 'Tổ dân phố không có trong danh sách' }] };
@@ -217,19 +253,35 @@ export class FakeWard {
     const parsed = parseRecord(record);
     const key = recordContentKey(record, parsed.ok ? parsed.record : null);
     const stored = this.records.get(record.id);
+    if (stored) stored.staffChangeUnseen = this.unseen.has(record.id);
     const decision = decideStatus(stored, {
       wardCode: this.wardCode,
       kind: record.kind,
       rev: record.rev,
+      deviceId,
       contentHash: key,
       contentKey: () => key,
     });
     if (decision.status === 'rejected') {
       return { id: record.id, rev: record.rev, status: 'rejected', errors: decision.errors.map((e) => ({ ...e, message: e.code })) };
     }
+    if (decision.status === 'conflict') {
+      this.conflicts.push(record);
+      if (decision.takeServerState) {
+        return {
+          id: record.id,
+          rev: record.rev,
+          status: 'conflict',
+          errors: [{ path: 'rev', code: 'staff_change', message: 'staff_changed' }],
+          serverRecord: this.bodies.get(record.id)!,
+        };
+      }
+      return { id: record.id, rev: record.rev, status: 'conflict' };
+    }
     if (decision.status === 'accepted') {
-      const next = stored ?? { wardCode: this.wardCode, kind: record.kind, maxRev: 0, revisions: new Map<number, StoredRevision>() };
+      const next = stored ?? { wardCode: this.wardCode, kind: record.kind, maxRev: 0, revisions: new Map<number, StoredRevision>(), ownerDeviceId: deviceId };
       next.revisions.set(record.rev, { contentHash: key, contentKey: () => key });
+      if (record.rev >= next.maxRev) this.bodies.set(record.id, record);
       next.maxRev = Math.max(next.maxRev, record.rev);
       this.records.set(record.id, next);
       this.stored.set(`${record.id}#${record.rev}`, key);

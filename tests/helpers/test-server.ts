@@ -1,7 +1,8 @@
 // A ward endpoint on a backend, built with the fixture wards, driven through app.inject().
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildServer, type RateLimitOptions } from '../../src/server/app.js';
-import { issueEnrolmentCode } from '../../src/server/services/accounts.js';
+import type { TrustProxy } from '../../src/server/config.js';
+import { issueEnrolmentCode } from '../../src/server/services/enrolment-codes.js';
 import { createPreparePool, type PreparePool } from '../../src/server/services/sync-prepare-pool.js';
 import type { Backend } from './server-db.js';
 import { FIXTURE_WARDS_DIR, WARD } from './records.js';
@@ -24,6 +25,7 @@ export interface TestServerOptions {
    * goes through them (0: every batch inline). Default: the server's own lazy pool.
    */
   syncWorkers?: number;
+  trustProxy?: TrustProxy;
   /** Ward configurations loaded at start (default: the fixture wards). */
   seedsDir?: string;
 }
@@ -36,14 +38,14 @@ export async function startTestServer(backend: Backend, options: TestServerOptio
     await pool.start();
     if (pool.size !== options.syncWorkers) throw new Error(`only ${pool.size} of ${options.syncWorkers} sync workers started`);
   }
-  const app = await buildServer({ db: opened.server, seedsDir: options.seedsDir ?? FIXTURE_WARDS_DIR, rateLimits: options.rateLimits, syncPreparePool: pool });
+  const app = await buildServer({ db: opened.server, seedsDir: options.seedsDir ?? FIXTURE_WARDS_DIR, rateLimits: options.rateLimits, syncPreparePool: pool, trustProxy: options.trustProxy });
   return {
     app,
     db: opened.server,
     env: opened.env,
     preparePool: pool,
     async enrol(wardCode = WARD, volunteerName = 'Nguyễn Thị Test') {
-      const code = await issueEnrolmentCode(opened.server.db, wardCode, 1);
+      const code = (await issueEnrolmentCode(opened.server, wardCode, 1)).code;
       const res = await app.inject({
         method: 'POST',
         url: '/api/v1/devices/enrol',

@@ -158,7 +158,7 @@ describe.each(backends)('dashboard administration on $name', (backend) => {
     expect((await get(t, staffer.token, `/api/v1/wards/${WARD}/users`)).statusCode).toBe(403);
     const weak = await send(t, admin.token, 'POST', `/api/v1/wards/${WARD}/users`, { username: 'lan.nguyen', password: 'short' });
     expect(weak.statusCode).toBe(400);
-    expect(weak.json().error.message).toBe('Mật khẩu cần ít nhất 10 ký tự.');
+    expect(weak.json().error.message).toBe('Mật khẩu cần ít nhất 12 ký tự (tối đa 200).');
     expect((await send(t, admin.token, 'POST', `/api/v1/wards/${WARD}/users`, { username: 'có dấu', password: 'mật khẩu dài đủ' })).statusCode).toBe(400);
     const made = await send(t, admin.token, 'POST', `/api/v1/wards/${WARD}/users`, { username: 'Lan.Nguyen', password: 'mật khẩu dài đủ' });
     expect(made.statusCode).toBe(201);
@@ -184,18 +184,19 @@ describe.each(backends)('dashboard administration on $name', (backend) => {
   it('enrolment codes: {code, link}; the link pre-fills a phone that then enrols; not audited in clear', async () => {
     const res = await send(t, staffer.token, 'POST', `/api/v1/wards/${WARD}/enrolment-codes`, { uses: 2 }, { host: 'phuong.example:8080' });
     expect(res.statusCode).toBe(201);
-    const { code, link } = res.json() as { code: string; link: string };
-    expect(link).toBe(`http://phuong.example:8080/?ward=${WARD}&code=${code}`);
-    const url = new URL(link);
+    const { code, link, expiresAt } = res.json() as { code: string; link: string; expiresAt: string };
+    // The code in the fragment: never sent to a server or a proxy's log.
+    expect(link).toBe(`http://phuong.example:8080/#/enrol?ward=${WARD}&code=${code}`);
+    const params = new URLSearchParams(new URL(link).hash.split('?')[1]);
     const enrol = await t.app.inject({
       method: 'POST',
       url: '/api/v1/devices/enrol',
-      payload: { wardCode: url.searchParams.get('ward'), enrolmentCode: url.searchParams.get('code'), volunteerName: 'Lê Thị Mới' },
+      payload: { wardCode: params.get('ward'), enrolmentCode: params.get('code'), volunteerName: 'Lê Thị Mới' },
     });
     expect(enrol.statusCode).toBe(201);
     expect((await send(t, staffer.token, 'POST', `/api/v1/wards/${WARD}/enrolment-codes`, { uses: 0 })).statusCode).toBe(400);
     const entries = await audit('enrolment_code.issue');
-    expect(entries[0]!.detail).toEqual({ uses: 2 });
+    expect(entries[0]!.detail).toEqual({ uses: 2, expiresAt });
     expect(JSON.stringify(entries)).not.toContain(code);
   });
 

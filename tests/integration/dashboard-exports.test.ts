@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateHouseholds } from '../../src/shared/domain/demo-data.js';
+import { generateHouseholds } from '../../src/demo/demo-data.js';
 import type { WardConfig } from '../../src/shared/schema/ward-config.js';
 import { XLSX_LAYOUT } from '../../src/server/services/exports.js';
 import { backends } from '../helpers/server-db.js';

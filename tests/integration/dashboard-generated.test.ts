@@ -5,7 +5,7 @@
 // date, and the group breakdown. Two wards with different settings (vneidMinAge 18 vs 14).
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateHouseholds } from '../../src/shared/domain/demo-data.js';
+import { generateHouseholds } from '../../src/demo/demo-data.js';
 import { countIndicators, ratio } from '../../src/shared/domain/indicators.js';
 import type { HouseholdRecord } from '../../src/shared/schema/household.js';
 import type { WardConfig } from '../../src/shared/schema/ward-config.js';

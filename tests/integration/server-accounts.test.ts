@@ -1,7 +1,8 @@
 // Enrolment, device tokens, staff sign-in, the ward configuration endpoint, rate limits and
 // security headers, on every storage backend.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, issueEnrolmentCode, revokeDevice } from '../../src/server/services/accounts.js';
+import { createUser, revokeDevice } from '../../src/server/services/accounts.js';
+import { issueEnrolmentCode } from '../../src/server/services/enrolment-codes.js';
 import { backends, sqliteBackend } from '../helpers/server-db.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { batch, householdRecord, OTHER_WARD, WARD } from '../helpers/records.js';
@@ -20,7 +21,7 @@ describe.each(backends)('accounts on $name', (backend) => {
   });
 
   it('enrols with a valid code (201), counts uses, refuses a used-up code (401)', async () => {
-    const code = await issueEnrolmentCode(t.db.db, WARD, 2);
+    const code = (await issueEnrolmentCode(t.db, WARD, 2)).code;
     const typed = `${code.slice(0, 4).toLowerCase()}-${code.slice(4)}`; // as read aloud: dash and lower case
     const a = await enrolReq(t, { wardCode: WARD, enrolmentCode: typed, volunteerName: 'Phạm Thu' });
     expect(a.statusCode).toBe(201);
@@ -36,7 +37,7 @@ describe.each(backends)('accounts on $name', (backend) => {
 
   it('401 for a wrong code, 403 for a valid code of another ward, 400 for a bad body', async () => {
     expect((await enrolReq(t, { wardCode: WARD, enrolmentCode: 'AAAAAAAA', volunteerName: 'X' })).statusCode).toBe(401);
-    const other = await issueEnrolmentCode(t.db.db, OTHER_WARD, 1);
+    const other = (await issueEnrolmentCode(t.db, OTHER_WARD, 1)).code;
     const res = await enrolReq(t, { wardCode: WARD, enrolmentCode: other, volunteerName: 'X' }, { 'accept-language': 'en' });
     expect(res.statusCode).toBe(403);
     expect(res.json()).toEqual({ error: { code: 'forbidden', message: 'This enrolment code belongs to another ward.' } });
@@ -74,7 +75,7 @@ describe.each(backends)('accounts on $name', (backend) => {
     await createUser(t.db.db, { wardCode: WARD, username: 'can.bo', password: 'mật khẩu đủ dài', role: 'ward_staff' });
     const ok = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'can.bo', password: 'mật khẩu đủ dài' } });
     expect(ok.statusCode).toBe(200);
-    expect(ok.json()).toEqual({ token: expect.any(String), wardCode: WARD, role: 'ward_staff' });
+    expect(ok.json()).toEqual({ token: expect.any(String), wardCode: WARD, role: 'ward_staff', mustChangePassword: false });
     const wrongPw = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'can.bo', password: 'sai' } });
     const noUser = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'khong.co', password: 'sai' } });
     expect(wrongPw.statusCode).toBe(401);
@@ -102,21 +103,31 @@ describe('rate limits and headers', () => {
     await t?.close();
   });
 
-  it('429 with Retry-After in the error shape, per IP on sign-in, per device on sync', async () => {
-    const login = () => t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'x', password: 'y' } });
-    expect((await login()).statusCode).toBe(401);
-    expect((await login()).statusCode).toBe(401);
-    const limited = await login();
+  it('per IP only failed sign-ins and enrolments count; 429 with Retry-After in the error shape', async () => {
+    await createUser(t.db.db, { wardCode: WARD, username: 'limit.ok', password: 'mật khẩu đủ dài nhé', role: 'ward_staff' });
+    const login = (password: string) => t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'limit.ok', password } });
+    // Successful sign-ins from one office address are free…
+    for (let i = 0; i < 3; i++) expect((await login('mật khẩu đủ dài nhé')).statusCode).toBe(200);
+    // …failures are counted: 2 allowed, then 429 even for the right password.
+    const first = await login('sai');
+    expect(first.statusCode).toBe(401);
+    expect(first.headers['x-ratelimit-limit']).toBe('2');
+    expect((await login('sai')).statusCode).toBe(401);
+    const limited = await login('mật khẩu đủ dài nhé');
     expect(limited.statusCode).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(limited.json().error.code).toBe('rate_limited');
 
-    const a = await t.enrol(); // enrolment has its own per-IP counter
-    const b = await t.enrol();
-    expect((await enrolReq(t, { wardCode: WARD, enrolmentCode: 'AAAAAAAA', volunteerName: 'X' })).statusCode).toBe(401);
+    // A whole team enrolling at one table: successes are free, failures are limited (3).
+    const devices = [];
+    for (let i = 0; i < 5; i++) devices.push(await t.enrol());
+    for (let i = 0; i < 3; i++) expect((await enrolReq(t, { wardCode: WARD, enrolmentCode: 'AAAAAAAA', volunteerName: 'X' })).statusCode).toBe(401);
     const enrolLimited = await enrolReq(t, { wardCode: WARD, enrolmentCode: 'AAAAAAAA', volunteerName: 'X' });
     expect(enrolLimited.statusCode).toBe(429);
     expect(enrolLimited.json().error.code).toBe('rate_limited');
+
+    // Sync: per verified device.
+    const [a, b] = [devices[0]!, devices[1]!];
     for (let i = 0; i < 3; i++) expect((await t.sync(a.token, batch([]))).statusCode).toBe(200);
     const res = await t.sync(a.token, batch([]));
     expect(res.statusCode).toBe(429);

@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { householdRecordSchema } from '../../src/shared/schema/household.js';
+import { revokeDevice } from '../../src/server/services/accounts.js';
 import { backends } from '../helpers/server-db.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { batch, householdRecord, OTHER_WARD, WARD } from '../helpers/records.js';
@@ -91,15 +92,18 @@ describe.each(cases)('sync on $name, prepared $mode', (backend) => {
     expect(await t.db.db.selectFrom('conflicts').selectAll().where('record_id', '=', rec.id).execute()).toHaveLength(1);
   });
 
-  it('accepts a higher rev (from any device of the ward), rewrites members, and answers stale for a lower one', async () => {
+  it('accepts a higher rev from the owning device, rewrites members, and answers stale for a lower one', async () => {
     const rec = householdRecord({ seed: 4, members: 4 });
     await t.sync(token, batch([rec]));
-    const second = await t.enrol(WARD, 'Trần Văn Hai');
     const rev2 = { ...rec, rev: 2, data: { ...rec.data, members: rec.data.members.slice(0, 2) } };
-    expect((await t.sync(second.token, batch([rev2]))).json().results[0].status).toBe('accepted');
+    expect((await t.sync(token, batch([rev2]))).json().results[0].status).toBe('accepted');
     const hh = await t.db.db.selectFrom('households').selectAll().where('record_id', '=', rec.id).executeTakeFirstOrThrow();
-    expect(hh).toMatchObject({ rev: 2, member_count: 2, device_id: second.deviceId });
+    expect(hh).toMatchObject({ rev: 2, member_count: 2, device_id: deviceId });
     expect(await t.db.db.selectFrom('members').select('member_id').where('record_id', '=', rec.id).execute()).toHaveLength(2);
+    // Another device of the same ward may not write it (tests/integration/sync-ownership.test.ts).
+    const second = await t.enrol(WARD, 'Trần Văn Hai');
+    const rev3 = { ...rev2, rev: 3 };
+    expect((await t.sync(second.token, batch([rev3]))).json().results[0]).toMatchObject({ status: 'rejected', errors: [{ path: 'id', code: 'not_owner' }] });
     // An unseen lower rev arriving late: stale, nothing changed.
     const rev1b = { ...rec, id: randomUUID() };
     await t.sync(token, batch([{ ...rev1b, rev: 3 }]));
@@ -161,20 +165,6 @@ describe.each(cases)('sync on $name, prepared $mode', (backend) => {
     expect(JSON.parse((await stored(nul.id))[0]!.body).data.consent.noticeVersion).toBe('2026-01\u0000');
     const enrol = await t.app.inject({ method: 'POST', url: '/api/v1/devices/enrol', payload: { wardCode: WARD, enrolmentCode: 'AAAA-AAAA', volunteerName: 'a\u0000b' } });
     expect(enrol.statusCode).toBe(400);
-  });
-
-  it.runIf(backend.name === 'postgres')('keeps working after PostgreSQL drops its connections', async () => {
-    const url = new URL(t.env.DATABASE_URL!);
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await admin.connect();
-    const killed = await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [url.pathname.slice(1)]);
-    await admin.end();
-    expect(killed.rowCount).toBeGreaterThan(0);
-    await new Promise((r) => setTimeout(r, 100)); // let the pool hear about it
-    const rec = householdRecord({ seed: 40 });
-    const res = await t.sync(token, batch([rec]));
-    expect(res.statusCode).toBe(200);
-    expect(res.json().results[0].status).toBe('accepted');
   });
 
   it('speaks Vietnamese by default', async () => {
@@ -280,6 +270,13 @@ describe.each(cases)('sync on $name, prepared $mode', (backend) => {
       const res = await t.app.inject({ method: 'POST', url: '/api/v1/sync', payload: batch([]) });
       expectError(res, 401, 'unauthorized');
       expectError(await t.sync('wrong-token', batch([])), 401, 'unauthorized');
+      // A device that synced a moment ago, then revoked: its next batch is refused.
+      const other = await t.enrol();
+      expect((await t.sync(other.token, batch([householdRecord({ seed: 29 })]))).statusCode).toBe(200);
+      expect(await revokeDevice(t.db.db, other.deviceId)).toBe(true);
+      expectError(await t.sync(other.token, batch([householdRecord({ seed: 30 })])), 401, 'unauthorized');
+      // The token of this suite's own device still works: the revocation hit that device only.
+      expect((await t.sync(token, batch([]))).statusCode).toBe(200);
     });
 
     it('413 for a body over 1 MB, also when gzip hides it', async () => {
@@ -327,3 +324,35 @@ describe.each(cases)('sync on $name, prepared $mode', (backend) => {
     }
   });
 });
+
+// PostgreSQL only (SQLite has no connections to drop): a describe of its own, so that without
+// DATABASE_URL it is absent (and announced by tests/helpers/report-backends.ts), never "skipped".
+const postgresBackends = backends.filter((b) => b.name === 'postgres');
+if (postgresBackends.length > 0) {
+  describe.each(postgresBackends)('sync on $name when the database drops connections', (backend) => {
+    let t: TestServer;
+    let token: string;
+
+    beforeAll(async () => {
+      t = await startTestServer(backend, { syncWorkers: 0 });
+      ({ token } = await t.enrol());
+    }, 60_000);
+    afterAll(async () => {
+      await t?.close();
+    });
+
+    it('keeps working after PostgreSQL drops its connections', async () => {
+      const url = new URL(t.env.DATABASE_URL!);
+      const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await admin.connect();
+      const killed = await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [url.pathname.slice(1)]);
+      await admin.end();
+      expect(killed.rowCount).toBeGreaterThan(0);
+      await new Promise((r) => setTimeout(r, 100)); // let the pool hear about it
+      const rec = householdRecord({ seed: 40 });
+      const res = await t.sync(token, batch([rec]));
+      expect(res.statusCode).toBe(200);
+      expect(res.json().results[0].status).toBe('accepted');
+    });
+  });
+}

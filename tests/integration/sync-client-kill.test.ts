@@ -1,6 +1,8 @@
 // The phone's sync engine against the real ward endpoint PROCESS, killed with SIGKILL while a
 // batch is in flight, twice, and restarted on the same port: the engine backs off, retries,
 // and every household ends up stored exactly once, none lost, the phone's outbox empty.
+// "In flight" is made certain, not left to timing: the batch to be cut goes out in two halves,
+// and the server is killed between them, once its own request log shows the request reached it.
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { openServerDb } from '../../src/server/db/connect.js';
@@ -10,6 +12,7 @@ import { backends, createPgDatabase, tempDir } from '../helpers/server-db.js';
 import { freePort, spawnServer, type SpawnedServer } from '../helpers/spawn-server.js';
 import { householdRecord, WARD } from '../helpers/records.js';
 import { ManualClock, freshDb, queueRecord } from '../helpers/sync-fixtures.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 60_000 });
 
@@ -29,7 +32,8 @@ async function databaseEnv(backend: 'sqlite' | 'postgres'): Promise<Record<strin
 
 describe.each(backends.map((b) => b.name))('phone engine vs a SIGKILLed ward endpoint on %s', (backendName) => {
   it('retries through two kills mid-batch: each household stored once, none lost', async () => {
-    const env: Record<string, string> = { ...(await databaseEnv(backendName)), PORT: String(await freePort()) };
+    // LOG=info: the server logs "incoming request" as soon as a request's headers reach it.
+    const env: Record<string, string> = { ...(await databaseEnv(backendName)), PORT: String(await freePort()), LOG: 'info' };
     let server: SpawnedServer = await spawnServer(env);
     cleanups.push(() => server.stop('SIGKILL'));
     const code = /Mã đăng ký thiết bị đầu tiên:\s+(\S+)/.exec(server.stdout())?.[1];
@@ -42,28 +46,44 @@ describe.each(backends.map((b) => b.name))('phone engine vs a SIGKILLed ward end
     const records = Array.from({ length: RECORDS }, (_, i) => householdRecord({ seed: 90_000 + i, members: 3 }));
     for (const r of records) await queueRecord(db, r);
 
-    // Kill the server while the 3rd and the 8th request are in flight (sent, answer not read).
+    // Kill the server while the 3rd and the 8th request are in flight: the request reached the
+    // server (its log says so), half its body is sent, no answer can have left.
+    const syncRequestsLogged = (out: string) =>
+      out.split('\n').filter((line) => line.includes('"incoming request"') && line.includes('"/api/v1/sync"')).length;
     let requests = 0;
-    let failures = 0;
+    const failures: number[] = [];
+    const killedInFlight: number[] = [];
     const killAt = new Set([3, 8]);
     const kills: Promise<void>[] = [];
     const killingFetch: typeof fetch = async (input, init) => {
-      requests++;
-      const pending = fetch(input, init);
-      if (killAt.has(requests)) {
+      const n = ++requests;
+      let body = init?.body;
+      if (killAt.has(n)) {
         const victim = server;
-        kills.push(
-          (async () => {
-            await new Promise((r) => setTimeout(r, 15));
+        const bytes = new Uint8Array(await new Response(init!.body).arrayBuffer());
+        const loggedBefore = syncRequestsLogged(victim.stdout());
+        let killed!: () => void;
+        kills.push(new Promise<void>((resolve) => (killed = resolve)));
+        let pulls = 0;
+        body = new ReadableStream<Uint8Array>({
+          async pull(controller) {
+            if (pulls++ === 0) {
+              controller.enqueue(bytes.subarray(0, bytes.length >> 1));
+              return;
+            }
+            await waitFor(() => syncRequestsLogged(victim.stdout()) > loggedBefore, 15_000, `request ${n} to reach the server`);
             victim.proc.kill('SIGKILL');
             await victim.exited;
-          })(),
-        );
+            killedInFlight.push(n);
+            killed();
+            controller.error(new Error('the server was killed'));
+          },
+        });
       }
       try {
-        return await pending;
+        return await fetch(input, { ...init, body, ...(body !== init?.body ? { duplex: 'half' } : {}) } as RequestInit);
       } catch (error) {
-        failures++;
+        failures.push(n);
         throw error;
       }
     };
@@ -83,7 +103,9 @@ describe.each(backends.map((b) => b.name))('phone engine vs a SIGKILLed ward end
     }
     await engine.stop();
     expect(restarts).toBe(2);
-    expect(failures).toBeGreaterThanOrEqual(2);
+    // Exactly the two cut requests failed, each after the server had received it.
+    expect(killedInFlight).toEqual([3, 8]);
+    expect(failures).toEqual([3, 8]);
     expect(engine.getState()).toMatchObject({ phase: 'idle', pending: 0 });
     expect((await db.records.toArray()).every((r) => r.syncState === 'synced')).toBe(true);
     db.close();

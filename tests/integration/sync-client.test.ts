@@ -8,7 +8,8 @@ import net, { type AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/server/app.js';
-import { issueEnrolmentCode, revokeDevice } from '../../src/server/services/accounts.js';
+import { revokeDevice } from '../../src/server/services/accounts.js';
+import { issueEnrolmentCode } from '../../src/server/services/enrolment-codes.js';
 import { createSyncEngine } from '../../src/app/sync/sync-engine.js';
 import { enrolDevice } from '../../src/app/sync/enrolment.js';
 import { getDevice } from '../../src/app/sync/device-store.js';
@@ -99,7 +100,7 @@ describe.each(backends)('phone sync client against the ward endpoint on $name', 
 
   it('enrols with an issued code, caches the ward configuration, and maps wrong codes', async () => {
     const db = await freshDb(false);
-    const code = await issueEnrolmentCode(opened.server.db, WARD, 1);
+    const code = (await issueEnrolmentCode(opened.server, WARD, 1)).code;
     expect(await enrolDevice(db, { wardCode: OTHER_WARD, enrolmentCode: code, volunteerName: 'Lan' }, { baseUrl })).toMatchObject({ ok: false, code: 'other_ward' });
     expect(await enrolDevice(db, { wardCode: WARD, enrolmentCode: 'NOT-A-CODE', volunteerName: 'Lan' }, { baseUrl })).toMatchObject({ ok: false, code: 'wrong_code' });
     const result = await enrolDevice(db, { wardCode: WARD, enrolmentCode: code, volunteerName: 'Trần Thị Lan' }, { baseUrl });
@@ -115,7 +116,7 @@ describe.each(backends)('phone sync client against the ward endpoint on $name', 
 
   it('syncs queued households: each stored exactly once, all marked synced', async () => {
     const db = await freshDb(false);
-    const code = await issueEnrolmentCode(opened.server.db, WARD, 1);
+    const code = (await issueEnrolmentCode(opened.server, WARD, 1)).code;
     expect((await enrolDevice(db, { wardCode: WARD, enrolmentCode: code, volunteerName: 'Lan' }, { baseUrl })).ok).toBe(true);
     const records = Array.from({ length: 230 }, (_, i) => householdRecord({ seed: 1000 + i }));
     for (const r of records) await queueRecord(db, r);
@@ -151,7 +152,7 @@ describe.each(backends)('phone sync client against the ward endpoint on $name', 
 
   it('connections cut mid-batch and retried: no duplicates, none lost', async () => {
     const db = await freshDb(false);
-    const code = await issueEnrolmentCode(opened.server.db, WARD, 1);
+    const code = (await issueEnrolmentCode(opened.server, WARD, 1)).code;
     expect((await enrolDevice(db, { wardCode: WARD, enrolmentCode: code, volunteerName: 'Lan' }, { baseUrl })).ok).toBe(true);
     const proxy = await cuttingProxy(port, { cutAfterAnswer: [1, 3, 4], cutBeforeRequest: [2] });
     const records = Array.from({ length: 120 }, (_, i) => householdRecord({ seed: 50_000 + i }));
@@ -184,7 +185,7 @@ describe.each(backends)('phone sync client against the ward endpoint on $name', 
 
   it('a revoked device stops with 401 and keeps its outbox', async () => {
     const db = await freshDb(false);
-    const code = await issueEnrolmentCode(opened.server.db, WARD, 1);
+    const code = (await issueEnrolmentCode(opened.server, WARD, 1)).code;
     const enrolled = await enrolDevice(db, { wardCode: WARD, enrolmentCode: code, volunteerName: 'Lan' }, { baseUrl });
     if (!enrolled.ok) throw new Error('enrol failed');
     expect(await revokeDevice(opened.server.db, enrolled.device.deviceId)).toBe(true);

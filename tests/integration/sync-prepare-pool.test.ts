@@ -4,7 +4,7 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/server/app.js';
-import { issueEnrolmentCode } from '../../src/server/services/accounts.js';
+import { issueEnrolmentCode } from '../../src/server/services/enrolment-codes.js';
 import { RecentSyncDevices } from '../../src/server/routes/sync.js';
 import { createPreparePool } from '../../src/server/services/sync-prepare-pool.js';
 import { prepareBatch, type PrepareContext } from '../../src/server/services/sync-prepare.js';
@@ -124,7 +124,7 @@ describe('sync preparation pool', () => {
     await pool.start();
     const app = await buildServer({ db: opened.server, seedsDir: FIXTURE_WARDS_DIR, syncPreparePool: pool });
     try {
-      const code = await issueEnrolmentCode(opened.server.db, WARD, 8);
+      const code = (await issueEnrolmentCode(opened.server, WARD, 8)).code;
       const tokens: string[] = [];
       for (let i = 0; i < 8; i++) {
         const enrol = await app.inject({ method: 'POST', url: '/api/v1/devices/enrol', payload: { wardCode: WARD, enrolmentCode: code, volunteerName: `Lan ${i}` } });

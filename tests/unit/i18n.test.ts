@@ -14,14 +14,14 @@ describe('UI translations', () => {
   });
 
   it('no message is empty, and interpolation variables match between languages', () => {
-    const flat = (obj: object) => Object.fromEntries(keys(obj).map((k) => [k, k.split('.').reduce<any>((o, p) => o[p], obj)]));
+    const flat = (obj: object) => Object.fromEntries(keys(obj).map((k) => [k, k.split('.').reduce<unknown>((o, p) => (o as Record<string, unknown>)[p], obj)]));
     const fv = flat(vi);
     const fe = flat(en);
     for (const key of Object.keys(fv)) {
       expect(String(fv[key]).trim(), key).not.toBe('');
       expect(String(fe[key]).trim(), key).not.toBe('');
       const vars = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
-      expect(vars(fe[key]), key).toEqual(vars(fv[key]));
+      expect(vars(String(fe[key])), key).toEqual(vars(String(fv[key])));
     }
   });
 

@@ -98,7 +98,7 @@ describe('toFieldErrors', () => {
     expect(codes({ ...good, nested: { n: 'x' } })).toEqual([{ path: 'nested.n', code: 'invalid' }]);
     expect(codes({ ...good, kind: 'c' })).toEqual([{ path: 'kind', code: 'invalid_option' }]);
     expect(codes({ ...good, short: 'abcd' })).toEqual([{ path: 'short', code: 'too_long' }]);
-    expect(codes({ ...good, strict: { x: 'y', y: 1 } })).toEqual([{ path: 'strict', code: 'unknown_field' }]);
+    expect(codes({ ...good, strict: { x: 'y', y: 1 } })).toEqual([{ path: 'strict.y', code: 'unknown_field' }]);
   });
 
   it('turns a message that is not a code into "invalid", never showing English text to a user', () => {

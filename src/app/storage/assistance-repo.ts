@@ -7,19 +7,9 @@
 import { ASSISTANCE_KIND, assistanceRecordKind, type AssistanceDataInput, type AssistanceRecord } from '../../shared/schema/assistance.js';
 import type { FieldError } from '../../shared/domain/validation.js';
 import type { GoCuaDb, StoredAssistance } from './db.js';
-import { getInstallId, getMeta, setMeta } from './meta.js';
+import { deleteMeta, getInstallId, getMeta, META_KEYS, setMeta } from './meta.js';
 import { saveRevision } from './save-revision.js';
 import { guardQuota } from './errors.js';
-
-export const ASSIST_META = {
-  campaign: 'assist.campaign',
-  place: 'assist.place',
-  recentCampaigns: 'assist.recentCampaigns',
-  /** The entry being filled on the assistance screen (not yet saved): survives a reload. */
-  entry: 'assist.entry',
-  /** The id of the last help saved on this phone ("Sửa lượt vừa lưu"). */
-  lastSaved: 'assist.lastSaved',
-} as const;
 
 const RECENT_MAX = 5;
 
@@ -38,19 +28,19 @@ export interface CampaignMemory {
 
 export async function getCampaignMemory(db: GoCuaDb): Promise<CampaignMemory> {
   const [campaign, place, recent] = await Promise.all([
-    getMeta<string>(db, ASSIST_META.campaign),
-    getMeta<string>(db, ASSIST_META.place),
-    getMeta<string[]>(db, ASSIST_META.recentCampaigns),
+    getMeta(db, META_KEYS.assistCampaign),
+    getMeta(db, META_KEYS.assistPlace),
+    getMeta(db, META_KEYS.assistRecentCampaigns),
   ]);
   return { campaign: campaign ?? '', place: place ?? '', recent: Array.isArray(recent) ? recent : [] };
 }
 
 async function rememberCampaign(db: GoCuaDb, campaign: string | undefined, place: string | undefined): Promise<void> {
   const memory = await getCampaignMemory(db);
-  await setMeta(db, ASSIST_META.campaign, campaign ?? '');
-  await setMeta(db, ASSIST_META.place, place ?? '');
+  await setMeta(db, META_KEYS.assistCampaign, campaign ?? '');
+  await setMeta(db, META_KEYS.assistPlace, place ?? '');
   if (campaign) {
-    await setMeta(db, ASSIST_META.recentCampaigns, [campaign, ...memory.recent.filter((c) => c !== campaign)].slice(0, RECENT_MAX));
+    await setMeta(db, META_KEYS.assistRecentCampaigns, [campaign, ...memory.recent.filter((c) => c !== campaign)].slice(0, RECENT_MAX));
   }
 }
 
@@ -70,19 +60,19 @@ export async function saveAssistance(
     toRow: (_record, base): StoredAssistance => ({ ...base, kind: ASSISTANCE_KIND, assistanceSavedAt: now.toISOString() }),
   });
   if (result.ok && !previous) await rememberCampaign(db, result.record.data.campaign, result.record.data.place);
-  if (result.ok) await setMeta(db, ASSIST_META.lastSaved, result.record.id);
+  if (result.ok) await setMeta(db, META_KEYS.assistLastSaved, result.record.id);
   return result;
 }
 
-/** One saved help (latest rev), or undefined. */
+/** A saved assistance by id; undefined for an unknown id or another kind's record. */
 export async function getAssistance(db: GoCuaDb, id: string): Promise<StoredAssistance | undefined> {
   const row = await db.assistanceRecords.get(id);
-  return row && row.kind === ASSISTANCE_KIND ? row : undefined;
+  return row?.kind === ASSISTANCE_KIND ? row : undefined;
 }
 
 /** The help saved last on this phone (for "Sửa lượt vừa lưu"), if it still exists. */
 export async function getLastSavedAssistance(db: GoCuaDb): Promise<StoredAssistance | undefined> {
-  const id = await getMeta<string>(db, ASSIST_META.lastSaved);
+  const id = await getMeta(db, META_KEYS.assistLastSaved);
   return typeof id === 'string' ? getAssistance(db, id) : undefined;
 }
 
@@ -91,15 +81,15 @@ export async function getLastSavedAssistance(db: GoCuaDb): Promise<StoredAssista
  * meta rather than `drafts`, which holds household forms only (the list and Home count those).
  */
 export async function getAssistEntry<T>(db: GoCuaDb): Promise<T | undefined> {
-  return getMeta<T>(db, ASSIST_META.entry);
+  return (await getMeta(db, META_KEYS.assistEntry)) as T | undefined;
 }
 
 export async function putAssistEntry(db: GoCuaDb, entry: unknown): Promise<void> {
-  await guardQuota(() => setMeta(db, ASSIST_META.entry, entry));
+  await guardQuota(() => setMeta(db, META_KEYS.assistEntry, entry));
 }
 
 export async function clearAssistEntry(db: GoCuaDb): Promise<void> {
-  await db.meta.delete(ASSIST_META.entry);
+  await deleteMeta(db, META_KEYS.assistEntry);
 }
 
 /** This phone's assistance records (latest rev of each), newest help first. */

@@ -34,6 +34,10 @@ export async function listDrafts(db: GoCuaDb): Promise<Draft[]> {
   return db.drafts.orderBy('updatedAt').reverse().toArray();
 }
 
+export function countDrafts(db: GoCuaDb): Promise<number> {
+  return db.drafts.count();
+}
+
 export function discardDraft(db: GoCuaDb, id: string): Promise<void> {
   return db.drafts.delete(id);
 }

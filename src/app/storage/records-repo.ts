@@ -99,8 +99,10 @@ export async function voidHousehold(db: GoCuaDb, id: string, reason: string, opt
   return saveHousehold(db, { ...previous.record.data, voided: true, voidReason: reason }, { existingId: id, ...options });
 }
 
-export function getHousehold(db: GoCuaDb, id: string): Promise<StoredRecord | undefined> {
-  return db.records.get(id);
+/** A saved household by id; undefined for an unknown id or another kind's record. */
+export async function getHousehold(db: GoCuaDb, id: string): Promise<StoredRecord | undefined> {
+  const row = await db.records.get(id);
+  return row?.kind === 'household' ? row : undefined;
 }
 
 export interface ListOptions {

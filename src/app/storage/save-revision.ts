@@ -9,9 +9,12 @@
 //   `outbox` entry and the kind's extra writes (e.g. the draft's removal) in ONE transaction,
 //   so a crash mid-save never leaves a record that will not sync, nor an outbox entry without
 //   its record. A full phone throws StorageFullError (the caller keeps the form).
+// - size: a record over MAX_RECORD_BYTES (src/shared/protocol/record-limits.ts), which the ward
+//   would refuse, is not saved: a field error `record_too_large` (path '') instead.
 import type { Table } from 'dexie';
 import type { z } from 'zod';
 import { toFieldErrors, type FieldError } from '../../shared/domain/validation.js';
+import { checkRecordLimits } from '../../shared/protocol/record-limits.js';
 import type { RecordEnvelope, RecordKindDefinition } from '../../shared/schema/record-kind.js';
 import type { GoCuaDb, SyncState } from './db.js';
 import { guardQuota } from './errors.js';
@@ -63,6 +66,9 @@ export async function saveRevision<K extends string, V extends number, D extends
   const parsed = kind.recordSchema.safeParse(candidate);
   if (!parsed.success) return { ok: false, errors: toFieldErrors(parsed.error, '').map(stripDataPrefix) };
   const record = parsed.data;
+  // The ward refuses a record over MAX_RECORD_BYTES: say so now, while the form is still open.
+  const limit = checkRecordLimits(record);
+  if (limit) return { ok: false, errors: [limit] };
   const row = input.toRow(record, {
     id: record.id,
     record,

@@ -47,7 +47,7 @@ function checkLater(db: GoCuaDb, cached: unknown): void {
 
 export async function getWardConfig(db: GoCuaDb = appDb): Promise<WardConfig> {
   if (rejected.has(db)) return DEMO_WARD;
-  const cached = await getMeta<unknown>(db, META_KEYS.wardConfig);
+  const cached = await getMeta(db, META_KEYS.wardConfig);
   if (looksLikeWardConfig(cached)) {
     checkLater(db, cached);
     return cached;

@@ -1,32 +1,21 @@
-// What the phone keeps about its enrolment, in the `meta` table:
-// - 'device': the credentials the ward endpoint issued (the token is the only secret the phone
+// What the phone keeps about its enrolment, in the `meta` table (keys and value types:
+// storage/meta.ts META_KEYS):
+// - `device`: the credentials the ward endpoint issued (the token is the only secret the phone
 //   holds; it never leaves this database except in the Authorization header of sync requests).
-// - 'wardConfig': the ward's configuration as last fetched, so the app works offline (written
-//   through storage/ward-config.ts, which validates it); 'wardConfigFetchedAt' says when.
-// - 'lastSyncAt': the time of the last batch the server acknowledged (shown to the volunteer).
+// - `wardConfig`: the ward's configuration as last fetched, so the app works offline (written
+//   through storage/ward-config.ts, which validates it); `wardConfigFetchedAt` says when.
+// - `lastSyncAt`: the time of the last batch the server acknowledged (shown to the volunteer).
 import type { GoCuaDb } from '../storage/db.js';
+import { getMeta, META_KEYS, setMeta, type DeviceCredentials } from '../storage/meta.js';
 
-export interface DeviceCredentials {
-  deviceId: string;
-  token: string;
-  wardCode: string;
-  volunteerName: string;
-  enrolledAt: string;
-  /** Set when the server answered 401 to this token: the device must enrol again. */
-  revokedAt?: string;
-}
+export type { DeviceCredentials };
 
-export const META_DEVICE = 'device';
-export const META_WARD_CONFIG_FETCHED_AT = 'wardConfigFetchedAt';
-export const META_LAST_SYNC_AT = 'lastSyncAt';
-
-export async function getDevice(db: GoCuaDb): Promise<DeviceCredentials | undefined> {
-  const row = await db.meta.get(META_DEVICE);
-  return row?.value as DeviceCredentials | undefined;
+export function getDevice(db: GoCuaDb): Promise<DeviceCredentials | undefined> {
+  return getMeta(db, META_KEYS.device);
 }
 
 export async function setDevice(db: GoCuaDb, device: DeviceCredentials): Promise<void> {
-  await db.meta.put({ key: META_DEVICE, value: device });
+  await setMeta(db, META_KEYS.device, device);
 }
 
 /** Marks the stored token as refused by the server; only a new enrolment clears it. */
@@ -35,12 +24,20 @@ export async function markDeviceRevoked(db: GoCuaDb, token: string, at: string):
     const device = await getDevice(db);
     // Only the token that was refused: a re-enrolment in another tab may have replaced it.
     if (device && device.token === token && !device.revokedAt) {
-      await db.meta.put({ key: META_DEVICE, value: { ...device, revokedAt: at } });
+      await setDevice(db, { ...device, revokedAt: at });
     }
   });
 }
 
 export async function getLastSyncAt(db: GoCuaDb): Promise<string | undefined> {
-  const row = await db.meta.get(META_LAST_SYNC_AT);
-  return typeof row?.value === 'string' ? row.value : undefined;
+  const value = await getMeta(db, META_KEYS.lastSyncAt);
+  return typeof value === 'string' ? value : undefined;
+}
+
+export async function setLastSyncAt(db: GoCuaDb, at: string): Promise<void> {
+  await setMeta(db, META_KEYS.lastSyncAt, at);
+}
+
+export async function setWardConfigFetchedAt(db: GoCuaDb, at: string): Promise<void> {
+  await setMeta(db, META_KEYS.wardConfigFetchedAt, at);
 }

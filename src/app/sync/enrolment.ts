@@ -6,7 +6,7 @@
 import type { GoCuaDb } from '../storage/db.js';
 import { cacheWardConfig } from '../storage/ward-config.js';
 import type { WardConfig } from '../../shared/schema/ward-config.js';
-import { getDevice, setDevice, META_WARD_CONFIG_FETCHED_AT, type DeviceCredentials } from './device-store.js';
+import { getDevice, setDevice, setWardConfigFetchedAt, type DeviceCredentials } from './device-store.js';
 
 /** Fired on window when a new ward configuration has been cached. */
 export const WARD_CONFIG_EVENT = 'go-cua:ward-config';
@@ -117,7 +117,7 @@ export async function refreshWardConfig(db: GoCuaDb, options: HttpOptions = {}):
     });
     if (!response.ok) return undefined;
     const config = await cacheWardConfig(db, await response.json());
-    await db.meta.put({ key: META_WARD_CONFIG_FETCHED_AT, value: (options.now?.() ?? new Date()).toISOString() });
+    await setWardConfigFetchedAt(db, (options.now?.() ?? new Date()).toISOString());
     // Screens holding the configuration (ward-context.tsx) reload it.
     const target = globalThis as { dispatchEvent?: (event: Event) => boolean };
     if (typeof target.dispatchEvent === 'function') target.dispatchEvent(new Event(WARD_CONFIG_EVENT));

@@ -41,6 +41,15 @@ export const syncVi = {
     heldConflictHelp: 'Máy chủ đã có bản khác của lần lưu này. Mở bản ghi, kiểm tra rồi lưu lại để gửi bản mới.',
     openRecord: 'Mở để sửa',
     householdLabel: 'Hộ số {{house}}, {{group}}',
+    staff: {
+      title: 'Cán bộ phường đã thay đổi',
+      voided: '{{label}}: cán bộ phường đã hủy bản ghi này. Nó không còn trong danh sách.',
+      changed: '{{label}}: cán bộ phường đã sửa bản ghi này. Máy đã lấy bản của phường.',
+      editKept: 'Thay đổi của bạn trên máy này không được áp dụng; máy chủ giữ lại để cán bộ phường xem xét.',
+      editDropped: 'Thay đổi bị từ chối trước đó của bạn đã được thay bằng bản của phường.',
+      assistanceLabel: 'Lượt hỗ trợ (năm sinh {{year}})',
+      dismiss: 'Đã hiểu',
+    },
     error: {
       not_enrolled: 'Máy này chưa đăng ký với phường. Hãy nhập mã đăng ký để bắt đầu gửi dữ liệu.',
       unauthorized: 'Máy này đã bị thu hồi hoặc chưa đăng ký. Hãy xin mã đăng ký mới từ cán bộ phường. Dữ liệu vẫn còn trên máy.',
@@ -116,6 +125,15 @@ export const syncEn: typeof syncVi = {
     heldConflictHelp: 'The server already has a different copy of this save. Open the record, check it and save to send a new version.',
     openRecord: 'Open to fix',
     householdLabel: 'House {{house}}, {{group}}',
+    staff: {
+      title: 'Changed by ward staff',
+      voided: '{{label}}: ward staff voided this record. It has left your lists.',
+      changed: '{{label}}: ward staff corrected this record. The phone took the ward\'s copy.',
+      editKept: 'Your change on this phone was not applied; the server keeps it for ward staff to review.',
+      editDropped: 'Your earlier refused change was replaced by the ward\'s copy.',
+      assistanceLabel: 'Assistance (born {{year}})',
+      dismiss: 'Got it',
+    },
     error: {
       not_enrolled: 'This phone is not enrolled with the ward yet. Enter an enrolment code to start sending data.',
       unauthorized: 'This phone was revoked or is not enrolled. Ask ward staff for a new enrolment code. Your data is still on the phone.',

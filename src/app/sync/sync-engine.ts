@@ -20,20 +20,30 @@
 //   automatic runs (nothing the phone can fix by retrying). 400 and 413 split the batch in halves
 //   down to one record, which is then held with the server's message: a bad record never blocks
 //   the others and never loops.
+// - Staff changes (docs/sync-protocol.md, "Staff changes"): a `conflict` that carries the
+//   server's state (`serverRecord`) and each of the answer's `serverRecords` are applied through
+//   storage/server-state.ts (one function: the copy replaced, the outbox entries gone, a notice
+//   for the volunteer, an acknowledgement queued), in the transaction that applies the batch's
+//   results. A server state for a record with a queued rev waits: that rev is sent and answered
+//   with the state. Acknowledgements (`applied`) ride on every request until one is answered 200;
+//   a run that leaves some (or `pollEveryMs` says it is time, or "Đồng bộ ngay") ends with an
+//   empty batch carrying them, which also brings staff changes to a phone with nothing to send.
 import type { AnyStoredRecord, GoCuaDb, OutboxEntry } from '../storage/db.js';
 // Every record kind in `records` (households and assistances) is sent the same way.
 import type { AnyRecord } from '../../shared/schema/registry.js';
 import {
   CLIENT_BATCH_MAX_BYTES,
   CLIENT_BATCH_MAX_RECORDS,
+  MAX_APPLIED_PER_BATCH,
   PROTOCOL_VERSION,
   isSettled,
   type SyncRecordError,
   type SyncResult,
 } from '../../shared/protocol/sync.js';
-import { SYNC_STATUSES } from '../../shared/protocol/sync.js';
+import { CLIENT_REQUEST_TIMEOUT_MS, clientRequestTimeoutMs, SYNC_STATUSES } from '../../shared/protocol/sync.js';
 import { outboxRecordStates } from '../storage/waiting.js';
-import { getDevice, getLastSyncAt, markDeviceRevoked, META_LAST_SYNC_AT, type DeviceCredentials } from './device-store.js';
+import { getDevice, getLastSyncAt, markDeviceRevoked, setLastSyncAt, type DeviceCredentials } from './device-store.js';
+import { applyServerRecord, clearApplied, pendingApplied, type AppliedState } from '../storage/server-state.js';
 
 export type SyncPhase = 'idle' | 'sending' | 'waiting' | 'offline' | 'error';
 
@@ -119,6 +129,12 @@ export interface SyncEngineOptions {
    * connection must never hold the run (and its lock) forever.
    */
   requestTimeoutMs?: number;
+  /**
+   * With nothing to send, a run still asks the server (an empty batch) when the last answer is
+   * older than this, so staff changes reach a phone that has nothing queued. Undefined: only
+   * "Đồng bộ ngay" and pending acknowledgements do. The app sets it (app-sync.ts).
+   */
+  pollEveryMs?: number;
   /** Called after a run in which the server acknowledged at least one batch; failures ignored. */
   afterSuccessfulRun?: () => Promise<void>;
   lockName?: string;
@@ -211,7 +227,7 @@ interface OutgoingRecord {
 
 /** What one POST ended in. */
 type PostOutcome =
-  | { kind: 'ok'; results: (SyncResult | undefined)[]; complete: boolean }
+  | { kind: 'ok'; results: (SyncResult | undefined)[]; complete: boolean; serverRecords: unknown[]; appliedSent: AppliedState[] }
   | { kind: 'split'; status: number; code: string; message: string }
   | { kind: 'fatal'; code: SyncErrorCode; status: number }
   | { kind: 'retry'; code: SyncErrorCode; status?: number; retryAfterMs?: number; offline?: boolean };
@@ -251,7 +267,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const backoffBaseMs = options.backoffBaseMs ?? 1000;
   const backoffCapMs = options.backoffCapMs ?? 5 * 60 * 1000;
   const periodMs = options.periodMs ?? 60 * 1000;
-  const requestTimeoutMs = options.requestTimeoutMs ?? 120 * 1000;
+  const requestTimeoutMs = options.requestTimeoutMs ?? CLIENT_REQUEST_TIMEOUT_MS;
   const lockName = options.lockName ?? DEFAULT_LOCK_NAME;
   const encoder = new TextEncoder();
 
@@ -265,6 +281,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   let started = false;
   /** Set when the server answered 415 to a gzip body: send plain JSON from then on. */
   let gzipRefused = false;
+  /** clock.now() of the last 200 answer (for pollEveryMs). */
+  let lastAnswerAt = Number.NEGATIVE_INFINITY;
+  /** "Đồng bộ ngay": the run asks the server even with nothing to send. */
+  let pollRequested = false;
 
   function setState(patch: Partial<SyncEngineState>): void {
     state = { ...state, ...patch };
@@ -279,7 +299,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   async function counts(): Promise<{ pending: number; held: number }> {
     let pending = 0;
     let held = 0;
-    for (const s of outboxRecordStates(await db.outbox.toArray()).values()) s === 'waiting' ? pending++ : held++;
+    for (const s of outboxRecordStates(await db.outbox.toArray()).values()) {
+      if (s === 'waiting') pending++;
+      else held++;
+    }
     return { pending, held };
   }
 
@@ -334,7 +357,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   async function post(device: DeviceCredentials, batch: OutgoingRecord[]): Promise<PostOutcome> {
-    const body = { protocolVersion: PROTOCOL_VERSION, batchId: uuid(), records: batch.map((b) => b.record) };
+    const applied = (await pendingApplied(db)).slice(0, MAX_APPLIED_PER_BATCH);
+    const body = {
+      protocolVersion: PROTOCOL_VERSION,
+      batchId: uuid(),
+      records: batch.map((b) => b.record),
+      ...(applied.length > 0 ? { applied } : {}),
+    };
     const raw = encoder.encode(JSON.stringify(body));
     let payload: Uint8Array = raw;
     const headers: Record<string, string> = {
@@ -352,7 +381,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       }
     }
     const abort = new AbortController();
-    const timer = clock.setTimeout(() => abort.abort(), Math.max(requestTimeoutMs, Math.ceil(payload.length / 2)));
+    const timer = clock.setTimeout(() => abort.abort(), clientRequestTimeoutMs(payload.length, requestTimeoutMs));
     let response: Response;
     let json: unknown = null;
     try {
@@ -377,7 +406,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     if (status === 200) {
       const read = readResults(json, batch);
       if (!read) return { kind: 'retry', code: 'bad_response', status };
-      return { kind: 'ok', ...read };
+      const serverRecords = (json as { serverRecords?: unknown }).serverRecords;
+      lastAnswerAt = clock.now();
+      return { kind: 'ok', ...read, serverRecords: Array.isArray(serverRecords) ? serverRecords : [], appliedSent: applied };
     }
     const error = (json as { error?: { code?: unknown; message?: unknown } } | null)?.error;
     const errorCode = typeof error?.code === 'string' ? error.code : '';
@@ -396,25 +427,53 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     return { kind: 'retry', code: 'server', status, retryAfterMs };
   }
 
-  /** Applies the server's answers for one batch in one transaction. */
-  async function applyResults(batch: OutgoingRecord[], results: (SyncResult | undefined)[]): Promise<AnyRecord[]> {
+  /**
+   * Applies the server's answers for one batch in one transaction: the results, the staff
+   * changes it carried, and the acknowledgements it took. Returns the records answered.
+   */
+  async function applyResults(
+    batch: OutgoingRecord[],
+    results: (SyncResult | undefined)[],
+    serverRecords: unknown[] = [],
+    appliedSent: AppliedState[] = [],
+  ): Promise<AnyRecord[]> {
     const answered: AnyRecord[] = [];
-    await db.transaction('rw', db.outbox, db.records, async () => {
+    const now = new Date(clock.now());
+    await db.transaction('rw', [db.outbox, db.records, db.summaries, db.meta], async () => {
+      await clearApplied(db, appliedSent);
       for (let i = 0; i < batch.length; i++) {
         const result = results[i];
         if (!result) continue; // no answer for it: it stays queued
         answered.push(batch[i]!.record);
-        await applyOne(batch[i]!.record, result.status, result.errors ?? []);
+        await applyOne(batch[i]!.record, result.status, result.errors ?? [], result.status === 'conflict' ? result.serverRecord : undefined);
+      }
+      for (const raw of serverRecords) {
+        const id = (raw as { id?: unknown } | null)?.id;
+        if (typeof id !== 'string') continue;
+        // A queued rev of it is (or will be) sent and answered with this state: take it then.
+        const queued = await db.outbox.where('recordId').equals(id).filter((e) => e.state === 'queued').count();
+        if (queued === 0) await applyServerRecord(db, raw, { now, editKept: false });
       }
     });
     return answered;
   }
 
-  async function applyOne(sent: AnyRecord, status: SyncResult['status'], errors: SyncRecordError[]): Promise<void> {
+  async function applyOne(sent: AnyRecord, status: SyncResult['status'], errors: SyncRecordError[], serverRecord?: unknown): Promise<void> {
     const entries = await db.outbox.where('recordId').equals(sent.id).toArray();
     const covered = entries.filter((e) => e.rev <= sent.rev).sort((a, b) => a.seq! - b.seq!);
     const row = await db.records.get(sent.id);
     const stillLatest = !!row && row.record.rev === sent.rev;
+    if (status === 'conflict' && serverRecord !== undefined) {
+      // Against a staff change: the phone takes the server's state (its rev stays on the
+      // server for review). An edit made meanwhile is sent next and answered the same way.
+      if (!stillLatest) {
+        await db.outbox.bulkDelete(covered.map((e) => e.seq!));
+        return;
+      }
+      const taken = await applyServerRecord(db, serverRecord, { now: new Date(clock.now()), editKept: true });
+      if (taken !== 'invalid') return;
+      // A state this app cannot read: held like any conflict, for the volunteer.
+    }
     if (isSettled(status)) {
       await db.outbox.bulkDelete(covered.map((e) => e.seq!));
       if (row) {
@@ -476,8 +535,30 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   async function markSuccess(): Promise<void> {
     const at = new Date(clock.now()).toISOString();
-    await db.meta.put({ key: META_LAST_SYNC_AT, value: at });
+    await setLastSyncAt(db, at);
     setState({ lastSuccessAt: at });
+  }
+
+  /**
+   * With the outbox drained: an empty batch carrying pending acknowledgements, or asking for
+   * staff changes when it is time to (pollEveryMs, "Đồng bộ ngay"). A few rounds at most (each
+   * answer brings up to 100 states); a failure leaves the acknowledgements for the next run.
+   */
+  async function exchangeStaffChanges(device: DeviceCredentials): Promise<boolean> {
+    let exchanged = false;
+    for (let round = 0; round < 5; round++) {
+      const acks = await pendingApplied(db);
+      const poll = round === 0 && (pollRequested || (options.pollEveryMs !== undefined && clock.now() - lastAnswerAt >= options.pollEveryMs));
+      if (acks.length === 0 && !poll) break;
+      pollRequested = false;
+      const outcome = await post(device, []);
+      if (outcome.kind !== 'ok') break;
+      await applyResults([], outcome.results, outcome.serverRecords, outcome.appliedSent);
+      exchanged = true;
+      await markSuccess();
+    }
+    pollRequested = false;
+    return exchanged;
   }
 
   /** One run, inside the lock: drain until empty or something stops it. */
@@ -509,7 +590,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         const part = parts.shift()!;
         const outcome = await post(device, part);
         if (outcome.kind === 'ok') {
-          const answered = await applyResults(part, outcome.results);
+          const answered = await applyResults(part, outcome.results, outcome.serverRecords, outcome.appliedSent);
           acknowledged = true;
           failures = 0;
           await markSuccess();
@@ -543,6 +624,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         }
       }
     }
+    if (await exchangeStaffChanges(device)) acknowledged = true;
     setState({ phase: 'idle', error: undefined });
     if (acknowledged && options.afterSuccessfulRun) {
       try {
@@ -630,7 +712,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       await running;
     },
     requestSync: () => trigger('auto'),
-    syncNow: () => trigger('forced'),
+    syncNow: () => {
+      pollRequested = true;
+      return trigger('forced');
+    },
     getState: () => state,
     subscribe(listener) {
       listeners.add(listener);

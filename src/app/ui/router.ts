@@ -1,87 +1,102 @@
 // A tiny hash router: the screen lives in location.hash so a reload (or an app update) comes
-// back to the same screen. Routes: #/ · #/survey/<draftId> · #/edit/<recordId> · #/list ·
-// #/record/<id> · #/revisits · #/enrol · #/ward[/<screen>[/<id>]] (ward staff dashboard) ·
-// #/assist[/for/<householdId>[/<memberId>] | /again/<assistanceId>
-// | /card/<cardId>[/<householdId>/<memberId>]] · #/follow-up · #/cards · #/cards/<id>.
+// back to the same screen. The routes are one table, src/app/routes.ts (path patterns, the lazy
+// loader of each screen, its props). The table registers itself here when it loads and types
+// `Route` through the `RouteRegister` interface (declaration merging, as TanStack Router's
+// `Register`), so screens link with href() without importing the table that lazy-loads them
+// (which would make an import circle).
+//
+// Patterns: `survey/:draftId` (a required part), `:memberId?` (optional, only at the end),
+// `*sub` (the rest of the path, as a list). A path matches a pattern part for part.
 import { useSyncExternalStore } from 'react';
 
-export type Route =
-  | { name: 'home' }
-  | { name: 'survey'; draftId: string }
-  | { name: 'edit'; recordId: string }
-  | { name: 'list' }
-  | { name: 'record'; id: string }
-  | { name: 'revisits' }
-  | { name: 'enrol' }
-  | { name: 'ward'; sub: string[] }
-  | { name: 'assist'; householdId?: string; memberId?: string; againId?: string; cardId?: string }
-  | { name: 'followUp' }
-  | { name: 'cards' }
-  | { name: 'card'; id: string }
-  | { name: 'notFound' };
+/** Empty here: routes.ts adds `routes: typeof ROUTES` (route name → `{ paths }`). */
+export interface RouteRegister {}
 
-function assistRoute(parts: string[]): Route {
-  const [, mode, a, b, c] = parts;
-  const opt = (key: 'householdId' | 'memberId', v: string | undefined) => (v ? { [key]: v } : {});
-  if (mode === 'for' && a) return { name: 'assist', householdId: a, ...opt('memberId', b) };
-  if (mode === 'again' && a) return { name: 'assist', againId: a };
-  if (mode === 'card' && a) return { name: 'assist', cardId: a, ...opt('householdId', b), ...opt('memberId', c) };
-  return { name: 'assist' };
+type ParamOf<S extends string> = S extends `:${infer N}?`
+  ? { [K in N]?: string }
+  : S extends `:${infer N}`
+    ? { [K in N]: string }
+    : S extends `*${infer N}`
+      ? { [K in N]: string[] }
+      : Record<never, never>;
+/** The params a path pattern carries: `assist/for/:householdId/:memberId?` → { householdId: string; memberId?: string }. */
+export type ParamsOf<P extends string> = P extends `${infer A}/${infer B}` ? ParamOf<A> & ParamsOf<B> : ParamOf<P>;
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+type RouteOf<N, P> = P extends string ? Simplify<{ name: N } & ParamsOf<P>> : never;
+type Table = RouteRegister extends { routes: infer T extends Record<string, { paths: readonly string[] }> } ? T : Record<never, never>;
+
+/** A screen and its params, one shape per path pattern of the table. */
+export type Route = { [N in keyof Table]: RouteOf<N, Table[N]['paths'][number]> }[keyof Table] | { name: 'notFound' };
+
+type Part = { literal: string } | { param: string; optional: boolean } | { rest: string };
+interface Pattern {
+  name: string;
+  parts: Part[];
 }
 
-function assistHref(r: Extract<Route, { name: 'assist' }>): string {
-  const e = encodeURIComponent;
-  if (r.againId) return `#/assist/again/${e(r.againId)}`;
-  if (r.cardId) return `#/assist/card/${e(r.cardId)}${r.householdId ? `/${e(r.householdId)}${r.memberId ? `/${e(r.memberId)}` : ''}` : ''}`;
-  if (r.householdId) return `#/assist/for/${e(r.householdId)}${r.memberId ? `/${e(r.memberId)}` : ''}`;
-  return '#/assist';
+let patterns: Pattern[] | undefined;
+
+function compile(path: string): Part[] {
+  return path
+    .split('/')
+    .filter(Boolean)
+    .map((p): Part => (p.startsWith('*') ? { rest: p.slice(1) } : p.startsWith(':') ? { param: p.replace(/^:|\?$/g, ''), optional: p.endsWith('?') } : { literal: p }));
+}
+
+/** Called once by routes.ts with the table. */
+export function registerRoutes(table: Record<string, { paths: readonly string[] }>): void {
+  patterns = Object.entries(table).flatMap(([name, row]) => row.paths.map((path) => ({ name, parts: compile(path) })));
+}
+
+function registered(): Pattern[] {
+  if (!patterns) throw new Error('The route table (src/app/routes.ts) is not loaded yet');
+  return patterns;
+}
+
+function match(parts: Part[], path: string[]): Record<string, string | string[]> | undefined {
+  const params: Record<string, string | string[]> = {};
+  let i = 0;
+  for (const part of parts) {
+    if ('rest' in part) {
+      params[part.rest] = path.slice(i);
+      i = path.length;
+    } else if ('literal' in part) {
+      if (path[i] !== part.literal) return undefined;
+      i++;
+    } else if (path[i] !== undefined) {
+      params[part.param] = path[i]!;
+      i++;
+    } else if (!part.optional) {
+      return undefined;
+    }
+  }
+  return i === path.length ? params : undefined;
 }
 
 export function parseHash(hash: string): Route {
-  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
-  const [head, arg] = parts;
-  if (!head) return { name: 'home' };
-  if (head === 'survey' && arg) return { name: 'survey', draftId: arg };
-  if (head === 'edit' && arg) return { name: 'edit', recordId: arg };
-  if (head === 'list') return { name: 'list' };
-  if (head === 'record' && arg) return { name: 'record', id: arg };
-  if (head === 'revisits') return { name: 'revisits' };
-  if (head === 'enrol') return { name: 'enrol' };
-  if (head === 'ward') return { name: 'ward', sub: parts.slice(1) };
-  if (head === 'assist') return assistRoute(parts);
-  if (head === 'follow-up') return { name: 'followUp' };
-  if (head === 'cards') return arg ? { name: 'card', id: arg } : { name: 'cards' };
+  // A route may carry parameters after `?` (the enrolment link: `#/enrol?ward=…&code=…`).
+  const path = hash.replace(/^#\/?/, '').split('?')[0]!.split('/').filter(Boolean).map(decodeURIComponent);
+  for (const pattern of registered()) {
+    const params = match(pattern.parts, path);
+    if (params) return { name: pattern.name, ...params } as Route;
+  }
   return { name: 'notFound' };
 }
 
+/** The hash for `route`: its first pattern whose required params it has (home for notFound). */
 export function href(route: Route): string {
-  switch (route.name) {
-    case 'home':
-    case 'notFound':
-      return '#/';
-    case 'survey':
-      return `#/survey/${encodeURIComponent(route.draftId)}`;
-    case 'edit':
-      return `#/edit/${encodeURIComponent(route.recordId)}`;
-    case 'record':
-      return `#/record/${encodeURIComponent(route.id)}`;
-    case 'list':
-      return '#/list';
-    case 'revisits':
-      return '#/revisits';
-    case 'enrol':
-      return '#/enrol';
-    case 'ward':
-      return `#/ward${route.sub.map((p) => `/${encodeURIComponent(p)}`).join('')}`;
-    case 'assist':
-      return assistHref(route);
-    case 'followUp':
-      return '#/follow-up';
-    case 'cards':
-      return '#/cards';
-    case 'card':
-      return `#/cards/${encodeURIComponent(route.id)}`;
+  const params = route as unknown as Record<string, string | string[] | undefined>;
+  const fits = (p: Pattern) => p.name === route.name && p.parts.every((part) => !('param' in part) || part.optional || params[part.param] !== undefined);
+  const pattern = registered().find(fits);
+  if (!pattern) return '#/';
+  const out: string[] = [];
+  for (const part of pattern.parts) {
+    if ('literal' in part) out.push(part.literal);
+    else if ('rest' in part) out.push(...((params[part.rest] as string[] | undefined) ?? []).map(encodeURIComponent));
+    else if (params[part.param] !== undefined) out.push(encodeURIComponent(params[part.param] as string));
+    else break; // an optional part missing: the ones after it cannot be placed
   }
+  return `#/${out.join('/')}`;
 }
 
 export function navigate(route: Route, options: { replace?: boolean } = {}): void {

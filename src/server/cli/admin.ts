@@ -5,16 +5,27 @@ import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { openServerDb, type ServerDb } from '../db/connect.js';
 import type { UserRole } from '../db/schema.js';
-import { createUser, issueEnrolmentCode, listDevices, revokeDevice, UnknownWardError } from '../services/accounts.js';
+import { createUser, listDevices, revokeDevice, setUserDisabled, UnknownWardError, unlockUser } from '../services/accounts.js';
+import { DEFAULT_EXPIRES_DAYS, issueEnrolmentCode, listEnrolmentCodes, revokeEnrolmentCode } from '../services/enrolment-codes.js';
+import { cliActor, transferRecords } from '../services/record-owners.js';
 import { formatEnrolmentCode } from '../services/secrets.js';
 import { listWards, loadWardSeeds } from '../services/wards.js';
 
 const USAGE = `Usage: npm run -s admin -- <command>
   list-wards                                   CODE<TAB>NAME per ward
-  issue-enrolment-code --ward CODE [--uses N]  prints the code (last line)
+  issue-enrolment-code --ward CODE [--uses N] [--expires-days D]
+                                               prints the expiry, then the code (last line);
+                                               N ≤ 1000, D from 1 to 90 (default ${DEFAULT_EXPIRES_DAYS})
+  list-enrolment-codes [--ward CODE]           ID<TAB>WARD<TAB>STATE<TAB>USES LEFT/TOTAL<TAB>EXPIRES<TAB>ISSUED BY
+  revoke-enrolment-code --id ID                the code stops working at once
   create-user --ward CODE --username U [--role ward_staff|ward_admin] [--password-stdin]
   list-devices [--ward CODE]                   ID<TAB>WARD<TAB>NAME<TAB>CREATED<TAB>REVOKED
   revoke-device --device ID
+  transfer-records --from DEVICE --to DEVICE   hands the right to write FROM's records to TO
+                                               (same ward; audited); prints the count
+  disable-user --username U                    the account can no longer sign in; its sessions end
+  enable-user --username U
+  unlock-user --username U                     clears the sign-in lockout of the account
 Environment: DATA_DIR (./data) or DATABASE_URL (postgres://…), SEEDS_DIR (seeds/wards)`;
 
 class UsageError extends Error {}
@@ -50,11 +61,27 @@ async function run(server: ServerDb, command: string, args: string[]): Promise<v
       return;
     }
     case 'issue-enrolment-code': {
-      const { values } = parseArgs({ args, options: { ward: { type: 'string' }, uses: { type: 'string' } } });
+      const { values } = parseArgs({ args, options: { ward: { type: 'string' }, uses: { type: 'string' }, 'expires-days': { type: 'string' } } });
       const uses = values.uses === undefined ? 1 : Number(values.uses);
       if (!Number.isInteger(uses) || uses < 1) throw new UsageError('--uses must be a whole number ≥ 1');
-      const code = await issueEnrolmentCode(db, required(values.ward, 'ward'), uses);
-      process.stdout.write(`${formatEnrolmentCode(code)}\n`);
+      const days = values['expires-days'] === undefined ? DEFAULT_EXPIRES_DAYS : Number(values['expires-days']);
+      const issued = await issueEnrolmentCode(server, required(values.ward, 'ward'), uses, new Date(), { expiresDays: days, issuer: 'cli' });
+      process.stderr.write(`expires ${issued.expiresAt} (id ${issued.id})\n`);
+      process.stdout.write(`${formatEnrolmentCode(issued.code)}\n`);
+      return;
+    }
+    case 'list-enrolment-codes': {
+      const { values } = parseArgs({ args, options: { ward: { type: 'string' } } });
+      for (const c of await listEnrolmentCodes(db, values.ward)) {
+        process.stdout.write(`${c.id}\t${c.wardCode}\t${c.state}\t${c.usesLeft}/${c.usesTotal}\t${c.expiresAt}\t${c.issuedBy ?? 'cli'}\n`);
+      }
+      return;
+    }
+    case 'revoke-enrolment-code': {
+      const { values } = parseArgs({ args, options: { id: { type: 'string' } } });
+      const id = required(values.id, 'id');
+      if (!(await revokeEnrolmentCode(db, id))) throw new UsageError(`no enrolment code ${id}`);
+      process.stdout.write(`${id}\n`);
       return;
     }
     case 'create-user': {
@@ -95,6 +122,34 @@ async function run(server: ServerDb, command: string, args: string[]): Promise<v
       const id = required(values.device, 'device');
       if (!(await revokeDevice(db, id))) throw new UsageError(`no device ${id}`);
       process.stdout.write(`${id}\n`);
+      return;
+    }
+    case 'transfer-records': {
+      const { values } = parseArgs({ args, options: { from: { type: 'string' }, to: { type: 'string' } } });
+      const from = required(values.from, 'from');
+      const to = required(values.to, 'to');
+      const outcome = await transferRecords(server, { from, to, actor: cliActor });
+      if (!outcome.ok) {
+        const why = {
+          same_device: '--from and --to are the same device',
+          from_not_found: `no device ${from}`,
+          to_not_found: `no device ${to}`,
+          other_ward: 'the two devices belong to different wards',
+          to_revoked: `device ${to} is revoked`,
+        }[outcome.reason];
+        throw new UsageError(why);
+      }
+      process.stdout.write(`${outcome.records}\n`);
+      return;
+    }
+    case 'disable-user':
+    case 'enable-user':
+    case 'unlock-user': {
+      const { values } = parseArgs({ args, options: { username: { type: 'string' } } });
+      const username = required(values.username, 'username');
+      const done = command === 'unlock-user' ? await unlockUser(db, username) : await setUserDisabled(db, username, command === 'disable-user');
+      if (!done) throw new UsageError(`no account ${username}`);
+      process.stdout.write(`${username.toLowerCase()}\n`);
       return;
     }
     default:

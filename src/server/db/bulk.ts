@@ -11,6 +11,9 @@ import type { Database } from './schema.js';
 
 export type Conflict = { kind: 'error' } | { kind: 'ignore'; columns: string[] } | { kind: 'upsert'; columns: string[] };
 
+/** Any table, any column: for the statements whose table name is a parameter. */
+type LooseDatabase = Record<string, Record<string, unknown>>;
+
 const CHUNK = 200;
 const statements = new WeakMap<SqliteDatabase.Database, Map<string, SqliteDatabase.Statement>>();
 
@@ -59,19 +62,13 @@ export async function insertMany<T extends keyof Database>(
   }
   for (let i = 0; i < rows.length; i += CHUNK) {
     const part = rows.slice(i, i + CHUNK) as unknown as Record<string, unknown>[];
-    // The dynamic table name leaves Kysely's types behind; the rows come typed from the caller.
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const anyTrx = trx as unknown as Transaction<any>;
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    let q: any = anyTrx.insertInto(table as string).values(part);
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    if (conflict.kind === 'ignore') q = q.onConflict((oc: any) => oc.columns(conflict.columns).doNothing());
+    // The dynamic table name leaves Kysely's column types behind; the rows come typed from the caller.
+    let q = (trx as unknown as Transaction<LooseDatabase>).insertInto(table as string).values(part);
+    if (conflict.kind === 'ignore') q = q.onConflict((oc) => oc.columns(conflict.columns).doNothing());
     if (conflict.kind === 'upsert') {
       const set = columns.filter((c) => !conflict.columns.includes(c));
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      q = q.onConflict((oc: any) =>
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        oc.columns(conflict.columns).doUpdateSet((eb: any) => Object.fromEntries(set.map((c) => [c, eb.ref(`excluded.${c}`)]))),
+      q = q.onConflict((oc) =>
+        oc.columns(conflict.columns).doUpdateSet((eb) => Object.fromEntries(set.map((c) => [c, eb.ref(`excluded.${c}`)]))),
       );
     }
     await q.execute();
@@ -100,8 +97,6 @@ export async function deleteWhereIn<T extends keyof Database>(
     return;
   }
   for (let i = 0; i < values.length; i += 500) {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const anyTrx = trx as unknown as Transaction<any>;
-    await anyTrx.deleteFrom(table as string).where(column, 'in', values.slice(i, i + 500)).execute();
+    await (trx as unknown as Transaction<LooseDatabase>).deleteFrom(table as string).where(column, 'in', values.slice(i, i + 500)).execute();
   }
 }

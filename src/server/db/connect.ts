@@ -1,12 +1,23 @@
 // Opens the ward endpoint's database: SQLite (better-sqlite3, the embedded default) or
 // PostgreSQL when a postgres:// URL is given. Both sit behind the same Kysely query layer, and
 // both get the same migrations at open, checked to be a prefix of the list in the code.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  sql,
+  type DatabaseConnection,
+  type Driver,
+  type Transaction,
+} from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
+import { loadServerSecret } from '../services/server-secret.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -19,20 +30,72 @@ export interface ServerDb {
   location: string;
   /** The better-sqlite3 handle (SQLite only), for the batch writer's prepared statements. */
   sqlite?: SqliteDatabase.Database;
+  /** The server's key for enrolment code HMACs, from the data folder, never the database (services/server-secret.ts). */
+  enrolmentKey: Buffer;
   close(): Promise<void>;
 }
 
 export interface OpenOptions {
   /** postgres://… to use PostgreSQL; otherwise SQLite in `dataDir`. */
   databaseUrl?: string;
-  /** Folder of the SQLite file (default ./data). */
+  /** Folder of the SQLite file and of the server's secret key, whichever the engine (default ./data). */
   dataDir?: string;
 }
 
 export const SQLITE_FILE_NAME = 'go-cua.sqlite';
+/** How long a writer waits for another process's write lock before giving up (SQLITE_BUSY). */
+export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * The data folder holds residents' personal data and (with other files) the server's secrets:
+ * only the server's user may enter it (0700) or read the database (0600). Created so, and
+ * tightened at every start when an older install made them world-readable. The -wal and -shm
+ * files SQLite makes take the database file's mode; existing ones are tightened too.
+ */
+export function prepareDataFiles(dataDir: string, file: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) {
+    if (existsSync(f)) chmodSync(f, 0o600);
+  }
+}
+
+/**
+ * Kysely's SQLite driver begins transactions DEFERRED: the first read takes a shared lock and
+ * the first write must upgrade it, which SQLite refuses at once with "database is locked" when
+ * another process (the admin CLI, a backup) holds the write lock — busy_timeout does not help
+ * there. Every transaction here writes, so each begins IMMEDIATE and waits for the lock up
+ * front. A rollback after SQLite already rolled back by itself (SQLITE_FULL, an I/O error) is
+ * skipped, so the original error reaches the caller instead of "no transaction is active".
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  constructor(private readonly sqlite: SqliteDatabase.Database) {
+    super({ database: sqlite });
+  }
+
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    if (this.sqlite.inTransaction) await super.rollbackTransaction(connection);
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly sqlite: SqliteDatabase.Database) {
+    super({ database: sqlite });
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.sqlite);
+  }
+}
 
 export async function openServerDb(options: OpenOptions = {}): Promise<ServerDb> {
   const url = options.databaseUrl?.trim();
+  const enrolmentKey = loadServerSecret(options.dataDir ?? './data');
   let server: ServerDb;
   if (url && /^postgres(ql)?:\/\//.test(url)) {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
@@ -42,25 +105,27 @@ export async function openServerDb(options: OpenOptions = {}): Promise<ServerDb>
       process.stderr.write(`PostgreSQL idle connection lost (${error.code ?? error.message}); reconnecting on next use\n`);
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    server = { db, dialect: 'postgres', location: url.replace(/\/\/[^@/]*@/, '//'), close: () => db.destroy() };
+    server = { db, dialect: 'postgres', location: url.replace(/\/\/[^@/]*@/, '//'), enrolmentKey, close: () => db.destroy() };
   } else {
     const dataDir = options.dataDir ?? './data';
-    mkdirSync(dataDir, { recursive: true });
     const file = path.join(dataDir, SQLITE_FILE_NAME);
-    const sqlite = new SqliteDatabase(file);
+    prepareDataFiles(dataDir, file);
+    const sqlite = new SqliteDatabase(file, { fileMustExist: true });
     // WAL + synchronous=FULL: a committed (acknowledged) batch survives a power cut.
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
-    // The admin CLI may write while the server runs: wait for the lock instead of failing.
-    sqlite.pragma('busy_timeout = 5000');
+    // The admin CLI (or a backup) may write while the server runs: wait for the lock instead of
+    // failing. Write transactions start IMMEDIATE (below), so the wait happens at BEGIN, where
+    // SQLite honours busy_timeout, never at a read→write upgrade, which it refuses at once.
+    sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
     // The dashboard scans the members table of a ward; a larger page cache and a memory-mapped
     // file spare it re-reading pages through system calls (measured ~15% less CPU per overview).
     sqlite.pragma('cache_size = -65536'); // 64 MiB
     sqlite.pragma('mmap_size = 268435456'); // 256 MiB
     sqlite.pragma('temp_store = MEMORY');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-    server = { db, dialect: 'sqlite', location: file, sqlite, close: () => db.destroy() };
+    const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(sqlite) });
+    server = { db, dialect: 'sqlite', location: file, sqlite, enrolmentKey, close: () => db.destroy() };
   }
   try {
     await migrate(server.db);

@@ -38,6 +38,19 @@ export interface SessionsTable {
   user_id: string;
   created_at: string;
   expires_at: string;
+  /** Last request of the session (written at most once a minute); idle 30 minutes → ended. */
+  last_used_at: string | null;
+  /** 1: the password failed the policy at sign-in; only changing it is allowed. */
+  must_change_password: number;
+}
+
+/** Failed sign-ins of one account from one client IP (the lockout: services/accounts.ts). */
+export interface LoginFailuresTable {
+  user_id: string;
+  ip: string;
+  failures: number;
+  locked_until: string | null;
+  last_failure_at: string;
 }
 
 export interface DevicesTable {
@@ -52,11 +65,18 @@ export interface DevicesTable {
 }
 
 export interface EnrolmentCodesTable {
-  /** sha256 of the normalised code. */
+  /** Names the code in lists and for revoking (the code itself is never stored). */
+  id: string;
+  /** HMAC-SHA-256 of the normalised code under the server's key (services/enrolment-codes.ts). */
   code_hash: string;
   ward_code: string;
   uses_left: number;
+  uses_total: number;
   created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  /** Username of the staff member who issued it; null from the admin CLI. */
+  issued_by: string | null;
 }
 
 /** Every revision of every record, whole, as received. The history and the source of truth. */
@@ -216,11 +236,26 @@ export interface AssistanceKindsTable {
   ward_code: string;
 }
 
+/**
+ * Who may write each record (migration 20261203T090000-record-owners): the device that stored
+ * its first rev, or the one staff handed it to. `unseen_staff_rev`: a staff change the owning
+ * phone has not acknowledged taking (null when none).
+ */
+export interface RecordOwnersTable {
+  record_id: string;
+  ward_code: string;
+  device_id: string;
+  /** When this device became the owner (first rev received, or the transfer). */
+  since: string;
+  unseen_staff_rev: number | null;
+}
+
 export interface Database {
   wards: WardsTable;
   ward_groups: WardGroupsTable;
   users: UsersTable;
   sessions: SessionsTable;
+  login_failures: LoginFailuresTable;
   devices: DevicesTable;
   enrolment_codes: EnrolmentCodesTable;
   record_revisions: RecordRevisionsTable;
@@ -232,4 +267,5 @@ export interface Database {
   household_address_keys: HouseholdAddressKeysTable;
   assistances: AssistancesTable;
   assistance_kinds: AssistanceKindsTable;
+  record_owners: RecordOwnersTable;
 }

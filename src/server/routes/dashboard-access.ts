@@ -55,6 +55,8 @@ export function requireWardStaff(server: ServerDb) {
     }
     const wardCode = (request.params as { code?: string }).code;
     if (wardCode !== session.wardCode) throw new DashboardError(403, 'forbidden', 'other_ward');
+    // Signed in with a password that fails today's policy: change it first (POST /api/v1/auth/password).
+    if (session.mustChangePassword) throw new DashboardError(403, 'password_change_required', 'password_change_required');
     request.principal = session;
   };
 }

@@ -6,10 +6,12 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { targetsByYearSchema } from '../../shared/schema/ward-config.js';
 import type { ServerDb } from '../db/connect.js';
-import { issueEnrolmentCode } from '../services/accounts.js';
+import { DEFAULT_EXPIRES_DAYS, issueEnrolmentCode, listEnrolmentCodes, MAX_EXPIRES_DAYS, MAX_USES, revokeEnrolmentCode } from '../services/enrolment-codes.js';
+import { checkPassword as checkPasswordPolicy } from '../services/password-policy.js';
 import { writeAudit } from '../services/audit.js';
 import { csvProblemMessage } from '../services/dashboard-messages.js';
 import { registerGroups } from '../services/indicators.js';
+import { transferRecords } from '../services/record-owners.js';
 import { formatEnrolmentCode } from '../services/secrets.js';
 import {
   addUser,
@@ -42,10 +44,15 @@ const newUserBody = z.object({
   role: z.enum(['ward_staff', 'ward_admin']).default('ward_staff'),
 });
 const passwordBody = z.object({ password: z.string() });
-const usesBody = z.object({ uses: z.number().int().min(1).max(1000).default(1) });
+const transferBody = z.object({ to: z.string().min(1).max(100) });
+const usesBody = z.object({
+  uses: z.number().int().min(1).max(MAX_USES.ward_admin).default(1),
+  expiresDays: z.number().int().min(1).max(MAX_EXPIRES_DAYS).default(DEFAULT_EXPIRES_DAYS),
+});
 
-function checkPassword(password: string): void {
-  if (password.length < 10 || password.length > 200) throw new DashboardError(400, 'bad_request', 'password_too_short');
+function checkPassword(password: string, username?: string): void {
+  const problem = checkPasswordPolicy(password, username);
+  if (problem) throw new DashboardError(400, 'bad_request', problem === 'common' ? 'password_common' : 'password_too_short');
 }
 
 export async function dashboardAdminRoutes(app: FastifyInstance, options: DashboardAdminOptions): Promise<void> {
@@ -135,7 +142,7 @@ export async function dashboardAdminRoutes(app: FastifyInstance, options: Dashbo
     const body = newUserBody.safeParse(request.body);
     if (!body.success) throw new DashboardError(400, 'bad_request', 'bad_request');
     if (!USERNAME.test(body.data.username)) throw new DashboardError(400, 'bad_request', 'username_invalid');
-    checkPassword(body.data.password);
+    checkPassword(body.data.password, body.data.username);
     const outcome = await addUser(db, staff(request), body.data);
     if (!outcome.ok) throw new DashboardError(409, 'username_taken', 'username_taken');
     return reply.code(201).send({ id: outcome.id, username: outcome.username, role: outcome.role });
@@ -153,16 +160,40 @@ export async function dashboardAdminRoutes(app: FastifyInstance, options: Dashbo
 
   // --- Enrolment codes and devices -----------------------------------------------------------
   app.post<{ Params: WardParams }>('/api/v1/wards/:code/enrolment-codes', staffOnly, async (request, reply) => {
-    const body = usesBody.safeParse(request.body ?? {});
-    if (!body.success) throw new DashboardError(400, 'bad_request', 'bad_uses');
+    const raw = (request.body ?? {}) as Record<string, unknown>;
+    const body = usesBody.safeParse(raw);
+    if (!body.success) {
+      const expiryWrong = typeof raw === 'object' && raw !== null && 'expiresDays' in raw && !usesBody.shape.expiresDays.safeParse(raw.expiresDays).success;
+      throw new DashboardError(400, 'bad_request', expiryWrong ? 'bad_expiry' : 'bad_uses');
+    }
     const who = staff(request);
-    const code = await issueEnrolmentCode(db, who.wardCode, body.data.uses);
-    // The link opens the app with its enrolment form filled in (src/app/sync/enrolment.ts).
+    // Ward staff run briefings of a team; a code for more phones is a ward admin's to issue.
+    if (body.data.uses > MAX_USES[who.role]) throw new DashboardError(403, 'forbidden', 'uses_over_role_cap');
+    const issued = await issueEnrolmentCode(options.db, who.wardCode, body.data.uses, new Date(), {
+      expiresDays: body.data.expiresDays,
+      issuer: who.role,
+      issuedBy: who.username,
+    });
+    // The link opens the app with its enrolment form filled in (src/app/sync/enrolment.ts). The
+    // code rides in the fragment, which browsers never send: no server or proxy log sees it.
     const origin = `${request.protocol}://${request.host}`;
-    const link = `${origin}/?ward=${encodeURIComponent(who.wardCode)}&code=${encodeURIComponent(code)}`;
+    const link = `${origin}/#/enrol?ward=${encodeURIComponent(who.wardCode)}&code=${encodeURIComponent(issued.code)}`;
     // The code itself is a secret: never written to the audit log.
-    await writeAudit(db, who, 'enrolment_code.issue', null, { uses: body.data.uses });
-    return reply.code(201).send({ code, formatted: formatEnrolmentCode(code), link, uses: body.data.uses });
+    await writeAudit(db, who, 'enrolment_code.issue', issued.id, { uses: issued.uses, expiresAt: issued.expiresAt });
+    return reply
+      .code(201)
+      .send({ id: issued.id, code: issued.code, formatted: formatEnrolmentCode(issued.code), link, uses: issued.uses, expiresAt: issued.expiresAt });
+  });
+
+  app.get<{ Params: WardParams }>('/api/v1/wards/:code/enrolment-codes', staffOnly, async (request) => {
+    return { wardCode: request.params.code, codes: await listEnrolmentCodes(db, request.params.code) };
+  });
+
+  app.post<{ Params: IdParams }>('/api/v1/wards/:code/enrolment-codes/:id/revoke', staffOnly, async (request) => {
+    const who = staff(request);
+    if (!(await revokeEnrolmentCode(db, request.params.id, who.wardCode))) throw new DashboardError(404, 'not_found', 'enrolment_code_not_found');
+    await writeAudit(db, who, 'enrolment_code.revoke', request.params.id, {});
+    return { id: request.params.id, revoked: true };
   });
 
   app.get<{ Params: WardParams }>('/api/v1/wards/:code/devices', staffOnly, async (request) => {
@@ -173,5 +204,20 @@ export async function dashboardAdminRoutes(app: FastifyInstance, options: Dashbo
     const outcome = await revokeWardDevice(db, staff(request), request.params.id);
     if (!outcome) throw new DashboardError(404, 'not_found', 'device_not_found');
     return { id: request.params.id, revokedAt: outcome.revokedAt };
+  });
+
+  // Hands the right to write this device's records to another device of the ward (a phone
+  // re-enrolled under a new id keeps its records). Nothing is sent to the phones. Audited.
+  app.post<{ Params: IdParams }>('/api/v1/wards/:code/devices/:id/transfer-records', staffOnly, async (request) => {
+    const body = transferBody.safeParse(request.body ?? {});
+    if (!body.success) throw new DashboardError(400, 'bad_request', 'bad_request');
+    const who = staff(request);
+    const outcome = await transferRecords(options.db, { from: request.params.id, to: body.data.to, wardCode: who.wardCode, actor: () => who });
+    if (!outcome.ok) {
+      if (outcome.reason === 'from_not_found' || outcome.reason === 'to_not_found') throw new DashboardError(404, 'not_found', 'device_not_found');
+      if (outcome.reason === 'to_revoked') throw new DashboardError(409, 'device_revoked', 'transfer_to_revoked');
+      throw new DashboardError(400, 'bad_request', 'transfer_same_device');
+    }
+    return { from: request.params.id, to: body.data.to, records: outcome.records };
   });
 }

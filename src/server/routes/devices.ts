@@ -2,14 +2,15 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 
-// No control characters: they are never part of a name, code or password typed on a phone,
-// and PostgreSQL text cannot hold NUL.
+// No control characters (Unicode Cc: C0, DEL and C1): they are never part of a name, code or
+// password typed on a phone, and PostgreSQL text cannot hold NUL.
 const plain = (min: number, max: number) =>
-  z.string().trim().min(min).max(max).regex(/^[^\u0000-\u001f\u007f]*$/);
+  z.string().trim().min(min).max(max).regex(/^\P{Cc}*$/u);
 import type { ServerDb } from '../db/connect.js';
 import { HttpError } from '../http-error.js';
-import { enrolDevice } from '../services/accounts.js';
+import { enrolDevice } from '../services/enrolment-codes.js';
 import { getWardConfig } from '../services/wards.js';
+import { FailureLimiter } from '../services/failure-limiter.js';
 import { requireDeviceOrStaff } from './principal.js';
 
 const enrolBody = z.object({
@@ -21,17 +22,23 @@ const enrolBody = z.object({
 export interface DeviceRouteOptions {
   db: ServerDb;
   enrolPerMinute: number;
+  /** Per-IP count of requests with a missing or unknown token (shared with the sync route). */
+  badTokens?: FailureLimiter;
 }
 
 export async function deviceRoutes(app: FastifyInstance, options: DeviceRouteOptions): Promise<void> {
+  // Failed enrolments per client IP: a whole team enrolling at one campaign table succeeds
+  // freely; guessing codes is stopped after a few dozen wrong ones a minute.
+  const failures = new FailureLimiter(options.enrolPerMinute);
   app.post(
     '/api/v1/devices/enrol',
-    { config: { rateLimit: { max: options.enrolPerMinute, timeWindow: 60_000 } } },
+    { onRequest: async (request, reply) => failures.check(request.ip, reply) },
     async (request, reply) => {
       const body = enrolBody.safeParse(request.body);
       if (!body.success) throw new HttpError(400, 'bad_request');
-      const outcome = await enrolDevice(options.db.db, body.data);
+      const outcome = await enrolDevice(options.db, body.data);
       if (!outcome.ok) {
+        failures.fail(request.ip, reply);
         if (outcome.reason === 'other_ward') throw new HttpError(403, 'forbidden', 'enrolment_code_other_ward');
         throw new HttpError(401, 'unauthorized', 'enrolment_code_invalid');
       }
@@ -39,7 +46,7 @@ export async function deviceRoutes(app: FastifyInstance, options: DeviceRouteOpt
     },
   );
 
-  app.get('/api/v1/config', { preHandler: requireDeviceOrStaff(options.db) }, async (request) => {
+  app.get('/api/v1/config', { preHandler: requireDeviceOrStaff(options.db, options.badTokens) }, async (request) => {
     const config = request.principal ? await getWardConfig(options.db.db, request.principal.wardCode) : null;
     if (!config) throw new HttpError(404, 'not_found');
     return config;

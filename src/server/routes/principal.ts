@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerDb } from '../db/connect.js';
 import { HttpError } from '../http-error.js';
 import { authenticateDevice, authenticateSession, type DevicePrincipal, type Principal } from '../services/accounts.js';
+import type { FailureLimiter } from '../services/failure-limiter.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -17,23 +18,35 @@ export function bearerToken(request: FastifyRequest): string | null {
   return match ? match[1]! : null;
 }
 
-export function requireDevice(server: ServerDb) {
-  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+/**
+ * A hook (onRequest or preHandler) that admits enrolled devices only. Given `failures`, a
+ * missing or unknown token counts as a failure of the client's IP, and an IP that has used up
+ * its failures gets 429 instead of 401: guessing tokens is stopped, while honest phones behind
+ * the same campaign Wi-Fi (whose tokens are good: one indexed lookup) still pass.
+ */
+export function requireDevice(server: ServerDb, failures?: FailureLimiter) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const token = bearerToken(request);
-    if (!token) throw new HttpError(401, 'unauthorized', 'missing_token');
-    const device = await authenticateDevice(server.db, token);
-    if (!device) throw new HttpError(401, 'unauthorized');
+    const device = token ? await authenticateDevice(server.db, token) : null;
+    if (!device) {
+      failures?.check(request.ip, reply);
+      failures?.fail(request.ip, reply);
+      throw new HttpError(401, 'unauthorized', token ? 'unauthorized' : 'missing_token');
+    }
     request.principal = device;
   };
 }
 
-/** A device token or a ward staff session token. */
-export function requireDeviceOrStaff(server: ServerDb) {
-  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+/** A device token or a ward staff session token (failures counted as in requireDevice). */
+export function requireDeviceOrStaff(server: ServerDb, failures?: FailureLimiter) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const token = bearerToken(request);
-    if (!token) throw new HttpError(401, 'unauthorized', 'missing_token');
-    const principal = (await authenticateDevice(server.db, token)) ?? (await authenticateSession(server.db, token));
-    if (!principal) throw new HttpError(401, 'unauthorized');
+    const principal = token ? ((await authenticateDevice(server.db, token)) ?? (await authenticateSession(server.db, token))) : null;
+    if (!principal) {
+      failures?.check(request.ip, reply);
+      failures?.fail(request.ip, reply);
+      throw new HttpError(401, 'unauthorized', token ? 'unauthorized' : 'missing_token');
+    }
     request.principal = principal;
   };
 }

@@ -6,15 +6,17 @@ import type { SyncResponse } from '../../shared/protocol/sync.js';
 import type { ServerDb } from '../db/connect.js';
 import { HttpError } from '../http-error.js';
 import { pickLang } from '../services/messages.js';
-import { sha256 } from '../services/secrets.js';
+import type { FailureLimiter } from '../services/failure-limiter.js';
 import { SyncIngest } from '../services/sync-ingest.js';
 import type { PreparePool } from '../services/sync-prepare-pool.js';
-import { bearerToken, devicePrincipal, requireDevice } from './principal.js';
+import { devicePrincipal, requireDevice } from './principal.js';
 
 export interface SyncRouteOptions {
   db: ServerDb;
   perMinute: number;
   preparePool: PreparePool;
+  /** Per-IP count of requests with a missing or unknown device token. */
+  badTokens?: FailureLimiter;
 }
 
 export async function syncRoutes(app: FastifyInstance, options: SyncRouteOptions): Promise<void> {
@@ -22,23 +24,28 @@ export async function syncRoutes(app: FastifyInstance, options: SyncRouteOptions
   const recentDevices = new RecentSyncDevices();
   // In this plugin only: JSON bodies arrive as bytes (size-limited and gunzipped as
   // everywhere) and are parsed with the rest of the batch, off the main thread.
-  app.removeContentTypeParser('application/json');
+  // JSON only: every other type (text/plain included, which Fastify parses by default) is
+  // the documented 415 before the body is read.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   app.post(
     '/api/v1/sync',
     {
+      // The device is authenticated from the Authorization header as the request arrives,
+      // before a byte of the body is read: a stranger gets 401 (and, after repeated failures
+      // from one address, 429) without making the server read or parse a megabyte.
+      onRequest: [requireDevice(options.db, options.badTokens)],
       config: {
         rateLimit: {
           max: options.perMinute,
           timeWindow: 60_000,
-          // Per device, not per IP: a whole team behind one campaign Wi-Fi must not throttle itself.
-          keyGenerator: (request: FastifyRequest) => {
-            const token = bearerToken(request);
-            return token ? `device:${sha256(token)}` : `ip:${request.ip}`;
-          },
+          // Runs after requireDevice (the plugin appends its hook to the route's onRequest list).
+          hook: 'onRequest',
+          // Per verified device, not per token string or IP: a stranger rotating random tokens
+          // never gets here, and a whole team behind one campaign Wi-Fi never throttles itself.
+          keyGenerator: (request: FastifyRequest) => `device:${devicePrincipal(request).deviceId}`,
         },
       },
-      preHandler: requireDevice(options.db),
     },
     async (request): Promise<SyncResponse> => {
       const device = devicePrincipal(request);

@@ -5,15 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database, UserRole } from '../db/schema.js';
-import {
-  hashPassword,
-  newEnrolmentCode,
-  newToken,
-  normaliseEnrolmentCode,
-  safeEqualText,
-  sha256,
-  verifyPassword,
-} from './secrets.js';
+import { checkPassword, type PasswordProblem } from './password-policy.js';
+import { hashPassword, needsRehash, newToken, safeEqualText, sha256, verifyPassword } from './secrets.js';
 
 export type Role = 'device' | UserRole;
 
@@ -28,11 +21,28 @@ export interface StaffPrincipal {
   userId: string;
   username: string;
   wardCode: string;
+  /** The password failed the policy at sign-in: only changing it is allowed (dashboard-access.ts). */
+  mustChangePassword?: boolean;
 }
 
 export type Principal = DevicePrincipal | StaffPrincipal;
 
 export const SESSION_HOURS = 12;
+/** A staff session unused this long is over (a shared office PC left signed in). */
+export const SESSION_IDLE_MINUTES = 30;
+/** last_used_at is written at most this often (not one write per dashboard request). */
+const TOUCH_EVERY_MS = 60_000;
+
+/**
+ * The lockout, per account AND client IP (a stranger elsewhere cannot lock the admin out of the
+ * office): after 5 failures, each further failure locks for 1 minute, then 2, 4, 8, capped at 15.
+ */
+export const LOCKOUT = { freeFailures: 5, firstLockMs: 60_000, maxLockMs: 15 * 60_000 } as const;
+
+export function lockDurationMs(failures: number): number {
+  if (failures < LOCKOUT.freeFailures) return 0;
+  return Math.min(LOCKOUT.maxLockMs, LOCKOUT.firstLockMs * 2 ** (failures - LOCKOUT.freeFailures));
+}
 
 export async function authenticateDevice(db: Kysely<Database>, token: string): Promise<DevicePrincipal | null> {
   if (!token) return null;
@@ -56,57 +66,52 @@ export async function authenticateSession(
   const row = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['sessions.token_hash', 'sessions.expires_at', 'users.id', 'users.username', 'users.ward_code', 'users.role', 'users.disabled_at'])
+    .select([
+      'sessions.token_hash',
+      'sessions.expires_at',
+      'sessions.created_at',
+      'sessions.last_used_at',
+      'sessions.must_change_password',
+      'users.id',
+      'users.username',
+      'users.ward_code',
+      'users.role',
+      'users.disabled_at',
+    ])
     .where('sessions.token_hash', '=', hash)
     .executeTakeFirst();
   if (!row || !safeEqualText(row.token_hash, hash) || row.disabled_at !== null) return null;
   if (row.expires_at <= now.toISOString()) return null;
-  return { role: row.role, userId: row.id, username: row.username, wardCode: row.ward_code };
+  const lastUsed = Date.parse(row.last_used_at ?? row.created_at);
+  if (now.getTime() - lastUsed >= SESSION_IDLE_MINUTES * 60_000) return null;
+  if (now.getTime() - lastUsed >= TOUCH_EVERY_MS) {
+    await db.updateTable('sessions').set({ last_used_at: now.toISOString() }).where('token_hash', '=', hash).execute();
+  }
+  const principal: StaffPrincipal = { role: row.role, userId: row.id, username: row.username, wardCode: row.ward_code };
+  if (Number(row.must_change_password) === 1) principal.mustChangePassword = true;
+  return principal;
 }
 
-export type EnrolOutcome =
-  | { ok: true; deviceId: string; token: string }
-  | { ok: false; reason: 'invalid_code' | 'other_ward' };
-
-/** Spends one use of an enrolment code and makes a device of the code's ward. */
-export async function enrolDevice(
-  db: Kysely<Database>,
-  input: { wardCode: string; enrolmentCode: string; volunteerName: string },
-  now = new Date(),
-): Promise<EnrolOutcome> {
-  const codeHash = sha256(normaliseEnrolmentCode(input.enrolmentCode));
-  return db.transaction().execute(async (trx) => {
-    const code = await trx
-      .selectFrom('enrolment_codes')
-      .select(['code_hash', 'ward_code', 'uses_left'])
-      .where('code_hash', '=', codeHash)
-      .executeTakeFirst();
-    if (!code || !safeEqualText(code.code_hash, codeHash) || code.uses_left <= 0) return { ok: false, reason: 'invalid_code' } as const;
-    if (code.ward_code !== input.wardCode) return { ok: false, reason: 'other_ward' } as const;
-    // The guard in the WHERE clause makes the last use count once even with two phones at once.
-    const spent = await trx
-      .updateTable('enrolment_codes')
-      .set((eb) => ({ uses_left: eb('uses_left', '-', 1) }))
-      .where('code_hash', '=', codeHash)
-      .where('uses_left', '>', 0)
-      .executeTakeFirst();
-    if (Number(spent.numUpdatedRows) !== 1) return { ok: false, reason: 'invalid_code' } as const;
-    const deviceId = randomUUID();
-    const token = newToken();
-    await trx
-      .insertInto('devices')
-      .values({
-        id: deviceId,
-        ward_code: code.ward_code,
-        volunteer_name: input.volunteerName,
-        token_hash: sha256(token),
-        created_at: now.toISOString(),
-        revoked_at: null,
-        last_seen_at: null,
-      })
-      .execute();
-    return { ok: true, deviceId, token } as const;
-  });
+/** Deletes sessions past their 12 hours or idle 30 minutes, and stale sign-in failure counts. */
+export async function purgeSessions(db: Kysely<Database>, now = new Date()): Promise<number> {
+  const idleSince = new Date(now.getTime() - SESSION_IDLE_MINUTES * 60_000).toISOString();
+  const result = await db
+    .deleteFrom('sessions')
+    .where((eb) =>
+      eb.or([
+        eb('expires_at', '<=', now.toISOString()),
+        eb.and([eb('last_used_at', 'is', null), eb('created_at', '<=', idleSince)]),
+        eb('last_used_at', '<=', idleSince),
+      ]),
+    )
+    .executeTakeFirst();
+  const dayAgo = new Date(now.getTime() - 24 * 3600_000).toISOString();
+  await db
+    .deleteFrom('login_failures')
+    .where('last_failure_at', '<=', dayAgo)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now.toISOString())]))
+    .execute();
+  return Number(result.numDeletedRows);
 }
 
 export class UnknownWardError extends Error {
@@ -115,30 +120,41 @@ export class UnknownWardError extends Error {
   }
 }
 
-async function requireWard(db: Kysely<Database>, wardCode: string): Promise<void> {
+export async function requireWard(db: Kysely<Database>, wardCode: string): Promise<void> {
   const ward = await db.selectFrom('wards').select('code').where('code', '=', wardCode).executeTakeFirst();
   if (!ward) throw new UnknownWardError(wardCode);
 }
 
-/** Issues an enrolment code for `uses` devices of one ward. Returns the code in clear, once. */
-export async function issueEnrolmentCode(db: Kysely<Database>, wardCode: string, uses = 1, now = new Date()): Promise<string> {
-  if (!Number.isInteger(uses) || uses < 1 || uses > 1000) throw new RangeError('uses must be a whole number from 1 to 1000');
-  await requireWard(db, wardCode);
-  const code = newEnrolmentCode();
-  await db
-    .insertInto('enrolment_codes')
-    .values({ code_hash: sha256(code), ward_code: wardCode, uses_left: uses, created_at: now.toISOString() })
-    .execute();
-  return code;
+// Enrolment codes (issue, enrol, list, revoke): services/enrolment-codes.ts.
+
+export class PasswordPolicyError extends RangeError {
+  constructor(readonly problem: PasswordProblem) {
+    super(
+      problem === 'too_short'
+        ? 'password: at least 12 characters'
+        : problem === 'too_long'
+          ? 'password: at most 200 characters'
+          : 'password: too common or too easy to guess (a common password, the username, or a repeated piece); choose a longer phrase',
+    );
+  }
 }
 
-export async function createUser(
+const USERNAME = /^[a-z0-9._-]{3,40}$/i;
+
+/** Checks the username and the password policy, then hashes: call it before any transaction. */
+export async function prepareUser(input: { username: string; password: string }): Promise<{ username: string; passwordHash: string }> {
+  if (!USERNAME.test(input.username)) throw new RangeError('username: 3–40 letters, digits, ".", "_" or "-"');
+  const problem = checkPassword(input.password, input.username);
+  if (problem) throw new PasswordPolicyError(problem);
+  return { username: input.username.toLowerCase(), passwordHash: await hashPassword(input.password) };
+}
+
+/** Inserts an account whose password was hashed by prepareUser (no hashing inside a transaction). */
+export async function insertUser(
   db: Kysely<Database>,
-  input: { wardCode: string; username: string; password: string; role: UserRole },
+  input: { wardCode: string; username: string; passwordHash: string; role: UserRole },
   now = new Date(),
 ): Promise<{ id: string }> {
-  if (!/^[a-z0-9._-]{3,40}$/i.test(input.username)) throw new RangeError('username: 3–40 letters, digits, ".", "_" or "-"');
-  if (input.password.length < 10) throw new RangeError('password: at least 10 characters');
   await requireWard(db, input.wardCode);
   const id = randomUUID();
   await db
@@ -147,7 +163,7 @@ export async function createUser(
       id,
       ward_code: input.wardCode,
       username: input.username.toLowerCase(),
-      password_hash: await hashPassword(input.password),
+      password_hash: input.passwordHash,
       role: input.role,
       created_at: now.toISOString(),
       disabled_at: null,
@@ -156,26 +172,100 @@ export async function createUser(
   return { id };
 }
 
+export async function createUser(
+  db: Kysely<Database>,
+  input: { wardCode: string; username: string; password: string; role: UserRole },
+  now = new Date(),
+): Promise<{ id: string }> {
+  const prepared = await prepareUser(input);
+  return insertUser(db, { wardCode: input.wardCode, role: input.role, ...prepared }, now);
+}
+
 export interface LoginResult {
   token: string;
   wardCode: string;
   role: UserRole;
+  /** The password fails today's policy: the session may only change it (POST /api/v1/auth/password). */
+  mustChangePassword: boolean;
 }
 
-/** Signs a staff member in; null for a wrong username or password alike (same time, same answer). */
+export type LoginOutcome =
+  | ({ ok: true } & LoginResult)
+  | { ok: false; reason: 'invalid' }
+  | { ok: false; reason: 'locked'; retryAfterSeconds: number };
+
+/** Who wrote a sign-in entry of the audit log: the account, or nobody known. */
+async function auditSignIn(
+  db: Kysely<Database>,
+  account: { id: string; username: string; ward_code: string } | null,
+  action: 'auth.login' | 'auth.login_failed',
+  detail: Record<string, unknown>,
+  now: Date,
+): Promise<void> {
+  // An unknown account's typed username is never written: people type passwords there.
+  await db
+    .insertInto('audit_log')
+    .values({
+      id: randomUUID(),
+      ward_code: account?.ward_code ?? '',
+      at: now.toISOString(),
+      actor_id: account?.id ?? '',
+      actor_name: account?.username ?? '',
+      action,
+      target: account?.id ?? null,
+      detail: JSON.stringify(detail),
+    })
+    .execute();
+}
+
+/**
+ * Signs a staff member in. A wrong username and a wrong password get the same answer in the
+ * same time; an account that failed 5 times from this IP is locked for that IP (doubling waits,
+ * 1 to 15 minutes). Sign-ins and failures go to the audit log; an old-cost hash is redone.
+ */
 export async function login(
   db: Kysely<Database>,
   username: string,
   password: string,
-  now = new Date(),
-): Promise<LoginResult | null> {
+  options: { ip?: string; now?: Date } = {},
+): Promise<LoginOutcome> {
+  const now = options.now ?? new Date();
+  const ip = options.ip ?? '';
   const user = await db
     .selectFrom('users')
-    .select(['id', 'ward_code', 'role', 'password_hash', 'disabled_at'])
+    .select(['id', 'ward_code', 'role', 'username', 'password_hash', 'disabled_at'])
     .where('username', '=', username.toLowerCase())
     .executeTakeFirst();
+  if (user) {
+    const failure = await db.selectFrom('login_failures').select(['failures', 'locked_until']).where('user_id', '=', user.id).where('ip', '=', ip).executeTakeFirst();
+    if (failure?.locked_until && failure.locked_until > now.toISOString()) {
+      await auditSignIn(db, user, 'auth.login_failed', { ip, reason: 'locked' }, now);
+      return { ok: false, reason: 'locked', retryAfterSeconds: Math.max(1, Math.ceil((Date.parse(failure.locked_until) - now.getTime()) / 1000)) };
+    }
+  }
   const ok = await verifyPassword(password, user && user.disabled_at === null ? user.password_hash : null);
-  if (!ok || !user) return null;
+  if (!ok || !user) {
+    if (user) {
+      const before = await db.selectFrom('login_failures').select('failures').where('user_id', '=', user.id).where('ip', '=', ip).executeTakeFirst();
+      const failures = Number(before?.failures ?? 0) + 1;
+      const lockMs = lockDurationMs(failures);
+      const row = { failures, locked_until: lockMs ? new Date(now.getTime() + lockMs).toISOString() : null, last_failure_at: now.toISOString() };
+      await db
+        .insertInto('login_failures')
+        .values({ user_id: user.id, ip, ...row })
+        .onConflict((oc) => oc.columns(['user_id', 'ip']).doUpdateSet(row))
+        .execute();
+      await auditSignIn(db, user, 'auth.login_failed', { ip, reason: user.disabled_at === null ? 'password' : 'disabled', failures }, now);
+    } else {
+      await auditSignIn(db, null, 'auth.login_failed', { ip, reason: 'unknown_account' }, now);
+    }
+    return { ok: false, reason: 'invalid' };
+  }
+  await db.deleteFrom('login_failures').where('user_id', '=', user.id).where('ip', '=', ip).execute();
+  if (needsRehash(user.password_hash)) {
+    await db.updateTable('users').set({ password_hash: await hashPassword(password) }).where('id', '=', user.id).execute();
+  }
+  const mustChangePassword = checkPassword(password, user.username) !== null;
   const token = newToken();
   await db
     .insertInto('sessions')
@@ -184,9 +274,74 @@ export async function login(
       user_id: user.id,
       created_at: now.toISOString(),
       expires_at: new Date(now.getTime() + SESSION_HOURS * 3600_000).toISOString(),
+      last_used_at: now.toISOString(),
+      must_change_password: mustChangePassword ? 1 : 0,
     })
     .execute();
-  return { token, wardCode: user.ward_code, role: user.role };
+  await auditSignIn(db, user, 'auth.login', { ip, ...(mustChangePassword ? { mustChangePassword: true } : {}) }, now);
+  return { ok: true, token, wardCode: user.ward_code, role: user.role, mustChangePassword };
+}
+
+export type ChangePasswordOutcome = { ok: true } | { ok: false; reason: 'wrong_password' } | { ok: false; reason: PasswordProblem };
+
+/**
+ * The signed-in person changes their own password: the current one is checked, the new one must
+ * pass the policy; every other session of the account ends, and this one is no longer limited.
+ */
+export async function changeOwnPassword(
+  db: Kysely<Database>,
+  token: string,
+  who: StaffPrincipal,
+  currentPassword: string,
+  newPassword: string,
+  now = new Date(),
+): Promise<ChangePasswordOutcome> {
+  const user = await db.selectFrom('users').select(['password_hash']).where('id', '=', who.userId).executeTakeFirst();
+  if (!user || !(await verifyPassword(currentPassword, user.password_hash))) return { ok: false, reason: 'wrong_password' };
+  const problem = checkPassword(newPassword, who.username);
+  if (problem) return { ok: false, reason: problem };
+  if (newPassword === currentPassword) return { ok: false, reason: 'common' };
+  const hash = await hashPassword(newPassword);
+  const tokenHash = sha256(token);
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('users').set({ password_hash: hash }).where('id', '=', who.userId).execute();
+    await trx.deleteFrom('sessions').where('user_id', '=', who.userId).where('token_hash', '!=', tokenHash).execute();
+    await trx.updateTable('sessions').set({ must_change_password: 0, last_used_at: now.toISOString() }).where('token_hash', '=', tokenHash).execute();
+    await trx
+      .insertInto('audit_log')
+      .values({ id: randomUUID(), ward_code: who.wardCode, at: now.toISOString(), actor_id: who.userId, actor_name: who.username, action: 'auth.password_change', target: who.userId, detail: '{}' })
+      .execute();
+  });
+  return { ok: true };
+}
+
+/** The admin CLI: disables or enables an account by username (disabling ends its sessions). */
+export async function setUserDisabled(db: Kysely<Database>, username: string, disabled: boolean, now = new Date()): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const user = await trx.selectFrom('users').select(['id', 'ward_code', 'username']).where('username', '=', username.toLowerCase()).executeTakeFirst();
+    if (!user) return false;
+    await trx.updateTable('users').set({ disabled_at: disabled ? now.toISOString() : null }).where('id', '=', user.id).execute();
+    if (disabled) await trx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
+    await trx
+      .insertInto('audit_log')
+      .values({ id: randomUUID(), ward_code: user.ward_code, at: now.toISOString(), actor_id: 'cli', actor_name: 'admin CLI', action: disabled ? 'users.disable' : 'users.enable', target: user.id, detail: JSON.stringify({ username: user.username }) })
+      .execute();
+    return true;
+  });
+}
+
+/** The admin CLI: clears the lockout of an account (every IP). */
+export async function unlockUser(db: Kysely<Database>, username: string, now = new Date()): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const user = await trx.selectFrom('users').select(['id', 'ward_code', 'username']).where('username', '=', username.toLowerCase()).executeTakeFirst();
+    if (!user) return false;
+    await trx.deleteFrom('login_failures').where('user_id', '=', user.id).execute();
+    await trx
+      .insertInto('audit_log')
+      .values({ id: randomUUID(), ward_code: user.ward_code, at: now.toISOString(), actor_id: 'cli', actor_name: 'admin CLI', action: 'users.unlock', target: user.id, detail: JSON.stringify({ username: user.username }) })
+      .execute();
+    return true;
+  });
 }
 
 export async function logout(db: Kysely<Database>, token: string): Promise<void> {

@@ -8,11 +8,12 @@
 // ward's helps number in the thousands, not millions.
 import ExcelJS from 'exceljs';
 import type { Kysely } from 'kysely';
-import { ASSISTANCE_KINDS, ASSISTANCE_OUTCOMES, ASSISTANCE_REASONS } from '../../shared/schema/assistance.js';
+import { ASSISTANCE_KINDS, ASSISTANCE_REASONS } from '../../shared/schema/assistance.js';
 import { ASSISTANCE_KIND_NAMES, ASSISTANCE_REASON_NAMES } from '../../shared/domain/assistance-names.js';
 import { isoWeek, todayInVietnam } from '../../shared/domain/iso-week.js';
 import type { AssistanceTalliesResponse, AssistanceTally, OutcomeCounts } from '../../shared/protocol/dashboard.js';
 import type { Database } from '../db/schema.js';
+import { csvDocument, type CsvCell } from './csv.js';
 
 export interface AssistanceQuery {
   wardCode: string;
@@ -182,29 +183,28 @@ async function vneidMoved(db: Kysely<Database>, wardCode: string, rows: readonly
 
 /** CSV like the indicator export: UTF-8 with BOM, CRLF; Vietnamese headings. */
 export function assistanceCsv(t: AssistanceTalliesResponse, labels: { kind: (k: string) => string; reason: (r: string) => string }): string {
-  const cell = (v: string): string => (/[",\r\n;]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  const lines: string[][] = [];
+  const lines: CsvCell[][] = [];
   lines.push([`Hỗ trợ người dân — phường ${t.wardCode}`]);
   lines.push([`Từ ngày: ${t.from ?? '—'}`, `Đến ngày: ${t.to ?? '—'}`, `Đợt ra quân: ${t.campaign ?? 'Tất cả'}`]);
   lines.push([]);
   lines.push(['Loại hỗ trợ', 'Tổng', 'Đã xong', 'Chưa xong', 'Cần quay lại']);
   for (const kind of ASSISTANCE_KINDS) {
     const k = t.byKind[kind];
-    lines.push([labels.kind(kind), String(k.done + k.not_done + k.needs_follow_up), String(k.done), String(k.not_done), String(k.needs_follow_up)]);
+    lines.push([labels.kind(kind), k.done + k.not_done + k.needs_follow_up, k.done, k.not_done, k.needs_follow_up]);
   }
-  lines.push(['Tổng số lượt hỗ trợ', String(t.total), String(t.byOutcome.done), String(t.byOutcome.not_done), String(t.byOutcome.needs_follow_up)]);
+  lines.push(['Tổng số lượt hỗ trợ', t.total, t.byOutcome.done, t.byOutcome.not_done, t.byOutcome.needs_follow_up]);
   lines.push([]);
   lines.push(['Lý do chưa xong', 'Số lượt']);
-  for (const reason of ASSISTANCE_REASONS) lines.push([labels.reason(reason), String(t.byReason[reason])]);
+  for (const reason of ASSISTANCE_REASONS) lines.push([labels.reason(reason), t.byReason[reason]]);
   lines.push([]);
   lines.push(['Đợt ra quân', 'Tổng', 'Đã xong', 'Chưa xong', 'Cần quay lại']);
-  for (const c of t.campaigns) lines.push([c.campaign ?? '(không ghi)', String(c.total), String(c.byOutcome.done), String(c.byOutcome.not_done), String(c.byOutcome.needs_follow_up)]);
+  for (const c of t.campaigns) lines.push([c.campaign ?? '(không ghi)', c.total, c.byOutcome.done, c.byOutcome.not_done, c.byOutcome.needs_follow_up]);
   lines.push([]);
   lines.push(['Tuần', 'Từ', 'Đến', 'Tổng', 'Đã xong', 'Chưa xong', 'Cần quay lại']);
-  for (const w of t.weeks) lines.push([w.week, w.start, w.end, String(w.total), String(w.byOutcome.done), String(w.byOutcome.not_done), String(w.byOutcome.needs_follow_up)]);
+  for (const w of t.weeks) lines.push([w.week, w.start, w.end, w.total, w.byOutcome.done, w.byOutcome.not_done, w.byOutcome.needs_follow_up]);
   lines.push([]);
-  lines.push(['Thành viên chuyển từ chưa có VNeID lên mức 1/2 sau hỗ trợ', String(t.vneidMoved)]);
-  return '\uFEFF' + lines.map((l) => l.map(cell).join(',')).join('\r\n') + '\r\n';
+  lines.push(['Thành viên chuyển từ chưa có VNeID lên mức 1/2 sau hỗ trợ', t.vneidMoved]);
+  return csvDocument(lines);
 }
 
 /** Sheet names of the XLSX export (tests and other tools read them back); the header is row 4 on each. */

@@ -16,12 +16,20 @@ export type AuditAction =
   | 'users.create'
   | 'users.reset_password'
   | 'enrolment_code.issue'
+  | 'enrolment_code.revoke'
   | 'device.revoke'
+  | 'records.transfer'
   | 'export.csv'
   | 'export.xlsx'
   | 'export.report'
   | 'export.assistances_csv'
-  | 'export.assistances_xlsx';
+  | 'export.assistances_xlsx'
+  | 'auth.login'
+  | 'auth.login_failed'
+  | 'auth.password_change'
+  | 'users.disable'
+  | 'users.enable'
+  | 'users.unlock';
 
 export interface AuditEntry {
   id: string;

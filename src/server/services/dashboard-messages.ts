@@ -26,10 +26,17 @@ export type DashboardMessageKey =
   | 'invalid_csv'
   | 'username_invalid'
   | 'password_too_short'
+  | 'password_common'
+  | 'password_change_required'
   | 'username_taken'
   | 'bad_uses'
+  | 'uses_over_role_cap'
+  | 'bad_expiry'
+  | 'enrolment_code_not_found'
   | 'void_reason_required'
-  | 'already_voided';
+  | 'already_voided'
+  | 'transfer_same_device'
+  | 'transfer_to_revoked';
 
 const vi: Record<DashboardMessageKey, string> = {
   bad_request: 'Yêu cầu không hợp lệ.',
@@ -54,11 +61,18 @@ const vi: Record<DashboardMessageKey, string> = {
   group_in_use: 'Không thể bỏ tổ dân phố đã có hộ được khảo sát.',
   invalid_csv: 'Tệp CSV có dòng không hợp lệ; chưa có thay đổi nào được áp dụng.',
   username_invalid: 'Tên đăng nhập gồm 3–40 chữ cái không dấu, chữ số, ".", "_" hoặc "-".',
-  password_too_short: 'Mật khẩu cần ít nhất 10 ký tự.',
+  password_too_short: 'Mật khẩu cần ít nhất 12 ký tự (tối đa 200).',
+  password_common: 'Mật khẩu này quá phổ biến hoặc dễ đoán (mật khẩu thông dụng, tên đăng nhập, hay một đoạn lặp lại). Hãy chọn một câu dài hơn.',
+  password_change_required: 'Bạn cần đổi mật khẩu trước khi tiếp tục.',
   username_taken: 'Tên đăng nhập này đã được dùng.',
   bad_uses: 'Số lượt dùng của mã đăng ký phải là số nguyên từ 1 đến 1000.',
+  uses_over_role_cap: 'Cán bộ phường chỉ cấp được mã dùng cho tối đa 50 máy; cần nhiều hơn, hãy nhờ quản trị viên của phường.',
+  bad_expiry: 'Thời hạn của mã đăng ký phải là số ngày nguyên từ 1 đến 90.',
+  enrolment_code_not_found: 'Không tìm thấy mã đăng ký này trong phường.',
   void_reason_required: 'Vui lòng ghi lý do hủy (tối đa 200 ký tự).',
   already_voided: 'Hộ này đã bị hủy trước đó.',
+  transfer_same_device: 'Hãy chọn một thiết bị khác để giao bản ghi.',
+  transfer_to_revoked: 'Không thể giao bản ghi cho thiết bị đã bị thu hồi.',
 };
 
 const en: Record<DashboardMessageKey, string> = {
@@ -84,11 +98,18 @@ const en: Record<DashboardMessageKey, string> = {
   group_in_use: 'A tổ dân phố that already has surveyed households cannot be removed.',
   invalid_csv: 'The CSV file has invalid lines; nothing was changed.',
   username_invalid: 'A username is 3–40 letters (no diacritics), digits, ".", "_" or "-".',
-  password_too_short: 'The password needs at least 10 characters.',
+  password_too_short: 'The password needs at least 12 characters (200 at most).',
+  password_common: 'This password is too common or easy to guess (a common password, the username, or a repeated piece). Choose a longer phrase.',
+  password_change_required: 'You must change your password before going on.',
   username_taken: 'This username is already taken.',
   bad_uses: 'Uses of an enrolment code must be a whole number from 1 to 1000.',
+  uses_over_role_cap: 'Ward staff may issue a code for at most 50 phones; for more, ask a ward admin.',
+  bad_expiry: 'The validity of an enrolment code must be a whole number of days from 1 to 90.',
+  enrolment_code_not_found: 'No such enrolment code in this ward.',
   void_reason_required: 'Please give a reason for voiding (200 characters at most).',
   already_voided: 'This household is already voided.',
+  transfer_same_device: 'Choose another device to hand the records to.',
+  transfer_to_revoked: 'Records cannot be handed to a revoked device.',
 };
 
 export function dashboardMessage(key: DashboardMessageKey, lang: Lang): string {

@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import { INDICATORS, type IndicatorCode } from '../../shared/domain/indicators.js';
 import type { WardConfig } from '../../shared/schema/ward-config.js';
 import type { Database } from '../db/schema.js';
+import { csvDocument, figure, type CsvCell } from './csv.js';
 import { cached } from './indicator-cache.js';
 import { computeIndicators, registerGroups, type IndicatorsResponse, type IndicatorValue, type RegisterGroup } from './indicators.js';
 
@@ -93,17 +94,14 @@ function titleLines(data: ExportData): string[] {
 
 // --- CSV ------------------------------------------------------------------------------------
 
-function csvCell(value: string): string {
-  return /[",\r\n;]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
 /** CSV, UTF-8 with BOM, CRLF: the plan table, then a per-tổ-dân-phố section. */
 export function exportCsv(data: ExportData): string {
-  const lines: string[][] = [];
+  const lines: CsvCell[][] = [];
   for (const t of titleLines(data)) lines.push([t]);
   lines.push([]);
   lines.push([...MAIN_HEADER.slice(0, 3), `Chỉ tiêu năm ${data.year}`, ...MAIN_HEADER.slice(4)]);
-  lines.push(...mainRows(data));
+  // The plan rows: number, name, unit, then figures this exporter formatted.
+  lines.push(...mainRows(data).map(([n, name, unit, ...figures]) => [figure(n!), name!, figure(unit!), ...figures.map(figure)]));
   lines.push([]);
   lines.push(['Theo tổ dân phố']);
   lines.push(groupHeader(data));
@@ -112,14 +110,14 @@ export function exportCsv(data: ExportData): string {
     lines.push([
       r.group.code,
       r.group.name,
-      String(r.group.householdsOnRegister),
-      String(h?.surveyed ?? 0),
-      String(h?.notHome ?? 0),
-      String(h?.refused ?? 0),
-      ...r.indicators.map((i) => percentVi(i.value)),
+      r.group.householdsOnRegister,
+      h?.surveyed ?? 0,
+      h?.notHome ?? 0,
+      h?.refused ?? 0,
+      ...r.indicators.map((i) => figure(percentVi(i.value))),
     ]);
   }
-  return '\uFEFF' + lines.map((l) => l.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return csvDocument(lines);
 }
 
 // --- XLSX -----------------------------------------------------------------------------------

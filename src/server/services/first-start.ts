@@ -4,7 +4,8 @@
 // later start (or a crash after commit) skip this: the password exists only as a hash after.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { createUser, issueEnrolmentCode } from './accounts.js';
+import { insertUser, prepareUser } from './accounts.js';
+import { issueEnrolmentCode } from './enrolment-codes.js';
 import { newPassword } from './secrets.js';
 import { listWards, loadWardSeeds } from './wards.js';
 
@@ -26,7 +27,8 @@ export interface InitialiseResult {
   firstStart: FirstStartCredentials | null;
 }
 
-export async function initialise(db: Kysely<Database>, seedsDir: string, now = new Date()): Promise<InitialiseResult> {
+export async function initialise(server: { db: Kysely<Database>; enrolmentKey: Buffer }, seedsDir: string, now = new Date()): Promise<InitialiseResult> {
+  const db = server.db;
   const wardsAdded = await loadWardSeeds(db, seedsDir, now);
   const done = await db.selectFrom('server_meta').select('value').where('key', '=', FIRST_START_KEY).executeTakeFirst();
   if (done) return { wardsAdded, firstStart: null };
@@ -34,13 +36,15 @@ export async function initialise(db: Kysely<Database>, seedsDir: string, now = n
   const ward = wards.find((w) => w.code === DEMO_WARD_CODE) ?? wards[0];
   if (!ward) return { wardsAdded, firstStart: null }; // no seeds yet: try again next start
 
+  const username = `admin-${ward.code}`;
+  const password = newPassword();
+  // Hashed before the transaction: scrypt takes half a second, and the write lock is not held meanwhile.
+  const prepared = await prepareUser({ username, password });
   const credentials = await db.transaction().execute(async (trx) => {
     // The marker goes first: a second process starting at the same moment fails here, not after.
     await trx.insertInto('server_meta').values({ key: FIRST_START_KEY, value: now.toISOString() }).execute();
-    const username = `admin-${ward.code}`;
-    const password = newPassword();
-    await createUser(trx, { wardCode: ward.code, username, password, role: 'ward_admin' }, now);
-    const enrolmentCode = await issueEnrolmentCode(trx, ward.code, 1, now);
+    await insertUser(trx, { wardCode: ward.code, role: 'ward_admin', ...prepared }, now);
+    const { code: enrolmentCode } = await issueEnrolmentCode({ db: trx, enrolmentKey: server.enrolmentKey }, ward.code, 1, now);
     return { wardCode: ward.code, wardName: ward.name, username, password, enrolmentCode };
   });
   return { wardsAdded, firstStart: credentials };

@@ -1,7 +1,7 @@
 // Ward staff's access to one household: the read-only drill-down of its latest rev (the route
 // audits it) and the staff void (a new rev, as a sync write would store it).
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { HouseholdDetail } from '../../shared/protocol/dashboard.js';
 import { householdRecordSchema, type HouseholdRecord } from '../../shared/schema/household.js';
 import { lockWard, type ServerDb } from '../db/connect.js';
@@ -58,14 +58,28 @@ export async function readHousehold(db: Kysely<Database>, wardCode: string, reco
   };
 }
 
+/**
+ * Records a staff rev the owning phone must take (the sync delivers it until acknowledged).
+ * Every staff change of a record goes through here: the void today, corrections and erasures later.
+ */
+export async function markStaffChange(trx: Transaction<Database>, recordId: string, wardCode: string, fallbackOwner: string, rev: number, at: string): Promise<void> {
+  const updated = await trx.updateTable('record_owners').set({ unseen_staff_rev: rev }).where('record_id', '=', recordId).executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 0) {
+    // Not expected (the ingest and the migration give every record an owner): own it as the rows say.
+    await trx.insertInto('record_owners').values({ record_id: recordId, ward_code: wardCode, device_id: fallbackOwner, since: at, unseen_staff_rev: rev }).execute();
+  }
+}
+
 export type VoidOutcome = { kind: 'voided'; rev: number } | { kind: 'not_found' } | { kind: 'already_voided' };
 
 /**
  * Voids a household as ward staff: stores rev max+1 = the latest rev with voided: true and the
  * reason, in record_revisions with device_id `staff:<username>`, and refreshes the flattened
  * rows (which keep the surveying device's id, so team activity still credits the volunteer).
- * A phone that later edits its older copy sends a rev the server already holds with other
- * content: it is kept as a conflict for review, never silently overwriting the void.
+ * The owning phone is told through the sync (record_owners.unseen_staff_rev, see
+ * docs/sync-protocol.md "Staff changes"): its answers carry this state until it acknowledges
+ * taking it, and any rev it sends meanwhile is a conflict (kept for review) answered with this
+ * state, so the void is never silently undone.
  */
 export async function voidHousehold(server: ServerDb, who: StaffPrincipal, recordId: string, reason: string, now = new Date()): Promise<VoidOutcome> {
   const at = now.toISOString();
@@ -114,6 +128,7 @@ export async function voidHousehold(server: ServerDb, who: StaffPrincipal, recor
         received_at: at,
       })
       .execute();
+    await markStaffChange(trx, recordId, who.wardCode, row.device_id, next.rev, at);
     // The survey date stays the one derived from the history (sync-ingest.ts), not the body's.
     const rows = withSurveyDate({ household: householdRow(parsed, row.device_id, at), members: memberRows(parsed, row.device_id, at) }, row.surveyed_at);
     const { record_id: _id, ...update } = rows.household;

@@ -18,7 +18,7 @@ import {
 import { isoWeek, isoWeeksBetween } from '../../shared/domain/iso-week.js';
 import type { WardConfig } from '../../shared/schema/ward-config.js';
 import type { Database } from '../db/schema.js';
-import type { BreakdownItem, BreakdownKey, HouseholdTotals, IndicatorsResponse, IndicatorValue, WeeklyPoint, WeeklyResponse } from '../../shared/protocol/dashboard.js';
+import type { BreakdownKey, IndicatorsResponse, IndicatorValue, WeeklyResponse } from '../../shared/protocol/dashboard.js';
 
 export interface IndicatorFilter {
   wardCode: string;
@@ -42,7 +42,6 @@ interface RawTally {
 }
 
 const MEMBER_CODES = INDICATORS.filter((d) => d.over === 'members').map((d) => d.code);
-const HOUSEHOLD_CODES = INDICATORS.filter((d) => d.over === 'households').map((d) => d.code);
 
 /** A yes/no/unknown column: NULL (question not asked or not answered) counts as unknown. */
 const ynUnknown = (col: string) => `(${col} IS NULL OR ${col} = 'unknown')`;

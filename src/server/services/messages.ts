@@ -40,7 +40,18 @@ export type MessageKey =
   | 'enrolment_code_other_ward'
   | 'staff_only'
   | 'not_acceptable_encoding'
-  | 'rev_conflict';
+  | 'rev_conflict'
+  | 'staff_changed'
+  | 'storage_full'
+  | 'database_busy'
+  | 'database_unavailable'
+  | 'password_change_required'
+  | 'account_locked'
+  | 'session_invalid'
+  | 'current_password_wrong'
+  | 'password_too_short'
+  | 'password_too_long'
+  | 'password_common';
 
 const vi: Record<MessageKey, string> = {
   bad_request: 'Yêu cầu không hợp lệ.',
@@ -58,11 +69,23 @@ const vi: Record<MessageKey, string> = {
   unsupported_media_type: 'Định dạng nội dung không được hỗ trợ (cần application/json, có thể nén gzip).',
   not_acceptable_encoding: 'Kiểu nén không được hỗ trợ (chỉ chấp nhận gzip).',
   rev_conflict: 'Máy chủ đã có phiên bản này của hộ với nội dung khác (có thể do máy khác sửa cùng lúc). Bản này được giữ lại để cán bộ phường xem xét; hãy mở hộ, kiểm tra và lưu lại để gửi phiên bản mới.',
+  staff_changed: 'Cán bộ phường đã thay đổi bản ghi này (hủy hoặc sửa) sau lần máy nhận gần nhất. Máy đã lấy bản của phường; thay đổi vừa gửi được giữ lại trên máy chủ để cán bộ phường xem xét.',
   protocol_too_old: `Ứng dụng Gõ Cửa trên máy này đã cũ. Vui lòng mở lại ứng dụng khi có mạng để cập nhật phiên bản mới rồi đồng bộ lại (máy chủ cần giao thức ${MIN_PROTOCOL_VERSION}–${PROTOCOL_VERSION}).`,
   protocol_too_new: `Máy chủ của phường chưa hỗ trợ phiên bản ứng dụng này. Vui lòng báo cán bộ phường cập nhật máy chủ Gõ Cửa (máy chủ hỗ trợ giao thức ${MIN_PROTOCOL_VERSION}–${PROTOCOL_VERSION}). Dữ liệu vẫn được giữ trên máy.`,
   rate_limited: 'Gửi quá nhiều yêu cầu. Vui lòng thử lại sau ít phút.',
   not_found: 'Không tìm thấy.',
   server_error: 'Máy chủ gặp lỗi. Dữ liệu vẫn được giữ trên máy, ứng dụng sẽ thử lại sau.',
+  unavailable: 'Máy chủ tạm thời không ghi được dữ liệu. Dữ liệu vẫn được giữ trên máy, ứng dụng sẽ thử lại sau.',
+  storage_full: 'Ổ đĩa của máy chủ phường đã đầy nên chưa lưu được gói này (không có bản ghi nào bị lưu dở). Dữ liệu vẫn được giữ trên máy, ứng dụng sẽ tự gửi lại; hãy báo cán bộ phường giải phóng dung lượng.',
+  database_busy: 'Máy chủ đang bận ghi dữ liệu khác. Dữ liệu vẫn được giữ trên máy, ứng dụng sẽ thử lại sau ít giây.',
+  database_unavailable: 'Máy chủ phường không đọc được cơ sở dữ liệu. Dữ liệu vẫn được giữ trên máy; hãy báo cán bộ phường kiểm tra máy chủ.',
+  password_change_required: 'Bạn cần đổi mật khẩu trước khi tiếp tục.',
+  account_locked: 'Đăng nhập sai quá nhiều lần. Vui lòng đợi rồi thử lại.',
+  session_invalid: 'Phiên đăng nhập đã hết hạn hoặc không hợp lệ. Vui lòng đăng nhập lại.',
+  current_password_wrong: 'Mật khẩu hiện tại không đúng.',
+  password_too_short: 'Mật khẩu mới cần ít nhất 12 ký tự.',
+  password_too_long: 'Mật khẩu mới dài tối đa 200 ký tự.',
+  password_common: 'Mật khẩu này quá phổ biến hoặc dễ đoán (mật khẩu thông dụng, tên đăng nhập, hay một đoạn lặp lại). Hãy chọn một câu dài hơn.',
 };
 
 const en: Record<MessageKey, string> = {
@@ -81,11 +104,23 @@ const en: Record<MessageKey, string> = {
   unsupported_media_type: 'Unsupported content type (send application/json, optionally gzip-compressed).',
   not_acceptable_encoding: 'Unsupported content encoding (only gzip is accepted).',
   rev_conflict: 'The server already holds this revision of the household with other content (perhaps edited on another phone at the same time). This copy is kept for ward staff to review; open the household, check it and save to send a new revision.',
+  staff_changed: 'Ward staff changed this record (voided or corrected it) after this phone last heard from the server. The phone took the ward\'s copy; the change just sent is kept on the server for ward staff to review.',
   protocol_too_old: `The Gõ Cửa app on this phone is out of date. Open the app while online to update it, then sync again (the server needs protocol ${MIN_PROTOCOL_VERSION}–${PROTOCOL_VERSION}).`,
   protocol_too_new: `The ward server does not support this app version yet. Please ask ward staff to update the Gõ Cửa server (it supports protocol ${MIN_PROTOCOL_VERSION}–${PROTOCOL_VERSION}). Your data stays on the phone.`,
   rate_limited: 'Too many requests. Please try again in a few minutes.',
   not_found: 'Not found.',
   server_error: 'The server had an error. Your data stays on the phone; the app will retry later.',
+  unavailable: 'The server cannot store data right now. Your data stays on the phone; the app will retry later.',
+  storage_full: 'The ward server\'s disk is full, so this batch was not stored (nothing was half-written). Your data stays on the phone and the app will send it again; please tell ward staff to free some space.',
+  database_busy: 'The server is busy writing other data. Your data stays on the phone; the app will retry in a few seconds.',
+  database_unavailable: 'The ward server cannot read its database. Your data stays on the phone; please tell ward staff to check the server.',
+  password_change_required: 'You must change your password before going on.',
+  account_locked: 'Too many wrong sign-ins. Please wait and try again.',
+  session_invalid: 'Your session has expired or is not valid. Please sign in again.',
+  current_password_wrong: 'The current password is wrong.',
+  password_too_short: 'The new password needs at least 12 characters.',
+  password_too_long: 'The new password may have at most 200 characters.',
+  password_common: 'This password is too common or easy to guess (a common password, the username, or a repeated piece). Choose a longer phrase.',
 };
 
 export function message(key: MessageKey, lang: Lang): string {

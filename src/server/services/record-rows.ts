@@ -7,7 +7,7 @@ import type { HouseholdRecord } from '../../shared/schema/household.js';
 import type { AssistanceKindsTable, AssistancesTable, HouseholdsTable, MembersTable } from '../db/schema.js';
 
 /** PostgreSQL text cannot hold NUL; free text copied into a column loses it (the JSON body keeps it escaped). */
-const noNul = (text: string | undefined): string | null => (text === undefined ? null : text.replace(/\u0000/g, ''));
+const noNul = (text: string | undefined): string | null => (text === undefined ? null : text.replaceAll('\0', ''));
 
 const flag = (b: boolean | undefined): number => (b ? 1 : 0);
 

@@ -55,27 +55,86 @@ export function newPassword(): string {
   return groups.join('-');
 }
 
-const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 64 } as const;
+/**
+ * scrypt at OWASP's current guidance: N = 2^17, r = 8, p = 1 (128 MiB and about half a second
+ * per hash on a small server). Node refuses more than 32 MiB by default, hence maxmem.
+ */
+export const SCRYPT_COST = { N: 2 ** 17, r: 8, p: 1 } as const;
+const KEYLEN = 64;
+const maxmemFor = (N: number, r: number) => 128 * N * r * 2;
 
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  const key = await scrypt(password.normalize('NFC'), salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p });
-  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
+let cost: { N: number; r: number; p: number } = SCRYPT_COST;
+
+/**
+ * For unit tests of unrelated things only (vitest sets VITEST): hashes made after this use a
+ * lower N. The server as shipped never calls it; tests of the password code use the real cost.
+ */
+export function lowerPasswordCostForTests(N: number): void {
+  if (!process.env.VITEST) throw new Error('lowerPasswordCostForTests is for tests only');
+  cost = { ...SCRYPT_COST, N };
 }
 
-// Checked when the username is unknown, so a wrong username costs the same time as a wrong password.
-let dummyHash: Promise<string> | null = null;
+/**
+ * At most two hashes at a time: each takes 128 MiB, and a burst of sign-ins (or of guesses)
+ * must not exhaust a small server's memory; the others wait their turn.
+ */
+class Semaphore {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly size: number) {}
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.active >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active++;
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+}
+export const HASHES_AT_ONCE = 2;
+const hashing = new Semaphore(HASHES_AT_ONCE);
+
+function derive(password: string, salt: Buffer, keylen: number, c: { N: number; r: number; p: number }): Promise<Buffer> {
+  return hashing.run(() => scrypt(password.normalize('NFC'), salt, keylen, { ...c, maxmem: maxmemFor(c.N, c.r) }));
+}
+
+export async function hashPassword(password: string): Promise<string> {
+  const c = cost;
+  const salt = randomBytes(16);
+  const key = await derive(password, salt, KEYLEN, c);
+  return `scrypt$${c.N}$${c.r}$${c.p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
+}
+
+/** True when a stored hash was made at another cost than today's: rehash it at the next sign-in. */
+export function needsRehash(stored: string): boolean {
+  const [scheme, n, r, p] = stored.split('$');
+  return scheme !== 'scrypt' || Number(n) !== cost.N || Number(r) !== cost.r || Number(p) !== cost.p;
+}
+
+// Checked when the username is unknown, so a wrong username costs the same time (and memory)
+// as a wrong password: made at today's cost, remade if the cost changes (tests only).
+let dummy: { N: number; hash: Promise<string> } | null = null;
+
+/** The cost parameters a stored hash may ask for: nothing a tampered row could use to exhaust memory. */
+function storedCost(n: string | undefined, r: string | undefined, p: string | undefined): { N: number; r: number; p: number } | null {
+  const N = Number(n);
+  const R = Number(r);
+  const P = Number(p);
+  const powerOfTwo = Number.isInteger(N) && N >= 2 && (N & (N - 1)) === 0;
+  if (!powerOfTwo || N > 2 ** 17 || !Number.isInteger(R) || R < 1 || R > 16 || P !== 1) return null;
+  return { N, r: R, p: P };
+}
 
 export async function verifyPassword(password: string, stored: string | null): Promise<boolean> {
-  dummyHash ??= hashPassword('not a password');
-  const encoded = stored ?? (await dummyHash);
+  if (!dummy || dummy.N !== cost.N) dummy = { N: cost.N, hash: hashPassword('not a password') };
+  const encoded = stored ?? (await dummy.hash);
   const [scheme, n, r, p, saltText, keyText] = encoded.split('$');
-  if (scheme !== 'scrypt' || !saltText || !keyText) return false;
+  const c = storedCost(n, r, p);
+  if (scheme !== 'scrypt' || !saltText || !keyText || !c) return false;
   const expected = Buffer.from(keyText, 'base64url');
-  const key = await scrypt(password.normalize('NFC'), Buffer.from(saltText, 'base64url'), expected.length, {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-  });
+  const key = await derive(password, Buffer.from(saltText, 'base64url'), expected.length, c);
   return timingSafeEqual(key, expected) && stored !== null;
 }

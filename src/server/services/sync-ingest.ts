@@ -10,20 +10,31 @@
 //   the ward (and the kind) that first stored it.
 // - Every kind goes through the same path (validated by its own schema, schema/registry.ts);
 //   only the flattened rows of the latest rev differ (households + members, assistances + kinds).
+// - Ownership (record_owners): only the device that stored a record's first rev, or the one
+//   staff handed it to, writes new revs. A staff change the owning phone has not acknowledged
+//   (`applied` in the request, applied first) makes its revs conflicts answered with the
+//   server's state; the answer also carries the server's state of the device's other records
+//   changed by staff (`serverRecords`). See decideStatus and docs/sync-protocol.md.
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { FieldError } from '../../shared/domain/validation.js';
 import { surveyDateAfter, type SurveyVisit } from '../../shared/domain/survey-date.js';
 import { decideStatus, recordContentKey, type StoredRecordState, type StoredRevision } from '../../shared/protocol/decide-status.js';
-import type { SyncRecordError, SyncResponse, SyncResult } from '../../shared/protocol/sync.js';
+import {
+  MAX_SERVER_RECORDS_PER_RESPONSE,
+  type ServerRecordState,
+  type SyncRecordError,
+  type SyncResponse,
+  type SyncResult,
+} from '../../shared/protocol/sync.js';
 import { parseRecord } from '../../shared/schema/registry.js';
 import { deleteWhereIn, insertMany } from '../db/bulk.js';
 import { lockWard, type ServerDb } from '../db/connect.js';
-import type { ConflictsTable, Database, RecordRevisionsTable } from '../db/schema.js';
+import type { ConflictsTable, Database, RecordOwnersTable, RecordRevisionsTable } from '../db/schema.js';
 import type { DevicePrincipal } from './accounts.js';
 import { message, validationMessage, type Lang } from './messages.js';
 import { withSurveyDate } from './record-rows.js';
-import type { PreparedRecord, RejectedRecord, ValidRecord } from './sync-prepare.js';
+import type { AppliedState, PreparedRecord, RejectedRecord, ValidRecord } from './sync-prepare.js';
 import { wardGroupCodes } from './wards.js';
 
 /** What the ingest holds per record id: the decision's input, plus bodies stored by this batch. */
@@ -54,7 +65,14 @@ export interface IngestOptions {
 export interface IngestBatch {
   batchId: string;
   records: PreparedRecord[];
+  /** Server states the phone has taken (optional in the request). */
+  applied?: AppliedState[];
 }
+
+type Outcome =
+  | RejectedRecord
+  | { kind: 'status'; id: string; rev: number; status: Exclude<SyncResult['status'], 'rejected' | 'conflict'> }
+  | { kind: 'conflict'; id: string; rev: number; takeServerState: boolean };
 
 export class SyncIngest {
   // Registers change rarely; a ward's set is read at most once a minute, not per batch.
@@ -78,16 +96,22 @@ export class SyncIngest {
    */
   async ingest(device: DevicePrincipal, batch: IngestBatch, receivedAt: string, options: IngestOptions): Promise<SyncResponse> {
     const prepared = batch.records;
-    const outcomes: (RejectedRecord | { kind: 'status'; id: string; rev: number; status: SyncResult['status'] })[] = [];
+    const outcomes: Outcome[] = [];
+    const serverStates = new Map<string, ServerRecordState>();
+    let serverRecords: ServerRecordState[] = [];
 
     await this.server.db.transaction().execute(async (trx) => {
       await lockWard(trx, this.server.dialect, device.wardCode);
+      // Acknowledgements first: a rev in this batch may be built on a state acknowledged here.
+      await this.acknowledge(trx, device.deviceId, batch.applied ?? []);
       const state = await this.loadState(trx, prepared);
       const storedBefore = new Set(state.keys()); // only these can have member rows to replace
       const visits = await this.loadVisits(trx, prepared.flatMap((p) => (p.kind === 'valid' && p.recordKind === 'household' && storedBefore.has(p.id) ? [p.id] : [])));
       const revisions: RecordRevisionsTable[] = [];
       const conflicts: ConflictsTable[] = [];
       const latest = new Map<string, ValidRecord>();
+      const newOwners: RecordOwnersTable[] = [];
+      const takeServer = new Set<string>();
 
       for (const p of prepared) {
         if (p.kind === 'rejected') {
@@ -119,6 +143,10 @@ export class SyncIngest {
             content_hash: p.contentHash,
             received_at: receivedAt,
           });
+          // Against a staff change the phone takes the server's state; its rev stays here for review.
+          if (decision.takeServerState) takeServer.add(p.id);
+          outcomes.push({ kind: 'conflict', id: p.id, rev: p.rev, takeServerState: decision.takeServerState });
+          continue;
         }
         if (decision.status !== 'accepted') {
           outcomes.push({ kind: 'status', id: p.id, rev: p.rev, status: decision.status });
@@ -137,7 +165,17 @@ export class SyncIngest {
           client_updated_at: p.clientUpdatedAt,
           received_at: receivedAt,
         });
-        const next: StoredState = stored ?? { wardCode: device.wardCode, kind: p.recordKind, maxRev: 0, revisions: new Map() };
+        if (!stored) {
+          // The first stored rev makes its device the owner.
+          newOwners.push({ record_id: p.id, ward_code: device.wardCode, device_id: device.deviceId, since: receivedAt, unseen_staff_rev: null });
+        }
+        const next: StoredState = stored ?? {
+          wardCode: device.wardCode,
+          kind: p.recordKind,
+          maxRev: 0,
+          revisions: new Map(),
+          ownerDeviceId: device.deviceId,
+        };
         next.revisions.set(p.rev, { contentHash: p.contentHash, contentKey: () => contentKeyOfBody(p.body) });
         next.maxRev = Math.max(next.maxRev, p.rev);
         state.set(p.id, next);
@@ -146,8 +184,11 @@ export class SyncIngest {
       }
 
       await insertMany(this.server, trx, 'record_revisions', revisions);
+      await insertMany(this.server, trx, 'record_owners', newOwners);
       await insertMany(this.server, trx, 'conflicts', conflicts, { kind: 'ignore', columns: ['record_id', 'rev', 'content_hash'] });
       await this.writeLatest(trx, [...latest.values()], storedBefore);
+      for (const [id, record] of await this.latestStates(trx, [...takeServer])) serverStates.set(id, record);
+      serverRecords = await this.staffChanges(trx, device.deviceId, takeServer);
       // "Last seen" to the minute is enough for ward staff; not one more write per batch.
       if (this.lastSeenWritten.get(device.deviceId) !== receivedAt.slice(0, 16)) {
         await trx.updateTable('devices').set({ last_seen_at: receivedAt }).where('id', '=', device.deviceId).execute();
@@ -156,16 +197,97 @@ export class SyncIngest {
 
     this.lastSeenWritten.set(device.deviceId, receivedAt.slice(0, 16)); // after the commit only
 
-    return {
+    const response: SyncResponse = {
       batchId: batch.batchId,
-      results: outcomes.map((o) => {
+      results: outcomes.map((o): SyncResult => {
         if (o.kind === 'rejected') return { id: o.id, rev: o.rev, status: 'rejected', errors: this.translate(o.errors, options.lang) };
-        if (o.status === 'conflict') {
+        if (o.kind === 'conflict') {
+          const server = o.takeServerState ? serverStates.get(o.id) : undefined;
+          if (server) {
+            return {
+              id: o.id,
+              rev: o.rev,
+              status: 'conflict',
+              errors: [{ path: 'rev', code: 'staff_change', message: message('staff_changed', options.lang) }],
+              serverRecord: server,
+            };
+          }
           return { id: o.id, rev: o.rev, status: 'conflict', errors: [{ path: 'rev', code: 'conflict', message: message('rev_conflict', options.lang) }] };
         }
         return { id: o.id, rev: o.rev, status: o.status };
       }),
     };
+    // Optional in protocol 1: sent only when there is something to take.
+    if (serverRecords.length > 0) response.serverRecords = serverRecords;
+    return response;
+  }
+
+  /**
+   * The phone took these server states: a staff change of a record this device owns is seen
+   * once the phone acknowledges a rev at or after it. A later staff change (a higher rev) stays
+   * unseen; an acknowledgement of another device's record changes nothing.
+   */
+  private async acknowledge(trx: Transaction<Database>, deviceId: string, applied: AppliedState[]): Promise<void> {
+    for (const a of applied) {
+      await trx
+        .updateTable('record_owners')
+        .set({ unseen_staff_rev: null })
+        .where('record_id', '=', a.id)
+        .where('device_id', '=', deviceId)
+        .where('unseen_staff_rev', '<=', a.rev)
+        .execute();
+    }
+  }
+
+  /** The latest stored rev of each record, whole, as the phone would send it. */
+  private async latestStates(trx: Transaction<Database>, ids: string[]): Promise<Map<string, ServerRecordState>> {
+    const out = new Map<string, ServerRecordState>();
+    for (const part of chunks(ids)) {
+      if (part.length === 0) continue;
+      const rows = await trx
+        .selectFrom('record_revisions as r')
+        .select(['r.record_id', 'r.body'])
+        .where('r.record_id', 'in', part)
+        .where((eb) =>
+          eb('r.rev', '=', eb.selectFrom('record_revisions as r2').select((e) => e.fn.max('r2.rev').as('m')).whereRef('r2.record_id', '=', 'r.record_id')),
+        )
+        .execute();
+      for (const row of rows) out.set(row.record_id, JSON.parse(row.body) as ServerRecordState);
+    }
+    return out;
+  }
+
+  /**
+   * The server's state of this device's records that staff changed and it has not acknowledged
+   * (`except`: already answered in a conflict result). Only records the device has written a
+   * rev of itself: a device handed records by transfer-records receives a staff change of one
+   * it never sent only in the answer to its first rev of it, so phones never download other
+   * phones' records.
+   */
+  private async staffChanges(trx: Transaction<Database>, deviceId: string, except: ReadonlySet<string>): Promise<ServerRecordState[]> {
+    const rows = await trx
+      .selectFrom('record_owners as o')
+      .select('o.record_id')
+      .where('o.device_id', '=', deviceId)
+      .where('o.unseen_staff_rev', 'is not', null)
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('record_revisions as r')
+            .select('r.rev')
+            .whereRef('r.record_id', '=', 'o.record_id')
+            .where('r.device_id', '=', deviceId),
+        ),
+      )
+      .orderBy('o.record_id')
+      .limit(MAX_SERVER_RECORDS_PER_RESPONSE + except.size)
+      .execute();
+    const ids = rows.map((r) => r.record_id).filter((id) => !except.has(id)).slice(0, MAX_SERVER_RECORDS_PER_RESPONSE);
+    const states = await this.latestStates(trx, ids);
+    return ids.flatMap((id) => {
+      const state = states.get(id);
+      return state ? [state] : [];
+    });
   }
 
   /**
@@ -219,6 +341,19 @@ export class SyncIngest {
         hashes.set(`${row.record_id}#${row.rev}`, row.content_hash);
         s.maxRev = Math.max(s.maxRev, Number(row.rev));
         state.set(row.record_id, s);
+      }
+    }
+    for (const part of chunks(ids)) {
+      const owners = await trx
+        .selectFrom('record_owners')
+        .select(['record_id', 'device_id', 'unseen_staff_rev'])
+        .where('record_id', 'in', part)
+        .execute();
+      for (const o of owners) {
+        const s = state.get(o.record_id);
+        if (!s) continue;
+        s.ownerDeviceId = o.device_id;
+        s.staffChangeUnseen = o.unseen_staff_rev !== null;
       }
     }
     const differing = valid.filter((p) => {

@@ -12,6 +12,7 @@ import {
   syncRequestSchema,
   type RequestErrorCode,
 } from '../../shared/protocol/sync.js';
+import { checkRecordLimits } from '../../shared/protocol/record-limits.js';
 import { parseRecord, type RecordKind } from '../../shared/schema/registry.js';
 import type { AssistanceKindsTable, AssistancesTable, HouseholdsTable, MembersTable } from '../db/schema.js';
 import type { MessageKey } from './messages.js';
@@ -33,7 +34,10 @@ export interface ValidRecord {
   recordKind: RecordKind;
   schemaVersion: number;
   clientUpdatedAt: string;
-  /** The record's JSON as sent (before zod trims or fills defaults): the phone's own words. */
+  /**
+   * The record as its kind's schema outputs it (trimmed, defaults filled, migrated to the
+   * current version), as JSON: never a key the schema does not know.
+   */
   body: string;
   contentHash: string;
   rows: LatestRows;
@@ -48,8 +52,14 @@ export interface RejectedRecord {
 
 export type PreparedRecord = ValidRecord | RejectedRecord;
 
+/** A server state the phone says it has taken (the request's optional `applied`). */
+export interface AppliedState {
+  id: string;
+  rev: number;
+}
+
 export type PreparedBatch =
-  | { ok: true; batchId: string; records: PreparedRecord[] }
+  | { ok: true; batchId: string; records: PreparedRecord[]; applied: AppliedState[] }
   | { ok: false; status: 400 | 426; code: RequestErrorCode; messageKey: MessageKey };
 
 export interface PrepareContext {
@@ -71,6 +81,9 @@ export function prepareRecord(item: unknown, context: PrepareContext): PreparedR
   const id = typeof obj?.id === 'string' ? obj.id : '';
   const rev = typeof obj?.rev === 'number' && Number.isInteger(obj.rev) ? obj.rev : 0;
   if (!obj) return { kind: 'rejected', id, rev, errors: [{ path: '', code: 'invalid' }] };
+  // Depth before anything recursive (zod, JSON.stringify), then size (MAX_RECORD_BYTES).
+  const tooBig = checkRecordLimits(obj);
+  if (tooBig) return { kind: 'rejected', id, rev, errors: [tooBig] };
   // Kind and version looked up, an older known version migrated, then the current schema.
   const parsed = parseRecord(obj);
   if (!parsed.ok) return { kind: 'rejected', id, rev, errors: parsed.errors };
@@ -82,7 +95,9 @@ export function prepareRecord(item: unknown, context: PrepareContext): PreparedR
   if (record.data.groupCode !== undefined && !context.groups.has(record.data.groupCode)) {
     return { kind: 'rejected', id, rev, errors: [{ path: 'data.groupCode', code: 'unknown_group' }] };
   }
-  const body = JSON.stringify(obj);
+  // The parsed form is what is stored and hashed: a retry of a rev stored before (raw, the old
+  // way) still compares equal on parsed content (decideStatus, recordContentKey).
+  const body = JSON.stringify(record);
   const rows: LatestRows =
     record.kind === 'household'
       ? {
@@ -100,8 +115,8 @@ export function prepareRecord(item: unknown, context: PrepareContext): PreparedR
     id: record.id,
     rev: record.rev,
     recordKind: record.kind,
-    // The version of the body as sent (it is stored as sent; readers migrate it on read).
-    schemaVersion: obj.schemaVersion as number,
+    // The body is stored migrated: its version is the current one.
+    schemaVersion: record.schemaVersion,
     clientUpdatedAt: record.clientUpdatedAt,
     body,
     contentHash: sha256(body),
@@ -127,6 +142,7 @@ export function prepareParsedBatch(body: unknown, context: PrepareContext): Prep
     ok: true,
     batchId: envelope.data.batchId,
     records: envelope.data.records.map((item) => prepareRecord(item, context)),
+    applied: envelope.data.applied ?? [],
   };
 }
 

@@ -16,7 +16,7 @@ export function readWardSeeds(seedsDir: string): WardConfig[] {
     try {
       json = JSON.parse(readFileSync(full, 'utf8'));
     } catch (error) {
-      throw new Error(`Ward seed ${full} is not valid JSON: ${(error as Error).message}`);
+      throw new Error(`Ward seed ${full} is not valid JSON: ${(error as Error).message}`, { cause: error });
     }
     const parsed = wardConfigSchema.safeParse(json);
     if (!parsed.success) {

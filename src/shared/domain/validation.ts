@@ -15,13 +15,17 @@ export const VALIDATION_CODES = [
   'duplicate_member_id', 'one_head_only', 'unknown_kind', 'unknown_schema_version', 'rev_invalid',
   'unknown_group', 'wrong_ward', 'not_owner', 'unknown_field', 'unknown_notice_version', 'duplicate_group_code',
   'kinds_required', 'duplicate_kind', 'teaching_card_kind_missing', 'reason_required', 'no_reason_when_done',
-  'birth_year_after_help', 'secret_like_text', 'duplicate_card_id',
+  'birth_year_after_help', 'secret_like_text', 'duplicate_card_id', 'record_too_large', 'record_too_deep',
 ] as const;
 const knownCodes = new Set<string>(VALIDATION_CODES);
 
 export function toFieldErrors(error: z.ZodError, prefix = ''): FieldError[] {
-  return error.issues.map((issue) => {
+  return error.issues.flatMap((issue) => {
     const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    // A strict object names each key it does not know: the error is on that key's own path.
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: [path, key].filter(Boolean).join('.'), code: 'unknown_field' }));
+    }
     let code = knownCodes.has(issue.message) ? issue.message : 'invalid';
     if (code === 'invalid') {
       // zod leaves `input` out of issues unless asked (reportInput), so a missing value is told
@@ -32,7 +36,6 @@ export function toFieldErrors(error: z.ZodError, prefix = ''): FieldError[] {
       }
       else if (issue.code === 'invalid_value') code = 'invalid_option';
       else if (issue.code === 'too_big') code = 'too_long';
-      else if (issue.code === 'unrecognized_keys') code = 'unknown_field';
     }
     return { path, code };
   });

@@ -42,5 +42,7 @@ export const validationEn: ValidationMessages = {
   no_reason_when_done: 'A help that was done has no reason for not being done.',
   birth_year_after_help: 'The year of birth is after the date of the help.',
   duplicate_card_id: 'This teaching card id appears twice.',
+  record_too_large: 'This record is too large to send to the ward. Please shorten the notes.',
+  record_too_deep: 'This record is malformed (nested too deeply).',
   secret_like_text: 'Never write an OTP, password or passcode into the app. Please remove the 6-digit number.',
 };

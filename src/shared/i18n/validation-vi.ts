@@ -42,6 +42,8 @@ export const validationVi = {
   no_reason_when_done: 'Việc đã hoàn thành thì không ghi lý do chưa hoàn thành.',
   birth_year_after_help: 'Năm sinh sau ngày hỗ trợ.',
   duplicate_card_id: 'Mã thẻ hướng dẫn bị trùng.',
+  record_too_large: 'Bản ghi quá lớn để gửi về phường. Vui lòng rút gọn các ghi chú.',
+  record_too_deep: 'Bản ghi có cấu trúc không hợp lệ (lồng nhau quá sâu).',
   secret_like_text: 'Không ghi mã OTP, mật khẩu hay mã passcode vào ứng dụng. Vui lòng xóa dãy 6 chữ số.',
 } as const;
 

@@ -5,16 +5,19 @@
 //
 // In order:
 //   1. an id belongs to the ward and the kind that first stored it → else `rejected`;
-//   2. the same rev is stored already: the same content (parsed and migrated, key order and
-//      clientUpdatedAt ignored) is a retry → `duplicate`; other content → `conflict` (kept for
-//      review, never overwriting what was acknowledged);
-//   3. only the device that owns the record (made it, or was handed it by staff) writes new revs
-//      → else `rejected` (a retry of a stored rev is still a duplicate above: harmless);
-//   4. a newer rev is stored → `stale` (the phone's copy moved on; the server keeps the newest);
-//   5. staff changed the record after the phone's last known state (a void, a correction, an
-//      erasure) and this rev is built on the older state → `conflict`, answered with the
-//      server's state so the phone can take it;
-//   6. otherwise → `accepted`.
+//   2. the same rev with the same content (parsed and migrated, key order and clientUpdatedAt
+//      ignored) is a retry → `duplicate`, whoever sends it (harmless: nothing is written);
+//   3. only the device that owns the record writes to it → else `rejected` (`not_owner`). The
+//      owner is the device that stored its first rev, or the one staff handed it to
+//      (`transfer-records`);
+//   4. staff changed the record (a void, a correction, an erasure) and the owning phone has not
+//      yet acknowledged taking that state: whatever the phone built its rev on, it is older →
+//      `conflict` answered with the server's state (`takeServerState`): the phone replaces its
+//      copy with it, and its own rev stays on the server as a conflict row for staff to review;
+//   5. the same rev stored with other content → `conflict` (kept for review; the phone holds its
+//      copy for the volunteer);
+//   6. a newer rev is stored → `stale` (the phone's copy moved on; the server keeps the newest);
+//   7. otherwise → `accepted`.
 import type { FieldError } from '../domain/validation.js';
 import { canonicalJson } from './canonical-json.js';
 import type { SyncStatus } from './sync.js';
@@ -38,7 +41,10 @@ export interface StoredRecordState {
   revisions: ReadonlyMap<number, StoredRevision>;
   /** The device allowed to write new revs; undefined where ownership is not tracked. */
   ownerDeviceId?: string;
-  /** A staff rev (void, correction, erasure) newer than what the owning phone has been told of. */
+  /**
+   * A staff rev (void, correction, erasure) the owning phone has not acknowledged taking
+   * (the sync request's `applied`): any rev the phone sends was built on an older state.
+   */
   staffChangeUnseen?: boolean;
 }
 
@@ -53,7 +59,12 @@ export interface IncomingRecord {
 }
 
 export type SyncDecision =
-  | { status: Exclude<SyncStatus, 'rejected'> }
+  | { status: Exclude<SyncStatus, 'rejected' | 'conflict'> }
+  | {
+      status: 'conflict';
+      /** True when the conflict is against a staff change: the answer carries the server's state and the phone takes it. */
+      takeServerState: boolean;
+    }
   | { status: 'rejected'; errors: FieldError[] };
 
 export function decideStatus(stored: StoredRecordState | undefined, incoming: IncomingRecord): SyncDecision {
@@ -63,15 +74,14 @@ export function decideStatus(stored: StoredRecordState | undefined, incoming: In
   if (stored.kind !== incoming.kind) return { status: 'rejected', errors: [{ path: 'kind', code: 'invalid' }] };
 
   const sameRev = stored.revisions.get(incoming.rev);
-  if (sameRev) {
-    const same = sameRev.contentHash === incoming.contentHash || sameRev.contentKey() === incoming.contentKey();
-    return { status: same ? 'duplicate' : 'conflict' };
-  }
+  const sameContent = !!sameRev && (sameRev.contentHash === incoming.contentHash || sameRev.contentKey() === incoming.contentKey());
+  if (sameContent) return { status: 'duplicate' };
   if (stored.ownerDeviceId !== undefined && incoming.deviceId !== stored.ownerDeviceId) {
     return { status: 'rejected', errors: [{ path: 'id', code: 'not_owner' }] };
   }
+  if (stored.staffChangeUnseen) return { status: 'conflict', takeServerState: true };
+  if (sameRev) return { status: 'conflict', takeServerState: false };
   if (stored.maxRev > incoming.rev) return { status: 'stale' };
-  if (stored.staffChangeUnseen) return { status: 'conflict' };
   return { status: 'accepted' };
 }
 

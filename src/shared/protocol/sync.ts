@@ -10,9 +10,25 @@ export const PROTOCOL_VERSION = 1;
 export const MIN_PROTOCOL_VERSION = 1;
 
 export const MAX_RECORDS_PER_BATCH = 500;
+/** At most this many `applied` acknowledgements per request (the phone sends the rest next time). */
+export const MAX_APPLIED_PER_BATCH = 500;
+/** At most this many server states (`serverRecords`) in one answer; the rest come with later ones. */
+export const MAX_SERVER_RECORDS_PER_RESPONSE = 100;
 /** What the phone sends at most in one batch (the server accepts up to 500 records / 1 MB). */
 export const CLIENT_BATCH_MAX_RECORDS = 100;
 export const CLIENT_BATCH_MAX_BYTES = 256 * 1024;
+
+/** How long the phone waits for a sync request at least (sending it and reading the answer). */
+export const CLIENT_REQUEST_TIMEOUT_MS = 120 * 1000;
+
+/**
+ * How long the phone waits for one request with a body of `bodyBytes` (as sent, after gzip):
+ * `baseMs`, or 1 ms per 2 bytes on a slow link if that is longer. The server's receive deadline
+ * (src/server/timeouts.ts) stays above this, so it never cuts an upload the phone still waits for.
+ */
+export function clientRequestTimeoutMs(bodyBytes: number, baseMs: number = CLIENT_REQUEST_TIMEOUT_MS): number {
+  return Math.max(baseMs, Math.ceil(bodyBytes / 2));
+}
 
 /**
  * The envelope. `records` items are left as unknown here on purpose: each is validated alone
@@ -22,8 +38,13 @@ export const syncRequestSchema = z.object({
   protocolVersion: z.number().int(),
   batchId: z.uuid(),
   records: z.array(z.unknown()).max(MAX_RECORDS_PER_BATCH),
+  /**
+   * Optional (added in version 1): the server states (`serverRecords`, or a conflict's
+   * `serverRecord`) this phone has taken, as id + rev. Sent with every request until one is
+   * answered 200; the server then stops sending them and accepts revs built on them.
+   */
+  applied: z.array(z.object({ id: z.uuid(), rev: z.number().int().min(1) })).max(MAX_APPLIED_PER_BATCH).optional(),
 });
-export type SyncRequest = z.infer<typeof syncRequestSchema>;
 
 export const SYNC_STATUSES = ['accepted', 'duplicate', 'stale', 'conflict', 'rejected'] as const;
 export type SyncStatus = (typeof SYNC_STATUSES)[number];
@@ -33,16 +54,42 @@ export interface SyncRecordError extends FieldError {
   message: string;
 }
 
+/**
+ * A record's whole envelope as the server holds it at its latest rev (the same shape the phone
+ * sends: id, kind, rev, schemaVersion, clientUpdatedAt, data). Checked by the phone with its
+ * kind's schema before it is applied.
+ */
+export interface ServerRecordState {
+  id: string;
+  kind: string;
+  rev: number;
+  schemaVersion: number;
+  clientUpdatedAt: string;
+  data: unknown;
+}
+
 export interface SyncResult {
   id: string;
   rev: number;
   status: SyncStatus;
   errors?: SyncRecordError[];
+  /**
+   * Optional: on a `conflict` against a staff change (errors[0].code `staff_change`), the
+   * server's current state of the record. The phone replaces its copy with it and settles the
+   * entry; its own rev stays on the server as a conflict row for ward staff.
+   */
+  serverRecord?: ServerRecordState;
 }
 
 export interface SyncResponse {
   batchId: string;
   results: SyncResult[];
+  /**
+   * Optional: records this device owns that ward staff changed (a void; later corrections and
+   * erasures) and that it has not acknowledged in `applied`: the server's current state of
+   * each, at most MAX_SERVER_RECORDS_PER_RESPONSE.
+   */
+  serverRecords?: ServerRecordState[];
 }
 
 /** Whole-request error codes, always sent as `{"error":{"code","message"}}`. */
@@ -57,14 +104,15 @@ export const REQUEST_ERROR_CODES = [
   'rate_limited', // → 429 with Retry-After
   'not_found',
   'server_error',
+  'unavailable', // → 503 with Retry-After: disk full, database busy or unreadable; nothing of the batch stored
 ] as const;
 export type RequestErrorCode = (typeof REQUEST_ERROR_CODES)[number];
 
-export interface RequestErrorBody {
-  error: { code: RequestErrorCode; message: string };
-}
-
-/** Statuses after which a record leaves the outbox. `rejected` and `conflict` stay for the volunteer to fix. */
+/**
+ * Statuses after which a record leaves the outbox. `rejected` and `conflict` stay for the
+ * volunteer to fix, except a conflict that carries the server's state (`serverRecord`): the
+ * phone takes that state and the entry leaves.
+ */
 export function isSettled(status: SyncStatus): boolean {
   return status === 'accepted' || status === 'duplicate' || status === 'stale';
 }

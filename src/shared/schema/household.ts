@@ -16,7 +16,7 @@ import {
   wardCodeSchema,
   yesNoUnknown,
 } from './common.js';
-import { defineRecordKind } from './record-kind.js';
+import { defineRecordKind, strictError } from './record-kind.js';
 import {
   CONSENT_METHODS,
   HELP_TOPICS,
@@ -32,7 +32,9 @@ import {
   VNEID_LEVELS,
 } from './household-constants.js';
 
-/** For objects, lists and flags: `required` when missing, `invalid` when of the wrong type. */
+/** For lists and flags: `required` when missing, `invalid` when of the wrong type. Objects are
+ * strict (strictError): a key the schema does not know is `unknown_field` on that key's path,
+ * never stored — no field for a password, an OTP or a refused visit's CCCDs can be smuggled in. */
 const fieldError = { error: missingOr('invalid') };
 
 // Every constant stays importable from here, as before the split.
@@ -70,12 +72,12 @@ const memberCore = {
     .optional(),
   vneid: vneidLevel,
   ehr: yesNoUnknown,
-  digitalServices12m: z.object({
+  digitalServices12m: z.strictObject({
     health: yesNoUnknown,
     education: yesNoUnknown,
     insurance: yesNoUnknown,
     transport: yesNoUnknown,
-  }, fieldError),
+  }, strictError),
   wantsHelp: z.array(helpTopic, fieldError).max(HELP_TOPICS.length).default([]),
   wantsHelpNote: optionalText(200),
 };
@@ -85,13 +87,13 @@ const memberAdultQuestions = {
   ownsSmartphone: yesNoUnknown.optional(),
   usedInternet3m: yesNoUnknown.optional(),
   skills: z
-    .object({
+    .strictObject({
       publicServices: skillLevel,
       shopping: skillLevel,
       payments: skillLevel,
       safety: skillLevel,
       localPlatforms: skillLevel,
-    }, fieldError)
+    }, strictError)
     .optional(),
   bankAccount: yesNoUnknown.optional(),
   cashless30d: yesNoUnknown.optional(),
@@ -101,11 +103,11 @@ const memberAdultQuestions = {
 };
 const ADULT_QUESTION_KEYS = Object.keys(memberAdultQuestions) as (keyof typeof memberAdultQuestions)[];
 
-export const memberSchema = z.object({ ...memberCore, ...memberAdultQuestions }, fieldError);
+export const memberSchema = z.strictObject({ ...memberCore, ...memberAdultQuestions }, strictError);
 export type Member = z.infer<typeof memberSchema>;
 export type MemberInput = z.input<typeof memberSchema>;
 
-export const consentSchema = z.object({
+export const consentSchema = z.strictObject({
   /** Never pre-ticked: the volunteer ticks it after reading the notice aloud. */
   given: z.literal(true, { error: 'consent_required' }),
   consenterName: optionalText(80),
@@ -113,16 +115,16 @@ export const consentSchema = z.object({
   consentedAt: isoDateTimeSchema,
   method: z.enum(CONSENT_METHODS, { error: missingOr('invalid_option') }),
   noticeVersion: shortText(40),
-}, fieldError);
+}, strictError);
 export type Consent = z.infer<typeof consentSchema>;
 
-export const addressSchema = z.object({
+export const addressSchema = z.strictObject({
   houseNumber: shortText(40),
   lane: optionalText(80),
   street: optionalText(80),
-}, fieldError);
+}, strictError);
 
-export const householdDevicesSchema = z.object({
+export const householdDevicesSchema = z.strictObject({
   smartphones: z
     .number({ error: missingOr('count_invalid') })
     .int({ error: 'count_invalid' })
@@ -133,14 +135,14 @@ export const householdDevicesSchema = z.object({
   fixedBroadband: yesNoUnknown,
   fibre: yesNoUnknown,
   wifi: yesNoUnknown,
-}, fieldError);
+}, strictError);
 
-export const householdPaymentsSchema = z.object({
+export const householdPaymentsSchema = z.strictObject({
   billsCashless: yesNoUnknown,
   businessAcceptsQr: z.enum(QR_ANSWERS, { error: missingOr('invalid_option') }),
-}, fieldError);
+}, strictError);
 
-const householdDataObject = z.object({
+const householdDataObject = z.strictObject({
   wardCode: wardCodeSchema,
   /** The phone's own install id (made once per install); not the sync device id. */
   installId: uuidSchema,
@@ -163,7 +165,7 @@ const householdDataObject = z.object({
   voidReason: optionalText(200),
   /** Made in practice mode (training); syncs but never counts. */
   practice: z.boolean(fieldError).optional(),
-}, fieldError);
+}, strictError);
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 

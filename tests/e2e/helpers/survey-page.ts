@@ -7,6 +7,10 @@ export interface MemberAnswers {
   birthYear: string;
   relation: string;
   sex: 'male' | 'female' | 'unknown';
+  /** Defaults to 'level2'. */
+  vneid?: 'none' | 'level1' | 'level2' | 'unknown';
+  /** Help topics ticked, by the label the volunteer reads (e.g. 'Cài đặt VNeID'). */
+  wantsHelp?: string[];
 }
 
 const ADULT_KEYS = ['ownsSmartphone', 'usedInternet3m', 'bankAccount', 'cashless30d', 'digitalSignature', 'onlinePublicService12m', 'cityApp'];
@@ -50,7 +54,8 @@ export class SurveyPage {
       for (const k of ADULT_KEYS) await this.radio(`${f}${k}`, k === 'digitalSignature' ? 'unknown' : 'yes');
       for (const k of SKILLS) await this.radio(`${f}skills-${k}`, k === 'safety' ? 'needs_help' : 'proficient');
     }
-    await this.radio(`${f}vneid`, 'level2');
+    await this.radio(`${f}vneid`, m.vneid ?? 'level2');
+    for (const label of m.wantsHelp ?? []) await this.page.locator(`#${f}wantsHelp label`, { hasText: label }).locator('input').check();
     await this.radio(`${f}ehr`, 'no');
     for (const k of SERVICES) await this.radio(`${f}digitalServices12m-${k}`, k === 'health' ? 'yes' : 'no');
     await this.page.getByTestId('member-done').click();

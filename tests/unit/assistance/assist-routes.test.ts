@@ -1,5 +1,6 @@
 // The hash routes of the assistance screens read back what href() writes.
 import { describe, expect, it } from 'vitest';
+import '../../../src/app/routes.js'; // registers the route table with the router
 import { href, parseHash, type Route } from '../../../src/app/ui/router.js';
 
 describe('assistance routes', () => {

@@ -79,12 +79,12 @@ describe('assistance record v1: envelope', () => {
 
 describe('assistance record v1: no field for passwords, OTPs or passcodes', () => {
   it.each([
-    ['data', (r: Loose) => (r.data.otp = '123456')],
-    ['data', (r: Loose) => (r.data.password = 'matkhau')],
-    ['data.person', (r: Loose) => (r.data.person.passcode = '000000')],
-    ['data.household', (r: Loose) => (r.data.household.vneidPassword = 'x')],
-    ['', (r: Loose) => (r.otp = '123456')],
-  ])('rejects an unknown key in %s as unknown_field', (path, change) => {
+    ['data.otp', (r: Loose) => (r.data.otp = '123456')],
+    ['data.password', (r: Loose) => (r.data.password = 'matkhau')],
+    ['data.person.passcode', (r: Loose) => (r.data.person.passcode = '000000')],
+    ['data.household.vneidPassword', (r: Loose) => (r.data.household.vneidPassword = 'x')],
+    ['otp', (r: Loose) => (r.otp = '123456')],
+  ])('rejects the unknown key %s as unknown_field, on its own path', (path, change) => {
     expect(errorsAfter(change)).toEqual([{ path, code: 'unknown_field' }]);
   });
 
@@ -221,7 +221,7 @@ describe('the record kind registry', () => {
   });
 
   it('refuses an unknown key in the envelope of every kind', () => {
-    expect(parseRecord({ ...validAssistance(), extra: 1 })).toEqual({ ok: false, errors: [{ path: '', code: 'unknown_field' }] });
-    expect(parseRecord({ ...validSurveyed(), extra: 1 })).toEqual({ ok: false, errors: [{ path: '', code: 'unknown_field' }] });
+    expect(parseRecord({ ...validAssistance(), extra: 1 })).toEqual({ ok: false, errors: [{ path: 'extra', code: 'unknown_field' }] });
+    expect(parseRecord({ ...validSurveyed(), extra: 1 })).toEqual({ ok: false, errors: [{ path: 'extra', code: 'unknown_field' }] });
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SEED_WARDS } from '../../../seeds/index.js';
 import { TEACHING_CARDS } from '../../../seeds/teaching/index.js';
-import { generateHouseholds } from '../../../src/shared/domain/demo-data.js';
-import { DEMO_TEACHING_CARD_IDS, generateAssistances } from '../../../src/shared/domain/demo-assistances.js';
+import { generateHouseholds } from '../../../src/demo/demo-data.js';
+import { DEMO_TEACHING_CARD_IDS, generateAssistances } from '../../../src/demo/demo-assistances.js';
 import { buildFollowUpList, latestRevs, vneidUpdateSuggestion } from '../../../src/shared/domain/follow-up.js';
 import { assistanceRecordSchema, type AssistanceRecord } from '../../../src/shared/schema/assistance.js';
 

@@ -37,9 +37,10 @@ describe('decideStatus', () => {
     expect(decideStatus(stored(), incoming({ rev: 2, contentHash: 'other', contentKey: () => key({ b: [1, 2], a: 2 }) }))).toEqual({ status: 'duplicate' });
   });
 
-  it('keeps other content under a stored rev as a conflict, even for an older rev', () => {
-    expect(decideStatus(stored(), incoming({ rev: 2, contentHash: 'x', contentKey: () => key({ a: 9 }) }))).toEqual({ status: 'conflict' });
-    expect(decideStatus(stored(), incoming({ rev: 1, contentHash: 'x', contentKey: () => key({ a: 9 }) }))).toEqual({ status: 'conflict' });
+  it('keeps other content under a stored rev as a conflict for review, even for an older rev', () => {
+    const review = { status: 'conflict', takeServerState: false };
+    expect(decideStatus(stored(), incoming({ rev: 2, contentHash: 'x', contentKey: () => key({ a: 9 }) }))).toEqual(review);
+    expect(decideStatus(stored(), incoming({ rev: 1, contentHash: 'x', contentKey: () => key({ a: 9 }) }))).toEqual(review);
   });
 
   it('decides duplicate before stale: a retried old rev is a duplicate, an unstored older rev is stale', () => {
@@ -50,13 +51,41 @@ describe('decideStatus', () => {
 
   it('lets only the owning device write new revs; its retries stay duplicates', () => {
     const owned = stored({ ownerDeviceId: 'dev-a' });
-    expect(decideStatus(owned, incoming({ deviceId: 'dev-b' }))).toEqual({ status: 'rejected', errors: [{ path: 'id', code: 'not_owner' }] });
+    const notOwner = { status: 'rejected', errors: [{ path: 'id', code: 'not_owner' }] };
+    expect(decideStatus(owned, incoming({ deviceId: 'dev-b' }))).toEqual(notOwner);
+    expect(decideStatus(owned, incoming({ deviceId: undefined }))).toEqual(notOwner);
     expect(decideStatus(owned, incoming({ deviceId: 'dev-a' }))).toEqual({ status: 'accepted' });
+    // A retry of a stored rev is harmless whoever sends it (e.g. in flight during a transfer).
     expect(decideStatus(owned, incoming({ deviceId: 'dev-b', rev: 2, contentHash: 'h2' }))).toEqual({ status: 'duplicate' });
   });
 
-  it('answers conflict to a rev built on a state older than a staff change', () => {
-    expect(decideStatus(stored({ staffChangeUnseen: true }), incoming())).toEqual({ status: 'conflict' });
+  it('never lets another device leave a conflict or a stale answer on a record it does not own', () => {
+    const owned = stored({ ownerDeviceId: 'dev-a' });
+    const notOwner = { status: 'rejected', errors: [{ path: 'id', code: 'not_owner' }] };
+    expect(decideStatus(owned, incoming({ deviceId: 'dev-b', rev: 2, contentHash: 'x', contentKey: () => key({ a: 9 }) }))).toEqual(notOwner);
+    expect(decideStatus(stored({ ownerDeviceId: 'dev-a', maxRev: 5 }), incoming({ deviceId: 'dev-b', rev: 4 }))).toEqual(notOwner);
+  });
+
+  it('after a transfer the new owner writes and the old one cannot', () => {
+    const handed = stored({ ownerDeviceId: 'dev-b' });
+    expect(decideStatus(handed, incoming({ deviceId: 'dev-b' }))).toEqual({ status: 'accepted' });
+    expect(decideStatus(handed, incoming({ deviceId: 'dev-a' }))).toEqual({ status: 'rejected', errors: [{ path: 'id', code: 'not_owner' }] });
+  });
+
+  it('answers a conflict carrying the server state to any new rev built before an unseen staff change', () => {
+    const voided = stored({ ownerDeviceId: 'dev-a', staffChangeUnseen: true });
+    const take = { status: 'conflict', takeServerState: true };
+    // the next rev (the phone never heard of the staff rev), the staff rev's number with other content, an older one
+    expect(decideStatus(voided, incoming())).toEqual(take);
+    expect(decideStatus(voided, incoming({ rev: 2, contentHash: 'x', contentKey: () => key({ a: 9 }) }))).toEqual(take);
+    expect(decideStatus(stored({ ownerDeviceId: 'dev-a', staffChangeUnseen: true, maxRev: 5 }), incoming({ rev: 4 }))).toEqual(take);
+    // a retry of a stored rev is still a duplicate; another device is still not the owner
+    expect(decideStatus(voided, incoming({ rev: 2, contentHash: 'h2' }))).toEqual({ status: 'duplicate' });
+    expect(decideStatus(voided, incoming({ deviceId: 'dev-b' }))).toEqual({ status: 'rejected', errors: [{ path: 'id', code: 'not_owner' }] });
+  });
+
+  it('accepts a rev built on the staff state once the phone has acknowledged it', () => {
+    expect(decideStatus(stored({ ownerDeviceId: 'dev-a', staffChangeUnseen: false }), incoming())).toEqual({ status: 'accepted' });
   });
 });
 

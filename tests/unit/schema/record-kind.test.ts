@@ -52,7 +52,7 @@ describe('defineRecordKind', () => {
   });
 
   it('has one strict envelope: an unknown key is unknown_field', () => {
-    expect(noteKind.parse(envelope(3, { name: 'A', note: '' }, { token: 'x' }))).toEqual({ ok: false, errors: [{ path: '', code: 'unknown_field' }] });
+    expect(noteKind.parse(envelope(3, { name: 'A', note: '' }, { token: 'x' }))).toEqual({ ok: false, errors: [{ path: 'token', code: 'unknown_field' }] });
   });
 
   it('refuses a definition with a missing or stray migration', () => {

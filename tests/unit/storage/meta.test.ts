@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GoCuaDb } from '../../../src/app/storage/db.js';
 import { DEMO_WARD } from '../../../src/app/demo-ward.js';
-import { META_KEYS, getInstallId, getLanguage, setLanguage, setMeta } from '../../../src/app/storage/meta.js';
+import { META_KEYS, getInstallId, getLanguage, getMeta, isPracticeMode, setLanguage, setMeta, setPracticeMode } from '../../../src/app/storage/meta.js';
 import { cacheWardConfig, currentNotice, getWardConfig } from '../../../src/app/storage/ward-config.js';
 import { wardConfigSchema } from '../../../src/shared/schema/ward-config.js';
 
@@ -19,6 +19,29 @@ describe('meta', () => {
     expect(a).toMatch(/^[0-9a-f-]{36}$/);
     expect(b).toBe(a);
     expect(await getInstallId(db)).toBe(a);
+  });
+
+  it('keeps the stored key names phones already have (a rename would lose their settings)', () => {
+    expect(Object.values(META_KEYS).sort()).toEqual(
+      ['assist.campaign', 'assist.entry', 'assist.lastSaved', 'assist.place', 'assist.recentCampaigns', 'device', 'installId', 'language', 'lastSyncAt', 'pendingApplied', 'practiceMode', 'serverNotices', 'wardConfig', 'wardConfigFetchedAt'].sort(),
+    );
+  });
+
+  it('types a value by its key', async () => {
+    await setMeta(db, META_KEYS.assistRecentCampaigns, ['Đợt 1']);
+    const recent: string[] | undefined = await getMeta(db, META_KEYS.assistRecentCampaigns);
+    expect(recent).toEqual(['Đợt 1']);
+    expect(await isPracticeMode(db)).toBe(false);
+    await setPracticeMode(db, true);
+    expect(await getMeta(db, META_KEYS.practiceMode)).toBe(true);
+    // Checked by the type check (npm test runs tsc over tests/): never called.
+    const wouldNotCompile = () => {
+      // @ts-expect-error a value of another type than the key's
+      void setMeta(db, META_KEYS.practiceMode, 'on');
+      // @ts-expect-error a bare string instead of a key of META_KEYS
+      void getMeta(db, 'practiceMode');
+    };
+    expect(typeof wouldNotCompile).toBe('function');
   });
 
   it('language defaults to Vietnamese and remembers English', async () => {

@@ -119,10 +119,12 @@ describe('results', () => {
     expect(held.map((e) => [e.recordId, e.state]).sort()).toEqual([[recs.conflict.id, 'held'], [recs.rejected.id, 'held']].sort());
     expect(engine.getState()).toMatchObject({ phase: 'idle', pending: 0, held: 2 });
 
-    // Held records are not sent again by later runs.
+    // Held records are not sent again by later runs ("Đồng bộ ngay" only asks for staff changes).
     const before = ward.requests.length;
-    await engine.syncNow();
+    await engine.requestSync();
     expect(ward.requests.length).toBe(before);
+    await engine.syncNow();
+    expect(ward.requests.slice(before).map((r) => r.body.records.length)).toEqual([0]);
   });
 
   it('an edit of a held record queues a new rev that replaces the held entry', async () => {

@@ -78,7 +78,7 @@ export function AssistScreen({ householdId, memberId, againId, cardId }: AssistS
   const [entry, setEntry] = useState<AssistEntry>(() => emptyEntry(cardId));
   const [ready, setReady] = useState(false);
   const [restored, setRestored] = useState(false);
-  const [household, setHousehold] = useState<HouseholdRecord | null>(null);
+  const [loadedHousehold, setHousehold] = useState<HouseholdRecord | null>(null);
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [saved, setSaved] = useState<{ n: number; record: AssistanceRecord } | null>(null);
   const [lastSaved, setLastSaved] = useState<AssistanceRecord | null>(null);
@@ -136,10 +136,10 @@ export function AssistScreen({ householdId, memberId, againId, cardId }: AssistS
 
   // The linked household, for its address, its tổ dân phố and the VNeID offer.
   const linkedId = entry.link?.householdId;
+  const household = linkedId && loadedHousehold?.id === linkedId ? loadedHousehold : null;
   useEffect(() => {
     let alive = true;
-    if (!linkedId) setHousehold(null);
-    else void getHousehold(appDb, linkedId).then((row) => alive && setHousehold(row?.record ?? null));
+    if (linkedId) void getHousehold(appDb, linkedId).then((row) => alive && setHousehold(row?.record ?? null));
     return () => {
       alive = false;
     };

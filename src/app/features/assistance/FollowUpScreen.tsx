@@ -26,7 +26,7 @@ async function load() {
 }
 
 export function FollowUpScreen() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const ward = useWard();
   const list = useLiveQuery(load, []);
   const groupName = (code: string | null) => (code === null ? t('followUp.noGroup') : ward?.groups.find((g) => g.code === code)?.name ?? code);

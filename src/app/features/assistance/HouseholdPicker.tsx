@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { HouseholdRecord } from '../../../shared/schema/household.js';
 import { appDb } from '../../storage/app-db.js';
-import { searchSummaries } from '../../storage/records-repo.js';
+import { getHousehold, searchSummaries } from '../../storage/records-repo.js';
 import { SearchInput } from '../../ui/SearchInput.js';
 
 export interface PickedLink {
@@ -20,7 +20,7 @@ export function HouseholdPicker({ onPick }: { onPick: (link: PickedLink) => void
   const matches = useLiveQuery(async () => (query.trim() ? (await searchSummaries(appDb, query)).filter((s) => s.outcome === 'surveyed').slice(0, 8) : []), [query]);
 
   async function choose(id: string) {
-    const row = await appDb.records.get(id);
+    const row = await getHousehold(appDb, id);
     if (row) setHousehold(row.record);
   }
 

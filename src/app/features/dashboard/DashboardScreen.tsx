@@ -10,6 +10,7 @@ import { DashboardContext, wardHref, type Filters } from './context.js';
 import { todayVietnam } from './format.js';
 import { Overview } from './Overview.js';
 import { SignIn } from './SignIn.js';
+import { ChangePassword } from './ChangePassword.js';
 import './dashboard.css';
 
 const Breakdowns = lazy(() => import('./Breakdowns.js'));
@@ -68,6 +69,24 @@ export default function DashboardScreen({ sub }: DashboardScreenProps) {
             setSession(s);
             setExpired(false);
           }}
+        />
+      </div>
+    );
+  }
+
+  if (session.mustChangePassword) {
+    return (
+      <div className="dash dash--narrow">
+        {offline}
+        <ChangePassword
+          session={session}
+          onChanged={() => {
+            const s = { ...session, mustChangePassword: false };
+            saveSession(s);
+            setSession(s);
+          }}
+          onSignOut={signOut}
+          onExpired={endSession}
         />
       </div>
     );

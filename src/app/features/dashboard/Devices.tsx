@@ -1,10 +1,12 @@
 // Enrolment codes and devices. A code is issued for a number of phones (a team briefing) and
 // shown large with its link, which opens the app with the ward and code filled in. Devices:
-// volunteer, last sync, record counts; revoking one (with confirmation) stops its syncing.
+// volunteer, last sync, record counts; revoking one (with confirmation) stops its syncing;
+// handing its records to another device of the ward moves the right to write them (audited).
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.js';
 import { DashTable } from './DashTable.js';
+import { EnrolmentCodes } from './EnrolmentCodes.js';
 import { EnrolmentQr } from './EnrolmentQr.js';
 import type { EnrolmentCode, WardDevice } from './api.js';
 import { useDashboard } from './context.js';
@@ -24,6 +26,36 @@ export default function Devices() {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [revoking, setRevoking] = useState<WardDevice>();
+  const [issued, setIssued] = useState(0);
+  const [transferFrom, setTransferFrom] = useState<WardDevice>();
+  const [transferTo, setTransferTo] = useState('');
+  const [transferred, setTransferred] = useState<{ count: number; name: string }>();
+  const targets = (devices.data?.devices ?? []).filter((d) => !d.revokedAt && d.id !== transferFrom?.id);
+
+  const startTransfer = (d: WardDevice) => {
+    setTransferFrom(d);
+    setTransferTo('');
+    setTransferred(undefined);
+    setError(undefined);
+  };
+
+  const transfer = async () => {
+    const from = transferFrom;
+    const to = targets.find((d) => d.id === transferTo);
+    if (!from || !to) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      const res = await api.transferRecords(from.id, to.id);
+      setTransferred({ count: res.records, name: to.volunteerName });
+      setTransferFrom(undefined);
+      devices.reload();
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
 
   const issue = async () => {
     const n = Number(uses);
@@ -35,6 +67,7 @@ export default function Devices() {
     setError(undefined);
     try {
       setCode(await api.issueCode(n));
+      setIssued((v) => v + 1);
     } catch (e) {
       setError(errorMessage(e));
     } finally {
@@ -77,6 +110,9 @@ export default function Devices() {
               {code.formatted}
             </p>
             <EnrolmentQr link={code.link} />
+            <p data-testid="dash-code-expires">
+              {t('dashboard.devices.expiresAt')}: {formatDateTime(code.expiresAt)}
+            </p>
             <p>
               {t('dashboard.devices.link')}:{' '}
               <a className="dash-link" href={code.link} data-testid="dash-code-link">
@@ -87,6 +123,7 @@ export default function Devices() {
           </div>
         ) : null}
       </div>
+      <EnrolmentCodes version={issued} />
       <h3 id="dash-dev-list">{t('dashboard.devices.listTitle')}</h3>
       {devices.error ? <LoadError error={devices.error} onRetry={devices.reload} /> : null}
       {devices.data ? (
@@ -117,7 +154,10 @@ export default function Devices() {
                     <button type="button" className="btn btn--small btn--danger-outline" onClick={() => setRevoking(d)} data-testid="dash-revoke">
                       {t('dashboard.devices.revoke')}
                     </button>
-                  )}
+                  )}{' '}
+                  <button type="button" className="btn btn--small" onClick={() => startTransfer(d)} data-testid="dash-transfer-start" data-id={d.id}>
+                    {t('dashboard.devices.transfer')}
+                  </button>
                 </td>
               </tr>
             ))}
@@ -125,6 +165,38 @@ export default function Devices() {
         )
       ) : devices.loading ? (
         <p className="notice">{t('app.loading')}</p>
+      ) : null}
+      {transferred ? (
+        <p className="banner banner--ok" role="status" data-testid="dash-transfer-done">
+          {t('dashboard.devices.transferDone', { count: transferred.count, name: transferred.name })}
+        </p>
+      ) : null}
+      {transferFrom ? (
+        <div className="dash-panel" data-testid="dash-transfer">
+          <h3>{t('dashboard.devices.transferTitle', { name: transferFrom.volunteerName })}</h3>
+          <p className="dash-hint">{t('dashboard.devices.transferHint')}</p>
+          {targets.length === 0 ? (
+            <p className="notice">{t('dashboard.devices.transferNone')}</p>
+          ) : (
+            <div className="field">
+              <label htmlFor="dash-transfer-to">{t('dashboard.devices.transferTo')}</label>
+              <select id="dash-transfer-to" value={transferTo} onChange={(e) => setTransferTo(e.target.value)} data-testid="dash-transfer-to">
+                <option value="" />
+                {targets.map((d) => (
+                  <option key={d.id} value={d.id}>
+                    {d.volunteerName} — {formatDateTime(d.enrolledAt)}
+                  </option>
+                ))}
+              </select>
+            </div>
+          )}
+          <button type="button" className="btn btn--primary" disabled={busy || !transferTo} onClick={() => void transfer()} data-testid="dash-transfer-confirm">
+            {t('dashboard.devices.transferConfirm')}
+          </button>{' '}
+          <button type="button" className="btn" onClick={() => setTransferFrom(undefined)}>
+            {t('dashboard.devices.transferCancel')}
+          </button>
+        </div>
       ) : null}
       <ConfirmDialog
         open={revoking !== undefined}

@@ -12,8 +12,7 @@ import { LoadError } from './LoadError.js';
 import { followUpWhy, followUpWho } from '../assistance/follow-up-text.js';
 
 export default function FollowUps() {
-  const { t, i18n } = useTranslation();
-  const lang = i18n.language;
+  const { t } = useTranslation();
   const data = useWardLoad((a) => a.followUps(), []);
   const d = data.data;
 

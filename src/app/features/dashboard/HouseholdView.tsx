@@ -63,8 +63,7 @@ function Fields({ rows, t }: { rows: Row[]; t: TFunction }) {
 }
 
 export default function HouseholdView({ id }: { id: string }) {
-  const { t, i18n } = useTranslation();
-  const lang = i18n.language;
+  const { t } = useTranslation();
   const { api } = useDashboard();
   const errorMessage = useErrorMessage();
   const data = useWardLoad((a) => a.household(id), [id]);

@@ -22,6 +22,8 @@ export interface StaffSession {
   wardCode: string;
   role: StaffRole;
   username: string;
+  /** The password signed in with fails today's policy: the dashboard asks for a new one first. */
+  mustChangePassword?: boolean;
 }
 
 const SESSION_KEY = 'go-cua:staff-session';
@@ -32,7 +34,7 @@ export function loadSession(): StaffSession | null {
     if (!raw) return null;
     const s = JSON.parse(raw) as Partial<StaffSession>;
     if (typeof s.token !== 'string' || typeof s.wardCode !== 'string' || (s.role !== 'ward_staff' && s.role !== 'ward_admin')) return null;
-    return { token: s.token, wardCode: s.wardCode, role: s.role, username: s.username ?? '' };
+    return { token: s.token, wardCode: s.wardCode, role: s.role, username: s.username ?? '', ...(s.mustChangePassword ? { mustChangePassword: true } : {}) };
   } catch {
     return null;
   }
@@ -83,10 +85,24 @@ export type AssistanceTallies = AssistanceTalliesResponse;
 export type WardFollowUps = WardFollowUpsResponse;
 
 export interface EnrolmentCode {
+  id: string;
   code: string;
   formatted: string;
   link: string;
   uses: number;
+  expiresAt: string;
+}
+
+/** GET …/enrolment-codes: the ward's codes, never the codes themselves. */
+export interface EnrolmentCodeInfo {
+  id: string;
+  usesLeft: number;
+  usesTotal: number;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  issuedBy: string | null;
+  state: 'usable' | 'used_up' | 'expired' | 'revoked';
 }
 
 /** An answer other than 2xx. `message` is the server's, already in the asked language. */
@@ -133,8 +149,19 @@ export async function login(username: string, password: string, lang: string): P
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username, password }),
   });
-  const body = (await res.json()) as { token: string; wardCode: string; role: StaffRole };
-  return { token: body.token, wardCode: body.wardCode, role: body.role, username };
+  const body = (await res.json()) as { token: string; wardCode: string; role: StaffRole; mustChangePassword?: boolean };
+  return { token: body.token, wardCode: body.wardCode, role: body.role, username, ...(body.mustChangePassword ? { mustChangePassword: true } : {}) };
+}
+
+/** Changes the signed-in person's own password (POST /api/v1/auth/password); the session stays. */
+export async function changePassword(session: StaffSession, currentPassword: string, newPassword: string, lang: string): Promise<void> {
+  await request('/api/v1/auth/password', {
+    method: 'POST',
+    lang,
+    token: session.token,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ currentPassword, newPassword }),
+  });
 }
 
 export async function logout(session: StaffSession, lang: string): Promise<void> {
@@ -173,9 +200,12 @@ export function wardApi(session: StaffSession, lang: string) {
     users: () => get<{ users: StaffUser[] }>('/users'),
     addUser: (u: { username: string; password: string; role: StaffRole }) => send<{ id: string }>('POST', '/users', u),
     resetPassword: (id: string, password: string) => send<void>('POST', `/users/${encodeURIComponent(id)}/reset-password`, { password }),
-    issueCode: (uses: number) => send<EnrolmentCode>('POST', '/enrolment-codes', { uses }),
+    issueCode: (uses: number, expiresDays?: number) => send<EnrolmentCode>('POST', '/enrolment-codes', { uses, ...(expiresDays ? { expiresDays } : {}) }),
+    enrolmentCodes: () => get<{ codes: EnrolmentCodeInfo[] }>('/enrolment-codes'),
+    revokeCode: (id: string) => send<{ revoked: true }>('POST', `/enrolment-codes/${encodeURIComponent(id)}/revoke`),
     devices: () => get<{ devices: WardDevice[] }>('/devices'),
     revokeDevice: (id: string) => send<{ revokedAt: string }>('POST', `/devices/${encodeURIComponent(id)}/revoke`),
+    transferRecords: (from: string, to: string) => send<{ records: number }>('POST', `/devices/${encodeURIComponent(from)}/transfer-records`, { to }),
     /** An export as a Blob (the Authorization header rules out a plain link). */
     download: async (path: string) => (await call(path)).blob(),
   };

@@ -1,6 +1,7 @@
 // What every dashboard screen needs: the session, its API client, the shared filters and a way
 // to end the session (sign-out, or a 401).
 import { createContext, useContext } from 'react';
+import { href } from '../../ui/router.js';
 import type { StaffSession, WardApi } from './api.js';
 
 export interface Filters {
@@ -38,4 +39,4 @@ export function filterQuery(f: Filters, extra: Record<string, string> = {}, with
   return s ? `?${s}` : '';
 }
 
-export const wardHref = (...sub: string[]) => `#/ward${sub.length ? `/${sub.map(encodeURIComponent).join('/')}` : ''}`;
+export const wardHref = (...sub: string[]) => href({ name: 'ward', sub });

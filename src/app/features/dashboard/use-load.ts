@@ -1,42 +1,56 @@
 // Loads one API answer for a screen: the data, the error (translated by the server, or our own
 // message when there was no answer) and a reload. A 401 ends the session (it expired or was
 // revoked) so the sign-in form comes back.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, NetworkError } from './api.js';
+import { ApiError } from './api.js';
+import { errorText, say } from './messages.js';
 
 export type ErrorMessage = (e: unknown) => string;
 
 export function useErrorMessage(): ErrorMessage {
   const { t } = useTranslation();
-  return useCallback(
-    (e: unknown) => {
-      if (e instanceof NetworkError) return t('dashboard.error.network');
-      if (e instanceof ApiError) return e.message || t('dashboard.error.generic', { status: e.status });
-      return t('dashboard.error.generic', { status: '?' });
-    },
-    [t],
-  );
+  return useCallback((e: unknown) => say(t, errorText(e)), [t]);
 }
 
+interface LoadState<T> {
+  /** The deps (and reload count) this state answers for. */
+  key: readonly unknown[];
+  data?: T;
+  error?: unknown;
+  loading: boolean;
+}
+
+const sameKey = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+
 export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[], onUnauthorized: () => void) {
-  const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
   const [nonce, setNonce] = useState(0);
+  const key = [...deps, nonce];
+  const [state, setState] = useState<LoadState<T>>(() => ({ key, loading: true }));
+  // New deps start a new load: `loading` is set while rendering (React's "adjusting state when a
+  // prop changes"), keeping the last data on screen; the effect below then fetches.
+  let current = state;
+  if (!sameKey(state.key, key)) {
+    current = { key, data: state.data, loading: true };
+    setState(current);
+  }
+  // `load` is a fresh closure each render: the caller's deps say when it really changed.
+  const fetchData = useEffectEvent(load);
+  const unauthorized = useEffectEvent(onUnauthorized);
+  const requestKey = current.key;
   useEffect(() => {
     let alive = true;
-    setState((s) => ({ data: s.data, loading: true }));
-    load().then(
-      (data) => alive && setState({ data, loading: false }),
+    fetchData().then(
+      (data) => alive && setState({ key: requestKey, data, loading: false }),
       (error: unknown) => {
         if (!alive) return;
-        if (error instanceof ApiError && error.status === 401) onUnauthorized();
-        setState({ error, loading: false });
+        if (error instanceof ApiError && error.status === 401) unauthorized();
+        setState({ key: requestKey, error, loading: false });
       },
     );
     return () => {
       alive = false;
     };
-    // `load` is a fresh closure each render: the caller's deps say when it really changed.
-  }, [...deps, nonce]);
-  return { ...state, reload: () => setNonce((n) => n + 1) };
+  }, [requestKey]);
+  return { data: current.data, error: current.error, loading: current.loading, reload: () => setNonce((n) => n + 1) };
 }

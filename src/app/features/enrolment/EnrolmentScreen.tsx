@@ -2,7 +2,7 @@
 // dashboard's QR link `?ward=CODE&code=XXXX`) and their name, once, online. Errors come back
 // translated and the typed values stay in the form. Enrolled, the phone lands on Home, which says
 // "Đã đăng ký với Phường …" (a flash) and, in the sync status, "Máy đã đăng ký với Phường …".
-import { useId, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { appDb } from '../../storage/app-db.js';
 import type { GoCuaDb } from '../../storage/db.js';
@@ -15,6 +15,7 @@ import {
   type EnrolInput,
   type EnrolmentErrorCode,
 } from '../../sync/enrolment.js';
+import { forgetEnrolmentCodeInAddress } from '../../sync/enrolment-link.js';
 import { getSyncEngine } from '../../sync/sync-engine.js';
 import { setFlash } from '../../ui/flash.js';
 import { href } from '../../ui/router.js';
@@ -31,6 +32,10 @@ export function EnrolmentScreen({ db = appDb, baseUrl, url, onEnrolled }: Enrolm
   const { t, i18n } = useTranslation();
   const idPrefix = useId();
   const prefill = useMemo(() => readEnrolmentLink(url ?? globalThis.location?.href ?? ''), [url]);
+  // Read once: the code then leaves the address bar and the history.
+  useEffect(() => {
+    if (url === undefined && globalThis.location) forgetEnrolmentCodeInAddress();
+  }, [url]);
   const [input, setInput] = useState<EnrolInput>({
     wardCode: prefill.wardCode ?? '',
     enrolmentCode: prefill.enrolmentCode ?? '',

@@ -4,7 +4,9 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { appDb } from '../../storage/app-db.js';
+import { countDrafts } from '../../storage/drafts-repo.js';
 import { isPracticeMode, setPracticeMode } from '../../storage/meta.js';
+import { countRevisitsDue, countSurveyedOn } from '../../storage/record-queries.js';
 import { persistenceStatus, requestPersistence, type PersistStatus } from '../../storage/persist.js';
 import { readWaiting, type WaitingCounts } from '../../storage/waiting.js';
 import { localDate } from '../../ui/dates.js';
@@ -27,12 +29,11 @@ interface Counts {
 }
 
 async function loadCounts(): Promise<Counts> {
-  const today = localDate();
   const [todayCount, waiting, drafts, revisits] = await Promise.all([
-    appDb.records.where('surveyedAt').equals(today).filter((r) => r.voided === 0 && r.outcome === 'surveyed').count(),
+    countSurveyedOn(appDb, localDate()),
     readWaiting(appDb),
-    appDb.drafts.count(),
-    appDb.records.where('outcome').equals('not_home').filter((r) => r.voided === 0).count(),
+    countDrafts(appDb),
+    countRevisitsDue(appDb),
   ]);
   return { today: todayCount, waiting, drafts, revisits };
 }

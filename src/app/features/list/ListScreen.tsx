@@ -23,7 +23,7 @@ function addressOf(houseNumber: string, lane?: string, street?: string): string 
 }
 
 export default function ListScreen() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const ward = useWard();
   const [query, setQuery] = useState('');
   const [group, setGroup] = useState('');

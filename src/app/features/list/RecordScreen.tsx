@@ -13,7 +13,7 @@ import { href, navigate } from '../../ui/router.js';
 import { groupName, useWard } from '../../ward-context.js';
 
 export default function RecordScreen({ id }: { id: string }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const ward = useWard();
   const [flash] = useState(takeFlash);
   const stored = useLiveQuery(async () => (await getHousehold(appDb, id)) ?? null, [id]);

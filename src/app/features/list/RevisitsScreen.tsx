@@ -9,7 +9,7 @@ import { href } from '../../ui/router.js';
 import { groupName, useWard } from '../../ward-context.js';
 
 export default function RevisitsScreen() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const ward = useWard();
   const rows = useLiveQuery(() => listRevisits(appDb), []);
   return (

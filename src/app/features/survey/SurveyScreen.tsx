@@ -442,7 +442,8 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
         {current === 'review' ? (
           <ReviewStep
             {...stepProps}
-            errors={validation.errors}
+            // The save's own errors too (e.g. record_too_large): the form's check cannot see them.
+            errors={[...validation.errors, ...saveErrors.filter((e) => !validation.errors.some((v) => v.path === e.path))]}
             warnings={validation.warnings}
             saving={saving}
             onJump={jumpTo}

@@ -1,12 +1,12 @@
-// Answer lists for the survey's questions, translated, memoised per language so the memoised
-// inputs do not re-render on every keystroke.
+// Answer lists for the survey's questions, translated, memoised per language (`t` changes with
+// the language) so the memoised inputs do not re-render on every keystroke.
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CONSENT_METHODS, HELP_TOPICS, RELATIONS, SEXES } from '../../../shared/schema/household-constants.js';
 import type { Choice } from '../../ui/ChoiceGroup.js';
 
 export function useChoices() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   return useMemo(() => {
     const yesNo: Choice<'yes' | 'no' | 'unknown'>[] = (['yes', 'no', 'unknown'] as const).map((v) => ({ value: v, label: t(`yesNo.${v}`) }));
     return {
@@ -25,6 +25,6 @@ export function useChoices() {
         { value: 'unknown' as const, label: t('yesNo.unknown') },
       ],
     };
-  }, [t, i18n.language]);
+  }, [t]);
 }
 export type Choices = ReturnType<typeof useChoices>;

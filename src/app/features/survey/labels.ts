@@ -10,6 +10,8 @@ const MEMBER_PREFIXED: Record<string, string> = {
 export function labelFor(path: string, t: TFunction): string {
   const parts = path.split('.');
   const [head, second, third, fourth] = parts;
+  // An error about the record as a whole (e.g. record_too_large from the save).
+  if (path === '') return t('review.wholeRecord');
   if (head === 'groupCode') return t('address.group');
   if (head === 'address' && second) return t(`address.${second}`);
   if (head === 'outcome' || head === 'note') return t('outcome.legend');

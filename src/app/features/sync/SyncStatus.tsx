@@ -6,11 +6,14 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useTranslation } from 'react-i18next';
 import { appDb } from '../../storage/app-db.js';
-import type { AnyStoredRecord, GoCuaDb, StoredRecord } from '../../storage/db.js';
+import type { AnyStoredRecord, GoCuaDb } from '../../storage/db.js';
+import { listHeldRecords } from '../../storage/record-queries.js';
+import { dismissServerNotices, serverNotices, type ServerChangeNotice } from '../../storage/server-state.js';
 import { getDevice } from '../../sync/device-store.js';
 import { getSyncEngine, type SyncEngine } from '../../sync/sync-engine.js';
 import { useSyncState } from '../../sync/use-sync-state.js';
 import { readWaiting } from '../../storage/waiting.js';
+import { href } from '../../ui/router.js';
 import { useWard } from '../../ward-context.js';
 import { kindWords } from './waiting-words.js';
 import { formatDateTime } from '../../ui/dates.js';
@@ -22,10 +25,10 @@ export interface SyncStatusProps {
   recordHref?: (id: string) => string;
 }
 
-export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = (id) => `#/household/${encodeURIComponent(id)}` }: SyncStatusProps) {
-  const { t, i18n } = useTranslation();
+export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = (id) => href({ name: 'edit', recordId: id }) }: SyncStatusProps) {
+  const { t } = useTranslation();
   const state = useSyncState(engine);
-  const held = useLiveQuery(() => db.records.where('syncState').anyOf('rejected', 'conflict').toArray(), [db], [] as StoredRecord[]);
+  const held = useLiveQuery(() => listHeldRecords(db), [db], [] as AnyStoredRecord[]);
   const ward = useWard();
   // null: read, and no device yet (undefined: not read yet).
   const device = useLiveQuery(async () => (await getDevice(db)) ?? null, [db]);
@@ -39,6 +42,12 @@ export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = 
     row.kind === 'assistance'
       ? t('assist.heldLabel', { year: row.record.data.person.birthYear, campaign: row.record.data.campaign ?? '' })
       : t('sync.householdLabel', { house: row.record.data.address.houseNumber, group: row.groupCode });
+  // Staff changes the phone took (storage/server-state.ts): told until the volunteer dismisses them.
+  const notices = useLiveQuery(() => serverNotices(db), [db], [] as ServerChangeNotice[]);
+  const noticeLabel = (n: ServerChangeNotice): string =>
+    n.recordKind === 'assistance'
+      ? t('sync.staff.assistanceLabel', { year: n.label.birthYear ?? '' })
+      : t('sync.householdLabel', { house: n.label.house ?? '', group: n.label.group ?? '' });
   const notEnrolled = device === null;
   const needsEnrolment = notEnrolled || state.error?.code === 'not_enrolled' || state.error?.code === 'unauthorized';
   const phase = notEnrolled ? 'notEnrolled' : state.phase === 'idle' && (pending ?? 0) > 0 ? 'queued' : state.phase;
@@ -86,7 +95,7 @@ export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = 
       ) : null}
       {needsEnrolment ? (
         // Before enrolment (or after a revocation) sending cannot work: the button leads to enrolment.
-        <a className="btn btn--primary btn--big btn--block" href="#/enrol" data-testid="sync-enrol">
+        <a className="btn btn--primary btn--big btn--block" href={href({ name: 'enrol' })} data-testid="sync-enrol">
           {t('sync.enrolNow')}
         </a>
       ) : (
@@ -100,6 +109,23 @@ export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = 
           {t('sync.syncNow')}
         </button>
       )}
+      {notices.length > 0 ? (
+        <div className="sync-status__staff notice" role="status" data-testid="sync-staff-changes">
+          <h3>{t('sync.staff.title')}</h3>
+          <ul>
+            {notices.map((n) => (
+              <li key={n.recordId} data-testid="sync-staff-change" data-id={n.recordId} data-voided={n.voided ? '1' : '0'}>
+                {t(n.voided ? 'sync.staff.voided' : 'sync.staff.changed', { label: noticeLabel(n) })}
+                {n.editKept ? <p className="hint">{t('sync.staff.editKept')}</p> : null}
+                {n.editDropped ? <p className="hint">{t('sync.staff.editDropped')}</p> : null}
+              </li>
+            ))}
+          </ul>
+          <button type="button" className="btn" onClick={() => void dismissServerNotices(db)} data-testid="sync-staff-dismiss">
+            {t('sync.staff.dismiss')}
+          </button>
+        </div>
+      ) : null}
       {held.length > 0 ? (
         <div className="sync-status__held" data-testid="sync-held">
           <h3>{t('sync.heldTitle')}</h3>
@@ -107,9 +133,7 @@ export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = 
           <ul>
             {held.map((row) => (
               <li key={row.id} data-testid="sync-held-item" data-id={row.id} data-state={row.syncState}>
-                <strong>
-                  {heldLabel(row as AnyStoredRecord)}
-                </strong>{' '}
+                <strong>{heldLabel(row)}</strong>{' '}
                 <span className="badge">{row.syncState === 'conflict' ? t('sync.heldConflict') : t('sync.heldRejected')}</span>
                 <p className="hint">{row.syncState === 'conflict' ? t('sync.heldConflictHelp') : t('sync.heldHelp')}</p>
                 {row.serverErrors && row.serverErrors.length > 0 ? (
@@ -119,7 +143,7 @@ export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = 
                     ))}
                   </ul>
                 ) : null}
-                <a className="btn" href={(row as AnyStoredRecord).kind === 'assistance' ? `#/assist/again/${encodeURIComponent(row.id)}` : recordHref(row.id)}>
+                <a className="btn" href={row.kind === 'assistance' ? href({ name: 'assist', againId: row.id }) : recordHref(row.id)}>
                   {t('sync.openRecord')}
                 </a>
               </li>

@@ -174,6 +174,7 @@ export const en: Resources = {
     noBusiness: 'No household business',
   },
   review: {
+    wholeRecord: 'The whole record',
     errorsTitle: '{{count}} answer(s) to fix before saving',
     emptyMember: 'Member {{n}} has nothing entered (perhaps “Add member” was tapped by mistake).',
     removeEmptyMember: 'Remove member {{n}}',

@@ -175,6 +175,7 @@ export const vi = {
     noBusiness: 'Hộ không kinh doanh',
   },
   review: {
+    wholeRecord: 'Cả phiếu',
     errorsTitle: 'Còn {{count}} chỗ cần sửa trước khi lưu',
     emptyMember: 'Thành viên {{n}} chưa có thông tin gì (có thể bấm nhầm “Thêm thành viên”).',
     removeEmptyMember: 'Xóa thành viên {{n}}',

@@ -6,6 +6,10 @@ import * as dashboard from './20261124T030000-dashboard.js';
 import * as dashboardVersionIndex from './20261124T031500-dashboard-version-index.js';
 import * as assistances from './20261124T040000-assistances.js';
 import * as surveyDateFromHistory from './20261203T080000-survey-date-from-history.js';
+import * as recordOwners from './20261203T090000-record-owners.js';
+import * as stripUnknownRecordKeys from './20261203T093000-strip-unknown-record-keys.js';
+import * as enrolmentCodeExpiry from './20261203T093100-enrolment-code-expiry.js';
+import * as accountsHardening from './20261203T093200-accounts-hardening.js';
 
 export const migrations: Record<string, Migration> = {
   '20261124T020000-initial': initial,
@@ -13,4 +17,8 @@ export const migrations: Record<string, Migration> = {
   '20261124T031500-dashboard-version-index': dashboardVersionIndex,
   '20261124T040000-assistances': assistances,
   '20261203T080000-survey-date-from-history': surveyDateFromHistory,
+  '20261203T090000-record-owners': recordOwners,
+  '20261203T093000-strip-unknown-record-keys': stripUnknownRecordKeys,
+  '20261203T093100-enrolment-code-expiry': enrolmentCodeExpiry,
+  '20261203T093200-accounts-hardening': accountsHardening,
 };

@@ -13,11 +13,11 @@ import {
   type AssistanceKind,
   type AssistanceReason,
   type AssistanceRecord,
-} from '../schema/assistance.js';
-import { MIN_QUESTION_AGE, type HouseholdRecord, type Member } from '../schema/household.js';
-import type { WardConfig } from '../schema/ward-config.js';
+} from '../shared/schema/assistance.js';
+import { MIN_QUESTION_AGE, type HouseholdRecord, type Member } from '../shared/schema/household.js';
+import type { WardConfig } from '../shared/schema/ward-config.js';
 import { Rng } from './seeded-random.js';
-import { TOPIC_COVERED_BY } from './follow-up.js';
+import { TOPIC_COVERED_BY } from '../shared/domain/follow-up.js';
 
 export interface DemoAssistanceOptions {
   wardConfig: WardConfig;

@@ -2,7 +2,7 @@
 // householdRecordSchema, and deterministic. Household i of a ward and seed is made from its own
 // PRNG stream (ward, seed, i), so 3 households are a prefix of 300, the output never depends on
 // the clock, and ids differ between wards. Pure: no node: modules, usable in the browser too.
-import type { WardConfig } from '../schema/ward-config.js';
+import type { WardConfig } from '../shared/schema/ward-config.js';
 import {
   HELP_TOPICS,
   HOUSEHOLD_KIND,
@@ -13,12 +13,10 @@ import {
   type Member,
   type SkillLevel,
   type VneidLevel,
-} from '../schema/household.js';
-import type { YesNoUnknown } from '../schema/common.js';
-import { DEFAULT_MOBILE_PREFIXES } from './phone.js';
-import { Rng, mulberry32 } from './seeded-random.js';
-
-export { mulberry32 };
+} from '../shared/schema/household.js';
+import type { YesNoUnknown } from '../shared/schema/common.js';
+import { DEFAULT_MOBILE_PREFIXES } from '../shared/domain/phone.js';
+import { Rng } from './seeded-random.js';
 
 export interface DemoOptions {
   wardConfig: WardConfig;
@@ -27,9 +25,6 @@ export interface DemoOptions {
   /** One install id for every record (one phone); otherwise three phones' ids are derived. */
   installId?: string;
 }
-
-// --- PRNG -------------------------------------------------------------------------------
-
 
 // --- Names and places ---------------------------------------------------------------------
 

@@ -1,0 +1,41 @@
+// Binds an administration panel's module to the screen: loads the panel's data with the
+// session, keeps the draft (made again from the data whenever it or `draftDeps` change), and
+// saves through panel.ts's submit(), showing its status and reloading the data after a save.
+import { useEffect, useState } from 'react';
+import type { WardApi } from '../api.js';
+import { useDashboard } from '../context.js';
+import { useWardLoad } from '../hooks.js';
+import { submit, type Checked, type Status } from './panel.js';
+
+export function useAdminPanel<Data, Draft>(
+  load: (api: WardApi) => Promise<Data>,
+  draftOf: (data: Data | undefined) => Draft | undefined,
+  initialDraft: Draft,
+  draftDeps: readonly unknown[] = [],
+) {
+  const { api } = useDashboard();
+  const data = useWardLoad(load, []);
+  const [draft, setDraft] = useState<Draft>(initialDraft);
+  const [status, setStatus] = useState<Status>();
+  useEffect(() => {
+    const next = draftOf(data.data);
+    if (next !== undefined) setDraft(next);
+    // `draftOf` is a fresh closure each render: the data and the caller's deps say when it changed.
+  }, [data.data, ...draftDeps]);
+
+  /** Sends a checked draft; true when the server took it (the data is then reloaded). */
+  async function save<T, R>(
+    checked: Checked<T>,
+    send: (api: WardApi, value: T) => Promise<R>,
+    done?: (result: R, value: T) => Status,
+    onError?: (e: unknown) => Status,
+    options: { reload?: boolean } = {},
+  ): Promise<boolean> {
+    const result = await submit(checked, (value) => send(api, value), done, onError);
+    setStatus(result.status);
+    if (result.saved && options.reload !== false) data.reload();
+    return result.saved;
+  }
+
+  return { data, draft, setDraft, status, save };
+}

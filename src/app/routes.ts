@@ -1,0 +1,98 @@
+// Every screen of the app, one row each (adding a screen is adding a row):
+// - `paths`: the hash path patterns (ui/router.ts); href() writes the first one the params fit.
+// - `load`: the screen's code, loaded lazily and memoised, so boot.ts can start fetching the
+//   screen the URL asks for while React itself is still loading, and App's lazy() reuses the same
+//   promise. The module's default export is the screen. Home has none: it is in the first bundle
+//   and App renders it with the sync panel.
+// - `props`: the screen's props from the params (default: the params themselves); `key`: params
+//   whose change makes a new screen (a new draft, another record); `wide`: the dashboard layout.
+// The router and App read only this table.
+import type { ComponentType } from 'react';
+import { loadDashboardLocales } from './i18n/index.js';
+import { registerRoutes, type ParamsOf, type Route } from './ui/router.js';
+
+type Params<Paths extends readonly string[]> = ParamsOf<Paths[number]>;
+/** A screen component as App renders it (each row's props are checked against its own screen by screen() below). */
+export type Screen = ComponentType<Record<string, unknown>>;
+
+interface RowOptions<Paths extends readonly string[]> {
+  key?: (params: Params<Paths>) => string;
+  wide?: boolean;
+}
+
+interface Row<Paths extends readonly string[]> extends RowOptions<Paths> {
+  paths: Paths;
+  load?: () => Promise<{ default: Screen }>;
+  props?: (params: Params<Paths>) => object;
+}
+
+const once = <T,>(load: () => Promise<T>) => {
+  let p: Promise<T> | undefined;
+  return () => (p ??= load());
+};
+
+/** A lazily loaded screen given its route's params as props, or `props(params)`. */
+function screen<const Paths extends readonly string[]>(paths: Paths, load: () => Promise<{ default: ComponentType<Params<Paths>> }>, options?: RowOptions<Paths>): Row<Paths>;
+function screen<const Paths extends readonly string[], P extends object>(
+  paths: Paths,
+  load: () => Promise<{ default: ComponentType<P> }>,
+  options: RowOptions<Paths> & { props: (params: Params<Paths>) => P },
+): Row<Paths>;
+function screen(paths: readonly string[], load: () => Promise<unknown>, options: object = {}): Row<readonly string[]> {
+  return { paths, load: load as () => Promise<{ default: Screen }>, ...options };
+}
+
+const loadSurveyScreen = once(() => import('./features/survey/SurveyScreen.js'));
+
+export const ROUTES = {
+  home: { paths: [''] as const },
+  survey: screen(['survey/:draftId'], loadSurveyScreen, { key: (p) => p.draftId }),
+  /** Editing (or revisiting) a saved household: the survey, with the record's id as its draft id. */
+  edit: screen(['edit/:recordId'], loadSurveyScreen, { props: (p) => ({ draftId: p.recordId, recordId: p.recordId }), key: (p) => p.recordId }),
+  list: screen(['list'], once(() => import('./features/list/ListScreen.js'))),
+  record: screen(['record/:id'], once(() => import('./features/list/RecordScreen.js')), { key: (p) => p.id }),
+  revisits: screen(['revisits'], once(() => import('./features/list/RevisitsScreen.js'))),
+  enrol: screen(['enrol'], once(() => import('./features/enrolment/EnrolmentScreen.js'))),
+  /** Ward staff only: the dashboard and its messages load when #/ward is opened. */
+  ward: screen(
+    ['ward/*sub'],
+    once(async () => {
+      const [mod] = await Promise.all([import('./features/dashboard/DashboardScreen.js'), loadDashboardLocales()]);
+      return mod;
+    }),
+    { wide: true },
+  ),
+  assist: screen(
+    ['assist/again/:againId', 'assist/card/:cardId/:householdId?/:memberId?', 'assist/for/:householdId/:memberId?', 'assist'],
+    once(() => import('./features/assistance/AssistScreen.js')),
+    { key: () => location.hash },
+  ),
+  followUp: screen(['follow-up'], once(() => import('./features/assistance/FollowUpScreen.js'))),
+  cards: screen(['cards'], once(() => import('./features/assistance/CardsScreen.js'))),
+  card: screen(['cards/:id'], once(() => import('./features/assistance/CardScreen.js')), { key: (p) => p.id }),
+} satisfies Record<string, Row<readonly string[]>>;
+
+declare module './ui/router.js' {
+  interface RouteRegister {
+    routes: typeof ROUTES;
+  }
+}
+
+registerRoutes(ROUTES);
+
+/** The table's row for `route` (undefined for a path no pattern matches). */
+export function routeRow(route: Route): Row<readonly string[]> | undefined {
+  return route.name === 'notFound' ? undefined : (ROUTES[route.name] as Row<readonly string[]>);
+}
+
+/** The props and key App gives the screen of `route`. */
+export function screenProps(route: Route): { props: Record<string, unknown>; key: string | undefined } {
+  const { name: _, ...params } = route as { name: string } & Record<string, unknown>;
+  const row = routeRow(route) as { props?: (p: object) => object; key?: (p: object) => string } | undefined;
+  return { props: (row?.props ? row.props(params) : params) as Record<string, unknown>, key: row?.key?.(params) };
+}
+
+/** Starts loading the screen for `route`; resolves when its code is ready (at once for Home). */
+export function preloadScreen(route: Route): Promise<unknown> {
+  return routeRow(route)?.load?.() ?? Promise.resolve();
+}

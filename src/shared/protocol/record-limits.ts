@@ -1,0 +1,66 @@
+// Limits on one record, checked by the server per record (a `rejected` result, the rest of the
+// batch stored) and by the phone when it saves (a field error on the form). Both measure the
+// same thing: the record's JSON text in UTF-8 bytes, and how deep its JSON nests.
+//
+// The depth check is iterative and runs BEFORE anything recursive (JSON.stringify, zod,
+// canonicalJson): a record nesting thousands of levels deep would overflow their stacks.
+
+/**
+ * The deepest nesting a record may have (the envelope is level 1). A valid record of any kind
+ * today nests 5 deep (envelope → data → members → member → skills); 32 leaves room for future
+ * versions and still keeps every recursive walk far from the stack's limit.
+ */
+export const MAX_RECORD_DEPTH = 32;
+
+/**
+ * The largest record, in UTF-8 bytes of its JSON. A household with the schema's 60 members and
+ * every text field at its longest, written in the characters that cost most in JSON (control
+ * characters, six bytes each as \u00XX), is about 180 KB (tests/unit/record-limits.test.ts
+ * computes it); 256 KiB keeps that with room, and is also the phone's batch size
+ * (CLIENT_BATCH_MAX_BYTES), so a record that fits here always fits in some batch.
+ */
+export const MAX_RECORD_BYTES = 256 * 1024;
+
+/**
+ * Whether a JSON value (as JSON.parse makes it: objects, arrays, primitives, no cycles) nests
+ * deeper than `max` levels. Iterative, so it cannot itself overflow; it stops as soon as it knows.
+ */
+export function jsonDepthExceeds(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > max) return true;
+    const children = Array.isArray(v) ? v : Object.values(v as Record<string, unknown>);
+    for (const child of children) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** UTF-8 length of a string, without allocating its bytes (a lone surrogate counts 3, as TextEncoder's U+FFFD). */
+export function utf8ByteLength(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+export type RecordLimitError = { path: ''; code: 'record_too_deep' | 'record_too_large' };
+
+/**
+ * Checks one record against both limits: depth first (so the size, measured with
+ * JSON.stringify, is only ever measured on a shallow value). Null when within them.
+ */
+export function checkRecordLimits(record: unknown): RecordLimitError | null {
+  if (jsonDepthExceeds(record, MAX_RECORD_DEPTH)) return { path: '', code: 'record_too_deep' };
+  const text = JSON.stringify(record) ?? '';
+  if (utf8ByteLength(text) > MAX_RECORD_BYTES) return { path: '', code: 'record_too_large' };
+  return null;
+}

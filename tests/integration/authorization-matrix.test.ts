@@ -1,0 +1,240 @@
+// The authorization matrix (issue 10): every route the server registers × every kind of caller
+// → the expected status. The routes are read from the server itself (registeredRoutes, an
+// onRoute hook in app.ts), so a route added without a row here FAILS this test. Every /api
+// answer must also say `Cache-Control: no-store` (personal data, tokens).
+//
+// Callers: no token, a garbage token, a revoked device, a device of this ward (A), ANOTHER
+// device of this ward (B), a device of another ward, ward staff, a ward admin, and an admin of
+// another ward.
+//
+// Not here: which RECORDS device B may write (ownership inside a ward: the sync answers 200 with
+// a per-record `rejected`/not_owner) is the ownership work's own test; this matrix checks the
+// HTTP answer only.
+import { randomUUID } from 'node:crypto';
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registeredRoutes } from '../../src/server/app.js';
+import { revokeDevice } from '../../src/server/services/accounts.js';
+import { issueEnrolmentCode } from '../../src/server/services/enrolment-codes.js';
+import { createUser } from '../../src/server/services/accounts.js';
+import { signIn } from '../helpers/dashboard.js';
+import { batch, householdRecord, OTHER_WARD, WARD } from '../helpers/records.js';
+import { sqliteBackend } from '../helpers/server-db.js';
+import { startTestServer, type TestServer } from '../helpers/test-server.js';
+
+const CALLERS = ['none', 'garbage', 'revoked', 'device', 'otherDevice', 'deviceOtherWard', 'staff', 'admin', 'otherAdmin'] as const;
+type Caller = (typeof CALLERS)[number];
+type Expect = Record<Caller, number>;
+
+interface Request {
+  method: string;
+  url: string;
+  payload?: unknown;
+  body?: string;
+  headers?: Record<string, string>;
+}
+
+interface Row {
+  route: string;
+  /** Built anew for each caller (a fresh household to void, a fresh device to revoke…). */
+  request: (ctx: Ctx) => Promise<Request> | Request;
+  expect: Expect;
+}
+
+interface Ctx {
+  t: TestServer;
+  tokens: Record<Caller, string | null>;
+  deviceA: string;
+}
+
+const W = `/api/v1/wards/${WARD}`;
+const Q = '?year=2026&asOf=2026-11-30';
+
+const everyone = (status: number): Expect => Object.fromEntries(CALLERS.map((c) => [c, status])) as Expect;
+/** A route of ward staff of the ward; `staff` and `admin` get what the route answers them. */
+const wardRoute = (staff: number, admin = staff): Expect => ({
+  none: 401,
+  garbage: 401,
+  revoked: 401,
+  device: 403,
+  otherDevice: 403,
+  deviceOtherWard: 403,
+  staff,
+  admin,
+  otherAdmin: 403,
+});
+
+async function freshHousehold(ctx: Ctx): Promise<string> {
+  const rec = householdRecord({ groupCode: 'TDP01' });
+  const res = await ctx.t.sync(ctx.tokens.device!, batch([rec]));
+  expect(res.json().results[0].status).toBe('accepted');
+  return rec.id;
+}
+
+const ROWS: Row[] = [
+  { route: 'GET /api/health', request: () => ({ method: 'GET', url: '/api/health' }), expect: everyone(200) },
+  {
+    route: 'POST /api/v1/auth/login',
+    request: () => ({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'nobody.here', password: 'a wrong password 123' } }),
+    expect: everyone(401),
+  },
+  {
+    route: 'POST /api/v1/devices/enrol',
+    request: () => ({ method: 'POST', url: '/api/v1/devices/enrol', payload: { wardCode: WARD, enrolmentCode: 'AAAA-AAAA', volunteerName: 'X' } }),
+    expect: everyone(401),
+  },
+  {
+    route: 'GET /api/v1/config',
+    request: () => ({ method: 'GET', url: '/api/v1/config' }),
+    expect: { none: 401, garbage: 401, revoked: 401, device: 200, otherDevice: 200, deviceOtherWard: 200, staff: 200, admin: 200, otherAdmin: 200 },
+  },
+  {
+    route: 'POST /api/v1/sync',
+    request: () => ({ method: 'POST', url: '/api/v1/sync', payload: batch([]) }),
+    expect: { none: 401, garbage: 401, revoked: 401, device: 200, otherDevice: 200, deviceOtherWard: 200, staff: 401, admin: 401, otherAdmin: 401 },
+  },
+  { route: 'GET /api/v1/wards/:code/config/targets', request: () => ({ method: 'GET', url: `${W}/config/targets` }), expect: wardRoute(200) },
+  { route: 'PUT /api/v1/wards/:code/config/targets', request: () => ({ method: 'PUT', url: `${W}/config/targets`, payload: { targets: { 2026: { vneid: 0.9 } } } }), expect: wardRoute(403, 200) },
+  { route: 'GET /api/v1/wards/:code/config/settings', request: () => ({ method: 'GET', url: `${W}/config/settings` }), expect: wardRoute(200) },
+  { route: 'PUT /api/v1/wards/:code/config/settings', request: () => ({ method: 'PUT', url: `${W}/config/settings`, payload: { settings: {} } }), expect: wardRoute(403, 200) },
+  { route: 'GET /api/v1/wards/:code/groups', request: () => ({ method: 'GET', url: `${W}/groups` }), expect: wardRoute(200) },
+  {
+    route: 'PUT /api/v1/wards/:code/groups',
+    request: async (ctx) => {
+      const groups = (await ctx.t.app.inject({ method: 'GET', url: `${W}/groups`, headers: { authorization: `Bearer ${ctx.tokens.admin}` } })).json().groups;
+      return { method: 'PUT', url: `${W}/groups`, payload: { groups: groups.map((g: any) => ({ code: g.code, name: g.name, householdsOnRegister: g.householdsOnRegister })) } };
+    },
+    expect: wardRoute(403, 200),
+  },
+  {
+    route: 'POST /api/v1/wards/:code/groups/import',
+    request: async (ctx) => {
+      const groups = (await ctx.t.app.inject({ method: 'GET', url: `${W}/groups`, headers: { authorization: `Bearer ${ctx.tokens.admin}` } })).json().groups;
+      const csv = ['code,name,householdsOnRegister', ...groups.map((g: any) => `${g.code},${g.name},${g.householdsOnRegister}`)].join('\n');
+      return { method: 'POST', url: `${W}/groups/import`, body: csv, headers: { 'content-type': 'text/csv' } };
+    },
+    expect: wardRoute(403, 200),
+  },
+  { route: 'GET /api/v1/wards/:code/users', request: () => ({ method: 'GET', url: `${W}/users` }), expect: wardRoute(403, 200) },
+  {
+    route: 'POST /api/v1/wards/:code/users',
+    request: () => ({ method: 'POST', url: `${W}/users`, payload: { username: `u${randomUUID().slice(0, 8)}`, password: 'một mật khẩu rất dài 2026', role: 'ward_staff' } }),
+    expect: wardRoute(403, 201),
+  },
+  {
+    route: 'POST /api/v1/wards/:code/users/:id/reset-password',
+    request: async (ctx) => {
+      const { id } = await createUser(ctx.t.db.db, { wardCode: WARD, username: `r${randomUUID().slice(0, 8)}`, password: 'một mật khẩu rất dài 2026', role: 'ward_staff' });
+      return { method: 'POST', url: `${W}/users/${id}/reset-password`, payload: { password: 'một mật khẩu mới rất dài 2026' } };
+    },
+    expect: wardRoute(403, 204),
+  },
+  { route: 'POST /api/v1/wards/:code/enrolment-codes', request: () => ({ method: 'POST', url: `${W}/enrolment-codes`, payload: { uses: 1 } }), expect: wardRoute(201) },
+  { route: 'GET /api/v1/wards/:code/enrolment-codes', request: () => ({ method: 'GET', url: `${W}/enrolment-codes` }), expect: wardRoute(200) },
+  {
+    route: 'POST /api/v1/wards/:code/enrolment-codes/:id/revoke',
+    request: async (ctx) => ({ method: 'POST', url: `${W}/enrolment-codes/${(await issueEnrolmentCode(ctx.t.db, WARD, 1)).id}/revoke` }),
+    expect: wardRoute(200),
+  },
+  { route: 'GET /api/v1/wards/:code/devices', request: () => ({ method: 'GET', url: `${W}/devices` }), expect: wardRoute(200) },
+  {
+    route: 'POST /api/v1/wards/:code/devices/:id/revoke',
+    request: async (ctx) => ({ method: 'POST', url: `${W}/devices/${(await ctx.t.enrol(WARD, 'Máy thử')).deviceId}/revoke` }),
+    expect: wardRoute(200),
+  },
+  {
+    route: 'POST /api/v1/wards/:code/devices/:id/transfer-records',
+    request: async (ctx) => {
+      const from = await ctx.t.enrol(WARD, 'Máy cũ');
+      const to = await ctx.t.enrol(WARD, 'Máy mới');
+      return { method: 'POST', url: `${W}/devices/${from.deviceId}/transfer-records`, payload: { to: to.deviceId } };
+    },
+    expect: wardRoute(200),
+  },
+  { route: 'GET /api/v1/wards/:code/export.xlsx', request: () => ({ method: 'GET', url: `${W}/export.xlsx${Q}` }), expect: wardRoute(200) },
+  { route: 'GET /api/v1/wards/:code/export.csv', request: () => ({ method: 'GET', url: `${W}/export.csv${Q}` }), expect: wardRoute(200) },
+  { route: 'GET /api/v1/wards/:code/report', request: () => ({ method: 'GET', url: `${W}/report${Q}` }), expect: wardRoute(200) },
+  { route: 'GET /api/v1/wards/:code/assistances', request: () => ({ method: 'GET', url: `${W}/assistances` }), expect: wardRoute(200) },
+  { route: 'GET /api/v1/wards/:code/assistances/export.csv', request: () => ({ method: 'GET', url: `${W}/assistances/export.csv` }), expect: wardRoute(200) },
+  { route: 'GET /api/v1/wards/:code/assistances/export.xlsx', request: () => ({ method: 'GET', url: `${W}/assistances/export.xlsx` }), expect: wardRoute(200) },
+  { route: 'GET /api/v1/wards/:code/follow-ups', request: () => ({ method: 'GET', url: `${W}/follow-ups` }), expect: wardRoute(200) },
+  { route: 'GET /api/v1/wards/:code/indicators', request: () => ({ method: 'GET', url: `${W}/indicators${Q}` }), expect: wardRoute(200) },
+  { route: 'GET /api/v1/wards/:code/indicators/weekly', request: () => ({ method: 'GET', url: `${W}/indicators/weekly${Q}` }), expect: wardRoute(200) },
+  { route: 'GET /api/v1/wards/:code/activity', request: () => ({ method: 'GET', url: `${W}/activity` }), expect: wardRoute(200) },
+  { route: 'GET /api/v1/wards/:code/quality', request: () => ({ method: 'GET', url: `${W}/quality` }), expect: wardRoute(200) },
+  {
+    route: 'GET /api/v1/wards/:code/households/:id',
+    request: async (ctx) => ({ method: 'GET', url: `${W}/households/${await freshHousehold(ctx)}` }),
+    expect: wardRoute(200),
+  },
+  {
+    route: 'POST /api/v1/wards/:code/households/:id/void',
+    request: async (ctx) => ({ method: 'POST', url: `${W}/households/${await freshHousehold(ctx)}/void`, payload: { reason: 'Phiếu nhập trùng' } }),
+    expect: wardRoute(200),
+  },
+  // Read by any ward staff of the ward (docs/api.md): who viewed which household is their business too.
+  { route: 'GET /api/v1/wards/:code/audit', request: () => ({ method: 'GET', url: `${W}/audit` }), expect: wardRoute(200) },
+  // Last: a caller's own session ends here (answered 204 whatever the token, so it tells nothing).
+  { route: 'POST /api/v1/auth/logout', request: () => ({ method: 'POST', url: '/api/v1/auth/logout' }), expect: everyone(204) },
+];
+
+describe('authorization matrix', () => {
+  let t: TestServer;
+  let ctx: Ctx;
+
+  beforeAll(async () => {
+    t = await startTestServer(sqliteBackend, { rateLimits: { authPerMinute: 10_000, enrolPerMinute: 10_000, syncPerMinute: 10_000 } });
+    const a = await t.enrol(WARD, 'Máy A');
+    const b = await t.enrol(WARD, 'Máy B');
+    const other = await t.enrol(OTHER_WARD, 'Máy phường khác');
+    const revoked = await t.enrol(WARD, 'Máy đã thu hồi');
+    await revokeDevice(t.db.db, revoked.deviceId);
+    ctx = {
+      t,
+      deviceA: a.deviceId,
+      tokens: {
+        none: null,
+        garbage: 'not-a-token-at-all',
+        revoked: revoked.token,
+        device: a.token,
+        otherDevice: b.token,
+        deviceOtherWard: other.token,
+        staff: (await signIn(t, WARD, 'ward_staff')).token,
+        admin: (await signIn(t, WARD, 'ward_admin')).token,
+        otherAdmin: (await signIn(t, OTHER_WARD, 'ward_admin')).token,
+      },
+    };
+  }, 120_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('has one row for every registered API route, and no row for a route that is gone', () => {
+    const registered = registeredRoutes(t.app).map((r) => `${r.method} ${r.url}`);
+    const api = registered.filter((r) => r.split(' ')[1]!.startsWith('/api/'));
+    const rows = ROWS.map((r) => r.route);
+    expect(api.filter((r) => !rows.includes(r))).toEqual([]); // a new route without a row fails here
+    expect(rows.filter((r) => !api.includes(r))).toEqual([]);
+    expect(new Set(rows).size).toBe(rows.length);
+    // Anything else the server answers is the PWA's static files, public by nature.
+    expect(registered.filter((r) => !r.split(' ')[1]!.startsWith('/api/')).filter((r) => !r.startsWith('GET '))).toEqual([]);
+  });
+
+  it.each(ROWS.map((r) => [r.route, r] as const))('%s', async (_name, row) => {
+    const seen: Partial<Record<Caller, number>> = {};
+    for (const caller of CALLERS) {
+      const req = await row.request(ctx);
+      const token = ctx.tokens[caller];
+      const res: LightMyRequestResponse = await t.app.inject({
+        method: req.method as 'GET',
+        url: req.url,
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...req.headers },
+        ...(req.body !== undefined ? { body: req.body } : req.payload !== undefined ? { payload: req.payload as object } : {}),
+      });
+      seen[caller] = res.statusCode;
+      expect(res.headers['cache-control'], `${row.route} as ${caller}`).toBe('no-store');
+      expect(res.statusCode, `${row.route} as ${caller}: ${res.body.slice(0, 200)}`).toBeLessThan(500);
+    }
+    expect(seen).toEqual(row.expect);
+  });
+});
