@@ -119,10 +119,11 @@ describe('display settings and dates', () => {
     expect(await input.getAttribute('placeholder')).toBe('nn/tt/nnnn');
 
     // A day that does not exist: a message, and the filter is left as it was.
+    await input.scrollIntoViewIfNeeded();
     await input.fill('31/02/2026');
     await input.blur();
     expect(await p.getByTestId('dash-filter-asof-error').textContent()).toBe('Gõ ngày theo dạng ngày/tháng/năm, ví dụ 03/12/2026.');
-    await shot(p, '360-dash-date-filter-error', true);
+    await shot(p, '360-dash-date-filter-error');
     await p.getByTestId('language-switch').click();
     await p.waitForFunction(() => document.documentElement.lang === 'en');
     await p.locator('[data-testid="dash-filter-asof-error"]', { hasText: 'Type the date as day/month/year, e.g. 03/12/2026.' }).waitFor();
@@ -138,7 +139,7 @@ describe('display settings and dates', () => {
     await input.blur();
     await p.waitForFunction(() => !document.querySelector('[data-loading="true"]'));
     expect(await p.getByTestId('dash-filter-asof').inputValue()).toBe('1/3/2026');
-    await shot(p, '360-dash-date-filter', true);
+    await shot(p, '360-dash-date-filter');
     if (browser) await en.close();
   });
 });
