@@ -23,6 +23,12 @@ export default defineConfig([
     },
   },
   {
+    // Tests build hostile and legacy bodies on purpose, and migrations read tables of past schema
+    // versions through Kysely<any> (Kysely's documented pattern): `any` is the honest type there.
+    files: ['tests/**', 'src/server/db/migrations/**'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
     files: ['src/app/**/*.{ts,tsx}'],
     extends: [reactHooks.configs.flat.recommended],
     rules: {

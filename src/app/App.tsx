@@ -1,7 +1,7 @@
 // The app shell: banners (offline, update, storage full), language switch and the screen for
 // the current hash route. Screens other than Home are loaded lazily to keep the first load small.
 import { useLiveQuery } from 'dexie-react-hooks';
-import { lazy, Suspense, type ReactNode } from 'react';
+import { createElement, lazy, Suspense, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HomeScreen } from './features/home/HomeScreen.js';
 import { applyUpdate, useNeedRefresh } from './pwa/update.js';
@@ -35,13 +35,15 @@ export function App({ syncStatus }: AppProps) {
   };
 
   const row = routeRow(route);
+  // SCREENS holds components made once at module load (lazy()); looking one up creates none, so
+  // it is rendered with createElement rather than as a component declared in this render.
   const Screen = SCREENS.get(route.name);
   let screen: ReactNode;
   if (route.name === 'home') {
     screen = <HomeScreen syncStatus={syncStatus} />;
   } else if (Screen) {
     const { props, key } = screenProps(route);
-    screen = <Screen key={key} {...props} />;
+    screen = createElement(Screen, { key, ...props });
   } else {
     screen = <p className="notice">{t('app.notFound')}</p>;
   }

@@ -54,7 +54,9 @@ describe('offline household survey', () => {
     await s.addMember(0, { name: 'Nguyễn Văn Minh', birthYear: '1975', relation: 'head', sex: 'male' }, true);
     await s.addMember(1, { name: 'Trần Thị Dũng', birthYear: '79', relation: 'spouse', sex: 'female' }, true);
     await s.addMember(2, { name: 'Nguyễn Văn Bé', birthYear: '2018', relation: 'child', sex: 'male' }, false);
-    expect(await page.getByTestId('member-row').count()).toBe(3);
+    // Two closed cards (summary rows) and the open one.
+    expect(await page.getByTestId('member-row').count()).toBe(2);
+    expect(await page.getByTestId('member-editor').count()).toBe(1);
     await s.next('devices');
     await page.getByTestId('smartphones').fill('2');
     for (const k of ['computerOrTablet', 'fixedBroadband', 'fibre', 'wifi']) await s.radio(`field-devices-${k}`, 'yes');

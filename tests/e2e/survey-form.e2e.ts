@@ -58,28 +58,31 @@ describe('survey form', () => {
     await page.getByTestId('consent-relation').selectOption('head');
     await s.radio('field-consent-method', 'signed');
     await s.next('members');
-    await page.getByTestId('add-member').click();
+    // The first member's card is open as the step opens, its name field ready for typing.
+    await page.locator('#field-members-0-name').and(page.locator(':focus')).waitFor();
     await page.getByTestId('member-birthyear').fill('1990');
-    // Leave the member incomplete: "Done" shows the errors beside the fields and focuses the first.
-    await page.getByTestId('member-done').click();
+    // Continuing with the member incomplete shows the errors beside the fields and focuses the first.
+    await page.getByTestId('step-next').click();
     await page.locator('#field-members-0-relation').and(page.locator(':focus')).waitFor();
     expect(await page.locator('#field-members-0-relation').locator('xpath=..').locator('.error').textContent()).toBe('Vui lòng trả lời câu này.');
     await page.getByTestId('member-relation').selectOption('head');
     await s.radio('field-members-0-sex', 'female');
-    await page.getByTestId('member-done').click();
-    await page.locator('#field-members-0-ownsSmartphone').and(page.locator(':focus')).waitFor();
-    // Close it unfinished and jump ahead to review: the list says what is missing, in Vietnamese.
-    await page.getByTestId('member-close').click();
-    expect(await page.getByTestId('member-row').textContent()).toContain('Cần bổ sung');
+    await page.getByTestId('step-next').click();
+    // 36 years old in a ward that counts VNeID from 18: the next question asked is VNeID.
+    await page.locator('#field-members-0-vneid').and(page.locator(':focus')).waitFor();
+    // Jump ahead to review: the list says what is missing, in Vietnamese; the member's row says so too.
     await page.getByTestId('goto-step-review').click();
     await s.expectStep('review');
     const first = page.getByTestId('review-error').first();
-    expect(await first.textContent()).toBe('Thành viên 1 — Có và dùng điện thoại thông minh của mình: Vui lòng trả lời câu này.');
+    expect(await first.textContent()).toBe('Thành viên 1 — Tài khoản định danh điện tử VNeID: Vui lòng trả lời câu này.');
     expect(await page.getByTestId('save').isDisabled()).toBe(false);
+    await page.getByTestId('goto-step-members').click();
+    expect(await page.getByTestId('member-row').textContent()).toContain('Cần bổ sung');
+    await page.getByTestId('goto-step-review').click();
     await first.click();
     await s.expectStep('members');
     await page.getByTestId('member-editor').waitFor();
-    await page.locator('#field-members-0-ownsSmartphone').and(page.locator(':focus')).waitFor();
+    await page.locator('#field-members-0-vneid').and(page.locator(':focus')).waitFor();
     // Saving with errors writes nothing and shows the list again.
     await page.getByTestId('goto-step-review').click();
     await page.getByTestId('save').click();
@@ -90,7 +93,7 @@ describe('survey form', () => {
   it('switches the messages to English', async () => {
     await page.getByTestId('language-switch').click();
     expect(await page.getByTestId('review-error').first().textContent()).toBe(
-      'Member 1 — Owns and uses their own smartphone: Please answer this question.',
+      'Member 1 — VNeID electronic identity account: Please answer this question.',
     );
     await page.getByTestId('language-switch').click();
     await page.getByText('Lưu hộ').waitFor();

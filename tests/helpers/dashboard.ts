@@ -96,7 +96,7 @@ export function household(spec: HouseholdSpec): HouseholdRecord {
     id: spec.id ?? hid(),
     kind: 'household',
     rev: spec.rev ?? 1,
-    schemaVersion: 1,
+    schemaVersion: 2,
     clientUpdatedAt: `${surveyedAt}T09:00:00.000Z`,
     data: {
       wardCode: spec.wardCode ?? '10546',

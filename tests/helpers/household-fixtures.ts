@@ -31,7 +31,7 @@ const surveyed = {
   id: IDS.record,
   kind: 'household',
   rev: 1,
-  schemaVersion: 1,
+  schemaVersion: 2,
   clientUpdatedAt: '2026-10-15T02:30:00.000Z',
   data: {
     wardCode: '10546',
@@ -66,7 +66,7 @@ const surveyed = {
 };
 
 // Tests corrupt records on purpose (any path, any value): a typed record would forbid exactly that.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
+ 
 export type Loose = any;
 
 export function validSurveyed(): Loose {

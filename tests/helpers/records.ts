@@ -68,7 +68,7 @@ export function householdRecord(options: RecordOptions = {}): HouseholdRecord {
     id: options.id ?? uuidFrom(rand),
     kind: 'household',
     rev: options.rev ?? 1,
-    schemaVersion: 1,
+    schemaVersion: 2,
     clientUpdatedAt: '2026-11-20T08:30:00.000Z',
     data: {
       wardCode,

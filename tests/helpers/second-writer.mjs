@@ -14,11 +14,15 @@ while (Date.now() < end) {
   db.exec('begin immediate');
   put.run(String(commits));
   const hold = Date.now() + 3; // hold the lock a little, as a real write does
-  while (Date.now() < hold) {}
+  while (Date.now() < hold) {
+    // busy-wait: a synchronous writer holds the lock without yielding
+  }
   db.exec('commit');
   commits++;
   const pause = Date.now() + 2;
-  while (Date.now() < pause) {}
+  while (Date.now() < pause) {
+    // busy-wait between transactions
+  }
 }
 db.close();
 process.stdout.write(`${commits}\n`);

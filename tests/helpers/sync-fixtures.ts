@@ -80,7 +80,7 @@ export function makeHousehold(options: HouseholdOptions = {}): HouseholdRecord {
     id,
     kind: 'household',
     rev: options.rev ?? 1,
-    schemaVersion: 1,
+    schemaVersion: 2,
     clientUpdatedAt: '2026-11-20T08:30:00.000Z',
     data,
   };

@@ -62,7 +62,7 @@ describe.each(cases)('sync on $name, prepared $mode', (backend) => {
     await t.sync(token, batch([rec]));
     const reordered = {
       data: Object.fromEntries(Object.entries(rec.data).reverse()),
-      schemaVersion: 1,
+      schemaVersion: 2,
       clientUpdatedAt: '2026-11-21T00:00:00.000Z',
       rev: 1,
       kind: 'household',

@@ -15,6 +15,7 @@ const context: PrepareContext = {
   wardCode: WARD,
   deviceId: 'device-1',
   groups: new Set(['TDP01', 'TDP02', 'TDP03', 'TDP04', 'TDP05', 'TDP06', 'TDP07', 'TDP08', 'TDP09']),
+  ages: { adultAge: 18, vneidMinAge: 14 },
   receivedAt: '2026-11-24T05:00:00.000Z',
 };
 

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { householdRecordSchema, MAX_MEMBERS } from '../../src/shared/schema/household.js';
-import { toFieldErrors, type FieldError } from '../../src/shared/domain/validation.js';
+import { householdRecordKind, householdRecordSchema, MAX_MEMBERS } from '../../src/shared/schema/household.js';
+import { DEFAULT_RELEVANCE_AGES } from '../../src/shared/domain/relevance.js';
+import type { FieldError } from '../../src/shared/domain/validation.js';
 import { IDS, validSurveyed, validVisit, type Loose } from '../helpers/household-fixtures.js';
 
+/** The server's check: the schema, then the relevance table with the ward's ages (18 and 14 here). */
 function errorsOf(record: unknown): FieldError[] {
-  const result = householdRecordSchema.safeParse(record);
-  return result.success ? [] : toFieldErrors(result.error);
+  const result = householdRecordKind.parse(record, { ages: DEFAULT_RELEVANCE_AGES });
+  return result.ok ? [] : result.errors;
 }
 
 /** Applies `change` to a fresh valid surveyed record and returns its field errors. */
@@ -15,7 +17,7 @@ function errorsAfter(change: (r: Loose) => void, base: () => Loose = validSurvey
   return errorsOf(record);
 }
 
-describe('household record v1: valid records', () => {
+describe('household record: valid records', () => {
   it('accepts a surveyed household with two adults and a child who answers only the questions asked of everyone', () => {
     const result = householdRecordSchema.safeParse(validSurveyed());
     expect(result.success, JSON.stringify(result.error?.issues)).toBe(true);
@@ -53,7 +55,7 @@ describe('household record v1: valid records', () => {
   });
 });
 
-describe('household record v1: every rule', () => {
+describe('household record: every rule', () => {
   it('rejects a record id that is not a UUID', () => {
     expect(errorsAfter((r) => { r.id = 'not-a-uuid'; })).toEqual([{ path: 'id', code: 'invalid_uuid' }]);
   });
@@ -68,7 +70,7 @@ describe('household record v1: every rule', () => {
   });
 
   it('rejects an unknown schemaVersion', () => {
-    expect(errorsAfter((r) => { r.schemaVersion = 2; })).toEqual([{ path: 'schemaVersion', code: 'unknown_schema_version' }]);
+    expect(errorsAfter((r) => { r.schemaVersion = 3; })).toEqual([{ path: 'schemaVersion', code: 'unknown_schema_version' }]);
   });
 
   it.each([0, -1, 1.5, '1'])('rejects rev %j', (rev) => {
@@ -158,9 +160,8 @@ describe('household record v1: every rule', () => {
       { path: 'data.members.0.birthYear', code: 'birth_year_invalid' },
     ]);
   });
-
   it('requires every adult question of a 30-year-old, but none of them of a 10-year-old', () => {
-    const adultKeys = ['ownsSmartphone', 'usedInternet3m', 'skills', 'bankAccount', 'cashless30d', 'digitalSignature', 'onlinePublicService12m', 'cityApp'];
+    const adultKeys = ['bankAccount', 'ownsSmartphone', 'usedInternet3m', 'skills', 'cashless30d', 'digitalSignature', 'onlinePublicService12m', 'cityApp'];
     const errors = errorsAfter((r) => {
       r.data.members[1].birthYear = 1996;
       for (const key of adultKeys) delete r.data.members[1][key];
@@ -171,10 +172,32 @@ describe('household record v1: every rule', () => {
     expect(errorsOf(validSurveyed())).toEqual([]);
   });
 
-  it('still requires the questions asked of everyone from a child', () => {
-    expect(errorsAfter((r) => { delete r.data.members[2].vneid; delete r.data.members[2].digitalServices12m; })).toEqual([
-      { path: 'data.members.2.vneid', code: 'required' },
-      { path: 'data.members.2.digitalServices12m', code: 'required' },
+  it('asks a young child relation, year of birth, sex and the e-health record only', () => {
+    expect(errorsAfter((r) => { delete r.data.members[2].vneid; delete r.data.members[2].digitalServices12m; })).toEqual([]);
+    expect(errorsAfter((r) => { delete r.data.members[2].ehr; })).toEqual([{ path: 'data.members.2.ehr', code: 'required' }]);
+  });
+
+  it('keeps (never refuses) answers to questions that do not apply: an older app asked more', () => {
+    const record = validSurveyed();
+    Object.assign(record.data.members[2], { ownsSmartphone: 'yes', bankAccount: 'yes', cityApp: 'no' });
+    const result = householdRecordKind.parse(record, { ages: DEFAULT_RELEVANCE_AGES });
+    expect(result.ok).toBe(true);
+    expect(result.ok && result.record.data.members[2]).toMatchObject({ ownsSmartphone: 'yes', bankAccount: 'yes', vneid: 'none' });
+  });
+
+  it('uses the ward\'s ages: VNeID from its VNeID age, the adult questions from its adult age', () => {
+    const sixteen = (r: Loose) => {
+      r.data.members[1].birthYear = 2010; // 16 in 2026
+      for (const key of ['cashless30d', 'digitalSignature', 'onlinePublicService12m', 'cityApp', 'digitalServices12m']) delete r.data.members[1][key];
+    };
+    expect(errorsAfter(sixteen)).toEqual([]);
+    const record = validSurveyed();
+    sixteen(record);
+    delete record.data.members[2].vneid; // the 10-year-old
+    const ward16 = householdRecordKind.parse(record, { ages: { adultAge: 16, vneidMinAge: 6 } });
+    expect(ward16.ok ? [] : ward16.errors.map((e) => e.path)).toEqual([
+      'data.members.1.cashless30d', 'data.members.1.digitalSignature', 'data.members.1.onlinePublicService12m', 'data.members.1.cityApp',
+      'data.members.1.digitalServices12m', 'data.members.2.vneid',
     ]);
   });
 

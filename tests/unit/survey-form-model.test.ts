@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  asksAdultQuestions,
   dataToForm,
+  shownQuestions,
   emptyForm,
   emptyMember,
   formSearchText,
@@ -14,7 +14,12 @@ import {
 import { validateForm } from '../../src/app/features/survey/form-validation.js';
 import { householdDataSchema } from '../../src/shared/schema/household.js';
 
-const ctx = { wardCode: '10546', installId: '7d3f2a10-5b6c-4e8f-9a1b-2c3d4e5f6a7b', surveyedAt: '2026-11-24' };
+const ctx = {
+  wardCode: '10546',
+  installId: '7d3f2a10-5b6c-4e8f-9a1b-2c3d4e5f6a7b',
+  surveyedAt: '2026-11-24',
+  ages: { adultAge: 18, vneidMinAge: 14 },
+};
 
 function adult(name: string, year: string): MemberForm {
   const m = emptyMember();
@@ -78,18 +83,25 @@ describe('survey form model', () => {
     expect(lastMember0).toBeLessThan(firstMember1);
   });
 
-  it('asks the adult questions from age 14; a child has none saved even if answered before', () => {
+  it('asks what applies at the age; a child has nothing else saved even if answered before', () => {
     const f = completeForm();
     const child = adult('Bé Na', '2015');
     child.relation = 'child';
     f.members.push(child);
-    expect(asksAdultQuestions(child, ctx.surveyedAt)).toBe(false);
+    expect(shownQuestions(child, ctx.surveyedAt, ctx.ages)).toEqual(['name', 'birthYear', 'relation', 'sex', 'cccd', 'ehr']);
     const { data } = formToData(f, ctx);
     const parsed = householdDataSchema.parse(data);
     expect(parsed.members[1]?.skills).toBeUndefined();
     expect(parsed.members[1]?.ownsSmartphone).toBeUndefined();
-    const teen = adult('Minh', '2012'); // 14 in 2026
-    expect(asksAdultQuestions(teen, ctx.surveyedAt)).toBe(true);
+    expect(parsed.members[1]?.vneid).toBeUndefined();
+    expect(parsed.members[1]?.digitalServices12m).toBeUndefined();
+    expect(validateForm(f, ctx).errors).toEqual([]);
+    const teen = adult('Minh', '2012'); // 14 in 2026: VNeID and the skills block, not yet the bank or adult questions
+    expect(shownQuestions(teen, ctx.surveyedAt, ctx.ages)).toEqual([
+      'name', 'birthYear', 'relation', 'sex', 'cccd', 'phone', 'vneid', 'ehr', 'ownsSmartphone', 'usedInternet3m', 'skills', 'wantsHelp', 'wantsHelpNote',
+    ]);
+    // Before the year of birth is read, only the identity questions show.
+    expect(shownQuestions({ ...teen, birthYear: '' }, ctx.surveyedAt, ctx.ages)).toEqual(['name', 'birthYear', 'relation', 'sex']);
   });
 
   it('requires adult answers for a 14+ member and flags an unreadable or future birth year', () => {

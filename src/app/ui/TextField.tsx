@@ -16,6 +16,10 @@ export interface TextFieldProps {
   inputMode?: HTMLAttributes<HTMLInputElement>['inputMode'];
   maxLength?: number;
   autoComplete?: string;
+  /** The keyboard's action key ("next" moves on to the following field). */
+  enterKeyHint?: HTMLAttributes<HTMLInputElement>['enterKeyHint'];
+  /** Enter pressed in the field (the keyboard's action key); the form is not submitted. */
+  onEnter?: () => void;
   testId?: string;
 }
 
@@ -43,6 +47,16 @@ export const TextField = memo(function TextField(props: TextFieldProps) {
         aria-invalid={props.error ? true : undefined}
         aria-describedby={describedBy || undefined}
         data-testid={props.testId}
+        enterKeyHint={props.enterKeyHint}
+        onKeyDown={
+          props.onEnter
+            ? (e) => {
+                if (e.key !== 'Enter' || e.nativeEvent.isComposing) return;
+                e.preventDefault();
+                props.onEnter?.();
+              }
+            : undefined
+        }
         onChange={(e) => props.onValue(e.currentTarget.value)}
         onBlur={props.onTouched}
       />

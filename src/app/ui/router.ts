@@ -10,6 +10,7 @@
 import { useSyncExternalStore } from 'react';
 
 /** Empty here: routes.ts adds `routes: typeof ROUTES` (route name → `{ paths }`). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging in routes.ts
 export interface RouteRegister {}
 
 type ParamOf<S extends string> = S extends `:${infer N}?`

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { HouseholdDetail } from '../../shared/protocol/dashboard.js';
-import { householdRecordSchema, type HouseholdRecord } from '../../shared/schema/household.js';
+import { householdRecordKind, type HouseholdRecord } from '../../shared/schema/household.js';
 import { lockWard, type ServerDb } from '../db/connect.js';
 import type { Database } from '../db/schema.js';
 import type { StaffPrincipal } from './accounts.js';
@@ -109,7 +109,10 @@ export async function voidHousehold(server: ServerDb, who: StaffPrincipal, recor
       clientUpdatedAt: at,
       data: { ...stored.data, voided: true, voidReason: reason },
     };
-    const parsed = householdRecordSchema.parse(next);
+    // The stored body may be of an older schema version: migrated for the rows, kept as it was.
+    const checked = householdRecordKind.parse(next);
+    if (!checked.ok) throw new Error(`stored household ${recordId} no longer parses: ${JSON.stringify(checked.errors)}`);
+    const parsed = checked.record;
     // Hash of the body as stored, like a sync write (a phone resending this rev is a duplicate).
     const body = JSON.stringify(next);
     await trx

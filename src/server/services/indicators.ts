@@ -16,6 +16,8 @@ import {
   type IndicatorSettings,
 } from '../../shared/domain/indicators.js';
 import { isoWeek, isoWeeksBetween } from '../../shared/domain/iso-week.js';
+import { RELEVANCE, SKILLS_MIN_AGE, type MemberQuestion } from '../../shared/domain/relevance.js';
+import { NOT_ASKED } from './record-rows.js';
 import type { WardConfig } from '../../shared/schema/ward-config.js';
 import type { Database } from '../db/schema.js';
 import type { BreakdownKey, IndicatorsResponse, IndicatorValue, WeeklyResponse } from '../../shared/protocol/dashboard.js';
@@ -55,21 +57,27 @@ interface MemberSql {
 }
 
 function memberSql(settings: IndicatorSettings): Record<string, MemberSql> {
-  const adult = `age >= ${settings.adultAge}`;
-  const vneidAge = `age >= ${settings.vneidMinAge}`;
+  // Who is counted is who is asked: the ages come from the relevance table (shared/domain).
+  const askedOf = (q: MemberQuestion) => {
+    const age = RELEVANCE[q].minAge(settings);
+    return age > 0 ? `age >= ${age}` : '';
+  };
+  const adult = askedOf('cashless30d');
   const dsYes = `(ds_health = 'yes' OR ds_education = 'yes' OR ds_insurance = 'yes' OR ds_transport = 'yes')`;
-  const dsUnknown = `(ds_health = 'unknown' OR ds_education = 'unknown' OR ds_insurance = 'unknown' OR ds_transport = 'unknown')`;
+  // A column of a question not asked holds NOT_ASKED (record-rows.ts): never a yes, counted as unknown.
+  const dsUnknown = `(${['ds_health', 'ds_education', 'ds_insurance', 'ds_transport'].map((c) => `${c} IN ('unknown', '${NOT_ASKED}')`).join(' OR ')})`;
+  const vneidUnknown = `vneid IN ('unknown', '${NOT_ASKED}')`;
   const yn = (eligible: string, col: string): MemberSql => ({ eligible, unknown: ynUnknown(col), yes: `${col} = 'yes'` });
   const defs: Record<string, MemberSql> = {
-    vneid: { eligible: vneidAge, unknown: `vneid = 'unknown'`, yes: `vneid IN ('level1', 'level2')` },
-    vneid_level2: { eligible: vneidAge, unknown: `vneid = 'unknown'`, yes: `vneid = 'level2'` },
-    digital_signature: yn(adult, 'digital_signature'),
-    bank_account_15: yn('age >= 15', 'bank_account'),
+    vneid: { eligible: askedOf('vneid'), unknown: vneidUnknown, yes: `vneid IN ('level1', 'level2')` },
+    vneid_level2: { eligible: askedOf('vneid'), unknown: vneidUnknown, yes: `vneid = 'level2'` },
+    digital_signature: yn(askedOf('digitalSignature'), 'digital_signature'),
+    bank_account_15: yn(askedOf('bankAccount'), 'bank_account'),
     cashless_30d: yn(adult, 'cashless_30d'),
-    ehr: yn('', 'ehr'),
-    digital_services: { eligible: adult, unknown: `(NOT ${dsYes} AND ${dsUnknown})`, yes: dsYes },
-    online_public_service: yn(adult, 'online_public_service_12m'),
-    smartphone_adult: yn(adult, 'owns_smartphone'),
+    ehr: yn(askedOf('ehr'), 'ehr'),
+    digital_services: { eligible: askedOf('digitalServices12m'), unknown: `(NOT ${dsYes} AND ${dsUnknown})`, yes: dsYes },
+    online_public_service: yn(askedOf('onlinePublicService12m'), 'online_public_service_12m'),
+    smartphone_adult: yn(`age >= ${Math.max(settings.adultAge, RELEVANCE.ownsSmartphone.minAge(settings))}`, 'owns_smartphone'),
   };
   for (const code of MEMBER_CODES) if (!defs[code]) throw new Error(`indicator ${code} has no SQL`);
   return defs;
@@ -79,7 +87,7 @@ const SKILLS = ['skill_public_services', 'skill_shopping', 'skill_payments', 'sk
 /** A member proficient in all five basic skills. */
 const ALL_PROFICIENT = SKILLS.map((c) => `${c} = 'proficient'`).join(' AND ');
 /** A member with skills recorded, each "proficient" or "không rõ" (all proficient included). */
-const SKILLS_CANDIDATE = `(${SKILLS.map((c) => `${c} IN ('proficient', 'unknown')`).join(' AND ')})`;
+const SKILLS_CANDIDATE = `(age >= ${SKILLS_MIN_AGE} AND ${SKILLS.map((c) => `${c} IN ('proficient', 'unknown')`).join(' AND ')})`;
 
 const AGE_BAND_SQL = `CASE WHEN age <= 13 THEN '0-13' WHEN age <= 17 THEN '14-17' WHEN age <= 39 THEN '18-39' WHEN age <= 59 THEN '40-59' ELSE '60+' END`;
 

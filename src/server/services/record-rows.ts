@@ -11,6 +11,13 @@ const noNul = (text: string | undefined): string | null => (text === undefined ?
 
 const flag = (b: boolean | undefined): number => (b ? 1 : 0);
 
+/**
+ * The value of a NOT NULL answer column (vneid, ds_*) for a member the question is not asked
+ * of (domain/relevance.ts: a child under the ward's VNeID age, a member under its adult age).
+ * The tallies count only members the question is asked of, and read it as "không rõ" if ever.
+ */
+export const NOT_ASKED = 'not_asked';
+
 /** The visit's columns, copied onto the household and each member so either is counted alone. */
 function visitColumns(record: HouseholdRecord, deviceId: string, receivedAt: string) {
   const d = record.data;
@@ -59,12 +66,12 @@ export function memberRows(record: HouseholdRecord, deviceId: string, receivedAt
     sex: m.sex,
     has_cccd: flag(m.cccd !== undefined),
     has_phone: flag(m.phone !== undefined),
-    vneid: m.vneid,
+    vneid: m.vneid ?? NOT_ASKED,
     ehr: m.ehr,
-    ds_health: m.digitalServices12m.health,
-    ds_education: m.digitalServices12m.education,
-    ds_insurance: m.digitalServices12m.insurance,
-    ds_transport: m.digitalServices12m.transport,
+    ds_health: m.digitalServices12m?.health ?? NOT_ASKED,
+    ds_education: m.digitalServices12m?.education ?? NOT_ASKED,
+    ds_insurance: m.digitalServices12m?.insurance ?? NOT_ASKED,
+    ds_transport: m.digitalServices12m?.transport ?? NOT_ASKED,
     owns_smartphone: m.ownsSmartphone ?? null,
     used_internet_3m: m.usedInternet3m ?? null,
     skill_public_services: m.skills?.publicServices ?? null,

@@ -35,7 +35,8 @@ import type { DevicePrincipal } from './accounts.js';
 import { message, validationMessage, type Lang } from './messages.js';
 import { withSurveyDate } from './record-rows.js';
 import type { AppliedState, PreparedRecord, RejectedRecord, ValidRecord } from './sync-prepare.js';
-import { wardGroupCodes } from './wards.js';
+import { DEFAULT_RELEVANCE_AGES, type RelevanceAges } from '../../shared/domain/relevance.js';
+import { getWardConfig, wardGroupCodes } from './wards.js';
 
 /** What the ingest holds per record id: the decision's input, plus bodies stored by this batch. */
 interface StoredState extends StoredRecordState {
@@ -75,8 +76,9 @@ type Outcome =
   | { kind: 'conflict'; id: string; rev: number; takeServerState: boolean };
 
 export class SyncIngest {
-  // Registers change rarely; a ward's set is read at most once a minute, not per batch.
+  // Registers and settings change rarely; a ward's are read at most once a minute, not per batch.
   private readonly groupCache = new Map<string, { codes: ReadonlySet<string>; at: number }>();
+  private readonly agesCache = new Map<string, { ages: RelevanceAges; at: number }>();
   private readonly lastSeenWritten = new Map<string, string>();
 
   constructor(private readonly server: ServerDb) {}
@@ -88,6 +90,16 @@ export class SyncIngest {
     const codes = await wardGroupCodes(this.server.db, wardCode);
     this.groupCache.set(wardCode, { codes, at: Date.now() });
     return codes;
+  }
+
+  /** The ward's ages (its settings) the relevance table checks its households with. */
+  async ages(wardCode: string): Promise<RelevanceAges> {
+    const cached = this.agesCache.get(wardCode);
+    if (cached && Date.now() - cached.at < 60_000) return cached.ages;
+    const settings = (await getWardConfig(this.server.db, wardCode))?.settings;
+    const ages = settings ? { adultAge: settings.adultAge, vneidMinAge: settings.vneidMinAge } : DEFAULT_RELEVANCE_AGES;
+    this.agesCache.set(wardCode, { ages, at: Date.now() });
+    return ages;
   }
 
   /**

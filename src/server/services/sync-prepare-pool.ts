@@ -211,6 +211,7 @@ export function createPreparePool(size: number, options: PreparePoolOptions = {}
           wardCode: context.wardCode,
           deviceId: context.deviceId,
           groups: [...context.groups],
+          ages: context.ages,
           receivedAt: context.receivedAt,
         };
         const pending: Pending = { source: bytes, task, context, resolve, reject };

@@ -8,6 +8,7 @@ export interface PrepareTask {
   wardCode: string;
   deviceId: string;
   groups: string[];
+  ages: { adultAge: number; vneidMinAge: number };
   receivedAt: string;
 }
 
@@ -23,6 +24,7 @@ port.on('message', (task: PrepareTask) => {
       wardCode: task.wardCode,
       deviceId: task.deviceId,
       groups: new Set(task.groups),
+      ages: task.ages,
       receivedAt: task.receivedAt,
     });
     reply = { taskId: task.taskId, batch };

@@ -13,6 +13,7 @@ import {
   type RequestErrorCode,
 } from '../../shared/protocol/sync.js';
 import { checkRecordLimits } from '../../shared/protocol/record-limits.js';
+import type { RelevanceAges } from '../../shared/domain/relevance.js';
 import { parseRecord, type RecordKind } from '../../shared/schema/registry.js';
 import type { AssistanceKindsTable, AssistancesTable, HouseholdsTable, MembersTable } from '../db/schema.js';
 import type { MessageKey } from './messages.js';
@@ -68,6 +69,8 @@ export interface PrepareContext {
   deviceId: string;
   /** The ward's tổ dân phố codes (an assistance may name none; one it names must be here). */
   groups: ReadonlySet<string>;
+  /** The ward's ages: a household's members are checked with the relevance table (domain/relevance.ts). */
+  ages: RelevanceAges;
   receivedAt: string;
 }
 
@@ -85,7 +88,8 @@ export function prepareRecord(item: unknown, context: PrepareContext): PreparedR
   const tooBig = checkRecordLimits(obj);
   if (tooBig) return { kind: 'rejected', id, rev, errors: [tooBig] };
   // Kind and version looked up, an older known version migrated, then the current schema.
-  const parsed = parseRecord(obj);
+  // The ward's rules too (a household's relevance table, with the ward's ages).
+  const parsed = parseRecord(obj, { ages: context.ages });
   if (!parsed.ok) return { kind: 'rejected', id, rev, errors: parsed.errors };
   const record = parsed.record;
   if (record.rev > MAX_REV) return { kind: 'rejected', id, rev, errors: [{ path: 'rev', code: 'rev_invalid' }] };

@@ -288,5 +288,7 @@ export function vneidUpdateSuggestion(assistance: AssistanceRecord, household: H
   if (!member) return null;
   const offered = a.kinds.includes('activate_level2_guidance') ? 'level2' : a.kinds.includes('install_vneid') ? 'level1' : null;
   if (!offered) return null;
+  // A member the VNeID question is not asked of (younger than the ward's VNeID age) has no answer to update.
+  if (member.vneid === undefined) return null;
   return VNEID_RANK[offered] > VNEID_RANK[member.vneid] ? offered : null;
 }

@@ -6,6 +6,7 @@
 import type { HouseholdData, Member } from '../schema/household.js';
 import { SKILL_KEYS } from '../schema/household.js';
 import { ageOnDate } from './age.js';
+import { applies, type MemberQuestion, type RelevanceAges } from './relevance.js';
 
 export const INDICATOR_CODES = [
   'vneid',
@@ -25,10 +26,8 @@ export type IndicatorCode = (typeof INDICATOR_CODES)[number];
 
 export type Tally = 'yes' | 'no' | 'unknown';
 
-export interface IndicatorSettings {
-  adultAge: number;
-  vneidMinAge: number;
-}
+/** The ward's ages: the same settings decide who is asked (relevance.ts) and who is counted. */
+export type IndicatorSettings = RelevanceAges;
 
 interface Base {
   code: IndicatorCode;
@@ -41,6 +40,11 @@ interface Base {
 }
 export interface MemberIndicator extends Base {
   over: 'members';
+  /**
+   * The question it tallies: its denominator is whoever that question is asked of (the
+   * relevance table), so asking only what applies never moves it.
+   */
+  question: MemberQuestion;
   eligible: (age: number, s: IndicatorSettings) => boolean;
   tally: (m: Member) => Tally;
 }
@@ -54,7 +58,11 @@ export interface CoverageIndicator extends Base {
 export type IndicatorDefinition = MemberIndicator | HouseholdIndicator | CoverageIndicator;
 
 const yn = (v: 'yes' | 'no' | 'unknown' | undefined): Tally => v ?? 'unknown';
-const adult = (age: number, s: IndicatorSettings) => age >= s.adultAge;
+/** Counted where the question is asked (relevance.ts). */
+const askedOf = (question: MemberQuestion) => ({
+  question,
+  eligible: (age: number, s: IndicatorSettings) => applies(question, age, s),
+});
 
 export const INDICATORS: readonly IndicatorDefinition[] = [
   {
@@ -63,8 +71,8 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     planWording: 'Tỷ lệ người dân có tài khoản định danh điện tử (VNeID)',
     proxy: false,
     over: 'members',
-    eligible: (age, s) => age >= s.vneidMinAge,
-    tally: (m) => (m.vneid === 'unknown' ? 'unknown' : m.vneid === 'none' ? 'no' : 'yes'),
+    ...askedOf('vneid'),
+    tally: (m) => (m.vneid === undefined || m.vneid === 'unknown' ? 'unknown' : m.vneid === 'none' ? 'no' : 'yes'),
   },
   {
     code: 'vneid_level2',
@@ -72,8 +80,8 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     planWording: 'Tỷ lệ người dân có tài khoản định danh điện tử mức 2',
     proxy: false,
     over: 'members',
-    eligible: (age, s) => age >= s.vneidMinAge,
-    tally: (m) => (m.vneid === 'unknown' ? 'unknown' : m.vneid === 'level2' ? 'yes' : 'no'),
+    ...askedOf('vneid'),
+    tally: (m) => (m.vneid === undefined || m.vneid === 'unknown' ? 'unknown' : m.vneid === 'level2' ? 'yes' : 'no'),
   },
   {
     code: 'digital_signature',
@@ -81,7 +89,7 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     planWording: 'Tỷ lệ người dân trưởng thành có chữ ký số',
     proxy: false,
     over: 'members',
-    eligible: adult,
+    ...askedOf('digitalSignature'),
     tally: (m) => yn(m.digitalSignature),
   },
   {
@@ -93,7 +101,7 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     planWording: 'Dân số từ 15 tuổi trở lên có tài khoản giao dịch tại ngân hàng hoặc tổ chức được phép',
     proxy: false,
     over: 'members',
-    eligible: (age) => age >= 15,
+    ...askedOf('bankAccount'),
     tally: (m) => yn(m.bankAccount),
   },
   {
@@ -105,7 +113,7 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     planWording: 'Tỷ lệ giao dịch không dùng tiền mặt',
     proxy: true,
     over: 'members',
-    eligible: adult,
+    ...askedOf('cashless30d'),
     tally: (m) => yn(m.cashless30d),
   },
   {
@@ -114,7 +122,7 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     planWording: 'Tỷ lệ người dân có Sổ sức khỏe điện tử',
     proxy: false,
     over: 'members',
-    eligible: () => true,
+    ...askedOf('ehr'),
     tally: (m) => m.ehr,
   },
   {
@@ -126,8 +134,9 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     planWording: 'Dân số trưởng thành tiếp cận dịch vụ số trong y tế, giáo dục, bảo hiểm, giao thông',
     proxy: false,
     over: 'members',
-    eligible: adult,
+    ...askedOf('digitalServices12m'),
     tally: (m) => {
+      if (!m.digitalServices12m) return 'unknown';
       const answers = Object.values(m.digitalServices12m);
       if (answers.includes('yes')) return 'yes';
       return answers.includes('unknown') ? 'unknown' : 'no';
@@ -142,7 +151,7 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     planWording: 'Tỷ lệ sử dụng dịch vụ công trực tuyến',
     proxy: true,
     over: 'members',
-    eligible: adult,
+    ...askedOf('onlinePublicService12m'),
     tally: (m) => yn(m.onlinePublicService12m),
   },
   {
@@ -151,7 +160,9 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     planWording: 'Dân số trưởng thành có điện thoại thông minh',
     proxy: false,
     over: 'members',
-    eligible: adult,
+    ...askedOf('ownsSmartphone'),
+    // Asked from 14 with the skills; the plans count adults.
+    eligible: (age, s) => age >= s.adultAge && applies('ownsSmartphone', age, s),
     tally: (m) => yn(m.ownsSmartphone),
   },
   {
@@ -163,10 +174,11 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     planWording: 'Hộ gia đình có người thành thạo kỹ năng số cơ bản',
     proxy: false,
     over: 'households',
-    tally: (h) => {
+    tally: (h, s) => {
       let unknown = false;
       for (const m of h.members) {
-        if (!m.skills) continue;
+        // Only members the skills are asked of count (the same rule as the question).
+        if (!m.skills || !applies('skills', ageOnDate(m.birthYear, h.surveyedAt), s)) continue;
         const levels = SKILL_KEYS.map((k) => m.skills![k]);
         if (levels.every((l) => l === 'proficient')) return 'yes';
         if (levels.includes('unknown') && !levels.some((l) => l === 'needs_help' || l === 'none')) unknown = true;

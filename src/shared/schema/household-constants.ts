@@ -3,7 +3,7 @@
 // these and re-exports them.
 
 export const HOUSEHOLD_KIND = 'household' as const;
-export const HOUSEHOLD_SCHEMA_VERSION = 1 as const;
+export const HOUSEHOLD_SCHEMA_VERSION = 2 as const;
 
 /** The five basic digital skills of Công văn 3240/BTTTT-CĐSQG (8/8/2024). */
 export const SKILL_KEYS = ['publicServices', 'shopping', 'payments', 'safety', 'localPlatforms'] as const;
@@ -36,8 +36,8 @@ export const CONSENT_METHODS = ['verbal', 'signed', 'other'] as const;
 export const QR_ANSWERS = ['yes', 'no', 'no_business', 'unknown'] as const;
 
 /**
- * Below this age the digital-skill, smartphone, bank and signature questions are not asked
- * (no indicator counts anyone younger: the lowest denominator age in the plans is 14).
+ * Below this age no digital question is asked (the lowest denominator age in the plans is 14);
+ * which question applies from which age is the relevance table (domain/relevance.ts).
  */
 export const MIN_QUESTION_AGE = 14;
 

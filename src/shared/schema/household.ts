@@ -6,6 +6,8 @@
 // A re-visit or an edit is a new `rev` of the same id; voiding is a new rev with voided: true.
 import { z } from 'zod';
 import { ageOnDate } from '../domain/age.js';
+import { memberRelevanceIssues, type RelevanceAges } from '../domain/relevance.js';
+import type { FieldError } from '../domain/validation.js';
 import {
   isoDateSchema,
   isoDateTimeSchema,
@@ -23,7 +25,6 @@ import {
   HOUSEHOLD_KIND,
   HOUSEHOLD_SCHEMA_VERSION,
   MAX_MEMBERS,
-  MIN_QUESTION_AGE,
   QR_ANSWERS,
   RELATIONS,
   SEXES,
@@ -47,7 +48,7 @@ export const sex = z.enum(SEXES, { error: missingOr('invalid_option') });
 export const helpTopic = z.enum(HELP_TOPICS, { error: 'invalid_option' });
 export const visitOutcome = z.enum(VISIT_OUTCOMES, { error: missingOr('invalid_option') });
 
-/** Questions asked of everyone, whatever their age. */
+/** The member's identity and the questions asked of everyone, whatever their age. */
 const memberCore = {
   id: uuidSchema,
   name: optionalText(80),
@@ -70,20 +71,24 @@ const memberCore = {
     .trim()
     .regex(/^0\d{9}$/, { error: 'phone_format' })
     .optional(),
-  vneid: vneidLevel,
   ehr: yesNoUnknown,
+  wantsHelp: z.array(helpTopic, fieldError).max(HELP_TOPICS.length).default([]),
+  wantsHelpNote: optionalText(200),
+};
+
+/**
+ * Questions asked from an age (domain/relevance.ts: the ward's vneidMinAge and adultAge, 14, 15).
+ * Optional in the shape; which of them a member must answer is the relevance table's rule, checked
+ * with the ward's ages by `checkHouseholdInContext` (the server's sync check, the phone's form).
+ */
+const memberAgeScopedQuestions = {
+  vneid: vneidLevel.optional(),
   digitalServices12m: z.strictObject({
     health: yesNoUnknown,
     education: yesNoUnknown,
     insurance: yesNoUnknown,
     transport: yesNoUnknown,
-  }, strictError),
-  wantsHelp: z.array(helpTopic, fieldError).max(HELP_TOPICS.length).default([]),
-  wantsHelpNote: optionalText(200),
-};
-
-/** Questions asked of members aged MIN_QUESTION_AGE or more (optional below). */
-const memberAdultQuestions = {
+  }, strictError).optional(),
   ownsSmartphone: yesNoUnknown.optional(),
   usedInternet3m: yesNoUnknown.optional(),
   skills: z
@@ -101,9 +106,8 @@ const memberAdultQuestions = {
   onlinePublicService12m: yesNoUnknown.optional(),
   cityApp: yesNoUnknown.optional(),
 };
-const ADULT_QUESTION_KEYS = Object.keys(memberAdultQuestions) as (keyof typeof memberAdultQuestions)[];
 
-export const memberSchema = z.strictObject({ ...memberCore, ...memberAdultQuestions }, strictError);
+export const memberSchema = z.strictObject({ ...memberCore, ...memberAgeScopedQuestions }, strictError);
 export type Member = z.infer<typeof memberSchema>;
 export type MemberInput = z.input<typeof memberSchema>;
 
@@ -213,11 +217,6 @@ function checkHousehold(data: z.output<typeof householdDataObject>, ctx: z.Refin
       ctx.addIssue({ code: 'custom', path: ['members', i, 'birthYear'], message: 'birth_year_range' });
       return;
     }
-    if (ageOnDate(birthYear, data.surveyedAt) >= MIN_QUESTION_AGE) {
-      for (const key of ADULT_QUESTION_KEYS) {
-        if (member[key] === undefined) ctx.addIssue({ code: 'custom', path: ['members', i, key], message: 'required' });
-      }
-    }
   });
   if (heads > 1) ctx.addIssue({ code: 'custom', path: ['members'], message: 'one_head_only' });
 }
@@ -228,12 +227,35 @@ export const householdDataSchema = householdDataObject.superRefine(checkHousehol
 export type HouseholdData = z.infer<typeof householdDataSchema>;
 export type HouseholdDataInput = z.input<typeof householdDataSchema>;
 
+/**
+ * The relevance table (domain/relevance.ts) applied with the ward's ages to a household that
+ * passed the schema: each required question that applies at a member's age without an answer
+ * is an error ("members.2.vneid": required). Answers to questions that do not apply are kept
+ * as sent and never counted (see memberRelevanceIssues). Only surveyed households carry members.
+ */
+export function checkHouseholdInContext(data: HouseholdData, ages: RelevanceAges): { data: HouseholdData; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  data.members.forEach((member, i) => {
+    for (const issue of memberRelevanceIssues(member, ageOnDate(member.birthYear, data.surveyedAt), ages)) {
+      errors.push({ path: `members.${i}.${issue.question}`, code: issue.code });
+    }
+  });
+  return { data, errors };
+}
+
 /** The household record kind: envelope, version and migrations (record-kind.ts). */
 export const householdRecordKind = defineRecordKind({
   kind: HOUSEHOLD_KIND,
   version: HOUSEHOLD_SCHEMA_VERSION,
   dataSchema: householdDataSchema,
-  // migrations: { 2: (v1) => v2 } when the household's data changes shape.
+  migrations: {
+    // Version 2 asks only what applies (domain/relevance.ts): a member's VNeID and digital
+    // services became age-scoped, so optional in the shape. Every version-1 `data` is valid
+    // version-2 `data` as it is; a version-2 record that leaves them out must not reach a
+    // version-1 reader, which would call it incomplete (it gets unknown_schema_version).
+    2: (v1) => v1,
+  },
+  inContext: (data, context) => checkHouseholdInContext(data, context.ages),
 });
 export const householdRecordSchema = householdRecordKind.recordSchema;
 export type HouseholdRecord = z.infer<typeof householdRecordSchema>;

@@ -13,6 +13,7 @@
 // Adding a kind is one file that calls defineRecordKind and one line in registry.ts; adding a
 // version is raising `version` and adding its `migrations` slot in the kind's own file.
 import { z } from 'zod';
+import type { RelevanceAges } from '../domain/relevance.js';
 import { toFieldErrors, type FieldError } from '../domain/validation.js';
 import { isoDateTimeSchema, missingOr, uuidSchema } from './common.js';
 
@@ -30,6 +31,17 @@ export const revSchema = z
 /** `data` of version v − 1 → `data` of version v. Pure: no clock, no randomness, no I/O. */
 export type Migration = (data: unknown) => unknown;
 
+/**
+ * What a reader knows beyond the record: the ward's settings the record is checked against
+ * (the server's sync check and the phone's form know the ward configuration).
+ */
+export interface RecordContext {
+  ages: RelevanceAges;
+}
+
+/** A check of `data` that needs the ward: returns the data to keep and its errors (data paths). */
+export type ContextCheck<Data> = (data: Data, context: RecordContext) => { data: Data; errors: FieldError[] };
+
 export interface RecordKindSpec<K extends string, V extends number, D extends z.ZodType> {
   kind: K;
   /** The current schema version: what this build writes. */
@@ -37,6 +49,8 @@ export interface RecordKindSpec<K extends string, V extends number, D extends z.
   dataSchema: D;
   /** `migrations[v]` for every v from 2 to `version` (checked when the kind is defined). */
   migrations?: Readonly<Record<number, Migration>>;
+  /** The kind's rules that depend on the ward (e.g. the household's relevance table). */
+  inContext?: ContextCheck<z.output<D>>;
 }
 
 /** A record of this kind at its current version, as the schema outputs it. */
@@ -65,8 +79,13 @@ export interface RecordKindDefinition<K extends string, V extends number, D exte
    * set). An envelope already current comes back as it is. Pure; does not validate.
    */
   migrate(envelope: Record<string, unknown>): Record<string, unknown>;
-  /** Migrate then check: the one way any record of this kind is read from outside. */
-  parse(input: unknown): ParseResult<RecordEnvelope<K, V, z.output<D>>>;
+  /**
+   * Migrate then check: the one way any record of this kind is read from outside. With a
+   * context the ward's rules run too (their errors are `data.`-prefixed like the schema's).
+   */
+  parse(input: unknown, context?: RecordContext): ParseResult<RecordEnvelope<K, V, z.output<D>>>;
+  /** The ward's rules alone, on `data` already checked by the schema (paths in `data` terms). */
+  checkInContext(data: z.output<D>, context: RecordContext): { data: z.output<D>; errors: FieldError[] };
 }
 
 export function defineRecordKind<const K extends string, const V extends number, D extends z.ZodType>(
@@ -114,7 +133,10 @@ export function defineRecordKind<const K extends string, const V extends number,
     migrations,
     knowsVersion,
     migrate,
-    parse(input) {
+    checkInContext(data, context) {
+      return spec.inContext ? spec.inContext(data, context) : { data, errors: [] };
+    },
+    parse(input, context) {
       if (typeof input !== 'object' || input === null || Array.isArray(input)) {
         return { ok: false, errors: [{ path: '', code: 'invalid' }] };
       }
@@ -129,7 +151,11 @@ export function defineRecordKind<const K extends string, const V extends number,
         return { ok: false, errors: [{ path: 'data', code: 'invalid' }] };
       }
       const parsed = recordSchema.safeParse(migrated);
-      return parsed.success ? { ok: true, record: parsed.data } : { ok: false, errors: toFieldErrors(parsed.error) };
+      if (!parsed.success) return { ok: false, errors: toFieldErrors(parsed.error) };
+      if (!context || !spec.inContext) return { ok: true, record: parsed.data };
+      const checked = spec.inContext(parsed.data.data, context);
+      if (checked.errors.length > 0) return { ok: false, errors: checked.errors.map((e) => ({ ...e, path: `data.${e.path}` })) };
+      return { ok: true, record: { ...parsed.data, data: checked.data } };
     },
   };
 }

@@ -4,7 +4,7 @@
 // saves through the same definitions. Add a kind: one file and one line in RECORD_KIND_LIST.
 import { assistanceRecordKind, type AssistanceRecord } from './assistance.js';
 import { householdRecordKind, type HouseholdRecord } from './household.js';
-import type { ParseResult } from './record-kind.js';
+import type { ParseResult, RecordContext } from './record-kind.js';
 
 const RECORD_KIND_LIST = [householdRecordKind, assistanceRecordKind] as const;
 
@@ -33,11 +33,12 @@ export function recordKindFor(kind: unknown): AnyRecordKindDefinition | null {
 /**
  * Any record as it arrives (from a phone, from a stored revision, from an older IndexedDB row):
  * its kind is looked up, an older known version is migrated, then the current schema checks it.
- * Unknown kinds and versions are named errors, never exceptions.
+ * Unknown kinds and versions are named errors, never exceptions. With the ward's context the
+ * kind's ward rules run too (the household's relevance table: record-kind.ts `inContext`).
  */
-export function parseRecord(input: unknown): ParseResult<AnyRecord> {
+export function parseRecord(input: unknown, context?: RecordContext): ParseResult<AnyRecord> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return { ok: false, errors: [{ path: '', code: 'invalid' }] };
   const definition = recordKindFor((input as { kind?: unknown }).kind);
   if (!definition) return { ok: false, errors: [{ path: 'kind', code: 'unknown_kind' }] };
-  return definition.parse(input) as ParseResult<AnyRecord>;
+  return definition.parse(input, context) as ParseResult<AnyRecord>;
 }

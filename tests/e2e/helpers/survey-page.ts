@@ -41,24 +41,28 @@ export class SurveyPage {
     await this.page.getByTestId('street').fill(street);
   }
 
+  /**
+   * Fills member `index`'s card: the first member's card is open as the members step opens,
+   * each later one comes with "Thêm thành viên". An adult answers every question; a child
+   * only what is asked of a young child (the e-health record).
+   */
   async addMember(index: number, m: MemberAnswers, adult: boolean): Promise<void> {
-    await this.page.getByTestId('add-member').click();
-    await this.page.getByTestId('member-editor').waitFor();
-    // Typed key by key, as a phone keyboard delivers it.
-    await this.page.getByTestId('member-name').pressSequentially(m.name);
-    await this.page.getByTestId('member-relation').selectOption(m.relation);
-    await this.page.getByTestId('member-birthyear').fill(m.birthYear);
     const f = `field-members-${index}-`;
+    if (index > 0) await this.page.getByTestId('add-member').click();
+    await this.page.locator(`#${f}name`).waitFor();
+    // Typed key by key, as a phone keyboard delivers it.
+    await this.page.locator(`#${f}name`).pressSequentially(m.name);
+    await this.page.locator(`#${f}relation`).selectOption(m.relation);
+    await this.page.locator(`#${f}birthYear`).fill(m.birthYear);
     await this.radio(`${f}sex`, m.sex);
+    await this.page.locator(`#${f}ehr`).waitFor();
     if (adult) {
       for (const k of ADULT_KEYS) await this.radio(`${f}${k}`, k === 'digitalSignature' ? 'unknown' : 'yes');
       for (const k of SKILLS) await this.radio(`${f}skills-${k}`, k === 'safety' ? 'needs_help' : 'proficient');
+      await this.radio(`${f}vneid`, m.vneid ?? 'level2');
+      for (const k of SERVICES) await this.radio(`${f}digitalServices12m-${k}`, k === 'health' ? 'yes' : 'no');
     }
-    await this.radio(`${f}vneid`, m.vneid ?? 'level2');
     for (const label of m.wantsHelp ?? []) await this.page.locator(`#${f}wantsHelp label`, { hasText: label }).locator('input').check();
     await this.radio(`${f}ehr`, 'no');
-    for (const k of SERVICES) await this.radio(`${f}digitalServices12m-${k}`, k === 'health' ? 'yes' : 'no');
-    await this.page.getByTestId('member-done').click();
-    await this.page.getByTestId('member-editor').waitFor({ state: 'detached' });
   }
 }

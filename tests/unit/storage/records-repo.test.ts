@@ -30,7 +30,7 @@ describe('saveHousehold', () => {
     const result = await saveHousehold(db, surveyedHousehold(), { draftId: 'd1', now });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.record).toMatchObject({ kind: 'household', rev: 1, schemaVersion: 1, clientUpdatedAt: now.toISOString() });
+    expect(result.record).toMatchObject({ kind: 'household', rev: 1, schemaVersion: 2, clientUpdatedAt: now.toISOString() });
     expect(result.record.data.surveyedAt).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     const stored = await getHousehold(db, result.record.id);
     expect(stored?.syncState).toBe('pending');

@@ -8,10 +8,10 @@ import { currentLanguage } from '../../i18n/index.js';
 import { href } from '../../ui/router.js';
 import type { MemberForm } from '../survey/form-model.js';
 
-export function MemberCards({ member, adult }: { member: MemberForm; adult: boolean }) {
+export function MemberCards({ member, skillsAsked }: { member: MemberForm; skillsAsked: boolean }) {
   const { t } = useTranslation();
-  // Unanswered skills ('') are no gap yet (counted as met here only); skills are asked of adults only.
-  const skillsAnswered = adult && Object.values(member.skills).some((v) => v !== '');
+  // Unanswered skills ('') are no gap yet (counted as met here only); skills are asked from 14 (relevance.ts).
+  const skillsAnswered = skillsAsked && Object.values(member.skills).some((v) => v !== '');
   const cards = cardsForMember(
     {
       vneid: (member.vneid || 'unknown') as Member['vneid'],

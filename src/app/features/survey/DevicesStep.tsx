@@ -33,6 +33,24 @@ export function DevicesStep({ form, update, errorFor, touch, choices }: StepProp
         />
         <span>{t('devices.smartphonesUnknown')}</span>
       </label>
+      {/* One tap answers the four device and Internet questions alike; each stays changeable. */}
+      <div className="all-row" role="group" aria-label={t('devices.allDevices')}>
+        <span className="all-row__label">{t('devices.allDevices')}</span>
+        {choices.yesNo.map((c) => (
+          <button
+            key={c.value}
+            type="button"
+            className="btn btn--small"
+            data-testid={`all-devices-${c.value}`}
+            onClick={() => {
+              update((f) => ({ ...f, devices: { ...f.devices, ...Object.fromEntries(DEVICE_KEYS.map((k) => [k, c.value])) } }));
+              for (const k of DEVICE_KEYS) touch(`devices.${k}`);
+            }}
+          >
+            {c.label}
+          </button>
+        ))}
+      </div>
       {DEVICE_KEYS.map((key) => (
         <ChoiceGroup
           key={key}

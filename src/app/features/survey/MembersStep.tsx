@@ -1,19 +1,23 @@
-// The household's members as a list of one-line summaries; one member is edited at a time.
+// The household's members as one scrolling list of cards, one per member: the open member's
+// card shows every question that applies to them; the others are one-line summaries that open
+// on a tap. "Thêm thành viên" closes the open card and opens a new one below it (no "done"
+// screen in between); an unfinished member is marked "Cần bổ sung" and "Tiếp tục" leads back
+// to its first missing answer.
 import { memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ageOnDate } from '../../../shared/domain/age.js';
+import type { RelevanceAges } from '../../../shared/domain/relevance.js';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.js';
-import { fieldId, memberBirthYear, type MemberForm } from './form-model.js';
+import { fieldId, memberAge, type MemberForm } from './form-model.js';
 import { MemberEditor } from './MemberEditor.js';
 import type { StepProps } from './step-props.js';
 
 export interface MembersStepProps extends StepProps {
+  ages: RelevanceAges;
   openMemberId: string | undefined;
-  /** The member "add member" just created (its editor defers its lower questions). */
+  /** The member "add member" just created (its card defers its lower questions). */
   addedMemberId?: string | undefined;
   setOpenMemberId: (id: string | undefined) => void;
   onAdd: () => void;
-  onMemberDone: (index: number) => void;
   updateMember: (id: string, fn: (m: MemberForm) => MemberForm) => void;
   /** Indexes of members with errors (shown as "Cần bổ sung"). */
   incomplete: ReadonlySet<number>;
@@ -30,10 +34,9 @@ interface RowProps {
 
 const MemberRow = memo(function MemberRow({ member, index, surveyedAt, incomplete, onEdit, onRemove }: RowProps) {
   const { t } = useTranslation();
-  const year = memberBirthYear(member, surveyedAt);
-  const age = year !== undefined && !Number.isNaN(year) ? ageOnDate(year, surveyedAt) : undefined;
+  const age = memberAge(member, surveyedAt);
   return (
-    <li className="member-row" data-testid="member-row">
+    <div className="member-row" data-testid="member-row">
       <div className="member-row__text">
         <strong>
           {index + 1}. {member.name.trim() || t('members.unnamed')}
@@ -51,7 +54,7 @@ const MemberRow = memo(function MemberRow({ member, index, surveyedAt, incomplet
           {t('members.remove')}
         </button>
       </div>
-    </li>
+    </div>
   );
 });
 
@@ -59,28 +62,6 @@ export function MembersStep(props: MembersStepProps) {
   const { t } = useTranslation();
   const { form, openMemberId, setOpenMemberId, update, incomplete } = props;
   const [removing, setRemoving] = useState<string>();
-  const openIndex = openMemberId ? form.members.findIndex((m) => m.id === openMemberId) : -1;
-  const open = openIndex >= 0 ? form.members[openIndex] : undefined;
-
-  if (open) {
-    return (
-      <MemberEditor
-        key={open.id}
-        member={open}
-        index={openIndex}
-        surveyedAt={props.surveyedAt}
-        choices={props.choices}
-        onChange={props.updateMember}
-        errorFor={props.errorFor}
-        warningFor={props.warningFor}
-        touch={props.touch}
-        onDone={() => props.onMemberDone(openIndex)}
-        onClose={() => setOpenMemberId(undefined)}
-        deferBelowFold={open.id === props.addedMemberId}
-      />
-    );
-  }
-
   const membersError = props.errorFor('members');
   return (
     <>
@@ -88,15 +69,36 @@ export function MembersStep(props: MembersStepProps) {
       {form.members.length === 0 ? <p className="notice">{t('members.none')}</p> : null}
       <ol className="member-list">
         {form.members.map((m, i) => (
-          <MemberRow
-            key={m.id}
-            member={m}
-            index={i}
-            surveyedAt={props.surveyedAt}
-            incomplete={incomplete.has(i)}
-            onEdit={setOpenMemberId}
-            onRemove={setRemoving}
-          />
+          <li key={m.id} className={m.id === openMemberId ? 'member-list__open' : undefined}>
+            {m.id === openMemberId ? (
+              <>
+                <MemberEditor
+                  member={m}
+                  index={i}
+                  surveyedAt={props.surveyedAt}
+                  ages={props.ages}
+                  choices={props.choices}
+                  onChange={props.updateMember}
+                  errorFor={props.errorFor}
+                  warningFor={props.warningFor}
+                  touch={props.touch}
+                  deferBelowFold={m.id === props.addedMemberId}
+                />
+                <button type="button" className="btn btn--small btn--danger-outline" onClick={() => setRemoving(m.id)} data-testid="member-remove">
+                  {t('members.remove')}
+                </button>
+              </>
+            ) : (
+              <MemberRow
+                member={m}
+                index={i}
+                surveyedAt={props.surveyedAt}
+                incomplete={incomplete.has(i)}
+                onEdit={setOpenMemberId}
+                onRemove={setRemoving}
+              />
+            )}
+          </li>
         ))}
       </ol>
       {membersError ? <p className="error" role="alert">{membersError}</p> : null}

@@ -2,7 +2,7 @@
 // as a draft ≤ 0.4 s behind the last change and flushed when the page is hidden, on an app
 // update and when leaving. Saving validates, writes record + outbox and deletes the draft in one
 // transaction (records-repo.ts); if the phone is full the form stays on screen and the draft stays.
-import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { surveyedAtForSave } from '../../../shared/domain/survey-date.js';
 import type { FieldError } from '../../../shared/domain/validation.js';
@@ -27,14 +27,24 @@ import {
   formSearchText,
   formToData,
   STEPS,
-  stepOfPath,
-  stepsFor,
   type DataContext,
   type HouseholdForm,
   type MemberForm,
   type Step,
   type Validation,
 } from './form-model.js';
+import {
+  decideNext,
+  incompleteMembers,
+  initialUi,
+  isShown,
+  memberIdOfPath,
+  normaliseDraftForm,
+  stepPosition,
+  surveyReducer,
+  withFirstMember,
+  withoutUntouchedMembers,
+} from './survey-model.js';
 import { isUntouchedMember } from './empty-member.js';
 import { MembersStep } from './MembersStep.js';
 import { OutcomeStep } from './OutcomeStep.js';
@@ -77,7 +87,8 @@ async function load(draftId: string, recordId: string | undefined): Promise<Load
   ]);
   if (draft) {
     const step = (STEPS as readonly string[]).includes(draft.step) ? (draft.step as Step) : 'address';
-    return { form: draft.form as HouseholdForm, step, record, installId, createdAt: draft.createdAt };
+    // A draft of any app version opens: missing keys are filled with empty answers.
+    return { form: normaliseDraftForm(draft.form), step, record, installId, createdAt: draft.createdAt };
   }
   if (record) {
     const form = dataToForm(record.record.data);
@@ -87,35 +98,21 @@ async function load(draftId: string, recordId: string | undefined): Promise<Load
   return { form: emptyForm(), step: 'address', record: undefined, installId, createdAt: undefined };
 }
 
-/** True when an error at `path` should be visible given what was touched or attempted. */
-function isShown(shown: ReadonlySet<string>, path: string): boolean {
-  if (shown.has(`step:${stepOfPath(path)}`)) return true;
-  const parts = path.split('.');
-  for (let i = parts.length; i > 0; i--) if (shown.has(parts.slice(0, i).join('.'))) return true;
-  return false;
-}
-
 export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
   const { t } = useTranslation();
   const ward = useWard();
   const choices = useChoices();
   const [loaded, setLoaded] = useState<Loaded>();
   const [form, setForm] = useState<HouseholdForm>(emptyForm);
-  const [step, setStep] = useState<Step>('address');
-  const [shown, setShown] = useState<ReadonlySet<string>>(() => new Set());
-  const [openMemberId, setOpenMemberId] = useState<string>();
-  // The member "add member" just created: its editor renders its lower questions deferred.
-  const [addedMemberId, setAddedMemberId] = useState<string>();
-  // A focus request is an object so the same path can be asked for twice; it is consumed through
-  // a ref rather than reset with setState, which would cost a second render of the whole form
-  // (measured on "add member" with 29 members on a throttled phone).
-  const [focusRequest, setFocusRequest] = useState<{ path: string }>();
+  // Where the volunteer is, what they were shown, what gets focus: survey-model.ts.
+  const [ui, dispatch] = useReducer(surveyReducer, initialUi);
+  const { step, shown, openMemberId, addedMemberId, focus: focusRequest, headingFocus } = ui;
+  // A focus request is consumed through a ref rather than reset with a dispatch, which would
+  // cost a second render of the whole form (measured on "add member" with 29 members on a
+  // throttled phone). A step change moves the focus to the new step's heading in the same
+  // commit that shows the step: on a later frame it could land after the volunteer (or a test)
+  // has already focused a field of the new step, and take their typing away from it.
   const handledFocus = useRef<{ path: string } | undefined>(undefined);
-  const setFocusPath = useCallback((path: string) => setFocusRequest({ path }), []);
-  // A step change moves the focus to the new step's heading, in the same commit that shows the
-  // step: on a later frame it could land after the volunteer (or a test) has already focused a
-  // field of the new step, and take their typing away from it.
-  const [headingFocus, setHeadingFocus] = useState(0);
   const [saving, setSaving] = useState(false);
   const [saveErrors, setSaveErrors] = useState<FieldError[]>([]);
   const [problem, setProblem] = useState<string>();
@@ -131,7 +128,7 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
       if (!alive) return;
       setLoaded(l);
       setForm(l.form);
-      setStep(l.step);
+      dispatch({ type: 'loaded', step: l.step });
     });
     return () => {
       alive = false;
@@ -169,7 +166,9 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
     if (!ward || !loaded) return undefined;
     const previous = loaded.record?.record.data;
     const surveyedAt = surveyedAtForSave(previous, surveyOutcome ?? previous?.outcome ?? 'surveyed', localDate());
-    return { wardCode: ward.code, installId: loaded.installId, surveyedAt };
+    // The ward's ages decide which member questions apply (shared/domain/relevance.ts).
+    const ages = { adultAge: ward.settings.adultAge, vneidMinAge: ward.settings.vneidMinAge };
+    return { wardCode: ward.code, installId: loaded.installId, surveyedAt, ages };
   }, [ward, loaded, surveyOutcome]);
 
   // Autosave after every change the volunteer makes (not on merely opening the form).
@@ -195,7 +194,8 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
     (id: string, fn: (m: MemberForm) => MemberForm) => update((f) => ({ ...f, members: f.members.map((m) => (m.id === id ? fn(m) : m)) })),
     [update],
   );
-  const touch = useCallback((path: string) => setShown((s) => (s.has(path) ? s : new Set(s).add(path))), []);
+  const touch = useCallback((path: string) => dispatch({ type: 'touch', path }), []);
+  const setOpenMemberId = useCallback((id: string | undefined) => dispatch({ type: 'openMember', id }), []);
 
   // Validation for display runs on a deferred copy so typing and "add member" never wait for it.
   // The context is deferred with the form: the render that first shows the loaded step must not
@@ -219,14 +219,7 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
     const code = warningMap.get(path);
     return code ? t(`validation.${code}`) : undefined;
   }, [warningMap, t]);
-  const incomplete = useMemo(() => {
-    const set = new Set<number>();
-    for (const e of validation.errors) {
-      const m = /^members\.(\d+)\./.exec(e.path);
-      if (m) set.add(Number(m[1]));
-    }
-    return set;
-  }, [validation]);
+  const incomplete = useMemo(() => incompleteMembers(validation.errors), [validation]);
 
   // Focus a field after the step (or member) holding it has rendered.
   useEffect(() => {
@@ -249,86 +242,58 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
 
   if (!loaded || !ward || !ctx) return <p className="notice">{t('survey.loadingDraft')}</p>;
 
-  const steps = stepsFor(form);
-  const current: Step = steps.includes(step) ? step : 'review';
-  const index = steps.indexOf(current);
+  const { steps, current, index } = stepPosition(form, step);
 
   const goTo = (target: Step) => {
     if (target !== step) dirty.current = true;
-    setStep(target);
-    setOpenMemberId(undefined);
+    dispatch({ type: 'goTo', step: target });
     window.scrollTo(0, 0);
-    setHeadingFocus((n) => n + 1);
+    if (target === 'members' && form.members.length === 0) {
+      // The household's first person: their card is open at once, its name field ready for
+      // typing (no "add" tap, no tap on the field).
+      const first = emptyMember();
+      update((f) => withFirstMember(f, first));
+      dispatch({ type: 'memberAdded', id: first.id, index: 0 });
+    }
   };
 
-  const jumpTo = (path: string) => {
-    const target = stepOfPath(path);
-    const member = /^members\.(\d+)(\.|$)/.exec(path);
-    setStep(target);
-    touch(path);
-    setOpenMemberId(member ? form.members[Number(member[1])]?.id : undefined);
-    // The field may be below the fold: the editor must render whole before it is focused.
-    setAddedMemberId(undefined);
-    setFocusPath(path);
-  };
+  const jumpTo = (path: string) => dispatch({ type: 'jumpTo', path, memberId: memberIdOfPath(form, path) });
 
   const next = async () => {
-    const now = (await loadFormValidation()).validateForm(form, ctx, ward.settings.mobilePrefixes);
-    const stepErrors = now.errors.filter((e) => stepOfPath(e.path) === current);
-    setShown((s) => new Set(s).add(`step:${current}`));
-    const first = stepErrors[0];
-    if (first) {
-      jumpTo(first.path);
-      return;
-    }
-    const target = steps[index + 1];
-    if (target) goTo(target);
+    // Leaving the members step drops members nothing was entered for (never the only one).
+    const checked = current === 'members' ? withoutUntouchedMembers(form, isUntouchedMember) : form;
+    if (checked !== form) update(() => checked);
+    const now = (await loadFormValidation()).validateForm(checked, ctx, ward.settings.mobilePrefixes);
+    dispatch({ type: 'showStep', step: current });
+    const decision = decideNext(checked, current, now);
+    if (decision.kind === 'jump') jumpTo(decision.path);
+    else if (decision.kind === 'go') goTo(decision.step);
   };
 
   const addMember = () => {
+    // A second tap on "+ Thêm thành viên" while the new card is still empty adds nothing more:
+    // the empty card's name field takes the focus again.
+    const openIndex = form.members.findIndex((m) => m.id === openMemberId);
+    const open = form.members[openIndex];
+    if (open && isUntouchedMember(open)) {
+      jumpTo(`members.${openIndex}.name`);
+      return;
+    }
     const member = emptyMember();
+    // The card closed here keeps its answers; its row says "Cần bổ sung" if something is missing.
+    if (openMemberId) touch(`members.${form.members.findIndex((m) => m.id === openMemberId)}`);
     update((f) => ({ ...f, members: [...f.members, member] }));
-    setOpenMemberId(member.id);
-    setAddedMemberId(member.id);
-    setFocusPath(`members.${form.members.length}.name`);
+    dispatch({ type: 'memberAdded', id: member.id, index: form.members.length });
   };
 
   const removeMember = (id: string) => update((f) => ({ ...f, members: f.members.filter((m) => m.id !== id) }));
 
-  // Back to the member list: the step's heading at the top of the screen, in view.
-  const backToMembers = () => {
-    setOpenMemberId(undefined);
-    window.scrollTo(0, 0);
-    setHeadingFocus((n) => n + 1);
-  };
-
-  // Closing a member nothing was entered for removes it: an accidental "+ Thêm thành viên" must
-  // not leave an empty member that blocks saving.
-  const closeMember = (id: string | undefined) => {
+  // Opening another member's card closes this one; a member nothing was entered for (an
+  // accidental "+ Thêm thành viên") is removed then rather than left to block saving.
+  const openMember = (id: string | undefined) => {
     const open = form.members.find((m) => m.id === openMemberId);
-    if (id === undefined && open && isUntouchedMember(open)) {
-      removeMember(open.id);
-      backToMembers();
-      return;
-    }
+    if (open && open.id !== id && form.members.length > 1 && isUntouchedMember(open)) removeMember(open.id);
     setOpenMemberId(id);
-  };
-
-  const memberDone = async (i: number) => {
-    const member = form.members[i];
-    if (member && isUntouchedMember(member)) {
-      removeMember(member.id);
-      backToMembers();
-      return;
-    }
-    const now = (await loadFormValidation()).validateForm(form, ctx, ward.settings.mobilePrefixes);
-    touch(`members.${i}`);
-    const first = now.errors.find((e) => e.path.startsWith(`members.${i}.`));
-    if (first) {
-      setFocusPath(first.path);
-      return;
-    }
-    backToMembers();
   };
 
   const refuse = () => {
@@ -345,7 +310,7 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
       setProblem(t('app.unexpectedError', { message: String(err) }));
       return;
     }
-    setShown((s) => new Set([...s, ...STEPS.map((st) => `step:${st}`)]));
+    dispatch({ type: 'showAll' });
     if (now.errors.length > 0) return;
     setSaving(true);
     setProblem(undefined);
@@ -381,7 +346,6 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
   };
 
   const stepProps: StepProps = { form, update, errorFor, warningFor, touch, choices, ward, surveyedAt: ctx.surveyedAt };
-  const editingMember = current === 'members' && openMemberId !== undefined && form.members.some((m) => m.id === openMemberId);
 
   return (
     <div className="survey" data-testid="survey" data-step={current}>
@@ -420,7 +384,8 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
-          if (current !== 'review' && !editingMember) void next();
+          // The keyboard's Enter moves on from a step's fields, but never out of a member's card.
+          if (current !== 'review' && current !== 'members') void next();
         }}
       >
         {current === 'address' ? <AddressStep {...stepProps} /> : null}
@@ -429,11 +394,11 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
         {current === 'members' ? (
           <MembersStep
             {...stepProps}
+            ages={ctx.ages}
             openMemberId={openMemberId}
             addedMemberId={addedMemberId}
-            setOpenMemberId={closeMember}
+            setOpenMemberId={openMember}
             onAdd={addMember}
-            onMemberDone={(i) => void memberDone(i)}
             updateMember={updateMember}
             incomplete={incomplete}
           />
@@ -451,7 +416,7 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
             onRemoveMember={removeMember}
           />
         ) : null}
-        {!editingMember ? (
+        {(
           <div className="step-nav">
             {index > 0 ? (
               <button type="button" className="btn" onClick={() => goTo(steps[index - 1]!)} data-testid="step-back">
@@ -463,12 +428,12 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
               </a>
             )}
             {current !== 'review' ? (
-              <button type="submit" className="btn btn--primary" data-testid="step-next">
+              <button type="button" className="btn btn--primary" data-testid="step-next" onClick={() => void next()}>
                 {t('survey.next')}
               </button>
             ) : null}
           </div>
-        ) : null}
+        )}
       </form>
     </div>
   );

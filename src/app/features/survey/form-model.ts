@@ -7,7 +7,6 @@ import {
   CONSENT_METHODS,
   DIGITAL_SERVICE_KEYS,
   HELP_TOPICS,
-  MIN_QUESTION_AGE,
   RELATIONS,
   SEXES,
   SKILL_KEYS,
@@ -19,6 +18,17 @@ import {
 import type { HouseholdData, HouseholdDataInput } from '../../../shared/schema/household.js';
 import type { YesNoUnknown } from '../../../shared/schema/common.js';
 import { ageOnDate, parseBirthYear } from '../../../shared/domain/age.js';
+import {
+  applies,
+  BEFORE_AGE_QUESTIONS,
+  MEMBER_QUESTIONS,
+  OFFLINE_YES_NO,
+  offlineGroupLikely,
+  offlineProposal,
+  RELEVANCE,
+  type MemberQuestion,
+  type RelevanceAges,
+} from '../../../shared/domain/relevance.js';
 import { normalisePhone } from '../../../shared/domain/phone.js';
 import { foldVietnamese } from '../../../shared/domain/text-search.js';
 import type { FieldError } from '../../../shared/domain/validation.js';
@@ -31,7 +41,7 @@ export type HelpTopic = (typeof HELP_TOPICS)[number];
 export type DigitalServiceKey = (typeof DIGITAL_SERVICE_KEYS)[number];
 export type QrAnswer = 'yes' | 'no' | 'no_business' | 'unknown';
 
-/** Questions asked only of members aged MIN_QUESTION_AGE or more. */
+/** The age-scoped yes/no questions kept under `adult` in the form (relevance.ts says from which age). */
 export const ADULT_YES_NO_KEYS = [
   'ownsSmartphone',
   'usedInternet3m',
@@ -165,17 +175,96 @@ export function memberBirthYear(member: MemberForm, surveyedAt: string): number 
   return parseBirthYear(member.birthYear, surveyYearOf(surveyedAt)) ?? Number.NaN;
 }
 
-/** True when the member is old enough for the digital-skill questions (unknown age: ask them). */
-export function asksAdultQuestions(member: MemberForm, surveyedAt: string): boolean {
+/** The member's age on the survey date, or undefined while the year of birth is missing or unreadable. */
+export function memberAge(member: MemberForm, surveyedAt: string): number | undefined {
   const year = memberBirthYear(member, surveyedAt);
-  if (year === undefined || Number.isNaN(year)) return true;
-  return ageOnDate(year, surveyedAt) >= MIN_QUESTION_AGE;
+  if (year === undefined || Number.isNaN(year)) return undefined;
+  return ageOnDate(year, surveyedAt);
+}
+
+/**
+ * The questions the member's card shows, in card order (the relevance table with the ward's
+ * ages). Before the year of birth is read only the identity questions show: what else is asked
+ * depends on the age.
+ */
+export function shownQuestions(member: MemberForm, surveyedAt: string, ages: RelevanceAges): MemberQuestion[] {
+  const age = memberAge(member, surveyedAt);
+  if (age === undefined || age < 0 || age > 120) return [...BEFORE_AGE_QUESTIONS];
+  return MEMBER_QUESTIONS.filter((q) => applies(q, age, ages));
+}
+
+/** A question's answer as the form holds it: '' (or an all-empty group) when not answered. */
+export function isAnswered(member: MemberForm, q: MemberQuestion): boolean {
+  switch (q) {
+    case 'skills':
+      return SKILL_KEYS.some((k) => member.skills[k] !== '');
+    case 'digitalServices12m':
+      return DIGITAL_SERVICE_KEYS.some((k) => member.digitalServices12m[k] !== '');
+    case 'wantsHelp':
+      return member.wantsHelp.length > 0;
+    case 'name':
+    case 'cccd':
+    case 'phone':
+    case 'birthYear':
+    case 'wantsHelpNote':
+      return member[q].trim() !== '';
+    case 'relation':
+    case 'sex':
+    case 'vneid':
+    case 'ehr':
+      return member[q] !== '';
+    default:
+      return member.adult[q] !== '';
+  }
+}
+
+/**
+ * The state of the likely-answers group (relevance.ts) on a member's card:
+ * - 'none': not likely (the member has a smartphone or used the internet, or is not asked);
+ * - 'proposed': likely and nothing of it answered yet: shown folded with its proposal;
+ * - 'confirmed': every answer of it equals the proposal: shown folded as confirmed;
+ * - 'changed': likely, but answered otherwise (or partly): shown open.
+ */
+export type OfflineGroupState = 'none' | 'proposed' | 'confirmed' | 'changed';
+
+export function offlineGroupState(member: MemberForm, surveyedAt: string, ages: RelevanceAges): OfflineGroupState {
+  const age = memberAge(member, surveyedAt);
+  if (age === undefined || !applies('skills', age, ages)) return 'none';
+  if (!offlineGroupLikely({ ownsSmartphone: member.adult.ownsSmartphone, usedInternet3m: member.adult.usedInternet3m })) return 'none';
+  const p = offlineProposal(age, ages);
+  const pairs: [string, string][] = [
+    ...SKILL_KEYS.map((k): [string, string] => [member.skills[k], p.skills?.[k] ?? '']),
+    ...OFFLINE_YES_NO.filter((q) => p.yesNo[q]).map((q): [string, string] => [member.adult[q], p.yesNo[q]!]),
+    ...(p.digitalServices12m ? DIGITAL_SERVICE_KEYS.map((k): [string, string] => [member.digitalServices12m[k], 'no']) : []),
+  ];
+  if (pairs.every(([v]) => v === '')) return 'proposed';
+  return pairs.every(([v, want]) => v === want) ? 'confirmed' : 'changed';
+}
+
+/** The member with the likely answers written in (the volunteer's one-tap confirmation). */
+export function applyOfflineProposal(member: MemberForm, surveyedAt: string, ages: RelevanceAges): MemberForm {
+  const age = memberAge(member, surveyedAt);
+  if (age === undefined) return member;
+  const p = offlineProposal(age, ages);
+  return {
+    ...member,
+    skills: p.skills ? { ...p.skills } : member.skills,
+    adult: { ...member.adult, ...p.yesNo },
+    digitalServices12m: p.digitalServices12m ? { ...p.digitalServices12m } : member.digitalServices12m,
+  };
+}
+
+/** True when nothing of the member was filled in (an accidental "add member"). */
+export function isEmptyMember(member: MemberForm): boolean {
+  return MEMBER_QUESTIONS.every((q) => !isAnswered(member, q));
 }
 
 export interface DataContext {
   wardCode: string;
   installId: string;
   surveyedAt: string;
+  /** The ward's ages: which member questions apply (relevance.ts). */
+  ages: RelevanceAges;
 }
 
 export interface Converted {
@@ -184,15 +273,23 @@ export interface Converted {
   errors: FieldError[];
 }
 
-function memberToData(m: MemberForm, i: number, surveyedAt: string, errors: FieldError[]) {
+/**
+ * One member's `data`: only the answers to questions that apply at the member's age (an answer
+ * typed before the year of birth was corrected is dropped, as the server would drop it). With
+ * the year unreadable every answer is kept, so nothing is lost while it is being fixed.
+ */
+function memberToData(m: MemberForm, i: number, surveyedAt: string, ages: RelevanceAges, errors: FieldError[]) {
   const birthYear = memberBirthYear(m, surveyedAt);
   if (birthYear !== undefined && Number.isNaN(birthYear)) errors.push({ path: `members.${i}.birthYear`, code: 'birth_year_invalid' });
-  const adult = asksAdultQuestions(m, surveyedAt);
+  const age = memberAge(m, surveyedAt);
+  // A year in the future or over 120 years back is reported on the year; nothing is dropped for it.
+  const asked = (q: MemberQuestion) => age === undefined || age < 0 || age > 120 || applies(q, age, ages);
   const cccd = m.cccd.replace(/\s/g, '');
   const phone = m.phone.trim() ? normalisePhone(m.phone.trim()) : '';
-  const skillsAnswered = SKILL_KEYS.some((k) => m.skills[k] !== '');
-  const skills = Object.fromEntries(SKILL_KEYS.map((k) => [k, opt(m.skills[k])]));
-  return {
+  // An untouched group reports "required" on the group, a partly answered one per answer.
+  const group = <K extends string>(keys: readonly K[], values: Record<K, string>) =>
+    keys.some((k) => values[k] !== '') ? Object.fromEntries(keys.map((k) => [k, opt(values[k])])) : undefined;
+  const data: Record<string, unknown> = {
     id: m.id,
     name: text(m.name),
     relation: opt(m.relation),
@@ -202,17 +299,18 @@ function memberToData(m: MemberForm, i: number, surveyedAt: string, errors: Fiel
     phone: phone || undefined,
     vneid: opt(m.vneid),
     ehr: opt(m.ehr),
-    digitalServices12m: Object.fromEntries(DIGITAL_SERVICE_KEYS.map((k) => [k, opt(m.digitalServices12m[k])])),
+    digitalServices12m: group(DIGITAL_SERVICE_KEYS, m.digitalServices12m),
     wantsHelp: [...m.wantsHelp],
     wantsHelpNote: text(m.wantsHelpNote),
-    ...(adult
-      ? {
-          ...Object.fromEntries(ADULT_YES_NO_KEYS.map((k) => [k, opt(m.adult[k])])),
-          // An untouched skills block reports "required" on the block, a partly answered one per skill.
-          skills: skillsAnswered ? skills : undefined,
-        }
-      : {}),
+    ...Object.fromEntries(ADULT_YES_NO_KEYS.map((k) => [k, opt(m.adult[k])])),
+    skills: group(SKILL_KEYS, m.skills),
   };
+  for (const q of MEMBER_QUESTIONS) {
+    if (asked(q)) continue;
+    if (q === 'wantsHelp') data[q] = [];
+    else delete data[q];
+  }
+  return data;
 }
 
 /** The schema's `data` from the form; empty answers become undefined so the schema reports them. */
@@ -227,7 +325,7 @@ export function formToData(form: HouseholdForm, ctx: DataContext): Converted {
     address: { houseNumber: text(form.houseNumber), lane: text(form.lane), street: text(form.street) },
     outcome: opt(form.outcome),
     note: text(form.note),
-    members: surveyed ? form.members.map((m, i) => memberToData(m, i, ctx.surveyedAt, errors)) : [],
+    members: surveyed ? form.members.map((m, i) => memberToData(m, i, ctx.surveyedAt, ctx.ages, errors)) : [],
     ...(surveyed
       ? {
           consent: form.consent.given
@@ -259,12 +357,8 @@ export function formToData(form: HouseholdForm, ctx: DataContext): Converted {
   return { data: data as unknown as HouseholdDataInput, errors };
 }
 
-/** The order of the questions in the member editor (MemberEditor.tsx). */
-export const MEMBER_FIELD_ORDER = [
-  'name', 'relation', 'birthYear', 'sex', 'cccd', 'phone', 'ownsSmartphone', 'usedInternet3m', 'skills', 'vneid', 'ehr',
-  'bankAccount', 'cashless30d', 'digitalSignature', 'onlinePublicService12m', 'cityApp', 'digitalServices12m', 'wantsHelp',
-  'wantsHelpNote',
-] as const;
+/** The order of the questions on the member card (MemberEditor.tsx): the relevance table's. */
+export const MEMBER_FIELD_ORDER = MEMBER_QUESTIONS;
 
 export interface Validation {
   errors: FieldError[];
@@ -287,9 +381,11 @@ export function crossChecks(form: HouseholdForm, ctx: DataContext): FieldError[]
     if (year === undefined || Number.isNaN(year)) return;
     if (year > surveyYear) errors.push({ path: `members.${i}.birthYear`, code: 'birth_year_future' });
     else if (surveyYear - year > 120) errors.push({ path: `members.${i}.birthYear`, code: 'birth_year_range' });
-    else if (ageOnDate(year, ctx.surveyedAt) >= MIN_QUESTION_AGE) {
-      for (const k of ADULT_YES_NO_KEYS) if (m.adult[k] === '') errors.push({ path: `members.${i}.${k}`, code: 'required' });
-      if (SKILL_KEYS.every((k) => m.skills[k] === '')) errors.push({ path: `members.${i}.skills`, code: 'required' });
+    else {
+      // The relevance table: a question that applies at this age and is required needs an answer.
+      for (const q of shownQuestions(m, ctx.surveyedAt, ctx.ages)) {
+        if (RELEVANCE[q].required && !isAnswered(m, q)) errors.push({ path: `members.${i}.${q}`, code: 'required' });
+      }
     }
   });
   if (form.members.filter((m) => m.relation === 'head').length > 1) errors.push({ path: 'members', code: 'one_head_only' });
@@ -343,9 +439,9 @@ export function dataToForm(data: HouseholdData): HouseholdForm {
     f.sex = m.sex;
     f.cccd = m.cccd ?? '';
     f.phone = m.phone ?? '';
-    f.vneid = m.vneid;
+    f.vneid = m.vneid ?? '';
     f.ehr = m.ehr;
-    f.digitalServices12m = { ...m.digitalServices12m };
+    if (m.digitalServices12m) f.digitalServices12m = { ...m.digitalServices12m };
     f.wantsHelp = [...m.wantsHelp];
     f.wantsHelpNote = m.wantsHelpNote ?? '';
     for (const k of ADULT_YES_NO_KEYS) f.adult[k] = m[k] ?? '';

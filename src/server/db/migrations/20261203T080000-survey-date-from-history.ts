@@ -36,7 +36,7 @@ function visitOf(body: string): RevisionVisit | null {
 }
 
 // The migration sees the tables as they are at this point, not through the app's current types.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 export async function up(db: Kysely<any>): Promise<void> {
   // Only households surveyed now and stored with more than one rev can have a failed visit first.
   const candidates: { record_id: string; rev: number | string; surveyed_at: string }[] = await db
