@@ -8,10 +8,13 @@ import { startServiceWorker } from './pwa/update.js';
 import { href } from './ui/router.js';
 import { appDb } from './storage/app-db.js';
 import { getLanguage } from './storage/meta.js';
+import { applyDisplay, getDisplay, initialDisplay, setDisplay } from './storage/display-settings.js';
 import { moveEnrolmentQueryToFragment } from './sync/enrolment-link.js';
 import './ui/styles.css';
 
 document.documentElement.lang = i18n.language;
+// High contrast and larger text from the first paint (mirrored in localStorage).
+applyDisplay(initialDisplay());
 
 // Enrolment links carry the code in the fragment (`/#/enrol?ward=…&code=…`), which no server or
 // proxy log ever sees. An older link (`/?ward=…&code=…`) still works: its parameters move into
@@ -56,4 +59,11 @@ void getLanguage(appDb).then((language) => {
     void i18n.changeLanguage(language);
     document.documentElement.lang = language;
   }
+});
+
+// The display settings kept in meta win too; the mirror is refreshed for the next first paint.
+void getDisplay(appDb).then((display) => {
+  applyDisplay(display);
+  const first = initialDisplay();
+  if (first.highContrast !== display.highContrast || first.largeText !== display.largeText) void setDisplay(appDb, display);
 });

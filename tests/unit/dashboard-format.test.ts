@@ -24,8 +24,8 @@ describe('dashboard number formats', () => {
     // 23:30 UTC on the 23rd is already the 24th in Asia/Ho_Chi_Minh (UTC+7).
     expect(todayVietnam(new Date('2026-11-23T23:30:00Z'))).toBe('2026-11-24');
     expect(todayVietnam(new Date('2026-11-24T16:59:00Z'))).toBe('2026-11-24');
-    expect(formatDateTime('2026-11-24T03:36:00Z', 'vi')).toBe('10:36 24/11/2026');
-    expect(formatDateTime(null, 'vi')).toBe('—');
+    expect(formatDateTime('2026-11-24T03:36:00Z')).toBe('10:36 24/11/2026');
+    expect(formatDateTime(null)).toBe('—');
     expect(exportFileName('10546', '2026-11-24', 'xlsx')).toBe('go-cua-10546-2026-11-24.xlsx');
   });
 });

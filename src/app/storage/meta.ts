@@ -49,6 +49,8 @@ export const META_KEYS = {
   serverNotices: key<unknown[]>('serverNotices'),
   /** Server states applied here, acknowledged by the next sync request (storage/server-state.ts). */
   pendingApplied: key<unknown[]>('pendingApplied'),
+  /** High-contrast theme and larger text (storage/display-settings.ts), per phone; checked on read. */
+  display: key<unknown>('display'),
 } as const;
 
 export const LANGUAGE_STORAGE_KEY = 'go-cua.language';

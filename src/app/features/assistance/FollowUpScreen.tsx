@@ -9,6 +9,7 @@ import { TEACHING_CARDS } from '../../../../seeds/teaching/index.js';
 import { appDb } from '../../storage/app-db.js';
 import { listAssistances } from '../../storage/assistance-repo.js';
 import { listHouseholds } from '../../storage/records-repo.js';
+import { formatDate } from '../../ui/dates.js';
 import { href } from '../../ui/router.js';
 import { useWard } from '../../ward-context.js';
 import { followUpWhy, followUpWho } from './follow-up-text.js';
@@ -25,11 +26,10 @@ async function load() {
 }
 
 export function FollowUpScreen() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const ward = useWard();
   const list = useLiveQuery(load, []);
   const groupName = (code: string | null) => (code === null ? t('followUp.noGroup') : ward?.groups.find((g) => g.code === code)?.name ?? code);
-  const date = (iso: string) => new Intl.DateTimeFormat(i18n.language === 'en' ? 'en-GB' : 'vi-VN', { dateStyle: 'short' }).format(new Date(iso));
 
   const why = (item: FollowUpItem) => followUpWhy(item, t);
   const who = (item: FollowUpItem) => followUpWho(item, t);
@@ -56,7 +56,7 @@ export function FollowUpScreen() {
                 <span>{who(item)}</span>
                 <span>{why(item)}</span>
                 {item.label.note ? <span className="hint">{item.label.note}</span> : null}
-                <span className="hint">{t('followUp.since', { date: date(item.since), days: item.days })}</span>
+                <span className="hint">{t('followUp.since', { date: formatDate(item.since), days: item.days })}</span>
                 <a className="btn btn--primary" href={a.link} data-testid="follow-up-action">
                   {a.label}
                 </a>

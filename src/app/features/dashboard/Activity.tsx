@@ -2,7 +2,7 @@
 // synced for the ward's stale period (7 days) are flagged.
 import { useTranslation } from 'react-i18next';
 import { DashTable } from './DashTable.js';
-import { formatDateTime, formatNumber } from './format.js';
+import { formatDate, formatDateTime, formatNumber, formatWeek } from './format.js';
 import { useWardLoad } from './hooks.js';
 import { LoadError } from './LoadError.js';
 
@@ -31,7 +31,7 @@ export default function Activity() {
           <DashTable
             testId="dash-activity-table"
             caption={t('dashboard.activity.caption')}
-            columns={[t('dashboard.activity.volunteer'), t('dashboard.activity.lastSync'), ...a.weeks.map((w) => ({ label: w.week, title: `${w.start} – ${w.end}` })), t('dashboard.activity.total')]}
+            columns={[t('dashboard.activity.volunteer'), t('dashboard.activity.lastSync'), ...a.weeks.map((w) => ({ label: formatWeek(w, lang), title: `${formatDate(w.start)} – ${formatDate(w.end)}` })), t('dashboard.activity.total')]}
           >
             {a.devices.map((d) => (
               <tr key={d.deviceId} className={d.stale ? 'dash-row--flag' : undefined}>
@@ -40,7 +40,7 @@ export default function Activity() {
                   {d.stale ? <span className="badge badge--warn">{t('dashboard.activity.stale')}</span> : null}
                   {d.revokedAt ? <span className="badge">{t('dashboard.devices.revoked')}</span> : null}
                 </th>
-                <td>{d.lastSyncAt ? formatDateTime(d.lastSyncAt, lang) : t('dashboard.activity.never')}</td>
+                <td>{d.lastSyncAt ? formatDateTime(d.lastSyncAt) : t('dashboard.activity.never')}</td>
                 {d.perWeek.map((w) => (
                   <td key={w.week} title={t('dashboard.activity.cellTitle', { surveyed: w.surveyed, notHome: w.notHome, refused: w.refused })}>
                     {formatNumber(w.surveyed + w.notHome + w.refused, lang)}

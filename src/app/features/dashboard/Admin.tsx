@@ -173,7 +173,7 @@ function Register() {
 }
 
 function Users() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const panel = useAdminPanel((a) => a.users(), () => undefined, EMPTY_USERS_DRAFT);
   const { data, draft, setDraft } = panel;
   const edit = (patch: Partial<typeof draft>) => setDraft({ ...draft, ...patch });
@@ -197,7 +197,7 @@ function Users() {
             <tr key={u.id}>
               <th scope="row">{u.username}</th>
               <td className="dash-table__text">{t(`dashboard.role.${u.role}`)}</td>
-              <td>{formatDateTime(u.createdAt, i18n.language)}</td>
+              <td>{formatDateTime(u.createdAt)}</td>
               <td className="dash-table__text">
                 {draft.resetFor === u.id ? (
                   <form

@@ -8,7 +8,8 @@ import { useTranslation } from 'react-i18next';
 import type { AssistanceTallies } from './api.js';
 import { useDashboard } from './context.js';
 import { DashTable } from './DashTable.js';
-import { formatNumber, todayVietnam } from './format.js';
+import { DateInput } from '../../ui/DateInput.js';
+import { formatDate, formatNumber, formatWeek, todayVietnam } from './format.js';
 import { useWardLoad } from './hooks.js';
 import { LoadError } from './LoadError.js';
 import { DownloadStatusLine, useDownload } from './use-download.js';
@@ -91,12 +92,10 @@ export default function Assistance() {
       <h2 id="dash-assist-title">{t('dashboard.assist.title')}</h2>
       <form className="dash-filters" onSubmit={(e) => e.preventDefault()} aria-label={t('dashboard.filters.label')}>
         <div className="field">
-          <label htmlFor="dash-assist-from">{t('dashboard.assist.from')}</label>
-          <input id="dash-assist-from" type="date" value={filters.from} onChange={(e) => setFilters({ ...filters, from: e.target.value })} data-testid="dash-assist-from" />
+          <DateInput id="dash-assist-from" label={t('dashboard.assist.from')} value={filters.from} onChange={(from) => setFilters({ ...filters, from })} testId="dash-assist-from" />
         </div>
         <div className="field">
-          <label htmlFor="dash-assist-to">{t('dashboard.assist.to')}</label>
-          <input id="dash-assist-to" type="date" value={filters.to} onChange={(e) => setFilters({ ...filters, to: e.target.value })} data-testid="dash-assist-to" />
+          <DateInput id="dash-assist-to" label={t('dashboard.assist.to')} value={filters.to} onChange={(to) => setFilters({ ...filters, to })} testId="dash-assist-to" />
         </div>
         <div className="field">
           <label htmlFor="dash-assist-campaign">{t('dashboard.assist.campaign')}</label>
@@ -174,8 +173,8 @@ export default function Assistance() {
           <DashTable testId="dash-assist-weeks" caption={t('dashboard.assist.byWeek')} columns={[t('dashboard.assist.week'), t('dashboard.assist.count'), ...outcomeColumns]}>
             {d.weeks.map((w) => (
               <tr key={w.week}>
-                <th scope="row" title={`${w.start} – ${w.end}`}>
-                  {w.week}
+                <th scope="row" title={`${formatDate(w.start)} – ${formatDate(w.end)}`}>
+                  {formatWeek(w, lang)}
                 </th>
                 <td>{n(w.total)}</td>
                 {OUTCOMES.map((o) => (

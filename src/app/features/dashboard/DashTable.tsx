@@ -1,6 +1,6 @@
 // The dashboard's one table shape: a scrolling wrapper, an optional caption, one header row of
 // column headings and the caller's body rows. Rows stay with each screen, which knows its data.
-import type { ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 
 /** A column heading: its text, or its text with a tooltip (e.g. a week's dates). */
 export type DashColumn = string | { label: string; title: string };
@@ -18,10 +18,14 @@ type DashTableProps = {
 } & { [data: `data-${string}`]: string | undefined };
 
 export function DashTable({ columns, children, labelledBy, testId, caption, matrix, ...data }: DashTableProps) {
+  const captionId = useId();
+  const nameId = labelledBy ?? (caption !== undefined ? captionId : undefined);
   return (
-    <div className="dash-table-wrap">
+    // A wide table scrolls sideways inside its wrapper: the wrapper is a named, focusable region so
+    // a keyboard can scroll it too (axe: scrollable-region-focusable).
+    <div className="dash-table-wrap" role="region" tabIndex={0} aria-labelledby={nameId}>
       <table className={matrix ? 'dash-table dash-table--matrix' : 'dash-table'} aria-labelledby={labelledBy} data-testid={testId} {...data}>
-        {caption !== undefined ? <caption>{caption}</caption> : null}
+        {caption !== undefined ? <caption id={captionId}>{caption}</caption> : null}
         <thead>
           <tr>
             {columns.map((c, i) => {

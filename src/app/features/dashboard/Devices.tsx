@@ -111,7 +111,7 @@ export default function Devices() {
             </p>
             <EnrolmentQr link={code.link} />
             <p data-testid="dash-code-expires">
-              {t('dashboard.devices.expiresAt')}: {formatDateTime(code.expiresAt, lang)}
+              {t('dashboard.devices.expiresAt')}: {formatDateTime(code.expiresAt)}
             </p>
             <p>
               {t('dashboard.devices.link')}:{' '}
@@ -141,8 +141,8 @@ export default function Devices() {
                   {d.volunteerName}
                   {d.stale ? <span className="badge badge--warn">{t('dashboard.activity.stale')}</span> : null}
                 </th>
-                <td>{formatDateTime(d.enrolledAt, lang)}</td>
-                <td>{d.lastSyncAt ? formatDateTime(d.lastSyncAt, lang) : t('dashboard.activity.never')}</td>
+                <td>{formatDateTime(d.enrolledAt)}</td>
+                <td>{d.lastSyncAt ? formatDateTime(d.lastSyncAt) : t('dashboard.activity.never')}</td>
                 <td title={t('dashboard.activity.cellTitle', { surveyed: d.records.surveyed, notHome: d.records.notHome, refused: d.records.refused })}>
                   {formatNumber(d.records.households, lang)}
                 </td>
@@ -184,7 +184,7 @@ export default function Devices() {
                 <option value="" />
                 {targets.map((d) => (
                   <option key={d.id} value={d.id}>
-                    {d.volunteerName} — {formatDateTime(d.enrolledAt, lang)}
+                    {d.volunteerName} — {formatDateTime(d.enrolledAt)}
                   </option>
                 ))}
               </select>

@@ -13,8 +13,7 @@ import { useErrorMessage } from './use-load.js';
 
 /** `version` changes when a code is issued elsewhere on the screen: the list reloads. */
 export function EnrolmentCodes({ version }: { version: number }) {
-  const { t, i18n } = useTranslation();
-  const lang = i18n.language;
+  const { t } = useTranslation();
   const { api } = useDashboard();
   const errorMessage = useErrorMessage();
   const codes = useWardLoad((a) => a.enrolmentCodes(), [version]);
@@ -51,8 +50,8 @@ export function EnrolmentCodes({ version }: { version: number }) {
           >
             {codes.data.codes.map((c) => (
               <tr key={c.id}>
-                <th scope="row">{formatDateTime(c.createdAt, lang)}</th>
-                <td>{formatDateTime(c.expiresAt, lang)}</td>
+                <th scope="row">{formatDateTime(c.createdAt)}</th>
+                <td>{formatDateTime(c.expiresAt)}</td>
                 <td>
                   {c.usesLeft} / {c.usesTotal}
                 </td>

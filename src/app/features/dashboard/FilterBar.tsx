@@ -6,6 +6,7 @@ import { defaultCutOff } from '../../../shared/domain/cut-off.js';
 import type { RegisterGroup } from './api.js';
 import { useDashboard } from './context.js';
 import { formatDate, todayVietnam } from './format.js';
+import { DateInput } from '../../ui/DateInput.js';
 
 export function FilterBar({ groups, showGroup = true }: { groups: RegisterGroup[] | undefined; showGroup?: boolean }) {
   const { t } = useTranslation();
@@ -41,8 +42,14 @@ export function FilterBar({ groups, showGroup = true }: { groups: RegisterGroup[
         </select>
       </div>
       <div className="field">
-        <label htmlFor="dash-asof">{t('dashboard.filters.asOf')}</label>
-        <input id="dash-asof" type="date" value={filters.asOf} max={todayVietnam()} onChange={(e) => setFilters({ ...filters, asOf: e.target.value })} data-testid="dash-filter-asof" />
+        <DateInput
+          id="dash-asof"
+          label={t('dashboard.filters.asOf')}
+          value={filters.asOf}
+          max={today}
+          onChange={(asOf) => setFilters({ ...filters, asOf })}
+          testId="dash-filter-asof"
+        />
         <span className="dash-hint" data-testid="dash-asof-hint">
           {yearEnd ? t('dashboard.filters.asOfHintYearEnd', { date: formatDate(yearEnd), year: filters.year }) : t('dashboard.filters.asOfHint')}
         </span>

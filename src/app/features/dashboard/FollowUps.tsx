@@ -6,16 +6,15 @@ import { useTranslation } from 'react-i18next';
 import type { FollowUpItem } from '../../../shared/domain/follow-up.js';
 import { wardHref } from './context.js';
 import { DashTable } from './DashTable.js';
+import { formatDate } from './format.js';
 import { useWardLoad } from './hooks.js';
 import { LoadError } from './LoadError.js';
 import { followUpWhy, followUpWho } from '../assistance/follow-up-text.js';
 
 export default function FollowUps() {
-  const { t, i18n } = useTranslation();
-  const lang = i18n.language;
+  const { t } = useTranslation();
   const data = useWardLoad((a) => a.followUps(), []);
   const d = data.data;
-  const date = (iso: string) => new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'vi-VN', { dateStyle: 'short', timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date(iso));
 
   const why = (item: FollowUpItem) => followUpWhy(item, t);
   const who = (item: FollowUpItem) => followUpWho(item, t);
@@ -52,7 +51,7 @@ export default function FollowUps() {
                     )}
                   </th>
                   <td>{why(item)}</td>
-                  <td>{t('dashboard.followups.sinceValue', { date: date(item.since), days: item.days })}</td>
+                  <td>{t('dashboard.followups.sinceValue', { date: formatDate(item.since), days: item.days })}</td>
                 </tr>
               ))}
             </DashTable>

@@ -63,8 +63,7 @@ function Fields({ rows, t }: { rows: Row[]; t: TFunction }) {
 }
 
 export default function HouseholdView({ id }: { id: string }) {
-  const { t, i18n } = useTranslation();
-  const lang = i18n.language;
+  const { t } = useTranslation();
   const { api } = useDashboard();
   const errorMessage = useErrorMessage();
   const data = useWardLoad((a) => a.household(id), [id]);
@@ -142,7 +141,7 @@ export default function HouseholdView({ id }: { id: string }) {
               <tr key={`${r.rev}-${r.receivedAt}`}>
                 <th scope="row">{r.rev}</th>
                 <td className="dash-table__text">{r.volunteerName ?? r.deviceId.slice(0, 8)}</td>
-                <td>{formatDateTime(r.receivedAt, lang)}</td>
+                <td>{formatDateTime(r.receivedAt)}</td>
               </tr>
             ))}
           </DashTable>

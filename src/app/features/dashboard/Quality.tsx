@@ -66,7 +66,7 @@ export default function Quality() {
                     {c.rev} / {c.currentRev ?? '—'} {c.superseded ? <span className="badge">{t('dashboard.quality.superseded')}</span> : null}
                   </td>
                   <td className="dash-table__text">{c.volunteerName ?? c.deviceId.slice(0, 8)}</td>
-                  <td>{formatDateTime(c.receivedAt, lang)}</td>
+                  <td>{formatDateTime(c.receivedAt)}</td>
                 </tr>
               ))}
             </DashTable>

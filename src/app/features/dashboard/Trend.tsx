@@ -5,7 +5,7 @@ import { LineChart, seriesColor } from './charts.js';
 import { filterQuery, useDashboard } from './context.js';
 import { DashTable } from './DashTable.js';
 import { FilterBar } from './FilterBar.js';
-import { formatNumber, formatPercent, indicatorName } from './format.js';
+import { formatNumber, formatPercent, formatWeek, formatWeekShort, indicatorName } from './format.js';
 import { useGroups, useWardLoad } from './hooks.js';
 import { LoadError } from './LoadError.js';
 
@@ -39,7 +39,7 @@ export default function Trend() {
               </li>
             ))}
           </ul>
-          <LineChart title={t('dashboard.trend.title')} xLabels={weeks.map((w) => w.week)} series={series} />
+          <LineChart title={t('dashboard.trend.title')} xLabels={weeks.map((w) => formatWeekShort(w))} series={series} />
           <DashTable
             testId="dash-trend-table"
             caption={t('dashboard.trend.tableCaption')}
@@ -48,7 +48,7 @@ export default function Trend() {
             {weeks.map((w) => (
               <tr key={w.week}>
                 <th scope="row">
-                  {w.week} <span className="dash-hint">({w.start} – {w.end})</span>
+                  {formatWeek(w, lang)}
                 </th>
                 <td>{formatNumber(w.newHouseholds.surveyed, lang)}</td>
                 {MAIN.map((c) => (

@@ -1,6 +1,9 @@
 // Number formats of the dashboard: Vietnamese first (84,7%, 1.234), English when chosen.
 import { INDICATORS, type IndicatorCode } from '../../../shared/domain/indicators.js';
 
+// Dates, times and weeks: the app's one helper (dd/mm/yyyy, HH:mm dd/mm/yyyy, "Tuần 49 (…)").
+export { formatDate, formatDateTime, formatWeek, formatWeekShort } from '../../../shared/domain/date-format.js';
+
 const locale = (lang: string) => (lang === 'en' ? 'en-GB' : 'vi-VN');
 
 export function formatPercent(value: number | null | undefined, lang: string): string {
@@ -10,13 +13,6 @@ export function formatPercent(value: number | null | undefined, lang: string): s
 
 export function formatNumber(value: number, lang: string): string {
   return new Intl.NumberFormat(locale(lang)).format(value);
-}
-
-export function formatDateTime(iso: string | null, lang: string): string {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale(lang), { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Ho_Chi_Minh' }).format(d);
 }
 
 export function indicatorName(code: IndicatorCode | string, lang: string): string {
@@ -29,12 +25,6 @@ export function indicatorName(code: IndicatorCode | string, lang: string): strin
 export function countsHouseholds(code: IndicatorCode | string): boolean {
   const def = INDICATORS.find((i) => i.code === code);
   return def !== undefined && def.over !== 'members';
-}
-
-/** A calendar date YYYY-MM-DD as dd/mm/yyyy (the plans' style; en-GB writes it the same way). */
-export function formatDate(isoDate: string): string {
-  const [y, m, d] = isoDate.slice(0, 10).split('-');
-  return `${d}/${m}/${y}`;
 }
 
 /** Today as YYYY-MM-DD in Vietnam (the exports' default cut-off). */

@@ -12,6 +12,7 @@ import { readWaiting, type WaitingCounts } from '../../storage/waiting.js';
 import { localDate } from '../../ui/dates.js';
 import { takeFlashEntry } from '../../ui/flash.js';
 import { kindWords } from '../sync/waiting-words.js';
+import { DisplaySettings } from './DisplaySettings.js';
 import { href, navigate } from '../../ui/router.js';
 import { useWard } from '../../ward-context.js';
 
@@ -130,6 +131,7 @@ export function HomeScreen({ syncStatus }: HomeScreenProps) {
           {t('home.staffSignIn')}
         </a>
       </p>
+      <DisplaySettings />
       <label className="check">
         <input
           type="checkbox"

@@ -11,7 +11,7 @@ import { discardDraft, listDrafts } from '../../storage/drafts-repo.js';
 import { listSummaries, outboxStates } from '../../storage/records-repo.js';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.js';
 import { SearchInput } from '../../ui/SearchInput.js';
-import { formatDate, formatTime } from '../../ui/dates.js';
+import { formatDate, formatDateTime } from '../../ui/dates.js';
 import { href, navigate } from '../../ui/router.js';
 import { groupName, useWard } from '../../ward-context.js';
 import type { HouseholdForm } from '../survey/form-model.js';
@@ -23,7 +23,7 @@ function addressOf(houseNumber: string, lane?: string, street?: string): string 
 }
 
 export default function ListScreen() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const ward = useWard();
   const [query, setQuery] = useState('');
   const [group, setGroup] = useState('');
@@ -89,7 +89,7 @@ export default function ListScreen() {
                   <a className="row__main" href={href(row.draft.recordId ? { name: 'edit', recordId: row.draft.recordId } : { name: 'survey', draftId: row.draft.id })}>
                     <strong>{addressOf(form.houseNumber ?? '', form.lane, form.street) || t('list.noAddress')}</strong>
                     <span>
-                      {row.draft.groupCode ? groupName(ward, row.draft.groupCode) : '—'} · {t('drafts.updatedAt', { time: formatTime(row.draft.updatedAt, i18n.language) })}
+                      {row.draft.groupCode ? groupName(ward, row.draft.groupCode) : '—'} · {t('drafts.updatedAt', { time: formatDateTime(row.draft.updatedAt) })}
                     </span>
                     <span className="badge badge--warn">{t('list.draft')}</span>
                   </a>
@@ -106,7 +106,7 @@ export default function ListScreen() {
                 <a className="row__main" href={href({ name: 'record', id: record.id })}>
                   <strong>{record.address}</strong>
                   <span>
-                    {groupName(ward, record.groupCode)} · {formatDate(record.surveyedAt, i18n.language)} · {t(`outcome.${record.outcome}`)}
+                    {groupName(ward, record.groupCode)} · {formatDate(record.surveyedAt)} · {t(`outcome.${record.outcome}`)}
                     {record.outcome === 'surveyed' ? ` · ${t('list.members', { count: record.memberCount })}` : ''}
                   </span>
                   <span className={`badge badge--${state}`}>{t(`syncState.${state}`)}</span>

@@ -13,7 +13,7 @@ import { href, navigate } from '../../ui/router.js';
 import { groupName, useWard } from '../../ward-context.js';
 
 export default function RecordScreen({ id }: { id: string }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const ward = useWard();
   const [flash] = useState(takeFlash);
   const stored = useLiveQuery(async () => (await getHousehold(appDb, id)) ?? null, [id]);
@@ -51,7 +51,7 @@ export default function RecordScreen({ id }: { id: string }) {
         <dt>{t('outcome.legend')}</dt>
         <dd>{t(`outcome.${d.outcome}`)}</dd>
         <dt>{t('record.surveyedAt')}</dt>
-        <dd>{formatDate(d.surveyedAt, i18n.language)}</dd>
+        <dd>{formatDate(d.surveyedAt)}</dd>
         <dt>{t('record.title')}</dt>
         <dd>
           <span data-testid="record-rev">{stored.record.rev === 1 ? t('record.revFirst') : t('record.rev', { count: stored.record.rev - 1 })}</span> ·{' '}

@@ -9,7 +9,7 @@ import { href } from '../../ui/router.js';
 import { groupName, useWard } from '../../ward-context.js';
 
 export default function RevisitsScreen() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const ward = useWard();
   const rows = useLiveQuery(() => listRevisits(appDb), []);
   return (
@@ -25,7 +25,7 @@ export default function RevisitsScreen() {
               <a className="row__main" href={href({ name: 'edit', recordId: r.id })}>
                 <strong>{[d.address.houseNumber, d.address.lane, d.address.street].filter(Boolean).join(', ')}</strong>
                 <span>
-                  {groupName(ward, d.groupCode)} · {t('revisits.visitedOn', { date: formatDate(d.surveyedAt, i18n.language) })}
+                  {groupName(ward, d.groupCode)} · {t('revisits.visitedOn', { date: formatDate(d.surveyedAt) })}
                 </span>
                 {d.note ? <span>{d.note}</span> : null}
               </a>

@@ -16,6 +16,7 @@ import { readWaiting } from '../../storage/waiting.js';
 import { href } from '../../ui/router.js';
 import { useWard } from '../../ward-context.js';
 import { kindWords } from './waiting-words.js';
+import { formatDateTime } from '../../ui/dates.js';
 
 export interface SyncStatusProps {
   db?: GoCuaDb;
@@ -24,15 +25,8 @@ export interface SyncStatusProps {
   recordHref?: (id: string) => string;
 }
 
-function formatTime(iso: string, language: string): string {
-  return new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : 'vi-VN', {
-    dateStyle: 'short',
-    timeStyle: 'short',
-  }).format(new Date(iso));
-}
-
 export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = (id) => href({ name: 'edit', recordId: id }) }: SyncStatusProps) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const state = useSyncState(engine);
   const held = useLiveQuery(() => listHeldRecords(db), [db], [] as AnyStoredRecord[]);
   const ward = useWard();
@@ -82,7 +76,7 @@ export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = 
         </div>
       ) : null}
       <p data-testid="sync-last-success">
-        {state.lastSuccessAt ? t('sync.lastSuccess', { time: formatTime(state.lastSuccessAt, i18n.language) }) : t('sync.neverSynced')}
+        {state.lastSuccessAt ? t('sync.lastSuccess', { time: formatDateTime(state.lastSuccessAt) }) : t('sync.neverSynced')}
       </p>
       {notEnrolled ? (
         <p className="hint" data-testid="sync-not-enrolled">
@@ -91,7 +85,7 @@ export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = 
       ) : state.error ? (
         <p className="error" role="alert" data-testid="sync-error" data-code={state.error.code}>
           {t(state.error.messageKey)}
-          {state.phase === 'waiting' && state.retryAt ? ` ${t('sync.retryAt', { time: formatTime(state.retryAt, i18n.language) })}` : null}
+          {state.phase === 'waiting' && state.retryAt ? ` ${t('sync.retryAt', { time: formatDateTime(state.retryAt) })}` : null}
         </p>
       ) : null}
       {device && !device.revokedAt ? (

@@ -200,6 +200,17 @@ export const en: Resources = {
     address: 'Address',
     members: 'Members',
   },
+  dateInput: {
+    placeholder: 'dd/mm/yyyy',
+    format: 'Day/month/year, e.g. 03/12/2026.',
+    invalid: 'Type the date as day/month/year, e.g. 03/12/2026.',
+    afterMax: 'Choose a day no later than {{date}}.',
+  },
+  display: {
+    title: 'Display',
+    highContrast: 'High contrast (easier to read in sunlight)',
+    largeText: 'Larger text',
+  },
   field: {
     groupCode: 'Neighbourhood group',
     address: 'Address',

@@ -201,6 +201,17 @@ export const vi = {
     address: 'Địa chỉ',
     members: 'Thành viên',
   },
+  dateInput: {
+    placeholder: 'nn/tt/nnnn',
+    format: 'Ngày/tháng/năm, ví dụ 03/12/2026.',
+    invalid: 'Gõ ngày theo dạng ngày/tháng/năm, ví dụ 03/12/2026.',
+    afterMax: 'Chọn một ngày không muộn hơn {{date}}.',
+  },
+  display: {
+    title: 'Hiển thị',
+    highContrast: 'Tương phản cao (dễ đọc ngoài nắng)',
+    largeText: 'Chữ lớn',
+  },
   field: {
     groupCode: 'Tổ dân phố',
     address: 'Địa chỉ',
