@@ -1,33 +1,23 @@
 // A household marked "not home" and surveyed on a later revisit is dated on the revisit's day
 // (issue 9), in real Chromium with the phone's clock moved between the two visits: the record
 // screen shows the survey visit's date and ages computed on it; a later plain edit keeps it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { launchProfile, makeProfileDir, startServer } from './helpers/browser.js';
+import type { E2eServer } from './helpers/browser.js';
+import { usePhoneAndServer } from './helpers/phone-and-ward.js';
 import { SurveyPage } from './helpers/survey-page.js';
 
 describe('revisit date', () => {
-  const profile = makeProfileDir();
-  let server: Awaited<ReturnType<typeof startServer>>;
+  // The first visit: 20/12/2025, midday in Vietnam.
+  const phone = usePhoneAndServer({ open: '', prepare: (context) => context.clock.install({ time: new Date('2025-12-20T05:00:00Z') }) });
+  let server: E2eServer;
   let context: BrowserContext;
   let page: Page;
   let s: SurveyPage;
 
-  beforeAll(async () => {
-    server = await startServer();
-    context = await launchProfile(profile.dir);
-    // The first visit: 20/12/2025, midday in Vietnam.
-    await context.clock.install({ time: new Date('2025-12-20T05:00:00Z') });
-    page = context.pages()[0] ?? (await context.newPage());
+  beforeAll(() => {
+    ({ server, context, page } = phone);
     s = new SurveyPage(page);
-    await page.goto(server.url);
-    await page.getByTestId('new-survey').waitFor();
-  });
-
-  afterAll(async () => {
-    await context?.close().catch(() => undefined);
-    await server?.close().catch(() => undefined);
-    profile.remove();
   });
 
   it('the revisit that surveys the household dates it; a plain edit keeps the date', async () => {

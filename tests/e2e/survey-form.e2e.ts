@@ -1,31 +1,22 @@
 // The survey form's behaviour in real Chromium: Vietnamese input methods (composition events,
 // decomposed text) are not disturbed; the review list jumps to and focuses the field; a refusal
 // keeps only the visit; "not home" lands in the revisit list and a revisit is a new rev; void.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { launchProfile, makeProfileDir, startServer } from './helpers/browser.js';
+import type { E2eServer } from './helpers/browser.js';
+import { usePhoneAndServer } from './helpers/phone-and-ward.js';
 import { SurveyPage } from './helpers/survey-page.js';
 
 describe('survey form', () => {
-  const profile = makeProfileDir();
-  let server: Awaited<ReturnType<typeof startServer>>;
+  const phone = usePhoneAndServer({ open: '' });
+  let server: E2eServer;
   let context: BrowserContext;
   let page: Page;
   let s: SurveyPage;
 
-  beforeAll(async () => {
-    server = await startServer();
-    context = await launchProfile(profile.dir);
-    page = context.pages()[0] ?? (await context.newPage());
+  beforeAll(() => {
+    ({ server, context, page } = phone);
     s = new SurveyPage(page);
-    await page.goto(server.url);
-    await page.getByTestId('new-survey').waitFor();
-  });
-
-  afterAll(async () => {
-    await context?.close().catch(() => undefined);
-    await server?.close().catch(() => undefined);
-    profile.remove();
   });
 
   it('keeps text typed through an IME composition (Telex) and decomposed input as typed', async () => {
