@@ -37,6 +37,15 @@ export function usePhoneAndWard(dirPrefix: string): PhoneAndWard {
   return env;
 }
 
+/** Enrols the phone from the ward's QR link, with the code the endpoint printed on first start. */
+export async function enrolFromQrLink(page: Page, ward: WardProcess, volunteerName: string): Promise<void> {
+  await page.goto(`${ward.url}/?ward=10546&code=${encodeURIComponent(ward.code)}`);
+  await page.getByTestId('enrol-volunteerName').waitFor();
+  await page.getByTestId('enrol-volunteerName').fill(volunteerName);
+  await page.getByTestId('enrol-submit').click();
+  await page.getByTestId('enrolment-done').waitFor();
+}
+
 export interface PhoneAndServer {
   server: E2eServer;
   context: BrowserContext;
