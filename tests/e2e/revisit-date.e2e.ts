@@ -26,8 +26,7 @@ describe('revisit date', () => {
     await s.next('outcome');
     await s.radio('field-outcome', 'not_home');
     await s.next('review');
-    await page.getByTestId('save').click();
-    await page.getByTestId('saved-flash').waitFor();
+    await s.save();
     expect(await page.getByTestId('record-screen').textContent()).toContain('20/12/2025');
 
     // The revisit, on 05/01/2026: somebody is home.
@@ -37,19 +36,13 @@ describe('revisit date', () => {
     await s.expectStep('outcome');
     await s.radio('field-outcome', 'surveyed');
     await s.next('consent');
-    await page.getByTestId('consent-given').check();
-    await page.getByTestId('consent-relation').selectOption('head');
-    await s.radio('field-consent-method', 'verbal');
+    await s.consentByHead('verbal');
     await s.next('members');
     await s.addMember(0, { name: 'Phạm Văn Hải', birthYear: '1975', relation: 'head', sex: 'male' }, true);
     await s.next('devices');
-    await page.getByTestId('smartphones').fill('1');
-    for (const k of ['computerOrTablet', 'fixedBroadband', 'fibre', 'wifi']) await s.radio(`field-devices-${k}`, 'no');
-    await s.radio('field-payments-billsCashless', 'no');
-    await s.radio('field-payments-businessAcceptsQr', 'no_business');
+    await s.oneSmartphoneOnly();
     await s.next('review');
-    await page.getByTestId('save').click();
-    await page.getByTestId('saved-flash').waitFor();
+    await s.save();
     const record = page.getByTestId('record-screen');
     expect(await record.textContent()).toContain('Đã sửa 1 lần');
     expect(await record.textContent()).toContain('05/01/2026');
@@ -68,8 +61,7 @@ describe('revisit date', () => {
     await page.getByTestId('house-number').fill('31A');
     await page.getByTestId('goto-step-review').click();
     await s.expectStep('review');
-    await page.getByTestId('save').click();
-    await page.getByTestId('saved-flash').waitFor();
+    await s.save();
     expect(await record.textContent()).toContain('Đã sửa 2 lần');
     expect(await record.textContent()).toContain('05/01/2026');
   });

@@ -45,9 +45,7 @@ describe('survey form', () => {
     await s.next('outcome');
     await s.radio('field-outcome', 'surveyed');
     await s.next('consent');
-    await page.getByTestId('consent-given').check();
-    await page.getByTestId('consent-relation').selectOption('head');
-    await s.radio('field-consent-method', 'signed');
+    await s.consentByHead('signed');
     await s.next('members');
     // The first member's card is open as the step opens, its name field ready for typing.
     await page.locator('#field-members-0-name').and(page.locator(':focus')).waitFor();
@@ -99,8 +97,7 @@ describe('survey form', () => {
     await s.next('consent');
     await page.getByTestId('consent-refuse').click();
     await s.expectStep('review');
-    await page.getByTestId('save').click();
-    await page.getByTestId('saved-flash').waitFor();
+    await s.save();
     expect(await page.getByTestId('record-members').count()).toBe(0);
     expect(await page.getByTestId('record-screen').textContent()).toContain('Từ chối khảo sát');
   });
@@ -112,8 +109,7 @@ describe('survey form', () => {
     await s.next('outcome');
     await s.radio('field-outcome', 'not_home');
     await s.next('review');
-    await page.getByTestId('save').click();
-    await page.getByTestId('saved-flash').waitFor();
+    await s.save();
     await page.goto(`${server.url}/#/revisits`);
     await page.getByTestId('revisit-row').waitFor();
     expect(await page.getByTestId('revisit-row').count()).toBe(1);
@@ -121,8 +117,7 @@ describe('survey form', () => {
     await s.expectStep('outcome');
     await s.radio('field-outcome', 'refused');
     await s.next('review');
-    await page.getByTestId('save').click();
-    await page.getByTestId('saved-flash').waitFor();
+    await s.save();
     expect(await page.getByTestId('record-screen').textContent()).toContain('Đã sửa 1 lần');
     await page.goto(`${server.url}/#/revisits`);
     await page.getByText('Không có hộ nào cần quay lại.').waitFor();
