@@ -174,6 +174,13 @@ const ROWS: Row[] = [
   },
   // Read by any ward staff of the ward (docs/api.md): who viewed which household is their business too.
   { route: 'GET /api/v1/wards/:code/audit', request: () => ({ method: 'GET', url: `${W}/audit` }), expect: wardRoute(200) },
+  // The signed-in person's own password: a session of any ward (here with a wrong current
+  // password, so nothing changes); a device token is no session.
+  {
+    route: 'POST /api/v1/auth/password',
+    request: () => ({ method: 'POST', url: '/api/v1/auth/password', payload: { currentPassword: 'not the current one 42', newPassword: 'a long new passphrase for the ward 7' } }),
+    expect: { none: 401, garbage: 401, revoked: 401, device: 401, otherDevice: 401, deviceOtherWard: 401, staff: 400, admin: 400, otherAdmin: 400 },
+  },
   // Last: a caller's own session ends here (answered 204 whatever the token, so it tells nothing).
   { route: 'POST /api/v1/auth/logout', request: () => ({ method: 'POST', url: '/api/v1/auth/logout' }), expect: everyone(204) },
 ];
