@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { usePhoneAndWard } from './helpers/phone-and-ward.js';
+import { enrolFromQrLink, usePhoneAndWard } from './helpers/phone-and-ward.js';
 import type { WardProcess } from './helpers/ward-process.js';
 import { shot } from './helpers/screenshots.js';
 
@@ -69,11 +69,7 @@ describe('assistance at a campaign table, offline, then synced', () => {
   });
 
   it('enrols the phone', async () => {
-    await page.goto(`${ward.url}/?ward=10546&code=${encodeURIComponent(ward.code)}`);
-    await page.getByTestId('enrol-volunteerName').waitFor();
-    await page.getByTestId('enrol-volunteerName').fill('Phạm Minh Đoàn');
-    await page.getByTestId('enrol-submit').click();
-    await page.getByTestId('enrolment-done').waitFor();
+    await enrolFromQrLink(page, ward, 'Phạm Minh Đoàn');
     // Enrolled, the phone lands on Home, says so, and the code leaves the address bar.
     await page.getByTestId('new-survey').waitFor();
     expect(new URL(page.url()).search).toBe('');

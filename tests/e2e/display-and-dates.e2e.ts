@@ -6,8 +6,9 @@
 //   ISO, and a date that does not exist gets a message in Vietnamese or English.
 // Set SCREENSHOT_DIR to keep the 360 px screenshots.
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchProfile, makeProfileDir, startServer } from './helpers/browser.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { E2eServer } from './helpers/browser.js';
+import { usePhoneAndServer } from './helpers/phone-and-ward.js';
 import { shot } from './helpers/screenshots.js';
 import { axeBothLanguages } from './helpers/axe.js';
 import { createUser } from '../../src/server/services/accounts.js';
@@ -16,21 +17,13 @@ const rootPx = (page: Page) => page.evaluate(() => parseFloat(getComputedStyle(d
 const pageWidth = (page: Page) => page.evaluate(() => (document.scrollingElement ?? document.documentElement).scrollWidth);
 
 describe('display settings and dates', () => {
-  const profile = makeProfileDir();
-  let server: Awaited<ReturnType<typeof startServer>>;
+  const phone = usePhoneAndServer();
+  let server: E2eServer;
   let context: BrowserContext;
   let page: Page;
 
-  beforeAll(async () => {
-    server = await startServer();
-    context = await launchProfile(profile.dir);
-    page = context.pages()[0] ?? (await context.newPage());
-  });
-
-  afterAll(async () => {
-    await context?.close().catch(() => undefined);
-    await server?.close().catch(() => undefined);
-    profile.remove();
+  beforeAll(() => {
+    ({ server, context, page } = phone);
   });
 
   it('high contrast and larger text apply at once, persist, fit 360 px and pass axe', async () => {

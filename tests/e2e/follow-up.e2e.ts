@@ -4,8 +4,9 @@
 // offers the VNeID update, which saves rev 2 of the household; the item leaves the list. A
 // teaching card is read step by step and "Đã hướng dẫn" records a teaching_card help.
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchProfile, makeProfileDir, startServer } from './helpers/browser.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { E2eServer } from './helpers/browser.js';
+import { usePhoneAndServer } from './helpers/phone-and-ward.js';
 import { readStore } from './helpers/idb.js';
 import { SurveyPage } from './helpers/survey-page.js';
 
@@ -16,24 +17,14 @@ interface Row {
 }
 
 describe('follow-up list, VNeID update and teaching cards', () => {
-  const profile = makeProfileDir();
-  let server: Awaited<ReturnType<typeof startServer>>;
+  const phone = usePhoneAndServer({ open: '/#/' });
+  let server: E2eServer;
   let context: BrowserContext;
   let page: Page;
 
   beforeAll(async () => {
-    server = await startServer();
-    context = await launchProfile(profile.dir);
-    page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(`${server.url}/#/`);
-    await page.getByTestId('new-survey').waitFor();
+    ({ server, context, page } = phone);
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
-  });
-
-  afterAll(async () => {
-    await context?.close().catch(() => undefined);
-    await server?.close();
-    profile.remove();
   });
 
   it('lists a member who asked for help, links the help, offers and saves the VNeID update', async () => {
@@ -46,19 +37,13 @@ describe('follow-up list, VNeID update and teaching cards', () => {
     await s.next('outcome');
     await s.radio('field-outcome', 'surveyed');
     await s.next('consent');
-    await page.getByTestId('consent-given').check();
-    await page.getByTestId('consent-relation').selectOption('head');
-    await s.radio('field-consent-method', 'verbal');
+    await s.consentByHead('verbal');
     await s.next('members');
     await s.addMember(0, { name: 'Bùi Thị Lành', birthYear: '1950', relation: 'head', sex: 'female', vneid: 'none', wantsHelp: ['Cài đặt VNeID'] }, true);
     await s.next('devices');
-    await page.getByTestId('smartphones').fill('1');
-    for (const k of ['computerOrTablet', 'fixedBroadband', 'fibre', 'wifi']) await s.radio(`field-devices-${k}`, 'no');
-    await s.radio('field-payments-billsCashless', 'no');
-    await s.radio('field-payments-businessAcceptsQr', 'no_business');
+    await s.oneSmartphoneOnly();
     await s.next('review');
-    await page.getByTestId('save').click();
-    await page.getByTestId('saved-flash').waitFor();
+    await s.save();
     const [saved] = (await readStore<Row>(page, 'records')).filter((r) => r.kind === 'household');
     expect(saved?.record.rev).toBe(1);
     const householdId = saved!.id;

@@ -47,9 +47,7 @@ describe('offline household survey', () => {
     await page.getByTestId('step-next').click();
     await page.locator('.field--error [data-testid="consent-given"]').waitFor();
     await s.expectStep('consent');
-    await page.getByTestId('consent-given').check();
-    await page.getByTestId('consent-relation').selectOption('head');
-    await s.radio('field-consent-method', 'verbal');
+    await s.consentByHead('verbal');
     await s.next('members');
     await s.addMember(0, { name: 'Nguyễn Văn Minh', birthYear: '1975', relation: 'head', sex: 'male' }, true);
     await s.addMember(1, { name: 'Trần Thị Dũng', birthYear: '79', relation: 'spouse', sex: 'female' }, true);
@@ -63,8 +61,7 @@ describe('offline household survey', () => {
     await s.radio('field-payments-billsCashless', 'yes');
     await s.radio('field-payments-businessAcceptsQr', 'no_business');
     await s.next('review');
-    await page.getByTestId('save').click();
-    await page.getByTestId('saved-flash').waitFor();
+    await s.save();
     expect(await page.getByTestId('record-members').locator('li').count()).toBe(3);
     expect(await page.getByTestId('sync-state').textContent()).toBe('Chờ đồng bộ');
 

@@ -5,9 +5,10 @@
 // member is not left behind. Every screen also passes axe-core in Vietnamese and English with no
 // serious or critical violation (helpers/axe.ts).
 // Set SCREENSHOT_DIR to keep a 360 px screenshot of each screen.
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchProfile, makeProfileDir, startServer } from './helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { E2eServer } from './helpers/browser.js';
+import { usePhoneAndServer } from './helpers/phone-and-ward.js';
 import { shot } from './helpers/screenshots.js';
 import { axeBothLanguages } from './helpers/axe.js';
 import { createUser } from '../../src/server/services/accounts.js';
@@ -67,9 +68,8 @@ async function hitProblems(page: Page, screen: string): Promise<Problem[]> {
 }
 
 describe('phone screens at 360 px with long inputs', () => {
-  const profile = makeProfileDir();
-  let server: Awaited<ReturnType<typeof startServer>>;
-  let context: BrowserContext;
+  const phone = usePhoneAndServer();
+  let server: E2eServer;
   let page: Page;
   const problems: Problem[] = [];
   const check = async (screen: string) => {
@@ -78,16 +78,8 @@ describe('phone screens at 360 px with long inputs', () => {
     problems.push(...(await axeBothLanguages(page, screen)).map((what) => ({ screen, what })));
   };
 
-  beforeAll(async () => {
-    server = await startServer();
-    context = await launchProfile(profile.dir);
-    page = context.pages()[0] ?? (await context.newPage());
-  });
-
-  afterAll(async () => {
-    await context?.close().catch(() => undefined);
-    await server?.close().catch(() => undefined);
-    profile.remove();
+  beforeAll(() => {
+    ({ server, page } = phone);
   });
 
   it('first run: "Máy chưa đăng ký", and the sync button leads to enrolment', async () => {

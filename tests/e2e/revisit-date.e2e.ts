@@ -1,33 +1,23 @@
 // A household marked "not home" and surveyed on a later revisit is dated on the revisit's day
 // (issue 9), in real Chromium with the phone's clock moved between the two visits: the record
 // screen shows the survey visit's date and ages computed on it; a later plain edit keeps it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { launchProfile, makeProfileDir, startServer } from './helpers/browser.js';
+import type { E2eServer } from './helpers/browser.js';
+import { usePhoneAndServer } from './helpers/phone-and-ward.js';
 import { SurveyPage } from './helpers/survey-page.js';
 
 describe('revisit date', () => {
-  const profile = makeProfileDir();
-  let server: Awaited<ReturnType<typeof startServer>>;
+  // The first visit: 20/12/2025, midday in Vietnam.
+  const phone = usePhoneAndServer({ open: '', prepare: (context) => context.clock.install({ time: new Date('2025-12-20T05:00:00Z') }) });
+  let server: E2eServer;
   let context: BrowserContext;
   let page: Page;
   let s: SurveyPage;
 
-  beforeAll(async () => {
-    server = await startServer();
-    context = await launchProfile(profile.dir);
-    // The first visit: 20/12/2025, midday in Vietnam.
-    await context.clock.install({ time: new Date('2025-12-20T05:00:00Z') });
-    page = context.pages()[0] ?? (await context.newPage());
+  beforeAll(() => {
+    ({ server, context, page } = phone);
     s = new SurveyPage(page);
-    await page.goto(server.url);
-    await page.getByTestId('new-survey').waitFor();
-  });
-
-  afterAll(async () => {
-    await context?.close().catch(() => undefined);
-    await server?.close().catch(() => undefined);
-    profile.remove();
   });
 
   it('the revisit that surveys the household dates it; a plain edit keeps the date', async () => {
@@ -36,8 +26,7 @@ describe('revisit date', () => {
     await s.next('outcome');
     await s.radio('field-outcome', 'not_home');
     await s.next('review');
-    await page.getByTestId('save').click();
-    await page.getByTestId('saved-flash').waitFor();
+    await s.save();
     expect(await page.getByTestId('record-screen').textContent()).toContain('20/12/2025');
 
     // The revisit, on 05/01/2026: somebody is home.
@@ -47,19 +36,13 @@ describe('revisit date', () => {
     await s.expectStep('outcome');
     await s.radio('field-outcome', 'surveyed');
     await s.next('consent');
-    await page.getByTestId('consent-given').check();
-    await page.getByTestId('consent-relation').selectOption('head');
-    await s.radio('field-consent-method', 'verbal');
+    await s.consentByHead('verbal');
     await s.next('members');
     await s.addMember(0, { name: 'Phạm Văn Hải', birthYear: '1975', relation: 'head', sex: 'male' }, true);
     await s.next('devices');
-    await page.getByTestId('smartphones').fill('1');
-    for (const k of ['computerOrTablet', 'fixedBroadband', 'fibre', 'wifi']) await s.radio(`field-devices-${k}`, 'no');
-    await s.radio('field-payments-billsCashless', 'no');
-    await s.radio('field-payments-businessAcceptsQr', 'no_business');
+    await s.oneSmartphoneOnly();
     await s.next('review');
-    await page.getByTestId('save').click();
-    await page.getByTestId('saved-flash').waitFor();
+    await s.save();
     const record = page.getByTestId('record-screen');
     expect(await record.textContent()).toContain('Đã sửa 1 lần');
     expect(await record.textContent()).toContain('05/01/2026');
@@ -78,8 +61,7 @@ describe('revisit date', () => {
     await page.getByTestId('house-number').fill('31A');
     await page.getByTestId('goto-step-review').click();
     await s.expectStep('review');
-    await page.getByTestId('save').click();
-    await page.getByTestId('saved-flash').waitFor();
+    await s.save();
     expect(await record.textContent()).toContain('Đã sửa 2 lần');
     expect(await record.textContent()).toContain('05/01/2026');
   });

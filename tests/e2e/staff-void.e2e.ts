@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runAdmin } from '../helpers/spawn-server.js';
-import { usePhoneAndWard } from './helpers/phone-and-ward.js';
+import { enrolFromQrLink, usePhoneAndWard } from './helpers/phone-and-ward.js';
 import { SurveyPage } from './helpers/survey-page.js';
 import type { WardProcess } from './helpers/ward-process.js';
 
@@ -31,10 +31,7 @@ describe('a staff void reaches the owning phone', () => {
   };
 
   it('enrols, surveys a household and syncs it', async () => {
-    await page.goto(`${ward.url}/?ward=10546&code=${encodeURIComponent(ward.code)}`);
-    await page.getByTestId('enrol-volunteerName').fill('Trần Thị Lan');
-    await page.getByTestId('enrol-submit').click();
-    await page.getByTestId('enrolment-done').waitFor();
+    await enrolFromQrLink(page, ward, 'Trần Thị Lan');
     await page.goto(`${ward.url}/#/`);
     await page.getByTestId('new-survey').click();
     const s = new SurveyPage(page);

@@ -1,31 +1,22 @@
 // The survey form's behaviour in real Chromium: Vietnamese input methods (composition events,
 // decomposed text) are not disturbed; the review list jumps to and focuses the field; a refusal
 // keeps only the visit; "not home" lands in the revisit list and a revisit is a new rev; void.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { launchProfile, makeProfileDir, startServer } from './helpers/browser.js';
+import type { E2eServer } from './helpers/browser.js';
+import { usePhoneAndServer } from './helpers/phone-and-ward.js';
 import { SurveyPage } from './helpers/survey-page.js';
 
 describe('survey form', () => {
-  const profile = makeProfileDir();
-  let server: Awaited<ReturnType<typeof startServer>>;
+  const phone = usePhoneAndServer({ open: '' });
+  let server: E2eServer;
   let context: BrowserContext;
   let page: Page;
   let s: SurveyPage;
 
-  beforeAll(async () => {
-    server = await startServer();
-    context = await launchProfile(profile.dir);
-    page = context.pages()[0] ?? (await context.newPage());
+  beforeAll(() => {
+    ({ server, context, page } = phone);
     s = new SurveyPage(page);
-    await page.goto(server.url);
-    await page.getByTestId('new-survey').waitFor();
-  });
-
-  afterAll(async () => {
-    await context?.close().catch(() => undefined);
-    await server?.close().catch(() => undefined);
-    profile.remove();
   });
 
   it('keeps text typed through an IME composition (Telex) and decomposed input as typed', async () => {
@@ -54,9 +45,7 @@ describe('survey form', () => {
     await s.next('outcome');
     await s.radio('field-outcome', 'surveyed');
     await s.next('consent');
-    await page.getByTestId('consent-given').check();
-    await page.getByTestId('consent-relation').selectOption('head');
-    await s.radio('field-consent-method', 'signed');
+    await s.consentByHead('signed');
     await s.next('members');
     // The first member's card is open as the step opens, its name field ready for typing.
     await page.locator('#field-members-0-name').and(page.locator(':focus')).waitFor();
@@ -108,8 +97,7 @@ describe('survey form', () => {
     await s.next('consent');
     await page.getByTestId('consent-refuse').click();
     await s.expectStep('review');
-    await page.getByTestId('save').click();
-    await page.getByTestId('saved-flash').waitFor();
+    await s.save();
     expect(await page.getByTestId('record-members').count()).toBe(0);
     expect(await page.getByTestId('record-screen').textContent()).toContain('Từ chối khảo sát');
   });
@@ -121,8 +109,7 @@ describe('survey form', () => {
     await s.next('outcome');
     await s.radio('field-outcome', 'not_home');
     await s.next('review');
-    await page.getByTestId('save').click();
-    await page.getByTestId('saved-flash').waitFor();
+    await s.save();
     await page.goto(`${server.url}/#/revisits`);
     await page.getByTestId('revisit-row').waitFor();
     expect(await page.getByTestId('revisit-row').count()).toBe(1);
@@ -130,8 +117,7 @@ describe('survey form', () => {
     await s.expectStep('outcome');
     await s.radio('field-outcome', 'refused');
     await s.next('review');
-    await page.getByTestId('save').click();
-    await page.getByTestId('saved-flash').waitFor();
+    await s.save();
     expect(await page.getByTestId('record-screen').textContent()).toContain('Đã sửa 1 lần');
     await page.goto(`${server.url}/#/revisits`);
     await page.getByText('Không có hộ nào cần quay lại.').waitFor();

@@ -5,11 +5,11 @@
 // household's; "all of them" takes one tap when it matches most of a group. It also checks that
 // the 16-year-old is not asked the adult questions, and takes a 360 px screenshot of the member
 // step into the temp folder for a person to look at.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { launchProfile, makeProfileDir, startServer } from './helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { usePhoneAndServer } from './helpers/phone-and-ward.js';
 import { SurveyPage } from './helpers/survey-page.js';
 import { installTapCounter, startCounting, taps } from './helpers/tap-counter.js';
 import { HOUSEHOLD_OF_FOUR } from '../fixtures/household-of-four.js';
@@ -18,24 +18,11 @@ const BUDGET = 65;
 type Member = (typeof HOUSEHOLD_OF_FOUR.members)[number];
 
 describe('survey taps: the household of four', () => {
-  const profile = makeProfileDir();
-  let server: Awaited<ReturnType<typeof startServer>>;
-  let context: BrowserContext;
+  const phone = usePhoneAndServer({ open: '', prepare: installTapCounter });
   let page: Page;
 
-  beforeAll(async () => {
-    server = await startServer();
-    context = await launchProfile(profile.dir);
-    await installTapCounter(context);
-    page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(server.url);
-    await page.getByTestId('new-survey').waitFor();
-  });
-
-  afterAll(async () => {
-    await context?.close().catch(() => undefined);
-    await server?.close().catch(() => undefined);
-    profile.remove();
+  beforeAll(() => {
+    ({ page } = phone);
   });
 
   const tap = (selector: string) => page.locator(selector).click();

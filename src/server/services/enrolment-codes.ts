@@ -11,6 +11,7 @@
 // expiry: they cannot be re-keyed without the code itself.
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { EnrolmentCodeInfo } from '../../shared/protocol/dashboard.js';
 import type { Database, UserRole } from '../db/schema.js';
 import { requireWard } from './accounts.js';
 import { newEnrolmentCode, newToken, normaliseEnrolmentCode, safeEqualText, sha256 } from './secrets.js';
@@ -81,18 +82,7 @@ export async function issueEnrolmentCode(
   return { id, code, uses, expiresAt };
 }
 
-export interface EnrolmentCodeInfo {
-  id: string;
-  wardCode: string;
-  usesLeft: number;
-  usesTotal: number;
-  createdAt: string;
-  expiresAt: string;
-  revokedAt: string | null;
-  issuedBy: string | null;
-  /** usable | used_up | expired | revoked */
-  state: 'usable' | 'used_up' | 'expired' | 'revoked';
-}
+export type { EnrolmentCodeInfo };
 
 /** The codes of a ward (or all), newest first, without their hashes. */
 export async function listEnrolmentCodes(db: Kysely<Database>, wardCode?: string, now = new Date()): Promise<EnrolmentCodeInfo[]> {

@@ -84,6 +84,17 @@ export function groupRows(data: ExportData): { group: RegisterGroup; households:
   });
 }
 
+/** The plan table's header, its target column naming the year. */
+function mainHeader(data: ExportData): string[] {
+  return [...MAIN_HEADER.slice(0, 3), `Chỉ tiêu năm ${data.year}`, ...MAIN_HEADER.slice(4)];
+}
+
+/** A tổ dân phố row's first cells (CSV and XLSX alike): code, name, register, then the counts. */
+function groupCounts(r: ReturnType<typeof groupRows>[number]): [string, string, number, number, number, number] {
+  const h = r.households;
+  return [r.group.code, r.group.name, r.group.householdsOnRegister, h?.surveyed ?? 0, h?.notHome ?? 0, h?.refused ?? 0];
+}
+
 function titleLines(data: ExportData): string[] {
   const h = data.overview.households;
   return [
@@ -99,23 +110,14 @@ export function exportCsv(data: ExportData): string {
   const lines: CsvCell[][] = [];
   for (const t of titleLines(data)) lines.push([t]);
   lines.push([]);
-  lines.push([...MAIN_HEADER.slice(0, 3), `Chỉ tiêu năm ${data.year}`, ...MAIN_HEADER.slice(4)]);
+  lines.push(mainHeader(data));
   // The plan rows: number, name, unit, then figures this exporter formatted.
   lines.push(...mainRows(data).map(([n, name, unit, ...figures]) => [figure(n!), name!, figure(unit!), ...figures.map(figure)]));
   lines.push([]);
   lines.push(['Theo tổ dân phố']);
   lines.push(groupHeader(data));
   for (const r of groupRows(data)) {
-    const h = r.households;
-    lines.push([
-      r.group.code,
-      r.group.name,
-      r.group.householdsOnRegister,
-      h?.surveyed ?? 0,
-      h?.notHome ?? 0,
-      h?.refused ?? 0,
-      ...r.indicators.map((i) => figure(percentVi(i.value))),
-    ]);
+    lines.push([...groupCounts(r), ...r.indicators.map((i) => figure(percentVi(i.value)))]);
   }
   return csvDocument(lines);
 }
@@ -147,7 +149,7 @@ export async function exportXlsx(data: ExportData): Promise<Buffer> {
   main.getCell('A1').font = { bold: true, size: 13 };
   main.getCell('A2').value = title[1]!;
   const header = main.getRow(XLSX_LAYOUT.headerRow);
-  header.values = [...MAIN_HEADER.slice(0, 3), `Chỉ tiêu năm ${data.year}`, ...MAIN_HEADER.slice(4)];
+  header.values = mainHeader(data);
   header.font = { bold: true };
   data.overview.indicators.forEach((i, n) => {
     const row = main.getRow(XLSX_LAYOUT.headerRow + 1 + n);
@@ -168,16 +170,7 @@ export async function exportXlsx(data: ExportData): Promise<Buffer> {
   gh.alignment = { wrapText: true, vertical: 'top' };
   groupRows(data).forEach((r, n) => {
     const row = groups.getRow(XLSX_LAYOUT.headerRow + 1 + n);
-    const h = r.households;
-    row.values = [
-      r.group.code,
-      r.group.name,
-      r.group.householdsOnRegister,
-      h?.surveyed ?? 0,
-      h?.notHome ?? 0,
-      h?.refused ?? 0,
-      ...r.indicators.map((i) => i.value ?? null),
-    ];
+    row.values = [...groupCounts(r), ...r.indicators.map((i) => i.value ?? null)];
     for (let c = GROUP_FIXED.length + 1; c <= GROUP_FIXED.length + r.indicators.length; c++) row.getCell(c).numFmt = PERCENT_FORMAT;
   });
   groups.columns = groupHeader(data).map((_, c) => ({ width: c === 1 ? 28 : c < GROUP_FIXED.length ? 10 : 16 }));

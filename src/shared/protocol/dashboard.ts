@@ -163,3 +163,16 @@ export interface WardFollowUpsResponse {
   /** As buildFollowUpList returns them, each with the tổ dân phố's name from the ward config. */
   groups: (FollowUpGroup & { groupName: string | null })[];
 }
+
+/** GET …/enrolment-codes (and the admin CLI's list): a ward's codes, never the codes themselves. */
+export interface EnrolmentCodeInfo {
+  id: string;
+  wardCode: string;
+  usesLeft: number;
+  usesTotal: number;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  issuedBy: string | null;
+  state: 'usable' | 'used_up' | 'expired' | 'revoked';
+}

@@ -41,6 +41,27 @@ export class SurveyPage {
     await this.page.getByTestId('street').fill(street);
   }
 
+  /** The consent step: ticked, given by the head of household, by `method`. */
+  async consentByHead(method: 'verbal' | 'signed'): Promise<void> {
+    await this.page.getByTestId('consent-given').check();
+    await this.page.getByTestId('consent-relation').selectOption('head');
+    await this.radio('field-consent-method', method);
+  }
+
+  /** The devices step of a household with one smartphone and nothing else, paying in cash. */
+  async oneSmartphoneOnly(): Promise<void> {
+    await this.page.getByTestId('smartphones').fill('1');
+    for (const k of ['computerOrTablet', 'fixedBroadband', 'fibre', 'wifi']) await this.radio(`field-devices-${k}`, 'no');
+    await this.radio('field-payments-billsCashless', 'no');
+    await this.radio('field-payments-businessAcceptsQr', 'no_business');
+  }
+
+  /** Saves from the review step and waits for the confirmation. */
+  async save(): Promise<void> {
+    await this.page.getByTestId('save').click();
+    await this.page.getByTestId('saved-flash').waitFor();
+  }
+
   /**
    * Fills member `index`'s card: the first member's card is open as the members step opens,
    * each later one comes with "Thêm thành viên". An adult answers every question; a child

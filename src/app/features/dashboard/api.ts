@@ -6,6 +6,7 @@ import type { IndicatorCode } from '../../../shared/domain/indicators.js';
 import type {
   ActivityResponse,
   AssistanceTalliesResponse,
+  EnrolmentCodeInfo,
   HouseholdDetail,
   HouseholdTotals,
   IndicatorsResponse,
@@ -93,17 +94,7 @@ export interface EnrolmentCode {
   expiresAt: string;
 }
 
-/** GET …/enrolment-codes: the ward's codes, never the codes themselves. */
-export interface EnrolmentCodeInfo {
-  id: string;
-  usesLeft: number;
-  usesTotal: number;
-  createdAt: string;
-  expiresAt: string;
-  revokedAt: string | null;
-  issuedBy: string | null;
-  state: 'usable' | 'used_up' | 'expired' | 'revoked';
-}
+export type { EnrolmentCodeInfo };
 
 /** An answer other than 2xx. `message` is the server's, already in the asked language. */
 export class ApiError extends Error {

@@ -5,7 +5,8 @@ import { useTranslation } from 'react-i18next';
 import { ChoiceGroup } from '../../ui/ChoiceGroup.js';
 import { TextField } from '../../ui/TextField.js';
 import { currentNotice } from '../../storage/ward-config.js';
-import { fieldId, type Relation } from './form-model.js';
+import { fieldId } from './form-model.js';
+import { RelationField } from './RelationField.js';
 import type { StepProps } from './step-props.js';
 
 export interface ConsentStepProps extends StepProps {
@@ -26,27 +27,18 @@ export function ConsentStep({ form, update, errorFor, touch, choices, ward, onRe
       </section>
       {/* Who consents and how are asked before the tick, all on screen at once: ticking reveals
           nothing more, so the first "Tiếp tục" after it goes on. */}
-      <div className={`field${relationError ? ' field--error' : ''}`}>
-        <label htmlFor={fieldId('consent.consenterRelation')}>{t('consent.consenterRelation')}</label>
-        <select
-          id={fieldId('consent.consenterRelation')}
-          value={form.consent.consenterRelation}
-          data-testid="consent-relation"
-          onChange={(e) => {
-            const consenterRelation = e.currentTarget.value as Relation | '';
-            update((f) => ({ ...f, consent: { ...f.consent, consenterRelation } }));
-            touch('consent.consenterRelation');
-          }}
-        >
-          <option value="">—</option>
-          {choices.relation.map((c) => (
-            <option key={c.value} value={c.value}>
-              {c.label}
-            </option>
-          ))}
-        </select>
-        {relationError ? <p className="error" role="alert">{relationError}</p> : null}
-      </div>
+      <RelationField
+        id={fieldId('consent.consenterRelation')}
+        label={t('consent.consenterRelation')}
+        value={form.consent.consenterRelation}
+        options={choices.relation}
+        error={relationError}
+        testId="consent-relation"
+        onChange={(consenterRelation) => {
+          update((f) => ({ ...f, consent: { ...f.consent, consenterRelation } }));
+          touch('consent.consenterRelation');
+        }}
+      />
       <TextField
         id={fieldId('consent.consenterName')}
         label={t('consent.consenterName')}

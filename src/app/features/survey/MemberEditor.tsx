@@ -21,10 +21,10 @@ import {
   shownQuestions,
   type AdultYesNoKey,
   type MemberForm,
-  type Relation,
 } from './form-model.js';
 import type { Choices } from './choices.js';
 import { MemberCards } from '../assistance/MemberCards.js';
+import { RelationField } from './RelationField.js';
 
 export interface MemberEditorProps {
   member: MemberForm;
@@ -174,27 +174,18 @@ export function MemberEditor({ member, index, surveyedAt, ages, choices, onChang
         error={errorFor(p('birthYear'))}
         testId="member-birthyear"
       />
-      <div className={`field${relationError ? ' field--error' : ''}`}>
-        <label htmlFor={fieldId(p('relation'))}>{t('members.relation')}</label>
-        <select
-          id={fieldId(p('relation'))}
-          value={member.relation}
-          data-testid="member-relation"
-          onChange={(e) => {
-            const relation = e.currentTarget.value as Relation | '';
-            set((m) => ({ ...m, relation }));
-            touch(p('relation'));
-          }}
-        >
-          <option value="">—</option>
-          {choices.relation.map((c) => (
-            <option key={c.value} value={c.value}>
-              {c.label}
-            </option>
-          ))}
-        </select>
-        {relationError ? <p className="error" role="alert">{relationError}</p> : null}
-      </div>
+      <RelationField
+        id={fieldId(p('relation'))}
+        label={t('members.relation')}
+        value={member.relation}
+        options={choices.relation}
+        error={relationError}
+        testId="member-relation"
+        onChange={(relation) => {
+          set((m) => ({ ...m, relation }));
+          touch(p('relation'));
+        }}
+      />
       <ChoiceGroup
         id={fieldId(p('sex'))}
         legend={t('members.sex')}
