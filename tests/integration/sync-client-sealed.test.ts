@@ -16,6 +16,8 @@ import { enrolDevice } from '../../src/app/sync/enrolment.js';
 import { getDevice } from '../../src/app/sync/device-store.js';
 import { GoCuaDb } from '../../src/app/storage/db.js';
 import { saveHousehold } from '../../src/app/storage/records-repo.js';
+import { saveAssistance } from '../../src/app/storage/assistance-repo.js';
+import { validAssistance } from '../helpers/assistance-fixtures.js';
 import { pendingApplied } from '../../src/app/storage/server-state.js';
 import { backends, type OpenedDb } from '../helpers/server-db.js';
 import { FIXTURE_WARDS_DIR, WARD, householdRecord } from '../helpers/records.js';
@@ -107,15 +109,22 @@ describe.each(backends)('sealed outbox, phone engine against the ward endpoint o
     const saved = await saveHousehold(db, draftOf(71, 'Bà Phạm Thị Mai, số 0912345678'), { now: new Date('2026-11-24T03:00:00Z') });
     expect(saved.ok ? [] : saved.errors).toEqual([]);
     const record = saved.ok ? saved.record : null;
-    const [entry] = await db.outbox.toArray();
-    expect(entry?.sealed).toMatchObject({ kid: expect.any(String), enc: expect.any(String), ct: expect.any(String) });
-    const row = JSON.stringify(entry);
-    for (const clear of ['Phạm Thị Mai', '0912345678', 'Trần Hưng Đạo']) expect(row).not.toContain(clear);
+    // The assistance save goes through the same pipeline.
+    const { installId: _install, ...assistanceDraft } = validAssistance().data as Record<string, unknown>;
+    const help = await saveAssistance(db, assistanceDraft as never, { now: new Date('2026-11-24T03:01:00Z') });
+    expect(help.ok).toBe(true);
+    const entries = await db.outbox.toArray();
+    expect(entries).toHaveLength(2);
+    for (const entry of entries) {
+      expect(entry.sealed).toMatchObject({ kid: expect.any(String), enc: expect.any(String), ct: expect.any(String) });
+      const row = JSON.stringify(entry);
+      for (const clear of ['Phạm Thị Mai', '0912345678', 'Trần Hưng Đạo', 'Trần Thị Hương']) expect(row).not.toContain(clear);
+    }
 
     lock.locked = true;
     expect((await db.records.get(record!.id))?.record).toBeUndefined(); // the simulation holds
     await engine.requestSync();
-    expect(engine.getState()).toMatchObject({ phase: 'idle', pending: 0, held: 0, sent: 1, sentByKind: { household: 1 } });
+    expect(engine.getState()).toMatchObject({ phase: 'idle', pending: 0, held: 0, sent: 2, sentByKind: { household: 1, assistance: 1 } });
     expect(await db.outbox.count()).toBe(0);
     expect((await db.records.get(record!.id))?.syncState).toBe('synced');
     const revs = await stored(record!.id);
