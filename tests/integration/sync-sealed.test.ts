@@ -9,6 +9,7 @@ import { sealingPublicKeySchema, type SealingPublicKey } from '../../src/shared/
 import { canonicalJson } from '../../src/shared/protocol/canonical-json.js';
 import { backends } from '../helpers/server-db.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { runAdmin } from '../helpers/spawn-server.js';
 import { batch, householdRecord, OTHER_WARD, WARD } from '../helpers/records.js';
 import type { HouseholdRecord } from '../../src/shared/schema/household.js';
 
@@ -115,4 +116,35 @@ describe.each(cases)('sealed sync on $name, prepared $mode', (backend) => {
     const res = await t.sync(token, batch([{ id: rec.id, rev: 1, sealed: await seal(rec) }]));
     expect(res.json().results).toEqual([{ id: rec.id, rev: 1, status: 'rejected', errors: [expect.objectContaining({ path: 'data.wardCode', code: 'wrong_ward' })] }]);
   });
+});
+
+describe.each(backends)('sealing key rotation with the admin CLI on $name', (backend) => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer(backend);
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('rotate-sealing-key: the running server hands out the new key at once and still opens the old one', async () => {
+    const { token } = await t.enrol();
+    const config = async () =>
+      sealingPublicKeySchema.parse((await t.app.inject({ method: 'GET', url: '/api/v1/config', headers: { authorization: `Bearer ${token}` } })).json().sealingKey);
+    const old = await config();
+    const r = runAdmin(['rotate-sealing-key', '--ward', WARD], t.env);
+    expect(r.code).toBe(0);
+    const kid = r.stdout.trim();
+    expect(kid).not.toBe(old.kid);
+    const fresh = await config();
+    expect(fresh.kid).toBe(kid);
+    const before = householdRecord({ seed: 41 });
+    const after = householdRecord({ seed: 42 });
+    const items = [
+      { id: before.id, rev: 1, sealed: await sealText(old, WARD, before.id, 1, canonicalJson(before)) },
+      { id: after.id, rev: 1, sealed: await sealText(fresh, WARD, after.id, 1, canonicalJson(after)) },
+    ];
+    expect((await t.sync(token, batch(items))).json().results.map((x: { status: string }) => x.status)).toEqual(['accepted', 'accepted']);
+    expect(runAdmin(['rotate-sealing-key', '--ward', '99999'], t.env).code).toBe(2);
+  }, 60_000);
 });

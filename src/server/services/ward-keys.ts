@@ -7,8 +7,11 @@
 //
 // Rotation-ready: a file holds every key the ward has had, oldest first; the newest seals (the
 // phones receive it in the ward configuration), every one still opens, so a phone that sealed
-// with an older key before it heard of the new one is still read.
-import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+// with an older key before it heard of the new one is still read. A rotation by another process
+// (`npm run -s admin -- rotate-sealing-key`) is seen at the next use: the file is re-read when
+// its modification time changes (one stat per use; the file is replaced by a rename).
+import { chmodSync, closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import { generateSealingKeyPair, keyIdOf, type SealingKeyPair, type SealingPrivateKey } from '../../shared/crypto/hpke.js';
@@ -38,7 +41,7 @@ function write(fd: number, text: string): void {
 }
 
 export class WardKeys {
-  private readonly loaded = new Map<string, Promise<StoredKey[]>>();
+  private readonly loaded = new Map<string, { mtimeMs: number; settled: boolean; keys: Promise<StoredKey[]> }>();
 
   constructor(private readonly dataDir: string) {}
 
@@ -57,7 +60,14 @@ export class WardKeys {
 
   private async read(file: string, wardCode: string): Promise<StoredKey[]> {
     chmodSync(file, 0o600);
-    const parsed = keyFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    const text = readFileSync(file, 'utf8');
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = null;
+    }
+    const parsed = keyFileSchema.safeParse(json);
     if (!parsed.success || parsed.data.wardCode !== wardCode) throw new Error(`${file}: the ward's sealing keys are damaged; restore the file from the latest backup`);
     for (const key of parsed.data.keys) {
       if ((await keyIdOf(key.publicKey)) !== key.kid) throw new Error(`${file}: key ${key.kid} does not match its public key; restore the file from the latest backup`);
@@ -67,32 +77,54 @@ export class WardKeys {
 
   private async loadOrCreate(wardCode: string): Promise<StoredKey[]> {
     const file = this.fileOf(wardCode);
-    let fd: number;
     try {
-      fd = openSync(file, 'wx', 0o600);
+      return await this.read(file, wardCode);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    // Made whole in a temporary file, then linked into place: link refuses an existing name,
+    // so a second process starting at once keeps the first one's keys and never reads half a file.
+    const key: StoredKey = { ...(await generateSealingKeyPair()), createdAt: new Date().toISOString() };
+    const temp = `${file}.${randomBytes(6).toString('hex')}.new`;
+    write(openSync(temp, 'wx', 0o600), JSON.stringify({ wardCode, keys: [key] }, null, 2) + '\n');
+    try {
+      linkSync(temp, file);
+      return [key];
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       return this.read(file, wardCode);
+    } finally {
+      unlinkSync(temp);
     }
-    // Made here, exclusively: a second process starting at once reads this one's.
-    let key: StoredKey;
+  }
+
+  private modified(wardCode: string): number {
     try {
-      key = { ...(await generateSealingKeyPair()), createdAt: new Date().toISOString() };
-    } catch (error) {
-      closeSync(fd);
-      throw error;
+      return statSync(this.fileOf(wardCode)).mtimeMs;
+    } catch {
+      return -1; // not made yet
     }
-    write(fd, JSON.stringify({ wardCode, keys: [key] }, null, 2) + '\n');
-    return [key];
   }
 
   private keys(wardCode: string): Promise<StoredKey[]> {
-    let keys = this.loaded.get(wardCode);
-    if (!keys) {
-      keys = this.loadOrCreate(wardCode);
-      this.loaded.set(wardCode, keys);
-      keys.catch(() => this.loaded.delete(wardCode)); // a failure is retried on the next call
-    }
+    const mtimeMs = this.modified(wardCode);
+    const cached = this.loaded.get(wardCode);
+    // A load in flight is shared (the file may be half written by it); a settled one is reused
+    // while the file is unchanged.
+    if (cached && (!cached.settled || cached.mtimeMs === mtimeMs)) return cached.keys;
+    const keys = this.loadOrCreate(wardCode);
+    const entry = { mtimeMs, settled: false, keys };
+    this.loaded.set(wardCode, entry);
+    // Once made, the file's own time is what later uses compare with.
+    keys.then(
+      () => {
+        entry.settled = true;
+        entry.mtimeMs = this.modified(wardCode);
+      },
+      () => {
+        if (this.loaded.get(wardCode) === entry) this.loaded.delete(wardCode); // retried on the next call
+      },
+    );
     return keys;
   }
 
@@ -123,10 +155,10 @@ export class WardKeys {
     const keys = await this.keys(wardCode);
     const pair: SealingKeyPair = await generateSealingKeyPair();
     const next = [...keys, { ...pair, createdAt: new Date().toISOString() }];
-    const temp = `${file}.${process.pid}.tmp`;
-    write(openSync(temp, 'w', 0o600), JSON.stringify({ wardCode, keys: next }, null, 2) + '\n');
+    const temp = `${file}.${randomBytes(6).toString('hex')}.new`;
+    write(openSync(temp, 'wx', 0o600), JSON.stringify({ wardCode, keys: next }, null, 2) + '\n');
     renameSync(temp, file);
-    this.loaded.set(wardCode, Promise.resolve(next));
+    this.loaded.set(wardCode, { mtimeMs: this.modified(wardCode), settled: true, keys: Promise.resolve(next) });
     return { suite: pair.suite, kid: pair.kid, publicKey: pair.publicKey };
   }
 }

@@ -1,7 +1,7 @@
 // HPKE sealing of outbox records: the phone's side (WebCrypto, here Node's) seals to the public
 // key the ward endpoint stores in its data folder; only that endpoint's private key opens it, and
 // only for the ward, id and rev it was sealed for.
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -112,6 +112,21 @@ describe('ward key files', () => {
     expect((await restarted.privateKeys(WARD)).map((k) => k.kid)).toEqual([old.kid, rotated.kid]);
     expect((await openText(await restarted.privateKeys(WARD), WARD, record.id, record.rev, sealedOld)).ok).toBe(true);
     expect(mode(path.join(dir, WARD_KEYS_DIR, `${WARD}.json`))).toBe(0o600);
+    // A running server sees a rotation made by another process (the admin CLI) at its next use.
+    const again = await new WardKeys(dir).rotate(WARD);
+    expect(await keys.publicKey(WARD)).toEqual(again);
+    expect((await keys.privateKeys(WARD)).map((k) => k.kid)).toEqual([old.kid, rotated.kid, again.kid]);
+  });
+
+  it('first uses at once share one key pair (the file is made once)', async () => {
+    const dir = dataDir();
+    const keys = new WardKeys(dir);
+    // Two instances stand for two processes (the server and the admin CLI) starting at once.
+    const [a, b, c] = await Promise.all([keys.publicKey(WARD), keys.publicKey(WARD), new WardKeys(dir).publicKey(WARD)]);
+    expect(b).toEqual(a);
+    expect(c).toEqual(a);
+    expect(await new WardKeys(dir).publicKey(WARD)).toEqual(a);
+    expect(readdirSync(path.join(dir, WARD_KEYS_DIR))).toEqual([`${WARD}.json`]);
   });
 
   it('a damaged key file stops the ward endpoint with the file named; a bad ward code never becomes a path', async () => {
@@ -122,6 +137,8 @@ describe('ward key files', () => {
     json.keys[0]!.kid = 'A'.repeat(22);
     writeFileSync(file, JSON.stringify(json));
     await expect(new WardKeys(dir).ensure(WARD)).rejects.toThrow(file);
+    writeFileSync(file, '{"wardCode":"10546","keys":[');
+    await expect(new WardKeys(dir).ensure(WARD)).rejects.toThrow(`${file}: the ward's sealing keys are damaged`);
     await expect(new WardKeys(dir).ensure('../../etc')).rejects.toThrow();
   });
 });
