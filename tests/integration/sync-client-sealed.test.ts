@@ -4,6 +4,7 @@
 // envelope, and which cannot write one, as the lock's storage layer makes them (simulated here
 // by a Dexie middleware with the same contract) — still sends and settles its outbox. A staff
 // change that reaches a locked phone is left unacknowledged, and taken once it is unlocked.
+import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { DBCore, DBCoreTable, Middleware } from 'dexie';
 import type { FastifyInstance } from 'fastify';
@@ -155,6 +156,22 @@ describe.each(backends)('sealed outbox, phone engine against the ward endpoint o
     await engine.requestSync();
     expect(await db.outbox.count()).toBe(0);
     expect((await stored(early.id)).map((r) => JSON.parse(r.body))).toEqual([early]);
+    await engine.stop();
+    db.close();
+  });
+
+  it('a record the ward cannot open (its key files restored without that key) is sent again unsealed, not held', async () => {
+    const { db, engine } = await phone();
+    const saved = await saveHousehold(db, draftOf(75, 'Cô Lương Thị Thu'), { now: new Date('2026-11-24T03:00:00Z') });
+    const id = saved.ok ? saved.record.id : '';
+    expect((await db.outbox.toArray())[0]?.sealed).toBeDefined();
+    // The ward's key file lost (a restore without DATA_DIR/ward-keys): the server makes a new key.
+    rmSync(opened.server.wardKeys.fileOf(WARD));
+    await engine.requestSync();
+    expect(engine.getState()).toMatchObject({ phase: 'idle', pending: 0, held: 0 });
+    expect(await db.outbox.count()).toBe(0);
+    expect((await db.records.get(id))?.syncState).toBe('synced');
+    expect((await stored(id)).length).toBe(1);
     await engine.stop();
     db.close();
   });

@@ -579,6 +579,16 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       return undefined;
     }
     const [keep, ...rest] = covered;
+    if (status === 'rejected' && errors.some((e) => e.code === 'unsealable') && covered.some((e) => e.sealed)) {
+      // The ward could not open what this phone sealed (its key files restored without the key
+      // this was sealed to): nothing for the volunteer to fix. The entry is queued again without
+      // its seal, so it is sent from `records` while the phone is unlocked (or sealed again to
+      // the ward's current key when the configuration is next cached).
+      await db.outbox.bulkDelete(covered.map((e) => e.seq!));
+      const { sealed: _dropped, seq: _seq, ...entry } = covered[covered.length - 1]!;
+      await db.outbox.add({ ...entry, rev: sent.rev, state: 'queued', attempts: entry.attempts + 1 });
+      return undefined;
+    }
     await db.outbox.bulkDelete(rest.map((e) => e.seq!));
     if (keep) {
       await db.outbox.put({ ...keep, rev: sent.rev, state: 'held', attempts: keep.attempts + 1 });
