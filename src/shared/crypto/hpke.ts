@@ -84,6 +84,19 @@ export async function sealText(key: SealingPublicKey, wardCode: string, id: stri
   return { kid: key.kid, enc: toBase64Url(new Uint8Array(sealed.enc)), ct: toBase64Url(new Uint8Array(sealed.ct)) };
 }
 
+// The ward endpoint opens many records with the same few keys: each is imported once.
+type RecipientKey = Awaited<ReturnType<CipherSuite['kem']['deserializePrivateKey']>>;
+const importedKeys = new Map<string, Promise<RecipientKey>>();
+function recipientKeyOf(privateKey: string): Promise<RecipientKey> {
+  let key = importedKeys.get(privateKey);
+  if (!key) {
+    key = suite().kem.deserializePrivateKey(fromBase64Url(privateKey).buffer);
+    importedKeys.set(privateKey, key);
+    key.catch(() => importedKeys.delete(privateKey));
+  }
+  return key;
+}
+
 export type OpenOutcome = { ok: true; text: string } | { ok: false; reason: 'unknown_kid' | 'open_failed' };
 
 /**
@@ -102,7 +115,7 @@ export async function openText(
   if (!key) return { ok: false, reason: 'unknown_kid' };
   try {
     const s = suite();
-    const recipientKey = await s.kem.deserializePrivateKey(fromBase64Url(key.privateKey).buffer);
+    const recipientKey = await recipientKeyOf(key.privateKey);
     const plain = await s.open(
       { recipientKey, enc: fromBase64Url(sealed.enc).buffer, info: utf8(sealInfoText(wardCode)) },
       fromBase64Url(sealed.ct).buffer,
