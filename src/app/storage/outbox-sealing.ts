@@ -58,9 +58,10 @@ export async function sealWaitingEntries(db: GoCuaDb): Promise<number> {
   for (const entry of entries) {
     try {
       const row = await db.records.get(entry.recordId);
-      const record = (row as { record?: AnyRecord } | undefined)?.record;
-      if (!record || record.rev !== entry.rev) continue;
-      const payload = await sealEnvelope(db, record);
+      // While the phone is locked the row comes without its envelope (or without its data).
+      const record = (row as { record?: Partial<AnyRecord> } | undefined)?.record;
+      if (!record || typeof record.data !== 'object' || record.data === null || record.rev !== entry.rev) continue;
+      const payload = await sealEnvelope(db, record as AnyRecord);
       if (!payload) continue;
       await db.transaction('rw', db.outbox, async () => {
         const now = await db.outbox.get(entry.seq!);
