@@ -75,9 +75,13 @@ export async function dashboardAssistanceRoutes(app: FastifyInstance, options: D
   });
 
   app.get<{ Params: WardParams }>('/api/v1/wards/:code/follow-ups', guard, async (request, reply) => {
+    const who = staff(request);
     const config = await wardConfigOrThrow(db, request.params.code);
     // Names and addresses of households: never kept by a shared proxy or the browser's cache.
     reply.header('cache-control', 'no-store');
-    return wardFollowUps(db, config);
+    const list = await wardFollowUps(db, config);
+    // A read of residents' names and addresses: audited with the count only.
+    await writeAudit(db, who, 'follow_ups.view', request.params.code, { items: list.total });
+    return list;
   });
 }
