@@ -7,6 +7,7 @@ import { openServerDb, type ServerDb } from '../db/connect.js';
 import type { UserRole } from '../db/schema.js';
 import { createUser, listDevices, revokeDevice, setUserDisabled, UnknownWardError, unlockUser } from '../services/accounts.js';
 import { DEFAULT_EXPIRES_DAYS, issueEnrolmentCode, listEnrolmentCodes, revokeEnrolmentCode } from '../services/enrolment-codes.js';
+import { verifyAuditChain } from '../services/audit.js';
 import { cliActor, transferRecords } from '../services/record-owners.js';
 import { formatEnrolmentCode } from '../services/secrets.js';
 import { listWards, loadWardSeeds } from '../services/wards.js';
@@ -26,6 +27,8 @@ const USAGE = `Usage: npm run -s admin -- <command>
   disable-user --username U                    the account can no longer sign in; its sessions end
   enable-user --username U
   unlock-user --username U                     clears the sign-in lockout of the account
+  audit-verify --ward CODE                     checks the ward's audit chain: OK<TAB>WARD<TAB>N entries<TAB>head …
+                                               or BROKEN<TAB>WARD<TAB>seq=S<TAB>REASON<TAB>head … (exit code 3)
 Environment: DATA_DIR (./data) or DATABASE_URL (postgres://…), SEEDS_DIR (seeds/wards)`;
 
 class UsageError extends Error {}
@@ -53,7 +56,7 @@ function required(value: string | undefined, name: string): string {
   return value;
 }
 
-async function run(server: ServerDb, command: string, args: string[]): Promise<void> {
+async function run(server: ServerDb, command: string, args: string[]): Promise<number | void> {
   const db = server.db;
   switch (command) {
     case 'list-wards': {
@@ -152,6 +155,17 @@ async function run(server: ServerDb, command: string, args: string[]): Promise<v
       process.stdout.write(`${username.toLowerCase()}\n`);
       return;
     }
+    case 'audit-verify': {
+      const { values } = parseArgs({ args, options: { ward: { type: 'string' } } });
+      const check = await verifyAuditChain(db, required(values.ward, 'ward'));
+      const head = `head seq=${check.head.seq} hash=${check.head.hash || '-'}`;
+      if (check.ok) {
+        process.stdout.write(`OK\t${check.head.wardCode}\t${check.entries} entries\t${head}\n`);
+        return 0;
+      }
+      process.stdout.write(`BROKEN\t${check.head.wardCode}\tseq=${check.brokenAt}\t${check.reason}\t${head}\n`);
+      return 3;
+    }
     default:
       throw new UsageError(command ? `unknown command: ${command}` : 'no command');
   }
@@ -169,8 +183,7 @@ async function main(): Promise<number> {
     // The CLI may run before the server ever started: it knows the seeded wards too. It never
     // does the first-start work (the first admin password is the server's to print).
     await loadWardSeeds(server.db, process.env.SEEDS_DIR ?? 'seeds/wards');
-    await run(server, command, args);
-    return 0;
+    return (await run(server, command, args)) ?? 0;
   } catch (error) {
     if (error instanceof UsageError || error instanceof RangeError || error instanceof UnknownWardError) {
       process.stderr.write(`admin: ${error.message}\n${error instanceof UsageError ? `${USAGE}\n` : ''}`);
