@@ -178,6 +178,16 @@ describe.each(backends)('audit chain on $name', (backend) => {
     expect(lines[0]).toBe('seq,at,actor_id,actor_name,action,target,detail,ip,user_agent');
     const head = await auditChainHead(t.db.db, WARD);
     expect(lines[lines.length - 1]).toBe(`audit-chain ${WARD} seq=${head.seq} hash=${head.hash}`);
+
+    // Every export names the chain head after its own entry.
+    const exportCsv = await get(t, staffer.token, `/api/v1/wards/${WARD}/export.csv?year=2026&asOf=2026-11-30`);
+    const afterCsv = await auditChainHead(t.db.db, WARD);
+    expect(exportCsv.body.trimEnd().split('\r\n').pop()).toBe(`audit-chain ${WARD} seq=${afterCsv.seq} hash=${afterCsv.hash}`);
+    const report = await get(t, staffer.token, `/api/v1/wards/${WARD}/report?year=2026&asOf=2026-11-30`);
+    expect(report.body).toContain(`audit-chain ${WARD} seq=${afterCsv.seq + 1} hash=`);
+    const helpCsv = await get(t, staffer.token, `/api/v1/wards/${WARD}/assistances/export.csv`);
+    const afterHelp = await auditChainHead(t.db.db, WARD);
+    expect(helpCsv.body).toContain(`audit-chain ${WARD} seq=${afterHelp.seq} hash=${afterHelp.hash}`);
     const audited = await t.db.db.selectFrom('audit_log').select('action').where('ward_code', '=', WARD).where('action', 'in', ['audit.view', 'audit.export']).execute();
     expect(audited.filter((a) => a.action === 'audit.export')).toHaveLength(1);
     expect(audited.filter((a) => a.action === 'audit.view').length).toBeGreaterThanOrEqual(4);
