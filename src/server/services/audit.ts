@@ -19,93 +19,12 @@
 // per ward is taken before reading the head; a unique (ward_code, seq) index backs both.
 import { createHmac, hkdfSync, randomUUID, timingSafeEqual } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
+import type { AuditAction, AuditEntry, ChainCheck, ChainHead } from '../../shared/protocol/audit.js';
 import type { Database } from '../db/schema.js';
 
-export type AuditAction =
-  | 'household.view'
-  | 'household.void'
-  | 'households.list'
-  | 'quality.view'
-  | 'assistances.view'
-  | 'follow_ups.view'
-  | 'config.targets'
-  | 'config.settings'
-  | 'groups.update'
-  | 'groups.import'
-  | 'users.create'
-  | 'users.reset_password'
-  | 'enrolment_code.issue'
-  | 'enrolment_code.revoke'
-  | 'device.enrol'
-  | 'device.revoke'
-  | 'device.retire'
-  | 'device.lost'
-  | 'records.transfer'
-  | 'export.csv'
-  | 'export.xlsx'
-  | 'export.report'
-  | 'export.assistances_csv'
-  | 'export.assistances_xlsx'
-  | 'auth.login'
-  | 'auth.login_failed'
-  | 'auth.password_change'
-  | 'users.disable'
-  | 'users.enable'
-  | 'users.unlock'
-  | 'data_subject.search'
-  | 'data_subject.view'
-  | 'data_subject.export'
-  | 'data_subject.request'
-  | 'data_subject.correct'
-  | 'data_subject.erase'
-  | 'data_subject.withdraw_consent'
-  | 'retention.apply'
-  | 'audit.view'
-  | 'audit.export';
-
-/** Every action, for the viewer's filter and its labels (the UI has a label for each). */
-export const AUDIT_ACTIONS: readonly AuditAction[] = [
-  'auth.login',
-  'auth.login_failed',
-  'auth.password_change',
-  'household.view',
-  'household.void',
-  'households.list',
-  'quality.view',
-  'assistances.view',
-  'follow_ups.view',
-  'config.targets',
-  'config.settings',
-  'groups.update',
-  'groups.import',
-  'users.create',
-  'users.reset_password',
-  'users.disable',
-  'users.enable',
-  'users.unlock',
-  'enrolment_code.issue',
-  'enrolment_code.revoke',
-  'device.enrol',
-  'device.revoke',
-  'device.retire',
-  'device.lost',
-  'records.transfer',
-  'export.csv',
-  'export.xlsx',
-  'export.report',
-  'export.assistances_csv',
-  'export.assistances_xlsx',
-  'data_subject.search',
-  'data_subject.view',
-  'data_subject.export',
-  'data_subject.request',
-  'data_subject.correct',
-  'data_subject.erase',
-  'data_subject.withdraw_consent',
-  'retention.apply',
-  'audit.view',
-  'audit.export',
-];
+// The action names and the viewer's answer shapes are shared with the dashboard.
+export { AUDIT_ACTIONS } from '../../shared/protocol/audit.js';
+export type { AuditAction, AuditEntry, ChainCheck, ChainHead } from '../../shared/protocol/audit.js';
 
 /**
  * Who acted. A StaffPrincipal fits as it is; the dashboard's preHandler adds the request's
@@ -125,37 +44,6 @@ export interface AuditContext {
   ip?: string | null;
   userAgent?: string | null;
 }
-
-export interface AuditEntry {
-  id: string;
-  seq: number | null;
-  at: string;
-  actorId: string;
-  actorName: string;
-  action: AuditAction;
-  target: string | null;
-  detail: unknown;
-  ip: string | null;
-  userAgent: string | null;
-}
-
-export interface ChainHead {
-  wardCode: string;
-  /** 0 and '' for a ward with no entry yet. */
-  seq: number;
-  hash: string;
-}
-
-export type ChainCheck =
-  | { ok: true; entries: number; head: ChainHead }
-  | {
-      ok: false;
-      entries: number;
-      head: ChainHead;
-      /** The first place where the chain does not hold (a changed, removed or inserted entry). */
-      brokenAt: number;
-      reason: 'hash_mismatch' | 'prev_hash_mismatch' | 'seq_gap' | 'unchained_rows';
-    };
 
 // ---------------------------------------------------------------------------------------------
 // The key: registered per database handle by openServerDb. Kysely's transactions share the
