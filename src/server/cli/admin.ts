@@ -7,7 +7,7 @@ import { openServerDb, type ServerDb } from '../db/connect.js';
 import type { UserRole } from '../db/schema.js';
 import { createUser, listDevices, revokeDevice, setUserDisabled, UnknownWardError, unlockUser } from '../services/accounts.js';
 import { DEFAULT_EXPIRES_DAYS, issueEnrolmentCode, listEnrolmentCodes, revokeEnrolmentCode } from '../services/enrolment-codes.js';
-import { verifyAuditChain } from '../services/audit.js';
+import { verifyAuditChain, writeAudit } from '../services/audit.js';
 import { cliActor, transferRecords } from '../services/record-owners.js';
 import { formatEnrolmentCode } from '../services/secrets.js';
 import { listWards, loadWardSeeds } from '../services/wards.js';
@@ -69,6 +69,7 @@ async function run(server: ServerDb, command: string, args: string[]): Promise<n
       if (!Number.isInteger(uses) || uses < 1) throw new UsageError('--uses must be a whole number ≥ 1');
       const days = values['expires-days'] === undefined ? DEFAULT_EXPIRES_DAYS : Number(values['expires-days']);
       const issued = await issueEnrolmentCode(server, required(values.ward, 'ward'), uses, new Date(), { expiresDays: days, issuer: 'cli' });
+      await writeAudit(db, cliActor(required(values.ward, 'ward')), 'enrolment_code.issue', issued.id, { uses: issued.uses, expiresAt: issued.expiresAt });
       process.stderr.write(`expires ${issued.expiresAt} (id ${issued.id})\n`);
       process.stdout.write(`${formatEnrolmentCode(issued.code)}\n`);
       return;
@@ -84,6 +85,8 @@ async function run(server: ServerDb, command: string, args: string[]): Promise<n
       const { values } = parseArgs({ args, options: { id: { type: 'string' } } });
       const id = required(values.id, 'id');
       if (!(await revokeEnrolmentCode(db, id))) throw new UsageError(`no enrolment code ${id}`);
+      const code = await db.selectFrom('enrolment_codes').select('ward_code').where('id', '=', id).executeTakeFirst();
+      if (code) await writeAudit(db, cliActor(code.ward_code), 'enrolment_code.revoke', id, {});
       process.stdout.write(`${id}\n`);
       return;
     }
@@ -110,6 +113,7 @@ async function run(server: ServerDb, command: string, args: string[]): Promise<n
         if ((await prompt('Password again: ')) !== password) throw new UsageError('the passwords differ');
       }
       const { id } = await createUser(db, { wardCode: ward, username, password, role });
+      await writeAudit(db, cliActor(ward), 'users.create', id, { username: username.toLowerCase(), role });
       process.stdout.write(`${id}\t${username.toLowerCase()}\t${role}\t${ward}\n`);
       return;
     }
@@ -124,6 +128,8 @@ async function run(server: ServerDb, command: string, args: string[]): Promise<n
       const { values } = parseArgs({ args, options: { device: { type: 'string' } } });
       const id = required(values.device, 'device');
       if (!(await revokeDevice(db, id))) throw new UsageError(`no device ${id}`);
+      const dev = await db.selectFrom('devices').select('ward_code').where('id', '=', id).executeTakeFirst();
+      if (dev) await writeAudit(db, cliActor(dev.ward_code), 'device.revoke', id, {});
       process.stdout.write(`${id}\n`);
       return;
     }
