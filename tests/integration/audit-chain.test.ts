@@ -4,7 +4,10 @@
 // refuses UPDATE and DELETE; rows from before the chain are chained at start; 50 audited
 // requests at once leave one unbroken chain; the request's client IP is recorded.
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import { openServerDb } from '../../src/server/db/connect.js';
+import { migrations } from '../../src/server/db/migrations/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditChainHead, auditChainHeads, sealAuditChains, verifyAuditChain, writeAudit } from '../../src/server/services/audit.js';
 import { get, household, signIn, syncAll } from '../helpers/dashboard.js';
@@ -192,4 +195,46 @@ describe.each(backends)('audit chain on $name', (backend) => {
     expect(audited.filter((a) => a.action === 'audit.export')).toHaveLength(1);
     expect(audited.filter((a) => a.action === 'audit.view').length).toBeGreaterThanOrEqual(4);
   });
+});
+
+describe.each(backends)('upgrading to the audit chain on $name', (backend) => {
+  it('an audit log written before the chain is chained at the next start, in (at, id) order, and verifies', async () => {
+    const opened = await backend.open();
+    try {
+      const db = opened.server.db;
+      // Back to the schema before the chain, as an older build left it, with its entries.
+      const migrator = new Migrator({ db: db as Kysely<unknown>, provider: { getMigrations: async () => migrations } });
+      const down = await migrator.migrateDown();
+      expect(down.error).toBeUndefined();
+      expect(down.results?.[0]).toMatchObject({ migrationName: '20261203T103000-audit-chain', direction: 'Down', status: 'Success' });
+      const old = [
+        { id: 'b', at: '2026-11-02T00:00:00.000Z' },
+        { id: 'a', at: '2026-11-02T00:00:00.000Z' },
+        { id: 'c', at: '2026-11-01T00:00:00.000Z' },
+      ];
+      for (const o of old) {
+        await sql`insert into audit_log (id, ward_code, at, actor_id, actor_name, action, target, detail) values (${o.id}, ${WARD}, ${o.at}, 'u1', 'can.bo', 'household.view', 'r1', '{"rev":1}')`.execute(db);
+      }
+      // The next start (a second handle; the first stays idle until cleanup): the migration runs,
+      // then the rows are chained with the data folder's key.
+      const reopened = await openServerDb({ databaseUrl: opened.env.DATABASE_URL, dataDir: opened.env.DATA_DIR });
+      try {
+        const rows = await reopened.db.selectFrom('audit_log').select(['id', 'seq']).where('ward_code', '=', WARD).orderBy('seq').execute();
+        expect(rows).toEqual([
+          { id: 'c', seq: 1 },
+          { id: 'a', seq: 2 },
+          { id: 'b', seq: 3 },
+        ]);
+        expect(await verifyAuditChain(reopened.db, WARD)).toMatchObject({ ok: true, entries: 3 });
+        // A later start finds nothing to chain; new entries follow on.
+        expect(await sealAuditChains(reopened.db)).toBe(0);
+        await writeAudit(reopened.db, actor(WARD), 'audit.view', WARD, {});
+        expect(await verifyAuditChain(reopened.db, WARD)).toMatchObject({ ok: true, entries: 4, head: { seq: 4 } });
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      await opened.cleanup();
+    }
+  }, 60_000);
 });
