@@ -74,6 +74,7 @@ describe.each(backends)('audit chain on $name', (backend) => {
     const ward = await freshWard(2);
     await expect(t.db.db.updateTable('audit_log').set({ detail: '{}' }).where('ward_code', '=', ward).execute()).rejects.toThrow(/append-only/);
     await expect(t.db.db.deleteFrom('audit_log').where('ward_code', '=', ward).execute()).rejects.toThrow(/append-only/);
+    if (t.db.dialect === 'postgres') await expect(sql`truncate audit_log`.execute(t.db.db)).rejects.toThrow(/append-only/);
     expect((await verifyAuditChain(t.db.db, ward)).ok).toBe(true);
   });
 
