@@ -144,6 +144,7 @@ export default function AuditLog() {
           {entries.length === 0 ? <p className="notice">{t('dashboard.audit.none')}</p> : null}
           <DashTable
             testId="dash-audit-table"
+            data-audit-log="1"
             caption={t('dashboard.audit.caption')}
             columns={[t('dashboard.audit.seq'), t('dashboard.audit.when'), t('dashboard.audit.who'), t('dashboard.audit.what'), t('dashboard.audit.target'), t('dashboard.audit.detail'), t('dashboard.audit.where')]}
           >
@@ -183,11 +184,19 @@ function ChainStatus({ check, loading }: { check: ChainCheck | undefined; loadin
   const head = <span className="dash-audit-mono">{t('dashboard.audit.chainHead', { hash: check.head.hash || '—' })}</span>;
   return check.ok ? (
     <p className="banner banner--ok" role="status" data-testid="dash-audit-chain">
-      {t('dashboard.audit.chainOk', { count: check.entries, seq: check.head.seq })} {head}
+      <span>
+        {t('dashboard.audit.chainOk', { count: check.entries, seq: check.head.seq })}
+        <br />
+        {head}
+      </span>
     </p>
   ) : (
     <p className="banner banner--error" role="alert" data-testid="dash-audit-chain">
-      {t('dashboard.audit.chainBroken', { seq: check.brokenAt, reason: t(`dashboard.audit.reason.${check.reason}`) })} {head}
+      <span>
+        {t('dashboard.audit.chainBroken', { seq: check.brokenAt, reason: t(`dashboard.audit.reason.${check.reason}`) })}
+        <br />
+        {head}
+      </span>
     </p>
   );
 }

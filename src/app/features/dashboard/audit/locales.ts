@@ -116,7 +116,7 @@ export const auditVi = {
       to: 'Đến ngày',
       apply: 'Lọc',
       caption: 'Các dòng nhật ký, mới nhất trước',
-      seq: 'Số thứ tự',
+      seq: 'STT',
       when: 'Thời điểm',
       who: 'Người làm',
       what: 'Việc làm',
