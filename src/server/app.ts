@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream';
 import type { ServerDb } from './db/connect.js';
 import { HttpError } from './http-error.js';
 import { message, pickLang, type MessageKey } from './services/messages.js';
-import { loadWardSeeds } from './services/wards.js';
+import { listWards, loadWardSeeds } from './services/wards.js';
 import { authRoutes } from './routes/auth.js';
 import { deviceRoutes } from './routes/devices.js';
 import { syncRoutes } from './routes/sync.js';
@@ -144,6 +144,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   installBodyDeadline(app, timeouts, bodyLimit);
 
   if (options.seedsDir) await loadWardSeeds(options.db.db, options.seedsDir);
+  // Every ward's sealing key pair exists before the first phone asks for it (services/ward-keys.ts);
+  // a damaged key file stops the start here, with its name, rather than failing syncs later.
+  for (const ward of await listWards(options.db.db)) await options.db.wardKeys.ensure(ward.code);
 
   // Every route this server answers, as registered (the authorization matrix test walks it,
   // so a route added without a row there fails the test).

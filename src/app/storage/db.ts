@@ -20,6 +20,7 @@ import Dexie, { type Table } from 'dexie';
 import type { AssistanceRecord } from '../../shared/schema/assistance.js';
 import type { HouseholdRecord } from '../../shared/schema/household.js';
 import type { SyncRecordError } from '../../shared/protocol/sync.js';
+import type { SealedPayload } from '../../shared/crypto/sealed.js';
 
 export type SyncState = 'pending' | 'synced' | 'rejected' | 'conflict';
 
@@ -67,6 +68,13 @@ export interface OutboxEntry {
   queuedAt: string;
   state: OutboxState;
   attempts: number;
+  /**
+   * The record's envelope at `rev`, sealed at save time to the ward's public key
+   * (storage/outbox-sealing.ts): what the sync engine sends, without reading `records`. Absent
+   * for entries saved before the phone had the key (sent clear from `records`). Not indexed,
+   * so no schema version.
+   */
+  sealed?: SealedPayload;
 }
 
 export interface Draft {

@@ -58,9 +58,15 @@ export async function getWardConfig(db: GoCuaDb = appDb): Promise<WardConfig> {
 /** Stores the configuration the server sent; rejects one that does not validate. */
 export async function cacheWardConfig(db: GoCuaDb, config: unknown): Promise<WardConfig> {
   const parsed = (await loadSchema()).parse(config);
+  // The sealing key is checked beyond its shape (its kid is its own digest, a point on the
+  // curve): a key the phone cannot seal to is refused with the configuration.
+  const sealing = await import('./outbox-sealing.js');
+  if (parsed.sealingKey && !(await sealing.checkSealingKey(parsed.sealingKey))) throw new Error('ward configuration: unusable sealing key');
   await setMeta(db, META_KEYS.wardConfig, parsed);
   generation.set(db, (generation.get(db) ?? 0) + 1);
   rejected.delete(db);
+  // Entries saved before the key arrived are sealed now, where the phone can read them.
+  if (parsed.sealingKey) await sealing.sealWaitingEntries(db).catch(() => 0);
   return parsed;
 }
 

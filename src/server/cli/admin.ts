@@ -27,6 +27,8 @@ const USAGE = `Usage: npm run -s admin -- <command>
   disable-user --username U                    the account can no longer sign in; its sessions end
   enable-user --username U
   unlock-user --username U                     clears the sign-in lockout of the account
+  rotate-sealing-key --ward CODE               a new key for sealed outbox records (older ones
+                                               keep opening); prints its kid
   audit-verify --ward CODE                     checks the ward's audit chain: OK<TAB>WARD<TAB>N entries<TAB>head …
                                                or BROKEN<TAB>WARD<TAB>seq=S<TAB>REASON<TAB>head … (exit code 3)
 Environment: DATA_DIR (./data) or DATABASE_URL (postgres://…), SEEDS_DIR (seeds/wards)`;
@@ -159,6 +161,13 @@ async function run(server: ServerDb, command: string, args: string[]): Promise<n
       const done = command === 'unlock-user' ? await unlockUser(db, username) : await setUserDisabled(db, username, command === 'disable-user');
       if (!done) throw new UsageError(`no account ${username}`);
       process.stdout.write(`${username.toLowerCase()}\n`);
+      return;
+    }
+    case 'rotate-sealing-key': {
+      const { values } = parseArgs({ args, options: { ward: { type: 'string' } } });
+      const ward = required(values.ward, 'ward');
+      if (!(await listWards(db)).some((w) => w.code === ward)) throw new UsageError(`no ward ${ward}`);
+      process.stdout.write(`${(await server.wardKeys.rotate(ward)).kid}\n`);
       return;
     }
     case 'audit-verify': {

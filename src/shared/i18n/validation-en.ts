@@ -45,4 +45,5 @@ export const validationEn: ValidationMessages = {
   record_too_large: 'This record is too large to send to the ward. Please shorten the notes.',
   record_too_deep: 'This record is malformed (nested too deeply).',
   secret_like_text: 'Never write an OTP, password or passcode into the app. Please remove the 6-digit number.',
+  unsealable: 'The ward server could not open this sealed record (unknown key or damaged data). Unlock the phone, open the record and save it again.',
 };

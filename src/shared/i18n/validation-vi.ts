@@ -45,6 +45,7 @@ export const validationVi = {
   record_too_large: 'Bản ghi quá lớn để gửi về phường. Vui lòng rút gọn các ghi chú.',
   record_too_deep: 'Bản ghi có cấu trúc không hợp lệ (lồng nhau quá sâu).',
   secret_like_text: 'Không ghi mã OTP, mật khẩu hay mã passcode vào ứng dụng. Vui lòng xóa dãy 6 chữ số.',
+  unsealable: 'Máy chủ phường không mở được bản ghi đã niêm phong (khóa không khớp hoặc dữ liệu bị hỏng). Hãy mở khóa điện thoại, mở bản ghi và lưu lại.',
 } as const;
 
 export type ValidationMessages = Record<keyof typeof validationVi, string>;

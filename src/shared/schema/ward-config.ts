@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { wardCodeSchema } from './common.js';
 import { INDICATOR_CODES } from '../domain/indicators.js';
+import { sealingPublicKeySchema } from '../crypto/sealed.js';
 
 export const groupSchema = z.object({
   /** Stable code within the ward, e.g. "TDP01"; records point at it. */
@@ -52,6 +53,12 @@ export const wardConfigSchema = z.object({
   /** The notice version volunteers read now (one of consentNotices). */
   currentNoticeVersion: z.string().min(1),
   demo: z.boolean().optional(),
+  /**
+   * The ward's public key for sealed outbox records (docs/sync-protocol.md, "Sealed records").
+   * Added by the ward endpoint to the configuration it sends (never in seeds/); absent from
+   * copies cached by phones before it existed, until their next fetch.
+   */
+  sealingKey: sealingPublicKeySchema.optional(),
 }).superRefine((ward, ctx) => {
   // Records point at group codes and consent records at notice versions: both must resolve.
   if (!ward.consentNotices.some((n) => n.version === ward.currentNoticeVersion)) {
