@@ -10,6 +10,7 @@ import {
   DECADES,
   emptyEntry,
   entryFromRecord,
+  fromMember,
   keepEntry,
   loadEntry,
   pickDecade,
@@ -22,6 +23,8 @@ import {
 import { getLastSavedAssistance, listAssistances } from '../../../src/app/storage/assistance-repo.js';
 import type { GoCuaDb } from '../../../src/app/storage/db.js';
 import { freshDb } from '../../helpers/sync-fixtures.js';
+import { validSurveyed } from '../../helpers/household-fixtures.js';
+import type { HouseholdRecord } from '../../../src/shared/schema/household.js';
 
 const dbs: GoCuaDb[] = [];
 afterEach(() => {
@@ -151,6 +154,15 @@ describe('consent before a name or phone (issue 12)', () => {
     expect(chooseConsent(yes, 'yes', NOW).consentAt).toBe('2026-11-22T01:30:00.000Z');
     const built = buildDraft(yes, withNotice);
     expect(built.ok && built.draft.consent).toBeUndefined();
+  });
+
+  it('a linked member gives the year; the name and phone only with consent, never over what was typed', () => {
+    const household = validSurveyed() as unknown as HouseholdRecord;
+    const head = household.data.members[0]!;
+    expect(fromMember(household, head.id, emptyEntry(), false)).toEqual({ birthYear: '1980' });
+    expect(fromMember(household, head.id, emptyEntry(), true)).toEqual({ birthYear: '1980', name: 'Nguyễn Văn Dũng', phone: '0912345678' });
+    expect(fromMember(household, head.id, { ...emptyEntry(), birthYear: '80', name: 'Ông Dũng' }, true)).toEqual({ phone: '0912345678' });
+    expect(fromMember(household, 'someone-else', emptyEntry(), true)).toEqual({});
   });
 
   it('an entry read back keeps a name and phone only with its "yes"; a saved record opens with its consent', async () => {

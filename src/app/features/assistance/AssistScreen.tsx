@@ -31,6 +31,7 @@ import {
   DECADES,
   emptyEntry,
   entryFromRecord,
+  fromMember,
   keepEntry,
   loadEntry,
   needsReason,
@@ -490,7 +491,13 @@ export function AssistScreen({ householdId, memberId, againId, cardId }: AssistS
                     key={answer}
                     className="toggle"
                     aria-pressed={entry.consent === answer}
-                    onClick={() => change((e) => chooseConsent(e, answer, new Date()))}
+                    onClick={() =>
+                      change((e) => {
+                        const next = chooseConsent(e, answer, new Date());
+                        // A "yes" for a linked member brings the name and phone the survey holds.
+                        return answer === 'yes' && household && e.link?.householdId === household.id ? { ...next, ...fromMember(household, e.link.memberId, next, true) } : next;
+                      })
+                    }
                     data-testid={`consent-${answer}`}
                   >
                     {t(`assist.consent.${answer}`)}
@@ -571,21 +578,6 @@ export function AssistScreen({ householdId, memberId, againId, cardId }: AssistS
       </div>
     </form>
   );
-}
-
-/**
- * Year of the linked member fills an empty field; name and phone too, but only when the person
- * already agreed to have them kept here (the survey's consent does not cover an assistance).
- * Never overwrites what was typed.
- */
-function fromMember(household: HouseholdRecord, memberId: string | undefined, current: AssistEntry, contact: boolean): Partial<AssistEntry> {
-  const member = memberId ? household.data.members.find((m) => m.id === memberId) : undefined;
-  if (!member) return {};
-  return {
-    ...(!current.birthYear ? { birthYear: String(member.birthYear) } : {}),
-    ...(contact && !current.name && member.name ? { name: member.name } : {}),
-    ...(contact && !current.phone && member.phone ? { phone: member.phone } : {}),
-  };
 }
 
 function linkLabel(household: HouseholdRecord, memberId: string | undefined, t: TFunction): string {

@@ -23,6 +23,7 @@ import {
   type AssistanceReason,
   type AssistanceRecord,
 } from '../../../shared/schema/assistance.js';
+import type { HouseholdRecord } from '../../../shared/schema/household.js';
 import type { GoCuaDb } from '../../storage/db.js';
 import {
   clearAssistEntry,
@@ -245,6 +246,21 @@ export function entryFromRecord(record: AssistanceRecord, mode: 'edit' | 'again'
     link: d.household ? { householdId: d.household.householdId, ...(d.household.memberId ? { memberId: d.household.memberId } : {}) } : null,
     existingId: record.id,
     mode,
+  };
+}
+
+/**
+ * The year of the linked member fills an empty field; the name and phone too, but only when the
+ * person agreed to have them kept here (`contact`): the survey's consent does not cover an
+ * assistance. Never overwrites what was typed.
+ */
+export function fromMember(household: HouseholdRecord, memberId: string | undefined, current: AssistEntry, contact: boolean): Partial<AssistEntry> {
+  const member = memberId ? household.data.members.find((m) => m.id === memberId) : undefined;
+  if (!member) return {};
+  return {
+    ...(!current.birthYear ? { birthYear: String(member.birthYear) } : {}),
+    ...(contact && !current.name && member.name ? { name: member.name } : {}),
+    ...(contact && !current.phone && member.phone ? { phone: member.phone } : {}),
   };
 }
 
