@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { axeBothLanguages } from './helpers/axe.js';
+import { shot } from './helpers/screenshots.js';
 import { enrolFromQrLink, usePhoneAndWard } from './helpers/phone-and-ward.js';
 import type { WardProcess } from './helpers/ward-process.js';
 
@@ -56,6 +57,8 @@ describe('assistance consent before a name or phone', () => {
     }
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     expect(await axeBothLanguages(page, 'assist with consent')).toEqual([]);
+    await page.getByTestId('consent-yes').scrollIntoViewIfNeeded();
+    await shot(page, 'assist-consent-yes');
     await page.getByTestId('assist-save').click();
     await saved(1);
 
