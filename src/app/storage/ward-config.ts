@@ -6,7 +6,7 @@
 // cacheWardConfig stored it (and the bundled demo ward is validated in tests). The full check
 // still runs, lazily, after the read; a copy that fails it (e.g. stored by an older app) is
 // dropped for the demo ward and the app is told to read the configuration again.
-import type { WardConfig } from '../../shared/schema/ward-config.js';
+import type { ConsentNotice, ConsentPurpose, WardConfig } from '../../shared/schema/ward-config.js';
 import { DEMO_WARD } from '../demo-ward.js';
 import { appDb } from './app-db.js';
 import type { GoCuaDb } from './db.js';
@@ -70,7 +70,20 @@ export async function cacheWardConfig(db: GoCuaDb, config: unknown): Promise<War
   return parsed;
 }
 
-/** The consent notice volunteers read now. */
+/** The notice volunteers read now for a purpose; undefined when the ward has none for it. */
+export function currentNoticeFor(config: WardConfig, purpose: ConsentPurpose): ConsentNotice | undefined {
+  const version = purpose === 'survey' ? config.currentNoticeVersion : config.currentAssistanceNoticeVersion;
+  if (version === undefined) return undefined;
+  // `?? 'survey'`: a copy cached by an older app, or the bundled JSON, may predate purposes.
+  return config.consentNotices.find((n) => ((n.purpose as ConsentPurpose | undefined) ?? 'survey') === purpose && n.version === version);
+}
+
+/** The survey consent notice volunteers read now. */
 export function currentNotice(config: WardConfig) {
-  return config.consentNotices.find((n) => n.version === config.currentNoticeVersion) ?? config.consentNotices[0];
+  return currentNoticeFor(config, 'survey') ?? config.consentNotices[0];
+}
+
+/** The assistance notice read before a name or phone is kept; undefined when the ward has none. */
+export function currentAssistanceNotice(config: WardConfig) {
+  return currentNoticeFor(config, 'assistance');
 }

@@ -17,6 +17,7 @@ export const VALIDATION_CODES = [
   'kinds_required', 'duplicate_kind', 'teaching_card_kind_missing', 'reason_required', 'no_reason_when_done',
   'birth_year_after_help', 'secret_like_text', 'duplicate_card_id', 'record_too_large', 'record_too_deep',
   'unsealable',
+  'consent_required_for_contact', 'duplicate_notice_version',
 ] as const;
 const knownCodes = new Set<string>(VALIDATION_CODES);
 
