@@ -8,6 +8,7 @@ import type { UserRole } from '../db/schema.js';
 import { createUser, listDevices, revokeDevice, setUserDisabled, UnknownWardError, unlockUser } from '../services/accounts.js';
 import { DEFAULT_EXPIRES_DAYS, issueEnrolmentCode, listEnrolmentCodes, revokeEnrolmentCode } from '../services/enrolment-codes.js';
 import { cliActor, transferRecords } from '../services/record-owners.js';
+import { applyRetention, describeRetention } from '../services/retention.js';
 import { formatEnrolmentCode } from '../services/secrets.js';
 import { listWards, loadWardSeeds } from '../services/wards.js';
 
@@ -26,6 +27,10 @@ const USAGE = `Usage: npm run -s admin -- <command>
   disable-user --username U                    the account can no longer sign in; its sessions end
   enable-user --username U
   unlock-user --username U                     clears the sign-in lockout of the account
+  apply-retention [--ward CODE]                erases personal fields of records past the ward's
+                                               retentionMonths (the server also does it daily);
+                                               WARD<TAB>CUT-OFF<TAB>HOUSEHOLDS<TAB>ASSISTANCES
+                                               <TAB>REVISIONS<TAB>CONFLICTS per ward (erased now)
 Environment: DATA_DIR (./data) or DATABASE_URL (postgres://…), SEEDS_DIR (seeds/wards)`;
 
 class UsageError extends Error {}
@@ -53,7 +58,8 @@ function required(value: string | undefined, name: string): string {
   return value;
 }
 
-async function run(server: ServerDb, command: string, args: string[]): Promise<void> {
+/** Runs one command; a number is the exit code when not 0 (a partial failure already reported). */
+async function run(server: ServerDb, command: string, args: string[]): Promise<number | void> {
   const db = server.db;
   switch (command) {
     case 'list-wards': {
@@ -152,6 +158,16 @@ async function run(server: ServerDb, command: string, args: string[]): Promise<v
       process.stdout.write(`${username.toLowerCase()}\n`);
       return;
     }
+    case 'apply-retention': {
+      const { values } = parseArgs({ args, options: { ward: { type: 'string' } } });
+      const report = await applyRetention(server, { now: new Date(), wardCode: values.ward });
+      for (const w of report.wards) {
+        process.stdout.write(`${w.wardCode}\t${w.cutOff}\t${w.households}\t${w.assistances}\t${w.revisions}\t${w.conflicts + w.conflictsMerged}\n`);
+      }
+      process.stderr.write(`${describeRetention(report)}\n`);
+      if (report.wards.some((w) => w.failed > 0)) return 1;
+      return;
+    }
     default:
       throw new UsageError(command ? `unknown command: ${command}` : 'no command');
   }
@@ -169,8 +185,7 @@ async function main(): Promise<number> {
     // The CLI may run before the server ever started: it knows the seeded wards too. It never
     // does the first-start work (the first admin password is the server's to print).
     await loadWardSeeds(server.db, process.env.SEEDS_DIR ?? 'seeds/wards');
-    await run(server, command, args);
-    return 0;
+    return (await run(server, command, args)) ?? 0;
   } catch (error) {
     if (error instanceof UsageError || error instanceof RangeError || error instanceof UnknownWardError) {
       process.stderr.write(`admin: ${error.message}\n${error instanceof UsageError ? `${USAGE}\n` : ''}`);
