@@ -55,7 +55,8 @@ function oldHousehold(id: string, rev: number, headName = 'Đỗ Thị Hếthạ
 }
 
 const OLD_ID = '00000000-0000-4000-a111-000000000001';
-const OLD_NOT_HOME = household({ id: '00000000-0000-4000-a111-000000000002', surveyedAt: OLD, outcome: 'not_home', houseNumber: 'Số 77B', lane: 'Ngõ Cũ Kỹ' });
+// The same door as the old household: a possible duplicate in the quality report, until erased.
+const OLD_NOT_HOME = household({ id: '00000000-0000-4000-a111-000000000002', surveyedAt: OLD, outcome: 'not_home', houseNumber: 'Số 77B', lane: 'Ngõ Cũ Kỹ', street: 'Trần Phú' });
 const RECENT_HH = household({
   id: '00000000-0000-4000-a111-000000000003',
   surveyedAt: RECENT,
@@ -134,7 +135,10 @@ describe.each(backends)('retention on $name', (backend) => {
     }
     token = (await signIn(t, WARD)).token;
     // The duplicate check's cache of normalised addresses is filled by the quality report.
-    expect((await get(t, token, `/api/v1/wards/${WARD}/quality`)).statusCode).toBe(200);
+    const quality = await get(t, token, `/api/v1/wards/${WARD}/quality`);
+    expect(quality.statusCode).toBe(200);
+    expect(quality.body).toContain('77b|');
+    expect((quality.json() as { duplicates: { count: number } }).duplicates.count).toBe(1);
   }, 60_000);
   afterAll(async () => {
     await t?.close();
@@ -173,6 +177,12 @@ describe.each(backends)('retention on $name', (backend) => {
     const detail = (await get(t, token, `/api/v1/wards/${WARD}/households/${OLD_ID}`)).json() as { record: HouseholdRecord };
     expect(detail.record.data.address).toEqual({ houseNumber: ERASED_TEXT });
     expect(detail.record.data.members.map((m) => [m.birthYear, m.sex, m.name])).toEqual([[1980, 'male', undefined], [1983, 'female', undefined]]);
+    // An erased address is unknown: no longer a possible duplicate, and not cached again.
+    const quality = await get(t, token, `/api/v1/wards/${WARD}/quality`);
+    expect(quality.statusCode).toBe(200);
+    expect(quality.body).not.toContain('77b');
+    expect((quality.json() as { duplicates: { count: number } }).duplicates.count).toBe(0);
+    expect(await jsonColumns(t)).not.toContain('77b');
     const followUps = await get(t, token, `/api/v1/wards/${WARD}/follow-ups`);
     expect(followUps.statusCode).toBe(200);
     expect(followUps.body).not.toContain('Hếthạn');
