@@ -10,14 +10,14 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildServer, retentionScheduleOf } from '../../src/server/app.js';
 import { SQLITE_FILE_NAME } from '../../src/server/db/connect.js';
-import { applyRetention, retentionCutOff } from '../../src/server/services/retention.js';
+import { applyRetention, retentionCutOff, startRetentionSchedule } from '../../src/server/services/retention.js';
 import { todayInVietnam } from '../../src/shared/domain/iso-week.js';
 import { ERASED_TEXT } from '../../src/shared/domain/personal-fields.js';
 import type { HouseholdRecord } from '../../src/shared/schema/household.js';
 import { validAssistance } from '../helpers/assistance-fixtures.js';
 import { get, household, member, signIn, syncAll } from '../helpers/dashboard.js';
 import { FIXTURE_WARDS_DIR, WARD } from '../helpers/records.js';
-import { backends } from '../helpers/server-db.js';
+import { backends, sqliteBackend } from '../helpers/server-db.js';
 import { runAdmin } from '../helpers/spawn-server.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
@@ -173,6 +173,12 @@ describe.each(backends)('retention on $name', (backend) => {
 
     expect(await tallies(t, token)).toEqual(before);
 
+    // Audited with the counts, never a value.
+    const audit = await t.db.db.selectFrom('audit_log').selectAll().where('action', '=', 'retention.apply').execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ ward_code: WARD, actor_name: 'retention-job' });
+    expect(JSON.parse(audit[0]!.detail)).toMatchObject({ households: 2, assistances: 1, revisions: 4 });
+
     // The erased records still read: drill-down shows the marker, the follow-up list still lists the help asked for.
     const detail = (await get(t, token, `/api/v1/wards/${WARD}/households/${OLD_ID}`)).json() as { record: HouseholdRecord };
     expect(detail.record.data.address).toEqual({ houseNumber: ERASED_TEXT });
@@ -259,5 +265,22 @@ describe.each(backends)('apply-retention CLI and the daily timer on $name', (bac
     // Absence can only be shown over time: four intervals pass without a run.
     await new Promise((r) => setTimeout(r, 200));
     expect(retentionScheduleOf(app)!.runs).toBe(runs);
+  });
+});
+
+describe('the retention schedule', () => {
+  it('reports a failed run and keeps its schedule (a database that cannot be read never crashes the server)', async () => {
+    const opened = await sqliteBackend.open();
+    await opened.server.close(); // every query now fails
+    const errors: unknown[] = [];
+    const schedule = startRetentionSchedule(opened.server, { firstRunDelayMs: 0, intervalMs: 20, onError: (e) => errors.push(e) });
+    try {
+      await until(async () => errors.length >= 2, 'two failed runs');
+    } finally {
+      await schedule.stop();
+      await opened.cleanup().catch(() => undefined);
+    }
+    expect(schedule.runs).toBe(0);
+    expect(errors[0]).toBeInstanceOf(Error);
   });
 });

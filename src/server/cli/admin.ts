@@ -160,7 +160,7 @@ async function run(server: ServerDb, command: string, args: string[]): Promise<n
     }
     case 'apply-retention': {
       const { values } = parseArgs({ args, options: { ward: { type: 'string' } } });
-      const report = await applyRetention(server, { now: new Date(), wardCode: values.ward });
+      const report = await applyRetention(server, { now: new Date(), wardCode: values.ward, actor: cliActor });
       for (const w of report.wards) {
         process.stdout.write(`${w.wardCode}\t${w.cutOff}\t${w.households}\t${w.assistances}\t${w.revisions}\t${w.conflicts + w.conflictsMerged}\n`);
       }

@@ -29,7 +29,9 @@ export type AuditAction =
   | 'auth.password_change'
   | 'users.disable'
   | 'users.enable'
-  | 'users.unlock';
+  | 'users.unlock'
+  /** Retention erased personal fields of records past retentionMonths (counts only; services/retention.ts). */
+  | 'retention.apply';
 
 export interface AuditEntry {
   id: string;

@@ -23,7 +23,8 @@ import { todayInVietnam } from '../../shared/domain/iso-week.js';
 import { eraseRecordPersonalFields } from '../../shared/domain/personal-fields.js';
 import { lockWard, type ServerDb } from '../db/connect.js';
 import type { Database } from '../db/schema.js';
-import { UnknownWardError } from './accounts.js';
+import { UnknownWardError, type StaffPrincipal } from './accounts.js';
+import { writeAudit } from './audit.js';
 import { scrubErasedBytes, type ScrubResult } from './scrub.js';
 import { sha256 } from './secrets.js';
 import { getWardConfig, listWards } from './wards.js';
@@ -224,13 +225,28 @@ export interface ApplyRetentionOptions {
   now: Date;
   /** One ward only (UnknownWardError when it is not loaded); default every ward. */
   wardCode?: string;
+  /** Who the audit log names (default the server's daily job; the CLI passes cliActor). */
+  actor?: (wardCode: string) => StaffPrincipal;
+}
+
+/** The audit log's actor for the server's own daily run. */
+export function retentionActor(wardCode: string): StaffPrincipal {
+  return { role: 'ward_admin', userId: 'system', username: 'retention-job', wardCode };
 }
 
 /** Applies every ward's (or one ward's) retention now; scrubs the files when rows changed. */
 export async function applyRetention(server: ServerDb, options: ApplyRetentionOptions): Promise<RetentionReport> {
   const codes = options.wardCode ? [options.wardCode] : (await listWards(server.db)).map((w) => w.code);
   const wards: WardRetention[] = [];
-  for (const code of codes) wards.push(await applyToWard(server, code, options.now));
+  for (const code of codes) {
+    const ward = await applyToWard(server, code, options.now);
+    wards.push(ward);
+    if (ward.households + ward.assistances > 0) {
+      // Counts and the cut-off: never an id list of thousands, never a value.
+      const { wardCode: _code, ...detail } = ward;
+      await writeAudit(server.db, (options.actor ?? retentionActor)(code), 'retention.apply', null, detail, options.now);
+    }
+  }
   const changed = wards.some((w) => w.revisions + w.conflicts + w.conflictsMerged + w.addressKeys > 0);
   const scrub = changed ? await scrubErasedBytes(server, RETENTION_TABLES) : null;
   return { at: options.now.toISOString(), wards, scrub };
