@@ -210,6 +210,15 @@ describe.each(backends)('retention on $name', (backend) => {
     for (const value of OLD_VALUES) expect(await rowsLike(t, value), value).toBe(0);
   });
 
+  it.runIf(backend.name === 'postgres')('on PostgreSQL the touched tables were vacuumed', async () => {
+    for (const table of ['record_revisions', 'conflicts', 'household_address_keys']) {
+      await until(async () => {
+        const r = await sql<{ last_vacuum: Date | null }>`select last_vacuum from pg_stat_user_tables where relname = ${table}`.execute(t.db.db);
+        return r.rows[0]?.last_vacuum != null;
+      }, `VACUUM of ${table}`);
+    }
+  });
+
   it.runIf(backend.name === 'sqlite')('on SQLite the database files hold no erased value after the checkpoint', async () => {
     // Written again and erased by a run, so this test does not depend on the order above.
     await syncAll(t, device.token, [oldHousehold('00000000-0000-4000-a111-000000000009', 1, 'Đỗ Thị Hếthạn')]);
