@@ -15,7 +15,7 @@ import { todayInVietnam } from '../../src/shared/domain/iso-week.js';
 import { ERASED_TEXT } from '../../src/shared/domain/personal-fields.js';
 import type { HouseholdRecord } from '../../src/shared/schema/household.js';
 import { validAssistance } from '../helpers/assistance-fixtures.js';
-import { get, household, member, signIn, syncAll } from '../helpers/dashboard.js';
+import { get, household, member, send, signIn, syncAll } from '../helpers/dashboard.js';
 import { FIXTURE_WARDS_DIR, WARD } from '../helpers/records.js';
 import { backends, sqliteBackend } from '../helpers/server-db.js';
 import { runAdmin } from '../helpers/spawn-server.js';
@@ -274,6 +274,30 @@ describe.each(backends)('apply-retention CLI and the daily timer on $name', (bac
     // Absence can only be shown over time: four intervals pass without a run.
     await new Promise((r) => setTimeout(r, 200));
     expect(retentionScheduleOf(app)!.runs).toBe(runs);
+  });
+});
+
+describe.each(backends)('the ward setting decides on $name', (backend) => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer(backend);
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('a shorter retentionMonths set by the ward admin erases records the longer one kept', async () => {
+    const device = await t.enrol(WARD);
+    const twoAndAHalfMonths = household({ id: '00000000-0000-4000-a111-000000000020', surveyedAt: daysAgo(75), members: [member(1970, { name: 'Haithang Thị Mười' })] });
+    await syncAll(t, device.token, [twoAndAHalfMonths, RECENT_HH]);
+    await applyRetention(t.db, { now: NOW, wardCode: WARD });
+    expect(await rowsLike(t, 'Haithang Thị Mười')).toBe(1);
+    const admin = await signIn(t, WARD, 'ward_admin');
+    expect((await send(t, admin.token, 'PUT', `/api/v1/wards/${WARD}/config/settings`, { retentionMonths: 2 })).statusCode).toBe(200);
+    const report = await applyRetention(t.db, { now: NOW, wardCode: WARD });
+    expect(report.wards[0]).toMatchObject({ retentionMonths: 2, cutOff: retentionCutOff(today, 2), households: 1 });
+    expect(await rowsLike(t, 'Haithang Thị Mười')).toBe(0);
+    expect(await rowsLike(t, 'Lê Văn Còngiữ')).toBe(1);
   });
 });
 
