@@ -34,7 +34,7 @@ const DEFAULT_RETENTION_MONTHS = 36;
 /** Records per transaction: short transactions, so phones syncing meanwhile wait little. */
 const CHUNK = 100;
 /** The tables a run writes to: what scrubErasedBytes vacuums on PostgreSQL. */
-export const RETENTION_TABLES = ['record_revisions', 'conflicts', 'household_address_keys'];
+export const RETENTION_TABLES: readonly string[] = ['record_revisions', 'conflicts', 'household_address_keys'];
 
 export interface WardRetention {
   wardCode: string;

@@ -34,7 +34,7 @@ export interface ScrubResult {
  * tables the erasure updated or deleted from (PostgreSQL vacuums those; SQLite checkpoints the
  * whole file). Callers may ignore the result; `busy` is worth a log line.
  */
-export async function scrubErasedBytes(server: ServerDb, tables: string[]): Promise<ScrubResult> {
+export async function scrubErasedBytes(server: ServerDb, tables: readonly string[]): Promise<ScrubResult> {
   for (const table of tables) if (!TABLE_NAME.test(table)) throw new Error(`scrubErasedBytes: not a table name: ${table}`);
   if (server.dialect === 'postgres') {
     // VACUUM cannot run in a transaction: each statement runs alone on a pool connection.
