@@ -64,11 +64,14 @@ const ASSISTANCE_V1: readonly PersonalField[] = [
 
 /**
  * Personal fields by kind and schema version. Household version 2 changed which questions are
- * asked, not where identities sit, so it has version 1's list.
+ * asked, not where identities sit, so it has version 1's list. A list for a version this build
+ * does not define yet is harmless (it is only looked up for stored records).
  */
 export const PERSONAL_FIELDS: Readonly<Record<string, Readonly<Record<number, readonly PersonalField[]>>>> = {
   household: { 1: HOUSEHOLD_V1, 2: HOUSEHOLD_V1 },
-  assistance: { 1: ASSISTANCE_V1 },
+  // Assistance version 2 (issue 12, point 6) adds the person's consent record (purpose, notice
+  // version, time: no identity) and keeps name and phone where version 1 had them.
+  assistance: { 1: ASSISTANCE_V1, 2: ASSISTANCE_V1 },
 };
 
 export class UnknownPersonalFieldsError extends Error {

@@ -32,6 +32,9 @@ function fullHousehold(schemaVersion: number): Loose {
 function fullAssistance(schemaVersion: number): Loose {
   const r = validAssistance();
   r.schemaVersion = schemaVersion;
+  // Version 2 keeps a name and phone only with the person's consent; version 1 had no consent record.
+  if (schemaVersion >= 2) r.data.consent = { given: true, purpose: 'assistance', noticeVersion: '2026-12', consentedAt: '2026-11-08T02:29:00.000Z' };
+  else delete r.data.consent;
   r.data.outcome = 'not_done';
   r.data.reason = 'other';
   r.data.reasonNote = 'Bà Hương quên mật khẩu';
@@ -48,7 +51,7 @@ const PERSONAL_VALUES: Record<string, string[]> = {
 
 const FIXTURES: Record<string, Record<number, () => Loose>> = {
   household: { 1: () => fullHousehold(1), 2: () => fullHousehold(2) },
-  assistance: { 1: () => fullAssistance(1) },
+  assistance: { 1: () => fullAssistance(1), 2: () => fullAssistance(2) },
 };
 
 /** What erasure must leave, written out by hand (not derived from the lists under test). */
