@@ -246,6 +246,10 @@ describe.each(backends)('apply-retention CLI and the daily timer on $name', (bac
 
   it('apply-retention prints the counts per ward, and zeros on a second run', async () => {
     const cutOff = retentionCutOff(today, 36);
+    const dry = runAdmin(['apply-retention', '--ward', WARD, '--dry-run'], t.env);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toBe(`${WARD}\t${cutOff}\t1\t1\n`);
+    expect(await rowsLike(t, 'Đỗ Thị Hếthạn')).toBeGreaterThan(0);
     const first = runAdmin(['apply-retention', '--ward', WARD], t.env);
     expect(first.stderr).toMatch(/retention: 1 ward/);
     expect(first.code).toBe(0);

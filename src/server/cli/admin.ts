@@ -27,10 +27,12 @@ const USAGE = `Usage: npm run -s admin -- <command>
   disable-user --username U                    the account can no longer sign in; its sessions end
   enable-user --username U
   unlock-user --username U                     clears the sign-in lockout of the account
-  apply-retention [--ward CODE]                erases personal fields of records past the ward's
+  apply-retention [--ward CODE] [--dry-run]    erases personal fields of records past the ward's
                                                retentionMonths (the server also does it daily);
                                                WARD<TAB>CUT-OFF<TAB>HOUSEHOLDS<TAB>ASSISTANCES
-                                               <TAB>REVISIONS<TAB>CONFLICTS per ward (erased now)
+                                               <TAB>REVISIONS<TAB>CONFLICTS per ward (erased now);
+                                               --dry-run: WARD<TAB>CUT-OFF<TAB>HOUSEHOLDS<TAB>
+                                               ASSISTANCES that would be erased, nothing changed
 Environment: DATA_DIR (./data) or DATABASE_URL (postgres://…), SEEDS_DIR (seeds/wards)`;
 
 class UsageError extends Error {}
@@ -159,8 +161,13 @@ async function run(server: ServerDb, command: string, args: string[]): Promise<n
       return;
     }
     case 'apply-retention': {
-      const { values } = parseArgs({ args, options: { ward: { type: 'string' } } });
-      const report = await applyRetention(server, { now: new Date(), wardCode: values.ward, actor: cliActor });
+      const { values } = parseArgs({ args, options: { ward: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } } });
+      const report = await applyRetention(server, { now: new Date(), wardCode: values.ward, actor: cliActor, dryRun: values['dry-run'] });
+      if (values['dry-run']) {
+        for (const w of report.wards) process.stdout.write(`${w.wardCode}\t${w.cutOff}\t${w.households}\t${w.assistances}\n`);
+        process.stderr.write('dry run: records that would be erased now; nothing was changed\n');
+        return;
+      }
       for (const w of report.wards) {
         process.stdout.write(`${w.wardCode}\t${w.cutOff}\t${w.households}\t${w.assistances}\t${w.revisions}\t${w.conflicts + w.conflictsMerged}\n`);
       }

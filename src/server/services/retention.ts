@@ -200,7 +200,7 @@ async function eraseRecords(trx: Transaction<Database>, ids: string[], at: strin
   return touched;
 }
 
-async function applyToWard(server: ServerDb, wardCode: string, now: Date): Promise<WardRetention> {
+async function applyToWard(server: ServerDb, wardCode: string, now: Date, dryRun: boolean): Promise<WardRetention> {
   const config = await getWardConfig(server.db, wardCode);
   if (!config) throw new UnknownWardError(wardCode);
   const retentionMonths = retentionMonthsOf(config);
@@ -208,6 +208,12 @@ async function applyToWard(server: ServerDb, wardCode: string, now: Date): Promi
   const result: WardRetention = { wardCode, retentionMonths, cutOff, households: 0, assistances: 0, revisions: 0, conflicts: 0, conflictsMerged: 0, addressKeys: 0, failed: 0 };
   const at = now.toISOString();
   const found = await candidates(server, wardCode, cutOff);
+  if (dryRun) {
+    // What a run would erase now: the records, nothing written.
+    result.households = found.households.length;
+    result.assistances = found.assistances.length;
+    return result;
+  }
   for (const [kind, ids] of [['households', found.households], ['assistances', found.assistances]] as const) {
     for (let i = 0; i < ids.length; i += CHUNK) {
       const part = ids.slice(i, i + CHUNK);
@@ -225,6 +231,8 @@ export interface ApplyRetentionOptions {
   now: Date;
   /** One ward only (UnknownWardError when it is not loaded); default every ward. */
   wardCode?: string;
+  /** Count the records a run would erase (households, assistances) and write nothing. */
+  dryRun?: boolean;
   /** Who the audit log names (default the server's daily job; the CLI passes cliActor). */
   actor?: (wardCode: string) => StaffPrincipal;
 }
@@ -239,9 +247,9 @@ export async function applyRetention(server: ServerDb, options: ApplyRetentionOp
   const codes = options.wardCode ? [options.wardCode] : (await listWards(server.db)).map((w) => w.code);
   const wards: WardRetention[] = [];
   for (const code of codes) {
-    const ward = await applyToWard(server, code, options.now);
+    const ward = await applyToWard(server, code, options.now, options.dryRun === true);
     wards.push(ward);
-    if (ward.households + ward.assistances > 0) {
+    if (!options.dryRun && ward.households + ward.assistances > 0) {
       // Counts and the cut-off: never an id list of thousands, never a value.
       const { wardCode: _code, ...detail } = ward;
       await writeAudit(server.db, (options.actor ?? retentionActor)(code), 'retention.apply', null, detail, options.now);
