@@ -7,6 +7,7 @@ import { openServerDb, type ServerDb } from '../db/connect.js';
 import type { UserRole } from '../db/schema.js';
 import { createUser, listDevices, revokeDevice, setUserDisabled, UnknownWardError, unlockUser } from '../services/accounts.js';
 import { DEFAULT_EXPIRES_DAYS, issueEnrolmentCode, listEnrolmentCodes, revokeEnrolmentCode } from '../services/enrolment-codes.js';
+import { verifyAuditChain, writeAudit } from '../services/audit.js';
 import { cliActor, transferRecords } from '../services/record-owners.js';
 import { applyRetention, describeRetention } from '../services/retention.js';
 import { formatEnrolmentCode } from '../services/secrets.js';
@@ -33,6 +34,8 @@ const USAGE = `Usage: npm run -s admin -- <command>
                                                <TAB>REVISIONS<TAB>CONFLICTS per ward (erased now);
                                                --dry-run: WARD<TAB>CUT-OFF<TAB>HOUSEHOLDS<TAB>
                                                ASSISTANCES that would be erased, nothing changed
+  audit-verify --ward CODE                     checks the ward's audit chain: OK<TAB>WARD<TAB>N entries<TAB>head …
+                                               or BROKEN<TAB>WARD<TAB>seq=S<TAB>REASON<TAB>head … (exit code 3)
 Environment: DATA_DIR (./data) or DATABASE_URL (postgres://…), SEEDS_DIR (seeds/wards)`;
 
 class UsageError extends Error {}
@@ -74,6 +77,7 @@ async function run(server: ServerDb, command: string, args: string[]): Promise<n
       if (!Number.isInteger(uses) || uses < 1) throw new UsageError('--uses must be a whole number ≥ 1');
       const days = values['expires-days'] === undefined ? DEFAULT_EXPIRES_DAYS : Number(values['expires-days']);
       const issued = await issueEnrolmentCode(server, required(values.ward, 'ward'), uses, new Date(), { expiresDays: days, issuer: 'cli' });
+      await writeAudit(db, cliActor(required(values.ward, 'ward')), 'enrolment_code.issue', issued.id, { uses: issued.uses, expiresAt: issued.expiresAt });
       process.stderr.write(`expires ${issued.expiresAt} (id ${issued.id})\n`);
       process.stdout.write(`${formatEnrolmentCode(issued.code)}\n`);
       return;
@@ -89,6 +93,8 @@ async function run(server: ServerDb, command: string, args: string[]): Promise<n
       const { values } = parseArgs({ args, options: { id: { type: 'string' } } });
       const id = required(values.id, 'id');
       if (!(await revokeEnrolmentCode(db, id))) throw new UsageError(`no enrolment code ${id}`);
+      const code = await db.selectFrom('enrolment_codes').select('ward_code').where('id', '=', id).executeTakeFirst();
+      if (code) await writeAudit(db, cliActor(code.ward_code), 'enrolment_code.revoke', id, {});
       process.stdout.write(`${id}\n`);
       return;
     }
@@ -115,6 +121,7 @@ async function run(server: ServerDb, command: string, args: string[]): Promise<n
         if ((await prompt('Password again: ')) !== password) throw new UsageError('the passwords differ');
       }
       const { id } = await createUser(db, { wardCode: ward, username, password, role });
+      await writeAudit(db, cliActor(ward), 'users.create', id, { username: username.toLowerCase(), role });
       process.stdout.write(`${id}\t${username.toLowerCase()}\t${role}\t${ward}\n`);
       return;
     }
@@ -129,6 +136,8 @@ async function run(server: ServerDb, command: string, args: string[]): Promise<n
       const { values } = parseArgs({ args, options: { device: { type: 'string' } } });
       const id = required(values.device, 'device');
       if (!(await revokeDevice(db, id))) throw new UsageError(`no device ${id}`);
+      const dev = await db.selectFrom('devices').select('ward_code').where('id', '=', id).executeTakeFirst();
+      if (dev) await writeAudit(db, cliActor(dev.ward_code), 'device.revoke', id, {});
       process.stdout.write(`${id}\n`);
       return;
     }
@@ -174,6 +183,17 @@ async function run(server: ServerDb, command: string, args: string[]): Promise<n
       process.stderr.write(`${describeRetention(report)}\n`);
       if (report.wards.some((w) => w.failed > 0)) return 1;
       return;
+    }
+    case 'audit-verify': {
+      const { values } = parseArgs({ args, options: { ward: { type: 'string' } } });
+      const check = await verifyAuditChain(db, required(values.ward, 'ward'));
+      const head = `head seq=${check.head.seq} hash=${check.head.hash || '-'}`;
+      if (check.ok) {
+        process.stdout.write(`OK\t${check.head.wardCode}\t${check.entries} entries\t${head}\n`);
+        return 0;
+      }
+      process.stdout.write(`BROKEN\t${check.head.wardCode}\tseq=${check.brokenAt}\t${check.reason}\t${head}\n`);
+      return 3;
     }
     default:
       throw new UsageError(command ? `unknown command: ${command}` : 'no command');
