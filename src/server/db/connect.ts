@@ -120,6 +120,9 @@ export async function openServerDb(options: OpenOptions = {}): Promise<ServerDb>
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
+    // Deleted and overwritten content is zeroed in the file (and in the WAL pages written from
+    // now on), so an erased name does not linger in free space (services/scrub.ts checkpoints).
+    sqlite.pragma('secure_delete = ON');
     // The admin CLI (or a backup) may write while the server runs: wait for the lock instead of
     // failing. Write transactions start IMMEDIATE (below), so the wait happens at BEGIN, where
     // SQLite honours busy_timeout, never at a read→write upgrade, which it refuses at once.

@@ -91,6 +91,8 @@ export const assistVi = {
       other: 'Lý do khác',
     },
   },
+  /** A value erased past the ward's retention (shared/domain/personal-fields.ts ERASED_TEXT). */
+  personalData: { erased: '(đã xoá)' },
   followUp: {
     title: 'Cần theo dõi',
     open: 'Danh sách cần theo dõi',
@@ -225,6 +227,7 @@ export const assistEn: Shape<typeof assistVi> = {
       other: 'Other reason',
     },
   },
+  personalData: { erased: '(erased)' },
   followUp: {
     title: 'Follow-up',
     open: 'Follow-up list',
