@@ -115,6 +115,9 @@ export async function openServerDb(options: OpenOptions = {}): Promise<ServerDb>
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
+    // Freed space is zeroed (an erased name must not linger in a page's free space or a freed
+    // page: services/scrub.ts checkpoints the WAL after an erasure).
+    sqlite.pragma('secure_delete = ON');
     // The admin CLI (or a backup) may write while the server runs: wait for the lock instead of
     // failing. Write transactions start IMMEDIATE (below), so the wait happens at BEGIN, where
     // SQLite honours busy_timeout, never at a read→write upgrade, which it refuses at once.

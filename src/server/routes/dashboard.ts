@@ -16,6 +16,7 @@ import { parseCommonQuery, wardConfigOrThrow } from './dashboard-query.js';
 import { dashboardAdminRoutes } from './dashboard-admin.js';
 import { dashboardExportRoutes } from './dashboard-exports.js';
 import { dashboardAssistanceRoutes } from './dashboard-assistances.js';
+import { dataSubjectRoutes } from './data-subject.js';
 
 export interface DashboardRouteOptions {
   db: ServerDb;
@@ -33,6 +34,7 @@ export async function dashboardRoutes(app: FastifyInstance, options: DashboardRo
   await app.register(dashboardAdminRoutes, { db: options.db });
   await app.register(dashboardExportRoutes, { db: options.db });
   await app.register(dashboardAssistanceRoutes, { db: options.db });
+  await app.register(dataSubjectRoutes, { db: options.db });
   const guard = { preHandler: requireWardStaff(options.db) };
 
   async function common(wardCode: string, query: unknown) {

@@ -29,7 +29,16 @@ export type AuditAction =
   | 'auth.password_change'
   | 'users.disable'
   | 'users.enable'
-  | 'users.unlock';
+  | 'users.unlock'
+  | 'data_request.register'
+  | 'data_request.view'
+  | 'data_request.status'
+  | 'data_request.link'
+  | 'data_request.search'
+  | 'data_request.export'
+  | 'data_request.correct'
+  | 'data_request.erase'
+  | 'data_request.withdraw_consent';
 
 export interface AuditEntry {
   id: string;
