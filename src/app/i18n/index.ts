@@ -31,4 +31,7 @@ export async function loadDashboardLocales(): Promise<void> {
   const { dashboardVi, dashboardEn } = await import('../features/dashboard/locales.js');
   i18n.addResourceBundle('vi', 'translation', dashboardVi, true, false);
   i18n.addResourceBundle('en', 'translation', dashboardEn, true, false);
+  const { privacyVi, privacyEn } = await import('../features/dashboard/privacy/locales.js');
+  i18n.addResourceBundle('vi', 'translation', privacyVi, true, false);
+  i18n.addResourceBundle('en', 'translation', privacyEn, true, false);
 }
