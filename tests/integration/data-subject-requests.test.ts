@@ -261,4 +261,18 @@ describe.each(backends)('data-subject requests on $name', (backend) => {
     expect((await send(t, admin, 'POST', `${W}/data-requests/${dr.id}/status`, { status: 'closed' })).statusCode).toBe(400);
     expect((await get(t, staffer, `${W}/data-requests`)).statusCode).toBe(403);
   });
+
+  it('deadlines come from the ward settings and skip weekends and public holidays (Tết 2026)', async () => {
+    const tet = await register('access', '2026-02-13');
+    // 13/2 + 10 days = Mon 23/2, before the acknowledgement's due date (Tết): the later one.
+    expect(tet).toMatchObject({ acknowledgeDue: '2026-02-24', answerDue: '2026-02-24' });
+    const changed = await send(t, admin, 'PUT', `${W}/config/settings`, { settings: { dataRequestAnswerDays: 30, dataRequestAcknowledgeWorkingDays: 3 } });
+    expect(changed.statusCode, changed.body).toBe(200);
+    // 4/12 + 30 days = Sunday 3/1/2027: the next working day.
+    expect(await register('access', '2026-12-04')).toMatchObject({ acknowledgeDue: '2026-12-09', answerDue: '2027-01-04' });
+    expect((await send(t, admin, 'PUT', `${W}/config/settings`, { settings: { dataRequestAnswerDays: 0 } })).statusCode).toBe(400);
+    // Not acknowledged in time and still open: flagged late on the list.
+    const list = (await get(t, admin, `${W}/data-requests`)).json().requests;
+    expect(list.find((r: { id: string }) => r.id === tet.id)).toMatchObject({ acknowledgeLate: true, answerLate: true, status: 'received' });
+  });
 });

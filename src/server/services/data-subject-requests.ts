@@ -6,13 +6,13 @@
 // Deadlines: acknowledge within `dataRequestAcknowledgeWorkingDays` working days (default 2,
 // PRODUCT.md and NĐ 356/2025), Monday–Friday minus seeds/holidays-vn.json; answer within
 // `dataRequestAnswerDays` calendar days (default 10; see ward-config.ts for where it comes
-// from). Computed when the request is registered, from the settings of that day. "Today" is
+// from), ending on a working day. Computed when the request is registered, from the settings of that day. "Today" is
 // the ward's day (Vietnam, UTC+7).
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import holidaysVn from '../../../seeds/holidays-vn.json' with { type: 'json' };
-import { addCalendarDays, addWorkingDays } from '../../shared/domain/working-days.js';
+import { addCalendarDays, addWorkingDays, onOrNextWorkingDay } from '../../shared/domain/working-days.js';
 import { DATA_REQUEST_DEFAULTS, type WardConfig } from '../../shared/schema/ward-config.js';
 import type { Database, DataSubjectRequestsTable } from '../db/schema.js';
 import type { StaffPrincipal } from './accounts.js';
@@ -86,11 +86,15 @@ export function wardToday(now = new Date()): string {
   return new Date(now.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
 }
 
+/**
+ * The acknowledgement is due `n` working days after receipt; the answer `m` calendar days after,
+ * moved to the next working day when that is a weekend or holiday (Bộ luật Dân sự, Điều 148),
+ * and never before the acknowledgement's due date.
+ */
 export function dueDates(config: WardConfig, receivedOn: string): { acknowledgeDue: string; answerDue: string } {
-  return {
-    acknowledgeDue: addWorkingDays(receivedOn, config.settings.dataRequestAcknowledgeWorkingDays ?? DATA_REQUEST_DEFAULTS.acknowledgeWorkingDays, HOLIDAYS),
-    answerDue: addCalendarDays(receivedOn, config.settings.dataRequestAnswerDays ?? DATA_REQUEST_DEFAULTS.answerDays),
-  };
+  const acknowledgeDue = addWorkingDays(receivedOn, config.settings.dataRequestAcknowledgeWorkingDays ?? DATA_REQUEST_DEFAULTS.acknowledgeWorkingDays, HOLIDAYS);
+  const answer = onOrNextWorkingDay(addCalendarDays(receivedOn, config.settings.dataRequestAnswerDays ?? DATA_REQUEST_DEFAULTS.answerDays), HOLIDAYS);
+  return { acknowledgeDue, answerDue: answer < acknowledgeDue ? acknowledgeDue : answer };
 }
 
 const late = (done: string | null, due: string, today: string) => (done ? done > due : today > due);

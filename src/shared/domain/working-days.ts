@@ -48,3 +48,13 @@ export function workingDaysBetween(from: string, to: string, holidays: ReadonlyS
   for (let d = addCalendarDays(from, 1); d <= to; d = addCalendarDays(d, 1)) if (isWorkingDay(d, holidays)) count++;
   return count;
 }
+
+/**
+ * The date itself when it is a working day, else the next working day: a period whose last day
+ * falls on a weekend or holiday ends on the next working day (Bộ luật Dân sự 2015, Điều 148).
+ */
+export function onOrNextWorkingDay(date: string, holidays: ReadonlySet<string>): string {
+  let d = date;
+  while (!isWorkingDay(d, holidays)) d = addCalendarDays(d, 1);
+  return d;
+}

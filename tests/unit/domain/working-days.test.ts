@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import holidaysVn from '../../../seeds/holidays-vn.json' with { type: 'json' };
-import { addCalendarDays, addWorkingDays, isWorkingDay, workingDaysBetween } from '../../../src/shared/domain/working-days.js';
+import { addCalendarDays, addWorkingDays, isWorkingDay, onOrNextWorkingDay, workingDaysBetween } from '../../../src/shared/domain/working-days.js';
 
 const holidays = new Set(holidaysVn.days.map((d) => d.date));
 const none = new Set<string>();
@@ -41,6 +41,12 @@ describe('working days', () => {
     expect(workingDaysBetween('2026-12-08', '2026-12-04', none)).toBe(0);
     expect(addCalendarDays('2026-12-25', 10)).toBe('2027-01-04');
     expect(addCalendarDays('2028-02-28', 1)).toBe('2028-02-29');
+  });
+
+  it('moves a period ending on a weekend or holiday to the next working day', () => {
+    expect(onOrNextWorkingDay('2027-01-03', holidays)).toBe('2027-01-04'); // Sunday
+    expect(onOrNextWorkingDay('2026-02-14', holidays)).toBe('2026-02-23'); // Saturday, then Tết
+    expect(onOrNextWorkingDay('2026-12-14', holidays)).toBe('2026-12-14');
   });
 
   it('refuses what is not a date or a count', () => {

@@ -8,7 +8,9 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmDialog } from '../../../ui/ConfirmDialog.js';
 import { DashTable } from '../DashTable.js';
+import { DATA_REQUEST_DEFAULTS } from '../../../../shared/schema/ward-config.js';
 import { useDashboard } from '../context.js';
+import { useWardLoad } from '../hooks.js';
 import { saveBlob, todayVietnam } from '../format.js';
 import { useErrorMessage, useLoad } from '../use-load.js';
 import { LoadError } from '../LoadError.js';
@@ -69,6 +71,7 @@ function PrivacyScreen() {
     <section aria-labelledby="privacy-title">
       <h2 id="privacy-title">{t('privacy.title')}</h2>
       <p className="dash-hint">{t('privacy.intro')}</p>
+      <DeadlineSettings />
       <RegisterForm api={api} onRegistered={(r) => { setOpenId(r.id); list.reload(); }} />
       <h3 id="privacy-list-title">{t('privacy.listTitle')}</h3>
       {list.error ? <LoadError error={list.error} onRetry={list.reload} /> : null}
@@ -103,6 +106,61 @@ function PrivacyScreen() {
       ) : null}
       {open ? <RequestPanel key={open.id} api={api} request={open} onChanged={list.reload} /> : null}
     </section>
+  );
+}
+
+/** The ward's deadlines for requests (ward settings, audited by the settings route). */
+function DeadlineSettings() {
+  const { t } = useTranslation();
+  const { api } = useDashboard();
+  const errorMessage = useErrorMessage();
+  const settings = useWardLoad((a) => a.settings(), []);
+  const [draft, setDraft] = useState<{ ack: string; answer: string }>();
+  const [status, setStatus] = useState<Status>();
+  const loaded = settings.data?.settings;
+  const shown = draft ?? {
+    ack: String(loaded?.dataRequestAcknowledgeWorkingDays ?? DATA_REQUEST_DEFAULTS.acknowledgeWorkingDays),
+    answer: String(loaded?.dataRequestAnswerDays ?? DATA_REQUEST_DEFAULTS.answerDays),
+  };
+
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    setStatus(undefined);
+    const ack = Number(shown.ack);
+    const answer = Number(shown.answer);
+    if (!Number.isInteger(ack) || !Number.isInteger(answer)) {
+      setStatus({ ok: false, text: t('privacy.deadlinesInvalid') });
+      return;
+    }
+    try {
+      await api.saveSettings({ dataRequestAcknowledgeWorkingDays: ack, dataRequestAnswerDays: answer });
+      setStatus({ ok: true, text: t('privacy.deadlinesSaved') });
+      settings.reload();
+    } catch (err) {
+      setStatus({ ok: false, text: errorMessage(err) });
+    }
+  };
+
+  if (settings.error) return <LoadError error={settings.error} onRetry={settings.reload} />;
+  return (
+    <details className="dash-panel">
+      <summary>{t('privacy.deadlinesTitle')}</summary>
+      <form onSubmit={(e) => void save(e)}>
+        <p className="dash-hint">{t('privacy.deadlinesHint')}</p>
+        <div className="field">
+          <label htmlFor="privacy-ack-days">{t('privacy.ackDays')}</label>
+          <input id="privacy-ack-days" type="number" inputMode="numeric" min={1} max={10} value={shown.ack} onChange={(e) => setDraft({ ...shown, ack: e.target.value })} />
+        </div>
+        <div className="field">
+          <label htmlFor="privacy-answer-days">{t('privacy.answerDays')}</label>
+          <input id="privacy-answer-days" type="number" inputMode="numeric" min={1} max={60} value={shown.answer} onChange={(e) => setDraft({ ...shown, answer: e.target.value })} />
+        </div>
+        <button type="submit" className="btn" disabled={!loaded}>
+          {t('privacy.deadlinesSave')}
+        </button>
+        <StatusLine status={status} testId="privacy-deadlines-status" />
+      </form>
+    </details>
   );
 }
 

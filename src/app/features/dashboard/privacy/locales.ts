@@ -69,6 +69,13 @@ export const privacyVi = {
     who: { member: 'thành viên hộ {{id}}', household: 'cả hộ {{id}}', assistance: 'lượt hỗ trợ {{id}}' },
     actionsTitle: 'Đã thực hiện',
     wrongKind: 'Loại yêu cầu này không có thao tác này.',
+    deadlinesTitle: 'Thời hạn xử lý yêu cầu',
+    deadlinesHint: 'Phản hồi trong 2 ngày làm việc (Nghị định 356/2025/NĐ-CP). Thời hạn trả lời mặc định 10 ngày lấy theo các bản tóm tắt đã công bố của Nghị định, chưa đối chiếu văn bản gốc: cán bộ pháp chế của phường cần xác nhận. Ngày làm việc trừ thứ Bảy, Chủ nhật và ngày lễ, Tết.',
+    ackDays: 'Phản hồi trong (ngày làm việc)',
+    answerDays: 'Trả lời trong (ngày)',
+    deadlinesSave: 'Lưu thời hạn',
+    deadlinesSaved: 'Đã lưu. Thời hạn mới áp dụng cho các yêu cầu ghi nhận từ nay.',
+    deadlinesInvalid: 'Số ngày phải là số nguyên.',
   },
 };
 
@@ -141,5 +148,12 @@ export const privacyEn: typeof privacyVi = {
     who: { member: 'household member {{id}}', household: 'the whole household {{id}}', assistance: 'assistance {{id}}' },
     actionsTitle: 'Done so far',
     wrongKind: 'This kind of request has no such action.',
+    deadlinesTitle: 'Deadlines for requests',
+    deadlinesHint: "Acknowledge within 2 working days (Decree 356/2025/NĐ-CP). The default answer deadline of 10 days comes from published summaries of the decree, not checked against its text: the ward's legal officer must confirm it. Working days leave out Saturdays, Sundays and public holidays.",
+    ackDays: 'Acknowledge within (working days)',
+    answerDays: 'Answer within (days)',
+    deadlinesSave: 'Save the deadlines',
+    deadlinesSaved: 'Saved. The new deadlines apply to requests registered from now on.',
+    deadlinesInvalid: 'The numbers of days must be whole numbers.',
   },
 };
