@@ -160,6 +160,14 @@ describe.each(backends)('data-subject requests on $name', (backend) => {
     // A resent old rev is a duplicate (its hash is the stored one): nothing comes back into a conflict row.
     expect((await t.sync(phone.token, batch([rec2]))).json().results[0].status).toBe('duplicate');
     expect(await holding(NAME)).toBe(0);
+    // A rev the phone built on its old copy before taking the erasure is kept for review as a
+    // conflict — with her name again; erasing the same person again scrubs it.
+    const builtBefore = { ...rec2, rev: 3, data: { ...rec2.data, note: 'sửa trước khi nhận' } };
+    expect((await t.sync(phone.token, batch([builtBefore]))).json().results[0]).toMatchObject({ status: 'conflict', serverRecord: { rev: 3 } });
+    expect(await holding(NAME)).toBe(1);
+    const again = await send(t, admin, 'POST', `${W}/data-requests/${dr.id}/erase`, { ref: { kind: 'member', recordId: rec1.id, memberId: ngoc.id }, confirm: true });
+    expect(again.json()).toMatchObject({ changed: [], conflictsScrubbed: 1 });
+    expect(await holding(NAME)).toBe(0);
 
     // Register: acknowledged and answered; the list shows the deadlines and late flags.
     expect((await send(t, admin, 'POST', `${W}/data-requests/${dr.id}/status`, { status: 'acknowledged', on: '2026-12-07' })).statusCode).toBe(200);

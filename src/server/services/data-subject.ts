@@ -588,7 +588,9 @@ async function planFor(trx: Transaction<Database>, wardCode: string, ref: Subjec
   const own = await bodies(trx, ref.recordId);
   if (own.revisions.length === 0) throw new DataSubjectError(404, 'not_found', 'record_not_found');
   for (const b of [...own.revisions, ...own.conflicts]) collectNeedles(n, b.body, ref);
-  if (ref.kind === 'member' && !own.revisions.some((r) => (JSON.parse(r.body) as HouseholdRecord).data.members?.some((m) => m.id === ref.memberId))) {
+  // A member already erased from every revision may still sit in a conflict row that arrived
+  // later (a rev the phone built before it took the erasure): erasing again scrubs it.
+  if (ref.kind === 'member' && ![...own.revisions, ...own.conflicts].some((r) => (JSON.parse(r.body) as HouseholdRecord).data.members?.some((m) => m.id === ref.memberId))) {
     throw new DataSubjectError(404, 'not_found', 'member_not_found');
   }
   const plans: Plan[] = [];
