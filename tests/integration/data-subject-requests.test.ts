@@ -283,4 +283,26 @@ describe.each(backends)('data-subject requests on $name', (backend) => {
     const list = (await get(t, admin, `${W}/data-requests`)).json().requests;
     expect(list.find((r: { id: string }) => r.id === tet.id)).toMatchObject({ acknowledgeLate: true, answerLate: true, status: 'received' });
   });
+
+  it("a child's record (under 16) is acted on only at a parent's or guardian's request", async () => {
+    const parent = member(1985, { relation: 'head', name: 'Mai Văn Cha' });
+    const kid = member(2015, { relation: 'child', name: 'Mai Bé Con', sex: 'male' });
+    const rec = household({ members: [parent, kid] });
+    await syncAll(t, phone.token, [rec]);
+    const ref = { kind: 'member', recordId: rec.id, memberId: kid.id };
+    const byHimself = await register('erasure');
+    const found = (await send(t, admin, 'POST', `${W}/data-requests/${byHimself.id}/search`, { name: 'mai be con' })).json().matches;
+    expect(found).toEqual([expect.objectContaining({ ref, child: true })]);
+    await send(t, admin, 'PUT', `${W}/data-requests/${byHimself.id}/records`, { records: [ref] });
+    const refused = await send(t, admin, 'POST', `${W}/data-requests/${byHimself.id}/erase`, { ref, confirm: true });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.message).toContain('16');
+    expect((await get(t, admin, `${W}/data-requests/${byHimself.id}/export.json`)).statusCode).toBe(409);
+
+    const res = await send(t, admin, 'POST', `${W}/data-requests`, { kind: 'erasure', requester: 'guardian', identityCheck: 'guardian_document', receivedOn: '2026-12-04' });
+    const byGuardian = res.json() as { id: string };
+    await send(t, admin, 'PUT', `${W}/data-requests/${byGuardian.id}/records`, { records: [ref] });
+    expect((await send(t, admin, 'POST', `${W}/data-requests/${byGuardian.id}/erase`, { ref, confirm: true })).statusCode).toBe(200);
+    expect(await holding('Mai Bé Con')).toBe(0);
+  });
 });

@@ -18,6 +18,7 @@ import {
   normaliseCriteria,
   previewErasure,
   searchPersons,
+  subjectIsChild,
   type SubjectRef,
 } from '../services/data-subject.js';
 import {
@@ -31,6 +32,7 @@ import {
   setStatus,
   statusChangeSchema,
   subjectRefSchema,
+  wardToday,
   type DataRequest,
 } from '../services/data-subject-requests.js';
 import { exportHtml, exportJson } from '../services/data-subject-export.js';
@@ -58,6 +60,7 @@ const MESSAGES: Record<Lang, Record<string, string>> = {
     invalid_value: 'Giá trị mới không hợp lệ.',
     no_consent_recorded: 'Phiếu này không có ghi nhận đồng ý.',
     request_closed: 'Yêu cầu đã được trả lời hoặc từ chối.',
+    child_needs_guardian: 'Người này dưới 16 tuổi: yêu cầu phải do cha, mẹ hoặc người giám hộ đưa ra (đã kiểm tra giấy tờ).',
   },
   en: {
     request_not_found: "No such request in the ward's register.",
@@ -72,6 +75,7 @@ const MESSAGES: Record<Lang, Record<string, string>> = {
     invalid_value: 'The new value is not valid.',
     no_consent_recorded: 'This record has no consent recorded.',
     request_closed: 'The request was already answered or rejected.',
+    child_needs_guardian: "This person is under 16: the request must come from a parent or guardian (whose document was checked).",
   },
 };
 
@@ -128,8 +132,10 @@ export async function dataSubjectRoutes(app: FastifyInstance, options: DataSubje
     return found;
   }
 
-  function requireLinked(dr: DataRequest, ref: SubjectRef): void {
+  /** Linked to the request; a child's record only on a parent's or guardian's request. */
+  async function requireLinked(dr: DataRequest, ref: SubjectRef): Promise<void> {
     if (!isLinked(dr, ref)) throw new RequestError(409, 'conflict', 'not_linked');
+    if (dr.requester !== 'guardian' && (await subjectIsChild(db, dr.wardCode, ref, wardToday()))) throw new RequestError(409, 'conflict', 'child_needs_guardian');
   }
 
   function requireOpen(dr: DataRequest): void {
@@ -175,7 +181,7 @@ export async function dataSubjectRoutes(app: FastifyInstance, options: DataSubje
     const config = await wardConfigOrThrow(db, request.params.code);
     const { criteria, errors } = normaliseCriteria(parse(searchSchema, request.body, 'search_invalid'));
     if (errors.length > 0) throw new RequestError(400, 'bad_request', 'search_invalid', errors);
-    const matches = await searchPersons(db, config, criteria);
+    const matches = await searchPersons(db, config, criteria, wardToday());
     // What was searched BY (not the text) and which records were returned.
     await writeAudit(db, who, 'data_request.search', dr.id, {
       by: Object.keys(criteria),
@@ -198,6 +204,7 @@ export async function dataSubjectRoutes(app: FastifyInstance, options: DataSubje
     const who = staff(request);
     const dr = await requestOf(request);
     const config = await wardConfigOrThrow(db, request.params.code);
+    for (const ref of dr.records) await requireLinked(dr, ref);
     const items = await collectHeld(db, config, dr.records);
     await writeAudit(db, who, 'data_request.export', dr.id, { format, records: items.map((i) => i.heldIn) });
     await addAction(db, dr, { action: `export.${format}`, at: new Date().toISOString(), by: who.username, recordIds: items.map((i) => i.heldIn.recordId) });
@@ -225,7 +232,7 @@ export async function dataSubjectRoutes(app: FastifyInstance, options: DataSubje
     if (dr.kind !== 'correction') throw new RequestError(409, 'conflict', 'wrong_kind');
     requireOpen(dr);
     const input = parse(correctSchema, request.body);
-    requireLinked(dr, input.ref);
+    await requireLinked(dr, input.ref);
     const result = await correctField(options.db, who, input.ref, input.field, input.value);
     await writeAudit(db, who, 'data_request.correct', input.ref.recordId, { request: dr.id, ...refIds(input.ref), rev: result.rev, field: result.field });
     await addAction(db, dr, { action: 'correct', at: new Date().toISOString(), by: who.username, recordIds: [result.recordId], fields: [result.field] });
@@ -238,7 +245,7 @@ export async function dataSubjectRoutes(app: FastifyInstance, options: DataSubje
     if (dr.kind !== 'erasure') throw new RequestError(409, 'conflict', 'wrong_kind');
     requireOpen(dr);
     const input = parse(eraseSchema, request.body);
-    requireLinked(dr, input.ref);
+    await requireLinked(dr, input.ref);
     if (input.dryRun) return { preview: await previewErasure(options.db, request.params.code, input.ref, 'erase') };
     if (input.confirm !== true) throw new RequestError(400, 'bad_request', 'confirm_required');
     const summary = await eraseSubject(options.db, who, input.ref, 'erase');
@@ -253,7 +260,7 @@ export async function dataSubjectRoutes(app: FastifyInstance, options: DataSubje
     if (dr.kind !== 'withdraw_consent') throw new RequestError(409, 'conflict', 'wrong_kind');
     requireOpen(dr);
     const input = parse(withdrawSchema, request.body);
-    requireLinked(dr, input.ref);
+    await requireLinked(dr, input.ref);
     // The survey's consent is the household's (given for all its members); an assistance's is the person's.
     const fits = input.purpose === 'survey' ? input.ref.kind === 'household' : input.ref.kind === 'assistance';
     if (!fits) throw new RequestError(400, 'bad_request', 'bad_request', [{ path: 'ref.kind', code: 'invalid_option' }]);

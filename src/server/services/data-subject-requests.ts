@@ -60,6 +60,7 @@ export interface RequestAction {
 
 export interface DataRequest {
   id: string;
+  wardCode: string;
   kind: RequestKind;
   requester: (typeof REQUESTERS)[number];
   requesterName: string | null;
@@ -102,6 +103,7 @@ const late = (done: string | null, due: string, today: string) => (done ? done >
 function fromRow(r: DataSubjectRequestsTable, today: string): DataRequest {
   return {
     id: r.id,
+    wardCode: r.ward_code,
     kind: r.kind as RequestKind,
     requester: r.requester as DataRequest['requester'],
     requesterName: r.requester_name,

@@ -22,6 +22,7 @@
 // an old rev is then a duplicate, never a conflict row that would store the erased values again.
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
+import { ageOnDate } from '../../shared/domain/age.js';
 import { normalisePhone } from '../../shared/domain/phone.js';
 import { foldVietnamese, matchesQuery } from '../../shared/domain/text-search.js';
 import { assistanceRecordKind, type AssistanceRecord } from '../../shared/schema/assistance.js';
@@ -62,7 +63,13 @@ export interface PersonMatch {
   voided: boolean;
   /** A consenter named on the household (not a member): found by name only. */
   consenter?: boolean;
+  /** Under CHILD_AGE this year: the request must come from a parent or guardian. */
+  child: boolean;
 }
+
+/** Below this age a person's rights are exercised by a parent or guardian (Luật 91/2025/QH15, trẻ em dưới 16 tuổi). */
+export const CHILD_AGE = 16;
+const isChild = (birthYear: number | null | undefined, today: string) => typeof birthYear === 'number' && ageOnDate(birthYear, today) < CHILD_AGE;
 
 export class DataSubjectError extends Error {
   constructor(
@@ -175,7 +182,7 @@ function personMatches(person: { name?: string; phone?: string; cccd?: string },
  * ignored, every word), normalised phone, CCCD. Also a household whose consenter's name
  * matches (the consenter need not be a member).
  */
-export async function searchPersons(db: Kysely<Database>, config: WardConfig, criteria: SearchCriteria): Promise<PersonMatch[]> {
+export async function searchPersons(db: Kysely<Database>, config: WardConfig, criteria: SearchCriteria, today: string): Promise<PersonMatch[]> {
   const groupName = new Map(config.groups.map((g) => [g.code, g.name]));
   const out: PersonMatch[] = [];
   for (const row of await latestHouseholds(db, config.code)) {
@@ -193,11 +200,11 @@ export async function searchPersons(db: Kysely<Database>, config: WardConfig, cr
       const on = personMatches(m, criteria);
       if (!on) continue;
       memberFound = true;
-      out.push({ ref: { kind: 'member', recordId: row.recordId, memberId: m.id }, matchedOn: on, name: m.name ?? null, birthYear: m.birthYear, relation: m.relation, ...base });
+      out.push({ ref: { kind: 'member', recordId: row.recordId, memberId: m.id }, matchedOn: on, name: m.name ?? null, birthYear: m.birthYear, relation: m.relation, child: isChild(m.birthYear, today), ...base });
     }
     const consenter = d.consent?.consenterName;
     if (!memberFound && consenter && criteria.name && !criteria.phone && !criteria.cccd && matchesQuery(foldVietnamese(consenter), criteria.name)) {
-      out.push({ ref: { kind: 'household', recordId: row.recordId }, matchedOn: ['name'], name: consenter, birthYear: null, relation: d.consent?.consenterRelation ?? null, consenter: true, ...base });
+      out.push({ ref: { kind: 'household', recordId: row.recordId }, matchedOn: ['name'], name: consenter, birthYear: null, relation: d.consent?.consenterRelation ?? null, consenter: true, child: false, ...base });
     }
   }
   for (const row of await latestAssistances(db, config.code)) {
@@ -216,9 +223,22 @@ export async function searchPersons(db: Kysely<Database>, config: WardConfig, cr
       surveyedAt: d.helpedAt.slice(0, 10),
       address: null,
       voided: d.voided === true,
+      child: isChild(d.person.birthYear, today),
     });
   }
   return out;
+}
+
+/** True when the subject (a member, or an assistance's person) is a child today. */
+export async function subjectIsChild(db: Kysely<Database>, wardCode: string, ref: SubjectRef, today: string): Promise<boolean> {
+  if (ref.kind === 'household') return false;
+  if (ref.kind === 'assistance') {
+    const [row] = await latestAssistances(db, wardCode, [ref.recordId]);
+    return row ? isChild((JSON.parse(row.body) as AssistanceRecord).data.person.birthYear, today) : false;
+  }
+  const [row] = await latestHouseholds(db, wardCode, [ref.recordId]);
+  const m = row ? (JSON.parse(row.body) as HouseholdRecord).data.members.find((x) => x.id === ref.memberId) : undefined;
+  return isChild(m?.birthYear, today);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -377,6 +377,11 @@ function RequestPanel({ api, request, onChanged }: { api: PrivacyApi; request: D
                   <strong>{m.name ?? t('privacy.noName')}</strong>
                   {m.birthYear ? ` · ${t('privacy.born', { year: m.birthYear })}` : null}
                   {m.voided ? ` · ${t('privacy.voided')}` : null}
+                  {m.child ? (
+                    <span className="badge badge--warn" data-testid="privacy-child">
+                      {t('privacy.child')}
+                    </span>
+                  ) : null}
                   <br />
                   {t(`privacy.${where}`, { group: m.groupName ?? m.groupCode ?? '—', date: m.surveyedAt ?? '—' })}
                   {m.address ? ` · ${m.address}` : null}

@@ -14,6 +14,7 @@ export type SubjectRef =
 
 export interface DataRequest {
   id: string;
+  wardCode: string;
   kind: RequestKind;
   requester: (typeof REQUESTERS)[number];
   requesterName: string | null;
@@ -43,6 +44,8 @@ export interface PersonMatch {
   address: string | null;
   voided: boolean;
   consenter?: boolean;
+  /** Under 16: only a parent's or guardian's request may act on it. */
+  child: boolean;
 }
 
 export interface ErasurePreview {
