@@ -116,6 +116,10 @@ describe.each(backends)('data-subject requests on $name', (backend) => {
     expect(html.body).toContain('Kept until');
     expect(html.body).toContain('size: A4');
     expect(html.body).not.toMatch(/<script|\bsrc=|<link|https?:\/\//);
+    const vi = await get(t, admin, `${W}/data-requests/${dr.id}/export.html`, { 'accept-language': 'vi' });
+    expect(vi.body).toContain('<html lang="vi">');
+    expect(vi.body).toContain('Lưu đến (sau đó xóa thông tin cá nhân)');
+    expect(vi.body).toContain('2029-11-20');
 
     // Erasure: a preview (ids and counts), the confirmation required, then done.
     const preview = await send(t, admin, 'POST', `${W}/data-requests/${dr.id}/erase`, { ref: { kind: 'member', recordId: rec1.id, memberId: ngoc.id }, dryRun: true });
