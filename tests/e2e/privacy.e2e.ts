@@ -31,7 +31,7 @@ describe('personal-data requests in Chromium', () => {
       body: JSON.stringify({ wardCode: WARD, enrolmentCode: code, volunteerName: 'Tình Nguyện' }),
     });
     const device = (await enrol.json()) as { token: string };
-    const rec = household({ groupCode: 'TDP01', members: [member(1970, { relation: 'head', name: 'Hoàng Văn Ở Lại' }), member(1992, { name: NAME, phone: '0933111222' })] });
+    const rec = household({ groupCode: 'TDP01', members: [member(1970, { relation: 'head', name: 'Hoàng Văn Ở Lại', phone: '0912000333' }), member(1992, { name: NAME, phone: '0933111222' })] });
     const res = await fetch(`${server.url}/api/v1/sync`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${device.token}` },
@@ -95,5 +95,27 @@ describe('personal-data requests in Chromium', () => {
       expect(row.body).not.toContain('0933111222');
     }
     expect(held.some((r) => r.body.includes('Hoàng Văn Ở Lại'))).toBe(true);
+  });
+
+  it('a correction: found by phone, the new value chosen from the survey\'s own list, stored as a staff rev', async () => {
+    await page.getByLabel('Loại yêu cầu').selectOption('correction');
+    await page.getByTestId('privacy-register').click();
+    await expect.poll(() => page.getByTestId('privacy-row').count()).toBe(2);
+    await page.getByTestId('privacy-request').waitFor();
+    await expect.poll(() => page.getByTestId('privacy-request').textContent()).toContain('Chỉnh sửa');
+    await page.getByLabel('Số điện thoại', { exact: true }).fill('0912 000 333');
+    await page.getByTestId('privacy-search').click();
+    await page.getByTestId('privacy-match').first().waitFor();
+    expect(await page.getByTestId('privacy-match').textContent()).toContain('Hoàng Văn Ở Lại');
+    await page.getByTestId('privacy-select').click();
+    await page.getByTestId('privacy-save-links').click();
+    await page.getByTestId('privacy-field').waitFor();
+    await page.getByTestId('privacy-field').selectOption('sex');
+    await page.getByTestId('privacy-value').selectOption('male');
+    await page.getByTestId('privacy-correct').click();
+    await expect.poll(() => page.getByTestId('privacy-status').textContent()).toContain('data.members.0.sex');
+    const latest = await server.db.db.selectFrom('record_revisions').select(['rev', 'device_id', 'body']).orderBy('rev', 'desc').executeTakeFirstOrThrow();
+    expect(latest.device_id).toBe(`staff:${ADMIN}`);
+    expect(JSON.parse(latest.body).data.members[0].sex).toBe('male');
   });
 });

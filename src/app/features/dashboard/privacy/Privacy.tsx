@@ -8,6 +8,7 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmDialog } from '../../../ui/ConfirmDialog.js';
 import { DashTable } from '../DashTable.js';
+import { RELATIONS, SEXES } from '../../../../shared/schema/household-constants.js';
 import { DATA_REQUEST_DEFAULTS } from '../../../../shared/schema/ward-config.js';
 import { useDashboard } from '../context.js';
 import { useWardLoad } from '../hooks.js';
@@ -376,6 +377,7 @@ function RequestPanel({ api, request, onChanged }: { api: PrivacyApi; request: D
                 <li key={refKey(m.ref)} data-testid="privacy-match">
                   <strong>{m.name ?? t('privacy.noName')}</strong>
                   {m.birthYear ? ` · ${t('privacy.born', { year: m.birthYear })}` : null}
+                  {m.relation ? ` · ${t(`relation.${m.relation}`)}` : null}
                   {m.voided ? ` · ${t('privacy.voided')}` : null}
                   {m.child ? (
                     <span className="badge badge--warn" data-testid="privacy-child">
@@ -480,6 +482,7 @@ function SubjectActions({ request, subject, busy, api, onAsk, run, onChanged }: 
   const id = refKey(subject).replace(/[^a-z0-9]/gi, '');
 
   if (request.kind === 'correction') {
+    const choices: readonly string[] | undefined = field === 'sex' ? SEXES : field === 'relation' ? RELATIONS : undefined;
     const save = (e: FormEvent) => {
       e.preventDefault();
       void run(async () => {
@@ -493,7 +496,15 @@ function SubjectActions({ request, subject, busy, api, onAsk, run, onChanged }: 
       <form onSubmit={save} className="dash-panel" aria-label={t('privacy.correctTitle')}>
         <div className="field">
           <label htmlFor={`privacy-field-${id}`}>{t('privacy.field')}</label>
-          <select id={`privacy-field-${id}`} value={field} onChange={(e) => setField(e.target.value)} data-testid="privacy-field">
+          <select
+            id={`privacy-field-${id}`}
+            value={field}
+            onChange={(e) => {
+              setField(e.target.value);
+              setValue('');
+            }}
+            data-testid="privacy-field"
+          >
             {fields.map((f) => (
               <option key={f} value={f}>{t(`privacy.fields.${f}`)}</option>
             ))}
@@ -501,7 +512,25 @@ function SubjectActions({ request, subject, busy, api, onAsk, run, onChanged }: 
         </div>
         <div className="field">
           <label htmlFor={`privacy-value-${id}`}>{t('privacy.value')}</label>
-          <input id={`privacy-value-${id}`} type="text" autoComplete="off" value={value} onChange={(e) => setValue(e.target.value)} data-testid="privacy-value" />
+          {choices ? (
+            // Answers chosen from a list keep their stored codes; the labels are the survey's own.
+            <select id={`privacy-value-${id}`} value={value} onChange={(e) => setValue(e.target.value)} data-testid="privacy-value">
+              <option value="">—</option>
+              {choices.map((c) => (
+                <option key={c} value={c}>{t(`${field}.${c}`)}</option>
+              ))}
+            </select>
+          ) : (
+            <input
+              id={`privacy-value-${id}`}
+              type="text"
+              inputMode={field === 'birthYear' || field === 'phone' || field === 'cccd' ? 'numeric' : undefined}
+              autoComplete="off"
+              value={value}
+              onChange={(e) => setValue(e.target.value)}
+              data-testid="privacy-value"
+            />
+          )}
         </div>
         <button type="submit" className="btn btn--primary" disabled={busy} data-testid="privacy-correct">
           {t('privacy.correct')}
