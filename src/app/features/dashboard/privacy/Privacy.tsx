@@ -144,7 +144,7 @@ function DeadlineSettings() {
 
   if (settings.error) return <LoadError error={settings.error} onRetry={settings.reload} />;
   return (
-    <details className="dash-panel">
+    <details className="dash-panel privacy-deadlines">
       <summary>{t('privacy.deadlinesTitle')}</summary>
       <form onSubmit={(e) => void save(e)}>
         <p className="dash-hint">{t('privacy.deadlinesHint')}</p>
