@@ -216,8 +216,15 @@ describe.each(backends)('data-subject requests on $name', (backend) => {
   });
 
   it('withdrawing the survey consent turns the household into a refusal: its members leave the tallies, the visit stays', async () => {
-    const rec = household({ members: [member(1970, { relation: 'head', name: 'Đỗ Thị Rút' }), member(1995, { name: 'Đỗ Văn Con' })], houseNumber: '77' });
+    const head = member(1970, { relation: 'head', name: 'Đỗ Thị Rút' });
+    const rec = household({ members: [head, member(1995, { name: 'Đỗ Văn Con' })], houseNumber: '77' });
     await syncAll(t, phone.token, [rec]);
+    // An assistance given to her, with its own consent: a survey withdrawal leaves it.
+    const help = {
+      id: randomUUID(), kind: 'assistance', rev: 1, schemaVersion: 1, clientUpdatedAt: '2026-11-21T02:31:00.000Z',
+      data: { wardCode: WARD, installId: randomUUID(), helpedAt: '2026-11-21T02:30:00.000Z', person: { name: 'Đỗ Thị Rút', birthYear: 1970 }, household: { householdId: rec.id, memberId: head.id }, kinds: ['scam_awareness'], outcome: 'done' },
+    };
+    expect((await t.sync(phone.token, batch([help]))).json().results[0].status).toBe('accepted');
     const before = await ehrMembers();
     const dr = await register('withdraw_consent');
     const ref = { kind: 'household', recordId: rec.id };
@@ -226,7 +233,9 @@ describe.each(backends)('data-subject requests on $name', (backend) => {
     const done = await send(t, admin, 'POST', `${W}/data-requests/${dr.id}/withdraw-consent`, { ref, purpose: 'survey', confirm: true });
     expect(done.statusCode, done.body).toBe(200);
     expect(await ehrMembers()).toBe(before - 2);
-    expect(await holding('Đỗ Thị Rút')).toBe(0);
+    expect(done.json().changed).toEqual([{ recordId: rec.id, rev: 2 }]);
+    const stillNamed = await t.db.db.selectFrom('record_revisions').select('record_id').where('body', 'like', '%Đỗ Thị Rút%').execute();
+    expect(stillNamed.map((r) => r.record_id)).toEqual([help.id]);
     expect(await holding('Đỗ Văn Con')).toBe(0);
     const drill = (await get(t, staffer, `${W}/households/${rec.id}`)).json();
     expect(drill.record.data).toMatchObject({ outcome: 'refused', members: [], address: { houseNumber: '77' } });

@@ -16,7 +16,8 @@
 //   for the owning phone and the tallies drop it;
 // - withdrawing the survey consent turns the household into a refusal in every revision (the
 //   visit and its address stay, as a refusal keeps them: PRODUCT.md "Consent"), so the members'
-//   answers leave the tallies; withdrawing an assistance's consent erases its name and phone;
+//   answers leave the tallies (linked assistances have their own consent and stay); withdrawing
+//   an assistance's consent erases its name and phone;
 // - an assistance naming the person loses name and phone (its year of birth and the help stay).
 // Older revisions keep their content_hash (the hash of the body as received): a phone resending
 // an old rev is then a duplicate, never a conflict row that would store the erased values again.
@@ -617,7 +618,8 @@ async function planFor(trx: Transaction<Database>, wardCode: string, ref: Subjec
   if (ref.kind === 'assistance') plans.push({ ref, transform: assistanceEraser(n) });
   else if (ref.kind === 'member') plans.push({ ref, transform: memberEraser(ref.memberId, n) });
   else plans.push({ ref, transform: householdEraser(n, mode === 'erase') });
-  if (ref.kind !== 'assistance') {
+  // Erasure only: withdrawing the survey's consent leaves the assistances, whose consent is their own.
+  if (ref.kind !== 'assistance' && mode === 'erase') {
     // Assistances given to this member (or anyone of this household) name the same person.
     const linked = await trx
       .selectFrom('assistances')
