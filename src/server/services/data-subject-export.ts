@@ -18,7 +18,7 @@ const L = {
     household: 'Phiếu hộ',
     member: 'thành viên',
     assistance: 'Lượt hỗ trợ',
-    revisions: 'số lần lưu (phiên bản)',
+    revisions: 'lần lưu (phiên bản)',
     conflicts: 'bản ghi xung đột chờ xem xét',
     group: 'Tổ dân phố / khu phố',
     surveyedAt: 'Ngày khảo sát / hỗ trợ',
