@@ -334,6 +334,11 @@ function RequestPanel({ api, request, onChanged }: { api: PrivacyApi; request: D
       <p>
         {t(`privacy.statuses.${request.status}`)} · {t('privacy.col.ackDue')}: {request.acknowledgeDue} · {t('privacy.col.answerDue')}: {request.answerDue}
       </p>
+      <p data-testid="privacy-requester-line">
+        {t('privacy.requester')}: {t(`privacy.requesters.${request.requester}`)}
+        {request.requesterName ? ` (${request.requesterName})` : null} · {t('privacy.identityCheck')}: {t(`privacy.identityChecks.${request.identityCheck}`)}
+        {request.consentWithdrawn ? ` · ${t('privacy.withdrawTitle')}: ${t(`privacy.purpose.${request.consentWithdrawn === 'assistance' ? 'assistance' : 'survey'}`)}` : null}
+      </p>
       <div className="dash-actions">
         <button type="button" className="btn btn--small" disabled={busy || request.acknowledgedOn !== null} onClick={() => mark('acknowledged')} data-testid="privacy-ack">
           {t('privacy.markAcknowledged')}
