@@ -146,7 +146,7 @@ export async function dataSubjectRoutes(app: FastifyInstance, options: DataSubje
     const who = staff(request);
     const requests = await listRequests(db, request.params.code);
     // The list holds requesters' names (when given): who read the register is recorded.
-    await writeAudit(db, who, 'data_request.view', null, { list: true, count: requests.length });
+    await writeAudit(db, who, 'data_subject.view', null, { list: true, count: requests.length });
     return { requests };
   });
 
@@ -155,14 +155,14 @@ export async function dataSubjectRoutes(app: FastifyInstance, options: DataSubje
     const config = await wardConfigOrThrow(db, request.params.code);
     const input = parse(newRequestSchema, request.body);
     const created = await registerRequest(db, who, config, input);
-    await writeAudit(db, who, 'data_request.register', created.id, { kind: created.kind, requester: created.requester, identityCheck: created.identityCheck, receivedOn: created.receivedOn });
+    await writeAudit(db, who, 'data_subject.request', created.id, { step: 'register', kind: created.kind, requester: created.requester, identityCheck: created.identityCheck, receivedOn: created.receivedOn });
     return reply.code(201).send(created);
   });
 
   app.get<{ Params: RequestParams }>('/api/v1/wards/:code/data-requests/:id', guard, async (request) => {
     const who = staff(request);
     const dr = await requestOf(request);
-    await writeAudit(db, who, 'data_request.view', dr.id, {});
+    await writeAudit(db, who, 'data_subject.view', dr.id, {});
     return dr;
   });
 
@@ -171,7 +171,7 @@ export async function dataSubjectRoutes(app: FastifyInstance, options: DataSubje
     const dr = await requestOf(request);
     const change = parse(statusChangeSchema, request.body);
     await setStatus(db, dr, change);
-    await writeAudit(db, who, 'data_request.status', dr.id, { status: change.status, on: change.on ?? null });
+    await writeAudit(db, who, 'data_subject.request', dr.id, { step: 'status', status: change.status, on: change.on ?? null });
     return getRequest(db, request.params.code, dr.id);
   });
 
@@ -183,7 +183,7 @@ export async function dataSubjectRoutes(app: FastifyInstance, options: DataSubje
     if (errors.length > 0) throw new RequestError(400, 'bad_request', 'search_invalid', errors);
     const matches = await searchPersons(db, config, criteria, wardToday());
     // What was searched BY (not the text) and which records were returned.
-    await writeAudit(db, who, 'data_request.search', dr.id, {
+    await writeAudit(db, who, 'data_subject.search', dr.id, {
       by: Object.keys(criteria),
       results: matches.length,
       records: matches.slice(0, 50).map((m) => refIds(m.ref)),
@@ -196,7 +196,7 @@ export async function dataSubjectRoutes(app: FastifyInstance, options: DataSubje
     const dr = await requestOf(request);
     const { records } = parse(linkSchema, request.body);
     await setRecords(db, dr, records);
-    await writeAudit(db, who, 'data_request.link', dr.id, { records: records.map((r) => ({ kind: r.kind, ...refIds(r) })) });
+    await writeAudit(db, who, 'data_subject.request', dr.id, { step: 'link', records: records.map((r) => ({ kind: r.kind, ...refIds(r) })) });
     return getRequest(db, request.params.code, dr.id);
   });
 
@@ -206,7 +206,7 @@ export async function dataSubjectRoutes(app: FastifyInstance, options: DataSubje
     const config = await wardConfigOrThrow(db, request.params.code);
     for (const ref of dr.records) await requireLinked(dr, ref);
     const items = await collectHeld(db, config, dr.records);
-    await writeAudit(db, who, 'data_request.export', dr.id, { format, records: items.map((i) => i.heldIn) });
+    await writeAudit(db, who, 'data_subject.export', dr.id, { format, records: items.map((i) => i.heldIn) });
     await addAction(db, dr, { action: `export.${format}`, at: new Date().toISOString(), by: who.username, recordIds: items.map((i) => i.heldIn.recordId) });
     return { dr, config, items };
   }
@@ -234,7 +234,7 @@ export async function dataSubjectRoutes(app: FastifyInstance, options: DataSubje
     const input = parse(correctSchema, request.body);
     await requireLinked(dr, input.ref);
     const result = await correctField(options.db, who, input.ref, input.field, input.value);
-    await writeAudit(db, who, 'data_request.correct', input.ref.recordId, { request: dr.id, ...refIds(input.ref), rev: result.rev, field: result.field });
+    await writeAudit(db, who, 'data_subject.correct', input.ref.recordId, { request: dr.id, ...refIds(input.ref), rev: result.rev, field: result.field });
     await addAction(db, dr, { action: 'correct', at: new Date().toISOString(), by: who.username, recordIds: [result.recordId], fields: [result.field] });
     return result;
   });
@@ -249,7 +249,7 @@ export async function dataSubjectRoutes(app: FastifyInstance, options: DataSubje
     if (input.dryRun) return { preview: await previewErasure(options.db, request.params.code, input.ref, 'erase') };
     if (input.confirm !== true) throw new RequestError(400, 'bad_request', 'confirm_required');
     const summary = await eraseSubject(options.db, who, input.ref, 'erase');
-    await writeAudit(db, who, 'data_request.erase', input.ref.recordId, { request: dr.id, ...refIds(input.ref), ...summary });
+    await writeAudit(db, who, 'data_subject.erase', input.ref.recordId, { request: dr.id, ...refIds(input.ref), ...summary });
     await addAction(db, dr, { action: 'erase', at: new Date().toISOString(), by: who.username, recordIds: summary.changed.map((c) => c.recordId), fields: summary.fields });
     return summary;
   });
@@ -267,7 +267,7 @@ export async function dataSubjectRoutes(app: FastifyInstance, options: DataSubje
     if (input.dryRun) return { preview: await previewErasure(options.db, request.params.code, input.ref, 'withdraw') };
     if (input.confirm !== true) throw new RequestError(400, 'bad_request', 'confirm_required');
     const summary = await eraseSubject(options.db, who, input.ref, 'withdraw');
-    await writeAudit(db, who, 'data_request.withdraw_consent', input.ref.recordId, { request: dr.id, purpose: input.purpose, ...refIds(input.ref), ...summary });
+    await writeAudit(db, who, 'data_subject.withdraw_consent', input.ref.recordId, { request: dr.id, purpose: input.purpose, ...refIds(input.ref), ...summary });
     await addAction(db, dr, { action: `withdraw_consent.${input.purpose}`, at: new Date().toISOString(), by: who.username, recordIds: summary.changed.map((c) => c.recordId), fields: summary.fields }, { consentWithdrawn: input.purpose });
     return summary;
   });

@@ -24,13 +24,14 @@ const Devices = lazy(() => import('./Devices.js'));
 const Assistance = lazy(() => import('./Assistance.js'));
 const FollowUps = lazy(() => import('./FollowUps.js'));
 const Privacy = lazy(() => import('./privacy/Privacy.js'));
+const AuditLog = lazy(() => import('./audit/AuditLog.js'));
 
 export interface DashboardScreenProps {
   /** The path after #/ward, e.g. ['quality'] or ['household', '<id>']. */
   sub: string[];
 }
 
-const TABS = ['overview', 'breakdown', 'trend', 'activity', 'quality', 'assist', 'followups', 'export', 'devices', 'privacy', 'admin'] as const;
+const TABS = ['overview', 'breakdown', 'trend', 'activity', 'quality', 'assist', 'followups', 'export', 'devices', 'audit', 'privacy', 'admin'] as const;
 
 export default function DashboardScreen({ sub }: DashboardScreenProps) {
   const { t, i18n } = useTranslation();
@@ -129,11 +130,14 @@ export default function DashboardScreen({ sub }: DashboardScreenProps) {
     case 'admin':
       content = session.role === 'ward_admin' ? <Admin /> : <p className="notice">{t('dashboard.adminOnly')}</p>;
       break;
+    case 'audit':
+      content = session.role === 'ward_admin' ? <AuditLog /> : <p className="notice">{t('dashboard.adminOnly')}</p>;
+      break;
     default:
       content = <Overview />;
   }
-  // Administration and personal-data requests: ward admins only.
-  const tabs = TABS.filter((x) => (x !== 'admin' && x !== 'privacy') || session.role === 'ward_admin');
+  // Administration, the audit log and personal-data requests: ward admins only.
+  const tabs = TABS.filter((x) => (x !== 'admin' && x !== 'audit' && x !== 'privacy') || session.role === 'ward_admin');
   const current = tab === 'household' ? 'quality' : tab;
 
   return (
