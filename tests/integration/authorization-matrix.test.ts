@@ -71,6 +71,26 @@ async function freshHousehold(ctx: Ctx): Promise<string> {
   return rec.id;
 }
 
+const NEW_REQUEST = (kind: string) => ({ kind, requester: 'self', identityCheck: 'cccd_seen', receivedOn: '2026-12-04' });
+
+/** A registered request (made by a ward admin of the ward), optionally linked to a fresh household. */
+async function freshRequest(ctx: Ctx, kind: string, linked = false): Promise<string> {
+  return linked ? (await linkedRequest(ctx, kind)).id : (await adminSend(ctx, 'POST', `${W}/data-requests`, NEW_REQUEST(kind))).id;
+}
+
+async function linkedRequest(ctx: Ctx, kind: string): Promise<{ id: string; recordId: string }> {
+  const { id } = await adminSend(ctx, 'POST', `${W}/data-requests`, NEW_REQUEST(kind));
+  const recordId = await freshHousehold(ctx);
+  await adminSend(ctx, 'PUT', `${W}/data-requests/${id}/records`, { records: [{ kind: 'household', recordId }] });
+  return { id, recordId };
+}
+
+async function adminSend(ctx: Ctx, method: 'POST' | 'PUT', url: string, payload: object): Promise<{ id: string }> {
+  const res = await ctx.t.app.inject({ method, url, payload, headers: { authorization: `Bearer ${ctx.tokens.admin}` } });
+  expect(res.statusCode, res.body).toBeLessThan(300);
+  return res.json();
+}
+
 const ROWS: Row[] = [
   { route: 'GET /api/health', request: () => ({ method: 'GET', url: '/api/health' }), expect: everyone(200) },
   {
@@ -171,6 +191,59 @@ const ROWS: Row[] = [
     route: 'POST /api/v1/wards/:code/households/:id/void',
     request: async (ctx) => ({ method: 'POST', url: `${W}/households/${await freshHousehold(ctx)}/void`, payload: { reason: 'Phiếu nhập trùng' } }),
     expect: wardRoute(200),
+  },
+  // Personal-data requests: ward admins only (a resident's whole record and the power to erase it).
+  { route: 'GET /api/v1/wards/:code/data-requests', request: () => ({ method: 'GET', url: `${W}/data-requests` }), expect: wardRoute(403, 200) },
+  { route: 'POST /api/v1/wards/:code/data-requests', request: () => ({ method: 'POST', url: `${W}/data-requests`, payload: NEW_REQUEST('access') }), expect: wardRoute(403, 201) },
+  { route: 'GET /api/v1/wards/:code/data-requests/:id', request: async (ctx) => ({ method: 'GET', url: `${W}/data-requests/${await freshRequest(ctx, 'access')}` }), expect: wardRoute(403, 200) },
+  {
+    route: 'POST /api/v1/wards/:code/data-requests/:id/status',
+    request: async (ctx) => ({ method: 'POST', url: `${W}/data-requests/${await freshRequest(ctx, 'access')}/status`, payload: { status: 'acknowledged' } }),
+    expect: wardRoute(403, 200),
+  },
+  {
+    route: 'POST /api/v1/wards/:code/data-requests/:id/search',
+    request: async (ctx) => ({ method: 'POST', url: `${W}/data-requests/${await freshRequest(ctx, 'access')}/search`, payload: { name: 'Nguyễn' } }),
+    expect: wardRoute(403, 200),
+  },
+  {
+    route: 'PUT /api/v1/wards/:code/data-requests/:id/records',
+    request: async (ctx) => ({ method: 'PUT', url: `${W}/data-requests/${await freshRequest(ctx, 'access')}/records`, payload: { records: [{ kind: 'household', recordId: await freshHousehold(ctx) }] } }),
+    expect: wardRoute(403, 200),
+  },
+  {
+    route: 'GET /api/v1/wards/:code/data-requests/:id/export.json',
+    request: async (ctx) => ({ method: 'GET', url: `${W}/data-requests/${await freshRequest(ctx, 'access', true)}/export.json` }),
+    expect: wardRoute(403, 200),
+  },
+  {
+    route: 'GET /api/v1/wards/:code/data-requests/:id/export.html',
+    request: async (ctx) => ({ method: 'GET', url: `${W}/data-requests/${await freshRequest(ctx, 'access', true)}/export.html` }),
+    expect: wardRoute(403, 200),
+  },
+  {
+    route: 'POST /api/v1/wards/:code/data-requests/:id/correct',
+    request: async (ctx) => {
+      const { id, recordId } = await linkedRequest(ctx, 'correction');
+      return { method: 'POST', url: `${W}/data-requests/${id}/correct`, payload: { ref: { kind: 'household', recordId }, field: 'street', value: 'Lê Lợi' } };
+    },
+    expect: wardRoute(403, 200),
+  },
+  {
+    route: 'POST /api/v1/wards/:code/data-requests/:id/erase',
+    request: async (ctx) => {
+      const { id, recordId } = await linkedRequest(ctx, 'erasure');
+      return { method: 'POST', url: `${W}/data-requests/${id}/erase`, payload: { ref: { kind: 'household', recordId }, confirm: true } };
+    },
+    expect: wardRoute(403, 200),
+  },
+  {
+    route: 'POST /api/v1/wards/:code/data-requests/:id/withdraw-consent',
+    request: async (ctx) => {
+      const { id, recordId } = await linkedRequest(ctx, 'withdraw_consent');
+      return { method: 'POST', url: `${W}/data-requests/${id}/withdraw-consent`, payload: { ref: { kind: 'household', recordId }, purpose: 'survey', confirm: true } };
+    },
+    expect: wardRoute(403, 200),
   },
   // The audit trail is the ward admin's (issue 12 point 5): list, chain check, CSV export.
   { route: 'GET /api/v1/wards/:code/audit', request: () => ({ method: 'GET', url: `${W}/audit` }), expect: wardRoute(403, 200) },

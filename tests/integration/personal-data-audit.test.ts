@@ -34,7 +34,9 @@ const markerValues = Object.values(MARKERS);
  * Values for route parameters. A route with another parameter fails the test until one is
  * given here, so a new route is never skipped silently.
  */
-function paramsFor(ids: { household: string }): Record<string, string> {
+function paramsFor(ids: { household: string; request: string }, url: string): Record<string, string> {
+  // A personal-data request's routes take the request's id (one linked to the household).
+  if (url.includes('/data-requests/')) return { code: WARD, id: ids.request };
   return { code: WARD, id: ids.household };
 }
 
@@ -51,7 +53,7 @@ const QUERY: Record<string, string> = {
 describe.each(backends)('every personal-data GET route is audited, on $name', (backend) => {
   let t: TestServer;
   let admin: { token: string; userId: string };
-  const ids = { household: '' };
+  const ids = { household: '', request: '' };
 
   beforeAll(async () => {
     t = await startTestServer(backend);
@@ -75,6 +77,11 @@ describe.each(backends)('every personal-data GET route is audited, on $name', (b
     help.data.reason = 'no_smartphone';
     const res = await t.sync(device.token, batch([help]));
     expect(res.json().results[0].status).toBe('accepted');
+    const headers = { authorization: `Bearer ${admin.token}` };
+    const created = await t.app.inject({ method: 'POST', url: `/api/v1/wards/${WARD}/data-requests`, headers, payload: { kind: 'access', requester: 'self', identityCheck: 'cccd_seen', receivedOn: '2026-12-04' } });
+    ids.request = created.json().id;
+    const linked = await t.app.inject({ method: 'PUT', url: `/api/v1/wards/${WARD}/data-requests/${ids.request}/records`, headers, payload: { records: [{ kind: 'member', recordId: h.id, memberId: head.id }] } });
+    expect(linked.statusCode).toBe(200);
   }, 60_000);
   afterAll(async () => {
     await t?.close();
@@ -88,9 +95,9 @@ describe.each(backends)('every personal-data GET route is audited, on $name', (b
   it('each GET route: a marker in the answer, or a file, means one more audit entry by this admin', async () => {
     const routes = registeredRoutes(t.app).filter((r) => r.method === 'GET' && r.url.startsWith('/api/'));
     expect(routes.length).toBeGreaterThan(15);
-    const params = paramsFor(ids);
     const personal: string[] = [];
     for (const route of routes) {
+      const params = paramsFor(ids, route.url);
       const url = route.url.replace(/:([A-Za-z]+)/g, (_, name: string) => {
         const value = params[name];
         if (value === undefined) throw new Error(`${route.url}: add a value for :${name} to paramsFor()`);
@@ -112,7 +119,7 @@ describe.each(backends)('every personal-data GET route is audited, on $name', (b
       expect(added.filter((a) => a.actor_id === admin.userId), `${route.url} returned ${isFile ? 'a file' : shown.join(', ')} without an audit entry`).not.toEqual([]);
     }
     // The routes known today to show residents' data: the test did find them.
-    for (const url of ['/api/v1/wards/:code/households/:id', '/api/v1/wards/:code/follow-ups', '/api/v1/wards/:code/export.csv']) {
+    for (const url of ['/api/v1/wards/:code/households/:id', '/api/v1/wards/:code/follow-ups', '/api/v1/wards/:code/export.csv', '/api/v1/wards/:code/data-requests/:id/export.html']) {
       expect(personal).toContain(url);
     }
   }, 120_000);

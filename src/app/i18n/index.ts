@@ -36,4 +36,7 @@ export async function loadDashboardLocales(): Promise<void> {
   i18n.addResourceBundle('en', 'translation', dashboardEn, true, false);
   i18n.addResourceBundle('vi', 'translation', auditVi, true, false);
   i18n.addResourceBundle('en', 'translation', auditEn, true, false);
+  const { privacyVi, privacyEn } = await import('../features/dashboard/privacy/locales.js');
+  i18n.addResourceBundle('vi', 'translation', privacyVi, true, false);
+  i18n.addResourceBundle('en', 'translation', privacyEn, true, false);
 }

@@ -266,7 +266,39 @@ export interface RecordOwnersTable {
   unseen_staff_rev: number | null;
 }
 
+/** A resident's personal-data request (migration 20261203T101000-data-subject-requests). */
+export interface DataSubjectRequestsTable {
+  id: string;
+  ward_code: string;
+  /** access | correction | erasure | withdraw_consent */
+  kind: string;
+  /** self | guardian (for a child) | representative */
+  requester: string;
+  /** Optional, to answer the requester; the only personal value of the register. */
+  requester_name: string | null;
+  /** How identity was checked: cccd_seen | vneid_level2 | guardian_document | other */
+  identity_check: string;
+  /** Dates (YYYY-MM-DD, the ward's day). Due dates computed at registration from the ward settings. */
+  received_on: string;
+  acknowledge_due: string;
+  answer_due: string;
+  acknowledged_on: string | null;
+  answered_on: string | null;
+  /** received | acknowledged | answered | rejected */
+  status: string;
+  /** JSON array of {kind, recordId, memberId?}: ids only. */
+  records: string;
+  /** The purpose whose consent was withdrawn (survey | assistance), when one was. */
+  consent_withdrawn: string | null;
+  /** JSON array of {action, at, by, recordIds, fields?}: what was done, ids and field paths only. */
+  actions: string;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
+  data_subject_requests: DataSubjectRequestsTable;
   wards: WardsTable;
   ward_groups: WardGroupsTable;
   users: UsersTable;

@@ -17,6 +17,7 @@ import { parseCommonQuery, wardConfigOrThrow } from './dashboard-query.js';
 import { dashboardAdminRoutes } from './dashboard-admin.js';
 import { dashboardExportRoutes } from './dashboard-exports.js';
 import { dashboardAssistanceRoutes } from './dashboard-assistances.js';
+import { dataSubjectRoutes } from './data-subject.js';
 import { dashboardAuditRoutes } from './dashboard-audit.js';
 
 export interface DashboardRouteOptions {
@@ -35,6 +36,7 @@ export async function dashboardRoutes(app: FastifyInstance, options: DashboardRo
   await app.register(dashboardAdminRoutes, { db: options.db });
   await app.register(dashboardExportRoutes, { db: options.db });
   await app.register(dashboardAssistanceRoutes, { db: options.db });
+  await app.register(dataSubjectRoutes, { db: options.db });
   await app.register(dashboardAuditRoutes, { db: options.db });
   const guard = { preHandler: requireWardStaff(options.db) };
 

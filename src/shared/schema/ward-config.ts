@@ -43,7 +43,20 @@ export const wardSettingsSchema = z.object({
   /** Months after which member rows are erased and only tallies remain. */
   retentionMonths: z.number().int().min(1).max(120).default(36),
   mobilePrefixes: z.array(z.string().regex(/^0\d{2}$/)).optional(),
+  /**
+   * Personal-data requests: acknowledged within this many working days (PRODUCT.md, NĐ
+   * 356/2025: 2). Optional, like the next one: absent means the default (DATA_REQUEST_DEFAULTS).
+   */
+  dataRequestAcknowledgeWorkingDays: z.number().int().min(1).max(10).optional(),
+  /**
+   * Personal-data requests: answered within this many calendar days of receipt. Default 10: the
+   * shortest of the 10–20 days that published summaries of NĐ 356/2025 give (the decree's text
+   * is not in this repository); the ward's legal officer must confirm it (docs/api.md).
+   */
+  dataRequestAnswerDays: z.number().int().min(1).max(60).optional(),
 });
+
+export const DATA_REQUEST_DEFAULTS = { acknowledgeWorkingDays: 2, answerDays: 10 } as const;
 export type WardSettings = z.infer<typeof wardSettingsSchema>;
 
 export const wardConfigSchema = z.object({

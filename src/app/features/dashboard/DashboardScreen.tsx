@@ -23,6 +23,7 @@ const Admin = lazy(() => import('./Admin.js'));
 const Devices = lazy(() => import('./Devices.js'));
 const Assistance = lazy(() => import('./Assistance.js'));
 const FollowUps = lazy(() => import('./FollowUps.js'));
+const Privacy = lazy(() => import('./privacy/Privacy.js'));
 const AuditLog = lazy(() => import('./audit/AuditLog.js'));
 
 export interface DashboardScreenProps {
@@ -30,7 +31,7 @@ export interface DashboardScreenProps {
   sub: string[];
 }
 
-const TABS = ['overview', 'breakdown', 'trend', 'activity', 'quality', 'assist', 'followups', 'export', 'devices', 'audit', 'admin'] as const;
+const TABS = ['overview', 'breakdown', 'trend', 'activity', 'quality', 'assist', 'followups', 'export', 'devices', 'audit', 'privacy', 'admin'] as const;
 
 export default function DashboardScreen({ sub }: DashboardScreenProps) {
   const { t, i18n } = useTranslation();
@@ -123,6 +124,9 @@ export default function DashboardScreen({ sub }: DashboardScreenProps) {
     case 'devices':
       content = <Devices />;
       break;
+    case 'privacy':
+      content = <Privacy />;
+      break;
     case 'admin':
       content = session.role === 'ward_admin' ? <Admin /> : <p className="notice">{t('dashboard.adminOnly')}</p>;
       break;
@@ -132,7 +136,8 @@ export default function DashboardScreen({ sub }: DashboardScreenProps) {
     default:
       content = <Overview />;
   }
-  const tabs = TABS.filter((x) => (x !== 'admin' && x !== 'audit') || session.role === 'ward_admin');
+  // Administration, the audit log and personal-data requests: ward admins only.
+  const tabs = TABS.filter((x) => (x !== 'admin' && x !== 'audit' && x !== 'privacy') || session.role === 'ward_admin');
   const current = tab === 'household' ? 'quality' : tab;
 
   return (

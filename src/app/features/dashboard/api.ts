@@ -60,6 +60,9 @@ export interface WardSettings {
   vneidMinAge: number;
   retentionMonths: number;
   mobilePrefixes?: string[];
+  /** Personal-data request deadlines (absent: the defaults, privacy/Privacy.tsx). */
+  dataRequestAcknowledgeWorkingDays?: number;
+  dataRequestAnswerDays?: number;
 }
 
 export type TargetsByYear = Record<string, Partial<Record<IndicatorCode, number>>>;
