@@ -65,13 +65,14 @@ describe.each(backends)('data-subject requests on $name', (backend) => {
       id: randomUUID(),
       kind: 'assistance',
       rev: 1,
-      schemaVersion: 1,
+      schemaVersion: 2,
       clientUpdatedAt: '2026-11-21T02:31:00.000Z',
       data: {
         wardCode: WARD,
         installId: randomUUID(),
         helpedAt: '2026-11-21T02:30:00.000Z',
         person: { name: NAME, birthYear: 1990, phone: PHONE },
+        consent: { given: true, purpose: 'assistance', noticeVersion: '2026-12', consentedAt: '2026-11-21T02:29:00.000Z' },
         household: { householdId: rec1.id, memberId: ngoc.id },
         groupCode: 'TDP01',
         kinds: ['install_vneid'],
@@ -221,8 +222,8 @@ describe.each(backends)('data-subject requests on $name', (backend) => {
     await syncAll(t, phone.token, [rec]);
     // An assistance given to her, with its own consent: a survey withdrawal leaves it.
     const help = {
-      id: randomUUID(), kind: 'assistance', rev: 1, schemaVersion: 1, clientUpdatedAt: '2026-11-21T02:31:00.000Z',
-      data: { wardCode: WARD, installId: randomUUID(), helpedAt: '2026-11-21T02:30:00.000Z', person: { name: 'Đỗ Thị Rút', birthYear: 1970 }, household: { householdId: rec.id, memberId: head.id }, kinds: ['scam_awareness'], outcome: 'done' },
+      id: randomUUID(), kind: 'assistance', rev: 1, schemaVersion: 2, clientUpdatedAt: '2026-11-21T02:31:00.000Z',
+      data: { wardCode: WARD, installId: randomUUID(), helpedAt: '2026-11-21T02:30:00.000Z', person: { name: 'Đỗ Thị Rút', birthYear: 1970 }, consent: { given: true, purpose: 'assistance', noticeVersion: '2026-12', consentedAt: '2026-11-21T02:29:00.000Z' }, household: { householdId: rec.id, memberId: head.id }, kinds: ['scam_awareness'], outcome: 'done' },
     };
     expect((await t.sync(phone.token, batch([help]))).json().results[0].status).toBe('accepted');
     const before = await ehrMembers();
@@ -251,7 +252,7 @@ describe.each(backends)('data-subject requests on $name', (backend) => {
     await send(t, admin, 'PUT', `${W}/data-requests/${dr.id}/records`, { records: [ref] });
     expect((await send(t, admin, 'POST', `${W}/data-requests/${dr.id}/erase`, { ref, confirm: true })).statusCode).toBe(200);
     const drill = (await get(t, staffer, `${W}/households/${rec.id}`)).json();
-    expect(drill.record.data).toMatchObject({ outcome: 'refused', voided: true, members: [], address: { houseNumber: '-' } });
+    expect(drill.record.data).toMatchObject({ outcome: 'refused', voided: true, members: [], address: { houseNumber: '(đã xoá)' } });
     expect(await holding('Ngõ 5')).toBe(0);
     expect(await holding('Vũ Văn Cả Nhà')).toBe(0);
   });

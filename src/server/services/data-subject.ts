@@ -36,6 +36,7 @@ import type { StaffPrincipal } from './accounts.js';
 import { markStaffChange } from './households-staff.js';
 import { assistanceRow, householdRow, memberRows, withSurveyDate } from './record-rows.js';
 import { scrubErasedBytes } from './scrub.js';
+import { ERASED_TEXT } from '../../shared/domain/personal-fields.js';
 import { sha256 } from './secrets.js';
 
 /** What a request concerns: one member of a household, a whole household, or one assistance. */
@@ -83,7 +84,8 @@ export class DataSubjectError extends Error {
   }
 }
 
-const ERASED_HOUSE_NUMBER = '-';
+// The same marker retention writes, so every screen shows "(đã xoá)" / "(erased)" for it.
+const ERASED_HOUSE_NUMBER = ERASED_TEXT;
 /** The void reason of an erased household: fixed words, never the request's details. */
 const ERASED_VOID_REASON = 'Xóa theo yêu cầu của chủ thể dữ liệu (Luật 91/2025/QH15)';
 
@@ -567,7 +569,9 @@ function assistanceEraser(n: Needles): Transform {
   return (record) => {
     if (record.kind !== 'assistance') return record;
     const { name: _name, phone: _phone, ...person } = record.data.person;
-    return { ...record, data: dropTextsNaming({ ...record.data, person }, n) };
+    // Nothing left that the consent covered: the record must not say a name is kept with consent.
+    const { consent: _consent, ...data } = record.data;
+    return { ...record, data: dropTextsNaming({ ...data, person }, n) };
   };
 }
 
