@@ -31,4 +31,7 @@ export async function loadDashboardLocales(): Promise<void> {
   const { dashboardVi, dashboardEn } = await import('../features/dashboard/locales.js');
   i18n.addResourceBundle('vi', 'translation', dashboardVi, true, false);
   i18n.addResourceBundle('en', 'translation', dashboardEn, true, false);
+  const { retirementVi, retirementEn } = await import('../features/dashboard/retirement-locales.js');
+  i18n.addResourceBundle('vi', 'translation', retirementVi, true, false);
+  i18n.addResourceBundle('en', 'translation', retirementEn, true, false);
 }

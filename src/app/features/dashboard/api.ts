@@ -58,6 +58,8 @@ export interface WardSettings {
   adultAge: number;
   vneidMinAge: number;
   retentionMonths: number;
+  /** Absent for a ward stored before the setting: phoneRetentionDays() gives the value in force. */
+  phoneRetentionDays?: number;
   mobilePrefixes?: string[];
 }
 
@@ -77,6 +79,11 @@ export interface WardDevice {
   enrolledAt: string;
   lastSyncAt: string | null;
   revokedAt: string | null;
+  /** How it was revoked: 'retired' (sends what waits, then wipes) or 'lost' (wipes at once). */
+  revokeKind: 'retired' | 'lost' | null;
+  /** Records waiting in the phone's outbox at its last contact (null: never reported). */
+  waitingAtLastContact: number | null;
+  lastContactAt: string | null;
   stale: boolean;
   records: { households: number; surveyed: number; notHome: number; refused: number; revisions: number };
 }
@@ -195,7 +202,8 @@ export function wardApi(session: StaffSession, lang: string) {
     enrolmentCodes: () => get<{ codes: EnrolmentCodeInfo[] }>('/enrolment-codes'),
     revokeCode: (id: string) => send<{ revoked: true }>('POST', `/enrolment-codes/${encodeURIComponent(id)}/revoke`),
     devices: () => get<{ devices: WardDevice[] }>('/devices'),
-    revokeDevice: (id: string) => send<{ revokedAt: string }>('POST', `/devices/${encodeURIComponent(id)}/revoke`),
+    revokeDevice: (id: string, kind: 'retired' | 'lost') =>
+      send<{ revokedAt: string; revokeKind: 'retired' | 'lost' }>('POST', `/devices/${encodeURIComponent(id)}/revoke`, { kind }),
     transferRecords: (from: string, to: string) => send<{ records: number }>('POST', `/devices/${encodeURIComponent(from)}/transfer-records`, { to }),
     /** An export as a Blob (the Authorization header rules out a plain link). */
     download: async (path: string) => (await call(path)).blob(),
