@@ -7,11 +7,15 @@ import { en } from './locales/en.js';
 import { vi } from './locales/vi.js';
 import { syncEn, syncVi } from '../sync/locales.js';
 import { assistEn, assistVi } from '../features/assistance/locales.js';
+import { wipedEn, wipedVi } from '../features/wiped/locales.js';
 
 export const i18n = i18next.createInstance();
 
 void i18n.use(initReactI18next).init({
-  resources: { vi: { translation: { ...vi, ...syncVi, ...assistVi } }, en: { translation: { ...en, ...syncEn, ...assistEn } } },
+  resources: {
+    vi: { translation: { ...vi, ...syncVi, ...assistVi, ...wipedVi } },
+    en: { translation: { ...en, ...syncEn, ...assistEn, ...wipedEn } },
+  },
   lng: initialLanguage(),
   fallbackLng: 'vi',
   interpolation: { escapeValue: false }, // React escapes
