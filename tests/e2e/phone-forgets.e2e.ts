@@ -100,7 +100,9 @@ describe('the phone forgets', () => {
     expect(await readStore(page, 'summaries')).toHaveLength(1);
     const meta = await readStore<{ key: string; value: { removed: number; days: number } }>(page, 'meta');
     expect(meta.find((m) => m.key === 'phoneRetention')?.value).toMatchObject({ removed: 1, days: 90 });
-    // The server keeps both.
+    // The volunteer is told why; the server keeps both.
+    await page.locator('[data-testid="sync-pruned"][data-count="1"]').waitFor();
+    expect(await page.getByTestId('sync-pruned').textContent()).toContain('xóa khỏi máy 1 bản ghi đã gửi quá 90 ngày');
     expect(storedHouseNumbers()).toEqual(['11', '12']);
   });
 

@@ -11,6 +11,7 @@ export const wipedVi = {
     kept: 'Máy vẫn giữ ngôn ngữ và cách hiển thị bạn đã chọn.',
     enrolAgain: 'Đăng ký lại với phường',
     enrolHint: 'Muốn dùng tiếp máy này, hãy xin cán bộ phường một mã đăng ký mới.',
+    pruned: 'Lần đồng bộ gần nhất đã xóa khỏi máy {{count}} bản ghi đã gửi quá {{days}} ngày (phường vẫn giữ; những hộ còn cần theo dõi được giữ lại trên máy).',
   },
 };
 
@@ -25,5 +26,6 @@ export const wipedEn: typeof wipedVi = {
     kept: 'The phone keeps the language and display settings you chose.',
     enrolAgain: 'Enrol with the ward again',
     enrolHint: 'To use this phone again, ask ward staff for a new enrolment code.',
+    pruned: 'The last sync removed {{count}} sent records older than {{days}} days from this phone (the ward keeps them; what still needs a follow-up stays on the phone).',
   },
 };
