@@ -79,7 +79,8 @@ export async function teamActivity(
     wardCode,
     staleAfterDays: STALE_DAYS,
     weeks,
-    devices: devices.map(({ id, ...dev }) => {
+    // The revocation details belong to the devices screen (GET …/devices), not to team activity.
+    devices: devices.map(({ id, revokeKind: _kind, waitingAtLastContact: _waiting, lastContactAt: _contact, ...dev }) => {
       const a = byDevice.get(id);
       return {
         deviceId: id,
