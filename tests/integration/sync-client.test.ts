@@ -222,6 +222,26 @@ describe.each(backends)('phone sync client against the ward endpoint on $name', 
     db.close();
   });
 
+  it('a retired device holding a record the server refused is not wiped: the volunteer can still fix and send it', async () => {
+    const db = await freshDb(false);
+    const code = (await issueEnrolmentCode(opened.server, WARD, 1)).code;
+    const enrolled = await enrolDevice(db, { wardCode: WARD, enrolmentCode: code, volunteerName: 'Lan' }, { baseUrl });
+    if (!enrolled.ok) throw new Error('enrol failed');
+    expect(await revokeDevice(opened.server.db, enrolled.device.deviceId, new Date(), 'retired')).toBe(true);
+    const bad = householdRecord({ seed: 88 });
+    (bad.data as { groupCode: string }).groupCode = 'NO-SUCH-GROUP';
+    await queueRecord(db, bad);
+    const engine = createSyncEngine({ db, baseUrl, clock: new ManualClock(), locks: null, events: null, isOnline: () => true });
+    await engine.requestSync();
+    expect(engine.getState().phase).toBe('idle');
+    expect(await db.records.count()).toBe(1);
+    expect((await db.outbox.toArray()).map((e) => e.state)).toEqual(['held']);
+    expect(await getDevice(db)).toBeDefined();
+    const device = await opened.server.db.selectFrom('devices').select(['waiting_count']).where('id', '=', enrolled.device.deviceId).executeTakeFirstOrThrow();
+    expect(Number(device.waiting_count)).toBe(1);
+    db.close();
+  });
+
   it('a lost device wipes at once, its outbox included, and nothing of it is stored', async () => {
     const db = await freshDb(false);
     const code = (await issueEnrolmentCode(opened.server, WARD, 1)).code;
