@@ -58,6 +58,9 @@ describe.each(backends)('admin CLI on $name', (backend) => {
     const lost = await t.sync(token, batch([]));
     expect(lost.statusCode).toBe(410);
     expect(lost.json().error.code).toBe('device_lost');
+    // The enrolment and the revocation are both in the ward's audit chain.
+    const audit = await t.db.db.selectFrom('audit_log').select(['action', 'actor_id']).where('target', '=', deviceId).orderBy('seq').execute();
+    expect(audit).toEqual([{ action: 'device.enrol', actor_id: deviceId }, { action: 'device.revoke', actor_id: 'cli' }]);
     expect(runAdmin(['revoke-device', '--device', 'no-such-device'], t.env).code).not.toBe(0);
     const retiring = await t.enrol();
     expect(runAdmin(['revoke-device', '--device', retiring.deviceId, '--kind', 'retired'], t.env).code).toBe(0);

@@ -11,6 +11,7 @@ import * as stripUnknownRecordKeys from './20261203T093000-strip-unknown-record-
 import * as enrolmentCodeExpiry from './20261203T093100-enrolment-code-expiry.js';
 import * as accountsHardening from './20261203T093200-accounts-hardening.js';
 import * as deviceRetirement from './20261203T100000-device-retirement.js';
+import * as auditChain from './20261203T103000-audit-chain.js';
 
 export const migrations: Record<string, Migration> = {
   '20261124T020000-initial': initial,
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '20261203T093100-enrolment-code-expiry': enrolmentCodeExpiry,
   '20261203T093200-accounts-hardening': accountsHardening,
   '20261203T100000-device-retirement': deviceRetirement,
+  '20261203T103000-audit-chain': auditChain,
 };
