@@ -4,10 +4,12 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { createElement, lazy, Suspense, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HomeScreen } from './features/home/HomeScreen.js';
+import { WipedScreen } from './features/wiped/WipedScreen.js';
 import { applyUpdate, useNeedRefresh } from './pwa/update.js';
 import { ROUTES, routeRow, screenProps, type Screen } from './routes.js';
 import { appDb } from './storage/app-db.js';
 import { isPracticeMode, setLanguage } from './storage/meta.js';
+import { getWipe } from './storage/wipe.js';
 import { parseHash, useHash } from './ui/router.js';
 import { useOnline } from './ui/online.js';
 import { WardProvider } from './ward-context.js';
@@ -27,6 +29,8 @@ export function App({ syncStatus }: AppProps) {
   const needRefresh = useNeedRefresh();
   // Practice mode (Home's switch, storage/meta.ts): a banner on every screen.
   const practice = useLiveQuery(() => isPracticeMode(appDb), []) === true;
+  // After a wipe (retired, lost, too many wrong PINs): Home says so until a new enrolment.
+  const wipe = useLiveQuery(() => getWipe(appDb), []);
   const switchLanguage = () => {
     const next = i18n.language === 'en' ? 'vi' : 'en';
     void i18n.changeLanguage(next);
@@ -39,7 +43,9 @@ export function App({ syncStatus }: AppProps) {
   // it is rendered with createElement rather than as a component declared in this render.
   const Screen = SCREENS.get(route.name);
   let screen: ReactNode;
-  if (route.name === 'home') {
+  if (route.name === 'home' && wipe) {
+    screen = <WipedScreen wipe={wipe} />;
+  } else if (route.name === 'home') {
     screen = <HomeScreen syncStatus={syncStatus} />;
   } else if (Screen) {
     const { props, key } = screenProps(route);

@@ -13,6 +13,7 @@ import { listWards, loadWardSeeds } from './services/wards.js';
 import { authRoutes } from './routes/auth.js';
 import { deviceRoutes } from './routes/devices.js';
 import { syncRoutes } from './routes/sync.js';
+import { DeviceContacts } from './services/device-contact.js';
 import { createPreparePool, defaultSyncWorkerCount, type PreparePool } from './services/sync-prepare-pool.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import type { RequestErrorCode } from '../shared/protocol/sync.js';
@@ -292,14 +293,16 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   // Requests with a missing or unknown device token, per client IP, across the device routes.
   const badTokens = new FailureLimiter(limits.badTokenPerMinute);
+  // Each device's last contact and outbox count (routes/principal.ts, routes/sync.ts).
+  const contacts = new DeviceContacts(options.db.db);
   await app.register(authRoutes, { db: options.db, authPerMinute: limits.authPerMinute });
-  await app.register(deviceRoutes, { db: options.db, enrolPerMinute: limits.enrolPerMinute, badTokens });
+  await app.register(deviceRoutes, { db: options.db, enrolPerMinute: limits.enrolPerMinute, badTokens, contacts });
   const preparePool = options.syncPreparePool ?? createPreparePool(options.syncWorkers ?? defaultSyncWorkerCount(), {
     onProblem: (problem) => app.log.warn(problem),
   });
   // A pool made here is closed here; one passed in belongs to the caller.
   if (!options.syncPreparePool) app.addHook('onClose', () => preparePool.close());
-  await app.register(syncRoutes, { db: options.db, perMinute: limits.syncPerMinute, preparePool, badTokens });
+  await app.register(syncRoutes, { db: options.db, perMinute: limits.syncPerMinute, preparePool, badTokens, contacts });
   await app.register(dashboardRoutes, { db: options.db });
 
   const staticRoot = options.staticRoot;

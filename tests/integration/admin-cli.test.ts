@@ -49,16 +49,23 @@ describe.each(backends)('admin CLI on $name', (backend) => {
     expect(dup.code).not.toBe(0);
   });
 
-  it('revoke-device makes the token 401', async () => {
+  it('revoke-device: lost by default (410 device_lost), or retired (drains, then 410 device_retired)', async () => {
     const { deviceId, token } = await t.enrol();
     expect((await t.sync(token, batch([householdRecord({ seed: 1 })]))).statusCode).toBe(200);
     const r = runAdmin(['revoke-device', '--device', deviceId], t.env);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`${deviceId}\n`);
-    expect((await t.sync(token, batch([]))).statusCode).toBe(401);
+    const lost = await t.sync(token, batch([]));
+    expect(lost.statusCode).toBe(410);
+    expect(lost.json().error.code).toBe('device_lost');
     // The enrolment and the revocation are both in the ward's audit chain.
     const audit = await t.db.db.selectFrom('audit_log').select(['action', 'actor_id']).where('target', '=', deviceId).orderBy('seq').execute();
     expect(audit).toEqual([{ action: 'device.enrol', actor_id: deviceId }, { action: 'device.revoke', actor_id: 'cli' }]);
     expect(runAdmin(['revoke-device', '--device', 'no-such-device'], t.env).code).not.toBe(0);
+    const retiring = await t.enrol();
+    expect(runAdmin(['revoke-device', '--device', retiring.deviceId, '--kind', 'retired'], t.env).code).toBe(0);
+    expect((await t.sync(retiring.token, batch([householdRecord({ seed: 2 })]), { 'x-outbox-waiting': '1' })).json().device).toBe('retired');
+    expect((await t.sync(retiring.token, batch([]), { 'x-outbox-waiting': '0' })).json().error.code).toBe('device_retired');
+    expect(runAdmin(['revoke-device', '--device', retiring.deviceId, '--kind', 'stolen'], t.env).code).not.toBe(0);
   });
 });

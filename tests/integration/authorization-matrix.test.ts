@@ -106,12 +106,13 @@ const ROWS: Row[] = [
   {
     route: 'GET /api/v1/config',
     request: () => ({ method: 'GET', url: '/api/v1/config' }),
-    expect: { none: 401, garbage: 401, revoked: 401, device: 200, otherDevice: 200, deviceOtherWard: 200, staff: 200, admin: 200, otherAdmin: 200 },
+    // A revoked device (the admin CLI's revoke: lost) is told to wipe: 410 device_lost.
+    expect: { none: 401, garbage: 401, revoked: 410, device: 200, otherDevice: 200, deviceOtherWard: 200, staff: 200, admin: 200, otherAdmin: 200 },
   },
   {
     route: 'POST /api/v1/sync',
     request: () => ({ method: 'POST', url: '/api/v1/sync', payload: batch([]) }),
-    expect: { none: 401, garbage: 401, revoked: 401, device: 200, otherDevice: 200, deviceOtherWard: 200, staff: 401, admin: 401, otherAdmin: 401 },
+    expect: { none: 401, garbage: 401, revoked: 410, device: 200, otherDevice: 200, deviceOtherWard: 200, staff: 401, admin: 401, otherAdmin: 401 },
   },
   { route: 'GET /api/v1/wards/:code/config/targets', request: () => ({ method: 'GET', url: `${W}/config/targets` }), expect: wardRoute(200) },
   { route: 'PUT /api/v1/wards/:code/config/targets', request: () => ({ method: 'PUT', url: `${W}/config/targets`, payload: { targets: { 2026: { vneid: 0.9 } } } }), expect: wardRoute(403, 200) },
@@ -159,7 +160,7 @@ const ROWS: Row[] = [
   { route: 'GET /api/v1/wards/:code/devices', request: () => ({ method: 'GET', url: `${W}/devices` }), expect: wardRoute(200) },
   {
     route: 'POST /api/v1/wards/:code/devices/:id/revoke',
-    request: async (ctx) => ({ method: 'POST', url: `${W}/devices/${(await ctx.t.enrol(WARD, 'Máy thử')).deviceId}/revoke` }),
+    request: async (ctx) => ({ method: 'POST', url: `${W}/devices/${(await ctx.t.enrol(WARD, 'Máy thử')).deviceId}/revoke`, payload: { kind: 'retired' } }),
     expect: wardRoute(200),
   },
   {

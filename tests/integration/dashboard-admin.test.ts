@@ -213,8 +213,11 @@ describe.each(backends)('dashboard administration on $name', (backend) => {
     expect((await send(t, staffer.token, 'POST', `/api/v1/wards/${WARD}/devices/${other.deviceId}/revoke`)).statusCode).toBe(404);
     const revoked = await send(t, staffer.token, 'POST', `/api/v1/wards/${WARD}/devices/${device.deviceId}/revoke`);
     expect(revoked.statusCode).toBe(200);
-    expect(revoked.json()).toEqual({ id: device.deviceId, revokedAt: expect.any(String) });
-    expect((await t.sync(device.token, { protocolVersion: 1, batchId: crypto.randomUUID(), records: [] })).statusCode).toBe(401);
+    // No kind given: lost, as the revoke of before (nothing more is taken; the phone is told to wipe).
+    expect(revoked.json()).toEqual({ id: device.deviceId, revokedAt: expect.any(String), revokeKind: 'lost' });
+    const refused = await t.sync(device.token, { protocolVersion: 1, batchId: crypto.randomUUID(), records: [] });
+    expect(refused.statusCode).toBe(410);
+    expect(refused.json().error.code).toBe('device_lost');
     expect(await audit('device.revoke')).toHaveLength(1);
   });
 

@@ -46,15 +46,15 @@ describe.each(backends)('accounts on $name', (backend) => {
     expect((await enrolReq(t, { wardCode: WARD })).statusCode).toBe(400);
   });
 
-  it('a revoked device gets 401 on sync and config', async () => {
+  it('a revoked (lost) device gets 410 device_lost on sync and config', async () => {
     const { deviceId, token } = await t.enrol();
     expect((await t.sync(token, batch([householdRecord({ seed: 1 })]))).statusCode).toBe(200);
     expect(await revokeDevice(t.db.db, deviceId)).toBe(true);
     const res = await t.sync(token, batch([householdRecord({ seed: 2 })]));
-    expect(res.statusCode).toBe(401);
-    expect(res.json().error.code).toBe('unauthorized');
+    expect(res.statusCode).toBe(410);
+    expect(res.json().error.code).toBe('device_lost');
     const cfg = await t.app.inject({ method: 'GET', url: '/api/v1/config', headers: { authorization: `Bearer ${token}` } });
-    expect(cfg.statusCode).toBe(401);
+    expect(cfg.statusCode).toBe(410);
   });
 
   it('serves the ward configuration to a device of that ward', async () => {

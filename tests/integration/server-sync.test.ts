@@ -266,15 +266,16 @@ describe.each(cases)('sync on $name, prepared $mode', (backend) => {
       expectError(await t.sync(token, Buffer.from('not gzip'), { 'content-type': 'application/json', 'content-encoding': 'gzip' }), 400, 'bad_request');
     });
 
-    it('401 for a missing, wrong or revoked token', async () => {
+    it('401 for a missing or wrong token; 410 device_lost for a revoked one', async () => {
       const res = await t.app.inject({ method: 'POST', url: '/api/v1/sync', payload: batch([]) });
       expectError(res, 401, 'unauthorized');
       expectError(await t.sync('wrong-token', batch([])), 401, 'unauthorized');
-      // A device that synced a moment ago, then revoked: its next batch is refused.
+      // A device that synced a moment ago, then revoked (lost, the default): its next batch is
+      // refused and it is told to wipe (tests/integration/device-retirement.test.ts for more).
       const other = await t.enrol();
       expect((await t.sync(other.token, batch([householdRecord({ seed: 29 })]))).statusCode).toBe(200);
       expect(await revokeDevice(t.db.db, other.deviceId)).toBe(true);
-      expectError(await t.sync(other.token, batch([householdRecord({ seed: 30 })])), 401, 'unauthorized');
+      expectError(await t.sync(other.token, batch([householdRecord({ seed: 30 })])), 410, 'device_lost');
       // The token of this suite's own device still works: the revocation hit that device only.
       expect((await t.sync(token, batch([]))).statusCode).toBe(200);
     });

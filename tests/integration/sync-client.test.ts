@@ -183,18 +183,82 @@ describe.each(backends)('phone sync client against the ward endpoint on $name', 
     db.close();
   });
 
-  it('a revoked device stops with 401 and keeps its outbox', async () => {
+  it('an unknown token stops with 401 and keeps its outbox', async () => {
     const db = await freshDb(false);
     const code = (await issueEnrolmentCode(opened.server, WARD, 1)).code;
     const enrolled = await enrolDevice(db, { wardCode: WARD, enrolmentCode: code, volunteerName: 'Lan' }, { baseUrl });
     if (!enrolled.ok) throw new Error('enrol failed');
-    expect(await revokeDevice(opened.server.db, enrolled.device.deviceId)).toBe(true);
+    // The server no longer knows this token (e.g. a database restored from before the enrolment).
+    await opened.server.db.deleteFrom('devices').where('id', '=', enrolled.device.deviceId).execute();
     await queueRecord(db, householdRecord({ seed: 77 }));
     const engine = createSyncEngine({ db, baseUrl, clock: new ManualClock(), locks: null, events: null, isOnline: () => true });
     await engine.requestSync();
     expect(engine.getState()).toMatchObject({ phase: 'error', error: { code: 'unauthorized' } });
     expect((await getDevice(db))?.revokedAt).toBeDefined();
     expect(await db.outbox.count()).toBe(1);
+    db.close();
+  });
+
+  it('a retired device sends its whole outbox, then wipes its personal data', async () => {
+    const db = await freshDb(false);
+    const code = (await issueEnrolmentCode(opened.server, WARD, 1)).code;
+    const enrolled = await enrolDevice(db, { wardCode: WARD, enrolmentCode: code, volunteerName: 'Lan' }, { baseUrl });
+    if (!enrolled.ok) throw new Error('enrol failed');
+    expect(await revokeDevice(opened.server.db, enrolled.device.deviceId, new Date(), 'retired')).toBe(true);
+    const records = [householdRecord({ seed: 81 }), householdRecord({ seed: 82 }), householdRecord({ seed: 83 })];
+    for (const r of records) await queueRecord(db, r);
+    // Two records a batch: the engine drains in two requests, then asks with nothing waiting.
+    const engine = createSyncEngine({ db, baseUrl, clock: new ManualClock(), locks: null, events: null, isOnline: () => true, maxRecords: 2 });
+    await engine.requestSync();
+    const stored = await opened.server.db.selectFrom('record_revisions').select('record_id').where('device_id', '=', enrolled.device.deviceId).execute();
+    expect(stored.map((r) => r.record_id).sort()).toEqual(records.map((r) => r.id).sort());
+    expect(engine.getState()).toMatchObject({ phase: 'error', error: { code: 'device_retired', status: 410 } });
+    expect(await db.records.count()).toBe(0);
+    expect(await db.outbox.count()).toBe(0);
+    expect(await getDevice(db)).toBeUndefined();
+    expect(((await db.meta.get('wiped'))?.value as { reason: string }).reason).toBe('retired');
+    const device = await opened.server.db.selectFrom('devices').select(['waiting_count']).where('id', '=', enrolled.device.deviceId).executeTakeFirstOrThrow();
+    expect(Number(device.waiting_count)).toBe(0);
+    db.close();
+  });
+
+  it('a retired device holding a record the server refused is not wiped: the volunteer can still fix and send it', async () => {
+    const db = await freshDb(false);
+    const code = (await issueEnrolmentCode(opened.server, WARD, 1)).code;
+    const enrolled = await enrolDevice(db, { wardCode: WARD, enrolmentCode: code, volunteerName: 'Lan' }, { baseUrl });
+    if (!enrolled.ok) throw new Error('enrol failed');
+    expect(await revokeDevice(opened.server.db, enrolled.device.deviceId, new Date(), 'retired')).toBe(true);
+    const bad = householdRecord({ seed: 88 });
+    (bad.data as { groupCode: string }).groupCode = 'NO-SUCH-GROUP';
+    await queueRecord(db, bad);
+    const engine = createSyncEngine({ db, baseUrl, clock: new ManualClock(), locks: null, events: null, isOnline: () => true });
+    await engine.requestSync();
+    expect(engine.getState().phase).toBe('idle');
+    expect(await db.records.count()).toBe(1);
+    expect((await db.outbox.toArray()).map((e) => e.state)).toEqual(['held']);
+    expect(await getDevice(db)).toBeDefined();
+    const device = await opened.server.db.selectFrom('devices').select(['waiting_count']).where('id', '=', enrolled.device.deviceId).executeTakeFirstOrThrow();
+    expect(Number(device.waiting_count)).toBe(1);
+    db.close();
+  });
+
+  it('a lost device wipes at once, its outbox included, and nothing of it is stored', async () => {
+    const db = await freshDb(false);
+    const code = (await issueEnrolmentCode(opened.server, WARD, 1)).code;
+    const enrolled = await enrolDevice(db, { wardCode: WARD, enrolmentCode: code, volunteerName: 'Lan' }, { baseUrl });
+    if (!enrolled.ok) throw new Error('enrol failed');
+    expect(await revokeDevice(opened.server.db, enrolled.device.deviceId)).toBe(true); // lost, as the CLI's default
+    await queueRecord(db, householdRecord({ seed: 91 }));
+    await queueRecord(db, householdRecord({ seed: 92 }));
+    const engine = createSyncEngine({ db, baseUrl, clock: new ManualClock(), locks: null, events: null, isOnline: () => true });
+    await engine.requestSync();
+    expect(engine.getState()).toMatchObject({ phase: 'error', error: { code: 'device_lost', status: 410 } });
+    expect(await db.records.count()).toBe(0);
+    expect(await db.outbox.count()).toBe(0);
+    const stored = await opened.server.db.selectFrom('record_revisions').select('record_id').where('device_id', '=', enrolled.device.deviceId).execute();
+    expect(stored).toEqual([]);
+    const device = await opened.server.db.selectFrom('devices').select(['waiting_count']).where('id', '=', enrolled.device.deviceId).executeTakeFirstOrThrow();
+    expect(Number(device.waiting_count)).toBe(2);
     db.close();
   });
 });

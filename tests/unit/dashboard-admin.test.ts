@@ -69,11 +69,23 @@ describe('targets', () => {
 
 describe('settings', () => {
   it('edits whole numbers and names the first that is not', () => {
+    // phoneRetentionDays absent (a ward stored before it): the value in force, 90, is shown.
     const draft = settingsDraft({ adultAge: 15, vneidMinAge: 14, retentionMonths: 24, mobilePrefixes: ['09'] });
-    expect(draft).toEqual({ adultAge: '15', vneidMinAge: '14', retentionMonths: '24' });
-    expect(checkSettings({ ...draft, retentionMonths: '36' })).toEqual({ ok: true, value: { adultAge: 15, vneidMinAge: 14, retentionMonths: 36 } });
+    expect(draft).toEqual({ adultAge: '15', vneidMinAge: '14', retentionMonths: '24', phoneRetentionDays: '90' });
+    expect(checkSettings({ ...draft, retentionMonths: '36' })).toEqual({ ok: true, value: { adultAge: 15, vneidMinAge: 14, retentionMonths: 36, phoneRetentionDays: 90 } });
     const bad = checkSettings({ ...draft, vneidMinAge: '14.5' });
     expect(bad).toEqual({ ok: false, status: { ok: false, text: { key: 'dashboard.admin.settingInvalid', values: { name: { key: 'dashboard.admin.setting_vneidMinAge' } } } } });
+  });
+
+  it('refuses more days on the phones than the months kept on the server, naming the limit', () => {
+    const draft = settingsDraft({ adultAge: 18, vneidMinAge: 14, retentionMonths: 2, phoneRetentionDays: 60 });
+    expect(checkSettings(draft).ok).toBe(true);
+    expect(checkSettings({ ...draft, phoneRetentionDays: '61' })).toEqual({
+      ok: false,
+      status: { ok: false, text: { key: 'dashboard.admin.phoneRetentionTooLong', values: { days: '60' } } },
+    });
+    // A short server retention makes the default shorter too (never an invalid value in force).
+    expect(settingsDraft({ adultAge: 18, vneidMinAge: 14, retentionMonths: 1 }).phoneRetentionDays).toBe('30');
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dashboardEn, dashboardVi } from '../../src/app/features/dashboard/locales.js';
+import { retirementEn, retirementVi } from '../../src/app/features/dashboard/retirement-locales.js';
 
 function flat(obj: object, prefix = ''): Record<string, string> {
   return Object.fromEntries(
@@ -24,5 +25,17 @@ describe('dashboard translations', () => {
   it('Vietnamese is written with full diacritics', () => {
     expect(dashboardVi.dashboard.signIn.title).toBe('Cán bộ phường đăng nhập');
     expect(dashboardVi.dashboard.ind.proxy).toBe('Chỉ số thay thế từ khảo sát');
+  });
+});
+
+describe('retire / lost and phone retention translations', () => {
+  it('vi and en have the same keys and variables, none shadowing the dashboard bundle', () => {
+    const vi = flat(retirementVi);
+    const en = flat(retirementEn);
+    expect(Object.keys(en).sort()).toEqual(Object.keys(vi).sort());
+    const vars = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+    for (const key of Object.keys(vi)) expect(vars(en[key]!), key).toEqual(vars(vi[key]!));
+    const base = flat(dashboardVi);
+    expect(Object.keys(vi).filter((k) => k in base)).toEqual([]);
   });
 });

@@ -49,7 +49,7 @@ describe('seeds/', () => {
     for (const ward of SEED_WARDS) {
       const raw = JSON.parse(readFileSync(join(dir, `${ward.code}.json`), 'utf8'));
       expect(wardConfigSchema.safeParse(raw).success, ward.code).toBe(true);
-      expect(Object.keys(raw.settings).sort()).toEqual(['adultAge', 'retentionMonths', 'vneidMinAge']);
+      expect(Object.keys(raw.settings).sort()).toEqual(['adultAge', 'phoneRetentionDays', 'retentionMonths', 'vneidMinAge']);
       expect(ward.settings.adultAge).toBe(18);
       expect([14, 18]).toContain(ward.settings.vneidMinAge);
     }

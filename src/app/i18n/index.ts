@@ -7,11 +7,15 @@ import { en } from './locales/en.js';
 import { vi } from './locales/vi.js';
 import { syncEn, syncVi } from '../sync/locales.js';
 import { assistEn, assistVi } from '../features/assistance/locales.js';
+import { wipedEn, wipedVi } from '../features/wiped/locales.js';
 
 export const i18n = i18next.createInstance();
 
 void i18n.use(initReactI18next).init({
-  resources: { vi: { translation: { ...vi, ...syncVi, ...assistVi } }, en: { translation: { ...en, ...syncEn, ...assistEn } } },
+  resources: {
+    vi: { translation: { ...vi, ...syncVi, ...assistVi, ...wipedVi } },
+    en: { translation: { ...en, ...syncEn, ...assistEn, ...wipedEn } },
+  },
   lng: initialLanguage(),
   fallbackLng: 'vi',
   interpolation: { escapeValue: false }, // React escapes
@@ -39,4 +43,7 @@ export async function loadDashboardLocales(): Promise<void> {
   const { privacyVi, privacyEn } = await import('../features/dashboard/privacy/locales.js');
   i18n.addResourceBundle('vi', 'translation', privacyVi, true, false);
   i18n.addResourceBundle('en', 'translation', privacyEn, true, false);
+  const { retirementVi, retirementEn } = await import('../features/dashboard/retirement-locales.js');
+  i18n.addResourceBundle('vi', 'translation', retirementVi, true, false);
+  i18n.addResourceBundle('en', 'translation', retirementEn, true, false);
 }

@@ -18,6 +18,15 @@ export interface DeviceCredentials {
   revokedAt?: string;
 }
 
+/** Why the phone's personal data was wiped (storage/wipe.ts). */
+export type WipeReason = 'too_many_pins' | 'retired' | 'lost' | 'retention';
+
+export interface WipeRecord {
+  reason: WipeReason;
+  /** ISO time of the wipe. */
+  at: string;
+}
+
 declare const valueType: unique symbol;
 /** A meta key carrying the type of its value (a plain string at run time). */
 export type MetaKey<T> = string & { readonly [valueType]: T };
@@ -51,6 +60,10 @@ export const META_KEYS = {
   pendingApplied: key<unknown[]>('pendingApplied'),
   /** High-contrast theme and larger text (storage/display-settings.ts), per phone; checked on read. */
   display: key<unknown>('display'),
+  /** Why and when the phone's personal data was wiped (storage/wipe.ts); cleared by a new enrolment. */
+  wiped: key<WipeRecord>('wiped'),
+  /** The last phone-retention run (storage/phone-retention.ts): when, how many records left, how many the follow-up list kept. */
+  phoneRetention: key<{ at: string; removed: number; keptForFollowUp: number; days: number }>('phoneRetention'),
 } as const;
 
 export const LANGUAGE_STORAGE_KEY = 'go-cua.language';

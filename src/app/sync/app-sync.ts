@@ -5,6 +5,9 @@
 import { appDb } from '../storage/app-db.js';
 import type { GoCuaDb } from '../storage/db.js';
 import { currentLanguage } from '../i18n/index.js';
+import { phoneRetentionDays } from '../../shared/schema/ward-config.js';
+import { prunePhoneRecords } from '../storage/phone-retention.js';
+import { getWardConfig } from '../storage/ward-config.js';
 import { refreshWardConfig } from './enrolment.js';
 import { createSyncEngine, getSyncEngine, installSyncEngine, type SyncEngine } from './sync-engine.js';
 
@@ -17,11 +20,21 @@ export function startAppSync(db: GoCuaDb = appDb): SyncEngine {
     // With nothing queued, ask for staff changes (a void) at most every 10 minutes.
     pollEveryMs: 10 * 60 * 1000,
     // After each run the server acknowledged: one small GET; a failure keeps the cached copy.
+    // Then the ward's phone retention, with the settings just fetched.
     afterSuccessfulRun: async () => {
-      await refreshWardConfig(db, { language: currentLanguage() });
+      await refreshWardConfig(db, { language: currentLanguage() }).catch(() => undefined);
+      await pruneByWardSetting(db);
     },
   });
   installSyncEngine(engine);
+  // At start too: a phone that has not synced for weeks still forgets on schedule.
+  void pruneByWardSetting(db).catch((error: unknown) => console.error('phone retention failed', error));
   void engine.start();
   return engine;
+}
+
+/** Removes synced records past the ward's phoneRetentionDays (storage/phone-retention.ts). */
+export async function pruneByWardSetting(db: GoCuaDb = appDb) {
+  const ward = await getWardConfig(db);
+  return prunePhoneRecords(db, { days: phoneRetentionDays(ward.settings) });
 }

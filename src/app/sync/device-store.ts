@@ -6,7 +6,7 @@
 //   through storage/ward-config.ts, which validates it); `wardConfigFetchedAt` says when.
 // - `lastSyncAt`: the time of the last batch the server acknowledged (shown to the volunteer).
 import type { GoCuaDb } from '../storage/db.js';
-import { getMeta, META_KEYS, setMeta, type DeviceCredentials } from '../storage/meta.js';
+import { deleteMeta, getMeta, META_KEYS, setMeta, type DeviceCredentials } from '../storage/meta.js';
 
 export type { DeviceCredentials };
 
@@ -14,8 +14,12 @@ export function getDevice(db: GoCuaDb): Promise<DeviceCredentials | undefined> {
   return getMeta(db, META_KEYS.device);
 }
 
+/** Stores a new enrolment; it ends the "this phone was wiped" screen (storage/wipe.ts). */
 export async function setDevice(db: GoCuaDb, device: DeviceCredentials): Promise<void> {
-  await setMeta(db, META_KEYS.device, device);
+  await db.transaction('rw', db.meta, async () => {
+    await setMeta(db, META_KEYS.device, device);
+    await deleteMeta(db, META_KEYS.wiped);
+  });
 }
 
 /** Marks the stored token as refused by the server; only a new enrolment clears it. */

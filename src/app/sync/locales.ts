@@ -60,6 +60,8 @@ export const syncVi = {
       server: 'Máy chủ đang gặp sự cố. Ứng dụng sẽ tự thử lại.',
       rate_limited: 'Máy chủ đang bận. Ứng dụng sẽ tự thử lại.',
       bad_response: 'Máy chủ trả lời không đúng. Ứng dụng sẽ tự thử lại.',
+      device_retired: 'Máy này đã được phường thu hồi sau khi gửi hết dữ liệu. Dữ liệu cá nhân trên máy đã được xóa.',
+      device_lost: 'Máy này đã được báo mất. Dữ liệu cá nhân trên máy đã được xóa, kể cả những bản ghi chưa gửi.',
     },
   },
   enrolment: {
@@ -144,6 +146,8 @@ export const syncEn: typeof syncVi = {
       server: 'The server has a problem. The app will retry by itself.',
       rate_limited: 'The server is busy. The app will retry by itself.',
       bad_response: 'The server gave an unexpected answer. The app will retry by itself.',
+      device_retired: 'The ward retired this phone after everything was sent. Its personal data has been wiped.',
+      device_lost: 'This phone was reported lost. Its personal data has been wiped, unsent records included.',
     },
   },
   enrolment: {

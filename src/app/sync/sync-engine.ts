@@ -37,6 +37,11 @@
 //   with the state. Acknowledgements (`applied`) ride on every request until one is answered 200;
 //   a run that leaves some (or `pollEveryMs` says it is time, or "Đồng bộ ngay") ends with an
 //   empty batch carrying them, which also brings staff changes to a phone with nothing to send.
+// - Retire / lost (docs/sync-protocol.md, "Retired and lost devices"): every request says how
+//   many records wait in the outbox (WAITING_HEADER). An answer marked `device: 'retired'`
+//   makes the run end by asking once more with nothing in the batch; 410 `device_retired`
+//   (nothing waits) or `device_lost` (at once) wipes the phone's personal data
+//   (storage/wipe.ts) and stops automatic runs: the wiped screen offers a new enrolment.
 import type { AnyStoredRecord, GoCuaDb, OutboxEntry } from '../storage/db.js';
 // Every record kind in `records` (households and assistances) is sent the same way.
 import type { AnyRecord } from '../../shared/schema/registry.js';
@@ -46,11 +51,13 @@ import {
   MAX_APPLIED_PER_BATCH,
   PROTOCOL_VERSION,
   isSettled,
+  WAITING_HEADER,
   type SyncRecordError,
   type SyncResult,
 } from '../../shared/protocol/sync.js';
 import { CLIENT_REQUEST_TIMEOUT_MS, clientRequestTimeoutMs, SYNC_STATUSES } from '../../shared/protocol/sync.js';
 import { outboxRecordStates } from '../storage/waiting.js';
+import { wipePersonalData } from '../storage/wipe.js';
 import { getDevice, getLastSyncAt, markDeviceRevoked, setLastSyncAt, type DeviceCredentials } from './device-store.js';
 import { applyServerRecord, clearApplied, pendingApplied, type AppliedState } from '../storage/server-state.js';
 
@@ -66,10 +73,12 @@ export type SyncErrorCode =
   | 'network' // no answer (connection refused / dropped / timeout)
   | 'server' // 5xx or an unexpected status
   | 'rate_limited' // 429
-  | 'bad_response'; // a 200 whose body is not the protocol's answer
+  | 'bad_response' // a 200 whose body is not the protocol's answer
+  | 'device_retired' // 410: the ward retired this device and nothing waited: wiped
+  | 'device_lost'; // 410: the ward reported this device lost: wiped, outbox included
 
 /** Codes that stop automatic runs until the volunteer acts (enrol again, update). */
-const FATAL_CODES: ReadonlySet<SyncErrorCode> = new Set(['not_enrolled', 'unauthorized', 'forbidden', 'update_app', 'update_server']);
+const FATAL_CODES: ReadonlySet<SyncErrorCode> = new Set(['not_enrolled', 'unauthorized', 'forbidden', 'update_app', 'update_server', 'device_retired', 'device_lost']);
 
 export interface SyncEngineState {
   phase: SyncPhase;
@@ -255,7 +264,7 @@ interface ServerStateToApply {
 
 /** What one POST ended in. */
 type PostOutcome =
-  | { kind: 'ok'; results: (SyncResult | undefined)[]; complete: boolean; serverRecords: unknown[]; appliedSent: AppliedState[] }
+  | { kind: 'ok'; results: (SyncResult | undefined)[]; complete: boolean; serverRecords: unknown[]; appliedSent: AppliedState[]; retired: boolean }
   | { kind: 'split'; status: number; code: string; message: string }
   | { kind: 'fatal'; code: SyncErrorCode; status: number }
   | { kind: 'retry'; code: SyncErrorCode; status?: number; retryAfterMs?: number; offline?: boolean };
@@ -315,6 +324,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   let pollRequested = false;
   /** Records whose server state could not be applied in this run (locked): not resent until the next run. */
   const skipThisRun = new Set<string>();
+  /** An answer of this run said the device is retired: the run ends by asking with nothing in the batch. */
+  let retiredSeen = false;
 
   function setState(patch: Partial<SyncEngineState>): void {
     state = { ...state, ...patch };
@@ -424,6 +435,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       accept: 'application/json',
       authorization: `Bearer ${device.token}`,
       'accept-language': language(),
+      // What a wipe would lose: distinct records with any outbox entry (queued or held).
+      [WAITING_HEADER]: String(outboxRecordStates(await db.outbox.toArray()).size),
     };
     const canGzip = typeof CompressionStream === 'function' && !gzipRefused;
     if (canGzip && (compression === 'always' || (compression === 'auto' && raw.length >= GZIP_MIN_BYTES))) {
@@ -461,7 +474,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       if (!read) return { kind: 'retry', code: 'bad_response', status };
       const serverRecords = (json as { serverRecords?: unknown }).serverRecords;
       lastAnswerAt = clock.now();
-      return { kind: 'ok', ...read, serverRecords: Array.isArray(serverRecords) ? serverRecords : [], appliedSent: applied };
+      const retired = (json as { device?: unknown }).device === 'retired';
+      if (retired) retiredSeen = true;
+      return { kind: 'ok', ...read, serverRecords: Array.isArray(serverRecords) ? serverRecords : [], appliedSent: applied, retired };
     }
     const error = (json as { error?: { code?: unknown; message?: unknown } } | null)?.error;
     const errorCode = typeof error?.code === 'string' ? error.code : '';
@@ -469,6 +484,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), clock.now());
     if (status === 400 || status === 413) return { kind: 'split', status, code: errorCode, message: errorMessage };
     if (status === 401) return { kind: 'fatal', code: 'unauthorized', status };
+    if (status === 410 && (errorCode === 'device_retired' || errorCode === 'device_lost')) return { kind: 'fatal', code: errorCode, status };
     if (status === 403) return { kind: 'fatal', code: 'forbidden', status };
     if (status === 426) return { kind: 'fatal', code: errorCode === 'protocol_too_new' ? 'update_server' : 'update_app', status };
     if (status === 429) return { kind: 'retry', code: 'rate_limited', status, retryAfterMs };
@@ -640,21 +656,40 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
    * staff changes when it is time to (pollEveryMs, "Đồng bộ ngay"). A few rounds at most (each
    * answer brings up to 100 states); a failure leaves the acknowledgements for the next run.
    */
-  async function exchangeStaffChanges(device: DeviceCredentials): Promise<boolean> {
+  async function exchangeStaffChanges(device: DeviceCredentials): Promise<{ exchanged: boolean; fatal?: Extract<PostOutcome, { kind: 'fatal' }> }> {
     let exchanged = false;
     for (let round = 0; round < 5; round++) {
       const acks = await pendingApplied(db);
-      const poll = round === 0 && (pollRequested || (options.pollEveryMs !== undefined && clock.now() - lastAnswerAt >= options.pollEveryMs));
+      // A retired device asks once more with nothing in the batch: the server then ends it (410).
+      const poll = round === 0 && (pollRequested || retiredSeen || (options.pollEveryMs !== undefined && clock.now() - lastAnswerAt >= options.pollEveryMs));
       if (acks.length === 0 && !poll) break;
       pollRequested = false;
+      retiredSeen = false;
       const outcome = await post(device, []);
+      if (outcome.kind === 'fatal') return { exchanged, fatal: outcome };
       if (outcome.kind !== 'ok') break;
       await applyResults([], outcome.results, outcome.serverRecords, outcome.appliedSent);
       exchanged = true;
       await markSuccess();
     }
     pollRequested = false;
-    return exchanged;
+    retiredSeen = false;
+    return { exchanged };
+  }
+
+  /**
+   * A request the phone cannot get past. 401: the token is marked refused (enrol again; the data
+   * stays). 410 device_retired / device_lost: the personal data is wiped (the outbox too when
+   * lost; a retired device is answered so only with nothing waiting).
+   */
+  async function stopOn(device: DeviceCredentials, outcome: Extract<PostOutcome, { kind: 'fatal' }>): Promise<'stopped'> {
+    if (outcome.code === 'unauthorized') await markDeviceRevoked(db, device.token, new Date(clock.now()).toISOString());
+    if (outcome.code === 'device_retired' || outcome.code === 'device_lost') {
+      await wipePersonalData(db, outcome.code === 'device_lost' ? 'lost' : 'retired', new Date(clock.now()));
+      await refreshCounts();
+    }
+    setState({ phase: 'error', error: { code: outcome.code, messageKey: `sync.error.${outcome.code}`, status: outcome.status } });
+    return 'stopped';
   }
 
   /** One run, inside the lock: drain until empty or something stops it. */
@@ -662,6 +697,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     clearRetry();
     skipThisRun.clear();
     setState({ sent: 0, sentByKind: {}, retryAt: undefined });
+    retiredSeen = false;
     await refreshCounts();
     if (!isOnline()) {
       setState({ phase: 'offline' });
@@ -708,9 +744,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
             await refreshCounts();
           }
         } else if (outcome.kind === 'fatal') {
-          if (outcome.code === 'unauthorized') await markDeviceRevoked(db, device.token, new Date(clock.now()).toISOString());
-          setState({ phase: 'error', error: { code: outcome.code, messageKey: `sync.error.${outcome.code}`, status: outcome.status } });
-          return 'stopped';
+          return stopOn(device, outcome);
         } else {
           if (outcome.offline) {
             setState({ phase: 'offline', error: undefined });
@@ -721,7 +755,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         }
       }
     }
-    if (await exchangeStaffChanges(device)) acknowledged = true;
+    const exchange = await exchangeStaffChanges(device);
+    if (exchange.fatal) return stopOn(device, exchange.fatal);
+    if (exchange.exchanged) acknowledged = true;
     setState({ phase: 'idle', error: undefined });
     if (acknowledged && options.afterSuccessfulRun) {
       try {

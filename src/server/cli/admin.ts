@@ -22,7 +22,9 @@ const USAGE = `Usage: npm run -s admin -- <command>
   revoke-enrolment-code --id ID                the code stops working at once
   create-user --ward CODE --username U [--role ward_staff|ward_admin] [--password-stdin]
   list-devices [--ward CODE]                   ID<TAB>WARD<TAB>NAME<TAB>CREATED<TAB>REVOKED
-  revoke-device --device ID
+  revoke-device --device ID [--kind lost|retired]
+                                               lost (default): refused at once, told to wipe;
+                                               retired: its outbox is still taken, then it wipes
   transfer-records --from DEVICE --to DEVICE   hands the right to write FROM's records to TO
                                                (same ward; audited); prints the count
   disable-user --username U                    the account can no longer sign in; its sessions end
@@ -135,11 +137,13 @@ async function run(server: ServerDb, command: string, args: string[]): Promise<n
       return;
     }
     case 'revoke-device': {
-      const { values } = parseArgs({ args, options: { device: { type: 'string' } } });
+      const { values } = parseArgs({ args, options: { device: { type: 'string' }, kind: { type: 'string' } } });
       const id = required(values.device, 'device');
-      if (!(await revokeDevice(db, id))) throw new UsageError(`no device ${id}`);
+      const kind = values.kind ?? 'lost';
+      if (kind !== 'lost' && kind !== 'retired') throw new UsageError('--kind is lost or retired');
+      if (!(await revokeDevice(db, id, new Date(), kind))) throw new UsageError(`no device ${id}`);
       const dev = await db.selectFrom('devices').select('ward_code').where('id', '=', id).executeTakeFirst();
-      if (dev) await writeAudit(db, cliActor(dev.ward_code), 'device.revoke', id, {});
+      if (dev) await writeAudit(db, cliActor(dev.ward_code), 'device.revoke', id, { kind });
       process.stdout.write(`${id}\n`);
       return;
     }

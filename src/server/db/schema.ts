@@ -62,6 +62,12 @@ export interface DevicesTable {
   created_at: string;
   revoked_at: string | null;
   last_seen_at: string | null;
+  /** How it was revoked (set with revoked_at): 'retired' drains then wipes, 'lost' wipes at once. */
+  revoke_kind: 'retired' | 'lost' | null;
+  /** Records waiting in the phone's outbox at its last contact (null: never reported). */
+  waiting_count: number | null;
+  /** The last request from this device (any answer, a lost phone's refused call included). */
+  last_contact_at: string | null;
 }
 
 export interface EnrolmentCodesTable {

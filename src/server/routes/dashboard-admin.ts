@@ -44,6 +44,7 @@ const newUserBody = z.object({
   role: z.enum(['ward_staff', 'ward_admin']).default('ward_staff'),
 });
 const passwordBody = z.object({ password: z.string() });
+const revokeBody = z.object({ kind: z.enum(['retired', 'lost']).default('lost') }).strict();
 const transferBody = z.object({ to: z.string().min(1).max(100) });
 const usesBody = z.object({
   uses: z.number().int().min(1).max(MAX_USES.ward_admin).default(1),
@@ -94,7 +95,7 @@ export async function dashboardAdminRoutes(app: FastifyInstance, options: Dashbo
     if (!parsed.success) throw new DashboardError(400, 'bad_request', 'bad_settings');
     await config(request.params.code);
     const settings = await updateSettings(db, staff(request), parsed.data);
-    if (!settings) throw new DashboardError(400, 'bad_request', 'bad_settings');
+    if (typeof settings === 'string') throw new DashboardError(400, 'bad_request', settings);
     return { wardCode: request.params.code, settings };
   });
 
@@ -200,10 +201,13 @@ export async function dashboardAdminRoutes(app: FastifyInstance, options: Dashbo
     return { wardCode: request.params.code, devices: await listWardDevices(db, request.params.code) };
   });
 
+  // Body `{ kind: 'retired' | 'lost' }`; without a body, 'lost' (the revoke of before: refused at once).
   app.post<{ Params: IdParams }>('/api/v1/wards/:code/devices/:id/revoke', staffOnly, async (request) => {
-    const outcome = await revokeWardDevice(db, staff(request), request.params.id);
+    const body = revokeBody.safeParse(request.body ?? {});
+    if (!body.success) throw new DashboardError(400, 'bad_request', 'bad_revoke_kind');
+    const outcome = await revokeWardDevice(db, staff(request), request.params.id, body.data.kind);
     if (!outcome) throw new DashboardError(404, 'not_found', 'device_not_found');
-    return { id: request.params.id, revokedAt: outcome.revokedAt };
+    return { id: request.params.id, revokedAt: outcome.revokedAt, revokeKind: outcome.revokeKind };
   });
 
   // Hands the right to write this device's records to another device of the ward (a phone

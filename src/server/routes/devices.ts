@@ -10,6 +10,7 @@ import type { ServerDb } from '../db/connect.js';
 import { HttpError } from '../http-error.js';
 import { enrolDevice } from '../services/enrolment-codes.js';
 import { getWardConfig } from '../services/wards.js';
+import type { DeviceContacts } from '../services/device-contact.js';
 import { FailureLimiter } from '../services/failure-limiter.js';
 import { requireDeviceOrStaff } from './principal.js';
 
@@ -24,6 +25,7 @@ export interface DeviceRouteOptions {
   enrolPerMinute: number;
   /** Per-IP count of requests with a missing or unknown token (shared with the sync route). */
   badTokens?: FailureLimiter;
+  contacts?: DeviceContacts;
 }
 
 export async function deviceRoutes(app: FastifyInstance, options: DeviceRouteOptions): Promise<void> {
@@ -46,7 +48,7 @@ export async function deviceRoutes(app: FastifyInstance, options: DeviceRouteOpt
     },
   );
 
-  app.get('/api/v1/config', { preHandler: requireDeviceOrStaff(options.db, options.badTokens) }, async (request) => {
+  app.get('/api/v1/config', { preHandler: requireDeviceOrStaff(options.db, options.badTokens, options.contacts) }, async (request) => {
     const config = request.principal ? await getWardConfig(options.db.db, request.principal.wardCode) : null;
     if (!config) throw new HttpError(404, 'not_found');
     // The ward's newest sealing key: phones seal their outbox records to it (services/ward-keys.ts).

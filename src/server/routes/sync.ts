@@ -2,10 +2,11 @@
 // record; in a worker thread, see sync-prepare-pool.ts) and the prepared batch to
 // services/sync-ingest.ts (one transaction).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { SyncResponse } from '../../shared/protocol/sync.js';
+import { parseWaitingHeader, WAITING_HEADER, type SyncResponse } from '../../shared/protocol/sync.js';
 import type { ServerDb } from '../db/connect.js';
 import { HttpError } from '../http-error.js';
 import { pickLang } from '../services/messages.js';
+import type { DeviceContacts } from '../services/device-contact.js';
 import type { FailureLimiter } from '../services/failure-limiter.js';
 import { SyncIngest } from '../services/sync-ingest.js';
 import type { PreparePool } from '../services/sync-prepare-pool.js';
@@ -17,6 +18,7 @@ export interface SyncRouteOptions {
   preparePool: PreparePool;
   /** Per-IP count of requests with a missing or unknown device token. */
   badTokens?: FailureLimiter;
+  contacts?: DeviceContacts;
 }
 
 export async function syncRoutes(app: FastifyInstance, options: SyncRouteOptions): Promise<void> {
@@ -34,7 +36,7 @@ export async function syncRoutes(app: FastifyInstance, options: SyncRouteOptions
       // The device is authenticated from the Authorization header as the request arrives,
       // before a byte of the body is read: a stranger gets 401 (and, after repeated failures
       // from one address, 429) without making the server read or parse a megabyte.
-      onRequest: [requireDevice(options.db, options.badTokens)],
+      onRequest: [requireDevice(options.db, { failures: options.badTokens, contacts: options.contacts, admitRetired: true })],
       config: {
         rateLimit: {
           max: options.perMinute,
@@ -49,6 +51,9 @@ export async function syncRoutes(app: FastifyInstance, options: SyncRouteOptions
     },
     async (request): Promise<SyncResponse> => {
       const device = devicePrincipal(request);
+      const waiting = parseWaitingHeader(request.headers[WAITING_HEADER]);
+      if (waiting === null) throw new HttpError(400, 'bad_request', 'bad_waiting');
+      await options.contacts?.note(device.deviceId, waiting, new Date().toISOString());
       const bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const receivedAt = new Date().toISOString();
       const alone = recentDevices.seen(device.deviceId) === 1;
@@ -61,7 +66,11 @@ export async function syncRoutes(app: FastifyInstance, options: SyncRouteOptions
       const context = { wardCode: device.wardCode, deviceId: device.deviceId, groups, ages, receivedAt, sealingKeys };
       const batch = await options.preparePool.prepare(bytes, context, alone);
       if (!batch.ok) throw new HttpError(batch.status, batch.code, batch.messageKey);
-      return ingest.ingest(device, batch, receivedAt, { lang: pickLang(request.headers['accept-language']) });
+      // A retired device's outbox is still taken; asking with nothing left (no records, nothing
+      // waiting — an older app that sends no count asks empty only once drained) ends it.
+      if (device.retired && batch.records.length === 0 && (waiting ?? 0) === 0) throw new HttpError(410, 'device_retired');
+      const answer = await ingest.ingest(device, batch, receivedAt, { lang: pickLang(request.headers['accept-language']) });
+      return device.retired ? { ...answer, device: 'retired' } : answer;
     },
   );
 }

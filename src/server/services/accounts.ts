@@ -15,6 +15,8 @@ export interface DevicePrincipal {
   role: 'device';
   deviceId: string;
   wardCode: string;
+  /** Set only on the sync route, which still takes a retired device's outbox (routes/principal.ts). */
+  retired?: true;
 }
 
 export interface StaffPrincipal {
@@ -48,16 +50,29 @@ export function lockDurationMs(failures: number): number {
   return Math.min(LOCKOUT.maxLockMs, LOCKOUT.firstLockMs * 2 ** (failures - LOCKOUT.freeFailures));
 }
 
-export async function authenticateDevice(db: Kysely<Database>, token: string): Promise<DevicePrincipal | null> {
+export type DeviceRevocation = 'retired' | 'lost';
+
+/**
+ * The device a token belongs to, revoked or not (null: no such token). A revocation from before
+ * retire/lost existed counts as lost (migration 20261203T100000-device-retirement).
+ */
+export async function lookupDevice(db: Kysely<Database>, token: string): Promise<{ principal: DevicePrincipal; revocation: DeviceRevocation | null } | null> {
   if (!token) return null;
   const hash = sha256(token);
   const row = await db
     .selectFrom('devices')
-    .select(['id', 'ward_code', 'token_hash', 'revoked_at'])
+    .select(['id', 'ward_code', 'token_hash', 'revoked_at', 'revoke_kind'])
     .where('token_hash', '=', hash)
     .executeTakeFirst();
-  if (!row || !safeEqualText(row.token_hash, hash) || row.revoked_at !== null) return null;
-  return { role: 'device', deviceId: row.id, wardCode: row.ward_code };
+  if (!row || !safeEqualText(row.token_hash, hash)) return null;
+  const revocation = row.revoked_at === null ? null : row.revoke_kind === 'retired' ? 'retired' : 'lost';
+  return { principal: { role: 'device', deviceId: row.id, wardCode: row.ward_code }, revocation };
+}
+
+/** An enrolled device that is not revoked (retired and lost devices are refused here). */
+export async function authenticateDevice(db: Kysely<Database>, token: string): Promise<DevicePrincipal | null> {
+  const found = await lookupDevice(db, token);
+  return found && found.revocation === null ? found.principal : null;
 }
 
 export async function authenticateSession(
@@ -334,11 +349,15 @@ export async function logout(db: Kysely<Database>, token: string): Promise<void>
   await db.deleteFrom('sessions').where('token_hash', '=', sha256(token)).execute();
 }
 
-/** Revokes a device: its token gets 401 from now on. False when there is no such device. */
-export async function revokeDevice(db: Kysely<Database>, deviceId: string, now = new Date()): Promise<boolean> {
+/**
+ * Revokes a device (admin CLI): 'lost' (default, as the old revoke: nothing more is stored from
+ * it and it is told to wipe) or 'retired' (it may still send its outbox, then wipes). False when
+ * there is no such device. A device already revoked keeps its first revocation.
+ */
+export async function revokeDevice(db: Kysely<Database>, deviceId: string, now = new Date(), kind: DeviceRevocation = 'lost'): Promise<boolean> {
   const result = await db
     .updateTable('devices')
-    .set({ revoked_at: now.toISOString() })
+    .set({ revoked_at: now.toISOString(), revoke_kind: kind })
     .where('id', '=', deviceId)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();

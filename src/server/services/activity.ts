@@ -26,7 +26,7 @@ function add(c: Counts, outcome: string, n: number): void {
 export async function wardDevices(db: Kysely<Database>, wardCode: string, now: Date) {
   const rows = await db
     .selectFrom('devices')
-    .select(['id', 'volunteer_name', 'created_at', 'last_seen_at', 'revoked_at'])
+    .select(['id', 'volunteer_name', 'created_at', 'last_seen_at', 'revoked_at', 'revoke_kind', 'waiting_count', 'last_contact_at'])
     .where('ward_code', '=', wardCode)
     .orderBy('created_at')
     .execute();
@@ -37,6 +37,11 @@ export async function wardDevices(db: Kysely<Database>, wardCode: string, now: D
     enrolledAt: d.created_at,
     lastSyncAt: d.last_seen_at,
     revokedAt: d.revoked_at,
+    /** 'retired' or 'lost' when revoked (an old revocation counts as lost), else null. */
+    revokeKind: d.revoked_at === null ? null : d.revoke_kind === 'retired' ? ('retired' as const) : ('lost' as const),
+    /** Records waiting in the phone's outbox at its last contact (null: never reported). */
+    waitingAtLastContact: d.waiting_count === null ? null : Number(d.waiting_count),
+    lastContactAt: d.last_contact_at,
     stale: d.revoked_at === null && (d.last_seen_at ?? d.created_at) < staleBefore,
   }));
 }
@@ -74,7 +79,8 @@ export async function teamActivity(
     wardCode,
     staleAfterDays: STALE_DAYS,
     weeks,
-    devices: devices.map(({ id, ...dev }) => {
+    // The revocation details belong to the devices screen (GET …/devices), not to team activity.
+    devices: devices.map(({ id, revokeKind: _kind, waitingAtLastContact: _waiting, lastContactAt: _contact, ...dev }) => {
       const a = byDevice.get(id);
       return {
         deviceId: id,

@@ -20,6 +20,8 @@ export type DashboardMessageKey =
   | 'bad_by'
   | 'bad_targets'
   | 'bad_settings'
+  | 'phone_retention_too_long'
+  | 'bad_revoke_kind'
   | 'bad_groups'
   | 'duplicate_group_code'
   | 'group_in_use'
@@ -55,7 +57,9 @@ const vi: Record<DashboardMessageKey, string> = {
   bad_date_range: 'Khoảng ngày không hợp lệ (từ ngày và đến ngày dạng YYYY-MM-DD, từ ngày không sau đến ngày).',
   bad_by: 'Cách chia không hợp lệ (chỉ nhận group, ageBand hoặc sex).',
   bad_targets: 'Chỉ tiêu không hợp lệ: mỗi năm gồm 4 chữ số, mỗi chỉ tiêu là một tỷ lệ từ 0 đến 1 với mã chỉ tiêu đã biết.',
-  bad_settings: 'Thiết lập không hợp lệ (tuổi trưởng thành 14–21, tuổi tính VNeID 0–21, thời gian lưu 1–120 tháng).',
+  bad_settings: 'Thiết lập không hợp lệ (tuổi trưởng thành 14–21, tuổi tính VNeID 0–21, thời gian lưu 1–120 tháng, số ngày giữ trên điện thoại 7–365).',
+  phone_retention_too_long: 'Số ngày giữ bản ghi trên điện thoại không được dài hơn thời gian lưu thông tin thành viên (mỗi tháng tính 30 ngày).',
+  bad_revoke_kind: 'Cách thu hồi phải là “retired” (cho máy gửi nốt rồi xóa) hoặc “lost” (máy bị mất: xóa ngay).',
   bad_groups: 'Danh sách tổ dân phố không hợp lệ (mỗi tổ cần mã gồm chữ/số, tên và số hộ trên sổ là số nguyên không âm).',
   duplicate_group_code: 'Mã tổ dân phố bị trùng trong danh sách.',
   group_in_use: 'Không thể bỏ tổ dân phố đã có hộ được khảo sát.',
@@ -92,7 +96,9 @@ const en: Record<DashboardMessageKey, string> = {
   bad_date_range: 'The date range is not valid (from and to as YYYY-MM-DD, from not after to).',
   bad_by: 'Unknown breakdown (use group, ageBand or sex).',
   bad_targets: 'Targets are not valid: four-digit years, known indicator codes, each a fraction from 0 to 1.',
-  bad_settings: 'Settings are not valid (adult age 14–21, VNeID age 0–21, retention 1–120 months).',
+  bad_settings: 'Settings are not valid (adult age 14–21, VNeID age 0–21, retention 1–120 months, days kept on phones 7–365).',
+  phone_retention_too_long: 'Days records are kept on phones cannot be longer than the months member details are kept (a month counts as 30 days).',
+  bad_revoke_kind: 'The revocation kind must be “retired” (send what waits, then wipe) or “lost” (lost or stolen: wipe at once).',
   bad_groups: 'The register is not valid (each tổ dân phố needs a code of letters/digits, a name and a whole number of households ≥ 0).',
   duplicate_group_code: 'A tổ dân phố code appears twice.',
   group_in_use: 'A tổ dân phố that already has surveyed households cannot be removed.',

@@ -35,6 +35,7 @@ export type MessageKey =
   | 'bad_envelope'
   | 'too_many_records'
   | 'missing_token'
+  | 'bad_waiting'
   | 'invalid_credentials'
   | 'enrolment_code_invalid'
   | 'enrolment_code_other_ward'
@@ -60,6 +61,9 @@ const vi: Record<MessageKey, string> = {
   too_many_records: 'Mỗi lần đồng bộ gửi tối đa 500 bản ghi.',
   unauthorized: 'Thiết bị chưa được đăng ký hoặc đã bị thu hồi. Vui lòng đăng ký lại với mã đăng ký mới.',
   missing_token: 'Thiếu mã xác thực (Authorization: Bearer …).',
+  bad_waiting: 'Tiêu đề X-Outbox-Waiting phải là số nguyên không âm (số bản ghi đang chờ gửi).',
+  device_retired: 'Máy này đã được phường thu hồi và mọi bản ghi đã gửi xong. Dữ liệu cá nhân trên máy được xóa; muốn dùng tiếp, hãy đăng ký lại bằng mã mới.',
+  device_lost: 'Máy này đã được báo mất. Dữ liệu cá nhân trên máy được xóa và không bản ghi nào từ máy này được nhận nữa.',
   invalid_credentials: 'Tên đăng nhập hoặc mật khẩu không đúng.',
   enrolment_code_invalid: 'Mã đăng ký không đúng hoặc đã hết lượt sử dụng.',
   enrolment_code_other_ward: 'Mã đăng ký này thuộc phường/xã khác.',
@@ -95,6 +99,9 @@ const en: Record<MessageKey, string> = {
   too_many_records: 'A sync batch holds at most 500 records.',
   unauthorized: 'This device is not enrolled or has been revoked. Please enrol again with a new enrolment code.',
   missing_token: 'The access token is missing (Authorization: Bearer …).',
+  bad_waiting: 'The X-Outbox-Waiting header must be a whole number (the records waiting to be sent).',
+  device_retired: 'The ward retired this phone and everything it held has been sent. Its personal data is wiped; to use it again, enrol with a new code.',
+  device_lost: 'This phone was reported lost. Its personal data is wiped and nothing more is accepted from it.',
   invalid_credentials: 'Wrong username or password.',
   enrolment_code_invalid: 'The enrolment code is wrong or used up.',
   enrolment_code_other_ward: 'This enrolment code belongs to another ward.',

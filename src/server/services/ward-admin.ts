@@ -4,7 +4,7 @@
 // Seeds never overwrite these edits: services/wards.ts only inserts wards it does not have.
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { groupSchema, targetsByYearSchema, wardSettingsSchema, type WardConfig } from '../../shared/schema/ward-config.js';
+import { groupSchema, PHONE_RETENTION_TOO_LONG, targetsByYearSchema, wardSettingsFields, wardSettingsSchema, type WardConfig } from '../../shared/schema/ward-config.js';
 import type { Database } from '../db/schema.js';
 import { createUser, type StaffPrincipal } from './accounts.js';
 import { wardDevices } from './activity.js';
@@ -33,15 +33,23 @@ export async function updateTargets(db: Kysely<Database>, who: StaffPrincipal, t
   });
 }
 
-export const settingsPatchSchema = wardSettingsSchema.partial().strict();
+export const settingsPatchSchema = wardSettingsFields.partial().strict();
 
-/** Merges a change into the ward's settings (validated whole). */
-export async function updateSettings(db: Kysely<Database>, who: StaffPrincipal, patch: z.infer<typeof settingsPatchSchema>): Promise<Settings | null> {
+/**
+ * Merges a change into the ward's settings (validated whole, the rule across fields included).
+ * Returns the stored settings, or the problem: `phone_retention_too_long` (phoneRetentionDays
+ * over retentionMonths) or `bad_settings`.
+ */
+export async function updateSettings(
+  db: Kysely<Database>,
+  who: StaffPrincipal,
+  patch: z.infer<typeof settingsPatchSchema>,
+): Promise<Settings | 'bad_settings' | typeof PHONE_RETENTION_TOO_LONG> {
   return db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('wards').select('config_json').where('code', '=', who.wardCode).executeTakeFirstOrThrow();
     const config = JSON.parse(row.config_json) as WardConfig;
     const merged = wardSettingsSchema.safeParse({ ...config.settings, ...patch });
-    if (!merged.success) return null;
+    if (!merged.success) return merged.error.issues.some((i) => i.message === PHONE_RETENTION_TOO_LONG) ? PHONE_RETENTION_TOO_LONG : 'bad_settings';
     const old = config.settings;
     config.settings = merged.data;
     await trx.updateTable('wards').set({ config_json: JSON.stringify(config) }).where('code', '=', who.wardCode).execute();
@@ -266,15 +274,32 @@ export async function listWardDevices(db: Kysely<Database>, wardCode: string, no
   });
 }
 
-/** Revokes a device of the ward. null when no such device in the ward. */
-export async function revokeWardDevice(db: Kysely<Database>, who: StaffPrincipal, deviceId: string, now = new Date()): Promise<{ revokedAt: string } | null> {
+/**
+ * Revokes a device of the ward, as `retired` (its outbox is still taken, then it is told to
+ * wipe) or `lost` (refused at once, told to wipe). A device already revoked keeps its first
+ * revocation, except that a retired one can still be declared lost (it went missing while
+ * draining). null when no such device in the ward. Audited as `device.revoke` with the kind.
+ */
+export async function revokeWardDevice(
+  db: Kysely<Database>,
+  who: StaffPrincipal,
+  deviceId: string,
+  kind: 'retired' | 'lost' = 'lost',
+  now = new Date(),
+): Promise<{ revokedAt: string; revokeKind: 'retired' | 'lost' } | null> {
   return db.transaction().execute(async (trx) => {
-    const dev = await trx.selectFrom('devices').select(['id', 'revoked_at', 'volunteer_name']).where('id', '=', deviceId).where('ward_code', '=', who.wardCode).executeTakeFirst();
+    const dev = await trx
+      .selectFrom('devices')
+      .select(['id', 'revoked_at', 'revoke_kind', 'volunteer_name'])
+      .where('id', '=', deviceId)
+      .where('ward_code', '=', who.wardCode)
+      .executeTakeFirst();
     if (!dev) return null;
-    if (dev.revoked_at) return { revokedAt: dev.revoked_at };
+    const current = dev.revoke_kind === 'retired' ? 'retired' : 'lost';
+    if (dev.revoked_at && !(current === 'retired' && kind === 'lost')) return { revokedAt: dev.revoked_at, revokeKind: current };
     const at = now.toISOString();
-    await trx.updateTable('devices').set({ revoked_at: at }).where('id', '=', deviceId).execute();
-    await writeAudit(trx, who, 'device.revoke', deviceId, { volunteerName: dev.volunteer_name });
-    return { revokedAt: at };
+    await trx.updateTable('devices').set({ revoked_at: at, revoke_kind: kind }).where('id', '=', deviceId).execute();
+    await writeAudit(trx, who, 'device.revoke', deviceId, { volunteerName: dev.volunteer_name, kind });
+    return { revokedAt: at, revokeKind: kind };
   });
 }

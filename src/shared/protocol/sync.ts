@@ -90,12 +90,36 @@ export interface SyncResponse {
    * each, at most MAX_SERVER_RECORDS_PER_RESPONSE.
    */
   serverRecords?: ServerRecordState[];
+  /**
+   * Optional: 'retired' when ward staff retired this device. The phone keeps sending what waits
+   * in its outbox; once it asks with nothing waiting (an empty batch, WAITING_HEADER 0) the
+   * answer is 410 `device_retired` and the phone wipes its personal data.
+   */
+  device?: 'retired';
+}
+
+/**
+ * Request header on every sync request: how many records wait in the phone's outbox (distinct
+ * records with any entry, queued or held: what a wipe would lose), a whole number 0–9,999,999.
+ * Optional (older apps do not send it); anything else is 400 bad_request. Kept by the server
+ * with the time of the contact and shown on the devices screen.
+ */
+export const WAITING_HEADER = 'x-outbox-waiting';
+export const MAX_WAITING = 9_999_999;
+
+/** Reads WAITING_HEADER: undefined when absent, null when present but not a whole number in range. */
+export function parseWaitingHeader(value: string | string[] | undefined): number | undefined | null {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^\d{1,7}$/.test(value.trim())) return null;
+  return Number(value.trim());
 }
 
 /** Whole-request error codes, always sent as `{"error":{"code","message"}}`. */
 export const REQUEST_ERROR_CODES = [
   'bad_request', // malformed envelope → 400
-  'unauthorized', // missing, wrong or revoked token → 401
+  'unauthorized', // missing or unknown token → 401
+  'device_retired', // → 410: ward staff retired this device and its outbox is empty: the phone wipes
+  'device_lost', // → 410: ward staff marked this device lost or stolen: nothing is stored, the phone wipes at once
   'forbidden', // valid token, wrong ward or role → 403
   'payload_too_large', // → 413
   'unsupported_media_type', // → 415: not JSON, or an encoding other than gzip

@@ -35,13 +35,25 @@ export const targetsByYearSchema = z.record(
   z.partialRecord(z.enum(INDICATOR_CODES), z.number().min(0).max(1)),
 );
 
-export const wardSettingsSchema = z.object({
+/** Days in a month when phoneRetentionDays is compared with retentionMonths (the short side). */
+export const DAYS_PER_RETENTION_MONTH = 30;
+export const PHONE_RETENTION_DAYS = { min: 7, max: 365, default: 90 } as const;
+
+/** The settings' fields, without the rule across them (the dashboard's partial patch uses it). */
+export const wardSettingsFields = z.object({
   /** "Adults" for the indicators (default 18). */
   adultAge: z.number().int().min(14).max(21).default(18),
   /** Minimum age counted in the VNeID indicators' denominator (default 14). */
   vneidMinAge: z.number().int().min(0).max(21).default(14),
   /** Months after which member rows are erased and only tallies remain. */
   retentionMonths: z.number().int().min(1).max(120).default(36),
+  /**
+   * Days a synced record stays on a volunteer's phone (counted from its last save or survey),
+   * unless the follow-up list still needs it. 7–365, not more than retentionMonths (a month
+   * counted as 30 days). Absent: 90, or retentionMonths × 30 when that is shorter
+   * (phoneRetentionDays() below), so a ward stored before this setting stays valid.
+   */
+  phoneRetentionDays: z.number().int().min(PHONE_RETENTION_DAYS.min).max(PHONE_RETENTION_DAYS.max).optional(),
   mobilePrefixes: z.array(z.string().regex(/^0\d{2}$/)).optional(),
   /**
    * Personal-data requests: acknowledged within this many working days (PRODUCT.md, NĐ
@@ -57,7 +69,20 @@ export const wardSettingsSchema = z.object({
 });
 
 export const DATA_REQUEST_DEFAULTS = { acknowledgeWorkingDays: 2, answerDays: 10 } as const;
+/** The message code of the rule across fields (server and dashboard translate it). */
+export const PHONE_RETENTION_TOO_LONG = 'phone_retention_too_long';
+
+export const wardSettingsSchema = wardSettingsFields.superRefine((settings, ctx) => {
+  if (settings.phoneRetentionDays !== undefined && settings.phoneRetentionDays > settings.retentionMonths * DAYS_PER_RETENTION_MONTH) {
+    ctx.addIssue({ code: 'custom', path: ['phoneRetentionDays'], message: PHONE_RETENTION_TOO_LONG });
+  }
+});
 export type WardSettings = z.infer<typeof wardSettingsSchema>;
+
+/** The days a synced record stays on a phone under these settings (see phoneRetentionDays above). */
+export function phoneRetentionDays(settings: Pick<WardSettings, 'retentionMonths' | 'phoneRetentionDays'>): number {
+  return settings.phoneRetentionDays ?? Math.max(PHONE_RETENTION_DAYS.min, Math.min(PHONE_RETENTION_DAYS.default, settings.retentionMonths * DAYS_PER_RETENTION_MONTH));
+}
 
 export const wardConfigSchema = z.object({
   code: wardCodeSchema,

@@ -15,7 +15,7 @@ describe('sync and enrolment strings', () => {
   });
 
   it('cover every engine error and phase, and are wired into i18next', () => {
-    for (const code of ['not_enrolled', 'unauthorized', 'forbidden', 'update_app', 'update_server', 'network', 'server', 'rate_limited', 'bad_response']) {
+    for (const code of ['not_enrolled', 'unauthorized', 'forbidden', 'update_app', 'update_server', 'network', 'server', 'rate_limited', 'bad_response', 'device_retired', 'device_lost']) {
       expect(i18n.exists(`sync.error.${code}`, { lng: 'vi' }), code).toBe(true);
       expect(i18n.exists(`sync.error.${code}`, { lng: 'en' }), code).toBe(true);
     }
@@ -26,5 +26,18 @@ describe('sync and enrolment strings', () => {
     expect(vi('sync.pending', { what: kindWords(vi, { assistance: 150 }) })).toBe('150 lượt hỗ trợ đang chờ gửi');
     expect(en('sync.pending', { what: kindWords(en, { household: 1 }) })).toBe('1 household waiting to be sent');
     expect(kindWords(en, { household: 0, assistance: 1 })).toBe('1 help given');
+  });
+});
+
+describe('wiped screen strings', () => {
+  it('exist in both languages with the same variables, one per wipe reason', async () => {
+    const { wipedVi, wipedEn } = await import('../../../src/app/features/wiped/locales.js');
+    expect(keys(wipedEn).sort()).toEqual(keys(wipedVi).sort());
+    for (const reason of ['retired', 'lost', 'too_many_pins', 'retention']) {
+      expect(i18n.exists(`wiped.${reason}`, { lng: 'vi' }), reason).toBe(true);
+      expect(i18n.exists(`wiped.${reason}`, { lng: 'en' }), reason).toBe(true);
+    }
+    expect(i18n.getFixedT('vi')('wiped.retired')).toMatch(/^Máy này đã được thu hồi/);
+    expect(i18n.getFixedT('en')('wiped.retired')).toMatch(/^This phone was retired/);
   });
 });

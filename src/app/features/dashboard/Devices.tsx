@@ -1,6 +1,9 @@
 // Enrolment codes and devices. A code is issued for a number of phones (a team briefing) and
 // shown large with its link, which opens the app with the ward and code filled in. Devices:
-// volunteer, last sync, record counts; revoking one (with confirmation) stops its syncing;
+// volunteer, last sync, record counts, records waiting on the phone at its last contact.
+// Revoking (with confirmation) is of two kinds: RETIRE (the phone sends what waits, then wipes
+// its personal data) or REPORT LOST (it wipes at its next contact; what waited is lost — the
+// count stays on the screen). A retired phone can still be reported lost.
 // handing its records to another device of the ward moves the right to write them (audited).
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -25,7 +28,7 @@ export default function Devices() {
   const [code, setCode] = useState<EnrolmentCode>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
-  const [revoking, setRevoking] = useState<WardDevice>();
+  const [revoking, setRevoking] = useState<{ device: WardDevice; kind: 'retired' | 'lost' }>();
   const [issued, setIssued] = useState(0);
   const [transferFrom, setTransferFrom] = useState<WardDevice>();
   const [transferTo, setTransferTo] = useState('');
@@ -75,10 +78,10 @@ export default function Devices() {
     }
   };
 
-  const revoke = async (d: WardDevice) => {
+  const revoke = async ({ device: d, kind }: { device: WardDevice; kind: 'retired' | 'lost' }) => {
     setRevoking(undefined);
     try {
-      await api.revokeDevice(d.id);
+      await api.revokeDevice(d.id, kind);
       devices.reload();
     } catch (e) {
       setError(errorMessage(e));
@@ -133,7 +136,7 @@ export default function Devices() {
           <DashTable
             labelledBy="dash-dev-list"
             testId="dash-devices"
-            columns={[t('dashboard.activity.volunteer'), t('dashboard.devices.enrolledAt'), t('dashboard.activity.lastSync'), t('dashboard.devices.households'), t('dashboard.devices.revisions'), t('dashboard.devices.action')]}
+            columns={[t('dashboard.activity.volunteer'), t('dashboard.devices.enrolledAt'), t('dashboard.activity.lastSync'), t('dashboard.devices.households'), t('dashboard.devices.revisions'), t('dashboard.devices.waiting'), t('dashboard.devices.action')]}
           >
             {devices.data.devices.map((d) => (
               <tr key={d.id} className={d.stale ? 'dash-row--flag' : undefined}>
@@ -147,13 +150,29 @@ export default function Devices() {
                   {formatNumber(d.records.households, lang)}
                 </td>
                 <td>{formatNumber(d.records.revisions, lang)}</td>
+                <td data-testid="dash-device-waiting">
+                  {d.waitingAtLastContact === null ? t('dashboard.devices.waitingUnknown') : formatNumber(d.waitingAtLastContact, lang)}
+                  {d.revokeKind === 'lost' && d.waitingAtLastContact ? (
+                    <span className="dash-hint"> — {t('dashboard.devices.waitingLost', { count: d.waitingAtLastContact })}</span>
+                  ) : null}
+                  {d.lastContactAt ? <span className="dash-hint"> ({t('dashboard.devices.lastContact', { at: formatDateTime(d.lastContactAt) })})</span> : null}
+                </td>
                 <td>
-                  {d.revokedAt ? (
-                    <span className="badge">{t('dashboard.devices.revoked')}</span>
+                  {d.revokeKind === 'lost' ? (
+                    <span className="badge">{t('dashboard.devices.lostBadge')}</span>
                   ) : (
-                    <button type="button" className="btn btn--small btn--danger-outline" onClick={() => setRevoking(d)} data-testid="dash-revoke">
-                      {t('dashboard.devices.revoke')}
-                    </button>
+                    <>
+                      {d.revokeKind === 'retired' ? (
+                        <span className="badge">{t('dashboard.devices.retiredBadge')}</span>
+                      ) : (
+                        <button type="button" className="btn btn--small" onClick={() => setRevoking({ device: d, kind: 'retired' })} data-testid="dash-retire">
+                          {t('dashboard.devices.retire')}
+                        </button>
+                      )}{' '}
+                      <button type="button" className="btn btn--small btn--danger-outline" onClick={() => setRevoking({ device: d, kind: 'lost' })} data-testid="dash-lost">
+                        {t('dashboard.devices.lost')}
+                      </button>
+                    </>
                   )}{' '}
                   <button type="button" className="btn btn--small" onClick={() => startTransfer(d)} data-testid="dash-transfer-start" data-id={d.id}>
                     {t('dashboard.devices.transfer')}
@@ -200,8 +219,8 @@ export default function Devices() {
       ) : null}
       <ConfirmDialog
         open={revoking !== undefined}
-        message={t('dashboard.devices.revokeConfirm', { name: revoking?.volunteerName ?? '' })}
-        confirmLabel={t('dashboard.devices.revoke')}
+        message={t(revoking?.kind === 'retired' ? 'dashboard.devices.retireConfirm' : 'dashboard.devices.lostConfirm', { name: revoking?.device.volunteerName ?? '' })}
+        confirmLabel={t(revoking?.kind === 'retired' ? 'dashboard.devices.retire' : 'dashboard.devices.lost')}
         onConfirm={() => revoking && void revoke(revoking)}
         onCancel={() => setRevoking(undefined)}
         testId="dash-revoke-dialog"

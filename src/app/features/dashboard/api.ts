@@ -59,6 +59,8 @@ export interface WardSettings {
   adultAge: number;
   vneidMinAge: number;
   retentionMonths: number;
+  /** Absent for a ward stored before the setting: phoneRetentionDays() gives the value in force. */
+  phoneRetentionDays?: number;
   mobilePrefixes?: string[];
   /** Personal-data request deadlines (absent: the defaults, privacy/Privacy.tsx). */
   dataRequestAcknowledgeWorkingDays?: number;
@@ -81,6 +83,11 @@ export interface WardDevice {
   enrolledAt: string;
   lastSyncAt: string | null;
   revokedAt: string | null;
+  /** How it was revoked: 'retired' (sends what waits, then wipes) or 'lost' (wipes at once). */
+  revokeKind: 'retired' | 'lost' | null;
+  /** Records waiting in the phone's outbox at its last contact (null: never reported). */
+  waitingAtLastContact: number | null;
+  lastContactAt: string | null;
   stale: boolean;
   records: { households: number; surveyed: number; notHome: number; refused: number; revisions: number };
 }
@@ -199,7 +206,8 @@ export function wardApi(session: StaffSession, lang: string) {
     enrolmentCodes: () => get<{ codes: EnrolmentCodeInfo[] }>('/enrolment-codes'),
     revokeCode: (id: string) => send<{ revoked: true }>('POST', `/enrolment-codes/${encodeURIComponent(id)}/revoke`),
     devices: () => get<{ devices: WardDevice[] }>('/devices'),
-    revokeDevice: (id: string) => send<{ revokedAt: string }>('POST', `/devices/${encodeURIComponent(id)}/revoke`),
+    revokeDevice: (id: string, kind: 'retired' | 'lost') =>
+      send<{ revokedAt: string; revokeKind: 'retired' | 'lost' }>('POST', `/devices/${encodeURIComponent(id)}/revoke`, { kind }),
     transferRecords: (from: string, to: string) => send<{ records: number }>('POST', `/devices/${encodeURIComponent(from)}/transfer-records`, { to }),
     /** The audit log (ward admins): a page newest first, and the chain check. */
     audit: (q: string) => get<AuditPage>(`/audit${q}`),

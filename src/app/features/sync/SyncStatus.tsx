@@ -17,6 +17,7 @@ import { href } from '../../ui/router.js';
 import { useWard } from '../../ward-context.js';
 import { kindWords } from './waiting-words.js';
 import { formatDateTime } from '../../ui/dates.js';
+import { PhoneRetentionNote } from '../wiped/PhoneRetentionNote.js';
 
 export interface SyncStatusProps {
   db?: GoCuaDb;
@@ -78,6 +79,7 @@ export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = 
       <p data-testid="sync-last-success">
         {state.lastSuccessAt ? t('sync.lastSuccess', { time: formatDateTime(state.lastSuccessAt) }) : t('sync.neverSynced')}
       </p>
+      <PhoneRetentionNote db={db} />
       {notEnrolled ? (
         <p className="hint" data-testid="sync-not-enrolled">
           {t('sync.notEnrolledHint')}
