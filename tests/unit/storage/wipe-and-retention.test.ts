@@ -36,7 +36,7 @@ async function household(at: string, data = surveyedHousehold(), synced = true):
 }
 
 function help(over: Partial<AssistanceDraft> = {}): AssistanceDraft {
-  return { wardCode: '10546', helpedAt: '2026-06-01T02:00:00.000Z', person: { birthYear: 1955, name: 'Trần Thị Hương' }, kinds: ['install_vneid'], outcome: 'done', ...over };
+  return { wardCode: '10546', helpedAt: '2026-06-01T02:00:00.000Z', person: { birthYear: 1955, name: 'Trần Thị Hương' }, consent: { given: true, purpose: 'assistance', noticeVersion: '2026-12', consentedAt: '2026-06-01T01:59:00.000Z' }, kinds: ['install_vneid'], outcome: 'done', ...over };
 }
 
 /** Every meta key of the phone with a value, as a set of names. */
