@@ -34,7 +34,7 @@ export const META_KEYS = {
   /** Home's practice switch: new records are marked practice (they sync but never count). */
   practiceMode: key<boolean>('practiceMode'),
   /** The enrolment's credentials (sync/device-store.ts). */
-  device: key<DeviceCredentials>('device'),
+  device: key<unknown>('device'),
   /** ISO time of the last batch the server acknowledged (shown to the volunteer). */
   lastSyncAt: key<string>('lastSyncAt'),
   /** The campaign ("đợt ra quân") and place of the last assistance, and the recent campaigns. */
@@ -51,6 +51,12 @@ export const META_KEYS = {
   pendingApplied: key<unknown[]>('pendingApplied'),
   /** High-contrast theme and larger text (storage/display-settings.ts), per phone; checked on read. */
   display: key<unknown>('display'),
+  /** The PIN lock: the data key wrapped by the PIN (security/pin-lock.ts); no secret in clear. */
+  lock: key<unknown>('lock'),
+  /** Wrong PINs so far and until when the next try waits (security/pin-lock.ts): survives a reload. */
+  lockAttempts: key<unknown>('lock.attempts'),
+  /** The non-extractable WebCrypto key that wraps the device token (sync/device-store.ts). */
+  deviceKey: key<CryptoKey>('deviceKey'),
 } as const;
 
 export const LANGUAGE_STORAGE_KEY = 'go-cua.language';
