@@ -7,11 +7,12 @@ import { en } from './locales/en.js';
 import { vi } from './locales/vi.js';
 import { syncEn, syncVi } from '../sync/locales.js';
 import { assistEn, assistVi } from '../features/assistance/locales.js';
+import { lockEn, lockVi } from '../features/lock/locales.js';
 
 export const i18n = i18next.createInstance();
 
 void i18n.use(initReactI18next).init({
-  resources: { vi: { translation: { ...vi, ...syncVi, ...assistVi } }, en: { translation: { ...en, ...syncEn, ...assistEn } } },
+  resources: { vi: { translation: { ...vi, ...syncVi, ...assistVi, ...lockVi } }, en: { translation: { ...en, ...syncEn, ...assistEn, ...lockEn } } },
   lng: initialLanguage(),
   fallbackLng: 'vi',
   interpolation: { escapeValue: false }, // React escapes

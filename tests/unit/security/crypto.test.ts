@@ -48,8 +48,8 @@ describe('row encryption (synchronous AES-256-GCM)', () => {
     const blob = encryptSync(key, plain, aad);
     expect(Buffer.from(blob).includes(Buffer.from(plain))).toBe(false);
     expect(new TextDecoder().decode(decryptSync(key, blob, aad))).toBe('{"name":"Nguyễn Văn An"}');
-    const k = await crypto.subtle.importKey('raw', key, 'AES-GCM', false, ['decrypt']);
-    const viaWebCrypto = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: blob.slice(1, 13), additionalData: aad }, k, blob.slice(13));
+    const k = await crypto.subtle.importKey('raw', new Uint8Array(key), 'AES-GCM', false, ['decrypt']);
+    const viaWebCrypto = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: blob.slice(1, 13), additionalData: new Uint8Array(aad) }, k, blob.slice(13));
     expect(new TextDecoder().decode(viaWebCrypto)).toBe('{"name":"Nguyễn Văn An"}');
   });
 
