@@ -66,6 +66,13 @@ describe('phone lock', () => {
   });
 
   it('surveys offline; at rest no name, CCCD, phone, address nor the token is in clear', async () => {
+    // Offline only once the service worker serves the app (as on a phone after its first visit).
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    await page.reload();
+    await page.waitForFunction(() => navigator.serviceWorker?.controller != null);
+    // Every start asks for the PIN.
+    await enterPin(page, PIN);
+    await page.getByTestId('new-survey').waitFor();
     await context.setOffline(true);
     const s = new SurveyPage(page);
     await page.getByTestId('new-survey').click();
@@ -86,6 +93,8 @@ describe('phone lock', () => {
 
     // The browser restarts: the app asks for the PIN; the stores are read as they lie on disk.
     await open();
+    // Playwright's clock from the first page on (time flows; the wrong-PIN test jumps it).
+    await context.clock.install();
     await page.goto(`${ward.url}/#/`);
     await page.getByTestId('lock-unlock').waitFor();
     expect(await page.getByTestId('new-survey').count()).toBe(0);
@@ -114,8 +123,7 @@ describe('phone lock', () => {
   });
 
   it('wrong PINs make the next try wait, longer each time; "Quên mã PIN" explains', async () => {
-    await context.clock.install();
-    await page.reload();
+    await page.getByTestId('lock-now').click();
     await page.getByTestId('lock-unlock').waitFor();
     for (let i = 1; i <= 5; i++) {
       await page.getByTestId('lock-secret').fill('000000');
@@ -143,6 +151,6 @@ describe('phone lock', () => {
     await context.clock.fastForward(61_000);
     await wait.waitFor({ state: 'detached' });
     await enterPin(page, PIN);
-    await page.getByTestId('new-survey').waitFor();
+    await page.getByText(`${HOUSE}, ${LANE}, ${STREET}`).waitFor();
   });
 });

@@ -178,13 +178,20 @@ function SetupScreen({ db, keyring }: { db: GoCuaDb; keyring: Keyring }) {
   );
 }
 
-function useNow(active: boolean): number {
+/** The time, ticking every second while `until` is set (the countdown of a wait). */
+function useNow(until: number | undefined): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
-    if (!active) return undefined;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, [active]);
+    if (until === undefined) return undefined;
+    const tick = () => setNow(Date.now());
+    // At once for a new wait (the mount's time is stale), then every second.
+    const first = setTimeout(tick, 0);
+    const timer = setInterval(tick, 1000);
+    return () => {
+      clearTimeout(first);
+      clearInterval(timer);
+    };
+  }, [until]);
   return now;
 }
 
@@ -200,7 +207,7 @@ function UnlockScreen({ db, keyring }: { db: GoCuaDb; keyring: Keyring }) {
   const [forgot, setForgot] = useState(false);
   const [confirmReset, setConfirmReset] = useState(false);
   const waitUntil = attempts?.waitUntil;
-  const now = useNow(waitUntil !== undefined);
+  const now = useNow(waitUntil);
   const waiting = waitUntil !== undefined && now < waitUntil;
 
   // A wipe waiting for the outbox happens as soon as the last record has gone.
