@@ -27,12 +27,21 @@ import {
 import { appDb } from '../../storage/app-db.js';
 import type { GoCuaDb } from '../../storage/db.js';
 import { getMeta, META_KEYS } from '../../storage/meta.js';
+import { summaryIndexFor } from '../../storage/search-index.js';
 import { sealDeviceCredentials } from '../../sync/device-store.js';
 
 let started: Promise<unknown> | undefined;
 /** Once per page: the lock's state from storage, and an old clear token sealed. */
 function startLock(db: GoCuaDb, keyring: Keyring): Promise<unknown> {
-  return (started ??= Promise.all([initLock(db, keyring), sealDeviceCredentials(db).catch(() => undefined)]));
+  if (!started) {
+    // The in-memory search index holds names and addresses: dropped the moment the phone locks
+    // (screens that search build it again after the unlock: ui/use-summary-index.ts).
+    keyring.subscribe((status) => {
+      if (status !== 'unlocked') summaryIndexFor(db).clear();
+    });
+    started = Promise.all([initLock(db, keyring), sealDeviceCredentials(db).catch(() => undefined)]);
+  }
+  return started;
 }
 
 export interface LockGateProps {
