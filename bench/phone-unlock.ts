@@ -2,7 +2,9 @@
 // (its "new survey" button on screen), with no CPU throttling and with 4× throttling (CDP
 // Emulation.setCPUThrottlingRate). The PIN's key derivation is PBKDF2-SHA256 at 600,000
 // iterations (WebCrypto), then the data key is unwrapped and Home reads its counts through the
-// at-rest decryption. The phone holds 200 households saved through the app (encrypted).
+// at-rest decryption. The phone has its PIN set and no records (the unlock itself is measured).
+// WebCrypto runs PBKDF2 natively, outside the main thread CDP throttles: the 4× row is mostly
+// the page work around it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
