@@ -37,13 +37,13 @@ module.exports = {
       name: 'shared-npm-allowlist',
       severity: 'error',
       comment:
-        'src/shared imports no npm package but pure, platform-free ones (today only zod): never ' +
+        'src/shared imports no npm package but pure, platform-free ones (today zod, and @hpke/core for sealing on WebCrypto): never ' +
         'React, Dexie, Fastify, i18next or a database driver. Add a package here only if it runs ' +
         'unchanged in the browser and in Node without the DOM or node: modules.',
       from: { path: '^src/shared/' },
       to: {
         dependencyTypesNot: ['local', 'core'],
-        pathNot: '(^|/)node_modules/zod/',
+        pathNot: '(^|/)node_modules/(zod|@hpke/(core|common))/',
       },
     },
     {

@@ -191,11 +191,21 @@ function makeAssistance(
     if (rng.chance(0.6)) groupCode = rng.pick(wardConfig.groups).code;
   }
 
+  // A name or phone is kept only with consent to the ward's assistance notice (issue 12); a ward
+  // without one keeps neither. The random draws above stay the same either way.
+  const noticeVersion = wardConfig.currentAssistanceNoticeVersion;
+  let consent: AssistanceRecord['data']['consent'];
+  if (person.name !== undefined || person.phone !== undefined) {
+    if (noticeVersion) consent = { given: true, purpose: 'assistance', noticeVersion, consentedAt: new Date(helpedMs).toISOString() };
+    else person = { birthYear: person.birthYear };
+  }
+
   const data: AssistanceRecord['data'] = {
     wardCode: wardConfig.code,
     installId,
     helpedAt: new Date(helpedMs).toISOString(),
     person,
+    ...(consent ? { consent } : {}),
     kinds: [...kinds],
     outcome,
   };

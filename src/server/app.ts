@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream';
 import type { ServerDb } from './db/connect.js';
 import { HttpError } from './http-error.js';
 import { message, pickLang, type MessageKey } from './services/messages.js';
-import { loadWardSeeds } from './services/wards.js';
+import { listWards, loadWardSeeds } from './services/wards.js';
 import { authRoutes } from './routes/auth.js';
 import { deviceRoutes } from './routes/devices.js';
 import { syncRoutes } from './routes/sync.js';
@@ -20,6 +20,7 @@ import { DEFAULT_RATE_LIMITS, mergeRateLimits, type RateLimits, type TrustProxy 
 import { FailureLimiter } from './services/failure-limiter.js';
 import { checkHealth } from './services/health.js';
 import { purgeSessions } from './services/accounts.js';
+import { startRetentionSchedule, type RetentionSchedule, type RetentionScheduleOptions } from './services/retention.js';
 import { DEFAULT_TIMEOUTS, installBodyDeadline, timedServerFactory, type Timeouts } from './timeouts.js';
 
 /** Any of the limits of config.ts; a missing (or undefined) one keeps its default. */
@@ -48,6 +49,11 @@ export interface ServerOptions {
   syncWorkers?: number;
   /** A pool of the caller's (started, shared, closed by the caller) instead of syncWorkers. */
   syncPreparePool?: PreparePool;
+  /**
+   * Apply every ward's retention (services/retention.ts) shortly after start and then daily;
+   * stopped when the server closes. Off unless given (main.ts gives it; tests choose).
+   */
+  retention?: Pick<RetentionScheduleOptions, 'intervalMs' | 'firstRunDelayMs' | 'now'>;
 }
 
 export { DEFAULT_RATE_LIMITS };
@@ -67,6 +73,12 @@ export interface RegisteredRoute {
   url: string;
 }
 const ROUTES = new WeakMap<FastifyInstance, RegisteredRoute[]>();
+const RETENTION = new WeakMap<FastifyInstance, RetentionSchedule>();
+
+/** The retention schedule of a server built with `retention` (tests read its run count). */
+export function retentionScheduleOf(app: FastifyInstance): RetentionSchedule | undefined {
+  return RETENTION.get(app);
+}
 
 /** The routes registered on a server built by buildServer (HEAD left out: Fastify adds it to every GET). */
 export function registeredRoutes(app: FastifyInstance): readonly RegisteredRoute[] {
@@ -144,6 +156,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   installBodyDeadline(app, timeouts, bodyLimit);
 
   if (options.seedsDir) await loadWardSeeds(options.db.db, options.seedsDir);
+  // Every ward's sealing key pair exists before the first phone asks for it (services/ward-keys.ts);
+  // a damaged key file stops the start here, with its name, rather than failing syncs later.
+  for (const ward of await listWards(options.db.db)) await options.db.wardKeys.ensure(ward.code);
 
   // Every route this server answers, as registered (the authorization matrix test walks it,
   // so a route added without a row there fails the test).
@@ -162,6 +177,21 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const purgeTimer = setInterval(() => void purge(), 10 * 60_000);
   purgeTimer.unref();
   app.addHook('onClose', async () => clearInterval(purgeTimer));
+
+  if (options.retention) {
+    const schedule = startRetentionSchedule(options.db, {
+      ...options.retention,
+      onReport: (_report, line) => app.log.info(line),
+      onError: (error) => {
+        // Loud, whatever the log level: names past retention are still stored.
+        app.log.error({ err: error }, 'retention run failed');
+        if (!logLevel) process.stderr.write(`Gõ Cửa: retention run failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      },
+    });
+    RETENTION.set(app, schedule);
+    // Before the database closes (the caller closes it after app.close()).
+    app.addHook('onClose', () => schedule.stop());
+  }
 
   // gzip request bodies: decompressed here, and Fastify's body limit then applies to the
   // decompressed size too (receivedEncodedLength is what it compares with Content-Length).

@@ -47,6 +47,8 @@ async function start(): Promise<void> {
       logger: config.log,
       rateLimits: config.rateLimits,
       trustProxy: config.trustProxy,
+      // The ward's retentionMonths, applied a minute after start and then daily (services/retention.ts).
+      retention: {},
     });
     await app.listen({ host: config.host, port: config.port });
     console.log(`Gõ Cửa ward endpoint: http://${config.host}:${config.port}/ (database: ${db.dialect} ${db.location})`);

@@ -204,6 +204,7 @@ describe('phone screens at 360 px with long inputs', () => {
     await page.getByTestId('assist-reason-note').fill(LONG);
     await page.getByTestId('assist-year').fill('195');
     await page.getByTestId('assist-more').click();
+    await page.getByTestId('consent-yes').click(); // name and phone only with consent (issue 12)
     await page.getByTestId('assist-name').fill(LONG);
     await page.getByTestId('assist-phone').fill(LONG);
     await page.getByTestId('assist-link-search').fill(LONG);

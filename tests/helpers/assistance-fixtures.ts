@@ -13,13 +13,14 @@ const done = {
   id: ASSIST_IDS.record,
   kind: 'assistance',
   rev: 1,
-  schemaVersion: 1,
+  schemaVersion: 2,
   clientUpdatedAt: '2026-11-08T02:31:00.000Z',
   data: {
     wardCode: '10546',
     installId: ASSIST_IDS.install,
     helpedAt: '2026-11-08T02:30:00.000Z',
     person: { name: 'Trần Thị Hương', birthYear: 1955, phone: '0912345678' },
+    consent: { given: true, purpose: 'assistance', noticeVersion: '2026-12', consentedAt: '2026-11-08T02:29:00.000Z' },
     household: { householdId: ASSIST_IDS.household, memberId: ASSIST_IDS.member },
     groupCode: 'TDP03',
     kinds: ['install_vneid'],
@@ -31,6 +32,17 @@ const done = {
 
 export function validAssistance(): Loose {
   return JSON.parse(JSON.stringify(done));
+}
+
+/**
+ * The same help as a phone on the build before issue 12 wrote it: schema version 1, a name and
+ * a phone, and no consent record (version 1 had none).
+ */
+export function v1Assistance(): Loose {
+  const record = validAssistance();
+  record.schemaVersion = 1;
+  delete record.data.consent;
+  return record;
 }
 
 /** The smallest valid record: a year of birth, one kind, an outcome. */

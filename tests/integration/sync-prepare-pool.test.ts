@@ -8,10 +8,19 @@ import { issueEnrolmentCode } from '../../src/server/services/enrolment-codes.js
 import { RecentSyncDevices } from '../../src/server/routes/sync.js';
 import { createPreparePool } from '../../src/server/services/sync-prepare-pool.js';
 import { prepareBatch, type PrepareContext } from '../../src/server/services/sync-prepare.js';
+import { generateSealingKeyPair, sealText } from '../../src/shared/crypto/hpke.js';
+import { canonicalJson } from '../../src/shared/protocol/canonical-json.js';
 import { backends } from '../helpers/server-db.js';
 import { batch, FIXTURE_WARDS_DIR, householdRecord, OTHER_WARD, WARD } from '../helpers/records.js';
 
+// Sealed records are opened where the batch is prepared: in the workers too.
+const wardKey = await generateSealingKeyPair();
+const sealedGood = householdRecord({ seed: 14, members: 2 });
+const sealed = await sealText(wardKey, WARD, sealedGood.id, sealedGood.rev, canonicalJson(sealedGood));
+const tampered = { ...sealed, ct: (sealed.ct[0] === 'A' ? 'B' : 'A') + sealed.ct.slice(1) };
+
 const context: PrepareContext = {
+  sealingKeys: [wardKey],
   wardCode: WARD,
   deviceId: 'device-1',
   groups: new Set(['TDP01', 'TDP02', 'TDP03', 'TDP04', 'TDP05', 'TDP06', 'TDP07', 'TDP08', 'TDP09']),
@@ -24,7 +33,11 @@ function mixedBatch(): Buffer {
   const otherWard = householdRecord({ seed: 12, wardCode: OTHER_WARD });
   const badMember = householdRecord({ seed: 13, members: 2 });
   const broken = { ...badMember, data: { ...badMember.data, members: [{ ...badMember.data.members[0], birthYear: 'x' }] } };
-  return Buffer.from(JSON.stringify(batch([good, otherWard, broken, { kind: 'nope' }, 42])));
+  const sealedItems = [
+    { id: sealedGood.id, rev: sealedGood.rev, sealed },
+    { id: sealedGood.id, rev: sealedGood.rev, sealed: tampered },
+  ];
+  return Buffer.from(JSON.stringify(batch([good, otherWard, broken, { kind: 'nope' }, 42, ...sealedItems])));
 }
 
 describe('recent sync devices (which batches count as alone)', () => {
@@ -47,8 +60,9 @@ describe('sync preparation pool', () => {
       expect(pool.size).toBe(2);
       const bytes = mixedBatch();
       const before = Buffer.from(bytes);
-      const inline = prepareBatch(bytes, context);
-      expect(inline.ok && inline.records.map((r) => r.kind)).toEqual(['valid', 'rejected', 'rejected', 'rejected', 'rejected']);
+      const inline = await prepareBatch(bytes, context);
+      expect(inline.ok && inline.records.map((r) => r.kind)).toEqual(['valid', 'rejected', 'rejected', 'rejected', 'rejected', 'valid', 'rejected']);
+      expect(inline.ok && inline.records[6]).toMatchObject({ kind: 'rejected', errors: [{ path: 'sealed', code: 'unsealable' }] });
       const fromWorkers = await Promise.all(Array.from({ length: 6 }, () => pool.prepare(bytes, context)));
       for (const result of fromWorkers) expect(result).toEqual(inline);
       // The request's own buffer is left intact (the worker got a copy).
@@ -64,7 +78,7 @@ describe('sync preparation pool', () => {
       await pool.start();
       for (const text of ['{"protocolVersion":1,', '', '{"__proto__":{"x":1},"protocolVersion":1}', '{"protocolVersion":0,"records":[]}', '[]']) {
         const bytes = Buffer.from(text);
-        expect(await pool.prepare(bytes, context)).toEqual(prepareBatch(bytes, context));
+        expect(await pool.prepare(bytes, context)).toEqual(await prepareBatch(bytes, context));
       }
       expect(await pool.prepare(Buffer.from('{"protocolVersion":99}'), context)).toMatchObject({ ok: false, status: 426, code: 'protocol_too_new' });
       expect(await pool.prepare(Buffer.from('nope'), context)).toMatchObject({ ok: false, status: 400, messageKey: 'bad_json' });
@@ -81,7 +95,7 @@ describe('sync preparation pool', () => {
     try {
       await pool.start();
       const bytes = mixedBatch();
-      const expected = prepareBatch(bytes, context);
+      const expected = await prepareBatch(bytes, context);
       for (let i = 0; i < 6; i++) {
         await pool.start(); // the replacement worker is up: this batch goes to it
         expect(await pool.prepare(bytes, context)).toEqual(expected);
@@ -99,7 +113,7 @@ describe('sync preparation pool', () => {
     try {
       await pool.start();
       const bytes = mixedBatch();
-      const expected = prepareBatch(bytes, context);
+      const expected = await prepareBatch(bytes, context);
       expect(await pool.prepare(bytes, context, true)).toEqual(expected);
       expect(pool.prepared).toEqual({ inWorkers: 0, inline: 1 });
       expect(await pool.prepare(bytes, context, false)).toEqual(expected);
@@ -116,7 +130,7 @@ describe('sync preparation pool', () => {
     const pending = Array.from({ length: 5 }, () => pool.prepare(bytes, context));
     await pool.close();
     const results = await Promise.all(pending);
-    for (const result of results) expect(result).toEqual(prepareBatch(bytes, context));
+    for (const result of results) expect(result).toEqual(await prepareBatch(bytes, context));
   });
 
   it('the endpoint prepares a lone batch inline and the batches of a team in workers', async () => {

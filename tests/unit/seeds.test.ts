@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEMO_WARD_CODE, findSeedWard, SEED_WARDS } from '../../seeds/index.js';
 import { wardConfigSchema } from '../../src/shared/schema/ward-config.js';
+import { assistanceNotice } from '../../src/server/db/migrations/20261203T104000-assistance-consent.js';
 
 // The table "The five wards of the reference plans" in PRODUCT.md.
 const PRODUCT_WARDS = [
@@ -112,6 +113,26 @@ describe('seeds/', () => {
     }
   });
 
+  it('has a current assistance notice (issue 12), the text the migration gives wards seeded before it', () => {
+    for (const ward of SEED_WARDS) {
+      expect(ward.consentNotices.find((n) => n.version === ward.currentNoticeVersion)?.purpose, ward.code).toBe('survey');
+      const notice = ward.consentNotices.find((n) => n.purpose === 'assistance' && n.version === ward.currentAssistanceNoticeVersion);
+      expect(notice, ward.code).toEqual(assistanceNotice(ward.name, ward.settings.retentionMonths));
+      for (const text of [notice!.text.vi, notice!.text.en]) {
+        expect(text).toContain('91/2025/QH15');
+        expect(text).toContain(`${ward.settings.retentionMonths}`);
+        expect(text).toBe(text.normalize('NFC'));
+        expect(text.split(/\s+/).length).toBeLessThan(220);
+      }
+      // What is kept, why, that it is optional, how to withdraw.
+      expect(notice!.text.vi).toMatch(/họ tên và số điện thoại/);
+      expect(notice!.text.vi).toMatch(/Mục đích/);
+      expect(notice!.text.vi).toMatch(/không bắt buộc/);
+      expect(notice!.text.vi).toMatch(/rút lại sự đồng ý/);
+      expect(notice!.text.en).toMatch(/withdraw your consent/);
+    }
+  });
+
   it('names Chí Linh as the demo ward', () => {
     expect(DEMO_WARD_CODE).toBe('10546');
     expect(findSeedWard(DEMO_WARD_CODE)?.name).toBe('Phường Chí Linh');
@@ -128,6 +149,22 @@ describe('wardConfigSchema cross-checks', () => {
     const result = wardConfigSchema.safeParse(ward);
     expect(result.success).toBe(false);
     expect(result.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['currentNoticeVersion', 'unknown_notice_version']]);
+  });
+
+  it('checks each current notice against the notices of its purpose, and a notice version used twice', () => {
+    const ward = base();
+    ward.currentAssistanceNoticeVersion = ward.currentNoticeVersion; // a survey notice, not an assistance one
+    ward.consentNotices.push({ ...ward.consentNotices[0] });
+    const result = wardConfigSchema.safeParse(ward);
+    expect(result.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['currentAssistanceNoticeVersion', 'unknown_notice_version'],
+      ['consentNotices.2.version', 'duplicate_notice_version'],
+    ]);
+    const old = base();
+    delete old.currentAssistanceNoticeVersion;
+    old.consentNotices = old.consentNotices.filter((n: { purpose: string }) => n.purpose === 'survey').map(({ purpose: _p, ...n }: { purpose: string }) => n);
+    const parsed = wardConfigSchema.parse(old);
+    expect(parsed.consentNotices.map((n) => n.purpose)).toEqual(['survey']);
   });
 
   it('rejects a tổ dân phố code used twice', () => {

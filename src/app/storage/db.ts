@@ -15,11 +15,19 @@
 //   list and search of thousands of households never deserialise every member. Written by
 //   records-repo.ts in the same transaction as the record; derived data, rebuildable from records.
 //
+// - v3 (issue 12): assistance records became version 2, which keeps a person's name and phone
+//   only with their recorded consent. Rows, and the unsaved assistance entry (meta
+//   'assist.entry'), written before then hold names and phones recorded without consent: the
+//   upgrade erases them (assistanceRowToV2). Outbox entries point at (recordId, rev) and are
+//   left as they are: the row they send is now the version 2 record at the same rev, which the
+//   server stores as the same content as its own migrated copy (a retry stays a duplicate).
+//
 // Schema versions are only added, never edited (old `version()` declarations stay).
 import Dexie, { type Table } from 'dexie';
 import type { AssistanceRecord } from '../../shared/schema/assistance.js';
 import type { HouseholdRecord } from '../../shared/schema/household.js';
 import type { SyncRecordError } from '../../shared/protocol/sync.js';
+import type { SealedPayload } from '../../shared/crypto/sealed.js';
 
 export type SyncState = 'pending' | 'synced' | 'rejected' | 'conflict';
 
@@ -67,6 +75,13 @@ export interface OutboxEntry {
   queuedAt: string;
   state: OutboxState;
   attempts: number;
+  /**
+   * The record's envelope at `rev`, sealed at save time to the ward's public key
+   * (storage/outbox-sealing.ts): what the sync engine sends, without reading `records`. Absent
+   * for entries saved before the phone had the key (sent clear from `records`). Not indexed,
+   * so no schema version.
+   */
+  sealed?: SealedPayload;
 }
 
 export interface Draft {
@@ -121,6 +136,28 @@ export function summaryOf(row: StoredRecord): RecordSummary {
   };
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * An assistance row of version 1 at version 2, without the person's name and phone (v3 upgrade).
+ * Written out rather than imported from the schema: a Dexie upgrade, like a migration, must do
+ * the same thing forever, and this module must not pull zod into the start-up bundle.
+ */
+export function assistanceRowToV2(row: Record<string, unknown>): Record<string, unknown> | null {
+  const record = row.record;
+  if (row.kind !== 'assistance' || !isObject(record) || record.schemaVersion !== 1 || !isObject(record.data)) return null;
+  const data = record.data;
+  const person = isObject(data.person) ? (({ name: _n, phone: _p, ...rest }) => rest)(data.person) : data.person;
+  return { ...row, record: { ...record, schemaVersion: 2, data: { ...data, person } } };
+}
+
+/** The unsaved assistance entry without a name or phone (it recorded no consent), or null when it has none. */
+export function assistEntryWithoutContact(entry: unknown): Record<string, unknown> | null {
+  if (!isObject(entry) || (entry.name === undefined && entry.phone === undefined)) return null;
+  const { name: _n, phone: _p, ...rest } = entry;
+  return rest;
+}
+
 export class GoCuaDb extends Dexie {
   records!: Table<StoredRecord, string>;
   outbox!: Table<OutboxEntry, number>;
@@ -147,6 +184,22 @@ export class GoCuaDb extends Dexie {
         await tx
           .table<StoredRecord, string>('records')
           .each((row) => tx.table<RecordSummary, string>('summaries').put(summaryOf(row)));
+      });
+    // Issue 12: names and phones of assistances recorded without consent are erased (header).
+    this.version(3)
+      .stores({})
+      .upgrade(async (tx) => {
+        await tx
+          .table<Record<string, unknown>, string>('records')
+          .toCollection()
+          .modify((row, ref) => {
+            const next = assistanceRowToV2(row);
+            if (next) ref.value = next;
+          });
+        const meta = tx.table<MetaEntry, string>('meta');
+        const entry = await meta.get('assist.entry');
+        const cleaned = entry ? assistEntryWithoutContact(entry.value) : null;
+        if (entry && cleaned) await meta.put({ key: entry.key, value: cleaned });
       });
   }
 }

@@ -9,6 +9,10 @@
 //   `outbox` entry and the kind's extra writes (e.g. the draft's removal) in ONE transaction,
 //   so a crash mid-save never leaves a record that will not sync, nor an outbox entry without
 //   its record. A full phone throws StorageFullError (the caller keeps the form).
+// - sealing: the envelope is sealed to the ward's public key BEFORE the transaction (the
+//   crypto is asynchronous and IndexedDB transactions do not wait for it), and the outbox entry
+//   carries the sealed payload, so a locked phone can still send it (storage/outbox-sealing.ts).
+//   No key yet: the entry is stored clear, as before.
 // - size: a record over MAX_RECORD_BYTES (src/shared/protocol/record-limits.ts), which the ward
 //   would refuse, is not saved: a field error `record_too_large` (path '') instead.
 import type { Table } from 'dexie';
@@ -16,9 +20,11 @@ import type { z } from 'zod';
 import { toFieldErrors, type FieldError } from '../../shared/domain/validation.js';
 import { checkRecordLimits } from '../../shared/protocol/record-limits.js';
 import type { RecordEnvelope, RecordKindDefinition } from '../../shared/schema/record-kind.js';
+import type { AnyRecord } from '../../shared/schema/registry.js';
 import type { GoCuaDb, SyncState } from './db.js';
 import { guardQuota } from './errors.js';
 import { isPracticeMode } from './meta.js';
+import { sealEnvelope } from './outbox-sealing.js';
 
 /** What every `records` row carries, whatever its kind. */
 export interface StoredRow<R> {
@@ -76,10 +82,11 @@ export async function saveRevision<K extends string, V extends number, D extends
     ...(previous?.syncedRev !== undefined ? { syncedRev: previous.syncedRev } : {}),
   });
   const extra = input.alsoWrite;
+  const sealed = await sealEnvelope(db, record as AnyRecord);
   await guardQuota(() =>
     db.transaction('rw', [db.records, db.outbox, ...(extra?.tables ?? [])], async () => {
       await db.records.put(row as never);
-      await db.outbox.add({ recordId: record.id, rev: record.rev, queuedAt: now.toISOString(), state: 'queued', attempts: 0 });
+      await db.outbox.add({ recordId: record.id, rev: record.rev, queuedAt: now.toISOString(), state: 'queued', attempts: 0, ...(sealed ? { sealed } : {}) });
       await extra?.write(row);
     }),
   );

@@ -6,7 +6,7 @@
 // cacheWardConfig stored it (and the bundled demo ward is validated in tests). The full check
 // still runs, lazily, after the read; a copy that fails it (e.g. stored by an older app) is
 // dropped for the demo ward and the app is told to read the configuration again.
-import type { WardConfig } from '../../shared/schema/ward-config.js';
+import type { ConsentNotice, ConsentPurpose, WardConfig } from '../../shared/schema/ward-config.js';
 import { DEMO_WARD } from '../demo-ward.js';
 import { appDb } from './app-db.js';
 import type { GoCuaDb } from './db.js';
@@ -58,13 +58,32 @@ export async function getWardConfig(db: GoCuaDb = appDb): Promise<WardConfig> {
 /** Stores the configuration the server sent; rejects one that does not validate. */
 export async function cacheWardConfig(db: GoCuaDb, config: unknown): Promise<WardConfig> {
   const parsed = (await loadSchema()).parse(config);
+  // The sealing key is checked beyond its shape (its kid is its own digest, a point on the
+  // curve): a key the phone cannot seal to is refused with the configuration.
+  const sealing = await import('./outbox-sealing.js');
+  if (parsed.sealingKey && !(await sealing.checkSealingKey(parsed.sealingKey))) throw new Error('ward configuration: unusable sealing key');
   await setMeta(db, META_KEYS.wardConfig, parsed);
   generation.set(db, (generation.get(db) ?? 0) + 1);
   rejected.delete(db);
+  // Entries saved before the key arrived are sealed now, where the phone can read them.
+  if (parsed.sealingKey) await sealing.sealWaitingEntries(db).catch(() => 0);
   return parsed;
 }
 
-/** The consent notice volunteers read now. */
+/** The notice volunteers read now for a purpose; undefined when the ward has none for it. */
+export function currentNoticeFor(config: WardConfig, purpose: ConsentPurpose): ConsentNotice | undefined {
+  const version = purpose === 'survey' ? config.currentNoticeVersion : config.currentAssistanceNoticeVersion;
+  if (version === undefined) return undefined;
+  // `?? 'survey'`: a copy cached by an older app, or the bundled JSON, may predate purposes.
+  return config.consentNotices.find((n) => ((n.purpose as ConsentPurpose | undefined) ?? 'survey') === purpose && n.version === version);
+}
+
+/** The survey consent notice volunteers read now. */
 export function currentNotice(config: WardConfig) {
-  return config.consentNotices.find((n) => n.version === config.currentNoticeVersion) ?? config.consentNotices[0];
+  return currentNoticeFor(config, 'survey') ?? config.consentNotices[0];
+}
+
+/** The assistance notice read before a name or phone is kept; undefined when the ward has none. */
+export function currentAssistanceNotice(config: WardConfig) {
+  return currentNoticeFor(config, 'assistance');
 }

@@ -6,10 +6,19 @@
 // - An outbox entry leaves only inside the transaction that applies the server's result for it.
 //   A dropped connection, a 5xx or a killed tab leaves it queued, and resending is safe: the
 //   server answers `duplicate` for an id+rev it already stored.
-// - The engine sends the record's CURRENT envelope from `records`. The phone keeps only the
-//   latest rev of a record, so an outbox entry for rev 2 whose record is now at rev 3 is covered
-//   by sending rev 3: rev 2 is superseded (its content no longer exists on the phone) and its
-//   entry leaves with rev 3's result. Many queued revs of one record go as one.
+// - The engine sends the record's CURRENT rev. The phone keeps only the latest rev of a record,
+//   so an outbox entry for rev 2 whose record is now at rev 3 is covered by sending rev 3: rev 2
+//   is superseded (its content no longer exists on the phone) and its entry leaves with rev 3's
+//   result. Many queued revs of one record go as one.
+// - Sealed entries (storage/outbox-sealing.ts, docs/sync-protocol.md "Sealed records"): an entry
+//   sealed at save time is sent as `{id, rev, sealed}` from the outbox alone; the engine never
+//   reads the record's envelope for it, so a LOCKED phone (whose `records` rows then lack their
+//   personal parts) still sends and settles it. An entry stored clear is sent from `records`
+//   while the envelope can be read, and waits otherwise.
+// - Server states (a conflict's `serverRecord`, the answer's `serverRecords`) are applied each in
+//   its own transaction after the batch's results: one that cannot be applied now (the phone is
+//   locked, PhoneLockedError) is left unacknowledged and comes again in a later answer, while
+//   the batch's results are kept.
 // - accepted / duplicate / stale settle the entry; rejected / conflict hold it (state 'held')
 //   with the server's messages on the record, until the volunteer edits the record: the new rev
 //   is queued, sent, and its result removes the held entry too.
@@ -222,8 +231,27 @@ async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
 }
 
 interface OutgoingRecord {
-  record: AnyRecord;
+  id: string;
+  rev: number;
+  /** For the progress words ('household', 'assistance'); not personal, kept clear at rest. */
+  kind: string;
+  /** What goes in the request's `records`: the clear envelope, or `{id, rev, sealed}`. */
+  item: unknown;
   bytes: number;
+}
+
+/** The envelope of a `records` row when it can be read (not while the phone is locked). */
+function readableEnvelope(row: AnyStoredRecord | undefined): AnyRecord | undefined {
+  const record = (row as { record?: Partial<AnyRecord> } | undefined)?.record;
+  return record && typeof record.rev === 'number' && typeof record.data === 'object' && record.data !== null ? (record as AnyRecord) : undefined;
+}
+
+/** A server state to take after a batch's results (see applyServerState). */
+interface ServerStateToApply {
+  raw: unknown;
+  id: string;
+  /** Set when it answered the phone's own rev (a conflict against a staff change). */
+  answeredTo?: { sent: Pick<OutgoingRecord, 'id' | 'rev'>; errors: SyncRecordError[] };
 }
 
 /** What one POST ended in. */
@@ -247,7 +275,7 @@ function readResults(body: unknown, sent: OutgoingRecord[]): { results: (SyncRes
   // Results come in order, but match on id+rev so that a server that reorders cannot make the
   // phone settle the wrong record.
   const byKey = new Map(valid.map((r) => [`${r.id}#${r.rev}`, r]));
-  const results = sent.map((s) => byKey.get(`${s.record.id}#${s.record.rev}`));
+  const results = sent.map((s) => byKey.get(`${s.id}#${s.rev}`));
   return { results, complete: results.every(Boolean) };
 }
 
@@ -286,6 +314,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   let lastAnswerAt = Number.NEGATIVE_INFINITY;
   /** "Đồng bộ ngay": the run asks the server even with nothing to send. */
   let pollRequested = false;
+  /** Records whose server state could not be applied in this run (locked): not resent until the next run. */
+  const skipThisRun = new Set<string>();
 
   function setState(patch: Partial<SyncEngineState>): void {
     state = { ...state, ...patch };
@@ -307,7 +337,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     return { pending, held };
   }
 
-  function countSent(records: AnyRecord[]): void {
+  function countSent(records: readonly { kind: string }[]): void {
     const sentByKind = { ...state.sentByKind };
     for (const r of records) sentByKind[r.kind] = (sentByKind[r.kind] ?? 0) + 1;
     setState({ sent: state.sent + records.length, sentByKind });
@@ -323,35 +353,58 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
    * within the count and byte limits. Entries whose record is gone are dropped (nothing to send).
    */
   async function nextBatch(): Promise<{ records: OutgoingRecord[]; droppedOrphans: boolean }> {
-    const entries = await db.outbox.where('state').equals('queued').limit(OUTBOX_PAGE).toArray();
+    const entries = (await db.outbox.where('state').equals('queued').limit(OUTBOX_PAGE).toArray()).filter((e) => !skipThisRun.has(e.recordId));
     if (entries.length === 0) return { records: [], droppedOrphans: false };
     const ids = [...new Set(entries.map((e) => e.recordId))];
     const rows = await db.records.bulkGet(ids);
     const rowById = new Map<string, AnyStoredRecord>();
     rows.forEach((row, i) => row && rowById.set(ids[i]!, row));
+    // An entry above the record's rev has nothing to send (its record changed under it); while
+    // locked the rev cannot be read and only a missing record makes an orphan.
     const orphans = entries.filter((e) => {
       const row = rowById.get(e.recordId);
-      return !row || e.rev > row.record.rev;
+      const envelope = readableEnvelope(row);
+      return !row || (envelope !== undefined && e.rev > envelope.rev);
     });
     if (orphans.length > 0) {
       await db.transaction('rw', db.outbox, db.records, async () => {
         for (const e of orphans) {
           const row = await db.records.get(e.recordId);
-          if (!row || e.rev > row.record.rev) await db.outbox.delete(e.seq!);
+          const envelope = readableEnvelope(row);
+          if (!row || (envelope !== undefined && e.rev > envelope.rev)) await db.outbox.delete(e.seq!);
         }
       });
     }
     const records: OutgoingRecord[] = [];
     let bytes = encoder.encode(JSON.stringify({ protocolVersion: PROTOCOL_VERSION, batchId: uuid(), records: [] })).length;
     const orphanSet = new Set(orphans);
-    const sendable = new Set(entries.filter((e) => !orphanSet.has(e)).map((e) => e.recordId));
+    // Per record, its newest queued entry: the one sent (older ones leave with its result).
+    const newest = new Map<string, OutboxEntry>();
+    for (const e of entries) {
+      if (orphanSet.has(e)) continue;
+      const seen = newest.get(e.recordId);
+      if (!seen || e.rev > seen.rev) newest.set(e.recordId, e);
+    }
     for (const id of ids) {
       const row = rowById.get(id);
-      if (!row || !sendable.has(id)) continue;
-      const size = encoder.encode(JSON.stringify(row.record)).length + 1;
+      const entry = newest.get(id);
+      if (!row || !entry) continue;
+      const envelope = readableEnvelope(row);
+      let item: unknown;
+      let rev: number;
+      if (entry.sealed && (!envelope || envelope.rev === entry.rev)) {
+        item = { id, rev: entry.rev, sealed: entry.sealed };
+        rev = entry.rev;
+      } else if (envelope) {
+        item = envelope;
+        rev = envelope.rev;
+      } else {
+        continue; // stored clear and the phone is locked: it goes once the phone is unlocked
+      }
+      const size = encoder.encode(JSON.stringify(item)).length + 1;
       // A record larger than the limit on its own still goes, alone: the server accepts 1 MB.
       if (records.length > 0 && (records.length >= maxRecords || bytes + size > maxBytes)) break;
-      records.push({ record: row.record, bytes: size });
+      records.push({ id, rev, kind: row.kind, item, bytes: size });
       bytes += size;
     }
     return { records, droppedOrphans: orphans.length > 0 };
@@ -362,7 +415,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const body = {
       protocolVersion: PROTOCOL_VERSION,
       batchId: uuid(),
-      records: batch.map((b) => b.record),
+      records: batch.map((b) => b.item),
       ...(applied.length > 0 ? { applied } : {}),
     };
     const raw = encoder.encode(JSON.stringify(body));
@@ -437,43 +490,75 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     results: (SyncResult | undefined)[],
     serverRecords: unknown[] = [],
     appliedSent: AppliedState[] = [],
-  ): Promise<AnyRecord[]> {
-    const answered: AnyRecord[] = [];
+  ): Promise<OutgoingRecord[]> {
+    const answered: OutgoingRecord[] = [];
     const now = new Date(clock.now());
+    const states: ServerStateToApply[] = [];
     await db.transaction('rw', [db.outbox, db.records, db.summaries, db.meta], async () => {
       await clearApplied(db, appliedSent);
       for (let i = 0; i < batch.length; i++) {
         const result = results[i];
         if (!result) continue; // no answer for it: it stays queued
-        answered.push(batch[i]!.record);
-        await applyOne(batch[i]!.record, result.status, result.errors ?? [], result.status === 'conflict' ? result.serverRecord : undefined);
-      }
-      for (const raw of serverRecords) {
-        const id = (raw as { id?: unknown } | null)?.id;
-        if (typeof id !== 'string') continue;
-        // A queued rev of it is (or will be) sent and answered with this state: take it then.
-        const queued = await db.outbox.where('recordId').equals(id).filter((e) => e.state === 'queued').count();
-        if (queued === 0) await applyServerRecord(db, raw, { now, editKept: false });
+        answered.push(batch[i]!);
+        const state = await applyOne(batch[i]!, result.status, result.errors ?? [], result.status === 'conflict' ? result.serverRecord : undefined);
+        if (state) states.push(state);
       }
     });
+    for (const raw of serverRecords) {
+      const id = (raw as { id?: unknown } | null)?.id;
+      if (typeof id === 'string') states.push({ raw, id });
+    }
+    for (const state of states) await applyServerState(state, now);
     return answered;
   }
 
-  async function applyOne(sent: AnyRecord, status: SyncResult['status'], errors: SyncRecordError[], serverRecord?: unknown): Promise<void> {
+  /**
+   * One server state, in its own transaction. For a conflict's state (`answeredTo`), the
+   * phone's rev was answered with it; otherwise it came in `serverRecords`, and a record with a
+   * queued rev waits (that rev is sent and answered with the state). A state that cannot be
+   * applied now — the phone is locked (PhoneLockedError from the lock's storage layer) or the
+   * storage fails — leaves everything as it was: unacknowledged, the server sends it again, and
+   * a conflict's entry stays queued (not sent again in this run).
+   */
+  async function applyServerState(state: ServerStateToApply, now: Date): Promise<void> {
+    try {
+      await db.transaction('rw', [db.outbox, db.records, db.summaries, db.meta], async () => {
+        if (!state.answeredTo) {
+          const queued = await db.outbox.where('recordId').equals(state.id).filter((e) => e.state === 'queued').count();
+          if (queued === 0) await applyServerRecord(db, state.raw, { now, editKept: false });
+          return;
+        }
+        const taken = await applyServerRecord(db, state.raw, { now, editKept: true });
+        // A state this app cannot read: held like any conflict, for the volunteer.
+        if (taken === 'invalid') await applyOne(state.answeredTo.sent, 'conflict', state.answeredTo.errors);
+      });
+    } catch {
+      skipThisRun.add(state.id);
+    }
+  }
+
+  async function applyOne(
+    sent: Pick<OutgoingRecord, 'id' | 'rev'>,
+    status: SyncResult['status'],
+    errors: SyncRecordError[],
+    serverRecord?: unknown,
+  ): Promise<ServerStateToApply | undefined> {
     const entries = await db.outbox.where('recordId').equals(sent.id).toArray();
     const covered = entries.filter((e) => e.rev <= sent.rev).sort((a, b) => a.seq! - b.seq!);
     const row = await db.records.get(sent.id);
-    const stillLatest = !!row && row.record.rev === sent.rev;
+    // Whether the sent rev is still the record's newest: from its envelope, or — while the phone
+    // is locked and the envelope cannot be read — from the outbox (every save queues its rev).
+    const envelope = readableEnvelope(row);
+    const stillLatest = !!row && (envelope ? envelope.rev === sent.rev : !entries.some((e) => e.rev > sent.rev));
     if (status === 'conflict' && serverRecord !== undefined) {
       // Against a staff change: the phone takes the server's state (its rev stays on the
-      // server for review). An edit made meanwhile is sent next and answered the same way.
+      // server for review), after this transaction. An edit made meanwhile is sent next and
+      // answered the same way.
       if (!stillLatest) {
         await db.outbox.bulkDelete(covered.map((e) => e.seq!));
-        return;
+        return undefined;
       }
-      const taken = await applyServerRecord(db, serverRecord, { now: new Date(clock.now()), editKept: true });
-      if (taken !== 'invalid') return;
-      // A state this app cannot read: held like any conflict, for the volunteer.
+      return { raw: serverRecord, id: sent.id, answeredTo: { sent, errors } };
     }
     if (isSettled(status)) {
       await db.outbox.bulkDelete(covered.map((e) => e.seq!));
@@ -487,14 +572,24 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           await db.records.put({ ...row, syncedRev });
         }
       }
-      return;
+      return undefined;
     }
     if (!stillLatest) {
       // A newer rev is queued and replaces the refused one.
       await db.outbox.bulkDelete(covered.map((e) => e.seq!));
-      return;
+      return undefined;
     }
     const [keep, ...rest] = covered;
+    if (status === 'rejected' && errors.some((e) => e.code === 'unsealable') && covered.some((e) => e.sealed)) {
+      // The ward could not open what this phone sealed (its key files restored without the key
+      // this was sealed to): nothing for the volunteer to fix. The entry is queued again without
+      // its seal, so it is sent from `records` while the phone is unlocked (or sealed again to
+      // the ward's current key when the configuration is next cached).
+      await db.outbox.bulkDelete(covered.map((e) => e.seq!));
+      const { sealed: _dropped, seq: _seq, ...entry } = covered[covered.length - 1]!;
+      await db.outbox.add({ ...entry, rev: sent.rev, state: 'queued', attempts: entry.attempts + 1 });
+      return undefined;
+    }
     await db.outbox.bulkDelete(rest.map((e) => e.seq!));
     if (keep) {
       await db.outbox.put({ ...keep, rev: sent.rev, state: 'held', attempts: keep.attempts + 1 });
@@ -503,10 +598,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       await db.outbox.add(entry);
     }
     await db.records.put({ ...row, syncState: status === 'conflict' ? 'conflict' : 'rejected', serverErrors: errors });
+    return undefined;
   }
 
   /** A single record the server refuses as a whole request (400 / 413): held with the server's words. */
-  async function holdAlone(sent: AnyRecord, outcome: { status: number; code: string; message: string }): Promise<void> {
+  async function holdAlone(sent: OutgoingRecord, outcome: { status: number; code: string; message: string }): Promise<void> {
     const code = outcome.status === 413 ? 'too_large' : outcome.code || 'bad_request';
     await db.transaction('rw', db.outbox, db.records, async () => {
       await applyOne(sent, 'rejected', [{ path: '', code, message: outcome.message }]);
@@ -565,6 +661,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   /** One run, inside the lock: drain until empty or something stops it. */
   async function runLocked(): Promise<RunOutcome> {
     clearRetry();
+    skipThisRun.clear();
     setState({ sent: 0, sentByKind: {}, retryAt: undefined });
     await refreshCounts();
     if (!isOnline()) {
@@ -613,8 +710,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
             const mid = Math.ceil(part.length / 2);
             parts.unshift(part.slice(0, mid), part.slice(mid));
           } else {
-            await holdAlone(part[0]!.record, outcome);
-            countSent([part[0]!.record]);
+            await holdAlone(part[0]!, outcome);
+            countSent([part[0]!]);
             await refreshCounts();
           }
         } else if (outcome.kind === 'fatal') {

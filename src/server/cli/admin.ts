@@ -9,6 +9,7 @@ import { createUser, listDevices, revokeDevice, setUserDisabled, UnknownWardErro
 import { DEFAULT_EXPIRES_DAYS, issueEnrolmentCode, listEnrolmentCodes, revokeEnrolmentCode } from '../services/enrolment-codes.js';
 import { verifyAuditChain, writeAudit } from '../services/audit.js';
 import { cliActor, transferRecords } from '../services/record-owners.js';
+import { applyRetention, describeRetention } from '../services/retention.js';
 import { formatEnrolmentCode } from '../services/secrets.js';
 import { listWards, loadWardSeeds } from '../services/wards.js';
 
@@ -27,6 +28,14 @@ const USAGE = `Usage: npm run -s admin -- <command>
   disable-user --username U                    the account can no longer sign in; its sessions end
   enable-user --username U
   unlock-user --username U                     clears the sign-in lockout of the account
+  rotate-sealing-key --ward CODE               a new key for sealed outbox records (older ones
+                                               keep opening); prints its kid
+  apply-retention [--ward CODE] [--dry-run]    erases personal fields of records past the ward's
+                                               retentionMonths (the server also does it daily);
+                                               WARD<TAB>CUT-OFF<TAB>HOUSEHOLDS<TAB>ASSISTANCES
+                                               <TAB>REVISIONS<TAB>CONFLICTS per ward (erased now);
+                                               --dry-run: WARD<TAB>CUT-OFF<TAB>HOUSEHOLDS<TAB>
+                                               ASSISTANCES that would be erased, nothing changed
   audit-verify --ward CODE                     checks the ward's audit chain: OK<TAB>WARD<TAB>N entries<TAB>head …
                                                or BROKEN<TAB>WARD<TAB>seq=S<TAB>REASON<TAB>head … (exit code 3)
 Environment: DATA_DIR (./data) or DATABASE_URL (postgres://…), SEEDS_DIR (seeds/wards)`;
@@ -56,6 +65,7 @@ function required(value: string | undefined, name: string): string {
   return value;
 }
 
+/** Runs one command; a number is the exit code when not 0 (a partial failure already reported). */
 async function run(server: ServerDb, command: string, args: string[]): Promise<number | void> {
   const db = server.db;
   switch (command) {
@@ -159,6 +169,28 @@ async function run(server: ServerDb, command: string, args: string[]): Promise<n
       const done = command === 'unlock-user' ? await unlockUser(db, username) : await setUserDisabled(db, username, command === 'disable-user');
       if (!done) throw new UsageError(`no account ${username}`);
       process.stdout.write(`${username.toLowerCase()}\n`);
+      return;
+    }
+    case 'rotate-sealing-key': {
+      const { values } = parseArgs({ args, options: { ward: { type: 'string' } } });
+      const ward = required(values.ward, 'ward');
+      if (!(await listWards(db)).some((w) => w.code === ward)) throw new UsageError(`no ward ${ward}`);
+      process.stdout.write(`${(await server.wardKeys.rotate(ward)).kid}\n`);
+      return;
+    }
+    case 'apply-retention': {
+      const { values } = parseArgs({ args, options: { ward: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } } });
+      const report = await applyRetention(server, { now: new Date(), wardCode: values.ward, actor: cliActor, dryRun: values['dry-run'] });
+      if (values['dry-run']) {
+        for (const w of report.wards) process.stdout.write(`${w.wardCode}\t${w.cutOff}\t${w.households}\t${w.assistances}\n`);
+        process.stderr.write('dry run: records that would be erased now; nothing was changed\n');
+        return;
+      }
+      for (const w of report.wards) {
+        process.stdout.write(`${w.wardCode}\t${w.cutOff}\t${w.households}\t${w.assistances}\t${w.revisions}\t${w.conflicts + w.conflictsMerged}\n`);
+      }
+      process.stderr.write(`${describeRetention(report)}\n`);
+      if (report.wards.some((w) => w.failed > 0)) return 1;
       return;
     }
     case 'audit-verify': {

@@ -19,6 +19,7 @@ import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { registerAuditKey, sealAuditChains } from '../services/audit.js';
 import { loadServerSecret } from '../services/server-secret.js';
+import { WardKeys } from '../services/ward-keys.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -33,13 +34,15 @@ export interface ServerDb {
   sqlite?: SqliteDatabase.Database;
   /** The server's key for enrolment code HMACs, from the data folder, never the database (services/server-secret.ts). */
   enrolmentKey: Buffer;
+  /** Each ward's HPKE key pairs for sealed outbox records, files of the data folder, never the database (services/ward-keys.ts). */
+  wardKeys: WardKeys;
   close(): Promise<void>;
 }
 
 export interface OpenOptions {
   /** postgres://… to use PostgreSQL; otherwise SQLite in `dataDir`. */
   databaseUrl?: string;
-  /** Folder of the SQLite file and of the server's secret key, whichever the engine (default ./data). */
+  /** Folder of the SQLite file, the server's secret key and the wards' sealing keys, whichever the engine (default ./data). */
   dataDir?: string;
 }
 
@@ -97,6 +100,7 @@ class ImmediateSqliteDialect extends SqliteDialect {
 export async function openServerDb(options: OpenOptions = {}): Promise<ServerDb> {
   const url = options.databaseUrl?.trim();
   const enrolmentKey = loadServerSecret(options.dataDir ?? './data');
+  const wardKeys = new WardKeys(options.dataDir ?? './data');
   let server: ServerDb;
   if (url && /^postgres(ql)?:\/\//.test(url)) {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
@@ -106,7 +110,7 @@ export async function openServerDb(options: OpenOptions = {}): Promise<ServerDb>
       process.stderr.write(`PostgreSQL idle connection lost (${error.code ?? error.message}); reconnecting on next use\n`);
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    server = { db, dialect: 'postgres', location: url.replace(/\/\/[^@/]*@/, '//'), enrolmentKey, close: () => db.destroy() };
+    server = { db, dialect: 'postgres', location: url.replace(/\/\/[^@/]*@/, '//'), enrolmentKey, wardKeys, close: () => db.destroy() };
   } else {
     const dataDir = options.dataDir ?? './data';
     const file = path.join(dataDir, SQLITE_FILE_NAME);
@@ -116,6 +120,9 @@ export async function openServerDb(options: OpenOptions = {}): Promise<ServerDb>
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
+    // Deleted and overwritten content is zeroed in the file (and in the WAL pages written from
+    // now on), so an erased name does not linger in free space (services/scrub.ts checkpoints).
+    sqlite.pragma('secure_delete = ON');
     // The admin CLI (or a backup) may write while the server runs: wait for the lock instead of
     // failing. Write transactions start IMMEDIATE (below), so the wait happens at BEGIN, where
     // SQLite honours busy_timeout, never at a read→write upgrade, which it refuses at once.
@@ -126,7 +133,7 @@ export async function openServerDb(options: OpenOptions = {}): Promise<ServerDb>
     sqlite.pragma('mmap_size = 268435456'); // 256 MiB
     sqlite.pragma('temp_store = MEMORY');
     const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(sqlite) });
-    server = { db, dialect: 'sqlite', location: file, sqlite, enrolmentKey, close: () => db.destroy() };
+    server = { db, dialect: 'sqlite', location: file, sqlite, enrolmentKey, wardKeys, close: () => db.destroy() };
   }
   // The audit chain's key is derived from the same server secret (services/audit.ts).
   registerAuditKey(server.db, enrolmentKey, server.dialect);

@@ -98,6 +98,11 @@ export interface RecordRevisionsTable {
   batch_id: string;
   client_updated_at: string;
   received_at: string;
+  /**
+   * When retention (services/retention.ts) erased the personal fields of `body` (then
+   * `content_hash` is the erased body's); null while the body is as received.
+   */
+  personal_erased_at: string | null;
 }
 
 /** A revision that collided with a stored one (same id and rev, other content), kept for review. */
@@ -111,6 +116,8 @@ export interface ConflictsTable {
   body: string;
   content_hash: string;
   received_at: string;
+  /** As on record_revisions: when retention erased the personal fields of `body`. */
+  personal_erased_at: string | null;
 }
 
 /** The latest revision of each household, flattened for the dashboard's SQL. */

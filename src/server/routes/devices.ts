@@ -49,6 +49,7 @@ export async function deviceRoutes(app: FastifyInstance, options: DeviceRouteOpt
   app.get('/api/v1/config', { preHandler: requireDeviceOrStaff(options.db, options.badTokens) }, async (request) => {
     const config = request.principal ? await getWardConfig(options.db.db, request.principal.wardCode) : null;
     if (!config) throw new HttpError(404, 'not_found');
-    return config;
+    // The ward's newest sealing key: phones seal their outbox records to it (services/ward-keys.ts).
+    return { ...config, sealingKey: await options.db.wardKeys.publicKey(config.code) };
   });
 }

@@ -52,8 +52,13 @@ export async function syncRoutes(app: FastifyInstance, options: SyncRouteOptions
       const bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const receivedAt = new Date().toISOString();
       const alone = recentDevices.seen(device.deviceId) === 1;
-      const [groups, ages] = await Promise.all([ingest.groups(device.wardCode), ingest.ages(device.wardCode)]);
-      const context = { wardCode: device.wardCode, deviceId: device.deviceId, groups, ages, receivedAt };
+      const [groups, ages, sealingKeys] = await Promise.all([
+        ingest.groups(device.wardCode),
+        ingest.ages(device.wardCode),
+        // Sealed records are opened where the batch is prepared (a worker thread, or inline).
+        options.db.wardKeys.privateKeys(device.wardCode),
+      ]);
+      const context = { wardCode: device.wardCode, deviceId: device.deviceId, groups, ages, receivedAt, sealingKeys };
       const batch = await options.preparePool.prepare(bytes, context, alone);
       if (!batch.ok) throw new HttpError(batch.status, batch.code, batch.messageKey);
       return ingest.ingest(device, batch, receivedAt, { lang: pickLang(request.headers['accept-language']) });

@@ -8,6 +8,7 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { addressKey } from '../../shared/domain/address-key.js';
+import { isErasedText } from '../../shared/domain/personal-fields.js';
 import type { QualityResponse } from '../../shared/protocol/dashboard.js';
 import type { Database } from '../db/schema.js';
 
@@ -49,7 +50,9 @@ async function refreshAddressKeys(db: Kysely<Database>, wardCode: string): Promi
       .map((b) => {
         const record = JSON.parse(b.body) as { data?: { address?: { houseNumber?: string; lane?: string; street?: string } } };
         const a = record.data?.address;
-        return { record_id: b.record_id, rev: Number(b.rev), ward_code: wardCode, address_key: addressKey({ houseNumber: a?.houseNumber ?? '', lane: a?.lane, street: a?.street }) };
+        // An address erased by retention (services/retention.ts) is unknown, never the same as another.
+        const key = isErasedText(a?.houseNumber) ? `erased:${b.record_id}` : addressKey({ houseNumber: a?.houseNumber ?? '', lane: a?.lane, street: a?.street });
+        return { record_id: b.record_id, rev: Number(b.rev), ward_code: wardCode, address_key: key };
       });
     if (rows.length === 0) continue;
     await db

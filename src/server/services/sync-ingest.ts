@@ -27,6 +27,7 @@ import {
   type SyncResponse,
   type SyncResult,
 } from '../../shared/protocol/sync.js';
+import { eraseRecordPersonalFields } from '../../shared/domain/personal-fields.js';
 import { parseRecord } from '../../shared/schema/registry.js';
 import { deleteWhereIn, insertMany } from '../db/bulk.js';
 import { lockWard, type ServerDb } from '../db/connect.js';
@@ -51,9 +52,22 @@ function chunks<T>(rows: T[], size = CHUNK): T[][] {
   return out;
 }
 
-/** The content key of a body as stored or sent: parsed and migrated where it still parses. */
-function contentKeyOfBody(body: string): string {
-  const raw: unknown = JSON.parse(body);
+/**
+ * The content key of a body as stored or sent: parsed and migrated where it still parses.
+ * `erase`: its personal fields erased first (domain/personal-fields.ts), to compare a phone's
+ * retry with a stored rev whose body retention erased (services/retention.ts): a retry that
+ * differs only in what was erased is a `duplicate` and stores nothing, never a `conflict` row
+ * that would bring the erased values back.
+ */
+function contentKeyOfBody(body: string, erase = false): string {
+  let raw: unknown = JSON.parse(body);
+  if (erase) {
+    try {
+      raw = eraseRecordPersonalFields(raw);
+    } catch {
+      // A kind or version without a personal-field list: compared as sent (then a conflict).
+    }
+  }
   const parsed = parseRecord(raw);
   return recordContentKey(raw, parsed.ok ? parsed.record : null);
 }
@@ -116,7 +130,7 @@ export class SyncIngest {
       await lockWard(trx, this.server.dialect, device.wardCode);
       // Acknowledgements first: a rev in this batch may be built on a state acknowledged here.
       await this.acknowledge(trx, device.deviceId, batch.applied ?? []);
-      const state = await this.loadState(trx, prepared);
+      const { state, erased } = await this.loadState(trx, prepared);
       const storedBefore = new Set(state.keys()); // only these can have member rows to replace
       const visits = await this.loadVisits(trx, prepared.flatMap((p) => (p.kind === 'valid' && p.recordKind === 'household' && storedBefore.has(p.id) ? [p.id] : [])));
       const revisions: RecordRevisionsTable[] = [];
@@ -137,7 +151,8 @@ export class SyncIngest {
           rev: p.rev,
           deviceId: device.deviceId,
           contentHash: p.contentHash,
-          contentKey: () => contentKeyOfBody(p.body),
+          // Against a rev whose stored body retention erased, the retry is compared erased too.
+          contentKey: () => contentKeyOfBody(p.body, erased.has(`${p.id}#${p.rev}`)),
         });
         if (decision.status === 'rejected') {
           outcomes.push({ kind: 'rejected', id: p.id, rev: p.rev, errors: decision.errors });
@@ -154,6 +169,7 @@ export class SyncIngest {
             body: p.body,
             content_hash: p.contentHash,
             received_at: receivedAt,
+            personal_erased_at: null,
           });
           // Against a staff change the phone takes the server's state; its rev stays here for review.
           if (decision.takeServerState) takeServer.add(p.id);
@@ -176,6 +192,7 @@ export class SyncIngest {
           batch_id: batch.batchId,
           client_updated_at: p.clientUpdatedAt,
           received_at: receivedAt,
+          personal_erased_at: null,
         });
         if (!stored) {
           // The first stored rev makes its device the owner.
@@ -337,20 +354,22 @@ export class SyncIngest {
    * brings the same rev with another hash (a retry re-encoded, or a real conflict): the decision
    * then compares parsed, migrated content.
    */
-  private async loadState(trx: Transaction<Database>, prepared: PreparedRecord[]): Promise<Map<string, StoredState>> {
+  private async loadState(trx: Transaction<Database>, prepared: PreparedRecord[]): Promise<{ state: Map<string, StoredState>; erased: Set<string> }> {
     const valid = prepared.filter((p): p is ValidRecord => p.kind === 'valid');
     const ids = [...new Set(valid.map((p) => p.id))];
     const state = new Map<string, StoredState>();
     const hashes = new Map<string, string>(); // "id#rev" → stored hash
+    const erased = new Set<string>(); // "id#rev" whose stored body retention erased
     for (const part of chunks(ids)) {
       const rows = await trx
         .selectFrom('record_revisions')
-        .select(['record_id', 'rev', 'ward_code', 'kind', 'content_hash'])
+        .select(['record_id', 'rev', 'ward_code', 'kind', 'content_hash', 'personal_erased_at'])
         .where('record_id', 'in', part)
         .execute();
       for (const row of rows) {
         const s = state.get(row.record_id) ?? { wardCode: row.ward_code, kind: row.kind, maxRev: 0, revisions: new Map() };
         hashes.set(`${row.record_id}#${row.rev}`, row.content_hash);
+        if (row.personal_erased_at !== null) erased.add(`${row.record_id}#${row.rev}`);
         s.maxRev = Math.max(s.maxRev, Number(row.rev));
         state.set(row.record_id, s);
       }
@@ -389,11 +408,11 @@ export class SyncIngest {
         contentHash,
         contentKey: () => {
           if (body === undefined) throw new Error(`body of ${key} was not loaded`); // loaded above whenever hashes differ
-          return contentKeyOfBody(body);
+          return contentKeyOfBody(body, erased.has(key));
         },
       });
     }
-    return state;
+    return { state, erased };
   }
 
   /**

@@ -106,11 +106,7 @@ export function createPreparePool(size: number, options: PreparePoolOptions = {}
 
   function runInline(pending: Pending) {
     prepared.inline++;
-    try {
-      pending.resolve(prepareBatch(pending.source, pending.context));
-    } catch (error) {
-      pending.reject(error);
-    }
+    prepareBatch(pending.source, pending.context).then(pending.resolve, pending.reject);
   }
 
   function dispatch(slot: Slot, pending: Pending) {
@@ -213,6 +209,7 @@ export function createPreparePool(size: number, options: PreparePoolOptions = {}
           groups: [...context.groups],
           ages: context.ages,
           receivedAt: context.receivedAt,
+          sealingKeys: [...(context.sealingKeys ?? [])],
         };
         const pending: Pending = { source: bytes, task, context, resolve, reject };
         startOnce();

@@ -3,6 +3,12 @@
 // database, no Fastify), so it runs in a worker thread (sync-prepare-pool.ts) while the main
 // thread keeps writing other batches; services/sync-ingest.ts then applies the result in one
 // transaction.
+//
+// A sealed record (`{"id","rev","sealed":{"kid","enc","ct"}}`, docs/sync-protocol.md "Sealed
+// records") is opened first with the ward's private keys (context.sealingKeys) and then goes the
+// same way as a clear one: what is stored is the parsed record, never the sealed or opened text.
+// One that does not open (unknown kid, tampered, sealed for another id, rev or ward) is
+// `rejected` as `unsealable`, never a whole-request error.
 import secureJson from 'secure-json-parse';
 import type { FieldError } from '../../shared/domain/validation.js';
 import {
@@ -19,6 +25,8 @@ import type { AssistanceKindsTable, AssistancesTable, HouseholdsTable, MembersTa
 import type { MessageKey } from './messages.js';
 import { assistanceKindRows, assistanceRow, householdRow, memberRows } from './record-rows.js';
 import { sha256 } from './secrets.js';
+import { openText, type SealingPrivateKey } from '../../shared/crypto/hpke.js';
+import { isSealedItem, sealedItemSchema } from '../../shared/crypto/sealed.js';
 
 /** Stored in an INTEGER column on both engines (PostgreSQL's is 32-bit). */
 export const MAX_REV = 2_147_483_647;
@@ -72,6 +80,8 @@ export interface PrepareContext {
   /** The ward's ages: a household's members are checked with the relevance table (domain/relevance.ts). */
   ages: RelevanceAges;
   receivedAt: string;
+  /** The ward's sealing keys (services/ward-keys.ts), every kid it has had; none: sealed records are `unsealable`. */
+  sealingKeys?: readonly SealingPrivateKey[];
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -128,10 +138,36 @@ export function prepareRecord(item: unknown, context: PrepareContext): PreparedR
   };
 }
 
+const unsealable = (id: string, rev: number, path = 'sealed'): RejectedRecord => ({ kind: 'rejected', id, rev, errors: [{ path, code: 'unsealable' }] });
+
+/**
+ * Opens one sealed batch item, then checks the record inside like any other. The id and rev in
+ * clear must be the opened record's own (they are also the AAD, so a payload moved under
+ * another id or rev does not even open).
+ */
+export async function prepareSealedRecord(item: unknown, context: PrepareContext): Promise<PreparedRecord> {
+  const obj = isPlainObject(item) ? item : {};
+  const id = typeof obj.id === 'string' ? obj.id : '';
+  const rev = typeof obj.rev === 'number' && Number.isInteger(obj.rev) ? obj.rev : 0;
+  const parsed = sealedItemSchema.safeParse(item);
+  if (!parsed.success) return unsealable(id, rev);
+  const { sealed } = parsed.data;
+  const opened = await openText(context.sealingKeys ?? [], context.wardCode, parsed.data.id, parsed.data.rev, sealed);
+  if (!opened.ok) return unsealable(id, rev, opened.reason === 'unknown_kid' ? 'sealed.kid' : 'sealed');
+  let record: unknown;
+  try {
+    record = secureJson.parse(opened.text, undefined, { protoAction: 'error', constructorAction: 'error' });
+  } catch {
+    return unsealable(id, rev);
+  }
+  if (!isPlainObject(record) || record.id !== parsed.data.id || record.rev !== parsed.data.rev) return unsealable(id, rev);
+  return prepareRecord(record, context);
+}
+
 const badRequest = (messageKey: MessageKey): PreparedBatch => ({ ok: false, status: 400, code: 'bad_request', messageKey });
 
 /** The envelope checks, in the order the API promises (docs/api.md), then every record. */
-export function prepareParsedBatch(body: unknown, context: PrepareContext): PreparedBatch {
+export async function prepareParsedBatch(body: unknown, context: PrepareContext): Promise<PreparedBatch> {
   if (!isPlainObject(body)) return badRequest('bad_envelope');
   const { protocolVersion, records } = body;
   // Version first: an old phone must learn to update even if the rest of its envelope changed.
@@ -145,7 +181,9 @@ export function prepareParsedBatch(body: unknown, context: PrepareContext): Prep
   return {
     ok: true,
     batchId: envelope.data.batchId,
-    records: envelope.data.records.map((item) => prepareRecord(item, context)),
+    records: await Promise.all(
+      envelope.data.records.map((item) => (isSealedItem(item) ? prepareSealedRecord(item, context) : prepareRecord(item, context))),
+    ),
     applied: envelope.data.applied ?? [],
   };
 }
@@ -155,7 +193,7 @@ export function prepareParsedBatch(body: unknown, context: PrepareContext): Prep
  * JSON is read as Fastify reads it: UTF-8, and `__proto__` or `constructor.prototype` keys
  * refused rather than trusted.
  */
-export function prepareBatch(bytes: Uint8Array, context: PrepareContext): PreparedBatch {
+export async function prepareBatch(bytes: Uint8Array, context: PrepareContext): Promise<PreparedBatch> {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   let body: unknown;
   try {

@@ -16,6 +16,8 @@ export const VALIDATION_CODES = [
   'unknown_group', 'wrong_ward', 'not_owner', 'unknown_field', 'unknown_notice_version', 'duplicate_group_code',
   'kinds_required', 'duplicate_kind', 'teaching_card_kind_missing', 'reason_required', 'no_reason_when_done',
   'birth_year_after_help', 'secret_like_text', 'duplicate_card_id', 'record_too_large', 'record_too_deep',
+  'unsealable',
+  'consent_required_for_contact', 'duplicate_notice_version',
 ] as const;
 const knownCodes = new Set<string>(VALIDATION_CODES);
 

@@ -34,6 +34,7 @@ export const validationEn: ValidationMessages = {
   not_owner: 'Another device made this record; only that device (or one the ward handed it to) may change it.',
   unknown_field: 'There is a field that is not supported.',
   unknown_notice_version: 'The current notice version is not among the consent notices.',
+  duplicate_notice_version: 'This notice version appears twice.',
   duplicate_group_code: 'This tổ dân phố code appears twice.',
   kinds_required: 'Choose at least one kind of help given.',
   duplicate_kind: 'A kind of help is chosen twice.',
@@ -45,4 +46,6 @@ export const validationEn: ValidationMessages = {
   record_too_large: 'This record is too large to send to the ward. Please shorten the notes.',
   record_too_deep: 'This record is malformed (nested too deeply).',
   secret_like_text: 'Never write an OTP, password or passcode into the app. Please remove the 6-digit number.',
+  unsealable: 'The ward server could not open this sealed record (unknown key or damaged data). Unlock the phone, open the record and save it again.',
+  consent_required_for_contact: "A name and phone number are kept only with the person's consent. Record their consent or remove the name and phone number.",
 };

@@ -34,6 +34,7 @@ export const validationVi = {
   not_owner: 'Bản ghi do thiết bị khác tạo; chỉ thiết bị đó (hoặc thiết bị được phường giao) được sửa.',
   unknown_field: 'Có trường không được hỗ trợ.',
   unknown_notice_version: 'Phiên bản thông báo hiện dùng không có trong danh sách thông báo.',
+  duplicate_notice_version: 'Phiên bản thông báo bị trùng.',
   duplicate_group_code: 'Mã tổ dân phố bị trùng.',
   kinds_required: 'Chọn ít nhất một việc đã hỗ trợ.',
   duplicate_kind: 'Một việc hỗ trợ được chọn hai lần.',
@@ -45,6 +46,8 @@ export const validationVi = {
   record_too_large: 'Bản ghi quá lớn để gửi về phường. Vui lòng rút gọn các ghi chú.',
   record_too_deep: 'Bản ghi có cấu trúc không hợp lệ (lồng nhau quá sâu).',
   secret_like_text: 'Không ghi mã OTP, mật khẩu hay mã passcode vào ứng dụng. Vui lòng xóa dãy 6 chữ số.',
+  unsealable: 'Máy chủ phường không mở được bản ghi đã niêm phong (khóa không khớp hoặc dữ liệu bị hỏng). Hãy mở khóa điện thoại, mở bản ghi và lưu lại.',
+  consent_required_for_contact: 'Chỉ lưu họ tên và số điện thoại khi người được hỗ trợ đồng ý. Ghi nhận sự đồng ý hoặc xóa họ tên và số điện thoại.',
 } as const;
 
 export type ValidationMessages = Record<keyof typeof validationVi, string>;

@@ -5,15 +5,21 @@
 // A later attempt on the same help may be a new rev of the same id (e.g. "needs follow-up" →
 // "done"); voiding is a new rev with voided: true.
 //
+// Version 2 (issue 12): a person's name and phone are kept only with their recorded consent
+// (`consent`, purpose 'assistance', the version of the ward's assistance notice read to them).
+// Without it the record keeps the year of birth and what was done; a name or phone without
+// consent is refused (`consent_required_for_contact`). Version 1 had no consent record, so the
+// migration to 2 erases the name and phone it may hold (phones and the server alike).
+//
 // Passwords, OTPs and passcodes are never typed into the app. Every object here is strict, so a
 // field for one cannot be added by a client (unknown keys are rejected as `unknown_field`), and
 // free text that carries a standalone 6-digit code (an OTP or a VNeID passcode) is refused.
 import { z } from 'zod';
-import { isoDateTimeSchema, missingOr, optionalText, uuidSchema, wardCodeSchema } from './common.js';
+import { isoDateTimeSchema, missingOr, optionalText, shortText, uuidSchema, wardCodeSchema } from './common.js';
 import { defineRecordKind, strictError } from './record-kind.js';
 
 export const ASSISTANCE_KIND = 'assistance' as const;
-export const ASSISTANCE_SCHEMA_VERSION = 1 as const;
+export const ASSISTANCE_SCHEMA_VERSION = 2 as const;
 
 /** Kinds of help (several may be given at once). */
 export const ASSISTANCE_KINDS = [
@@ -85,6 +91,22 @@ export const teachingCardIdSchema = z
   .string({ error: missingOr('invalid') })
   .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { error: 'invalid' });
 
+/** The purposes a consent notice is read for (ward-config.ts `consentNotices[].purpose`). */
+export const ASSISTANCE_CONSENT_PURPOSE = 'assistance' as const;
+
+/**
+ * The person's consent to keep their name and phone with this help. Never pre-ticked: the
+ * volunteer records it after reading the ward's assistance notice.
+ */
+export const assistanceConsentSchema = z.strictObject({
+  given: z.literal(true, { error: 'consent_required' }),
+  purpose: z.literal(ASSISTANCE_CONSENT_PURPOSE, { error: missingOr('invalid_option') }),
+  /** The version of the ward's assistance notice that was read. */
+  noticeVersion: shortText(40),
+  consentedAt: isoDateTimeSchema,
+}, strictError);
+export type AssistanceConsent = z.infer<typeof assistanceConsentSchema>;
+
 const assistanceDataObject = z.strictObject({
   wardCode: wardCodeSchema,
   /** The phone's own install id (made once per install): the device that recorded the help. */
@@ -92,6 +114,8 @@ const assistanceDataObject = z.strictObject({
   /** When the help was given. */
   helpedAt: isoDateTimeSchema,
   person: personHelpedSchema,
+  /** Present only when the person agreed to have their name and phone kept. */
+  consent: assistanceConsentSchema.optional(),
   household: householdLinkSchema.optional(),
   /** Tổ dân phố / khu phố code from the ward's register, when known. */
   groupCode: z
@@ -143,6 +167,12 @@ function checkAssistance(data: z.output<typeof assistanceDataObject>, ctx: z.Ref
     ctx.addIssue({ code: 'custom', path: ['voidReason'], message: 'required' });
   }
   const person: unknown = data.person;
+  // A name or phone is kept only with the person's consent (the header).
+  if (isObject(person) && data.consent === undefined) {
+    for (const key of ['name', 'phone'] as const) {
+      if (person[key] !== undefined) ctx.addIssue({ code: 'custom', path: ['person', key], message: 'consent_required_for_contact' });
+    }
+  }
   const birthYear = typeof person === 'object' && person !== null ? (person as { birthYear?: unknown }).birthYear : undefined;
   const helpedYear = typeof data.helpedAt === 'string' ? Number(data.helpedAt.slice(0, 4)) : Number.NaN;
   // A year the field itself rejects is reported there only.
@@ -160,11 +190,23 @@ export const assistanceDataSchema = assistanceDataObject.superRefine(checkAssist
 export type AssistanceData = z.infer<typeof assistanceDataSchema>;
 export type AssistanceDataInput = z.input<typeof assistanceDataSchema>;
 
+/**
+ * Version 1 → 2: version 1 recorded no consent, so its name and phone go; the year of birth and
+ * everything about the help stay (the tallies read only those). Data that is not the shape of
+ * version 1 passes through unchanged for the schema to judge.
+ */
+export function assistanceV1ToV2(data: unknown): unknown {
+  if (!isObject(data) || !isObject(data.person)) return data;
+  const { name: _name, phone: _phone, ...person } = data.person;
+  return { ...data, person };
+}
+
 /** The assistance record kind: envelope, version and migrations (record-kind.ts). */
 export const assistanceRecordKind = defineRecordKind({
   kind: ASSISTANCE_KIND,
   version: ASSISTANCE_SCHEMA_VERSION,
   dataSchema: assistanceDataSchema,
+  migrations: { 2: assistanceV1ToV2 },
 });
 export const assistanceRecordSchema = assistanceRecordKind.recordSchema;
 export type AssistanceRecord = z.infer<typeof assistanceRecordSchema>;

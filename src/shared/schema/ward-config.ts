@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { wardCodeSchema } from './common.js';
 import { INDICATOR_CODES } from '../domain/indicators.js';
+import { sealingPublicKeySchema } from '../crypto/sealed.js';
 
 export const groupSchema = z.object({
   /** Stable code within the ward, e.g. "TDP01"; records point at it. */
@@ -15,8 +16,14 @@ export const groupSchema = z.object({
 });
 export type Group = z.infer<typeof groupSchema>;
 
+/** What a notice asks consent for: the household survey, or keeping an assisted person's name and phone. */
+export const CONSENT_PURPOSES = ['survey', 'assistance'] as const;
+export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
+
 export const consentNoticeSchema = z.object({
   version: z.string().min(1).max(40),
+  /** Notices written before purposes existed were the survey's. */
+  purpose: z.enum(CONSENT_PURPOSES).default('survey'),
   /** Short text the volunteer reads aloud: purpose, controller, rights, contact. */
   text: z.object({ vi: z.string().min(1), en: z.string().min(1) }),
 });
@@ -49,14 +56,37 @@ export const wardConfigSchema = z.object({
   groups: z.array(groupSchema).min(1),
   targets: targetsByYearSchema,
   consentNotices: z.array(consentNoticeSchema).min(1),
-  /** The notice version volunteers read now (one of consentNotices). */
+  /** The survey notice version volunteers read now (one of consentNotices, purpose 'survey'). */
   currentNoticeVersion: z.string().min(1),
+  /**
+   * The assistance notice version read now (purpose 'assistance'). Without one, an assistance
+   * keeps no name or phone (there is no notice to record consent against).
+   */
+  currentAssistanceNoticeVersion: z.string().min(1).optional(),
   demo: z.boolean().optional(),
+  /**
+   * The ward's public key for sealed outbox records (docs/sync-protocol.md, "Sealed records").
+   * Added by the ward endpoint to the configuration it sends (never in seeds/); absent from
+   * copies cached by phones before it existed, until their next fetch.
+   */
+  sealingKey: sealingPublicKeySchema.optional(),
 }).superRefine((ward, ctx) => {
   // Records point at group codes and consent records at notice versions: both must resolve.
-  if (!ward.consentNotices.some((n) => n.version === ward.currentNoticeVersion)) {
+  if (!ward.consentNotices.some((n) => n.purpose === 'survey' && n.version === ward.currentNoticeVersion)) {
     ctx.addIssue({ code: 'custom', path: ['currentNoticeVersion'], message: 'unknown_notice_version' });
   }
+  if (
+    ward.currentAssistanceNoticeVersion !== undefined &&
+    !ward.consentNotices.some((n) => n.purpose === 'assistance' && n.version === ward.currentAssistanceNoticeVersion)
+  ) {
+    ctx.addIssue({ code: 'custom', path: ['currentAssistanceNoticeVersion'], message: 'unknown_notice_version' });
+  }
+  const notices = new Set<string>();
+  ward.consentNotices.forEach((notice, i) => {
+    const key = `${notice.purpose} ${notice.version}`;
+    if (notices.has(key)) ctx.addIssue({ code: 'custom', path: ['consentNotices', i, 'version'], message: 'duplicate_notice_version' });
+    notices.add(key);
+  });
   const seen = new Set<string>();
   ward.groups.forEach((group, i) => {
     if (seen.has(group.code)) ctx.addIssue({ code: 'custom', path: ['groups', i, 'code'], message: 'duplicate_group_code' });
@@ -64,3 +94,4 @@ export const wardConfigSchema = z.object({
   });
 });
 export type WardConfig = z.infer<typeof wardConfigSchema>;
+

@@ -2,12 +2,15 @@
 // table, the record's data, the save as the boundary between people, the unsaved entry kept.
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  asEntry,
   buildDraft,
   checkEntry,
+  chooseConsent,
   chooseOutcome,
   DECADES,
   emptyEntry,
   entryFromRecord,
+  fromMember,
   keepEntry,
   loadEntry,
   pickDecade,
@@ -20,6 +23,8 @@ import {
 import { getLastSavedAssistance, listAssistances } from '../../../src/app/storage/assistance-repo.js';
 import type { GoCuaDb } from '../../../src/app/storage/db.js';
 import { freshDb } from '../../helpers/sync-fixtures.js';
+import { validSurveyed } from '../../helpers/household-fixtures.js';
+import type { HouseholdRecord } from '../../../src/shared/schema/household.js';
 
 const dbs: GoCuaDb[] = [];
 afterEach(() => {
@@ -67,8 +72,8 @@ describe('year of birth at the table', () => {
 
 describe('checking an entry', () => {
   it('reports every problem at once, the missing reason included, whatever the year', () => {
-    const entry = { ...chooseOutcome(emptyEntry(), 'not_done'), birthYear: '195', phone: '12345' };
-    expect(checkEntry(entry, { helpedYear: 2026 })).toEqual([
+    const entry = { ...chooseOutcome(emptyEntry(), 'not_done'), consent: 'yes' as const, birthYear: '195', phone: '12345' };
+    expect(checkEntry(entry, { helpedYear: 2026, noticeVersion: '2026-12' })).toEqual([
       { path: 'kinds', code: 'kinds_required' },
       { path: 'reason', code: 'reason_required' },
       { path: 'person.birthYear', code: 'birth_year_digits' },
@@ -91,14 +96,16 @@ describe('checking an entry', () => {
 });
 
 describe('the record data', () => {
-  it('builds the draft: trimmed campaign, normalised phone, no reason when done', () => {
-    const built = buildDraft({ ...installedDone('1948'), name: '  Bà Tư ', phone: '+84912345678' }, ctx);
+  it('builds the draft: trimmed campaign, normalised phone with its consent, no reason when done', () => {
+    const consented = chooseConsent(installedDone('1948'), 'yes', new Date('2026-11-22T02:59:00.000Z'));
+    const built = buildDraft({ ...consented, name: '  Bà Tư ', phone: '+84912345678' }, { ...ctx, noticeVersion: '2026-12' });
     expect(built).toEqual({
       ok: true,
       draft: {
         wardCode: '10546',
         helpedAt: NOW.toISOString(),
         person: { birthYear: 1948, name: 'Bà Tư', phone: '0912345678' },
+        consent: { given: true, purpose: 'assistance', noticeVersion: '2026-12', consentedAt: '2026-11-22T02:59:00.000Z' },
         kinds: ['install_vneid'],
         outcome: 'done',
         campaign: 'Đợt ra quân 22/11',
@@ -114,6 +121,57 @@ describe('the record data', () => {
     const card = typeYear(chooseOutcome(emptyEntry('vneid-install'), 'done'), '60');
     const cardBuilt = buildDraft(card, ctx);
     expect(cardBuilt.ok && cardBuilt.draft).toMatchObject({ kinds: ['teaching_card'], teachingCardId: 'vneid-install' });
+  });
+});
+
+describe('consent before a name or phone (issue 12)', () => {
+  const withNotice = { ...ctx, noticeVersion: '2026-12' };
+
+  it('refuses a name or phone without "yes", or without a ward notice to consent to', () => {
+    const typed = { ...installedDone('1948'), name: 'Bà Tư', phone: '0912345678' };
+    const problems = [
+      { path: 'person.name', code: 'consent_required_for_contact' },
+      { path: 'person.phone', code: 'consent_required_for_contact' },
+    ];
+    expect(buildDraft(typed, withNotice)).toEqual({ ok: false, errors: problems });
+    expect(buildDraft({ ...typed, consent: 'yes' }, ctx)).toEqual({ ok: false, errors: problems });
+    expect(buildDraft({ ...typed, consent: 'yes' }, withNotice).ok).toBe(true);
+  });
+
+  it('"no" clears the name and phone and saves the year and the help without a consent record', async () => {
+    const yes = { ...chooseConsent(installedDone('1948'), 'yes', NOW), name: 'Bà Tư', phone: '0912345678' };
+    const no = chooseConsent(yes, 'no', NOW);
+    expect(no).toMatchObject({ consent: 'no', name: '', phone: '' });
+    expect(no.consentAt).toBeUndefined();
+    const d = await db();
+    const saved = await submitEntry(d, no, withNotice);
+    expect(saved.ok && saved.record.data.person).toEqual({ birthYear: 1948 });
+    expect(saved.ok && saved.record.data.consent).toBeUndefined();
+  });
+
+  it('a "yes" with nothing to keep records no consent; the time of "yes" is kept when repeated', () => {
+    const yes = chooseConsent(installedDone('1948'), 'yes', new Date('2026-11-22T01:30:00.000Z'));
+    expect(chooseConsent(yes, 'yes', NOW).consentAt).toBe('2026-11-22T01:30:00.000Z');
+    const built = buildDraft(yes, withNotice);
+    expect(built.ok && built.draft.consent).toBeUndefined();
+  });
+
+  it('a linked member gives the year; the name and phone only with consent, never over what was typed', () => {
+    const household = validSurveyed() as unknown as HouseholdRecord;
+    const head = household.data.members[0]!;
+    expect(fromMember(household, head.id, emptyEntry(), false)).toEqual({ birthYear: '1980' });
+    expect(fromMember(household, head.id, emptyEntry(), true)).toEqual({ birthYear: '1980', name: 'Nguyễn Văn Dũng', phone: '0912345678' });
+    expect(fromMember(household, head.id, { ...emptyEntry(), birthYear: '80', name: 'Ông Dũng' }, true)).toEqual({ phone: '0912345678' });
+    expect(fromMember(household, 'someone-else', emptyEntry(), true)).toEqual({});
+  });
+
+  it('an entry read back keeps a name and phone only with its "yes"; a saved record opens with its consent', async () => {
+    expect(asEntry({ ...installedDone(), name: 'Bà Tư', phone: '0912345678' })).toMatchObject({ consent: '', name: '', phone: '' });
+    expect(asEntry({ ...installedDone(), consent: 'yes', consentAt: 'x', name: 'Bà Tư' })).toMatchObject({ consent: 'yes', consentAt: 'x', name: 'Bà Tư' });
+    const d = await db();
+    const saved = await submitEntry(d, { ...chooseConsent(installedDone('1948'), 'yes', NOW), name: 'Bà Tư' }, withNotice);
+    if (!saved.ok) throw new Error('not saved');
+    expect(entryFromRecord(saved.record, 'again')).toMatchObject({ consent: 'yes', consentAt: NOW.toISOString(), name: 'Bà Tư' });
   });
 });
 

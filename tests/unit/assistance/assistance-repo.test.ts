@@ -45,7 +45,7 @@ describe('assistance repo', () => {
     const first = await saveAssistance(d, draft({ outcome: 'needs_follow_up', reason: 'forgotten_password' }));
     expect(first.ok).toBe(true);
     if (!first.ok) return;
-    expect(first.record).toMatchObject({ kind: 'assistance', rev: 1, schemaVersion: 1 });
+    expect(first.record).toMatchObject({ kind: 'assistance', rev: 1, schemaVersion: 2 });
     expect(await d.outbox.where('recordId').equals(first.record.id).toArray()).toEqual([expect.objectContaining({ rev: 1, state: 'queued' })]);
     const again = await saveAssistance(d, draft(), { existingId: first.record.id });
     expect(again.ok && again.record.rev).toBe(2);

@@ -21,7 +21,7 @@ function errorsAfter(change: (r: Loose) => void, base: () => Loose = validAssist
   return errorsOf(record);
 }
 
-describe('assistance record v1: valid records', () => {
+describe('assistance record: valid records', () => {
   it('accepts a done "install VNeID" linked to a household member, with campaign and place', () => {
     const result = assistanceRecordSchema.safeParse(validAssistance());
     expect(result.success, JSON.stringify(result.error?.issues)).toBe(true);
@@ -63,10 +63,10 @@ describe('assistance record v1: valid records', () => {
   });
 });
 
-describe('assistance record v1: envelope', () => {
+describe('assistance record: envelope', () => {
   it('rejects another kind, an unknown schema version, a bad rev, id and time', () => {
     expect(errorsAfter((r) => (r.kind = 'household'))).toEqual([{ path: 'kind', code: 'unknown_kind' }]);
-    expect(errorsAfter((r) => (r.schemaVersion = 2))).toEqual([{ path: 'schemaVersion', code: 'unknown_schema_version' }]);
+    expect(errorsAfter((r) => (r.schemaVersion = 3))).toEqual([{ path: 'schemaVersion', code: 'unknown_schema_version' }]);
     expect(errorsAfter((r) => (r.rev = 0))).toEqual([{ path: 'rev', code: 'rev_invalid' }]);
     expect(errorsAfter((r) => (r.rev = 1.5))).toEqual([{ path: 'rev', code: 'rev_invalid' }]);
     expect(errorsAfter((r) => delete r.rev)).toEqual([{ path: 'rev', code: 'required' }]);
@@ -77,7 +77,7 @@ describe('assistance record v1: envelope', () => {
   });
 });
 
-describe('assistance record v1: no field for passwords, OTPs or passcodes', () => {
+describe('assistance record: no field for passwords, OTPs or passcodes', () => {
   it.each([
     ['data.otp', (r: Loose) => (r.data.otp = '123456')],
     ['data.password', (r: Loose) => (r.data.password = 'matkhau')],
@@ -98,7 +98,7 @@ describe('assistance record v1: no field for passwords, OTPs or passcodes', () =
   });
 });
 
-describe('assistance record v1: fields', () => {
+describe('assistance record: fields', () => {
   it('checks the ward code, install id and time of the help', () => {
     expect(errorsAfter((r) => (r.data.wardCode = '1054'))).toEqual([{ path: 'data.wardCode', code: 'invalid_ward_code' }]);
     expect(errorsAfter((r) => delete r.data.installId)).toEqual([{ path: 'data.installId', code: 'invalid_uuid' }]);
@@ -199,7 +199,7 @@ describe('the record kind registry', () => {
     expect(RECORD_KINDS).toEqual(['household', 'assistance']);
     expect(recordKindFor('assistance')?.recordSchema).toBe(assistanceRecordSchema);
     expect(recordKindFor('household')?.recordSchema).toBe(householdRecordSchema);
-    expect(CURRENT_SCHEMA_VERSION).toEqual({ household: 2, assistance: 1 });
+    expect(CURRENT_SCHEMA_VERSION).toEqual({ household: 2, assistance: 2 });
     expect(parseRecord(validAssistance()).ok).toBe(true);
     expect(parseRecord(validSurveyed()).ok).toBe(true);
     // The schema of one kind refuses the other.
@@ -211,7 +211,7 @@ describe('the record kind registry', () => {
       const r = parseRecord(input);
       return r.ok ? null : r.errors[0];
     };
-    expect(errorOf({ ...validAssistance(), schemaVersion: 2 })).toEqual({ path: 'schemaVersion', code: 'unknown_schema_version' });
+    expect(errorOf({ ...validAssistance(), schemaVersion: 3 })).toEqual({ path: 'schemaVersion', code: 'unknown_schema_version' });
     expect(errorOf({ ...validSurveyed(), schemaVersion: 0 })).toEqual({ path: 'schemaVersion', code: 'unknown_schema_version' });
     expect(errorOf({ ...validAssistance(), schemaVersion: '1' })).toEqual({ path: 'schemaVersion', code: 'unknown_schema_version' });
     expect(errorOf({ ...validAssistance(), kind: 'visit' })).toEqual({ path: 'kind', code: 'unknown_kind' });

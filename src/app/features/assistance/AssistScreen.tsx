@@ -1,7 +1,8 @@
 // Fast entry of one help at a campaign table (#/assist). One screen: the remembered campaign and
 // place, big toggles for the kinds and the outcome (aria-pressed), reasons when not done, the year
 // of birth by number pad (two digits, or a decade shortcut + one digit), optional name / phone /
-// household link. The rules (checks, the record's data, the save as the boundary between people,
+// household link. Name and phone appear only after the person agreed to have them kept (the
+// ward's assistance notice, read aloud; issue 12); "no" keeps the year and what was done. The rules (checks, the record's data, the save as the boundary between people,
 // the unsaved entry kept across a reload) live in assist-model.ts; this file only shows them.
 // A save is confirmed in a role=status line fixed just below the sticky header (≥ 3 s, with a
 // short vibration where the phone has one); a refused save clears that line, marks the entry
@@ -20,13 +21,17 @@ import { getAssistance, getCampaignMemory, getLastSavedAssistance } from '../../
 import { getHousehold, saveHousehold } from '../../storage/records-repo.js';
 import { requestSync } from '../../sync/sync-engine.js';
 import { currentLanguage } from '../../i18n/index.js';
+import { currentAssistanceNotice } from '../../storage/ward-config.js';
 import { useWard } from '../../ward-context.js';
 import { HouseholdPicker } from './HouseholdPicker.js';
 import {
+  chooseConsent,
   chooseOutcome,
+  contactAllowed,
   DECADES,
   emptyEntry,
   entryFromRecord,
+  fromMember,
   keepEntry,
   loadEntry,
   needsReason,
@@ -64,6 +69,7 @@ const FOCUS_OF: Record<string, string> = {
   'person.birthYear': '#assist-year',
   'person.phone': '#assist-phone',
   'person.name': '#assist-name',
+  consent: '[data-testid^="consent-"]',
 };
 
 export function AssistScreen({ householdId, memberId, againId, cardId }: AssistScreenProps) {
@@ -91,6 +97,7 @@ export function AssistScreen({ householdId, memberId, againId, cardId }: AssistS
   const writes = useRef<Promise<void>>(Promise.resolve());
   const lang = currentLanguage();
   const card = cardId ? TEACHING_CARDS.find((c) => c.id === cardId) : undefined;
+  const notice = ward ? currentAssistanceNotice(ward) : undefined;
 
   useEffect(() => {
     let alive = true;
@@ -107,7 +114,7 @@ export function AssistScreen({ householdId, memberId, againId, cardId }: AssistS
         if (row) start = entryFromRecord(row.record, 'again');
       } else if (householdId) {
         const link = await getHousehold(appDb, householdId);
-        if (link) start = { ...start, ...fromMember(link.record, memberId, start), link: { householdId, ...(memberId ? { memberId } : {}) } };
+        if (link) start = { ...start, ...fromMember(link.record, memberId, start, false), link: { householdId, ...(memberId ? { memberId } : {}) } };
       } else if (!cardId) {
         // The plain screen reopens what was left unsaved (a reload, a killed tab).
         const kept = await loadEntry(appDb);
@@ -161,7 +168,9 @@ export function AssistScreen({ householdId, memberId, againId, cardId }: AssistS
   useEffect(() => {
     if (focusProblem === 0) return;
     const first = errors[0];
-    const selector = first ? FOCUS_OF[first.path] ?? FOCUS_OF[first.path.split('.')[0]!] : undefined;
+    // A name or phone refused for want of consent: the consent question takes the focus.
+    const path = first?.code === 'consent_required_for_contact' ? 'consent' : first?.path;
+    const selector = path ? FOCUS_OF[path] ?? FOCUS_OF[path.split('.')[0]!] : undefined;
     const el = (selector ? formRef.current?.querySelector<HTMLElement>(selector) : null) ?? formRef.current?.querySelector<HTMLElement>('[data-testid="assist-errors"]');
     el?.scrollIntoView({ block: 'center' });
     el?.focus({ preventScroll: true });
@@ -191,6 +200,7 @@ export function AssistScreen({ householdId, memberId, againId, cardId }: AssistS
         place,
         ...(household?.data.groupCode ? { groupCode: household.data.groupCode } : {}),
         mobilePrefixes: ward.settings.mobilePrefixes,
+        ...(notice ? { noticeVersion: notice.version } : {}),
       });
       if (!result.ok) {
         // An old "Đã lưu" must not stand beside an entry that was not saved.
@@ -465,35 +475,76 @@ export function AssistScreen({ householdId, memberId, againId, cardId }: AssistS
 
       {showMore ? (
         <>
-          <div className="field">
-            <label htmlFor="assist-name">
-              {t('assist.name')} <span className="optional">{t('assist.optional')}</span>
-            </label>
-            <input id="assist-name" type="text" value={entry.name} onChange={(e) => change((x) => ({ ...x, name: e.target.value }))} maxLength={80} autoComplete="off" data-testid="assist-name" />
-          </div>
-          <div className={`field${problemAt('person.phone') ? ' field--error' : ''}`}>
-            <label htmlFor="assist-phone">
-              {t('assist.phone')} <span className="optional">{t('assist.optional')}</span>
-            </label>
-            <input
-              id="assist-phone"
-              type="tel"
-              inputMode="numeric"
-              autoComplete="off"
-              maxLength={16}
-              value={entry.phone}
-              aria-invalid={problemAt('person.phone') ? true : undefined}
-              aria-describedby={describedBy('assist-error-phone', 'person.phone')}
-              onChange={(e) => change((x) => ({ ...x, phone: e.target.value }))}
-              data-testid="assist-phone"
-            />
-            {inlineError('assist-error-phone', 'person.phone')}
-          </div>
+          {notice ? (
+            <fieldset aria-describedby="assist-consent-notice">
+              <legend>{t('assist.consentQuestion')}</legend>
+              <details className="assist__notice">
+                <summary>{t('assist.consentRead', { version: notice.version })}</summary>
+                <p id="assist-consent-notice" data-testid="assist-consent-notice" lang={lang}>
+                  {notice.text[lang]}
+                </p>
+              </details>
+              <div className="toggles">
+                {(['yes', 'no'] as const).map((answer) => (
+                  <button
+                    type="button"
+                    key={answer}
+                    className="toggle"
+                    aria-pressed={entry.consent === answer}
+                    onClick={() =>
+                      change((e) => {
+                        const next = chooseConsent(e, answer, new Date());
+                        // A "yes" for a linked member brings the name and phone the survey holds.
+                        return answer === 'yes' && household && e.link?.householdId === household.id ? { ...next, ...fromMember(household, e.link.memberId, next, true) } : next;
+                      })
+                    }
+                    data-testid={`consent-${answer}`}
+                  >
+                    {t(`assist.consent.${answer}`)}
+                  </button>
+                ))}
+              </div>
+              {entry.consent === 'no' ? <p className="hint" data-testid="assist-consent-no">{t('assist.consentNoHint')}</p> : null}
+            </fieldset>
+          ) : (
+            <p className="hint" data-testid="assist-no-notice">
+              {t('assist.noNotice')}
+            </p>
+          )}
+          {problemAt('person.name', 'person.phone') && !contactAllowed(entry, notice?.version) ? inlineError('assist-error-consent', 'person.name', 'person.phone') : null}
+          {contactAllowed(entry, notice?.version) ? (
+            <>
+              <div className="field">
+                <label htmlFor="assist-name">
+                  {t('assist.name')} <span className="optional">{t('assist.optional')}</span>
+                </label>
+                <input id="assist-name" type="text" value={entry.name} onChange={(e) => change((x) => ({ ...x, name: e.target.value }))} maxLength={80} autoComplete="off" data-testid="assist-name" />
+              </div>
+              <div className={`field${problemAt('person.phone') ? ' field--error' : ''}`}>
+                <label htmlFor="assist-phone">
+                  {t('assist.phone')} <span className="optional">{t('assist.optional')}</span>
+                </label>
+                <input
+                  id="assist-phone"
+                  type="tel"
+                  inputMode="numeric"
+                  autoComplete="off"
+                  maxLength={16}
+                  value={entry.phone}
+                  aria-invalid={problemAt('person.phone') ? true : undefined}
+                  aria-describedby={describedBy('assist-error-phone', 'person.phone')}
+                  onChange={(e) => change((x) => ({ ...x, phone: e.target.value }))}
+                  data-testid="assist-phone"
+                />
+                {inlineError('assist-error-phone', 'person.phone')}
+              </div>
+            </>
+          ) : null}
           {!entry.link ? (
             <HouseholdPicker
               onPick={(link) => {
                 setHousehold(link.household);
-                change((e) => ({ ...e, ...fromMember(link.household, link.memberId, e), link: { householdId: link.household.id, ...(link.memberId ? { memberId: link.memberId } : {}) } }));
+                change((e) => ({ ...e, ...fromMember(link.household, link.memberId, e, contactAllowed(e, notice?.version)), link: { householdId: link.household.id, ...(link.memberId ? { memberId: link.memberId } : {}) } }));
               }}
             />
           ) : null}
@@ -527,17 +578,6 @@ export function AssistScreen({ householdId, memberId, againId, cardId }: AssistS
       </div>
     </form>
   );
-}
-
-/** Name, year and phone of the linked member fill empty fields (never overwrite what was typed). */
-function fromMember(household: HouseholdRecord, memberId: string | undefined, current: AssistEntry): Partial<AssistEntry> {
-  const member = memberId ? household.data.members.find((m) => m.id === memberId) : undefined;
-  if (!member) return {};
-  return {
-    ...(!current.birthYear ? { birthYear: String(member.birthYear) } : {}),
-    ...(!current.name && member.name ? { name: member.name } : {}),
-    ...(!current.phone && member.phone ? { phone: member.phone } : {}),
-  };
 }
 
 function linkLabel(household: HouseholdRecord, memberId: string | undefined, t: TFunction): string {

@@ -7,6 +7,10 @@
 //   person's taps can never be added to it unnoticed.
 // - The unsaved entry is kept in storage after every change (assistance-repo.ts), so a reload or
 //   a killed tab brings it back; a successful save clears it in the same step.
+// - A name and phone are kept only with the person's consent (issue 12): the consent question
+//   comes before them; answering "no" clears them; a name or phone without "yes" is a problem
+//   (`consent_required_for_contact`), and the record then carries the consent with the version of
+//   the ward's assistance notice that was read.
 // Storage is reached only through the repositories (storage/assistance-repo.ts, records-repo.ts).
 import { checkPhone, DEFAULT_MOBILE_PREFIXES } from '../../../shared/domain/phone.js';
 import type { FieldError } from '../../../shared/domain/validation.js';
@@ -19,6 +23,7 @@ import {
   type AssistanceReason,
   type AssistanceRecord,
 } from '../../../shared/schema/assistance.js';
+import type { HouseholdRecord } from '../../../shared/schema/household.js';
 import type { GoCuaDb } from '../../storage/db.js';
 import {
   clearAssistEntry,
@@ -43,6 +48,10 @@ export interface AssistEntry {
   reasonNote: string;
   /** As typed on the number pad (digits only). */
   birthYear: string;
+  /** "May we keep your name and phone?": '' not asked yet. Name and phone only with 'yes'. */
+  consent: '' | 'yes' | 'no';
+  /** When 'yes' was recorded (ISO time). */
+  consentAt?: string;
   name: string;
   phone: string;
   link: EntryLink | null;
@@ -61,11 +70,19 @@ export function emptyEntry(cardId?: string): AssistEntry {
     reason: '',
     reasonNote: '',
     birthYear: '',
+    consent: '',
     name: '',
     phone: '',
     link: null,
     ...(cardId ? { cardId } : {}),
   };
+}
+
+/** Records the person's answer; "no" (or taking a "yes" back) clears the name and phone. */
+export function chooseConsent(entry: AssistEntry, answer: 'yes' | 'no', now: Date): AssistEntry {
+  if (answer === 'yes') return { ...entry, consent: 'yes', consentAt: entry.consent === 'yes' && entry.consentAt ? entry.consentAt : now.toISOString() };
+  const { consentAt: _at, ...rest } = entry;
+  return { ...rest, consent: 'no', name: '', phone: '' };
 }
 
 /** True when nothing of a person was entered yet (a fresh entry need not be kept). */
@@ -78,6 +95,7 @@ export function isBlank(entry: AssistEntry): boolean {
     !entry.reason &&
     !entry.reasonNote.trim() &&
     !entry.birthYear &&
+    !entry.consent &&
     !entry.name.trim() &&
     !entry.phone.trim() &&
     !entry.link
@@ -130,6 +148,13 @@ export function readBirthYear(typed: string, helpedYear: number): YearReading {
 export interface CheckContext {
   helpedYear: number;
   mobilePrefixes?: readonly string[];
+  /** The version of the ward's assistance notice; without one no consent can be recorded. */
+  noticeVersion?: string;
+}
+
+/** True when a name or phone may be kept: the person said yes to a notice the ward has. */
+export function contactAllowed(entry: Pick<AssistEntry, 'consent'>, noticeVersion: string | undefined): boolean {
+  return entry.consent === 'yes' && !!noticeVersion;
 }
 
 /** Every problem of the entry at once, in the order of the screen. */
@@ -141,9 +166,12 @@ export function checkEntry(entry: AssistEntry, ctx: CheckContext): FieldError[] 
   if (needsReason(entry) && entry.reason === 'other' && !entry.reasonNote.trim()) problems.push({ path: 'reasonNote', code: 'required' });
   const year = readBirthYear(entry.birthYear, ctx.helpedYear);
   if (!year.ok) problems.push({ path: 'person.birthYear', code: year.code === 'required' ? 'birth_year_required' : year.code });
+  const allowed = contactAllowed(entry, ctx.noticeVersion);
+  if (entry.name.trim() && !allowed) problems.push({ path: 'person.name', code: 'consent_required_for_contact' });
   if (entry.phone.trim()) {
     const phone = checkPhone(entry.phone, ctx.mobilePrefixes ?? DEFAULT_MOBILE_PREFIXES);
-    if (!phone.ok) problems.push({ path: 'person.phone', code: 'phone_format' });
+    if (!allowed) problems.push({ path: 'person.phone', code: 'consent_required_for_contact' });
+    else if (!phone.ok) problems.push({ path: 'person.phone', code: 'phone_format' });
   }
   return problems;
 }
@@ -156,6 +184,8 @@ export interface DraftContext {
   /** The linked household's tổ dân phố (from records-repo), when the entry is linked. */
   groupCode?: string;
   mobilePrefixes?: readonly string[];
+  /** The version of the ward's current assistance notice (ward config), if it has one. */
+  noticeVersion?: string;
 }
 
 export type BuildResult = { ok: true; draft: AssistanceDraft } | { ok: false; errors: FieldError[] };
@@ -163,19 +193,31 @@ export type BuildResult = { ok: true; draft: AssistanceDraft } | { ok: false; er
 /** The record's data for a checked entry, or every problem with it. */
 export function buildDraft(entry: AssistEntry, ctx: DraftContext): BuildResult {
   const helpedYear = ctx.now.getFullYear();
-  const errors = checkEntry(entry, { helpedYear, ...(ctx.mobilePrefixes ? { mobilePrefixes: ctx.mobilePrefixes } : {}) });
+  const errors = checkEntry(entry, {
+    helpedYear,
+    ...(ctx.mobilePrefixes ? { mobilePrefixes: ctx.mobilePrefixes } : {}),
+    ...(ctx.noticeVersion ? { noticeVersion: ctx.noticeVersion } : {}),
+  });
   const year = readBirthYear(entry.birthYear, helpedYear);
   if (errors.length > 0 || !year.ok || !entry.outcome) return { ok: false, errors };
-  const phone = entry.phone.trim() ? checkPhone(entry.phone, ctx.mobilePrefixes ?? DEFAULT_MOBILE_PREFIXES) : undefined;
+  const allowed = contactAllowed(entry, ctx.noticeVersion);
+  const name = allowed ? entry.name.trim() : '';
+  const phone = allowed && entry.phone.trim() ? checkPhone(entry.phone, ctx.mobilePrefixes ?? DEFAULT_MOBILE_PREFIXES) : undefined;
+  // The consent travels with what it allows: a record with neither name nor phone needs none.
+  const consent =
+    (name || phone?.ok) && ctx.noticeVersion
+      ? { given: true as const, purpose: 'assistance' as const, noticeVersion: ctx.noticeVersion, consentedAt: entry.consentAt ?? ctx.now.toISOString() }
+      : undefined;
   const notDone = entry.outcome !== 'done';
   const draft: AssistanceDraft = {
     wardCode: ctx.wardCode,
     helpedAt: ctx.now.toISOString(),
     person: {
       birthYear: year.year,
-      ...(entry.name.trim() ? { name: entry.name.trim() } : {}),
+      ...(name ? { name } : {}),
       ...(phone?.ok ? { phone: phone.phone } : {}),
     },
+    ...(consent ? { consent } : {}),
     ...(entry.link
       ? { household: { householdId: entry.link.householdId, ...(entry.link.memberId ? { memberId: entry.link.memberId } : {}) }, ...(ctx.groupCode ? { groupCode: ctx.groupCode } : {}) }
       : {}),
@@ -198,11 +240,27 @@ export function entryFromRecord(record: AssistanceRecord, mode: 'edit' | 'again'
     kinds: [...d.kinds],
     ...(mode === 'edit' ? { outcome: d.outcome, reason: d.reason ?? '', reasonNote: d.reasonNote ?? '' } : {}),
     birthYear: String(d.person.birthYear),
+    ...(d.consent ? { consent: 'yes' as const, consentAt: d.consent.consentedAt } : {}),
     name: d.person.name ?? '',
     phone: d.person.phone ?? '',
     link: d.household ? { householdId: d.household.householdId, ...(d.household.memberId ? { memberId: d.household.memberId } : {}) } : null,
     existingId: record.id,
     mode,
+  };
+}
+
+/**
+ * The year of the linked member fills an empty field; the name and phone too, but only when the
+ * person agreed to have them kept here (`contact`): the survey's consent does not cover an
+ * assistance. Never overwrites what was typed.
+ */
+export function fromMember(household: HouseholdRecord, memberId: string | undefined, current: AssistEntry, contact: boolean): Partial<AssistEntry> {
+  const member = memberId ? household.data.members.find((m) => m.id === memberId) : undefined;
+  if (!member) return {};
+  return {
+    ...(!current.birthYear ? { birthYear: String(member.birthYear) } : {}),
+    ...(contact && !current.name && member.name ? { name: member.name } : {}),
+    ...(contact && !current.phone && member.phone ? { phone: member.phone } : {}),
   };
 }
 
@@ -214,6 +272,8 @@ export function asEntry(value: unknown): AssistEntry | undefined {
   const kinds = Array.isArray(v.kinds) ? v.kinds.filter((k): k is AssistanceKind => (ASSISTANCE_KINDS as readonly string[]).includes(k)) : [];
   const outcome = (ASSISTANCE_OUTCOMES as readonly string[]).includes(str(v.outcome)) ? (v.outcome as AssistanceOutcome) : '';
   const reason = (ASSISTANCE_REASONS as readonly string[]).includes(str(v.reason)) ? (v.reason as AssistanceReason) : '';
+  // A name or phone kept without a "yes" (an older app's entry) is not brought back.
+  const consent = v.consent === 'yes' || v.consent === 'no' ? v.consent : '';
   const link = v.link && typeof v.link === 'object' && typeof v.link.householdId === 'string' ? { householdId: v.link.householdId, ...(typeof v.link.memberId === 'string' ? { memberId: v.link.memberId } : {}) } : null;
   return {
     kinds,
@@ -221,8 +281,10 @@ export function asEntry(value: unknown): AssistEntry | undefined {
     reason,
     reasonNote: str(v.reasonNote),
     birthYear: str(v.birthYear).replace(/\D/g, '').slice(0, 4),
-    name: str(v.name),
-    phone: str(v.phone),
+    consent,
+    ...(consent === 'yes' && typeof v.consentAt === 'string' ? { consentAt: v.consentAt } : {}),
+    name: consent === 'yes' ? str(v.name) : '',
+    phone: consent === 'yes' ? str(v.phone) : '',
     link,
     ...(typeof v.existingId === 'string' ? { existingId: v.existingId } : {}),
     ...(v.mode === 'edit' || v.mode === 'again' ? { mode: v.mode } : {}),

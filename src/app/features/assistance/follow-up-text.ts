@@ -2,6 +2,7 @@
 // dashboard's team list: why it is on the list, and who or where it is.
 import type { TFunction } from 'i18next';
 import type { FollowUpItem } from '../../../shared/domain/follow-up.js';
+import { isErasedText } from '../../../shared/domain/personal-fields.js';
 
 export function followUpWhy(item: FollowUpItem, t: TFunction): string {
   if (item.kind === 'member_help') return t('followUp.helpTopic', { topics: item.why.map((w) => t(`members.help_${w}`)).join(', ') });
@@ -11,7 +12,9 @@ export function followUpWhy(item: FollowUpItem, t: TFunction): string {
 
 export function followUpWho(item: FollowUpItem, t: TFunction): string {
   const l = item.label;
-  const address = l.address ? [l.address.houseNumber, l.address.lane, l.address.street].filter(Boolean).join(', ') : '';
+  // An address erased past the ward's retention reads "(đã xoá)" / "(erased)".
+  const shown = (part: string | undefined) => (isErasedText(part) ? t('personalData.erased') : part);
+  const address = l.address ? [l.address.houseNumber, l.address.lane, l.address.street].map(shown).filter(Boolean).join(', ') : '';
   const person = [l.name, l.birthYear ? t('followUp.born', { year: l.birthYear }) : ''].filter(Boolean).join(', ');
   return [address, person || (item.kind === 'assistance' && !address ? t('followUp.unnamed') : '')].filter(Boolean).join(' · ');
 }

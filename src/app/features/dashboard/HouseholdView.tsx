@@ -5,6 +5,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
+import { isErasedText } from '../../../shared/domain/personal-fields.js';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.js';
 import { labelFor } from '../survey/labels.js';
 import { useDashboard, wardHref } from './context.js';
@@ -35,6 +36,7 @@ const ENUMS: [RegExp, string][] = [
 function showValue(path: string, value: unknown, t: TFunction): string {
   if (value === null || value === undefined || value === '') return '—';
   if (typeof value === 'boolean') return value ? t('yesNo.yes') : t('yesNo.no');
+  if (isErasedText(value)) return t('personalData.erased');
   const s = String(value);
   for (const [re, ns] of ENUMS) if (re.test(path)) return t(`${ns}.${s}`, { defaultValue: s });
   if (s === 'yes' || s === 'no' || s === 'unknown') return t(`yesNo.${s}`);

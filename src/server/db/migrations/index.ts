@@ -10,7 +10,9 @@ import * as recordOwners from './20261203T090000-record-owners.js';
 import * as stripUnknownRecordKeys from './20261203T093000-strip-unknown-record-keys.js';
 import * as enrolmentCodeExpiry from './20261203T093100-enrolment-code-expiry.js';
 import * as accountsHardening from './20261203T093200-accounts-hardening.js';
+import * as retention from './20261203T102000-retention.js';
 import * as auditChain from './20261203T103000-audit-chain.js';
+import * as assistanceConsent from './20261203T104000-assistance-consent.js';
 
 export const migrations: Record<string, Migration> = {
   '20261124T020000-initial': initial,
@@ -22,5 +24,7 @@ export const migrations: Record<string, Migration> = {
   '20261203T093000-strip-unknown-record-keys': stripUnknownRecordKeys,
   '20261203T093100-enrolment-code-expiry': enrolmentCodeExpiry,
   '20261203T093200-accounts-hardening': accountsHardening,
+  '20261203T102000-retention': retention,
   '20261203T103000-audit-chain': auditChain,
+  '20261203T104000-assistance-consent': assistanceConsent,
 };
