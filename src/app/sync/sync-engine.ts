@@ -51,7 +51,6 @@ import {
 } from '../../shared/protocol/sync.js';
 import { CLIENT_REQUEST_TIMEOUT_MS, clientRequestTimeoutMs, SYNC_STATUSES } from '../../shared/protocol/sync.js';
 import { outboxRecordStates } from '../storage/waiting.js';
-import { keyringOf } from '../security/at-rest.js';
 import { getDevice, getLastSyncAt, markDeviceRevoked, setLastSyncAt, type DeviceCredentials } from './device-store.js';
 import { applyServerRecord, clearApplied, pendingApplied, type AppliedState } from '../storage/server-state.js';
 
@@ -672,12 +671,6 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     if (!device || device.revokedAt) {
       const code: SyncErrorCode = device ? 'unauthorized' : 'not_enrolled';
       setState({ phase: 'error', error: { code, messageKey: `sync.error.${code}` } });
-      return 'stopped';
-    }
-    // The phone is locked: rows carry no envelope to send (security/at-rest.ts). The sealed
-    // outbox (issue #12) lets a locked phone send; until then the run waits for the unlock.
-    if (keyringOf(db)?.status === 'locked') {
-      setState({ phase: 'idle' });
       return 'stopped';
     }
     let acknowledged = false;
