@@ -12,6 +12,7 @@ interface BenchModule {
 const modules: BenchModule[] = [
   { title: 'PWA bundle', load: () => import('./bundle-size.js') },
   { title: 'Phone survey', load: () => import('./phone-survey.js') },
+  { title: 'Phone unlock', load: () => import('./phone-unlock.js') },
   { title: 'Server ingest', load: () => import('./server-ingest.js') },
   { title: 'Phone sync (slow 3G)', load: () => import('./phone-sync.js') },
   { title: 'Follow-up list', load: () => import('./follow-up-list.js') },

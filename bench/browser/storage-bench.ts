@@ -9,7 +9,16 @@ import { saveDraft } from '../../src/app/storage/drafts-repo.js';
 import { firstSummaryPage, SummaryIndex } from '../../src/app/storage/search-index.js';
 import { dataToForm, formSearchText } from '../../src/app/features/survey/form-model.js';
 
-const db = new GoCuaDb();
+import { installEncryption } from '../../src/app/security/at-rest.js';
+import { newDataKey } from '../../src/app/security/crypto.js';
+import { Keyring } from '../../src/app/security/lock-state.js';
+
+// `?lock=1`: the same storage code through the at-rest encryption (an unlocked phone), in a
+// database of its own, so the rows with and without the lock can be compared.
+const withLock = new URLSearchParams(location.search).get('lock') === '1';
+const keyring = new Keyring();
+if (withLock) keyring.unlock(newDataKey());
+const db = withLock ? installEncryption(new GoCuaDb('go-cua-bench-lock'), keyring) : new GoCuaDb();
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -5,6 +5,7 @@ import { createElement, lazy, Suspense, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HomeScreen } from './features/home/HomeScreen.js';
 import { WipedScreen } from './features/wiped/WipedScreen.js';
+import { LockGate, LockNowButton } from './features/lock/LockGate.js';
 import { applyUpdate, useNeedRefresh } from './pwa/update.js';
 import { ROUTES, routeRow, screenProps, type Screen } from './routes.js';
 import { appDb } from './storage/app-db.js';
@@ -60,6 +61,7 @@ export function App({ syncStatus }: AppProps) {
         <a className="topbar__brand" href="#/">
           {t('app.name')}
         </a>
+        {route.name === 'ward' ? null : <LockNowButton />}
         <button type="button" className="btn btn--small" onClick={switchLanguage} data-testid="language-switch" lang={i18n.language === 'en' ? 'vi' : 'en'}>
           {t('app.otherLanguage')}
         </button>
@@ -83,7 +85,10 @@ export function App({ syncStatus }: AppProps) {
         </div>
       ) : null}
       <main className={row?.wide ? 'screen screen--wide' : 'screen'}>
-        <Suspense fallback={<p className="notice">{t('app.loading')}</p>}>{screen}</Suspense>
+        <Suspense fallback={<p className="notice">{t('app.loading')}</p>}>
+          {/* The ward dashboard (staff, office PC) holds no phone data: no phone lock in front of it. */}
+          {route.name === 'ward' ? screen : <LockGate openWithoutPin={route.name === 'home'}>{screen}</LockGate>}
+        </Suspense>
       </main>
     </WardProvider>
   );

@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readStore } from './helpers/idb.js';
 import { enrolFromQrLink, usePhoneAndWard } from './helpers/phone-and-ward.js';
 import type { WardProcess } from './helpers/ward-process.js';
 import { shot } from './helpers/screenshots.js';
@@ -35,26 +36,9 @@ class Taps {
 
 const CAMPAIGN = 'Đợt ra quân tháng 11 — Nhà văn hóa';
 
-/** The phone's own database, read through IndexedDB in the page (no test hooks in the app). */
-function readPhoneDb(page: Page): Promise<{ records: { kind: string; record: unknown }[]; outbox: { recordId: string; rev: number; state: string }[] }> {
-  return page.evaluate(
-    () =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open('go-cua');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const tx = db.transaction(['records', 'outbox'], 'readonly');
-          const records = tx.objectStore('records').getAll();
-          const outbox = tx.objectStore('outbox').getAll();
-          tx.oncomplete = () => {
-            db.close();
-            resolve({ records: records.result, outbox: outbox.result });
-          };
-          tx.onerror = () => reject(tx.error);
-        };
-      }),
-  );
+/** The phone's own database, read through IndexedDB in the page (no test hooks in the app), decrypted with the test PIN. */
+async function readPhoneDb(page: Page): Promise<{ records: { kind: string; record: unknown }[]; outbox: { recordId: string; rev: number; state: string }[] }> {
+  return { records: await readStore(page, 'records'), outbox: await readStore(page, 'outbox') };
 }
 
 describe('assistance at a campaign table, offline, then synced', () => {

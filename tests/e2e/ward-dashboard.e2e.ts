@@ -20,6 +20,7 @@ import { generateHouseholds } from '../../src/demo/demo-data.js';
 import { todayInVietnam } from '../../src/shared/domain/iso-week.js';
 import type { HouseholdRecord } from '../../src/shared/schema/household.js';
 import { launchBrowser } from '../helpers/chromium.js';
+import { autoPin } from '../helpers/phone-pin.js';
 import { startServer, type E2eServer } from './helpers/browser.js';
 
 const WARD = '10546';
@@ -94,6 +95,7 @@ describe('ward dashboard in Chromium', () => {
   /** A phone-sized page opened at `hash`, signed in as `username`. */
   async function signedIn(hash: string, username: string) {
     const context = await browser.newContext({ viewport: { width: 390, height: 800 }, locale: 'vi-VN' });
+    await autoPin(context); // the phone page opened from it (the enrolment link) asks for a PIN first
     const page = await context.newPage();
     await page.goto(`${server.url}/${hash}`);
     await page.fill('[data-testid="dash-username"]', username);

@@ -2,6 +2,7 @@
 // for the internet (this machine has none) and from GPU work a headless server lacks.
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { autoPin } from './phone-pin.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -26,8 +27,9 @@ export function makeProfileDir(): { dir: string; remove: () => void } {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export function launchPersistent(userDataDir: string): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(userDataDir, {
+/** `autoPin: false` for tests of the lock itself (helpers/phone-pin.ts types the PIN otherwise). */
+export async function launchPersistent(userDataDir: string, options: { autoPin?: boolean } = {}): Promise<BrowserContext> {
+  const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
     args: CHROMIUM_ARGS,
     headless: true,
@@ -35,4 +37,6 @@ export function launchPersistent(userDataDir: string): Promise<BrowserContext> {
     locale: 'vi-VN',
     serviceWorkers: 'allow',
   });
+  if (options.autoPin !== false) await autoPin(context);
+  return context;
 }

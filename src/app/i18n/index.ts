@@ -8,13 +8,14 @@ import { vi } from './locales/vi.js';
 import { syncEn, syncVi } from '../sync/locales.js';
 import { assistEn, assistVi } from '../features/assistance/locales.js';
 import { wipedEn, wipedVi } from '../features/wiped/locales.js';
+import { lockEn, lockVi } from '../features/lock/locales.js';
 
 export const i18n = i18next.createInstance();
 
 void i18n.use(initReactI18next).init({
   resources: {
-    vi: { translation: { ...vi, ...syncVi, ...assistVi, ...wipedVi } },
-    en: { translation: { ...en, ...syncEn, ...assistEn, ...wipedEn } },
+    vi: { translation: { ...vi, ...syncVi, ...assistVi, ...wipedVi, ...lockVi } },
+    en: { translation: { ...en, ...syncEn, ...assistEn, ...wipedEn, ...lockEn } },
   },
   lng: initialLanguage(),
   fallbackLng: 'vi',

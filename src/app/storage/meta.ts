@@ -43,7 +43,7 @@ export const META_KEYS = {
   /** Home's practice switch: new records are marked practice (they sync but never count). */
   practiceMode: key<boolean>('practiceMode'),
   /** The enrolment's credentials (sync/device-store.ts). */
-  device: key<DeviceCredentials>('device'),
+  device: key<unknown>('device'),
   /** ISO time of the last batch the server acknowledged (shown to the volunteer). */
   lastSyncAt: key<string>('lastSyncAt'),
   /** The campaign ("đợt ra quân") and place of the last assistance, and the recent campaigns. */
@@ -64,6 +64,12 @@ export const META_KEYS = {
   wiped: key<WipeRecord>('wiped'),
   /** The last phone-retention run (storage/phone-retention.ts): when, how many records left, how many the follow-up list kept. */
   phoneRetention: key<{ at: string; removed: number; keptForFollowUp: number; days: number }>('phoneRetention'),
+  /** The PIN lock: the data key wrapped by the PIN (security/pin-lock.ts); no secret in clear. */
+  lock: key<unknown>('lock'),
+  /** Wrong PINs so far and until when the next try waits (security/pin-lock.ts): survives a reload. */
+  lockAttempts: key<unknown>('lock.attempts'),
+  /** The non-extractable WebCrypto key that wraps the device token (sync/device-store.ts). */
+  deviceKey: key<CryptoKey>('deviceKey'),
 } as const;
 
 export const LANGUAGE_STORAGE_KEY = 'go-cua.language';

@@ -2,6 +2,7 @@
 // installs the engine for requestSync() (called by features after each save), attaches the
 // triggers (online event, every minute) and runs once. No test hook is exposed: browser tests
 // drive the UI and read IndexedDB themselves (tests/e2e/helpers/idb.ts).
+import { appLock } from '../security/lock-state.js';
 import { appDb } from '../storage/app-db.js';
 import type { GoCuaDb } from '../storage/db.js';
 import { currentLanguage } from '../i18n/index.js';
@@ -30,6 +31,10 @@ export function startAppSync(db: GoCuaDb = appDb): SyncEngine {
   // At start too: a phone that has not synced for weeks still forgets on schedule.
   void pruneByWardSetting(db).catch((error: unknown) => console.error('phone retention failed', error));
   void engine.start();
+  // A locked phone's run waits (sync-engine.ts); the unlock starts it again.
+  appLock.subscribe((status) => {
+    if (status === 'unlocked') void engine.requestSync();
+  });
   return engine;
 }
 

@@ -1,10 +1,55 @@
 // Reads (and, for a state the UI cannot reach in one test, writes) the phone's IndexedDB from
 // the page with the plain IndexedDB API: the production build exposes no test hook. The
 // database and store names are those of src/app/storage/db.ts.
+// Since the lock, personal parts are stored encrypted (src/app/security/at-rest.ts): readStore
+// decrypts them with the PIN, on its own, with WebCrypto (PBKDF2 → the wrapped data key →
+// AES-GCM per row), so it also checks the stored format; readStoreRaw returns the bytes as stored.
 import type { Page } from 'playwright-core';
+import { TEST_PIN } from '../../helpers/phone-pin.js';
 
-/** Every row of one store of the app's database ('go-cua'). */
-export function readStore<T>(page: Page, store: 'records' | 'outbox' | 'summaries' | 'drafts' | 'meta'): Promise<T[]> {
+type StoreName = 'records' | 'outbox' | 'summaries' | 'drafts' | 'meta';
+
+/** Every row of one store as the app reads it unlocked (decrypted with `pin`). */
+export async function readStore<T>(page: Page, store: StoreName, pin = TEST_PIN): Promise<T[]> {
+  const rows = await readStoreRaw<Record<string, unknown>>(page, store);
+  if (!rows.some((r) => r.enc !== undefined)) return rows as T[];
+  const [lock] = (await readStoreRaw<{ key: string; value: unknown }>(page, 'meta')).filter((m) => m.key === 'lock');
+  return page.evaluate(
+    async ({ storeName, lockValue, rowsIn, secret }) => {
+      const wrap = (lockValue as { wrap: { salt: Uint8Array; iterations: number; wrapped: Uint8Array } }).wrap;
+      const material = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), 'PBKDF2', false, ['deriveKey']);
+      const pinKey = await crypto.subtle.deriveKey(
+        { name: 'PBKDF2', hash: 'SHA-256', salt: new Uint8Array(wrap.salt), iterations: wrap.iterations },
+        material,
+        { name: 'AES-GCM', length: 256 },
+        false,
+        ['decrypt'],
+      );
+      const blob = (b: Uint8Array) => ({ iv: new Uint8Array(b).slice(1, 13), ct: new Uint8Array(b).slice(13) });
+      const w = blob(wrap.wrapped);
+      const raw = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: w.iv, additionalData: new TextEncoder().encode('go-cua:data-key:v1') }, pinKey, w.ct);
+      const dataKey = await crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['decrypt']);
+      const out = [];
+      for (const row of rowsIn) {
+        if (row.enc === undefined) {
+          out.push(row);
+          continue;
+        }
+        const { enc, ...clear } = row;
+        const b = blob(enc as Uint8Array);
+        const pk = storeName === 'meta' ? clear.key : clear.id;
+        const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: b.iv, additionalData: new TextEncoder().encode(`go-cua:${storeName}:${String(pk)}`) }, dataKey, b.ct);
+        if (storeName === 'records') delete clear.rev;
+        out.push({ ...clear, ...(JSON.parse(new TextDecoder().decode(plain)) as Record<string, unknown>) });
+      }
+      return out;
+    },
+    { storeName: store, lockValue: lock?.value, rowsIn: rows, secret: pin },
+  ) as Promise<T[]>;
+}
+
+/** Every row of one store of the app's database ('go-cua'), as stored (personal parts encrypted). */
+export function readStoreRaw<T>(page: Page, store: StoreName): Promise<T[]> {
   return page.evaluate(
     (storeName) =>
       new Promise<T[]>((resolve, reject) => {

@@ -2,6 +2,7 @@
 // a survey, so they run while the screen's code loads instead of after it mounts. Small on
 // purpose: no schema (zod) and no React, since boot.ts is part of the initial bundle.
 import type { Draft } from '../../storage/db.js';
+import { isUnlocked } from '../../security/lock-state.js';
 import { appDb } from '../../storage/app-db.js';
 import { getDraft } from '../../storage/drafts-repo.js';
 import { getInstallId } from '../../storage/meta.js';
@@ -18,6 +19,8 @@ function read(draftId: string): Promise<SurveyReads> {
 }
 
 export function preloadSurveyReads(draftId: string): void {
+  // A locked phone's read has no form (security/at-rest.ts): the screen reads once unlocked.
+  if (!isUnlocked()) return;
   if (!started.has(draftId)) started.set(draftId, read(draftId));
 }
 
