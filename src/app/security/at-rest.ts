@@ -45,7 +45,8 @@ export const PERSONAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
  * - 'serverNotices': staff changes shown to the volunteer (house numbers of households).
  * Not personal, kept clear: installId, wardConfig(+FetchedAt), language, practiceMode,
  * lastSyncAt, assist.campaign / place / recentCampaigns (a campaign's name and place),
- * assist.lastSaved (an id), pendingApplied (ids and revs), display, the lock's own entries.
+ * assist.lastSaved (an id), pendingApplied (ids and revs), display, the lock's own entries,
+ * wiped (a reason and a time), phoneRetention (counts and a time).
  * `device` is wrapped by the device key instead (sync/device-store.ts), so sync runs while locked.
  */
 export const PERSONAL_META_KEYS: ReadonlySet<string> = new Set(['assist.entry', 'serverNotices']);
@@ -68,6 +69,8 @@ export const CLEAR_META_KEYS: ReadonlySet<string> = new Set([
   'display',
   'lock',
   'lock.attempts',
+  'wiped',
+  'phoneRetention',
 ]);
 
 /** The at-rest field holding the encrypted personal parts. */

@@ -31,7 +31,8 @@ export function startAppSync(db: GoCuaDb = appDb): SyncEngine {
   // At start too: a phone that has not synced for weeks still forgets on schedule.
   void pruneByWardSetting(db).catch((error: unknown) => console.error('phone retention failed', error));
   void engine.start();
-  // A locked phone's run waits (sync-engine.ts); the unlock starts it again.
+  // A locked phone sends its sealed entries; clear ones (saved before the ward's key came) and
+  // server states wait for the unlock, which starts a run for them.
   appLock.subscribe((status) => {
     if (status === 'unlocked') void engine.requestSync();
   });
@@ -40,6 +41,8 @@ export function startAppSync(db: GoCuaDb = appDb): SyncEngine {
 
 /** Removes synced records past the ward's phoneRetentionDays (storage/phone-retention.ts). */
 export async function pruneByWardSetting(db: GoCuaDb = appDb) {
+  // Locked rows lack the personal parts the follow-up rules read: decide only when unlocked.
+  if (appLock.status === 'locked') return undefined;
   const ward = await getWardConfig(db);
   return prunePhoneRecords(db, { days: phoneRetentionDays(ward.settings) });
 }
