@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
+import { precompress } from './scripts/build/precompress.js';
 
 // The PWA build. The service worker precaches the app shell so that after one online visit
 // the app opens, surveys, saves and searches offline. `registerType: 'prompt'` means an
@@ -42,6 +43,8 @@ export default defineConfig({
         clientsClaim: true,
       },
     }),
+    // Last: .br and .gz beside every text file, after the service worker is written.
+    precompress(),
   ],
   build: {
     target: 'es2022',

@@ -278,6 +278,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await app.register(fastifyStatic, {
       root: path.resolve(staticRoot),
       wildcard: false,
+      // The build writes .br and .gz beside every text file (scripts/build/precompress.ts): the
+      // best one the browser accepts is sent (br > gzip > the file), with Vary: Accept-Encoding,
+      // and nothing is compressed per request. The copies get no routes of their own.
+      preCompressed: true,
+      globIgnore: ['**/*.br', '**/*.gz'],
       // Caching: hashed assets never change, so they are immutable; the service worker script,
       // the manifest and index.html must be revalidated on every load or updates never arrive.
       setHeaders(reply, filePath) {
