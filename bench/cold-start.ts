@@ -10,7 +10,7 @@
 // reported with the machine's load average, since 8 processes may share this machine's 2 cores.
 //
 // BENCH_DIST=path measures another build (the "before" figures came from main's untouched build),
-// BENCH_RUNS=n changes the number of runs (default 7).
+// BENCH_RUNS=n changes the number of runs (default 7); BENCH_VERBOSE=1 lists the files counted.
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -32,6 +32,8 @@ interface ColdResult {
   encoded: number;
   decoded: number;
   swBefore: boolean;
+  /** Path, bytes on the wire, bytes decoded: for BENCH_VERBOSE=1. */
+  list: [string, number, number][];
 }
 
 // Installed before any page script, as a string (tsx would wrap inner closures of a function in
@@ -72,6 +74,7 @@ const COLD_OBSERVER = `
       compressed: entries.filter((e) => e.encodedBodySize < e.decodedBodySize).length,
       transfer: sum('transferSize'), encoded: sum('encodedBodySize'), decoded: sum('decodedBodySize'),
       swBefore,
+      list: entries.map((e) => [new URL(e.name).pathname, e.transferSize, e.decodedBodySize]),
     });
   };
   const obs = new MutationObserver(() => check(obs));
@@ -172,6 +175,7 @@ export async function run(): Promise<BenchRow[]> {
     await db.close();
     rmSync(root, { recursive: true, force: true });
   }
+  if (process.env.BENCH_VERBOSE) for (const [file, wire, decoded] of cold1[0]!.list) console.error(`  ${file}  ${wire} B on the wire, ${decoded} B decoded`);
   const loadNote = `load avg ${loads[0]}→${loads.at(-1)} (max ${Math.max(...loads.map(Number)).toFixed(2)})`;
   const wire = median(cold1.map((r) => r.transfer)) / 1024;
   const sample = cold1[0]!;

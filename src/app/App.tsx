@@ -1,9 +1,10 @@
 // The app shell: banners (offline, update, storage full), language switch and the screen for
 // the current hash route. Screens other than Home are loaded lazily to keep the first load small.
 import { useLiveQuery } from 'dexie-react-hooks';
-import { createElement, lazy, Suspense, type ReactNode } from 'react';
+import { createElement, lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HomeScreen } from './features/home/HomeScreen.js';
+import { firstScreenRendered } from './first-screen.js';
 import { applyUpdate, useNeedRefresh } from './pwa/update.js';
 import { ROUTES, routeRow, screenProps, type Screen } from './routes.js';
 import { appDb } from './storage/app-db.js';
@@ -33,6 +34,14 @@ export function App({ syncStatus }: AppProps) {
     document.documentElement.lang = next;
     void setLanguage(appDb, next);
   };
+
+  // The survey reports its own first question (first-screen.ts); any other first screen is up now.
+  const firstRoute = route.name;
+  useEffect(() => {
+    if (firstRoute !== 'survey' && firstRoute !== 'edit') firstScreenRendered();
+    // Only the route the app opened on counts (later routes are the volunteer's doing).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
 
   const row = routeRow(route);
   // SCREENS holds components made once at module load (lazy()); looking one up creates none, so

@@ -1,23 +1,43 @@
 // i18next set up once for the app: Vietnamese first, English switchable. The choice is kept in
 // localStorage (read synchronously for the first paint) and in IndexedDB meta.
+//
+// The first download holds only the strings of Home, the app bar and the survey's first step
+// (locales/first.generated.ts, both languages); every other string (all-locales.ts) loads right
+// after the first question is on screen (main.tsx), and before any other screen (routes.ts).
+// Components re-render when it arrives (bindI18nStore 'added').
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { initialLanguage, type Language } from '../storage/meta.js';
-import { en } from './locales/en.js';
-import { vi } from './locales/vi.js';
-import { syncEn, syncVi } from '../sync/locales.js';
-import { assistEn, assistVi } from '../features/assistance/locales.js';
+import { firstEn, firstVi } from './locales/first.generated.js';
 
 export const i18n = i18next.createInstance();
 
 void i18n.use(initReactI18next).init({
-  resources: { vi: { translation: { ...vi, ...syncVi, ...assistVi } }, en: { translation: { ...en, ...syncEn, ...assistEn } } },
+  resources: { vi: { translation: firstVi }, en: { translation: firstEn } },
   lng: initialLanguage(),
   fallbackLng: 'vi',
   interpolation: { escapeValue: false }, // React escapes
   returnNull: false,
   initAsync: false,
+  react: { bindI18n: 'languageChanged', bindI18nStore: 'added' },
 });
+
+let allLocales: Promise<void> | undefined;
+
+/** Every string of the volunteer's app, both languages (once; a failed load is tried again). */
+export function loadAllLocales(): Promise<void> {
+  allLocales ??= import('./all-locales.js').then(
+    ({ allVi, allEn }) => {
+      i18n.addResourceBundle('vi', 'translation', allVi, true, false);
+      i18n.addResourceBundle('en', 'translation', allEn, true, false);
+    },
+    (err: unknown) => {
+      allLocales = undefined;
+      throw err;
+    },
+  );
+  return allLocales;
+}
 
 export function currentLanguage(): Language {
   return i18n.language === 'en' ? 'en' : 'vi';

@@ -2,7 +2,7 @@
 // as a draft ≤ 0.4 s behind the last change and flushed when the page is hidden, on an app
 // update and when leaving. Saving validates, writes record + outbox and deletes the draft in one
 // transaction (records-repo.ts); if the phone is full the form stays on screen and the draft stays.
-import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { surveyedAtForSave } from '../../../shared/domain/survey-date.js';
 import type { FieldError } from '../../../shared/domain/validation.js';
@@ -17,8 +17,6 @@ import { navigate } from '../../ui/router.js';
 import { groupName, useWard } from '../../ward-context.js';
 import { AddressStep } from './AddressStep.js';
 import { useChoices } from './choices.js';
-import { ConsentStep } from './ConsentStep.js';
-import { DevicesStep } from './DevicesStep.js';
 import {
   dataToForm,
   emptyForm,
@@ -46,10 +44,8 @@ import {
   withoutUntouchedMembers,
 } from './survey-model.js';
 import { isUntouchedMember } from './empty-member.js';
-import { MembersStep } from './MembersStep.js';
-import { OutcomeStep } from './OutcomeStep.js';
-import { ReviewStep } from './ReviewStep.js';
 import { takeSurveyReads } from './survey-preload.js';
+import { firstQuestionShown } from '../../first-screen.js';
 import type { StepProps } from './step-props.js';
 
 export interface SurveyScreenProps {
@@ -69,6 +65,15 @@ const loadFormValidation = () =>
     throw err;
   }));
 const loadRecordsRepo = () => import('../../storage/records-repo.js');
+
+// The steps after the first load in the background once the first question is on screen (or
+// at once when a draft reopens on a later step); the first step needs none of their code.
+const loadLaterSteps = () => import('./later-steps.js');
+const OutcomeStep = lazy(() => loadLaterSteps().then((m) => ({ default: m.OutcomeStep })));
+const ConsentStep = lazy(() => loadLaterSteps().then((m) => ({ default: m.ConsentStep })));
+const MembersStep = lazy(() => loadLaterSteps().then((m) => ({ default: m.MembersStep })));
+const DevicesStep = lazy(() => loadLaterSteps().then((m) => ({ default: m.DevicesStep })));
+const ReviewStep = lazy(() => loadLaterSteps().then((m) => ({ default: m.ReviewStep })));
 
 const NO_PROBLEMS: Validation = { errors: [], warnings: [] };
 
@@ -148,9 +153,12 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
     };
   }, [t]);
 
-  // After the first step is on screen, fetch the schema check in the background.
+  // After the first step is on screen, fetch the schema check in the background, and let the
+  // app load what waited for the first question (first-screen.ts).
   useEffect(() => {
     if (!loaded) return;
+    firstQuestionShown();
+    void loadLaterSteps();
     let alive = true;
     void loadFormValidation().then((m) => alive && setValidator(() => m));
     return () => {
@@ -389,33 +397,35 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
         }}
       >
         {current === 'address' ? <AddressStep {...stepProps} /> : null}
-        {current === 'outcome' ? <OutcomeStep {...stepProps} /> : null}
-        {current === 'consent' ? <ConsentStep {...stepProps} onRefuse={refuse} /> : null}
-        {current === 'members' ? (
-          <MembersStep
-            {...stepProps}
-            ages={ctx.ages}
-            openMemberId={openMemberId}
-            addedMemberId={addedMemberId}
-            setOpenMemberId={openMember}
-            onAdd={addMember}
-            updateMember={updateMember}
-            incomplete={incomplete}
-          />
-        ) : null}
-        {current === 'devices' ? <DevicesStep {...stepProps} /> : null}
-        {current === 'review' ? (
-          <ReviewStep
-            {...stepProps}
-            // The save's own errors too (e.g. record_too_large): the form's check cannot see them.
-            errors={[...validation.errors, ...saveErrors.filter((e) => !validation.errors.some((v) => v.path === e.path))]}
-            warnings={validation.warnings}
-            saving={saving}
-            onJump={jumpTo}
-            onSave={() => void save()}
-            onRemoveMember={removeMember}
-          />
-        ) : null}
+        <Suspense fallback={<p className="notice">{t('app.loading')}</p>}>
+          {current === 'outcome' ? <OutcomeStep {...stepProps} /> : null}
+          {current === 'consent' ? <ConsentStep {...stepProps} onRefuse={refuse} /> : null}
+          {current === 'members' ? (
+            <MembersStep
+              {...stepProps}
+              ages={ctx.ages}
+              openMemberId={openMemberId}
+              addedMemberId={addedMemberId}
+              setOpenMemberId={openMember}
+              onAdd={addMember}
+              updateMember={updateMember}
+              incomplete={incomplete}
+            />
+          ) : null}
+          {current === 'devices' ? <DevicesStep {...stepProps} /> : null}
+          {current === 'review' ? (
+            <ReviewStep
+              {...stepProps}
+              // The save's own errors too (e.g. record_too_large): the form's check cannot see them.
+              errors={[...validation.errors, ...saveErrors.filter((e) => !validation.errors.some((v) => v.path === e.path))]}
+              warnings={validation.warnings}
+              saving={saving}
+              onJump={jumpTo}
+              onSave={() => void save()}
+              onRemoveMember={removeMember}
+            />
+          ) : null}
+        </Suspense>
         {(
           <div className="step-nav">
             {index > 0 ? (
