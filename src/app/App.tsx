@@ -4,6 +4,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { createElement, lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HomeScreen } from './features/home/HomeScreen.js';
+import { changeAppLanguage } from './i18n/index.js';
 import { firstScreenRendered } from './first-screen.js';
 import { applyUpdate, useNeedRefresh } from './pwa/update.js';
 import { ROUTES, routeRow, screenProps, type Screen } from './routes.js';
@@ -30,8 +31,7 @@ export function App({ syncStatus }: AppProps) {
   const practice = useLiveQuery(() => isPracticeMode(appDb), []) === true;
   const switchLanguage = () => {
     const next = i18n.language === 'en' ? 'vi' : 'en';
-    void i18n.changeLanguage(next);
-    document.documentElement.lang = next;
+    void changeAppLanguage(next);
     void setLanguage(appDb, next);
   };
 

@@ -4,7 +4,7 @@ import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
 import { App } from './App.js';
-import { i18n, loadAllLocales } from './i18n/index.js';
+import { changeAppLanguage, firstStringsReady, i18n, loadAllLocales } from './i18n/index.js';
 import { startServiceWorker } from './pwa/update.js';
 import { href } from './ui/router.js';
 import { appDb } from './storage/app-db.js';
@@ -40,28 +40,30 @@ const SyncStatus = lazy(async () => {
   return { default: () => <mod.SyncStatus engine={engine} recordHref={(id) => href({ name: 'edit', recordId: id })} /> };
 });
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <I18nextProvider i18n={i18n}>
-      <App
-        syncStatus={
-          <Suspense fallback={null}>
-            <SyncStatus />
-          </Suspense>
-        }
-      />
-    </I18nextProvider>
-  </StrictMode>,
+// English chosen on this phone: its first strings (a small chunk) come before the first render.
+// (A `.then`, not a top-level await: an entry module that awaits cannot share its modules with
+// the lazy chunks, and the bundler would split it into a dozen small files.)
+void firstStringsReady.then(() =>
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <I18nextProvider i18n={i18n}>
+        <App
+          syncStatus={
+            <Suspense fallback={null}>
+              <SyncStatus />
+            </Suspense>
+          }
+        />
+      </I18nextProvider>
+    </StrictMode>,
+  ),
 );
 
 void afterFirstScreen.then(startServiceWorker);
 
 // localStorage can be cleared while IndexedDB stays: the language kept in meta wins.
 void getLanguage(appDb).then((language) => {
-  if (language !== i18n.language) {
-    void i18n.changeLanguage(language);
-    document.documentElement.lang = language;
-  }
+  if (language !== i18n.language) void changeAppLanguage(language);
 });
 
 // The display settings kept in meta win too; the mirror is refreshed for the next first paint.

@@ -2,25 +2,46 @@
 // localStorage (read synchronously for the first paint) and in IndexedDB meta.
 //
 // The first download holds only the strings of Home, the app bar and the survey's first step
-// (locales/first.generated.ts, both languages); every other string (all-locales.ts) loads right
+// (locales/first-vi.generated.ts; English's own when English was chosen); every other string (all-locales.ts) loads right
 // after the first question is on screen (main.tsx), and before any other screen (routes.ts).
 // Components re-render when it arrives (bindI18nStore 'added').
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { initialLanguage, type Language } from '../storage/meta.js';
-import { firstEn, firstVi } from './locales/first.generated.js';
+import { firstVi } from './locales/first-vi.generated.js';
 
 export const i18n = i18next.createInstance();
 
+const firstLanguage = initialLanguage();
 void i18n.use(initReactI18next).init({
-  resources: { vi: { translation: firstVi }, en: { translation: firstEn } },
-  lng: initialLanguage(),
+  resources: { vi: { translation: firstVi } },
+  lng: firstLanguage,
   fallbackLng: 'vi',
   interpolation: { escapeValue: false }, // React escapes
   returnNull: false,
   initAsync: false,
   react: { bindI18n: 'languageChanged', bindI18nStore: 'added' },
 });
+
+let firstEnglish: Promise<void> | undefined;
+const loadFirstEnglish = () =>
+  (firstEnglish ??= import('./locales/first-en.generated.js').then(
+    ({ firstEn }) => void i18n.addResourceBundle('en', 'translation', firstEn, true, false),
+    (err: unknown) => {
+      firstEnglish = undefined;
+      throw err;
+    },
+  ));
+
+/** Resolves when the first screen's strings in the chosen language are there (main.tsx waits). */
+export const firstStringsReady: Promise<void> = firstLanguage === 'en' ? loadFirstEnglish().catch(() => undefined) : Promise.resolve();
+
+/** Switches the interface language once its strings are loaded. */
+export async function changeAppLanguage(language: Language): Promise<void> {
+  if (language === 'en') await loadFirstEnglish().catch(() => loadAllLocales());
+  await i18n.changeLanguage(language);
+  document.documentElement.lang = language;
+}
 
 let allLocales: Promise<void> | undefined;
 

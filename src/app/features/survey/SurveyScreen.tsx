@@ -2,7 +2,7 @@
 // as a draft ≤ 0.4 s behind the last change and flushed when the page is hidden, on an app
 // update and when leaving. Saving validates, writes record + outbox and deletes the draft in one
 // transaction (records-repo.ts); if the phone is full the form stays on screen and the draft stays.
-import { lazy, Suspense, useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { surveyedAtForSave } from '../../../shared/domain/survey-date.js';
 import type { FieldError } from '../../../shared/domain/validation.js';
@@ -67,13 +67,20 @@ const loadFormValidation = () =>
 const loadRecordsRepo = () => import('../../storage/records-repo.js');
 
 // The steps after the first load in the background once the first question is on screen (or
-// at once when a draft reopens on a later step); the first step needs none of their code.
-const loadLaterSteps = () => import('./later-steps.js');
-const OutcomeStep = lazy(() => loadLaterSteps().then((m) => ({ default: m.OutcomeStep })));
-const ConsentStep = lazy(() => loadLaterSteps().then((m) => ({ default: m.ConsentStep })));
-const MembersStep = lazy(() => loadLaterSteps().then((m) => ({ default: m.MembersStep })));
-const DevicesStep = lazy(() => loadLaterSteps().then((m) => ({ default: m.DevicesStep })));
-const ReviewStep = lazy(() => loadLaterSteps().then((m) => ({ default: m.ReviewStep })));
+// at once when a draft reopens on a later step); the first step needs none of their code. Not
+// React.lazy: a step change focuses a field of the new step in the commit that shows it, so a
+// later step is shown only with its code in hand (the focus waits for it, see below).
+type LaterSteps = typeof import('./later-steps.js');
+let laterSteps: LaterSteps | undefined;
+let laterStepsLoading: Promise<LaterSteps> | undefined;
+const loadLaterSteps = () =>
+  (laterStepsLoading ??= import('./later-steps.js').then(
+    (m) => (laterSteps = m),
+    (err: unknown) => {
+      laterStepsLoading = undefined;
+      throw err;
+    },
+  ));
 
 const NO_PROBLEMS: Validation = { errors: [], warnings: [] };
 
@@ -126,6 +133,7 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
   const autosaver = useRef<Autosaver>(undefined);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const [validator, setValidator] = useState<FormValidation>();
+  const [later, setLater] = useState<LaterSteps | undefined>(laterSteps);
 
   useEffect(() => {
     let alive = true;
@@ -158,7 +166,7 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
   useEffect(() => {
     if (!loaded) return;
     firstQuestionShown();
-    void loadLaterSteps();
+    void loadLaterSteps().then((m) => alive && setLater(() => m));
     let alive = true;
     void loadFormValidation().then((m) => alive && setValidator(() => m));
     return () => {
@@ -231,7 +239,8 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
 
   // Focus a field after the step (or member) holding it has rendered.
   useEffect(() => {
-    if (!focusRequest || handledFocus.current === focusRequest) return;
+    // A field of a later step is focused once that step's code is there and it has rendered.
+    if (!focusRequest || handledFocus.current === focusRequest || (step !== 'address' && !later)) return;
     handledFocus.current = focusRequest;
     const parts = focusRequest.path.split('.');
     for (let i = parts.length; i > 0; i--) {
@@ -242,7 +251,7 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
         break;
       }
     }
-  }, [focusRequest, step, openMemberId]);
+  }, [focusRequest, step, openMemberId, later]);
 
   useLayoutEffect(() => {
     if (headingFocus > 0) headingRef.current?.focus({ preventScroll: true });
@@ -397,35 +406,34 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
         }}
       >
         {current === 'address' ? <AddressStep {...stepProps} /> : null}
-        <Suspense fallback={<p className="notice">{t('app.loading')}</p>}>
-          {current === 'outcome' ? <OutcomeStep {...stepProps} /> : null}
-          {current === 'consent' ? <ConsentStep {...stepProps} onRefuse={refuse} /> : null}
-          {current === 'members' ? (
-            <MembersStep
-              {...stepProps}
-              ages={ctx.ages}
-              openMemberId={openMemberId}
-              addedMemberId={addedMemberId}
-              setOpenMemberId={openMember}
-              onAdd={addMember}
-              updateMember={updateMember}
-              incomplete={incomplete}
-            />
-          ) : null}
-          {current === 'devices' ? <DevicesStep {...stepProps} /> : null}
-          {current === 'review' ? (
-            <ReviewStep
-              {...stepProps}
-              // The save's own errors too (e.g. record_too_large): the form's check cannot see them.
-              errors={[...validation.errors, ...saveErrors.filter((e) => !validation.errors.some((v) => v.path === e.path))]}
-              warnings={validation.warnings}
-              saving={saving}
-              onJump={jumpTo}
-              onSave={() => void save()}
-              onRemoveMember={removeMember}
-            />
-          ) : null}
-        </Suspense>
+        {current !== 'address' && !later ? <p className="notice">{t('app.loading')}</p> : null}
+        {later && current === 'outcome' ? <later.OutcomeStep {...stepProps} /> : null}
+        {later && current === 'consent' ? <later.ConsentStep {...stepProps} onRefuse={refuse} /> : null}
+        {later && current === 'members' ? (
+          <later.MembersStep
+            {...stepProps}
+            ages={ctx.ages}
+            openMemberId={openMemberId}
+            addedMemberId={addedMemberId}
+            setOpenMemberId={openMember}
+            onAdd={addMember}
+            updateMember={updateMember}
+            incomplete={incomplete}
+          />
+        ) : null}
+        {later && current === 'devices' ? <later.DevicesStep {...stepProps} /> : null}
+        {later && current === 'review' ? (
+          <later.ReviewStep
+            {...stepProps}
+            // The save's own errors too (e.g. record_too_large): the form's check cannot see them.
+            errors={[...validation.errors, ...saveErrors.filter((e) => !validation.errors.some((v) => v.path === e.path))]}
+            warnings={validation.warnings}
+            saving={saving}
+            onJump={jumpTo}
+            onSave={() => void save()}
+            onRemoveMember={removeMember}
+          />
+        ) : null}
         {(
           <div className="step-nav">
             {index > 0 ? (
