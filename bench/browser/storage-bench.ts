@@ -6,6 +6,7 @@ import { saveHousehold, listSummaries, searchSummaries } from '../../src/app/sto
 import { generateHouseholds } from '../../src/demo/demo-data.js';
 import { DEMO_WARD } from '../../src/app/demo-ward.js';
 import { saveDraft } from '../../src/app/storage/drafts-repo.js';
+import { firstSummaryPage, SummaryIndex } from '../../src/app/storage/search-index.js';
 import { dataToForm, formSearchText } from '../../src/app/features/survey/form-model.js';
 
 const db = new GoCuaDb();
@@ -63,6 +64,48 @@ async function timeSearch(queries: string[]): Promise<{ ms: number; hits: number
   return { ms: median(times), hits };
 }
 
+/** The list's first screen: a page read by the savedAt index. */
+async function timeFirstPage(runs: number): Promise<{ ms: number; rows: number }> {
+  const times: number[] = [];
+  let rows = 0;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    rows = (await firstSummaryPage(db, 40)).length;
+    times.push(performance.now() - t0);
+  }
+  return { ms: median(times), rows };
+}
+
+/** Building the in-memory index from scratch (a fresh instance each run). */
+async function timeIndexBuild(runs: number): Promise<{ ms: number; rows: number }> {
+  const times: number[] = [];
+  let rows = 0;
+  for (let i = 0; i < runs; i++) {
+    const index = new SummaryIndex(db);
+    const t0 = performance.now();
+    await index.build();
+    times.push(performance.now() - t0);
+    rows = index.list().length;
+    index.dispose();
+  }
+  return { ms: median(times), rows };
+}
+
+/** Searches answered by the built (warm) index. */
+async function timeIndexSearch(queries: string[]): Promise<{ ms: number; hits: number[] }> {
+  const index = new SummaryIndex(db);
+  await index.build();
+  const times: number[] = [];
+  const hits: number[] = [];
+  for (const q of queries) {
+    const t0 = performance.now();
+    hits.push(index.search(q).length);
+    times.push(performance.now() - t0);
+  }
+  index.dispose();
+  return { ms: median(times), hits };
+}
+
 /** A draft on the members step holding `members` filled-in members (copies of generated ones). */
 async function seedLargeDraft(members: number): Promise<string> {
   const source = generateHouseholds({ wardConfig: DEMO_WARD, count: 40, seed: 3 }).filter(
@@ -79,7 +122,17 @@ async function seedLargeDraft(members: number): Promise<string> {
 
 declare global {
   interface Window {
-    goCuaBench: { seed: typeof seed; seedLargeDraft: typeof seedLargeDraft; timeSave: typeof timeSave; timeList: typeof timeList; timeSearch: typeof timeSearch; ready: boolean };
+    goCuaBench: {
+      seed: typeof seed;
+      seedLargeDraft: typeof seedLargeDraft;
+      timeSave: typeof timeSave;
+      timeList: typeof timeList;
+      timeSearch: typeof timeSearch;
+      timeFirstPage: typeof timeFirstPage;
+      timeIndexBuild: typeof timeIndexBuild;
+      timeIndexSearch: typeof timeIndexSearch;
+      ready: boolean;
+    };
   }
 }
-window.goCuaBench = { seed, seedLargeDraft, timeSave, timeList, timeSearch, ready: true };
+window.goCuaBench = { seed, seedLargeDraft, timeSave, timeList, timeSearch, timeFirstPage, timeIndexBuild, timeIndexSearch, ready: true };

@@ -1,11 +1,11 @@
 // Picks a household saved on this phone (search by address / names, like the list) and then the
 // member helped. Only this phone's own households: a volunteer never sees others' data.
-import { useLiveQuery } from 'dexie-react-hooks';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { HouseholdRecord } from '../../../shared/schema/household.js';
 import { appDb } from '../../storage/app-db.js';
-import { getHousehold, searchSummaries } from '../../storage/records-repo.js';
+import { getHousehold } from '../../storage/records-repo.js';
+import { useSummaryIndex } from '../../ui/use-summary-index.js';
 import { SearchInput } from '../../ui/SearchInput.js';
 
 export interface PickedLink {
@@ -17,7 +17,14 @@ export function HouseholdPicker({ onPick }: { onPick: (link: PickedLink) => void
   const { t } = useTranslation();
   const [query, setQuery] = useState('');
   const [household, setHousehold] = useState<HouseholdRecord | null>(null);
-  const matches = useLiveQuery(async () => (query.trim() ? (await searchSummaries(appDb, query)).filter((s) => s.outcome === 'surveyed').slice(0, 8) : []), [query]);
+  const { index, version } = useSummaryIndex(appDb);
+  // undefined while the index builds (the list shows nothing rather than a wrong "no match").
+  const matches = useMemo(
+    () => (!query.trim() ? [] : index.ready ? index.search(query).filter((s) => s.outcome === 'surveyed').slice(0, 8) : undefined),
+    // version: the index changed.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [query, index, version],
+  );
 
   async function choose(id: string) {
     const row = await getHousehold(appDb, id);

@@ -1,5 +1,7 @@
 // Saved households and drafts, searchable (diacritics, đ/d and case ignored) and filterable by
-// tổ dân phố. The list is virtualised so thousands of households scroll smoothly on a phone.
+// tổ dân phố. The list is virtualised so thousands of households scroll smoothly on a phone. The
+// first screen is a page read by the `savedAt` index; the whole list and search come from the
+// in-memory index (storage/search-index.ts), built in the background when the list opens.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useDeferredValue, useMemo, useRef, useState } from 'react';
@@ -8,13 +10,18 @@ import { matchesQuery, foldVietnamese } from '../../../shared/domain/text-search
 import { appDb } from '../../storage/app-db.js';
 import type { Draft, RecordSummary } from '../../storage/db.js';
 import { discardDraft, listDrafts } from '../../storage/drafts-repo.js';
-import { listSummaries, outboxStates } from '../../storage/records-repo.js';
+import { outboxStates } from '../../storage/records-repo.js';
+import { firstSummaryPage } from '../../storage/search-index.js';
+import { useSummaryIndex } from '../../ui/use-summary-index.js';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.js';
 import { SearchInput } from '../../ui/SearchInput.js';
 import { formatDate, formatDateTime } from '../../ui/dates.js';
 import { href, navigate } from '../../ui/router.js';
 import { groupName, useWard } from '../../ward-context.js';
 import type { HouseholdForm } from '../survey/form-model.js';
+
+/** Rows shown before the in-memory index is ready: more than one screen on any phone. */
+const FIRST_PAGE = 40;
 
 type Row = { kind: 'draft'; draft: Draft } | { kind: 'record'; record: RecordSummary };
 
@@ -29,23 +36,28 @@ export default function ListScreen() {
   const [group, setGroup] = useState('');
   const [discarding, setDiscarding] = useState<string>();
   const deferredQuery = useDeferredValue(query);
+  const { index, version: indexVersion } = useSummaryIndex(appDb);
+  // Drafts are few and the outbox is short: read as they change.
   const data = useLiveQuery(async () => {
-    // Summaries, not full records: opening the list never deserialises thousands of members.
-    const [drafts, records, states] = await Promise.all([
-      listDrafts(appDb),
-      listSummaries(appDb, group ? { groupCode: group } : {}),
-      outboxStates(appDb),
-    ]);
-    return { drafts, records, states };
-  }, [group]);
+    const [drafts, states] = await Promise.all([listDrafts(appDb), outboxStates(appDb)]);
+    return { drafts, states };
+  }, []);
+  // The first screen while the index builds: newest saves, read by index.
+  const firstPage = useLiveQuery(() => (index.ready ? Promise.resolve(undefined) : firstSummaryPage(appDb, FIRST_PAGE)), [index.ready]);
 
   const rows = useMemo<Row[]>(() => {
     if (!data) return [];
     const q = foldVietnamese(deferredQuery);
     const drafts = data.drafts.filter((d) => (!group || d.groupCode === group) && (!q || matchesQuery(d.searchText, q)));
-    const records = q ? data.records.filter((r) => matchesQuery(r.searchText, q)) : data.records;
+    const filter = group ? { groupCode: group } : {};
+    const records = index.ready
+      ? index.search(q, filter)
+      : (firstPage ?? []).filter((r) => (!group || r.groupCode === group) && (!q || matchesQuery(r.searchText, q)));
     return [...drafts.map((draft) => ({ kind: 'draft' as const, draft })), ...records.map((record) => ({ kind: 'record' as const, record }))];
-  }, [data, deferredQuery, group]);
+    // indexVersion: the index changed (a save, a sync, another tab).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [data, firstPage, deferredQuery, group, index, indexVersion]);
+  const complete = data !== undefined && index.ready;
 
   const parentRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
@@ -73,10 +85,10 @@ export default function ListScreen() {
           ))}
         </select>
       </div>
-      <p role="status" data-testid="result-count" data-count={data ? rows.length : undefined}>
-        {data ? t('list.results', { count: rows.length }) : t('app.loading')}
+      <p role="status" data-testid="result-count" data-count={complete ? rows.length : undefined}>
+        {complete ? t('list.results', { count: rows.length }) : t('app.loading')}
       </p>
-      {data && rows.length === 0 ? <p className="notice">{t('list.empty')}</p> : null}
+      {complete && rows.length === 0 ? <p className="notice">{t('list.empty')}</p> : null}
       <div ref={parentRef} className="virtual-list" data-testid="household-list">
         <ul style={{ height: virtualizer.getTotalSize() }} className="virtual-list__inner">
           {virtualizer.getVirtualItems().map((item) => {

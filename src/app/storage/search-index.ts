@@ -1,0 +1,201 @@
+// The household list and its search, kept in memory. Reading all 5,000 summary rows from
+// IndexedDB for every list open and every keystroke costs 60–75 ms on a phone; the list's first
+// screen instead reads a page by the non-personal `savedAt` index (firstSummaryPage), and search
+// runs over this index, built once (at start, or at unlock when the phone lock is on) and kept in
+// step with every write to `summaries` — from this tab or another — through Dexie's
+// `storagemutated` event, which fires after a transaction commits (so an aborted save never
+// reaches the index).
+//
+// The index holds folded search text (names, addresses): personal data. It lives only in this
+// tab's memory and `clear()` drops it (the phone lock calls it when the phone locks).
+import { Dexie, type IntervalTree, type ObservabilitySet } from 'dexie';
+import { foldVietnamese } from '../../shared/domain/text-search.js';
+import type { GoCuaDb, RecordSummary } from './db.js';
+
+export interface SummaryFilter {
+  groupCode?: string;
+  includeVoided?: boolean;
+}
+
+/** How many changed keys are re-read one by one before a full rebuild is cheaper. */
+const MAX_INCREMENTAL_KEYS = 500;
+
+function newestFirst(a: RecordSummary, b: RecordSummary): number {
+  if (a.savedAt !== b.savedAt) return a.savedAt < b.savedAt ? 1 : -1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+function passes(row: RecordSummary, filter: SummaryFilter): boolean {
+  return (filter.includeVoided || row.voided === 0) && (!filter.groupCode || row.groupCode === filter.groupCode);
+}
+
+/** The keys an interval tree holds, or undefined when it holds a range (a clear, a bulk delete by range). */
+function keysOf(tree: IntervalTree | undefined): string[] | undefined {
+  if (!tree) return [];
+  const keys: string[] = [];
+  const walk = (node: IntervalTree | undefined): boolean => {
+    if (!node || !('from' in node)) return true;
+    const { from, to } = node as { from: unknown; to: unknown; l?: IntervalTree; r?: IntervalTree };
+    if (from !== to || typeof from !== 'string') return false;
+    keys.push(from);
+    if (keys.length > MAX_INCREMENTAL_KEYS) return false;
+    return walk((node as { l?: IntervalTree }).l) && walk((node as { r?: IntervalTree }).r);
+  };
+  return walk(tree) ? keys : undefined;
+}
+
+export class SummaryIndex {
+  private rows: RecordSummary[] | undefined;
+  private byId = new Map<string, RecordSummary>();
+  private building: Promise<void> | undefined;
+  private generation = 0;
+  private readonly listeners = new Set<() => void>();
+  private readonly part: string;
+  private readonly onMutated = (parts: ObservabilitySet) => void this.applyMutation(parts);
+
+  constructor(private readonly db: GoCuaDb) {
+    this.part = `idb://${db.name}/summaries/`;
+    Dexie.on('storagemutated', this.onMutated);
+  }
+
+  /** True once built (and not cleared since). */
+  get ready(): boolean {
+    return this.rows !== undefined;
+  }
+
+  /** Changes whenever the index's content changes (for React's useSyncExternalStore). */
+  get version(): number {
+    return this.generation;
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Reads every summary once. Concurrent calls share one read. */
+  build(): Promise<void> {
+    if (this.rows) return Promise.resolve();
+    this.building ??= (async () => {
+      const generationAtStart = this.generation;
+      const all = await this.db.summaries.toArray();
+      // A clear() while reading (the phone locked) wins: nothing read is kept.
+      if (this.generation !== generationAtStart) return;
+      this.setAll(all);
+    })().finally(() => (this.building = undefined));
+    return this.building;
+  }
+
+  /** Forgets everything (the phone locked, or its data was wiped). */
+  clear(): void {
+    this.rows = undefined;
+    this.byId = new Map();
+    this.changed();
+  }
+
+  /** Stops listening for writes (tests that open many databases). */
+  dispose(): void {
+    Dexie.on('storagemutated').unsubscribe(this.onMutated);
+    this.clear();
+    this.listeners.clear();
+  }
+
+  /** Summaries newest save first; [] until built. */
+  list(filter: SummaryFilter = {}): RecordSummary[] {
+    if (!this.rows) return [];
+    return filter.groupCode || !filter.includeVoided ? this.rows.filter((r) => passes(r, filter)) : this.rows;
+  }
+
+  /** Summaries whose folded text holds every word of the query (diacritics, đ/d and case ignored). */
+  search(query: string, filter: SummaryFilter = {}): RecordSummary[] {
+    const words = foldVietnamese(query).split(' ').filter(Boolean);
+    if (words.length === 0) return this.list(filter);
+    if (!this.rows) return [];
+    const out: RecordSummary[] = [];
+    for (const row of this.rows) {
+      if (!passes(row, filter)) continue;
+      const text = row.searchText;
+      if (words.every((w) => text.includes(w))) out.push(row);
+    }
+    return out;
+  }
+
+  private setAll(all: RecordSummary[]): void {
+    all.sort(newestFirst);
+    this.rows = all;
+    this.byId = new Map(all.map((r) => [r.id, r]));
+    this.changed();
+  }
+
+  private changed(): void {
+    this.generation++;
+    for (const listener of this.listeners) listener();
+  }
+
+  private async applyMutation(parts: ObservabilitySet): Promise<void> {
+    if (!this.rows) return;
+    const touched = parts[this.part];
+    const deleted = parts[`${this.part}:dels`];
+    if (!touched && !deleted) return;
+    const keys = keysOf(touched);
+    const deletedKeys = keysOf(deleted);
+    if (!keys || !deletedKeys) {
+      await this.rebuild();
+      return;
+    }
+    const ids = [...new Set([...keys, ...deletedKeys])];
+    const generationAtStart = this.generation;
+    const fresh = await this.db.summaries.bulkGet(ids);
+    if (!this.rows || this.generation !== generationAtStart) return;
+    let rows = this.rows.filter((r) => !ids.includes(r.id));
+    const found = fresh.filter((r): r is RecordSummary => r !== undefined);
+    if (ids.length > 50) rows = [...rows, ...found].sort(newestFirst);
+    else for (const row of found) rows.splice(insertionPoint(rows, row), 0, row);
+    this.rows = rows;
+    for (const id of ids) this.byId.delete(id);
+    for (const row of found) this.byId.set(row.id, row);
+    this.changed();
+  }
+
+  private async rebuild(): Promise<void> {
+    this.rows = undefined;
+    await this.build();
+  }
+}
+
+/** Where `row` goes in newest-first order (binary search). */
+function insertionPoint(rows: RecordSummary[], row: RecordSummary): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (newestFirst(rows[mid]!, row) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const indexes = new WeakMap<GoCuaDb, SummaryIndex>();
+
+/** The one index of a database instance. */
+export function summaryIndexFor(db: GoCuaDb): SummaryIndex {
+  let index = indexes.get(db);
+  if (!index) {
+    index = new SummaryIndex(db);
+    indexes.set(db, index);
+  }
+  return index;
+}
+
+/**
+ * The newest `limit` summaries (voided ones left out), read through the `savedAt` index: the
+ * list's first screen without reading every row.
+ */
+export function firstSummaryPage(db: GoCuaDb, limit: number): Promise<RecordSummary[]> {
+  return db.summaries
+    .orderBy('savedAt')
+    .reverse()
+    .filter((r) => r.voided === 0)
+    .limit(limit)
+    .toArray();
+}
