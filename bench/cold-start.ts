@@ -4,7 +4,7 @@
 // accepts input. Measured at 1× and 4× CPU (CDP Emulation.setCPUThrottlingRate), and at 4× over
 // a slow link (CDP Network.emulateNetworkConditions, 400 kbit/s, 400 ms per request). Bytes on
 // the wire: the document, scripts, stylesheets and fonts whose response ended before that moment
-// (Resource Timing transferSize: headers and body as received). Warm start: the app served by its
+// (CDP's encodedDataLength: headers and body as received). Warm start: the app served by its
 // service worker, navigation → Home ready (its counts read from IndexedDB) at 4× CPU.
 // Every scenario runs RUNS times, interleaved (one of each, then again), and the median is
 // reported with the machine's load average, since 8 processes may share this machine's 2 cores.
@@ -108,8 +108,26 @@ async function coldOnce(browser: Browser, origin: string, cpu: number, slow: boo
     // Empty cache for certain (a new context has one; this also keeps Chromium from reusing any).
     await cdp.send('Network.setCacheDisabled', { cacheDisabled: false });
     if (slow) await cdp.send('Network.emulateNetworkConditions', SLOW_LINK);
+    // Bytes as received, headers included (Resource Timing's transferSize counts a flat 300
+    // bytes for the headers): CDP's encodedDataLength per finished request, on the monotonic clock.
+    const sent = new Map<string, { url: string; at: number }>();
+    const finished = new Map<string, { bytes: number; at: number }>();
+    cdp.on('Network.requestWillBeSent', (e) => sent.set(e.requestId, { url: e.request.url, at: e.timestamp }));
+    cdp.on('Network.loadingFinished', (e) => finished.set(e.requestId, { bytes: e.encodedDataLength, at: e.timestamp }));
     await page.goto(`${origin}/`, { waitUntil: 'commit', timeout: 60_000 });
-    return (await page.evaluate('window.__cold', undefined)) as ColdResult;
+    const result = (await page.evaluate('window.__cold', undefined)) as ColdResult;
+    const doc = [...sent.values()].find((r) => r.url === `${origin}/`);
+    if (doc) {
+      const readyMono = doc.at + result.readyAt / 1000;
+      const counted = new Set(result.list.map(([file]) => file));
+      let bytes = 0;
+      for (const [id, f] of finished) {
+        const r = sent.get(id);
+        if (r && f.at <= readyMono + 0.001 && counted.has(new URL(r.url).pathname)) bytes += f.bytes;
+      }
+      result.transfer = bytes;
+    }
+    return result;
   } finally {
     await context.close();
   }

@@ -51,6 +51,19 @@ export interface ServerOptions {
 }
 
 export { DEFAULT_RATE_LIMITS };
+
+/** Helmet's headers that browsers apply to documents (and workers) only, never to a module script or stylesheet. */
+const DOCUMENT_ONLY_HEADERS = [
+  'content-security-policy',
+  'cross-origin-opener-policy',
+  'origin-agent-cluster',
+  'referrer-policy',
+  'x-dns-prefetch-control',
+  'x-download-options',
+  'x-frame-options',
+  'x-permitted-cross-domain-policies',
+  'x-xss-protection',
+];
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 /** Fastify's own client-error codes, answered in the project's error shape. */
@@ -289,6 +302,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         const rel = path.relative(staticRoot, filePath).split(path.sep).join('/');
         if (rel.startsWith('assets/')) {
           reply.header('cache-control', 'public, max-age=31536000, immutable');
+          // Hashed module scripts and stylesheets (no worker script lives here): the headers
+          // that only a document (or a worker) obeys are dropped, ~500 bytes a file on a
+          // volunteer's first, slow download (issue 13). nosniff and CORP stay: they guard
+          // subresources. The HTML, sw.js and the manifest keep every header.
+          if (/\.(?:js|css)(?:\.(?:br|gz))?$/.test(rel)) for (const name of DOCUMENT_ONLY_HEADERS) reply.removeHeader(name);
         } else {
           reply.header('cache-control', 'no-cache');
         }

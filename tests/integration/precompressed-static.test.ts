@@ -135,6 +135,27 @@ describe('the PWA compressed on the wire', () => {
     for (const accept of ['br', 'gzip', 'identity']) expect((await get(port, asset, accept)).headers['cache-control']).toBe('public, max-age=31536000, immutable');
   });
 
+  it('hashed scripts and stylesheets drop the document-only headers; documents and the worker keep them', async () => {
+    const html = readFileSync(path.join(DIST, 'index.html'), 'utf8');
+    const css = /href="(\/assets\/[^"]+\.css)"/.exec(html)![1]!;
+    const entry = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1]!;
+    for (const url of [entry, css]) {
+      for (const accept of ['br', 'identity']) {
+        const res = await get(port, url, accept);
+        expect(res.headers['content-security-policy'], url).toBeUndefined();
+        expect(res.headers['x-frame-options'], url).toBeUndefined();
+        expect(res.headers['x-content-type-options'], url).toBe('nosniff');
+        expect(res.headers['cross-origin-resource-policy'], url).toBe('same-origin');
+      }
+    }
+    for (const url of ['/', '/sw.js', '/manifest.webmanifest', '/list']) {
+      const res = await get(port, url, 'br');
+      expect(res.headers['content-security-policy'], url).toContain("script-src 'self'");
+      expect(res.headers['x-frame-options'], url).toBe('SAMEORIGIN');
+      expect(res.headers['x-content-type-options'], url).toBe('nosniff');
+    }
+  });
+
   it('HEAD answers the headers of the same choice; the compressed copies have no URL of their own', async () => {
     const head = await get(port, '/sw.js', 'br', 'HEAD');
     expect(head.headers['content-encoding']).toBe('br');
