@@ -63,7 +63,7 @@ describe('route table', () => {
     const lazyRows = Object.entries(ROUTES).filter(([, row]) => 'load' in row).map(([name]) => name);
     expect(lazyRows.sort()).toEqual(Object.keys(ROUTES).filter((n) => n !== 'home').sort());
     // One module for both; editing (which may open on any step) also waits for every string.
-    expect(await ROUTES.edit.load()).toBe(await ROUTES.survey.load());
+    expect(await ROUTES.edit.load!()).toBe(await ROUTES.survey.load!());
     await expect(preloadScreen({ name: 'home' })).resolves.toBeUndefined();
   });
 });

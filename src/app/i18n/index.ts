@@ -38,9 +38,11 @@ export const firstStringsReady: Promise<void> = firstLanguage === 'en' ? loadFir
 
 /** Switches the interface language once its strings are loaded. */
 export async function changeAppLanguage(language: Language): Promise<void> {
-  if (language === 'en') await loadFirstEnglish().catch(() => loadAllLocales());
-  await i18n.changeLanguage(language);
+  // Only when English is not there yet (a switch before the rest of the strings arrived): once
+  // loaded, the switch happens at once, as the volunteer taps.
+  if (language === 'en' && !i18n.hasResourceBundle('en', 'translation')) await loadFirstEnglish().catch(() => loadAllLocales());
   document.documentElement.lang = language;
+  await i18n.changeLanguage(language);
 }
 
 let allLocales: Promise<void> | undefined;
