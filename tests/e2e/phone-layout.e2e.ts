@@ -238,7 +238,7 @@ describe('phone screens at 360 px with long inputs', () => {
     await page.getByTestId('dash-password').fill(password);
     await page.getByTestId('dash-signin-submit').click();
     const found: Problem[] = [];
-    for (const tab of ['overview', 'breakdown', 'trend', 'activity', 'quality', 'assist', 'followups', 'export', 'devices', 'admin']) {
+    for (const tab of ['overview', 'breakdown', 'trend', 'activity', 'quality', 'assist', 'followups', 'export', 'devices', 'audit', 'admin']) {
       await page.getByTestId(`dash-tab-${tab}`).click();
       await page.locator(`[data-testid="dash-tab-${tab}"][aria-current="page"]`).waitFor();
       await page.waitForFunction(() => !document.querySelector('[data-loading="true"]') && !document.querySelector('main')?.textContent?.includes('Đang tải'));

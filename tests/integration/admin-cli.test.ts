@@ -56,6 +56,9 @@ describe.each(backends)('admin CLI on $name', (backend) => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`${deviceId}\n`);
     expect((await t.sync(token, batch([]))).statusCode).toBe(401);
+    // The enrolment and the revocation are both in the ward's audit chain.
+    const audit = await t.db.db.selectFrom('audit_log').select(['action', 'actor_id']).where('target', '=', deviceId).orderBy('seq').execute();
+    expect(audit).toEqual([{ action: 'device.enrol', actor_id: deviceId }, { action: 'device.revoke', actor_id: 'cli' }]);
     expect(runAdmin(['revoke-device', '--device', 'no-such-device'], t.env).code).not.toBe(0);
   });
 });

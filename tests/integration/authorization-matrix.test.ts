@@ -172,8 +172,10 @@ const ROWS: Row[] = [
     request: async (ctx) => ({ method: 'POST', url: `${W}/households/${await freshHousehold(ctx)}/void`, payload: { reason: 'Phiếu nhập trùng' } }),
     expect: wardRoute(200),
   },
-  // Read by any ward staff of the ward (docs/api.md): who viewed which household is their business too.
-  { route: 'GET /api/v1/wards/:code/audit', request: () => ({ method: 'GET', url: `${W}/audit` }), expect: wardRoute(200) },
+  // The audit trail is the ward admin's (issue 12 point 5): list, chain check, CSV export.
+  { route: 'GET /api/v1/wards/:code/audit', request: () => ({ method: 'GET', url: `${W}/audit` }), expect: wardRoute(403, 200) },
+  { route: 'GET /api/v1/wards/:code/audit/verify', request: () => ({ method: 'GET', url: `${W}/audit/verify` }), expect: wardRoute(403, 200) },
+  { route: 'GET /api/v1/wards/:code/audit/export.csv', request: () => ({ method: 'GET', url: `${W}/audit/export.csv` }), expect: wardRoute(403, 200) },
   // The signed-in person's own password: a session of any ward (here with a wrong current
   // password, so nothing changes); a device token is no session.
   {

@@ -93,7 +93,7 @@ describe.each(backends)('cut-off of a past year on $name', (backend) => {
     const report = await get(t, token, `/api/v1/wards/${PHU_LIEN}/report?year=2025`);
     expect(report.body).toContain('Số liệu đến hết ngày 31/12/2025');
 
-    const audit = (await get(t, token, `/api/v1/wards/${PHU_LIEN}/audit?action=export.csv`)).json() as { entries: { detail: { year: string; asOf: string } }[] };
+    const audit = (await get(t, (await signIn(t, PHU_LIEN, 'ward_admin')).token, `/api/v1/wards/${PHU_LIEN}/audit?action=export.csv`)).json() as { entries: { detail: { year: string; asOf: string } }[] };
     expect(audit.entries[0]!.detail).toEqual({ year: '2025', asOf: '2025-12-31' });
   });
 });

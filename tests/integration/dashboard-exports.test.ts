@@ -107,7 +107,7 @@ describe.each(backends)('dashboard exports on $name', (backend) => {
   });
 
   it('each export is audited; device 403, other ward 403, no token 401', async () => {
-    const entries = (await get(t, token, `/api/v1/wards/${WARD}/audit`)).json().entries as { action: string; detail: { asOf: string; year: string } }[];
+    const entries = (await get(t, (await signIn(t, WARD, 'ward_admin')).token, `/api/v1/wards/${WARD}/audit`)).json().entries as { action: string; detail: { asOf: string; year: string } }[];
     const exports = entries.filter((e) => e.action.startsWith('export.'));
     expect(exports.map((e) => e.action).sort()).toEqual(['export.csv', 'export.report', 'export.xlsx']);
     expect(exports.every((e) => e.detail.asOf === asOf && e.detail.year === '2026')).toBe(true);

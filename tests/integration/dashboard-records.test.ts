@@ -64,7 +64,7 @@ describe.each(backends)('dashboard records on $name', (backend) => {
     const body = res.json();
     expect(body).toMatchObject({ recordId: conflicted.id, rev: 1, record: conflicted, revisions: [{ rev: 1, deviceId: device.deviceId, volunteerName: 'Nguyễn Thị Hoa' }] });
     expect(body.conflicts).toHaveLength(1);
-    const audit = (await get(t, staffer.token, `/api/v1/wards/${WARD}/audit?action=household.view`)).json().entries;
+    const audit = (await get(t, (await signIn(t, WARD, 'ward_admin')).token, `/api/v1/wards/${WARD}/audit?action=household.view`)).json().entries;
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ action: 'household.view', target: conflicted.id, actorName: staffer.username });
     expect((await get(t, staffer.token, `/api/v1/wards/${WARD}/households/00000000-0000-4000-8000-00000000ffff`)).statusCode).toBe(404);
@@ -90,7 +90,7 @@ describe.each(backends)('dashboard records on $name', (backend) => {
     const detail = (await get(t, staffer.token, `/api/v1/wards/${WARD}/households/${dupB.id}`)).json();
     expect(detail.record).toMatchObject({ rev: 2, data: { voided: true, voidReason: 'Trùng với hộ đã khảo sát', address: dupB.data.address } });
     expect(detail.revisions.map((r: { rev: number; deviceId: string }) => [r.rev, r.deviceId])).toEqual([[1, device.deviceId], [2, `staff:${staffer.username}`]]);
-    const audit = (await get(t, staffer.token, `/api/v1/wards/${WARD}/audit?action=household.void`)).json().entries;
+    const audit = (await get(t, (await signIn(t, WARD, 'ward_admin')).token, `/api/v1/wards/${WARD}/audit?action=household.void`)).json().entries;
     expect(audit[0]).toMatchObject({ target: dupB.id, detail: { rev: 2, previousRev: 1, reason: 'Trùng với hộ đã khảo sát' } });
     // The phone's own rev 2 (an edit of its older copy) is kept as a conflict, not applied.
     const phoneEdit = { ...dupB, rev: 2, data: { ...dupB.data, note: 'Quay lại lần 2' } };

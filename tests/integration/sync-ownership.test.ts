@@ -79,7 +79,7 @@ describe.each(backends)('ownership and staff changes on $name', (backend) => {
     // Handing over the right to write sends nothing: the old device's records never reach the new one.
     const empty = (await t.sync(fresh.token, batch([]))).json();
     expect(empty.serverRecords).toBeUndefined();
-    const audit = (await get(t, staffer.token, `/api/v1/wards/${WARD}/audit?action=records.transfer`)).json().entries;
+    const audit = (await get(t, (await signIn(t, WARD, 'ward_admin')).token, `/api/v1/wards/${WARD}/audit?action=records.transfer`)).json().entries;
     expect(audit[0]).toMatchObject({ action: 'records.transfer', target: fresh.deviceId, actorName: staffer.username, detail: { from: old.deviceId, to: fresh.deviceId, records: 2 } });
     // Refusals: the same device, a device of another ward, an unknown device, a phone's token.
     expect((await send(t, staffer.token, 'POST', url(fresh.deviceId), { to: fresh.deviceId })).statusCode).toBe(400);

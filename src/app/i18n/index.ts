@@ -71,7 +71,12 @@ export function currentLanguage(): Language {
  * chunk loads: ward staff screens stay out of a volunteer phone's first download.
  */
 export async function loadDashboardLocales(): Promise<void> {
-  const { dashboardVi, dashboardEn } = await import('../features/dashboard/locales.js');
+  const [{ dashboardVi, dashboardEn }, { auditVi, auditEn }] = await Promise.all([
+    import('../features/dashboard/locales.js'),
+    import('../features/dashboard/audit/locales.js'),
+  ]);
   i18n.addResourceBundle('vi', 'translation', dashboardVi, true, false);
   i18n.addResourceBundle('en', 'translation', dashboardEn, true, false);
+  i18n.addResourceBundle('vi', 'translation', auditVi, true, false);
+  i18n.addResourceBundle('en', 'translation', auditEn, true, false);
 }

@@ -7,6 +7,7 @@ import { openServerDb, type ServerDb } from '../db/connect.js';
 import type { UserRole } from '../db/schema.js';
 import { createUser, listDevices, revokeDevice, setUserDisabled, UnknownWardError, unlockUser } from '../services/accounts.js';
 import { DEFAULT_EXPIRES_DAYS, issueEnrolmentCode, listEnrolmentCodes, revokeEnrolmentCode } from '../services/enrolment-codes.js';
+import { verifyAuditChain, writeAudit } from '../services/audit.js';
 import { cliActor, transferRecords } from '../services/record-owners.js';
 import { formatEnrolmentCode } from '../services/secrets.js';
 import { listWards, loadWardSeeds } from '../services/wards.js';
@@ -26,6 +27,8 @@ const USAGE = `Usage: npm run -s admin -- <command>
   disable-user --username U                    the account can no longer sign in; its sessions end
   enable-user --username U
   unlock-user --username U                     clears the sign-in lockout of the account
+  audit-verify --ward CODE                     checks the ward's audit chain: OK<TAB>WARD<TAB>N entries<TAB>head …
+                                               or BROKEN<TAB>WARD<TAB>seq=S<TAB>REASON<TAB>head … (exit code 3)
 Environment: DATA_DIR (./data) or DATABASE_URL (postgres://…), SEEDS_DIR (seeds/wards)`;
 
 class UsageError extends Error {}
@@ -53,7 +56,7 @@ function required(value: string | undefined, name: string): string {
   return value;
 }
 
-async function run(server: ServerDb, command: string, args: string[]): Promise<void> {
+async function run(server: ServerDb, command: string, args: string[]): Promise<number | void> {
   const db = server.db;
   switch (command) {
     case 'list-wards': {
@@ -66,6 +69,7 @@ async function run(server: ServerDb, command: string, args: string[]): Promise<v
       if (!Number.isInteger(uses) || uses < 1) throw new UsageError('--uses must be a whole number ≥ 1');
       const days = values['expires-days'] === undefined ? DEFAULT_EXPIRES_DAYS : Number(values['expires-days']);
       const issued = await issueEnrolmentCode(server, required(values.ward, 'ward'), uses, new Date(), { expiresDays: days, issuer: 'cli' });
+      await writeAudit(db, cliActor(required(values.ward, 'ward')), 'enrolment_code.issue', issued.id, { uses: issued.uses, expiresAt: issued.expiresAt });
       process.stderr.write(`expires ${issued.expiresAt} (id ${issued.id})\n`);
       process.stdout.write(`${formatEnrolmentCode(issued.code)}\n`);
       return;
@@ -81,6 +85,8 @@ async function run(server: ServerDb, command: string, args: string[]): Promise<v
       const { values } = parseArgs({ args, options: { id: { type: 'string' } } });
       const id = required(values.id, 'id');
       if (!(await revokeEnrolmentCode(db, id))) throw new UsageError(`no enrolment code ${id}`);
+      const code = await db.selectFrom('enrolment_codes').select('ward_code').where('id', '=', id).executeTakeFirst();
+      if (code) await writeAudit(db, cliActor(code.ward_code), 'enrolment_code.revoke', id, {});
       process.stdout.write(`${id}\n`);
       return;
     }
@@ -107,6 +113,7 @@ async function run(server: ServerDb, command: string, args: string[]): Promise<v
         if ((await prompt('Password again: ')) !== password) throw new UsageError('the passwords differ');
       }
       const { id } = await createUser(db, { wardCode: ward, username, password, role });
+      await writeAudit(db, cliActor(ward), 'users.create', id, { username: username.toLowerCase(), role });
       process.stdout.write(`${id}\t${username.toLowerCase()}\t${role}\t${ward}\n`);
       return;
     }
@@ -121,6 +128,8 @@ async function run(server: ServerDb, command: string, args: string[]): Promise<v
       const { values } = parseArgs({ args, options: { device: { type: 'string' } } });
       const id = required(values.device, 'device');
       if (!(await revokeDevice(db, id))) throw new UsageError(`no device ${id}`);
+      const dev = await db.selectFrom('devices').select('ward_code').where('id', '=', id).executeTakeFirst();
+      if (dev) await writeAudit(db, cliActor(dev.ward_code), 'device.revoke', id, {});
       process.stdout.write(`${id}\n`);
       return;
     }
@@ -152,6 +161,17 @@ async function run(server: ServerDb, command: string, args: string[]): Promise<v
       process.stdout.write(`${username.toLowerCase()}\n`);
       return;
     }
+    case 'audit-verify': {
+      const { values } = parseArgs({ args, options: { ward: { type: 'string' } } });
+      const check = await verifyAuditChain(db, required(values.ward, 'ward'));
+      const head = `head seq=${check.head.seq} hash=${check.head.hash || '-'}`;
+      if (check.ok) {
+        process.stdout.write(`OK\t${check.head.wardCode}\t${check.entries} entries\t${head}\n`);
+        return 0;
+      }
+      process.stdout.write(`BROKEN\t${check.head.wardCode}\tseq=${check.brokenAt}\t${check.reason}\t${head}\n`);
+      return 3;
+    }
     default:
       throw new UsageError(command ? `unknown command: ${command}` : 'no command');
   }
@@ -169,8 +189,7 @@ async function main(): Promise<number> {
     // The CLI may run before the server ever started: it knows the seeded wards too. It never
     // does the first-start work (the first admin password is the server's to print).
     await loadWardSeeds(server.db, process.env.SEEDS_DIR ?? 'seeds/wards');
-    await run(server, command, args);
-    return 0;
+    return (await run(server, command, args)) ?? 0;
   } catch (error) {
     if (error instanceof UsageError || error instanceof RangeError || error instanceof UnknownWardError) {
       process.stderr.write(`admin: ${error.message}\n${error instanceof UsageError ? `${USAGE}\n` : ''}`);

@@ -17,6 +17,7 @@ import {
 } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
+import { registerAuditKey, sealAuditChains } from '../services/audit.js';
 import { loadServerSecret } from '../services/server-secret.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -127,8 +128,13 @@ export async function openServerDb(options: OpenOptions = {}): Promise<ServerDb>
     const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(sqlite) });
     server = { db, dialect: 'sqlite', location: file, sqlite, enrolmentKey, close: () => db.destroy() };
   }
+  // The audit chain's key is derived from the same server secret (services/audit.ts).
+  registerAuditKey(server.db, enrolmentKey, server.dialect);
   try {
     await migrate(server.db);
+    // Rows from before the audit chain (a migration cannot read the key) are chained here.
+    const sealed = await sealAuditChains(server.db);
+    if (sealed > 0) process.stderr.write(`Audit log: ${sealed} earlier entries chained\n`);
   } catch (error) {
     await server.close();
     throw error;

@@ -196,6 +196,15 @@ export interface AuditLogTable {
   target: string | null;
   /** JSON: what changed (old → new), the filters of an export, … */
   detail: string;
+  /** Place in the ward's chain, from 1 (migration 20261203T103000-audit-chain); NULL only until chained at start. */
+  seq: number | null;
+  /** The previous entry's hash ('' for seq 1). */
+  prev_hash: string | null;
+  /** HMAC-SHA256 of prev_hash and this entry's fields (services/audit.ts). */
+  hash: string | null;
+  /** Client IP as the server sees it (TRUST_PROXY), when the entry came from a request. */
+  ip: string | null;
+  user_agent: string | null;
 }
 
 /** Normalised address of a household's latest rev, for the duplicate check. */

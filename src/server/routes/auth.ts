@@ -34,7 +34,7 @@ export async function authRoutes(app: FastifyInstance, options: AuthRouteOptions
   app.post('/api/v1/auth/login', { onRequest: async (request, reply) => failures.check(request.ip, reply) }, async (request, reply) => {
     const body = loginBody.safeParse(request.body);
     if (!body.success) throw new HttpError(400, 'bad_request');
-    const result = await login(options.db.db, body.data.username, body.data.password, { ip: request.ip });
+    const result = await login(options.db.db, body.data.username, body.data.password, { ip: request.ip, userAgent: request.headers['user-agent'] });
     if (!result.ok) {
       failures.fail(request.ip, reply);
       if (result.reason === 'locked') {
@@ -53,7 +53,7 @@ export async function authRoutes(app: FastifyInstance, options: AuthRouteOptions
     if (!token || !who) throw new HttpError(401, 'unauthorized', token ? 'session_invalid' : 'missing_token');
     const body = passwordBody.safeParse(request.body);
     if (!body.success) throw new HttpError(400, 'bad_request');
-    const outcome = await changeOwnPassword(options.db.db, token, who, body.data.currentPassword, body.data.newPassword);
+    const outcome = await changeOwnPassword(options.db.db, token, { ...who, ip: request.ip, userAgent: request.headers['user-agent'] }, body.data.currentPassword, body.data.newPassword);
     if (!outcome.ok) {
       if (outcome.reason === 'wrong_password') {
         failures.fail(request.ip, reply);

@@ -57,7 +57,8 @@ export function requireWardStaff(server: ServerDb) {
     if (wardCode !== session.wardCode) throw new DashboardError(403, 'forbidden', 'other_ward');
     // Signed in with a password that fails today's policy: change it first (POST /api/v1/auth/password).
     if (session.mustChangePassword) throw new DashboardError(403, 'password_change_required', 'password_change_required');
-    request.principal = session;
+    // The request's origin rides on the principal, so every writeAudit(…, who, …) records it.
+    request.principal = { ...session, ip: request.ip, userAgent: request.headers['user-agent'] };
   };
 }
 

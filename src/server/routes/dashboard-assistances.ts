@@ -3,7 +3,7 @@
 // team's follow-up list GET …/follow-ups. Ward staff of the ward only.
 import type { FastifyInstance } from 'fastify';
 import type { ServerDb } from '../db/connect.js';
-import { writeAudit } from '../services/audit.js';
+import { auditChainHead, chainHeadLine, writeAudit } from '../services/audit.js';
 import { ASSISTANCE_KIND_VI, ASSISTANCE_REASON_VI, assistanceCsv, assistanceTallies, assistanceXlsx, type AssistanceQuery } from '../services/assistance-tallies.js';
 import { wardFollowUps } from '../services/ward-follow-ups.js';
 import { DashboardError, requireWardStaff, staff } from './dashboard-access.js';
@@ -59,7 +59,7 @@ export async function dashboardAssistanceRoutes(app: FastifyInstance, options: D
     reply.header('content-type', 'text/csv; charset=utf-8');
     reply.header('content-disposition', `attachment; filename="ho-tro-${request.params.code}.csv"`);
     reply.header('cache-control', 'no-store');
-    return reply.send(assistanceCsv(tallies, LABELS_VI));
+    return reply.send(assistanceCsv(tallies, LABELS_VI, chainHeadLine(await auditChainHead(db, request.params.code))));
   });
 
   app.get<{ Params: WardParams }>('/api/v1/wards/:code/assistances/export.xlsx', guard, async (request, reply) => {
@@ -71,13 +71,17 @@ export async function dashboardAssistanceRoutes(app: FastifyInstance, options: D
     reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     reply.header('content-disposition', `attachment; filename="ho-tro-${request.params.code}.xlsx"`);
     reply.header('cache-control', 'no-store');
-    return reply.send(await assistanceXlsx(tallies, LABELS_VI));
+    return reply.send(await assistanceXlsx(tallies, LABELS_VI, chainHeadLine(await auditChainHead(db, request.params.code))));
   });
 
   app.get<{ Params: WardParams }>('/api/v1/wards/:code/follow-ups', guard, async (request, reply) => {
+    const who = staff(request);
     const config = await wardConfigOrThrow(db, request.params.code);
     // Names and addresses of households: never kept by a shared proxy or the browser's cache.
     reply.header('cache-control', 'no-store');
-    return wardFollowUps(db, config);
+    const list = await wardFollowUps(db, config);
+    // A read of residents' names and addresses: audited with the count only.
+    await writeAudit(db, who, 'follow_ups.view', request.params.code, { items: list.total });
+    return list;
   });
 }

@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { todayInVietnam } from '../../shared/domain/iso-week.js';
 import type { ServerDb } from '../db/connect.js';
-import { writeAudit, type AuditAction } from '../services/audit.js';
+import { auditChainHead, chainHeadLine, writeAudit, type AuditAction } from '../services/audit.js';
 import { exportCsv, exportData, exportHtml, exportXlsx, REPORT_CSP } from '../services/exports.js';
 import { registerGroups } from '../services/indicators.js';
 import { requireWardStaff, staff } from './dashboard-access.js';
@@ -38,7 +38,8 @@ export async function dashboardExportRoutes(app: FastifyInstance, options: Dashb
     const year = q.year;
     const data = await exportData(db, config, { year, asOf });
     await writeAudit(db, who, action, wardCode, { year, asOf });
-    return data;
+    // The chain head after this export's own entry, printed on the file (issue 12 point 5).
+    return { ...data, auditChain: chainHeadLine(await auditChainHead(db, wardCode)) };
   }
 
   app.get<{ Params: WardParams }>('/api/v1/wards/:code/export.xlsx', guard, async (request, reply) => {

@@ -1,11 +1,12 @@
 // The ward dashboard's read API: indicators (overview, breakdowns, weekly trend), team
-// activity, data quality, a household drill-down and the staff void. Ward staff of the ward in
+// activity, data quality, a household drill-down and the staff void. The audit viewer is in
+// dashboard-audit.js. Ward staff of the ward in
 // the URL only (routes/dashboard-access.ts). Registered by app.ts; the admin endpoints live
 // in dashboard-admin.ts and the exports in dashboard-exports.ts.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ServerDb } from '../db/connect.js';
-import { writeAudit, listAudit } from '../services/audit.js';
+import { writeAudit } from '../services/audit.js';
 import { teamActivity } from '../services/activity.js';
 import { readHousehold, voidHousehold } from '../services/households-staff.js';
 import { computeIndicators, computeWeekly, registerGroups } from '../services/indicators.js';
@@ -16,6 +17,7 @@ import { parseCommonQuery, wardConfigOrThrow } from './dashboard-query.js';
 import { dashboardAdminRoutes } from './dashboard-admin.js';
 import { dashboardExportRoutes } from './dashboard-exports.js';
 import { dashboardAssistanceRoutes } from './dashboard-assistances.js';
+import { dashboardAuditRoutes } from './dashboard-audit.js';
 
 export interface DashboardRouteOptions {
   db: ServerDb;
@@ -33,6 +35,7 @@ export async function dashboardRoutes(app: FastifyInstance, options: DashboardRo
   await app.register(dashboardAdminRoutes, { db: options.db });
   await app.register(dashboardExportRoutes, { db: options.db });
   await app.register(dashboardAssistanceRoutes, { db: options.db });
+  await app.register(dashboardAuditRoutes, { db: options.db });
   const guard = { preHandler: requireWardStaff(options.db) };
 
   async function common(wardCode: string, query: unknown) {
@@ -78,11 +81,5 @@ export async function dashboardRoutes(app: FastifyInstance, options: DashboardRo
     if (outcome.kind === 'not_found') throw new DashboardError(404, 'not_found', 'household_not_found');
     if (outcome.kind === 'already_voided') throw new DashboardError(409, 'conflict', 'already_voided');
     return { recordId: request.params.id, rev: outcome.rev, voided: true };
-  });
-
-  app.get<{ Params: WardParams; Querystring: { action?: string; limit?: string } }>('/api/v1/wards/:code/audit', guard, async (request) => {
-    const limit = request.query.limit === undefined ? 100 : Number(request.query.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new DashboardError(400, 'bad_request', 'bad_request');
-    return { entries: await listAudit(db, request.params.code, { action: request.query.action, limit }) };
   });
 }

@@ -36,7 +36,7 @@ export async function deviceRoutes(app: FastifyInstance, options: DeviceRouteOpt
     async (request, reply) => {
       const body = enrolBody.safeParse(request.body);
       if (!body.success) throw new HttpError(400, 'bad_request');
-      const outcome = await enrolDevice(options.db, body.data);
+      const outcome = await enrolDevice(options.db, body.data, new Date(), { ip: request.ip, userAgent: request.headers['user-agent'] });
       if (!outcome.ok) {
         failures.fail(request.ip, reply);
         if (outcome.reason === 'other_ward') throw new HttpError(403, 'forbidden', 'enrolment_code_other_ward');

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database, UserRole } from '../db/schema.js';
+import { writeAudit } from './audit.js';
 import { checkPassword, type PasswordProblem } from './password-policy.js';
 import { hashPassword, needsRehash, newToken, safeEqualText, sha256, verifyPassword } from './secrets.js';
 
@@ -23,6 +24,9 @@ export interface StaffPrincipal {
   wardCode: string;
   /** The password failed the policy at sign-in: only changing it is allowed (dashboard-access.ts). */
   mustChangePassword?: boolean;
+  /** Where this request came from, for the audit log (set by the dashboard's preHandler). */
+  ip?: string;
+  userAgent?: string;
 }
 
 export type Principal = DevicePrincipal | StaffPrincipal;
@@ -194,28 +198,18 @@ export type LoginOutcome =
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'locked'; retryAfterSeconds: number };
 
-/** Who wrote a sign-in entry of the audit log: the account, or nobody known. */
+/** Who wrote a sign-in entry of the audit log: the account, or nobody known (chain of ward ''). */
 async function auditSignIn(
   db: Kysely<Database>,
   account: { id: string; username: string; ward_code: string } | null,
   action: 'auth.login' | 'auth.login_failed',
   detail: Record<string, unknown>,
   now: Date,
+  context: { ip?: string; userAgent?: string },
 ): Promise<void> {
   // An unknown account's typed username is never written: people type passwords there.
-  await db
-    .insertInto('audit_log')
-    .values({
-      id: randomUUID(),
-      ward_code: account?.ward_code ?? '',
-      at: now.toISOString(),
-      actor_id: account?.id ?? '',
-      actor_name: account?.username ?? '',
-      action,
-      target: account?.id ?? null,
-      detail: JSON.stringify(detail),
-    })
-    .execute();
+  const actor = { userId: account?.id ?? '', username: account?.username ?? '', wardCode: account?.ward_code ?? '' };
+  await writeAudit(db, actor, action, account?.id ?? null, detail, now, context);
 }
 
 /**
@@ -227,7 +221,7 @@ export async function login(
   db: Kysely<Database>,
   username: string,
   password: string,
-  options: { ip?: string; now?: Date } = {},
+  options: { ip?: string; userAgent?: string; now?: Date } = {},
 ): Promise<LoginOutcome> {
   const now = options.now ?? new Date();
   const ip = options.ip ?? '';
@@ -239,7 +233,7 @@ export async function login(
   if (user) {
     const failure = await db.selectFrom('login_failures').select(['failures', 'locked_until']).where('user_id', '=', user.id).where('ip', '=', ip).executeTakeFirst();
     if (failure?.locked_until && failure.locked_until > now.toISOString()) {
-      await auditSignIn(db, user, 'auth.login_failed', { ip, reason: 'locked' }, now);
+      await auditSignIn(db, user, 'auth.login_failed', { ip, reason: 'locked' }, now, options);
       return { ok: false, reason: 'locked', retryAfterSeconds: Math.max(1, Math.ceil((Date.parse(failure.locked_until) - now.getTime()) / 1000)) };
     }
   }
@@ -255,9 +249,9 @@ export async function login(
         .values({ user_id: user.id, ip, ...row })
         .onConflict((oc) => oc.columns(['user_id', 'ip']).doUpdateSet(row))
         .execute();
-      await auditSignIn(db, user, 'auth.login_failed', { ip, reason: user.disabled_at === null ? 'password' : 'disabled', failures }, now);
+      await auditSignIn(db, user, 'auth.login_failed', { ip, reason: user.disabled_at === null ? 'password' : 'disabled', failures }, now, options);
     } else {
-      await auditSignIn(db, null, 'auth.login_failed', { ip, reason: 'unknown_account' }, now);
+      await auditSignIn(db, null, 'auth.login_failed', { ip, reason: 'unknown_account' }, now, options);
     }
     return { ok: false, reason: 'invalid' };
   }
@@ -278,7 +272,7 @@ export async function login(
       must_change_password: mustChangePassword ? 1 : 0,
     })
     .execute();
-  await auditSignIn(db, user, 'auth.login', { ip, ...(mustChangePassword ? { mustChangePassword: true } : {}) }, now);
+  await auditSignIn(db, user, 'auth.login', { ip, ...(mustChangePassword ? { mustChangePassword: true } : {}) }, now, options);
   return { ok: true, token, wardCode: user.ward_code, role: user.role, mustChangePassword };
 }
 
@@ -307,10 +301,7 @@ export async function changeOwnPassword(
     await trx.updateTable('users').set({ password_hash: hash }).where('id', '=', who.userId).execute();
     await trx.deleteFrom('sessions').where('user_id', '=', who.userId).where('token_hash', '!=', tokenHash).execute();
     await trx.updateTable('sessions').set({ must_change_password: 0, last_used_at: now.toISOString() }).where('token_hash', '=', tokenHash).execute();
-    await trx
-      .insertInto('audit_log')
-      .values({ id: randomUUID(), ward_code: who.wardCode, at: now.toISOString(), actor_id: who.userId, actor_name: who.username, action: 'auth.password_change', target: who.userId, detail: '{}' })
-      .execute();
+    await writeAudit(trx, who, 'auth.password_change', who.userId, {}, now);
   });
   return { ok: true };
 }
@@ -322,10 +313,8 @@ export async function setUserDisabled(db: Kysely<Database>, username: string, di
     if (!user) return false;
     await trx.updateTable('users').set({ disabled_at: disabled ? now.toISOString() : null }).where('id', '=', user.id).execute();
     if (disabled) await trx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
-    await trx
-      .insertInto('audit_log')
-      .values({ id: randomUUID(), ward_code: user.ward_code, at: now.toISOString(), actor_id: 'cli', actor_name: 'admin CLI', action: disabled ? 'users.disable' : 'users.enable', target: user.id, detail: JSON.stringify({ username: user.username }) })
-      .execute();
+    const cli = { userId: 'cli', username: 'admin CLI', wardCode: user.ward_code };
+    await writeAudit(trx, cli, disabled ? 'users.disable' : 'users.enable', user.id, { username: user.username }, now);
     return true;
   });
 }
@@ -336,10 +325,7 @@ export async function unlockUser(db: Kysely<Database>, username: string, now = n
     const user = await trx.selectFrom('users').select(['id', 'ward_code', 'username']).where('username', '=', username.toLowerCase()).executeTakeFirst();
     if (!user) return false;
     await trx.deleteFrom('login_failures').where('user_id', '=', user.id).execute();
-    await trx
-      .insertInto('audit_log')
-      .values({ id: randomUUID(), ward_code: user.ward_code, at: now.toISOString(), actor_id: 'cli', actor_name: 'admin CLI', action: 'users.unlock', target: user.id, detail: JSON.stringify({ username: user.username }) })
-      .execute();
+    await writeAudit(trx, { userId: 'cli', username: 'admin CLI', wardCode: user.ward_code }, 'users.unlock', user.id, { username: user.username }, now);
     return true;
   });
 }

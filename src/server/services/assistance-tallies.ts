@@ -182,7 +182,7 @@ async function vneidMoved(db: Kysely<Database>, wardCode: string, rows: readonly
 }
 
 /** CSV like the indicator export: UTF-8 with BOM, CRLF; Vietnamese headings. */
-export function assistanceCsv(t: AssistanceTalliesResponse, labels: { kind: (k: string) => string; reason: (r: string) => string }): string {
+export function assistanceCsv(t: AssistanceTalliesResponse, labels: { kind: (k: string) => string; reason: (r: string) => string }, auditChain?: string): string {
   const lines: CsvCell[][] = [];
   lines.push([`Hỗ trợ người dân — phường ${t.wardCode}`]);
   lines.push([`Từ ngày: ${t.from ?? '—'}`, `Đến ngày: ${t.to ?? '—'}`, `Đợt ra quân: ${t.campaign ?? 'Tất cả'}`]);
@@ -204,6 +204,8 @@ export function assistanceCsv(t: AssistanceTalliesResponse, labels: { kind: (k: 
   for (const w of t.weeks) lines.push([w.week, w.start, w.end, w.total, w.byOutcome.done, w.byOutcome.not_done, w.byOutcome.needs_follow_up]);
   lines.push([]);
   lines.push(['Thành viên chuyển từ chưa có VNeID lên mức 1/2 sau hỗ trợ', t.vneidMoved]);
+  // The ward's audit chain head after this export's entry (services/audit.ts).
+  if (auditChain) lines.push([], [auditChain]);
   return csvDocument(lines);
 }
 
@@ -217,7 +219,7 @@ export const ASSISTANCE_XLSX_LAYOUT = {
 } as const;
 
 /** XLSX with the same tables as the CSV, one per sheet, counts as numbers. */
-export async function assistanceXlsx(t: AssistanceTalliesResponse, labels: { kind: (k: string) => string; reason: (r: string) => string }): Promise<Buffer> {
+export async function assistanceXlsx(t: AssistanceTalliesResponse, labels: { kind: (k: string) => string; reason: (r: string) => string }, auditChain?: string): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Gõ Cửa';
   const title = `Hỗ trợ người dân — phường ${t.wardCode}`;
@@ -245,6 +247,7 @@ export async function assistanceXlsx(t: AssistanceTalliesResponse, labels: { kin
   );
   const after = ASSISTANCE_XLSX_LAYOUT.headerRow + ASSISTANCE_KINDS.length + 3;
   kinds.getRow(after).values = ['Thành viên chuyển từ chưa có VNeID lên mức 1/2 sau hỗ trợ', t.vneidMoved];
+  if (auditChain) kinds.getRow(after + 2).values = [auditChain];
   sheet(ASSISTANCE_XLSX_LAYOUT.reasonSheet, ['Lý do chưa xong', 'Số lượt'], ASSISTANCE_REASONS.map((r) => [labels.reason(r), t.byReason[r]]), [52, 10]);
   sheet(
     ASSISTANCE_XLSX_LAYOUT.campaignSheet,

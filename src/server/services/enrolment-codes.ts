@@ -14,6 +14,7 @@ import type { Kysely } from 'kysely';
 import type { EnrolmentCodeInfo } from '../../shared/protocol/dashboard.js';
 import type { Database, UserRole } from '../db/schema.js';
 import { requireWard } from './accounts.js';
+import { writeAudit, type AuditContext } from './audit.js';
 import { newEnrolmentCode, newToken, normaliseEnrolmentCode, safeEqualText, sha256 } from './secrets.js';
 
 /** What the enrolment code functions need: the database (or a transaction) and the server's key. */
@@ -123,13 +124,14 @@ export async function enrolDevice(
   server: KeyedDb,
   input: { wardCode: string; enrolmentCode: string; volunteerName: string },
   now = new Date(),
+  context: AuditContext = {},
 ): Promise<EnrolOutcome> {
   const codeHash = enrolmentCodeHash(server.enrolmentKey, input.enrolmentCode);
   const at = now.toISOString();
   return server.db.transaction().execute(async (trx) => {
     const code = await trx
       .selectFrom('enrolment_codes')
-      .select(['code_hash', 'ward_code', 'uses_left', 'expires_at', 'revoked_at'])
+      .select(['id', 'code_hash', 'ward_code', 'uses_left', 'expires_at', 'revoked_at'])
       .where('code_hash', '=', codeHash)
       .executeTakeFirst();
     if (!code || !safeEqualText(code.code_hash, codeHash) || code.uses_left <= 0 || code.revoked_at !== null || code.expires_at <= at) {
@@ -151,6 +153,8 @@ export async function enrolDevice(
       .insertInto('devices')
       .values({ id: deviceId, ward_code: code.ward_code, volunteer_name: input.volunteerName, token_hash: sha256(token), created_at: at, revoked_at: null, last_seen_at: null })
       .execute();
+    // The new device is the actor: ids only (the code's id, never the code).
+    await writeAudit(trx, { userId: deviceId, username: 'device', wardCode: code.ward_code }, 'device.enrol', deviceId, { enrolmentCodeId: code.id }, now, context);
     return { ok: true, deviceId, token } as const;
   });
 }

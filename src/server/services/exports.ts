@@ -21,6 +21,8 @@ export interface ExportData {
   asOf: string;
   overview: IndicatorsResponse;
   groups: RegisterGroup[];
+  /** The ward's audit chain head after this export's own entry (services/audit.ts chainHeadLine), printed at the foot. */
+  auditChain?: string;
 }
 
 export async function exportData(db: Kysely<Database>, config: WardConfig, q: { year: string; asOf: string }): Promise<ExportData> {
@@ -119,6 +121,7 @@ export function exportCsv(data: ExportData): string {
   for (const r of groupRows(data)) {
     lines.push([...groupCounts(r), ...r.indicators.map((i) => figure(percentVi(i.value)))]);
   }
+  if (data.auditChain) lines.push([], [data.auditChain]);
   return csvDocument(lines);
 }
 
@@ -174,6 +177,8 @@ export async function exportXlsx(data: ExportData): Promise<Buffer> {
     for (let c = GROUP_FIXED.length + 1; c <= GROUP_FIXED.length + r.indicators.length; c++) row.getCell(c).numFmt = PERCENT_FORMAT;
   });
   groups.columns = groupHeader(data).map((_, c) => ({ width: c === 1 ? 28 : c < GROUP_FIXED.length ? 10 : 16 }));
+  // Two rows below the plan table, outside every range a reader of the layout takes.
+  if (data.auditChain) main.getCell(`A${XLSX_LAYOUT.headerRow + data.overview.indicators.length + 3}`).value = data.auditChain;
 
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
@@ -235,6 +240,7 @@ ${main}
 ${groups}
 </tbody></table>
 <p class="small">Số liệu tổng hợp từ khảo sát hộ gia đình (chỉ số đếm, không có thông tin cá nhân). Chỉ số đánh dấu “chỉ số thay thế từ khảo sát” là ước lượng từ câu trả lời của người dân, không phải số liệu đo trực tiếp. In ngày ${esc(dateVi(printedOn))}.</p>
-</body></html>
+${data.auditChain ? `<p class="small">${esc(data.auditChain)}</p>
+` : ''}</body></html>
 `;
 }

@@ -23,13 +23,14 @@ const Admin = lazy(() => import('./Admin.js'));
 const Devices = lazy(() => import('./Devices.js'));
 const Assistance = lazy(() => import('./Assistance.js'));
 const FollowUps = lazy(() => import('./FollowUps.js'));
+const AuditLog = lazy(() => import('./audit/AuditLog.js'));
 
 export interface DashboardScreenProps {
   /** The path after #/ward, e.g. ['quality'] or ['household', '<id>']. */
   sub: string[];
 }
 
-const TABS = ['overview', 'breakdown', 'trend', 'activity', 'quality', 'assist', 'followups', 'export', 'devices', 'admin'] as const;
+const TABS = ['overview', 'breakdown', 'trend', 'activity', 'quality', 'assist', 'followups', 'export', 'devices', 'audit', 'admin'] as const;
 
 export default function DashboardScreen({ sub }: DashboardScreenProps) {
   const { t, i18n } = useTranslation();
@@ -125,10 +126,13 @@ export default function DashboardScreen({ sub }: DashboardScreenProps) {
     case 'admin':
       content = session.role === 'ward_admin' ? <Admin /> : <p className="notice">{t('dashboard.adminOnly')}</p>;
       break;
+    case 'audit':
+      content = session.role === 'ward_admin' ? <AuditLog /> : <p className="notice">{t('dashboard.adminOnly')}</p>;
+      break;
     default:
       content = <Overview />;
   }
-  const tabs = TABS.filter((x) => x !== 'admin' || session.role === 'ward_admin');
+  const tabs = TABS.filter((x) => (x !== 'admin' && x !== 'audit') || session.role === 'ward_admin');
   const current = tab === 'household' ? 'quality' : tab;
 
   return (

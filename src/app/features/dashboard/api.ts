@@ -15,6 +15,7 @@ import type {
   WardFollowUpsResponse,
   WeeklyResponse,
 } from '../../../shared/protocol/dashboard.js';
+import type { AuditPage, ChainCheck } from '../../../shared/protocol/audit.js';
 
 export type StaffRole = 'ward_staff' | 'ward_admin';
 
@@ -197,6 +198,9 @@ export function wardApi(session: StaffSession, lang: string) {
     devices: () => get<{ devices: WardDevice[] }>('/devices'),
     revokeDevice: (id: string) => send<{ revokedAt: string }>('POST', `/devices/${encodeURIComponent(id)}/revoke`),
     transferRecords: (from: string, to: string) => send<{ records: number }>('POST', `/devices/${encodeURIComponent(from)}/transfer-records`, { to }),
+    /** The audit log (ward admins): a page newest first, and the chain check. */
+    audit: (q: string) => get<AuditPage>(`/audit${q}`),
+    auditVerify: () => get<ChainCheck>('/audit/verify'),
     /** An export as a Blob (the Authorization header rules out a plain link). */
     download: async (path: string) => (await call(path)).blob(),
   };

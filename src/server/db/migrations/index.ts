@@ -10,6 +10,7 @@ import * as recordOwners from './20261203T090000-record-owners.js';
 import * as stripUnknownRecordKeys from './20261203T093000-strip-unknown-record-keys.js';
 import * as enrolmentCodeExpiry from './20261203T093100-enrolment-code-expiry.js';
 import * as accountsHardening from './20261203T093200-accounts-hardening.js';
+import * as auditChain from './20261203T103000-audit-chain.js';
 
 export const migrations: Record<string, Migration> = {
   '20261124T020000-initial': initial,
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '20261203T093000-strip-unknown-record-keys': stripUnknownRecordKeys,
   '20261203T093100-enrolment-code-expiry': enrolmentCodeExpiry,
   '20261203T093200-accounts-hardening': accountsHardening,
+  '20261203T103000-audit-chain': auditChain,
 };
