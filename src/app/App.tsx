@@ -1,11 +1,13 @@
 // The app shell: banners (offline, update, storage full), language switch and the screen for
 // the current hash route. Screens other than Home are loaded lazily to keep the first load small.
 import { useLiveQuery } from 'dexie-react-hooks';
-import { createElement, lazy, Suspense, type ReactNode } from 'react';
+import { createElement, lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HomeScreen } from './features/home/HomeScreen.js';
 import { WipedScreen } from './features/wiped/WipedScreen.js';
 import { LockGate, LockNowButton } from './features/lock/LockGate.js';
+import { changeAppLanguage } from './i18n/index.js';
+import { firstScreenRendered } from './first-screen.js';
 import { applyUpdate, useNeedRefresh } from './pwa/update.js';
 import { ROUTES, routeRow, screenProps, type Screen } from './routes.js';
 import { appDb } from './storage/app-db.js';
@@ -34,10 +36,17 @@ export function App({ syncStatus }: AppProps) {
   const wipe = useLiveQuery(() => getWipe(appDb), []);
   const switchLanguage = () => {
     const next = i18n.language === 'en' ? 'vi' : 'en';
-    void i18n.changeLanguage(next);
-    document.documentElement.lang = next;
+    void changeAppLanguage(next);
     void setLanguage(appDb, next);
   };
+
+  // The survey reports its own first question (first-screen.ts); any other first screen is up now.
+  const firstRoute = route.name;
+  useEffect(() => {
+    if (firstRoute !== 'survey' && firstRoute !== 'edit') firstScreenRendered();
+    // Only the route the app opened on counts (later routes are the volunteer's doing).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
 
   const row = routeRow(route);
   // SCREENS holds components made once at module load (lazy()); looking one up creates none, so
@@ -87,7 +96,7 @@ export function App({ syncStatus }: AppProps) {
       <main className={row?.wide ? 'screen screen--wide' : 'screen'}>
         <Suspense fallback={<p className="notice">{t('app.loading')}</p>}>
           {/* The ward dashboard (staff, office PC) holds no phone data: no phone lock in front of it. */}
-          {route.name === 'ward' ? screen : <LockGate openWithoutPin={route.name === 'home'}>{screen}</LockGate>}
+          {route.name === 'ward' ? screen : <LockGate openWithoutPin={route.name === 'home' || route.name === 'survey'}>{screen}</LockGate>}
         </Suspense>
       </main>
     </WardProvider>

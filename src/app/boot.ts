@@ -2,7 +2,7 @@
 // the URL asks for and the ward configuration start loading now, in parallel, rather than in a
 // waterfall after the first render.
 import { preloadSurveyReads } from './features/survey/survey-preload.js';
-import { preloadScreen } from './routes.js';
+import { preloadScreen, ROUTES } from './routes.js';
 import { parseHash } from './ui/router.js';
 import { preloadWard } from './ward-context.js';
 
@@ -11,3 +11,7 @@ export const screenCode = preloadScreen(route);
 void preloadWard();
 if (route.name === 'survey') preloadSurveyReads(route.draftId);
 else if (route.name === 'edit') preloadSurveyReads(route.recordId);
+// A first visit (no service worker yet) that opens on Home: the survey's code is fetched now, in
+// parallel with the rest, so "Khảo sát hộ mới" does not wait for another round trip on a slow
+// link. Later starts read it from the service worker's cache when it is tapped.
+else if (route.name === 'home' && !navigator.serviceWorker?.controller) void ROUTES.survey.load?.();

@@ -1,9 +1,10 @@
-import { screenCode } from './boot.js';
+import './boot.js';
+import { afterFirstScreen } from './first-screen.js';
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
 import { App } from './App.js';
-import { i18n } from './i18n/index.js';
+import { changeAppLanguage, firstStringsReady, i18n, loadAllLocales } from './i18n/index.js';
 import { startServiceWorker } from './pwa/update.js';
 import { href } from './ui/router.js';
 import { appDb } from './storage/app-db.js';
@@ -23,42 +24,46 @@ applyDisplay(initialDisplay());
 moveEnrolmentQueryToFragment();
 
 // The sync engine (and the zod schemas it pulls in) and the service worker's registration
-// (workbox-window) wait until the first screen's code has loaded and the page is idle: neither is
-// needed to show the screen, and on a slow phone they would compete with it for the CPU. The sync
-// engine installs itself for requestSync() after each save; the status panel waits for it.
-const afterFirstScreen = new Promise<void>((resolve) => {
-  const idle = () =>
-    'requestIdleCallback' in window ? requestIdleCallback(() => resolve(), { timeout: 2000 }) : setTimeout(resolve, 200);
-  void screenCode.then(idle, idle);
-});
-const syncReady = afterFirstScreen.then(() => import('./sync/app-sync.js')).then((m) => m.startAppSync());
+// (workbox-window) wait until the first question is on screen (first-screen.ts): neither is
+// needed to show it, and on a slow phone they would compete with it for the network and the CPU.
+// The sync engine installs itself for requestSync() after each save; the status panel waits for it.
+// Every other interface string, then the sync engine (its messages need them).
+const allStrings = afterFirstScreen.then(loadAllLocales);
+const syncReady = allStrings
+  .catch(() => undefined)
+  .then(() => import('./sync/app-sync.js'))
+  .then((m) => m.startAppSync());
 const SyncStatus = lazy(async () => {
-  const [engine, mod] = await Promise.all([syncReady, import('./features/sync/SyncStatus.js')]);
+  // Its code too waits for the engine (Home renders this slot at once).
+  const engine = await syncReady;
+  const mod = await import('./features/sync/SyncStatus.js');
   return { default: () => <mod.SyncStatus engine={engine} recordHref={(id) => href({ name: 'edit', recordId: id })} /> };
 });
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <I18nextProvider i18n={i18n}>
-      <App
-        syncStatus={
-          <Suspense fallback={null}>
-            <SyncStatus />
-          </Suspense>
-        }
-      />
-    </I18nextProvider>
-  </StrictMode>,
+// English chosen on this phone: its first strings (a small chunk) come before the first render.
+// (A `.then`, not a top-level await: an entry module that awaits cannot share its modules with
+// the lazy chunks, and the bundler would split it into a dozen small files.)
+void firstStringsReady.then(() =>
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <I18nextProvider i18n={i18n}>
+        <App
+          syncStatus={
+            <Suspense fallback={null}>
+              <SyncStatus />
+            </Suspense>
+          }
+        />
+      </I18nextProvider>
+    </StrictMode>,
+  ),
 );
 
 void afterFirstScreen.then(startServiceWorker);
 
 // localStorage can be cleared while IndexedDB stays: the language kept in meta wins.
 void getLanguage(appDb).then((language) => {
-  if (language !== i18n.language) {
-    void i18n.changeLanguage(language);
-    document.documentElement.lang = language;
-  }
+  if (language !== i18n.language) void changeAppLanguage(language);
 });
 
 // The display settings kept in meta win too; the mirror is refreshed for the next first paint.

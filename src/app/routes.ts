@@ -8,7 +8,7 @@
 //   whose change makes a new screen (a new draft, another record); `wide`: the dashboard layout.
 // The router and App read only this table.
 import type { ComponentType } from 'react';
-import { loadDashboardLocales } from './i18n/index.js';
+import { loadAllLocales, loadDashboardLocales } from './i18n/index.js';
 import { registerRoutes, type ParamsOf, type Route } from './ui/router.js';
 
 type Params<Paths extends readonly string[]> = ParamsOf<Paths[number]>;
@@ -42,34 +42,44 @@ function screen(paths: readonly string[], load: () => Promise<unknown>, options:
   return { paths, load: load as () => Promise<{ default: Screen }>, ...options };
 }
 
+/**
+ * A screen's code together with every interface string (the first download has only those of
+ * Home and the survey's first step, i18n/index.ts), loaded once.
+ */
+const withStrings = <T,>(load: () => Promise<T>): (() => Promise<T>) => once(async () => (await Promise.all([load(), loadAllLocales()]))[0]);
+
+// A new survey opens on its first step, whose strings are in the first download: it does not
+// wait for the rest (they follow at once, and the screen re-renders with them).
 const loadSurveyScreen = once(() => import('./features/survey/SurveyScreen.js'));
+/** Editing may open on any step: it waits for every string. */
+const loadEditScreen = withStrings(loadSurveyScreen);
 
 export const ROUTES = {
   home: { paths: [''] as const },
   survey: screen(['survey/:draftId'], loadSurveyScreen, { key: (p) => p.draftId }),
   /** Editing (or revisiting) a saved household: the survey, with the record's id as its draft id. */
-  edit: screen(['edit/:recordId'], loadSurveyScreen, { props: (p) => ({ draftId: p.recordId, recordId: p.recordId }), key: (p) => p.recordId }),
-  list: screen(['list'], once(() => import('./features/list/ListScreen.js'))),
-  record: screen(['record/:id'], once(() => import('./features/list/RecordScreen.js')), { key: (p) => p.id }),
-  revisits: screen(['revisits'], once(() => import('./features/list/RevisitsScreen.js'))),
-  enrol: screen(['enrol'], once(() => import('./features/enrolment/EnrolmentScreen.js'))),
+  edit: screen(['edit/:recordId'], loadEditScreen, { props: (p) => ({ draftId: p.recordId, recordId: p.recordId }), key: (p) => p.recordId }),
+  list: screen(['list'], withStrings(() => import('./features/list/ListScreen.js'))),
+  record: screen(['record/:id'], withStrings(() => import('./features/list/RecordScreen.js')), { key: (p) => p.id }),
+  revisits: screen(['revisits'], withStrings(() => import('./features/list/RevisitsScreen.js'))),
+  enrol: screen(['enrol'], withStrings(() => import('./features/enrolment/EnrolmentScreen.js'))),
   /** Ward staff only: the dashboard and its messages load when #/ward is opened. */
   ward: screen(
     ['ward/*sub'],
     once(async () => {
-      const [mod] = await Promise.all([import('./features/dashboard/DashboardScreen.js'), loadDashboardLocales()]);
+      const [mod] = await Promise.all([import('./features/dashboard/DashboardScreen.js'), loadDashboardLocales(), loadAllLocales()]);
       return mod;
     }),
     { wide: true },
   ),
   assist: screen(
     ['assist/again/:againId', 'assist/card/:cardId/:householdId?/:memberId?', 'assist/for/:householdId/:memberId?', 'assist'],
-    once(() => import('./features/assistance/AssistScreen.js')),
+    withStrings(() => import('./features/assistance/AssistScreen.js')),
     { key: () => location.hash },
   ),
-  followUp: screen(['follow-up'], once(() => import('./features/assistance/FollowUpScreen.js'))),
-  cards: screen(['cards'], once(() => import('./features/assistance/CardsScreen.js'))),
-  card: screen(['cards/:id'], once(() => import('./features/assistance/CardScreen.js')), { key: (p) => p.id }),
+  followUp: screen(['follow-up'], withStrings(() => import('./features/assistance/FollowUpScreen.js'))),
+  cards: screen(['cards'], withStrings(() => import('./features/assistance/CardsScreen.js'))),
+  card: screen(['cards/:id'], withStrings(() => import('./features/assistance/CardScreen.js')), { key: (p) => p.id }),
 } satisfies Record<string, Row<readonly string[]>>;
 
 declare module './ui/router.js' {

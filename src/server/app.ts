@@ -58,6 +58,19 @@ export interface ServerOptions {
 }
 
 export { DEFAULT_RATE_LIMITS };
+
+/** Helmet's headers that browsers apply to documents (and workers) only, never to a module script or stylesheet. */
+const DOCUMENT_ONLY_HEADERS = [
+  'content-security-policy',
+  'cross-origin-opener-policy',
+  'origin-agent-cluster',
+  'referrer-policy',
+  'x-dns-prefetch-control',
+  'x-download-options',
+  'x-frame-options',
+  'x-permitted-cross-domain-policies',
+  'x-xss-protection',
+];
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 /** Fastify's own client-error codes, answered in the project's error shape. */
@@ -311,12 +324,22 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await app.register(fastifyStatic, {
       root: path.resolve(staticRoot),
       wildcard: false,
+      // The build writes .br and .gz beside every text file (scripts/build/precompress.ts): the
+      // best one the browser accepts is sent (br > gzip > the file), with Vary: Accept-Encoding,
+      // and nothing is compressed per request. The copies get no routes of their own.
+      preCompressed: true,
+      globIgnore: ['**/*.br', '**/*.gz'],
       // Caching: hashed assets never change, so they are immutable; the service worker script,
       // the manifest and index.html must be revalidated on every load or updates never arrive.
       setHeaders(reply, filePath) {
         const rel = path.relative(staticRoot, filePath).split(path.sep).join('/');
         if (rel.startsWith('assets/')) {
           reply.header('cache-control', 'public, max-age=31536000, immutable');
+          // Hashed module scripts and stylesheets (no worker script lives here): the headers
+          // that only a document (or a worker) obeys are dropped, ~500 bytes a file on a
+          // volunteer's first, slow download (issue 13). nosniff and CORP stay: they guard
+          // subresources. The HTML, sw.js and the manifest keep every header.
+          if (/\.(?:js|css)(?:\.(?:br|gz))?$/.test(rel)) for (const name of DOCUMENT_ONLY_HEADERS) reply.removeHeader(name);
         } else {
           reply.header('cache-control', 'no-cache');
         }

@@ -40,6 +40,9 @@ describe('app update', () => {
     await page.evaluate(() => ((window as unknown as { beforeUpdate: boolean }).beforeUpdate = true));
 
     appendFileSync(path.join(root, 'sw.js'), '\n// new version\n');
+    // The build's compressed copies of sw.js would still be the old version (a real deploy
+    // writes a whole new build, copies included): without them the server sends the file.
+    for (const copy of ['sw.js.br', 'sw.js.gz']) rmSync(path.join(root, copy), { force: true });
     await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
     await page.getByTestId('update-button').waitFor();
     expect(await page.getByTestId('update-button').textContent()).toBe('Cập nhật');

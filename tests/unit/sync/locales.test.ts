@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { syncEn, syncVi } from '../../../src/app/sync/locales.js';
 import { vi } from '../../../src/app/i18n/locales/vi.js';
-import { i18n } from '../../../src/app/i18n/index.js';
+import { i18n, loadAllLocales } from '../../../src/app/i18n/index.js';
 import { kindWords } from '../../../src/app/features/sync/waiting-words.js';
 
 function keys(obj: object, prefix = ''): string[] {
@@ -14,7 +14,8 @@ describe('sync and enrolment strings', () => {
     for (const top of Object.keys(syncVi)) expect(Object.keys(vi)).not.toContain(top);
   });
 
-  it('cover every engine error and phase, and are wired into i18next', () => {
+  it('cover every engine error and phase, and are wired into i18next', async () => {
+    await loadAllLocales();
     for (const code of ['not_enrolled', 'unauthorized', 'forbidden', 'update_app', 'update_server', 'network', 'server', 'rate_limited', 'bad_response', 'device_retired', 'device_lost']) {
       expect(i18n.exists(`sync.error.${code}`, { lng: 'vi' }), code).toBe(true);
       expect(i18n.exists(`sync.error.${code}`, { lng: 'en' }), code).toBe(true);

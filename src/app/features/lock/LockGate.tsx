@@ -1,7 +1,9 @@
 // The lock in front of every phone screen (App renders it instead of the screen when needed):
-// - no PIN yet: a blank phone shows Home; the PIN is set before the first enrolment or survey
-//   (any other screen), and at once on a phone that already holds data or an enrolment (a phone
-//   updated from a build without the lock: setting the PIN encrypts what it holds);
+// - no PIN yet: a blank phone shows Home and the new-household survey (its first question must
+//   come at once on a first visit, issue 13); the PIN is set at the first save or enrolment,
+//   whichever comes first — the moment a record or an enrolment exists, every screen asks for it,
+//   and setting it encrypts what the phone holds (also how a phone updated from a build without
+//   the lock is asked at once). Drafts typed before that wait in clear until the PIN is set;
 // - locked (every start, 10 idle minutes, the "Khoá máy" button): the unlock screen, with the
 //   growing waits after wrong PINs and "Quên mã PIN?";
 // - a wipe waiting for the outbox (10 wrong PINs, or a forgotten PIN): how many records still
@@ -10,6 +12,7 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useId, useState, useSyncExternalStore, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { loadAllLocales } from '../../i18n/index.js';
 import { watchIdle } from '../../security/idle.js';
 import { appLock, type Keyring } from '../../security/lock-state.js';
 import {
@@ -45,7 +48,7 @@ function startLock(db: GoCuaDb, keyring: Keyring): Promise<unknown> {
 }
 
 export interface LockGateProps {
-  /** Whether the current screen may show on a phone with no PIN and no data (Home). */
+  /** Whether the current screen may show on a phone with no PIN, no saved record and no enrolment (Home, a new survey). */
   openWithoutPin: boolean;
   children: ReactNode;
   db?: GoCuaDb;
@@ -68,13 +71,27 @@ export function LockGate({ openWithoutPin, children, db = appDb, keyring = appLo
   }, [db, keyring]);
   // Ten minutes without a touch or a key lock the phone.
   useEffect(() => (status === 'unlocked' ? watchIdle({ onIdle: () => keyring.lock() }) : undefined), [status, keyring]);
-  const holdsData = useLiveQuery(
-    async () => (await getMeta(db, META_KEYS.device)) !== undefined || (await db.records.count()) > 0 || (await db.drafts.count()) > 0,
-    [db],
-  );
+  // A saved record or an enrolment: the PIN is due (drafts alone do not make it due).
+  const holdsData = useLiveQuery(async () => (await getMeta(db, META_KEYS.device)) !== undefined || (await db.records.count()) > 0, [db]);
+
+  // The lock's strings are not in the first download (i18n/index.ts): fetched the moment a lock
+  // screen is due (the phone's own cache serves them offline).
+  const lockScreenDue = ready && status !== 'unlocked' && !(status === 'no_pin' && openWithoutPin && holdsData === false);
+  const [stringsReady, setStringsReady] = useState(false);
+  useEffect(() => {
+    if (!lockScreenDue || stringsReady) return;
+    let live = true;
+    void loadAllLocales()
+      .catch(() => undefined)
+      .then(() => live && setStringsReady(true));
+    return () => {
+      live = false;
+    };
+  }, [lockScreenDue, stringsReady]);
 
   if (!ready) return <p className="notice">{t('app.loading')}</p>;
   if (status === 'unlocked') return <>{children}</>;
+  if (lockScreenDue && !stringsReady) return <p className="notice">{t('app.loading')}</p>;
   if (status === 'no_pin') {
     if (holdsData === undefined) return <p className="notice">{t('app.loading')}</p>;
     if (openWithoutPin && !holdsData) return <>{children}</>;

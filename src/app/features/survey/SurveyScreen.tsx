@@ -17,8 +17,6 @@ import { navigate } from '../../ui/router.js';
 import { groupName, useWard } from '../../ward-context.js';
 import { AddressStep } from './AddressStep.js';
 import { useChoices } from './choices.js';
-import { ConsentStep } from './ConsentStep.js';
-import { DevicesStep } from './DevicesStep.js';
 import {
   dataToForm,
   emptyForm,
@@ -46,10 +44,8 @@ import {
   withoutUntouchedMembers,
 } from './survey-model.js';
 import { isUntouchedMember } from './empty-member.js';
-import { MembersStep } from './MembersStep.js';
-import { OutcomeStep } from './OutcomeStep.js';
-import { ReviewStep } from './ReviewStep.js';
 import { takeSurveyReads } from './survey-preload.js';
+import { firstQuestionShown } from '../../first-screen.js';
 import type { StepProps } from './step-props.js';
 
 export interface SurveyScreenProps {
@@ -69,6 +65,22 @@ const loadFormValidation = () =>
     throw err;
   }));
 const loadRecordsRepo = () => import('../../storage/records-repo.js');
+
+// The steps after the first load in the background once the first question is on screen (or
+// at once when a draft reopens on a later step); the first step needs none of their code. Not
+// React.lazy: a step change focuses a field of the new step in the commit that shows it, so a
+// later step is shown only with its code in hand (the focus waits for it, see below).
+type LaterSteps = typeof import('./later-steps.js');
+let laterSteps: LaterSteps | undefined;
+let laterStepsLoading: Promise<LaterSteps> | undefined;
+const loadLaterSteps = () =>
+  (laterStepsLoading ??= import('./later-steps.js').then(
+    (m) => (laterSteps = m),
+    (err: unknown) => {
+      laterStepsLoading = undefined;
+      throw err;
+    },
+  ));
 
 const NO_PROBLEMS: Validation = { errors: [], warnings: [] };
 
@@ -121,6 +133,7 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
   const autosaver = useRef<Autosaver>(undefined);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const [validator, setValidator] = useState<FormValidation>();
+  const [later, setLater] = useState<LaterSteps | undefined>(laterSteps);
 
   useEffect(() => {
     let alive = true;
@@ -148,9 +161,12 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
     };
   }, [t]);
 
-  // After the first step is on screen, fetch the schema check in the background.
+  // After the first step is on screen, fetch the schema check in the background, and let the
+  // app load what waited for the first question (first-screen.ts).
   useEffect(() => {
     if (!loaded) return;
+    firstQuestionShown();
+    void loadLaterSteps().then((m) => alive && setLater(() => m));
     let alive = true;
     void loadFormValidation().then((m) => alive && setValidator(() => m));
     return () => {
@@ -223,7 +239,8 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
 
   // Focus a field after the step (or member) holding it has rendered.
   useEffect(() => {
-    if (!focusRequest || handledFocus.current === focusRequest) return;
+    // A field of a later step is focused once that step's code is there and it has rendered.
+    if (!focusRequest || handledFocus.current === focusRequest || (step !== 'address' && !later)) return;
     handledFocus.current = focusRequest;
     const parts = focusRequest.path.split('.');
     for (let i = parts.length; i > 0; i--) {
@@ -234,7 +251,7 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
         break;
       }
     }
-  }, [focusRequest, step, openMemberId]);
+  }, [focusRequest, step, openMemberId, later]);
 
   useLayoutEffect(() => {
     if (headingFocus > 0) headingRef.current?.focus({ preventScroll: true });
@@ -389,10 +406,11 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
         }}
       >
         {current === 'address' ? <AddressStep {...stepProps} /> : null}
-        {current === 'outcome' ? <OutcomeStep {...stepProps} /> : null}
-        {current === 'consent' ? <ConsentStep {...stepProps} onRefuse={refuse} /> : null}
-        {current === 'members' ? (
-          <MembersStep
+        {current !== 'address' && !later ? <p className="notice">{t('app.loading')}</p> : null}
+        {later && current === 'outcome' ? <later.OutcomeStep {...stepProps} /> : null}
+        {later && current === 'consent' ? <later.ConsentStep {...stepProps} onRefuse={refuse} /> : null}
+        {later && current === 'members' ? (
+          <later.MembersStep
             {...stepProps}
             ages={ctx.ages}
             openMemberId={openMemberId}
@@ -403,9 +421,9 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
             incomplete={incomplete}
           />
         ) : null}
-        {current === 'devices' ? <DevicesStep {...stepProps} /> : null}
-        {current === 'review' ? (
-          <ReviewStep
+        {later && current === 'devices' ? <later.DevicesStep {...stepProps} /> : null}
+        {later && current === 'review' ? (
+          <later.ReviewStep
             {...stepProps}
             // The save's own errors too (e.g. record_too_large): the form's check cannot see them.
             errors={[...validation.errors, ...saveErrors.filter((e) => !validation.errors.some((v) => v.path === e.path))]}
