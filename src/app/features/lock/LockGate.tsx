@@ -38,9 +38,12 @@ let started: Promise<unknown> | undefined;
 function startLock(db: GoCuaDb, keyring: Keyring): Promise<unknown> {
   if (!started) {
     // The in-memory search index holds names and addresses: dropped the moment the phone locks
-    // (screens that search build it again after the unlock: ui/use-summary-index.ts).
+    // and built again at the unlock (screens that search also build it: ui/use-summary-index.ts).
     keyring.subscribe((status) => {
-      if (status !== 'unlocked') summaryIndexFor(db).clear();
+      const index = summaryIndexFor(db);
+      if (status !== 'unlocked') index.clear();
+      // Built at unlock, in the background, so the list's search is warm when it opens.
+      else void index.build().catch(() => undefined);
     });
     started = Promise.all([initLock(db, keyring), sealDeviceCredentials(db).catch(() => undefined)]);
   }
