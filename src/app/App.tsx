@@ -96,7 +96,7 @@ export function App({ syncStatus }: AppProps) {
       <main className={row?.wide ? 'screen screen--wide' : 'screen'}>
         <Suspense fallback={<p className="notice">{t('app.loading')}</p>}>
           {/* The ward dashboard (staff, office PC) holds no phone data: no phone lock in front of it. */}
-          {route.name === 'ward' ? screen : <LockGate openWithoutPin={route.name === 'home' || route.name === 'survey'}>{screen}</LockGate>}
+          {route.name === 'ward' ? screen : <LockGate openWithoutPin={route.name === 'home' ? 'when_empty' : route.name === 'survey' ? 'always' : 'never'}>{screen}</LockGate>}
         </Suspense>
       </main>
     </WardProvider>

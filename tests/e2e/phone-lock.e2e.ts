@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchPersistent, makeProfileDir } from '../helpers/chromium.js';
@@ -93,6 +94,8 @@ describe('phone lock', () => {
 
     // The browser restarts: the app asks for the PIN; the stores are read as they lie on disk.
     await open();
+    // Still offline (the service worker serves the app), so the outbox is read before it drains.
+    await context.setOffline(true);
     // Playwright's clock from the first page on (time flows; the wrong-PIN test jumps it).
     await context.clock.install();
     await page.goto(`${ward.url}/#/`);
@@ -109,10 +112,28 @@ describe('phone lock', () => {
       return v instanceof Uint8Array ? `${Buffer.from(v).toString('utf8')}|${Buffer.from(v).toString('hex')}` : v;
     });
     expect(raw[0]!.length).toBe(1);
+    // The outbox entry carries the household sealed to the ward's key (HPKE), nothing in clear.
+    expect(raw[4]).toHaveLength(1);
+    expect((raw[4]![0] as { sealed?: { kid: string } }).sealed?.kid).toMatch(/^[\w-]{22}$/);
     for (const secret of [...SECRETS, token, Buffer.from(token).toString('hex')]) expect(text).not.toContain(secret);
     // The same rows, decrypted with the PIN by the test's own WebCrypto code, hold them.
     const [row] = await readStore<{ record: { data: { members: { name: string; cccd: string; phone: string }[] } } }>(page, 'records', PIN);
     expect(row?.record.data.members[0]).toMatchObject({ name: NAME, cccd: CCCD, phone: PHONE });
+  });
+
+  it('the locked phone syncs its outbox: the sealed household reaches the ward, the lock screen never left', async () => {
+    // Online again; nobody has typed the PIN since the restart.
+    await context.setOffline(false);
+    await expect.poll(async () => (await readStoreRaw<unknown>(page, 'outbox')).length, { timeout: 30_000 }).toBe(0);
+    expect(await page.getByTestId('lock-unlock').isVisible()).toBe(true);
+    const sqlite = new Database(path.join(dataDir, 'go-cua.sqlite'), { readonly: true });
+    try {
+      const rows = sqlite.prepare("SELECT body FROM record_revisions WHERE kind = 'household'").all() as { body: string }[];
+      expect(rows).toHaveLength(1);
+      expect((JSON.parse(rows[0]!.body) as { data: { members: { name: string; cccd: string }[] } }).data.members[0]).toMatchObject({ name: NAME, cccd: CCCD });
+    } finally {
+      sqlite.close();
+    }
   });
 
   it('the right PIN unlocks and lists the household', async () => {
@@ -120,6 +141,11 @@ describe('phone lock', () => {
     await page.getByTestId('new-survey').waitFor();
     await page.goto(`${ward.url}/#/list`);
     await page.getByText(`${HOUSE}, ${LANE}, ${STREET}`).waitFor();
+    // Found by an unaccented search over the index built after the unlock.
+    await page.getByTestId('search-input').fill('hoang thi quynh');
+    await expect.poll(() => page.getByTestId('result-count').getAttribute('data-count')).toBe('1');
+    await page.getByTestId('search-input').fill('nguyen van khong co');
+    await expect.poll(() => page.getByTestId('result-count').getAttribute('data-count')).toBe('0');
   });
 
   it('wrong PINs make the next try wait, longer each time; "Quên mã PIN" explains', async () => {

@@ -17,6 +17,9 @@ export interface SummaryFilter {
   includeVoided?: boolean;
 }
 
+/** Summaries read per step of a build. */
+const BUILD_CHUNK = 250;
+
 /** How many changed keys are re-read one by one before a full rebuild is cheaper. */
 const MAX_INCREMENTAL_KEYS = 500;
 
@@ -48,6 +51,8 @@ export class SummaryIndex {
   private rows: RecordSummary[] | undefined;
   private byId = new Map<string, RecordSummary>();
   private building: Promise<void> | undefined;
+  /** Ids written while a build reads (or 'all' after a range change), read again at its end. */
+  private changedWhileBuilding: Set<string> | 'all' | undefined;
   private generation = 0;
   private readonly listeners = new Set<() => void>();
   private readonly part: string;
@@ -73,16 +78,40 @@ export class SummaryIndex {
     return () => this.listeners.delete(listener);
   }
 
-  /** Reads every summary once. Concurrent calls share one read. */
+  /**
+   * Reads every summary once, in chunks with a pause between them: on a locked-then-unlocked
+   * phone each row is decrypted, and one long task would freeze the screen. Writes that land
+   * meanwhile are read again at the end. Concurrent calls share one build.
+   */
   build(): Promise<void> {
     if (this.rows) return Promise.resolve();
-    this.building ??= (async () => {
+    this.building ??= (async (): Promise<Set<string> | 'all' | undefined> => {
       const generationAtStart = this.generation;
-      const all = await this.db.summaries.toArray();
-      // A clear() while reading (the phone locked) wins: nothing read is kept.
-      if (this.generation !== generationAtStart) return;
+      this.changedWhileBuilding = new Set();
+      const all: RecordSummary[] = [];
+      let after: string | undefined;
+      for (;;) {
+        const chunk: RecordSummary[] = await (after === undefined ? this.db.summaries.orderBy(':id') : this.db.summaries.where(':id').above(after))
+          .limit(BUILD_CHUNK)
+          .toArray();
+        // A clear() while reading (the phone locked) wins: nothing read is kept.
+        if (this.generation !== generationAtStart) return undefined;
+        all.push(...chunk);
+        if (chunk.length < BUILD_CHUNK) break;
+        after = chunk[chunk.length - 1]!.id;
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+      // Written by applyMutation during the awaits above (TypeScript keeps the narrowing).
+      const changed = this.changedWhileBuilding as Set<string> | 'all' | undefined;
       this.setAll(all);
-    })().finally(() => (this.building = undefined));
+      return changed;
+    })()
+      .finally(() => {
+        this.building = undefined;
+        this.changedWhileBuilding = undefined;
+      })
+      // After the build has ended (a rebuild starts a new one).
+      .then((changed) => (changed === 'all' ? this.rebuild() : changed && changed.size > 0 ? this.reread([...changed]) : undefined));
     return this.building;
   }
 
@@ -133,17 +162,26 @@ export class SummaryIndex {
   }
 
   private async applyMutation(parts: ObservabilitySet): Promise<void> {
-    if (!this.rows) return;
     const touched = parts[this.part];
     const deleted = parts[`${this.part}:dels`];
     if (!touched && !deleted) return;
     const keys = keysOf(touched);
     const deletedKeys = keysOf(deleted);
+    if (this.changedWhileBuilding !== undefined) {
+      if (!keys || !deletedKeys) this.changedWhileBuilding = 'all';
+      else if (this.changedWhileBuilding !== 'all') for (const id of [...keys, ...deletedKeys]) this.changedWhileBuilding.add(id);
+      return;
+    }
+    if (!this.rows) return;
     if (!keys || !deletedKeys) {
       await this.rebuild();
       return;
     }
-    const ids = [...new Set([...keys, ...deletedKeys])];
+    await this.reread([...new Set([...keys, ...deletedKeys])]);
+  }
+
+  /** Reads these ids again: changed rows replace their old place, deleted ones leave. */
+  private async reread(ids: string[]): Promise<void> {
     const generationAtStart = this.generation;
     const fresh = await this.db.summaries.bulkGet(ids);
     if (!this.rows || this.generation !== generationAtStart) return;

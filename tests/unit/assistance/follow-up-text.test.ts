@@ -2,7 +2,7 @@
 // follow-up lists (phone and dashboard), never as the stored marker in English.
 import { describe, expect, it } from 'vitest';
 import { followUpWho } from '../../../src/app/features/assistance/follow-up-text.js';
-import { i18n } from '../../../src/app/i18n/index.js';
+import { i18n, loadAllLocales } from '../../../src/app/i18n/index.js';
 import { ERASED_TEXT } from '../../../src/shared/domain/personal-fields.js';
 import type { FollowUpItem } from '../../../src/shared/domain/follow-up.js';
 
@@ -17,7 +17,8 @@ const item = (houseNumber: string): FollowUpItem => ({
 });
 
 describe('follow-up words for erased addresses', () => {
-  it('translate the marker', () => {
+  it('translate the marker', async () => {
+    await loadAllLocales();
     expect(followUpWho(item(ERASED_TEXT), i18n.getFixedT('vi'))).toBe('(đã xoá)');
     expect(followUpWho(item(ERASED_TEXT), i18n.getFixedT('en'))).toBe('(erased)');
     expect(followUpWho(item('12A'), i18n.getFixedT('en'))).toBe('12A');

@@ -93,6 +93,17 @@ describe('SummaryIndex', () => {
     expect(index.search('cuc')).toEqual([]);
   });
 
+  it('builds in chunks; a save while it reads is in the index at the end', async () => {
+    for (let i = 0; i < 600; i++) await db.summaries.put({ id: `s-${String(i).padStart(4, '0')}`, rev: 1, groupCode: 'TDP01', outcome: 'surveyed', surveyedAt: '2026-11-20', savedAt: `2026-11-20T01:${String(i % 60).padStart(2, '0')}:00.000Z`, address: `${i}`, memberCount: 1, searchText: `nha ${i}`, voided: 0 });
+    const building = index.build();
+    // Lands while the first chunks are read.
+    await db.summaries.put({ id: 's-0000', rev: 2, groupCode: 'TDP01', outcome: 'surveyed', surveyedAt: '2026-11-20', savedAt: '2026-11-25T01:00:00.000Z', address: 'moi', memberCount: 1, searchText: 'nha moi sua', voided: 0 });
+    await building;
+    await expect.poll(() => index.search('moi sua').map((r) => r.id)).toEqual(['s-0000']);
+    expect(index.list()).toHaveLength(600);
+    expect(index.list()[0]!.id).toBe('s-0000');
+  });
+
   it('a transaction that aborts never reaches the index', async () => {
     await save('Lê Văn An', '10', '2026-11-20T01:00:00Z');
     await index.build();

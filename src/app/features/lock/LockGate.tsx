@@ -1,9 +1,10 @@
 // The lock in front of every phone screen (App renders it instead of the screen when needed):
-// - no PIN yet: a blank phone shows Home and the new-household survey (its first question must
-//   come at once on a first visit, issue 13); the PIN is set at the first save or enrolment,
-//   whichever comes first — the moment a record or an enrolment exists, every screen asks for it,
-//   and setting it encrypts what the phone holds (also how a phone updated from a build without
-//   the lock is asked at once). Drafts typed before that wait in clear until the PIN is set;
+// - no PIN yet: a blank phone shows Home, and the new-household survey opens at once (its first
+//   question must come quickly on a first visit, issue 13); any other screen — the saved record
+//   the first save opens, the enrolment — asks for the PIN first, so it is set at the first save
+//   or enrolment, whichever comes first, and Home asks at once on a phone that holds data or an
+//   enrolment (a phone updated from a build without the lock). Setting it encrypts what the phone
+//   holds, the first survey's draft included;
 // - locked (every start, 10 idle minutes, the "Khoá máy" button): the unlock screen, with the
 //   growing waits after wrong PINs and "Quên mã PIN?";
 // - a wipe waiting for the outbox (10 wrong PINs, or a forgotten PIN): how many records still
@@ -38,9 +39,12 @@ let started: Promise<unknown> | undefined;
 function startLock(db: GoCuaDb, keyring: Keyring): Promise<unknown> {
   if (!started) {
     // The in-memory search index holds names and addresses: dropped the moment the phone locks
-    // (screens that search build it again after the unlock: ui/use-summary-index.ts).
+    // and built again at the unlock (screens that search also build it: ui/use-summary-index.ts).
     keyring.subscribe((status) => {
-      if (status !== 'unlocked') summaryIndexFor(db).clear();
+      const index = summaryIndexFor(db);
+      if (status !== 'unlocked') index.clear();
+      // Built at unlock, in the background, so the list's search is warm when it opens.
+      else void index.build().catch(() => undefined);
     });
     started = Promise.all([initLock(db, keyring), sealDeviceCredentials(db).catch(() => undefined)]);
   }
@@ -48,8 +52,8 @@ function startLock(db: GoCuaDb, keyring: Keyring): Promise<unknown> {
 }
 
 export interface LockGateProps {
-  /** Whether the current screen may show on a phone with no PIN, no saved record and no enrolment (Home, a new survey). */
-  openWithoutPin: boolean;
+  /** Whether the current screen shows on a phone with no PIN: never, only while it holds no data (Home), or always (a new survey). */
+  openWithoutPin: 'never' | 'when_empty' | 'always';
   children: ReactNode;
   db?: GoCuaDb;
   keyring?: Keyring;
@@ -71,12 +75,15 @@ export function LockGate({ openWithoutPin, children, db = appDb, keyring = appLo
   }, [db, keyring]);
   // Ten minutes without a touch or a key lock the phone.
   useEffect(() => (status === 'unlocked' ? watchIdle({ onIdle: () => keyring.lock() }) : undefined), [status, keyring]);
-  // A saved record or an enrolment: the PIN is due (drafts alone do not make it due).
-  const holdsData = useLiveQuery(async () => (await getMeta(db, META_KEYS.device)) !== undefined || (await db.records.count()) > 0, [db]);
+  const holdsData = useLiveQuery(
+    async () => (await getMeta(db, META_KEYS.device)) !== undefined || (await db.records.count()) > 0 || (await db.drafts.count()) > 0,
+    [db],
+  );
 
   // The lock's strings are not in the first download (i18n/index.ts): fetched the moment a lock
   // screen is due (the phone's own cache serves them offline).
-  const lockScreenDue = ready && status !== 'unlocked' && !(status === 'no_pin' && openWithoutPin && holdsData === false);
+  const openNow = openWithoutPin === 'always' || (openWithoutPin === 'when_empty' && holdsData === false);
+  const lockScreenDue = ready && status !== 'unlocked' && !(status === 'no_pin' && openNow);
   const [stringsReady, setStringsReady] = useState(false);
   useEffect(() => {
     if (!lockScreenDue || stringsReady) return;
@@ -93,8 +100,8 @@ export function LockGate({ openWithoutPin, children, db = appDb, keyring = appLo
   if (status === 'unlocked') return <>{children}</>;
   if (lockScreenDue && !stringsReady) return <p className="notice">{t('app.loading')}</p>;
   if (status === 'no_pin') {
-    if (holdsData === undefined) return <p className="notice">{t('app.loading')}</p>;
-    if (openWithoutPin && !holdsData) return <>{children}</>;
+    if (openNow) return <>{children}</>;
+    if (openWithoutPin === 'when_empty' && holdsData === undefined) return <p className="notice">{t('app.loading')}</p>;
     return <SetupScreen db={db} keyring={keyring} />;
   }
   return <UnlockScreen db={db} keyring={keyring} />;
