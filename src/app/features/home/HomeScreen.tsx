@@ -10,7 +10,7 @@ import { countRevisitsDue, countSurveyedOn } from '../../storage/record-queries.
 import { persistenceStatus, requestPersistence, type PersistStatus } from '../../storage/persist.js';
 import { readWaiting, type WaitingCounts } from '../../storage/waiting.js';
 import { localDate } from '../../ui/dates.js';
-import { takeFlashEntry } from '../../ui/flash.js';
+import { useFlash } from '../../ui/flash.js';
 import { kindWords } from '../sync/waiting-words.js';
 import { DisplaySettings } from './DisplaySettings.js';
 import { href, navigate } from '../../ui/router.js';
@@ -43,7 +43,7 @@ export function HomeScreen({ syncStatus }: HomeScreenProps) {
   const ward = useWard();
   const counts = useLiveQuery(loadCounts, []);
   // A one-shot message from the screen before (e.g. "Máy đã đăng ký với Phường …" after enrolling).
-  const [flash] = useState(takeFlashEntry);
+  const flash = useFlash();
   // Practice mode (read by the repos when they save a new record).
   const storedPractice = useLiveQuery(() => isPracticeMode(appDb), []) === true;
   // Shown at once on a tap; the stored value (a live query) follows the write.

@@ -8,14 +8,14 @@ import { StorageFullError } from '../../storage/errors.js';
 import { getHousehold, voidHousehold } from '../../storage/records-repo.js';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.js';
 import { formatDate } from '../../ui/dates.js';
-import { takeFlash } from '../../ui/flash.js';
+import { useFlash } from '../../ui/flash.js';
 import { href, navigate } from '../../ui/router.js';
 import { groupName, useWard } from '../../ward-context.js';
 
 export default function RecordScreen({ id }: { id: string }) {
   const { t } = useTranslation();
   const ward = useWard();
-  const [flash] = useState(takeFlash);
+  const flash = useFlash()?.text;
   const stored = useLiveQuery(async () => (await getHousehold(appDb, id)) ?? null, [id]);
   const [voiding, setVoiding] = useState(false);
   const [reason, setReason] = useState('');
