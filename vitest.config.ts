@@ -1,14 +1,30 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: fast unit/integration tests, and browser tests that drive Debian's Chromium
-// against the production build (built by `npm test` before vitest starts; see STACK-NOTES).
+// Projects: `unit` (pure and phone-storage tests), `server` (real servers and databases; run again
+// on a second Node by .ci/run), and `e2e`, browser tests that drive Debian's Chromium against the
+// production build (built by `npm test` before vitest starts; see STACK-NOTES). `npm test` names
+// these three; tests that run only in .ci/run have their own entry points there.
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
           name: 'unit',
-          include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'src/**/*.test.ts'],
+          include: ['tests/unit/**/*.test.ts', 'src/**/*.test.ts'],
+          setupFiles: ['tests/helpers/setup-indexeddb.ts'],
+          // Prints whether the PostgreSQL variants run (a visible line when they are skipped).
+          globalSetup: ['tests/helpers/report-backends.ts'],
+          environment: 'node',
+          // Integration tests start real servers and databases; on a loaded 2-core machine the
+          // default 5 s is too tight. Tests wait for conditions, so a passing run is not slower.
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'server',
+          include: ['tests/integration/**/*.test.ts'],
           setupFiles: ['tests/helpers/setup-indexeddb.ts'],
           // Prints whether the PostgreSQL variants run (a visible line when they are skipped).
           globalSetup: ['tests/helpers/report-backends.ts'],
@@ -26,6 +42,17 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        // Run only by .ci/run (`npx vitest run --project ci`): tests that need more than the
+        // README's machine (a reverse proxy, a second PostgreSQL cluster) or minutes of time.
+        test: {
+          name: 'ci',
+          include: ['tests/ci/**/*.ci.ts'],
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
         },
       },
     ],
