@@ -41,6 +41,8 @@ export type AuditAction =
   | 'data_subject.erase'
   | 'data_subject.withdraw_consent'
   | 'retention.apply'
+  | 'backup.create'
+  | 'backup.restore'
   | 'audit.view'
   | 'audit.export';
 
@@ -84,6 +86,8 @@ export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'data_subject.erase',
   'data_subject.withdraw_consent',
   'retention.apply',
+  'backup.create',
+  'backup.restore',
   'audit.view',
   'audit.export',
 ];

@@ -53,6 +53,8 @@ export const actionsVi: Record<AuditAction, string> = {
   'data_subject.erase': 'Xóa dữ liệu theo yêu cầu',
   'data_subject.withdraw_consent': 'Ghi nhận rút lại đồng ý',
   'retention.apply': 'Xóa dữ liệu quá hạn lưu trữ',
+  'backup.create': 'Sao lưu dữ liệu',
+  'backup.restore': 'Khôi phục dữ liệu từ bản sao lưu',
   'audit.view': 'Xem nhật ký truy cập',
   'audit.export': 'Xuất nhật ký truy cập',
 };
@@ -96,6 +98,8 @@ export const actionsEn: Record<AuditAction, string> = {
   'data_subject.erase': 'Erased data on request',
   'data_subject.withdraw_consent': 'Recorded a withdrawal of consent',
   'retention.apply': 'Erased data past the retention period',
+  'backup.create': 'Backed up the data',
+  'backup.restore': 'Restored the data from a backup',
   'audit.view': 'Viewed the audit log',
   'audit.export': 'Exported the audit log',
 };
