@@ -723,15 +723,15 @@ export async function recordBackupRun(db: Kysely<Database>, run: BackupRun): Pro
 }
 
 export interface BackupStatus {
-  lastSuccess: { at: string; kind: BackupKind; sizeBytes: number; encryption: string | null } | null;
+  lastSuccess: { at: string; ageSeconds: number; kind: BackupKind; sizeBytes: number; encryption: string | null } | null;
   lastFailure: { at: string; kind: BackupKind; error: string } | null;
 }
 
-export async function backupStatus(db: Kysely<Database>): Promise<BackupStatus> {
+export async function backupStatus(db: Kysely<Database>, now = new Date()): Promise<BackupStatus> {
   const good = await db.selectFrom('backup_runs').selectAll().where('ok', '=', 1).orderBy('finished_at', 'desc').limit(1).executeTakeFirst();
   const bad = await db.selectFrom('backup_runs').selectAll().where('ok', '=', 0).orderBy('finished_at', 'desc').limit(1).executeTakeFirst();
   return {
-    lastSuccess: good ? { at: good.finished_at, kind: good.kind, sizeBytes: Number(good.size_bytes ?? 0), encryption: good.encryption } : null,
+    lastSuccess: good ? { at: good.finished_at, ageSeconds: Math.max(0, Math.round((now.getTime() - Date.parse(good.finished_at)) / 1000)), kind: good.kind, sizeBytes: Number(good.size_bytes ?? 0), encryption: good.encryption } : null,
     // A failure older than the last success is history, not a warning.
     lastFailure: bad && (!good || bad.finished_at > good.finished_at) ? { at: bad.finished_at, kind: bad.kind, error: bad.error ?? '' } : null,
   };
