@@ -1,6 +1,6 @@
 // The admin CLI's backup, restore and backup verify commands (docs/backup.md). Kept apart from
 // admin.ts: restore and verify must not open (and so create or migrate) the live database.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -8,7 +8,7 @@ import pg from 'pg';
 import { openServerDb, type ServerDb } from '../db/connect.js';
 import { verifyAuditChain } from '../services/audit.js';
 import { auditRestore, sayBackupFailed, takeBackup } from '../services/backup-runs.js';
-import { BackupError, pruneBackups, restoreUnpacked, scheduledFileName, tempName, unpackBackup, type Decryption, type Encryption } from '../services/backup.js';
+import { BackupError, SQLITE_FILE, pruneBackups, restoreUnpacked, scheduledFileName, tempName, unpackBackup, type Decryption, type Encryption } from '../services/backup.js';
 
 export const BACKUP_USAGE = `  backup --out FILE (--passphrase-stdin | --passphrase-file F | --recipient AGE_PUBLIC_KEY)
                                                a consistent, encrypted backup of the database and
@@ -116,6 +116,13 @@ async function backup(args: string[]): Promise<number> {
   }
   const { values, keep, encryption } = prepared;
   const { dataDir, databaseUrl } = environment();
+  // Opening would create an empty database where there is none: a wrong DATA_DIR must not
+  // "succeed" with a backup of nothing.
+  if (!databaseUrl && !existsSync(path.join(dataDir, SQLITE_FILE))) {
+    const message = `no database in ${dataDir} (${SQLITE_FILE}): set DATA_DIR (or DATABASE_URL) as the server has it`;
+    sayBackupFailed(message);
+    throw new BackupError('usage', message);
+  }
   let server: ServerDb;
   try {
     server = await openServerDb({ dataDir, databaseUrl, ...openOptions() });
