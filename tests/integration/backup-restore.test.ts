@@ -105,7 +105,7 @@ describe.each(backends.map((b) => b.name))('backup and restore on %s', (backendN
 
   beforeAll(async () => {
     source = await targetEnv(backendName);
-    server = await spawnServer({ ...source, PORT: String(await freePort()) });
+    server = await spawnServer({ ...source, PORT: String(await freePort()) }, 90_000);
     cleanups.push(() => server.stop('SIGKILL'));
     adminPassword = /Mật khẩu quản trị:\s+(\S+)/.exec(server.stdout())![1]!;
     const identity = await generateX25519Identity();
@@ -188,7 +188,7 @@ describe.each(backends.map((b) => b.name))('backup and restore on %s', (backendN
       expect(statSync(path.join(target.DATA_DIR!, 'ward-keys', f)).mode & 0o777).toBe(0o600);
     }
 
-    const second = await spawnServer({ ...target, PORT: String(await freePort()) });
+    const second = await spawnServer({ ...target, PORT: String(await freePort()) }, 90_000);
     cleanups.push(() => second.stop('SIGKILL'));
     expect(second.stdout()).not.toMatch(/Mật khẩu quản trị/); // not a first start
     const db: ServerDb = await openServerDb({ dataDir: target.DATA_DIR, databaseUrl: target.DATABASE_URL });

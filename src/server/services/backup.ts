@@ -17,8 +17,8 @@ import {
   chmodSync,
   closeSync,
   createReadStream,
-  createWriteStream,
   existsSync,
+  fsyncSync,
   mkdirSync,
   mkdtempSync,
   openSync,
@@ -30,8 +30,8 @@ import {
   statSync,
   unlinkSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
-import { once } from 'node:events';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import SqliteDatabase from 'better-sqlite3';
@@ -135,6 +135,10 @@ function appVersion(): string {
 function scratchDir(near: string): string {
   mkdirSync(near, { recursive: true, mode: 0o700 });
   return mkdtempSync(path.join(near, '.gocua-backup-'));
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
 }
 
 function oneLine(error: unknown): string {
@@ -360,18 +364,17 @@ export async function createBackup(source: BackupSource, out: string, encryption
       body = (await encrypter.encrypt(Readable.toWeb(Readable.from(containerChunks(manifestBytes, files))) as ReadableStream<Uint8Array>)) as unknown as AsyncIterable<Uint8Array>;
     }
     const written = createHash('sha256');
-    const sink = createWriteStream(partial, { mode: 0o600 });
-    const sinkError = once(sink, 'close').then(() => undefined);
-    let failed: unknown = null;
-    sink.on('error', (error) => (failed = error));
-    for await (const chunk of body) {
-      if (failed) throw failed;
-      written.update(chunk);
-      if (!sink.write(chunk)) await once(sink, 'drain');
+    // Synchronous writes: simple, and nothing left writing when a step fails.
+    const fd = openSync(partial, 'w', 0o600);
+    try {
+      for await (const chunk of body) {
+        written.update(chunk);
+        writeAll(fd, chunk);
+      }
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
     }
-    sink.end();
-    await sinkError;
-    if (failed) throw failed;
     const digest = written.digest('hex');
     if ((await sha256File(partial)) !== digest) throw new BackupError('failed', `${partial}: the file read back differs from what was written (disk error?)`);
     chmodSync(partial, 0o600);
@@ -523,13 +526,16 @@ export async function unpackBackup(file: string, decryption: Decryption, into: s
     for (const part of manifest.parts) {
       const target = path.join(into, part.name.replace('/', '__'));
       const hash = createHash('sha256');
-      const sink = createWriteStream(target, { mode: 0o600 });
-      await reader.take(part.size, async (c) => {
-        hash.update(c);
-        if (!sink.write(c)) await once(sink, 'drain');
-      });
-      sink.end();
-      await once(sink, 'close');
+      // Synchronous writes: a failure half-way leaves no stream writing into a removed folder.
+      const fd = openSync(target, 'w', 0o600);
+      try {
+        await reader.take(part.size, (c) => {
+          hash.update(c);
+          writeAll(fd, c);
+        });
+      } finally {
+        closeSync(fd);
+      }
       if (hash.digest('hex') !== part.sha256) throw new BackupError('damaged', `the backup is damaged: ${part.name} does not match its checksum`);
       files.set(part.name, target);
     }
