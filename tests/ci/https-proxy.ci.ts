@@ -87,7 +87,8 @@ function renderNginxConfig(prefix: string, ports: { https: number; http: number;
   site = substitute(site, 'server_name ward.example.vn;', `server_name ${HOST_NAME};`);
   site = substitute(site, '/etc/letsencrypt/live/ward.example.vn/fullchain.pem', certs.certPem);
   site = substitute(site, '/etc/letsencrypt/live/ward.example.vn/privkey.pem', certs.keyPem);
-  site = substitute(site, 'root /var/www/letsencrypt;', `root ${path.join(prefix, 'acme')};`);
+  site = substitute(site, 'root /var/www/html;', `root ${path.join(prefix, 'acme')};`);
+  site = substitute(site, '/var/log/nginx/go-cua.access.log', path.join(prefix, 'go-cua.access.log'));
   const tmp = (name: string) => path.join(prefix, 'tmp', name);
   return [
     'worker_processes 1;',
@@ -349,6 +350,12 @@ describe.skipIf(missing.length > 0)('HTTPS through nginx (deploy/nginx/go-cua.co
     await context!.setOffline(false);
     await page.locator('[data-testid="sync-pending"][data-count="0"]').waitFor({ timeout: 60_000 });
     await page.locator('[data-testid="sync-status"][data-phase="idle"]').waitFor();
+
+    // The enrolment link's code never reached nginx's access log (the site logs no query strings).
+    const accessLog = readFileSync(path.join(prefix, 'go-cua.access.log'), 'utf8');
+    expect(accessLog).toContain('"GET / HTTP/');
+    expect(accessLog).not.toContain(code);
+    expect(accessLog).not.toContain('code=');
 
     const sqlite = new Database(path.join(dataDir, 'go-cua.sqlite'), { readonly: true });
     try {
