@@ -164,11 +164,12 @@ function httpsGet(port: number, pathname: string, ca: string, headers: Record<st
 }
 
 describe.skipIf(missing.length > 0)('HTTPS through nginx (deploy/nginx/go-cua.conf) with a CA the phone trusts', () => {
-  const work = mkdtempSync(path.join(tmpdir(), 'go-cua-https-'));
-  const prefix = path.join(work, 'nginx');
-  const dataDir = path.join(work, 'data');
-  const home = path.join(work, 'home');
-  const profile = path.join(work, 'profile');
+  // Made in beforeAll: a skipped describe still runs this body, but never its afterAll.
+  let work: string;
+  let prefix: string;
+  let dataDir: string;
+  let home: string;
+  let profile: string;
   let certs: ReturnType<typeof makeCertificates>;
   let caText: string;
   let httpsPort: number;
@@ -182,6 +183,11 @@ describe.skipIf(missing.length > 0)('HTTPS through nginx (deploy/nginx/go-cua.co
   const assetResponses: { url: string; encoding: string | undefined; vary: string | undefined }[] = [];
 
   beforeAll(async () => {
+    work = mkdtempSync(path.join(tmpdir(), 'go-cua-https-'));
+    prefix = path.join(work, 'nginx');
+    dataDir = path.join(work, 'data');
+    home = path.join(work, 'home');
+    profile = path.join(work, 'profile');
     for (const dir of [prefix, path.join(prefix, 'tmp'), path.join(prefix, 'acme'), dataDir, home, profile]) mkdirSync(dir, { recursive: true });
     certs = makeCertificates(work);
     caText = readFileSync(certs.caPem, 'utf8');
@@ -250,7 +256,7 @@ describe.skipIf(missing.length > 0)('HTTPS through nginx (deploy/nginx/go-cua.co
     await context?.close().catch(() => undefined);
     await stop(proxy);
     await stop(ward);
-    rmSync(work, { recursive: true, force: true });
+    if (work) rmSync(work, { recursive: true, force: true });
   });
 
   it('serves over TLS with HSTS, redirects plain HTTP, and passes the precompressed files through unchanged', async () => {
