@@ -148,6 +148,22 @@ describe.each(backends)('rescue files on $name', (backend) => {
     expect(JSON.parse(audit[0]!.detail)).toMatchObject({ records: 4, drafts: 1, accepted: 3, rejected: 1 });
   });
 
+  it('opens a file sealed to the ward key before a rotation', async () => {
+    const phone = await enrolWithKey();
+    const rec = householdRecord({ seed: 241 });
+    const before = await file(phone, { records: [rec], drafts: [] });
+    const rotated = await t.db.wardKeys.rotate(WARD);
+    expect(rotated.kid).not.toBe(before.sealed.kid);
+    sealingKey = sealingPublicKeySchema.parse(rotated);
+    const res = await upload(before);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().results[0].status).toBe('accepted');
+    // And one sealed to the new key.
+    const after = await file(phone, { records: [householdRecord({ seed: 242 })], drafts: [] });
+    expect(after.sealed.kid).toBe(rotated.kid);
+    expect((await upload(after)).json().results[0].status).toBe('accepted');
+  });
+
   it('takes the file of a retired or lost phone (the point), under the ownership rules', async () => {
     const phone = await enrolWithKey();
     const mine = householdRecord({ seed: 211 });
