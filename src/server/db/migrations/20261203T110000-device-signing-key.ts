@@ -6,8 +6,12 @@
 import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('devices').addColumn('signing_key', 'text').execute();
-  await db.schema.alterTable('devices').addColumn('signing_key_at', 'text').execute();
+  // Idempotent (a column already there is kept), as the migrations after the audit chain are:
+  // its upgrade test runs them again over a database that has them.
+  const devices = (await db.introspection.getTables()).find((t) => t.name === 'devices');
+  const has = (column: string) => devices?.columns.some((c) => c.name === column) ?? false;
+  if (!has('signing_key')) await db.schema.alterTable('devices').addColumn('signing_key', 'text').execute();
+  if (!has('signing_key_at')) await db.schema.alterTable('devices').addColumn('signing_key_at', 'text').execute();
 }
 
 export async function down(): Promise<void> {
