@@ -27,6 +27,7 @@ import {
   verifyRescueFile,
   type RescueDraft,
   type RescueEnvelope,
+  type RescueFile,
 } from '../../shared/crypto/rescue-file.js';
 import { isSealedItem } from '../../shared/crypto/sealed.js';
 import type { SyncRecordError, SyncStatus } from '../../shared/protocol/sync.js';
@@ -112,26 +113,18 @@ export class RescueImport {
   ) {}
 
   async import(input: RescueImportInput, now = new Date()): Promise<RescueOutcome> {
-    const outcome = await this.check(input, now);
+    const parsed = rescueFileSchema.safeParse(input.file);
+    const outcome: RescueOutcome = parsed.success ? await this.check(parsed.data, input, now) : { ok: false, reason: 'bad_file' };
     // Every attempt is audited, a refused one with its reason (ids and counts only).
-    const envelope = rescueFileSchema.safeParse(input.file);
-    const target = envelope.success ? envelope.data.envelope.deviceId : null;
+    const envelope = parsed.success ? parsed.data.envelope : null;
     const detail = outcome.ok
-      ? {
-          fileCreatedAt: outcome.result.envelope.createdAt,
-          records: outcome.result.envelope.records,
-          drafts: outcome.result.envelope.drafts,
-          ...outcome.result.counts,
-        }
-      : { refused: outcome.reason, ...(envelope.success ? { fileCreatedAt: envelope.data.envelope.createdAt } : {}) };
-    await writeAudit(this.server.db, input.actor, 'rescue.import', target, detail, now, { ip: input.actor.ip, userAgent: input.actor.userAgent });
+      ? { fileCreatedAt: outcome.result.envelope.createdAt, records: outcome.result.envelope.records, drafts: outcome.result.envelope.drafts, ...outcome.result.counts }
+      : { refused: outcome.reason, ...(envelope ? { fileCreatedAt: envelope.createdAt } : {}) };
+    await writeAudit(this.server.db, input.actor, 'rescue.import', envelope?.deviceId ?? null, detail, now, { ip: input.actor.ip, userAgent: input.actor.userAgent });
     return outcome;
   }
 
-  private async check(input: RescueImportInput, now: Date): Promise<RescueOutcome> {
-    const parsed = rescueFileSchema.safeParse(input.file);
-    if (!parsed.success) return { ok: false, reason: 'bad_file' };
-    const file = parsed.data;
+  private async check(file: RescueFile, input: RescueImportInput, now: Date): Promise<RescueOutcome> {
     const { envelope } = file;
     if (envelope.wardCode !== input.wardCode) return { ok: false, reason: 'other_ward' };
     const device = await this.server.db
