@@ -574,20 +574,45 @@ async function postgresTableCount(client: pg.Client): Promise<number> {
 }
 
 /** Refuses when the data folder holds a secret (or a ward's keys) other than the backup's. */
-function checkSecrets(dataDir: string, files: Map<string, string>): void {
-  for (const [name, file] of files) {
-    if (name !== SERVER_SECRET_FILE && !name.startsWith(`${WARD_KEYS_DIR}/`)) continue;
-    const existing = path.join(dataDir, name);
-    if (existsSync(existing) && !readFileSync(existing).equals(readFileSync(file))) {
-      throw new BackupError(
-        'secret_conflict',
-        `${existing} exists and differs from the backup's: it belongs to another server (or a fresh start). Nothing was changed; move it away if it is not needed, then restore again`,
-      );
-    }
+/** The key ids of a ward key file, or null when it cannot be read as one. */
+function kidsOf(file: string): Set<string> | null {
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { keys?: { kid?: unknown }[] };
+    return new Set((parsed.keys ?? []).map((k) => String(k.kid)));
+  } catch {
+    return null;
   }
 }
 
-function writeSecrets(dataDir: string, files: Map<string, string>): void {
+/**
+ * Which secret files of the backup are written: all of them where the data folder has none or
+ * the same. A ward key file already there that holds every key of the backup's (a rotation
+ * since, e.g. when rolling back an upgrade) is kept. Anything else that differs — another
+ * server's secret, keys the backup does not know — is refused: nothing is overwritten.
+ */
+function checkSecrets(dataDir: string, files: Map<string, string>): Set<string> {
+  const keep = new Set<string>();
+  for (const [name, file] of files) {
+    if (name !== SERVER_SECRET_FILE && !name.startsWith(`${WARD_KEYS_DIR}/`)) continue;
+    const existing = path.join(dataDir, name);
+    if (!existsSync(existing) || readFileSync(existing).equals(readFileSync(file))) continue;
+    if (name.startsWith(`${WARD_KEYS_DIR}/`)) {
+      const had = kidsOf(existing);
+      const backedUp = kidsOf(file);
+      if (had && backedUp && [...backedUp].every((kid) => had.has(kid))) {
+        keep.add(name);
+        continue;
+      }
+    }
+    throw new BackupError(
+      'secret_conflict',
+      `${existing} exists and differs from the backup's: it belongs to another server (or a fresh start). Nothing was changed; move it away if it is not needed, then restore again`,
+    );
+  }
+  return keep;
+}
+
+function writeSecrets(dataDir: string, files: Map<string, string>, keep: Set<string>): void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   chmodSync(dataDir, 0o700);
   for (const [name, file] of files) {
@@ -596,6 +621,11 @@ function writeSecrets(dataDir: string, files: Map<string, string>): void {
     if (name.startsWith(`${WARD_KEYS_DIR}/`)) {
       mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
       chmodSync(path.dirname(target), 0o700);
+    }
+    if (keep.has(name)) {
+      process.stderr.write(`${target}: kept (it holds every key of the backup's, and newer ones)\n`);
+      chmodSync(target, 0o600);
+      continue;
     }
     const temp = `${target}.restoring`;
     writeFileSync(temp, readFileSync(file), { mode: 0o600 });
@@ -641,10 +671,10 @@ export async function restoreUnpacked(unpacked: { manifest: BackupManifest; file
   if (engine === 'sqlite') {
     const file = path.join(target.dataDir, SQLITE_FILE);
     if (!(await sqliteIsEmpty(file))) throw new BackupError('not_empty', `${file} already holds a database: restore only into an empty data folder (move the file away first)`);
-    checkSecrets(target.dataDir, files);
+    const keep = checkSecrets(target.dataDir, files);
     mkdirSync(target.dataDir, { recursive: true, mode: 0o700 });
     chmodSync(target.dataDir, 0o700);
-    writeSecrets(target.dataDir, files);
+    writeSecrets(target.dataDir, files, keep);
     const temp = `${file}.restoring`;
     writeFileSync(temp, readFileSync(files.get(SQLITE_PART)!), { mode: 0o600 });
     chmodSync(temp, 0o600);
@@ -662,9 +692,9 @@ export async function restoreUnpacked(unpacked: { manifest: BackupManifest; file
     } finally {
       await client.end();
     }
-    checkSecrets(target.dataDir, files);
+    const keep = checkSecrets(target.dataDir, files);
     const pgRestore = await findPgTool('pg_restore', major);
-    writeSecrets(target.dataDir, files);
+    writeSecrets(target.dataDir, files, keep);
     const { code, stderr } = await run(pgRestore, ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', `--dbname=${libpqEnv(target.databaseUrl!).PGDATABASE}`, files.get(PGDUMP_PART)!], libpqEnv(target.databaseUrl!));
     if (code !== 0) throw new BackupError('failed', `pg_restore failed: ${oneLine(stderr)}`);
   }
