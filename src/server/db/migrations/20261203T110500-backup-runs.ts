@@ -6,8 +6,11 @@
 import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
+  // Idempotent, as the migrations after the audit chain are: its upgrade test runs them again
+  // over a database that has them.
   await db.schema
     .createTable('backup_runs')
+    .ifNotExists()
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('started_at', 'text', (c) => c.notNull())
@@ -18,7 +21,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('encryption', 'text')
     .addColumn('error', 'text')
     .execute();
-  await db.schema.createIndex('backup_runs_finished').on('backup_runs').columns(['ok', 'finished_at']).execute();
+  await db.schema.createIndex('backup_runs_finished').ifNotExists().on('backup_runs').columns(['ok', 'finished_at']).execute();
 }
 
 export async function down(): Promise<void> {
