@@ -6,9 +6,15 @@
 // assistance consent migration had already rewritten v1 bodies to v2).
 import type { Kysely } from 'kysely';
 
+// Idempotent (a column already there is left alone): tests that rewind the schema run the
+// migrations after theirs again.
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable('record_revisions').addColumn('received_schema_version', 'integer').execute();
-  await db.schema.alterTable('conflicts').addColumn('received_schema_version', 'integer').execute();
+  const tables = await db.introspection.getTables();
+  for (const table of ['record_revisions', 'conflicts']) {
+    const columns = tables.find((t) => t.name === table)?.columns ?? [];
+    if (columns.some((c) => c.name === 'received_schema_version')) continue;
+    await db.schema.alterTable(table).addColumn('received_schema_version', 'integer').execute();
+  }
 }
 
 /** Undoes up() (tests that rewind the schema to an earlier migration use it). */
