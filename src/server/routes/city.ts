@@ -16,7 +16,7 @@ import { auditActors, auditChainHead, chainHeadLine, listAudit, provinceChain, w
 import { CITY_REPORT_CSP, rollupCsv, rollupHtml, rollupXlsx, wardDetailCsv } from '../services/city-exports.js';
 import { computeProvinceWeekly, computeRollup, computeWardDetail, computeWardWeekly, type RollupQuery } from '../services/city-rollup.js';
 import { getWardConfig } from '../services/wards.js';
-import { DashboardError } from './dashboard-access.js';
+import { DashboardError, installDashboardErrors } from './dashboard-access.js';
 import { parseIsoDate } from './dashboard-query.js';
 import { bearerToken } from './principal.js';
 
@@ -91,6 +91,7 @@ const auditQuery = z.strictObject({
 
 export async function cityRoutes(app: FastifyInstance, options: CityRouteOptions): Promise<void> {
   const { db } = options.db;
+  installDashboardErrors(app);
   const guard = { preHandler: requireCityStaff(options.db) };
   const adminOnly = { preHandler: [requireCityStaff(options.db), requireCityAdmin] };
 
