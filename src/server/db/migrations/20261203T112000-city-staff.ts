@@ -16,12 +16,17 @@ const ONE_SCOPE = sql`CHECK ((ward_code IS NULL) <> (province_code IS NULL))`;
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   if (isPostgres(db)) {
-    await sql`ALTER TABLE users ADD COLUMN province_code text`.execute(db);
+    // Idempotent (a test that rewinds the audit chain runs the later migrations again).
+    await sql`ALTER TABLE users ADD COLUMN IF NOT EXISTS province_code text`.execute(db);
     await sql`ALTER TABLE users ALTER COLUMN ward_code DROP NOT NULL`.execute(db);
+    await sql`ALTER TABLE users DROP CONSTRAINT IF EXISTS users_one_scope`.execute(db);
     await sql`ALTER TABLE users ADD CONSTRAINT users_one_scope ${ONE_SCOPE}`.execute(db);
-    await sql`CREATE INDEX users_province ON users (province_code)`.execute(db);
+    await sql`CREATE INDEX IF NOT EXISTS users_province ON users (province_code)`.execute(db);
     return;
   }
+  // Run again on a table that has the column already, the rebuild keeps its values.
+  const columns = await sql<{ name: string }>`PRAGMA table_info(users)`.execute(db);
+  const province = columns.rows.some((c) => c.name === 'province_code') ? sql`province_code` : sql`NULL`;
   await sql`PRAGMA foreign_keys = OFF`.execute(db);
   try {
     await db.transaction().execute(async (trx) => {
@@ -37,7 +42,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         CONSTRAINT users_one_scope ${ONE_SCOPE}
       )`.execute(trx);
       await sql`INSERT INTO users_new (id, ward_code, province_code, username, password_hash, role, created_at, disabled_at)
-        SELECT id, ward_code, NULL, username, password_hash, role, created_at, disabled_at FROM users`.execute(trx);
+        SELECT id, ward_code, ${province}, username, password_hash, role, created_at, disabled_at FROM users`.execute(trx);
       await sql`DROP TABLE users`.execute(trx);
       await sql`ALTER TABLE users_new RENAME TO users`.execute(trx);
       await sql`CREATE INDEX users_province ON users (province_code)`.execute(trx);
