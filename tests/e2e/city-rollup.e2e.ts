@@ -11,6 +11,7 @@ import { createUser } from '../../src/server/services/accounts.js';
 import { issueEnrolmentCode } from '../../src/server/services/enrolment-codes.js';
 import { launchBrowser } from '../helpers/chromium.js';
 import { household, member } from '../helpers/dashboard.js';
+import { axeBothLanguages } from './helpers/axe.js';
 import { startServer, type E2eServer } from './helpers/browser.js';
 
 const PASSWORD = 'hoa phượng đỏ bến Bính 2026';
@@ -87,6 +88,7 @@ describe('city roll-up in Chromium', () => {
       expect(box.height, id).toBeGreaterThanOrEqual(44);
     }
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    expect(await axeBothLanguages(page, 'city roll-up')).toEqual([]);
 
     // The roll-up CSV: one row per ward and the total.
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="city-export-csv"]')]);

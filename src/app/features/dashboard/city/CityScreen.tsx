@@ -95,7 +95,7 @@ function FilterBar({ filters, setFilters }: { filters: Filters; setFilters: (f: 
 }
 
 function Rules({ r }: { r: CityRollup }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const wardName = (code: string) => r.wards.find((w) => w.code === code)?.name ?? code;
   return (
     <section className="city-rules" aria-labelledby="city-rules-title" data-testid="city-rules">
@@ -111,7 +111,7 @@ function Rules({ r }: { r: CityRollup }) {
             {t('city.rules.denominator', {
               setting: t(`city.rules.${d.setting}`),
               values: d.values.map((v) => t('city.rules.ageAt', { age: v.age, wards: v.wards.map(wardName).join(', ') })).join('; '),
-              indicators: d.indicators.map((c) => indicatorName(c, 'vi')).join('; '),
+              indicators: d.indicators.map((c) => indicatorName(c, i18n.language)).join('; '),
             })}
           </li>
         ))}
