@@ -150,7 +150,7 @@ export async function cityRoutes(app: FastifyInstance, options: CityRouteOptions
   app.get<{ Params: WardParams }>('/api/v1/provinces/:province/wards/:code', guard, async (request) => {
     const config = await wardOf(request.params.province, request.params.code);
     const q = parseQuery(request.query);
-    const detail = await computeWardDetail(db, config, q);
+    const detail = await computeWardDetail(db, config, options.provinces.get(request.params.province), q);
     await audit(request, 'city.ward_view', config.code, { year: q.year, asOf: q.asOf });
     return detail;
   });
@@ -166,7 +166,7 @@ export async function cityRoutes(app: FastifyInstance, options: CityRouteOptions
   app.get<{ Params: WardParams }>('/api/v1/provinces/:province/wards/:code/export.csv', guard, async (request, reply) => {
     const config = await wardOf(request.params.province, request.params.code);
     const q = parseQuery(request.query);
-    const detail = await computeWardDetail(db, config, q);
+    const detail = await computeWardDetail(db, config, options.provinces.get(request.params.province), q);
     await audit(request, 'city.ward_export_csv', config.code, { year: q.year, asOf: q.asOf });
     attachment(reply, `chi-tieu-${config.code}-${q.asOf}.csv`, 'text/csv; charset=utf-8');
     return reply.send(wardDetailCsv(detail, chainHeadLine(await auditChainHead(db, provinceChain(request.params.province)))));

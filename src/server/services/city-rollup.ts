@@ -178,18 +178,16 @@ export async function computeRollup(db: Kysely<Database>, provinceCode: string, 
   };
 }
 
-/** One ward for city staff (GET …/wards/{code}): its row of the roll-up, small cells hidden. */
-export async function computeWardDetail(db: Kysely<Database>, config: WardConfig, q: RollupQuery): Promise<CityWardDetail> {
-  const now = await overview(db, config, q.year, q.asOf);
-  const start = Object.keys(targetsFor(config, q.year)).length > 0 ? await overview(db, config, q.year, startAsOfFor(q.year)) : null;
-  return {
-    province: { code: config.province.code, name: config.province.name },
-    ward: wardRow(config, now, start, q.year, q.asOf),
-    year: q.year,
-    asOf: q.asOf,
-    startAsOf: startAsOfFor(q.year),
-    smallCellMin: SMALL_CELL_MIN,
-  };
+/**
+ * One ward for city staff (GET …/wards/{code}): its row of the province's roll-up, with the
+ * same hidden cells — a cell hidden there only so the total cannot give a small one back must
+ * stay hidden here too, or the ward's figure and the total together would give it away.
+ */
+export async function computeWardDetail(db: Kysely<Database>, config: WardConfig, province: ProvinceConfig | undefined, q: RollupQuery): Promise<CityWardDetail> {
+  const rollup = await computeRollup(db, config.province.code, province, q);
+  const ward = rollup.wards.find((w) => w.code === config.code);
+  if (!ward) throw new Error(`ward ${config.code} is not in province ${config.province.code}`);
+  return { province: rollup.province, ward, year: q.year, asOf: q.asOf, startAsOf: rollup.startAsOf, smallCellMin: SMALL_CELL_MIN };
 }
 
 function weekly(db: Kysely<Database>, config: WardConfig, year: string, asOf: string | undefined): Promise<WeeklyResponse> {
@@ -203,46 +201,85 @@ const withoutPlan = (c: CityCell): CityCell => ({ ...c, startValue: null, planVa
 /** Weeks ending in the year (or later): the trend of the year asked for. */
 const inYear = (year: string) => (w: { end: string }) => w.end >= `${year}-01-01`;
 
-/** One ward's cumulative weekly trend for city staff (cells on fewer than 5 hidden, no plan line). */
-export async function computeWardWeekly(db: Kysely<Database>, config: WardConfig, q: { year: string; asOf?: string | undefined }): Promise<CityWeekly> {
-  const targets = targetsFor(config, q.year);
-  const w = await weekly(db, config, q.year, q.asOf);
-  const weeks: CityWeeklyPoint[] = w.weeks.filter(inYear(q.year)).map((p) => ({
-    week: p.week,
-    start: p.start,
-    end: p.end,
-    households: p.households,
-    indicators: p.indicators.map((i) => withoutPlan(cell(i.code, counts(i), null, targets[i.code] ?? null, q.year, p.end, i.proxy))),
-  }));
-  return { province: { code: config.province.code, name: config.province.name }, wardCode: config.code, year: q.year, asOf: q.asOf ?? null, weeks };
+interface WeekGrid {
+  wards: WardConfig[];
+  weeks: { week: string; start: string; end: string }[];
+  /** Per week, per ward (in `wards` order): the ward's cumulative point at the week's end, or null before its first. */
+  points: (WeeklyResponse['weeks'][number] | null)[][];
 }
 
 /**
- * The province's cumulative weekly trend: every ward's cumulative counts at the end of each
- * week (a ward carries its last week forward, and counts 0 before its first), summed.
+ * Every ward's cumulative weekly series on one calendar of ISO weeks: a ward counts nothing
+ * before its first week and carries its last one forward.
  */
+async function weekGrid(db: Kysely<Database>, provinceCode: string, q: { year: string; asOf?: string | undefined }): Promise<WeekGrid> {
+  const wards = await provinceWards(db, provinceCode);
+  const series: WeeklyResponse[] = [];
+  for (const config of wards) series.push(await weekly(db, config, q.year, q.asOf));
+  const labels = new Map<string, { start: string; end: string }>();
+  for (const s of series) for (const p of s.weeks) labels.set(p.week, { start: p.start, end: p.end });
+  const weeks = [...labels].sort((a, b) => a[1].start.localeCompare(b[1].start)).map(([week, span]) => ({ week, ...span }));
+  const cursor = series.map(() => -1);
+  const points = weeks.map((w) =>
+    series.map((s, k) => {
+      while (cursor[k]! + 1 < s.weeks.length && s.weeks[cursor[k]! + 1]!.start <= w.start) cursor[k]!++;
+      return s.weeks[cursor[k]!] ?? null;
+    }),
+  );
+  return { wards, weeks, points };
+}
+
+const registerOf = (w: WardConfig): number => w.groups.reduce((g, x) => g + x.householdsOnRegister, 0);
+
+/**
+ * One ward's cumulative weekly trend for city staff: each week hidden as in the roll-up — small
+ * cells, and the complementary cell of a week where exactly one ward's cell is small (the
+ * province's weekly total would otherwise give it back).
+ */
+export async function computeWardWeekly(db: Kysely<Database>, config: WardConfig, q: { year: string; asOf?: string | undefined }): Promise<CityWeekly> {
+  const grid = await weekGrid(db, config.province.code, q);
+  const index = grid.wards.findIndex((w) => w.code === config.code);
+  const weeks: CityWeeklyPoint[] = [];
+  grid.weeks.forEach((w, k) => {
+    if (!inYear(q.year)(w)) return;
+    const rows: CityWardRow[] = grid.wards.map((ward, j) => {
+      const point = grid.points[k]![j] ?? null;
+      const targets = targetsFor(ward, q.year);
+      const households = point?.households ?? { ...NO_HOUSEHOLDS, onRegister: registerOf(ward) };
+      const indicators = CODES.map((code) => {
+        const i = point?.indicators.find((x) => x.code === code);
+        const c = code === 'coverage' ? { n: households.surveyed, d: households.onRegister, u: 0 } : counts(i);
+        return withoutPlan(cell(code, c, null, targets[code] ?? null, q.year, w.end, PROXY.get(code) ?? false));
+      });
+      return { code: ward.code, name: ward.name, hasData: point !== null, households, settings: settingsOf(ward), indicators, behindCount: 0 };
+    });
+    complementarySuppression(rows, (ward, code) => {
+      const c = rows.find((r) => r.code === ward)!;
+      const j = grid.wards.findIndex((x) => x.code === ward);
+      const point = grid.points[k]![j];
+      return code === 'coverage' ? c.households.onRegister : counts(point?.indicators.find((x) => x.code === code)).d;
+    });
+    const mine = rows[index]!;
+    weeks.push({ week: w.week, start: w.start, end: w.end, households: mine.households, indicators: mine.indicators });
+  });
+  return { province: { code: config.province.code, name: config.province.name }, wardCode: config.code, year: q.year, asOf: q.asOf ?? null, weeks };
+}
+
+/** The province's cumulative weekly trend: every ward's cumulative counts at the end of each week, summed. */
 export async function computeProvinceWeekly(
   db: Kysely<Database>,
   provinceCode: string,
   province: ProvinceConfig | undefined,
   q: { year: string; asOf?: string | undefined },
 ): Promise<CityWeekly> {
-  const wards = await provinceWards(db, provinceCode);
-  const series: WeeklyResponse[] = [];
-  for (const config of wards) series.push(await weekly(db, config, q.year, q.asOf));
-  const onRegister = wards.reduce((s, w) => s + w.groups.reduce((g, x) => g + x.householdsOnRegister, 0), 0);
-  const labels = new Map<string, { start: string; end: string }>();
-  for (const s of series) for (const p of s.weeks) labels.set(p.week, { start: p.start, end: p.end });
-  const ordered = [...labels].sort((a, b) => a[1].start.localeCompare(b[1].start));
+  const grid = await weekGrid(db, provinceCode, q);
+  const onRegister = grid.wards.reduce((s, w) => s + registerOf(w), 0);
   const targets = (province?.targets[q.year] ?? {}) as Partial<Record<IndicatorCode, number>>;
-  const cursor = series.map(() => -1);
-  const weeks: CityWeeklyPoint[] = ordered.map(([week, span]) => {
+  const weeks: CityWeeklyPoint[] = grid.weeks.map((span, k) => {
     const households = { ...NO_HOUSEHOLDS, onRegister };
     const sums = new Map<IndicatorCode, Counts>(CODES.map((c) => [c, { n: 0, d: 0, u: 0 }]));
-    series.forEach((s, k) => {
-      while (cursor[k]! + 1 < s.weeks.length && s.weeks[cursor[k]! + 1]!.start <= span.start) cursor[k]!++;
-      const point = s.weeks[cursor[k]!];
-      if (!point) return;
+    for (const point of grid.points[k]!) {
+      if (!point) continue;
       households.surveyed += point.households.surveyed;
       households.notHome += point.households.notHome;
       households.refused += point.households.refused;
@@ -252,16 +289,16 @@ export async function computeProvinceWeekly(
         t.d += i.denominator;
         t.u += i.unknown;
       }
-    });
+    }
     // Coverage over every ward's register, data or not (as the roll-up's total).
     sums.set('coverage', { n: households.surveyed, d: onRegister, u: 0 });
     return {
-      week,
+      week: span.week,
       start: span.start,
       end: span.end,
       households,
       indicators: CODES.map((code) => withoutPlan(cell(code, sums.get(code)!, null, targets[code] ?? null, q.year, span.end, PROXY.get(code) ?? false))),
     };
   });
-  return { province: { code: provinceCode, name: PROVINCE_NAME(wards, province, provinceCode) }, wardCode: null, year: q.year, asOf: q.asOf ?? null, weeks: weeks.filter(inYear(q.year)) };
+  return { province: { code: provinceCode, name: PROVINCE_NAME(grid.wards, province, provinceCode) }, wardCode: null, year: q.year, asOf: q.asOf ?? null, weeks: weeks.filter(inYear(q.year)) };
 }
