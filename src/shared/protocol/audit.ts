@@ -46,7 +46,16 @@ export type AuditAction =
   | 'backup.create'
   | 'backup.restore'
   | 'audit.view'
-  | 'audit.export';
+  | 'audit.export'
+  | 'city.rollup_view'
+  | 'city.weekly_view'
+  | 'city.ward_view'
+  | 'city.ward_weekly_view'
+  | 'city.export_csv'
+  | 'city.export_xlsx'
+  | 'city.export_report'
+  | 'city.ward_export_csv'
+  | 'city.audit_view';
 
 /** Every action, for the viewer's filter and its labels (the UI has a label for each). */
 export const AUDIT_ACTIONS: readonly AuditAction[] = [
@@ -94,6 +103,16 @@ export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'backup.restore',
   'audit.view',
   'audit.export',
+  // City staff's reads, in the province's chain (issue 15).
+  'city.rollup_view',
+  'city.weekly_view',
+  'city.ward_view',
+  'city.ward_weekly_view',
+  'city.export_csv',
+  'city.export_xlsx',
+  'city.export_report',
+  'city.ward_export_csv',
+  'city.audit_view',
 ];
 
 export interface AuditEntry {
