@@ -34,6 +34,7 @@ import { lockWard, type ServerDb } from '../db/connect.js';
 import type { Database } from '../db/schema.js';
 import type { StaffPrincipal } from './accounts.js';
 import { markStaffChange } from './households-staff.js';
+import { withCounterDelta } from './indicator-counters.js';
 import { assistanceRow, householdRow, memberRows, withSurveyDate } from './record-rows.js';
 import { scrubErasedBytes } from './scrub.js';
 import { ERASED_TEXT } from '../../shared/domain/personal-fields.js';
@@ -386,9 +387,12 @@ async function writeStaffRev(trx: Transaction<Database>, who: StaffPrincipal, la
     await markStaffChange(trx, next.id, who.wardCode, latest.deviceId, next.rev, at);
     const rows = withSurveyDate({ household: householdRow(parsed, latest.deviceId, at), members: memberRows(parsed, latest.deviceId, at) }, latest.surveyedAt ?? parsed.data.surveyedAt);
     const { record_id: _id, ...update } = rows.household;
-    await trx.updateTable('households').set(update).where('record_id', '=', next.id).execute();
-    await trx.deleteFrom('members').where('record_id', '=', next.id).execute();
-    for (let i = 0; i < rows.members.length; i += 200) await trx.insertInto('members').values(rows.members.slice(i, i + 200)).execute();
+    // An erased member leaves the indicator counters in the same transaction (services/indicator-counters.ts).
+    await withCounterDelta(trx, who.wardCode, next.id, rows, async () => {
+      await trx.updateTable('households').set(update).where('record_id', '=', next.id).execute();
+      await trx.deleteFrom('members').where('record_id', '=', next.id).execute();
+      for (let i = 0; i < rows.members.length; i += 200) await trx.insertInto('members').values(rows.members.slice(i, i + 200)).execute();
+    });
     // Recomputed from the new latest rev by the quality check (services/quality.ts).
     await trx.deleteFrom('household_address_keys').where('record_id', '=', next.id).execute();
   } else {
