@@ -360,6 +360,15 @@ export async function recountWard(trx: Transaction<Database>, wardCode: string, 
   return { differences, compared: sameBands };
 }
 
+/** A new ward (no records yet) starts with empty counters of its bands, kept from its first sync. */
+export async function startCounters(trx: Kysely<Database>, wardCode: string, settings: IndicatorSettings, at = new Date().toISOString()): Promise<void> {
+  await trx
+    .insertInto('indicator_counter_wards')
+    .values({ ward_code: wardCode, age_bounds: JSON.stringify(ageBounds(settings)), counted_at: at })
+    .onConflict((oc) => oc.column('ward_code').doNothing())
+    .execute();
+}
+
 /**
  * Before a read: counters exist for the ward and their bands answer its settings; otherwise
  * (a ward never counted since the migration, settings written by another path) recounts it.
