@@ -137,7 +137,7 @@ export async function voidHousehold(server: ServerDb, who: StaffPrincipal, recor
     const rows = withSurveyDate({ household: householdRow(parsed, row.device_id, at), members: memberRows(parsed, row.device_id, at) }, row.surveyed_at);
     const { record_id: _id, ...update } = rows.household;
     // The indicator counters lose the household in the same transaction (services/indicator-counters.ts).
-    await withCounterDelta(trx, who.wardCode, recordId, rows, async () => {
+    await withCounterDelta(server, trx, who.wardCode, recordId, rows, async () => {
       await trx.updateTable('households').set(update).where('record_id', '=', recordId).execute();
       await trx.deleteFrom('members').where('record_id', '=', recordId).execute();
       const members = rows.members;

@@ -25,7 +25,8 @@ import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
 import { AGE_BANDS } from '../../shared/domain/age.js';
 import { INDICATORS, type IndicatorSettings, type MemberIndicator } from '../../shared/domain/indicators.js';
 import { SKILLS_MIN_AGE } from '../../shared/domain/relevance.js';
-import { lockWard } from '../db/connect.js';
+import { insertMany } from '../db/bulk.js';
+import { lockWard, type ServerDb } from '../db/connect.js';
 import type { Database, HouseholdsTable, IndicatorCountersTable, MembersTable } from '../db/schema.js';
 import { NOT_ASKED } from './record-rows.js';
 
@@ -126,7 +127,12 @@ const MEMBER_ANSWER: Record<string, (m: CountedMember) => Answer> = {
   online_public_service: (m) => yn(m.online_public_service_12m),
   smartphone_adult: (m) => yn(m.owns_smartphone),
 };
-for (const def of MEMBER_INDICATORS) if (!MEMBER_ANSWER[def.code]) throw new Error(`indicator ${def.code} has no counter`);
+/** Per member indicator: its answer and its two columns (the hot loop of the sync's deltas). */
+const MEMBER_COUNTERS = MEMBER_INDICATORS.map((def) => {
+  const answer = MEMBER_ANSWER[def.code];
+  if (!answer) throw new Error(`indicator ${def.code} has no counter`);
+  return { answer, yes: `${def.code}_yes` as Measure, unknown: `${def.code}_unknown` as Measure };
+});
 
 const SKILL_COLUMNS = ['skill_public_services', 'skill_shopping', 'skill_payments', 'skill_safety', 'skill_local_platforms'] as const;
 
@@ -166,10 +172,10 @@ function addContribution(deltas: Deltas, rows: CountedRows, bounds: readonly num
     }
     const row = slot(deltas, h, bandOf(age, bounds), m.sex);
     row.units += sign;
-    for (const def of MEMBER_INDICATORS) {
-      const answer = MEMBER_ANSWER[def.code]!(m);
-      if (answer === 'yes') row[`${def.code}_yes` as Measure] += sign;
-      else if (answer === 'unknown') row[`${def.code}_unknown` as Measure] += sign;
+    for (const { answer, yes, unknown } of MEMBER_COUNTERS) {
+      const a = answer(m);
+      if (a === 'yes') row[yes] += sign;
+      else if (a === 'unknown') row[unknown] += sign;
     }
   }
   if (candidate) hh.skills_pm += sign;
@@ -202,7 +208,7 @@ const isPostgres = (db: Kysely<Database>) => db.getExecutor().adapter instanceof
  * their new rows (`after`) to the counters, inside the writer's transaction. A ward whose
  * counters were never counted is skipped: its first read recounts it whole.
  */
-export async function applyCounterDeltas(trx: Transaction<Database>, before: readonly CountedRows[], after: readonly CountedRows[]): Promise<void> {
+export async function applyCounterDeltas(server: ServerDb, trx: Transaction<Database>, before: readonly CountedRows[], after: readonly CountedRows[]): Promise<void> {
   const wards = new Set([...before, ...after].map((r) => r.household.ward_code));
   for (const wardCode of wards) {
     const bounds = await storedBounds(trx, wardCode);
@@ -213,15 +219,9 @@ export async function applyCounterDeltas(trx: Transaction<Database>, before: rea
     const rows: CounterRow[] = [];
     for (const { key, m } of deltas.values()) if (MEASURES.some((c) => m[c] !== 0)) rows.push({ ...key, ...m });
     if (rows.length === 0) continue;
-    // Additive upsert: both engines take `ON CONFLICT … DO UPDATE SET c = t.c + excluded.c`.
-    const set = Object.fromEntries(MEASURES.map((c) => [c, sql`${sql.ref(`indicator_counters.${c}`)} + ${sql.ref(`excluded.${c}`)}`]));
-    for (let i = 0; i < rows.length; i += 200) {
-      await trx
-        .insertInto('indicator_counters')
-        .values(rows.slice(i, i + 200))
-        .onConflict((oc) => oc.columns([...KEY_COLUMNS]).doUpdateSet(set))
-        .execute();
-    }
+    // Additive upsert (`ON CONFLICT … DO UPDATE SET c = t.c + excluded.c` on both engines):
+    // through bulk.ts, whose cached single-row statements keep SQLite's cost per batch low.
+    await insertMany(server, trx, 'indicator_counters', rows, { kind: 'add', columns: [...KEY_COLUMNS] });
     // Rows a subtraction emptied go, so a day with nothing counted is not a day of the trend.
     const emptied = [...new Set(rows.filter((r) => r.units < 0).map((r) => r.day))];
     for (let i = 0; i < emptied.length; i += 500) {
@@ -235,11 +235,11 @@ export async function applyCounterDeltas(trx: Transaction<Database>, before: rea
  * `write` and moves the counters by the difference, in the caller's transaction. Takes the
  * ward's lock first (PostgreSQL), in the order the sync takes it, so the two never deadlock.
  */
-export async function withCounterDelta(trx: Transaction<Database>, wardCode: string, recordId: string, after: CountedRows, write: () => Promise<void>): Promise<void> {
+export async function withCounterDelta(server: ServerDb, trx: Transaction<Database>, wardCode: string, recordId: string, after: CountedRows, write: () => Promise<void>): Promise<void> {
   await lockCounters(trx, wardCode);
   const before = await loadCountedRows(trx, [recordId]);
   await write();
-  await applyCounterDeltas(trx, before, [after]);
+  await applyCounterDeltas(server, trx, before, [after]);
 }
 
 /** The ward's write lock on PostgreSQL (the sync's own); SQLite transactions are exclusive already. */

@@ -441,6 +441,6 @@ export class SyncIngest {
     await insertMany(this.server, trx, 'households', replaced.map((r) => r.household), { kind: 'upsert', columns: ['record_id'] });
     await deleteWhereIn(this.server, trx, 'members', 'record_id', replaced.map((r) => r.household.record_id));
     await insertMany(this.server, trx, 'members', households.flatMap((r) => r.members));
-    await applyCounterDeltas(trx, before, households);
+    await applyCounterDeltas(this.server, trx, before, households);
   }
 }

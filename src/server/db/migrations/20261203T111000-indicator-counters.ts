@@ -6,7 +6,7 @@
 // ward without a state row is recounted from its records by the first read (the service's
 // code, which this migration must not freeze), and the sync skips its deltas until then.
 // Added, never edited (see migrations/index.ts).
-import type { Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
 /** Household rows (age_from = -1, sex = '') and member rows (age_from ≥ 0) share the table. */
 const MEASURES = [
@@ -48,7 +48,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('sex', 'text', (c) => c.notNull());
   for (const m of MEASURES) table = table.addColumn(m, 'integer', (c) => c.notNull().defaultTo(0));
   // ward_code first: every read and write is of one ward (and a partition key, if ever).
-  await table.addPrimaryKeyConstraint('indicator_counters_pk', ['ward_code', 'group_code', 'day', 'age_from', 'sex']).execute();
+  table = table.addPrimaryKeyConstraint('indicator_counters_pk', ['ward_code', 'group_code', 'day', 'age_from', 'sex']);
+  // SQLite: the rows live in the primary key's own B-tree (no rowid table beside it), so an
+  // upsert of the sync's hot path writes one tree, not two.
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) table = table.modifyEnd(sql`without rowid`);
+  await table.execute();
   await db.schema
     .createTable('indicator_counter_wards')
     .addColumn('ward_code', 'text', (c) => c.primaryKey())
