@@ -77,6 +77,11 @@ function contentKeyOfBody(body: string, erase = false): string {
 
 export interface IngestOptions {
   lang: Lang;
+  /**
+   * Whether the batch counts as the device being seen (default true). False for a rescue file
+   * staff upload (services/rescue-import.ts): the phone itself was not heard from.
+   */
+  touchLastSeen?: boolean;
 }
 
 /** A batch after sync-prepare.ts, for one device. */
@@ -173,6 +178,7 @@ export class SyncIngest {
             content_hash: p.contentHash,
             received_at: receivedAt,
             personal_erased_at: null,
+            received_schema_version: p.receivedSchemaVersion,
           });
           // Against a staff change the phone takes the server's state; its rev stays here for review.
           if (decision.takeServerState) takeServer.add(p.id);
@@ -196,6 +202,7 @@ export class SyncIngest {
           client_updated_at: p.clientUpdatedAt,
           received_at: receivedAt,
           personal_erased_at: null,
+          received_schema_version: p.receivedSchemaVersion,
         });
         if (!stored) {
           // The first stored rev makes its device the owner.
@@ -222,12 +229,12 @@ export class SyncIngest {
       for (const [id, record] of await this.latestStates(trx, [...takeServer])) serverStates.set(id, record);
       serverRecords = await this.staffChanges(trx, device.deviceId, takeServer);
       // "Last seen" to the minute is enough for ward staff; not one more write per batch.
-      if (this.lastSeenWritten.get(device.deviceId) !== receivedAt.slice(0, 16)) {
+      if (options.touchLastSeen !== false && this.lastSeenWritten.get(device.deviceId) !== receivedAt.slice(0, 16)) {
         await trx.updateTable('devices').set({ last_seen_at: receivedAt }).where('id', '=', device.deviceId).execute();
       }
     });
 
-    this.lastSeenWritten.set(device.deviceId, receivedAt.slice(0, 16)); // after the commit only
+    if (options.touchLastSeen !== false) this.lastSeenWritten.set(device.deviceId, receivedAt.slice(0, 16)); // after the commit only
 
     const response: SyncResponse = {
       batchId: batch.batchId,
