@@ -22,6 +22,7 @@ import type { RequestErrorCode } from '../shared/protocol/sync.js';
 import { DEFAULT_RATE_LIMITS, mergeRateLimits, type RateLimits, type TrustProxy } from './config.js';
 import { FailureLimiter } from './services/failure-limiter.js';
 import { checkHealth } from './services/health.js';
+import { backupStatus } from './services/backup.js';
 import { purgeSessions } from './services/accounts.js';
 import { startRetentionSchedule, type RetentionSchedule, type RetentionScheduleOptions } from './services/retention.js';
 import { DEFAULT_TIMEOUTS, installBodyDeadline, timedServerFactory, type Timeouts } from './timeouts.js';
@@ -302,14 +303,28 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   app.get('/api/health', async (request, reply) => {
-    const problem = await checkHealth(options.db);
+    let problem = await checkHealth(options.db);
+    let lastBackup: { at: string; ageSeconds: number } | null = null;
+    if (!problem) {
+      try {
+        const last = (await backupStatus(options.db.db)).lastSuccess;
+        if (last) lastBackup = { at: last.at, ageSeconds: last.ageSeconds };
+      } catch (error) {
+        problem = `backup_runs: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    }
     reply.header('cache-control', 'no-store');
     if (problem) {
       request.log.error({ problem }, 'health check failed');
       reply.header('retry-after', '30');
       return reply.code(503).send({ status: 'unavailable', db: options.db.dialect });
     }
-    return { status: 'ok', db: options.db.dialect };
+    // Public: only when the last good backup was taken and how long ago, nothing else about it.
+    return {
+      status: 'ok',
+      db: options.db.dialect,
+      lastBackup,
+    };
   });
   // Requests with a missing or unknown device token, per client IP, across the device routes.
   const badTokens = new FailureLimiter(limits.badTokenPerMinute);

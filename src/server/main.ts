@@ -16,7 +16,10 @@ async function start(): Promise<void> {
   let db: ServerDb | null = null;
   let syncPreparePool: PreparePool | null = null;
   try {
-    db = await openServerDb({ databaseUrl: config.databaseUrl ?? undefined, dataDir: config.dataDir });
+    // A non-empty database with pending migrations is backed up first (docs/backup.md).
+    const recipient = process.env.BACKUP_RECIPIENT?.trim() || undefined;
+    const backupBeforeMigrations = process.env.BACKUP_BEFORE_MIGRATIONS?.trim() === 'off' ? undefined : { recipient };
+    db = await openServerDb({ databaseUrl: config.databaseUrl ?? undefined, dataDir: config.dataDir, backupBeforeMigrations });
     const { firstStart } = await initialise(db, config.seedsDir);
     if (firstStart) {
       // Printed once, on the first start only: the password is stored hashed and cannot be shown again.

@@ -172,6 +172,7 @@ const ROWS: Row[] = [
     expect: wardRoute(403, 200),
   },
   { route: 'GET /api/v1/wards/:code/users', request: () => ({ method: 'GET', url: `${W}/users` }), expect: wardRoute(403, 200) },
+  { route: 'GET /api/v1/wards/:code/backups', request: () => ({ method: 'GET', url: `${W}/backups` }), expect: wardRoute(403, 200) },
   {
     route: 'POST /api/v1/wards/:code/users',
     request: () => ({ method: 'POST', url: `${W}/users`, payload: { username: `u${randomUUID().slice(0, 8)}`, password: 'một mật khẩu rất dài 2026', role: 'ward_staff' } }),

@@ -37,7 +37,7 @@ describe.each(cases)('sync on $name, prepared $mode', (backend) => {
 
   it('health names the database', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/health' });
-    expect(res.json()).toEqual({ status: 'ok', db: backend.name });
+    expect(res.json()).toEqual({ status: 'ok', db: backend.name, lastBackup: null });
   });
 
   it('accepts a valid record, stores it whole and as dashboard rows', async () => {

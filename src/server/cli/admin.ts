@@ -13,6 +13,7 @@ import { applyRetention, describeRetention } from '../services/retention.js';
 import { formatEnrolmentCode } from '../services/secrets.js';
 import { getWardConfig, listWards, loadWardSeeds } from '../services/wards.js';
 import { recountWard, storedCounters } from '../services/indicator-counters.js';
+import { BACKUP_USAGE, openOptions, runBackupCommand } from './backup-commands.js';
 
 const USAGE = `Usage: npm run -s admin -- <command>
   list-wards                                   CODE<TAB>NAME per ward
@@ -48,7 +49,10 @@ const USAGE = `Usage: npm run -s admin -- <command>
                                                SAME<TAB>WARD<TAB>N rows, or DIFFERED<TAB>WARD<TAB>N rows
                                                <TAB>K keys (each key on stderr; exit code 4), or
                                                COUNTED<TAB>WARD<TAB>N rows (never counted, or other age bands)
-Environment: DATA_DIR (./data) or DATABASE_URL (postgres://…), SEEDS_DIR (seeds/wards)`;
+${BACKUP_USAGE}
+Environment: DATA_DIR (./data) or DATABASE_URL (postgres://…), SEEDS_DIR (seeds/wards),
+  BACKUP_RECIPIENT (age1… key for scheduled backups and the backup before migrations),
+  BACKUP_PASSPHRASE_FILE, BACKUP_BEFORE_MIGRATIONS=off (migrate without that backup)`;
 
 class UsageError extends Error {}
 
@@ -249,9 +253,11 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  // Restore and verify must not open (create, migrate) the target first; backup opens it itself.
+  if (command === 'backup' || command === 'restore') return runBackupCommand(command, args);
   let server: ServerDb | null = null;
   try {
-    server = await openServerDb({ databaseUrl: process.env.DATABASE_URL, dataDir: process.env.DATA_DIR ?? './data' });
+    server = await openServerDb({ databaseUrl: process.env.DATABASE_URL, dataDir: process.env.DATA_DIR ?? './data', ...openOptions() });
     // The CLI may run before the server ever started: it knows the seeded wards too. It never
     // does the first-start work (the first admin password is the server's to print).
     await loadWardSeeds(server.db, process.env.SEEDS_DIR ?? 'seeds/wards');

@@ -212,6 +212,21 @@ export interface MembersTable {
   wants_help: string;
 }
 
+/** One backup run, good or failed (migration 20261203T110500-backup-runs, services/backup.ts). */
+export interface BackupRunsTable {
+  id: string;
+  kind: 'manual' | 'scheduled' | 'pre_migration';
+  started_at: string;
+  finished_at: string;
+  /** 1 when the file was written and checked; 0 on failure. */
+  ok: number;
+  /** int8: a string from PostgreSQL. */
+  size_bytes: number | string | null;
+  file: string | null;
+  encryption: 'passphrase' | 'recipient' | 'none' | null;
+  error: string | null;
+}
+
 export interface ServerMetaTable {
   key: string;
   value: string;
@@ -387,6 +402,7 @@ export interface Database {
   households: HouseholdsTable;
   members: MembersTable;
   server_meta: ServerMetaTable;
+  backup_runs: BackupRunsTable;
   audit_log: AuditLogTable;
   household_address_keys: HouseholdAddressKeysTable;
   assistances: AssistancesTable;

@@ -43,6 +43,8 @@ export type AuditAction =
   | 'data_subject.erase'
   | 'data_subject.withdraw_consent'
   | 'retention.apply'
+  | 'backup.create'
+  | 'backup.restore'
   | 'audit.view'
   | 'audit.export'
   | 'city.rollup_view'
@@ -97,6 +99,8 @@ export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'data_subject.erase',
   'data_subject.withdraw_consent',
   'retention.apply',
+  'backup.create',
+  'backup.restore',
   'audit.view',
   'audit.export',
   // City staff's reads, in the province's chain (issue 15).

@@ -90,6 +90,12 @@ export interface WardSettings {
 
 export type TargetsByYear = Record<string, Partial<Record<IndicatorCode, number>>>;
 
+/** GET …/backups: the last good backup and the last failure after it (server-wide). */
+export interface BackupStatusInfo {
+  lastSuccess: { at: string; ageSeconds: number; kind: 'manual' | 'scheduled' | 'pre_migration'; sizeBytes: number; encryption: string | null } | null;
+  lastFailure: { at: string; kind: 'manual' | 'scheduled' | 'pre_migration'; error: string } | null;
+}
+
 export interface StaffUser {
   id: string;
   username: string;
@@ -225,6 +231,7 @@ export function wardApi(session: StaffSession, lang: string) {
     settings: () => get<{ settings: WardSettings }>('/config/settings'),
     saveSettings: (settings: Partial<WardSettings>) => send<{ settings: WardSettings }>('PUT', '/config/settings', { settings }),
     users: () => get<{ users: StaffUser[] }>('/users'),
+    backups: () => get<BackupStatusInfo>('/backups'),
     addUser: (u: { username: string; password: string; role: StaffRole }) => send<{ id: string }>('POST', '/users', u),
     resetPassword: (id: string, password: string) => send<void>('POST', `/users/${encodeURIComponent(id)}/reset-password`, { password }),
     issueCode: (uses: number, expiresDays?: number) => send<EnrolmentCode>('POST', '/enrolment-codes', { uses, ...(expiresDays ? { expiresDays } : {}) }),
