@@ -11,7 +11,8 @@ import { provinceChain, verifyAuditChain, writeAudit } from '../services/audit.j
 import { cliActor, transferRecords } from '../services/record-owners.js';
 import { applyRetention, describeRetention } from '../services/retention.js';
 import { formatEnrolmentCode } from '../services/secrets.js';
-import { listWards, loadWardSeeds } from '../services/wards.js';
+import { getWardConfig, listWards, loadWardSeeds } from '../services/wards.js';
+import { recountWard, storedCounters } from '../services/indicator-counters.js';
 import { BACKUP_USAGE, openOptions, runBackupCommand } from './backup-commands.js';
 
 const USAGE = `Usage: npm run -s admin -- <command>
@@ -44,6 +45,10 @@ const USAGE = `Usage: npm run -s admin -- <command>
                                                ASSISTANCES that would be erased, nothing changed
   audit-verify --ward CODE | --province CODE  checks the ward's (or province's) audit chain: OK<TAB>WARD<TAB>N entries<TAB>head …
                                                or BROKEN<TAB>WARD<TAB>seq=S<TAB>REASON<TAB>head … (exit code 3)
+  recount --ward CODE                          rebuilds the ward's indicator counters from its records:
+                                               SAME<TAB>WARD<TAB>N rows, or DIFFERED<TAB>WARD<TAB>N rows
+                                               <TAB>K keys (each key on stderr; exit code 4), or
+                                               COUNTED<TAB>WARD<TAB>N rows (never counted, or other age bands)
 ${BACKUP_USAGE}
 Environment: DATA_DIR (./data) or DATABASE_URL (postgres://…), SEEDS_DIR (seeds/wards),
   BACKUP_RECIPIENT (age1… key for scheduled backups and the backup before migrations),
@@ -220,6 +225,22 @@ async function run(server: ServerDb, command: string, args: string[]): Promise<n
       }
       process.stdout.write(`BROKEN\t${check.head.wardCode}\tseq=${check.brokenAt}\t${check.reason}\t${head}\n`);
       return 3;
+    }
+    case 'recount': {
+      const { values } = parseArgs({ args, options: { ward: { type: 'string' } } });
+      const wardCode = required(values.ward, 'ward');
+      const config = await getWardConfig(db, wardCode);
+      if (!config) throw new UsageError(`unknown ward: ${wardCode}`);
+      const settings = { adultAge: config.settings.adultAge, vneidMinAge: config.settings.vneidMinAge };
+      const result = await db.transaction().execute((trx) => recountWard(trx, wardCode, settings));
+      const rows = (await storedCounters(db, wardCode)).length;
+      if (result.differences.length > 0) {
+        for (const d of result.differences) process.stderr.write(`${d}\n`);
+        process.stdout.write(`DIFFERED\t${wardCode}\t${rows} rows\t${result.differences.length} keys\n`);
+        return 4;
+      }
+      process.stdout.write(`${result.compared ? 'SAME' : 'COUNTED'}\t${wardCode}\t${rows} rows\n`);
+      return 0;
     }
     default:
       throw new UsageError(command ? `unknown command: ${command}` : 'no command');

@@ -338,7 +338,57 @@ export interface DataSubjectRequestsTable {
   updated_at: string;
 }
 
+/**
+ * The indicator tallies kept on ingest (services/indicator-counters.ts): per ward × tổ dân phố ×
+ * survey day × age band × sex. Household rows have age_from = -1 and sex = ''.
+ */
+export interface IndicatorCountersTable {
+  ward_code: string;
+  group_code: string;
+  /** The household's derived survey date (households.surveyed_at). */
+  day: string;
+  /** Lower age of the band (indicator_counter_wards.age_bounds); -1 on household rows. */
+  age_from: number;
+  sex: string;
+  /** Households counted (household rows) or members counted (member rows). */
+  units: number;
+  surveyed: number;
+  not_home: number;
+  refused: number;
+  fibre_yes: number;
+  fibre_unknown: number;
+  skills_p: number;
+  skills_pm: number;
+  vneid_yes: number;
+  vneid_unknown: number;
+  vneid_level2_yes: number;
+  vneid_level2_unknown: number;
+  digital_signature_yes: number;
+  digital_signature_unknown: number;
+  bank_account_15_yes: number;
+  bank_account_15_unknown: number;
+  cashless_30d_yes: number;
+  cashless_30d_unknown: number;
+  ehr_yes: number;
+  ehr_unknown: number;
+  digital_services_yes: number;
+  digital_services_unknown: number;
+  online_public_service_yes: number;
+  online_public_service_unknown: number;
+  smartphone_adult_yes: number;
+  smartphone_adult_unknown: number;
+}
+
+/** The age bands each ward's counters were counted with (JSON array of lower ages). */
+export interface IndicatorCounterWardsTable {
+  ward_code: string;
+  age_bounds: string;
+  counted_at: string;
+}
+
 export interface Database {
+  indicator_counters: IndicatorCountersTable;
+  indicator_counter_wards: IndicatorCounterWardsTable;
   data_subject_requests: DataSubjectRequestsTable;
   wards: WardsTable;
   ward_groups: WardGroupsTable;
