@@ -48,6 +48,9 @@ export default defineConfig({
   ],
   build: {
     target: 'es2022',
+    // Every browser that runs an es2022 build knows <link rel="modulepreload">: no polyfill in the
+    // first download.
+    modulePreload: { polyfill: false },
     sourcemap: false,
     rolldownOptions: {
       output: {

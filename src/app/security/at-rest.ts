@@ -9,6 +9,8 @@
 // caller must get right). @noble/ciphers' AES-256-GCM is synchronous and audited: encryption
 // happens where the row is written, whatever code writes it, and the one-transaction promise
 // holds. WebCrypto still does the slow, key-handling part (PBKDF2 and the key wrap: crypto.ts).
+// The cipher is reached through security/row-cipher.ts so this middleware (in every start) does
+// not carry it: only an unlocked phone needs it, and unlocking loads it.
 //
 // What is encrypted (PERSONAL_FIELDS): the whole envelope of a record (`record`: names, CCCD,
 // phones, address, notes, answers) and its folded `searchText`; a summary's `address` and
@@ -29,7 +31,7 @@
 //   writes personal data; setting it encrypts what is stored: pin-lock.ts encryptInPlace).
 // - a row stored in clear (written before the lock existed) reads as it is, in any state.
 import type { DBCore, DBCoreCursor, DBCoreMutateRequest, DBCoreTable, Dexie, Middleware } from 'dexie';
-import { decryptSync, encryptSync } from './crypto.js';
+import { rowCipher } from './row-cipher.js';
 import { PhoneLockedError, type Keyring } from './lock-state.js';
 
 export const PERSONAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
@@ -97,7 +99,7 @@ function hasAny(row: Row, fields: readonly string[]): boolean {
 
 function openEnc(keyring: Keyring, table: string, pk: unknown, blob: unknown): Row {
   const key = keyring.dataKey()!;
-  return JSON.parse(decoder.decode(decryptSync(key, blob as Uint8Array, aad(table, pk)))) as Row;
+  return JSON.parse(decoder.decode(rowCipher().decrypt(key, blob as Uint8Array, aad(table, pk)))) as Row;
 }
 
 /** The row as stored: personal parts in `enc` (see the header for each lock state). */
@@ -120,7 +122,7 @@ export function encodeRow(keyring: Keyring, table: string, pkPath: string, row: 
     const rev = (personal.record as { rev?: unknown } | undefined)?.rev;
     if (typeof rev === 'number') clear.rev = rev;
   }
-  clear[ENC_FIELD] = encryptSync(keyring.dataKey()!, encoder.encode(JSON.stringify(personal)), aad(table, pk));
+  clear[ENC_FIELD] = rowCipher().encrypt(keyring.dataKey()!, encoder.encode(JSON.stringify(personal)), aad(table, pk));
   return clear;
 }
 
