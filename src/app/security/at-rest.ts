@@ -136,6 +136,38 @@ export function decodeRow(keyring: Keyring, table: string, pkPath: string, row: 
   return { ...clear, ...openEnc(keyring, table, stored[pkPath], blob) };
 }
 
+/**
+ * decodeRow for many rows read past the middleware (storage/search-index.ts reads `summaries` as
+ * stored): the same result, decrypted with WebCrypto in a batch — one key import per unlock
+ * rather than a synchronous key set-up per row. Outside any transaction only (WebCrypto awaits).
+ * A blob that fails its tag throws, as decodeRow does.
+ */
+export async function decodeRows<T>(keyring: Keyring | undefined, table: string, pkPath: string, rows: readonly unknown[]): Promise<T[]> {
+  const key = keyring?.isUnlocked() ? keyring.decryptionKey() : null;
+  if (!key || !rows.some((r) => r && typeof r === 'object' && (r as Row)[ENC_FIELD] !== undefined)) return rows as T[];
+  const cryptoKey = await key;
+  return Promise.all(
+    rows.map(async (row) => {
+      if (!row || typeof row !== 'object' || (row as Row)[ENC_FIELD] === undefined) return row as T;
+      const { [ENC_FIELD]: blob, ...clear } = row as Row;
+      if (table === 'records') delete clear.rev;
+      const sealed = blob as Uint8Array;
+      if (!(sealed instanceof Uint8Array) || sealed.length < 1 + 12 + 16 || sealed[0] !== 1) throw new Error(`Encrypted data could not be authenticated (${table})`);
+      let plain: ArrayBuffer;
+      try {
+        plain = await crypto.subtle.decrypt(
+          { name: 'AES-GCM', iv: sealed.slice(1, 13), additionalData: aad(table, (row as Row)[pkPath]) as Uint8Array<ArrayBuffer> },
+          cryptoKey,
+          sealed.slice(13),
+        );
+      } catch {
+        throw new Error(`Encrypted data could not be authenticated (${table})`);
+      }
+      return { ...clear, ...(JSON.parse(decoder.decode(plain)) as Row) } as T;
+    }),
+  );
+}
+
 function wrapCursor(keyring: Keyring, table: string, pkPath: string, cursor: DBCoreCursor): DBCoreCursor {
   // The pattern Dexie's own middlewares use: a cursor whose `value` getter is replaced.
   return Object.create(cursor, {
