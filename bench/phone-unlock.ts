@@ -56,7 +56,8 @@ export async function run(): Promise<BenchRow[]> {
       }
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
       const label = throttle === 1 ? 'no throttling' : `${throttle}× CPU throttling`;
-      const budget = throttle === 1 ? 1000 : 3000;
+      // Issue 13: unlock to Home ≤ 1.5 s at 4× CPU, key derivation included.
+      const budget = throttle === 1 ? 1000 : 1500;
       const ms = median(times);
       rows.push({ name: `Unlock: PIN → Home ready (${label})`, value: round(ms), unit: 'ms', budget: `≤ ${budget} ms`, ok: ms <= budget, note: 'median of 5; PBKDF2-SHA256 600,000 iterations' });
     }

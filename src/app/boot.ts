@@ -5,10 +5,14 @@ import { preloadSurveyReads } from './features/survey/survey-preload.js';
 import { preloadScreen, ROUTES } from './routes.js';
 import { parseHash } from './ui/router.js';
 import { preloadWard } from './ward-context.js';
+import { startLock } from './features/lock/lock-boot.js';
+import { appLock } from './security/lock-state.js';
+import { appDb } from './storage/app-db.js';
 
 const route = parseHash(location.hash);
 export const screenCode = preloadScreen(route);
 void preloadWard();
+void startLock(appDb, appLock);
 if (route.name === 'survey') preloadSurveyReads(route.draftId);
 else if (route.name === 'edit') preloadSurveyReads(route.recordId);
 // A first visit (no service worker yet) that opens on Home: the survey's code is fetched now, in

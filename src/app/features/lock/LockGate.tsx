@@ -13,53 +13,19 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { lazy, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { afterFirstScreen } from '../../first-screen.js';
 import { loadAllLocales } from '../../i18n/index.js';
 import { watchIdle } from '../../security/idle.js';
-import { initLock } from '../../security/lock-start.js';
 import { appLock, type Keyring } from '../../security/lock-state.js';
 import { appDb } from '../../storage/app-db.js';
 import type { GoCuaDb } from '../../storage/db.js';
 import { getMeta, META_KEYS } from '../../storage/meta.js';
-import type { SummaryIndex } from '../../storage/search-index.js';
+import { loadLockScreens, startLock } from './lock-boot.js';
 
-// The screens and their cryptography load when one is due (the first visit's survey never needs them).
-const loadScreens = () => import('./LockScreens.js');
+// The screens and their cryptography load when one is due (the first visit's survey never needs
+// them); a locked start asks for them at once (lock-boot.ts).
+const loadScreens = loadLockScreens;
 const SetupScreen = lazy(() => loadScreens().then((m) => ({ default: m.SetupScreen })));
 const UnlockScreen = lazy(() => loadScreens().then((m) => ({ default: m.UnlockScreen })));
-
-let started: Promise<unknown> | undefined;
-/** Once per page: the lock's state from storage, and an old clear token sealed. */
-function startLock(db: GoCuaDb, keyring: Keyring): Promise<unknown> {
-  if (!started) {
-    // The in-memory search index holds names and addresses: dropped the moment the phone locks
-    // and built again at the unlock (screens that search also build it: ui/use-summary-index.ts).
-    // Its module loads with the unlock, not with the first screen; an index exists only once it has.
-    let index: SummaryIndex | undefined;
-    keyring.subscribe((status) => {
-      if (status !== 'unlocked') {
-        index?.clear();
-        return;
-      }
-      // Built at unlock, in the background, so the list's search is warm when it opens.
-      void import('../../storage/search-index.js')
-        .then((m) => {
-          index = m.summaryIndexFor(db);
-          // Locked again while the module loaded: nothing is built.
-          return keyring.isUnlocked() ? index.build() : undefined;
-        })
-        .catch(() => undefined);
-    });
-    started = initLock(db, keyring);
-    // Not needed by the first screen (its module brings the cryptography): sealed once the first
-    // question is up (first-screen.ts).
-    void Promise.all([started, afterFirstScreen])
-      .then(() => import('../../sync/device-store.js'))
-      .then((m) => m.sealDeviceCredentials(db))
-      .catch(() => undefined);
-  }
-  return started;
-}
 
 export interface LockGateProps {
   /** Whether the current screen shows on a phone with no PIN: never, only while it holds no data (Home), or always (a new survey). */
