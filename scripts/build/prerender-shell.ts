@@ -1,9 +1,10 @@
 // The app shell prerendered into index.html (issue 13): the top bar and Home's "Khảo sát hộ mới"
-// are painted from the HTML, before any script has arrived, and a tap on that button starts the
-// survey at once (the app then opens on it). A small inline script, run while the page parses:
+// are painted from the HTML, before any script has arrived. That button is a plain link to
+// NEW_SURVEY_HASH, so a tap works before any script has run (even before the inline one below);
+// the app then opens on the survey, boot.ts giving the new draft its id. A small inline script,
+// run while the page parses:
 // - drops the prerendered Home when the address opens another screen or English was chosen
 //   (the app renders those itself);
-// - makes the prerendered button start a new survey (a new draft id in the address);
 // - on a first visit (no service worker yet), asks for the survey's code right away
 //   (modulepreload), in parallel with the app's own files rather than after them.
 // React replaces the prerendered markup when it renders (createRoot empties #root); it holds no
@@ -21,6 +22,9 @@ import { LANGUAGE_STORAGE_KEY } from '../../src/app/storage/meta.js';
 
 export const CSP_HASHES_FILE = 'csp-hashes.json';
 
+/** The prerendered "new survey" link's target (boot.ts swaps "new" for a fresh draft id). */
+export const NEW_SURVEY_HASH = '#/survey/new';
+
 /** The file the server reads: the script-src sources of the inline scripts in index.html. */
 export interface CspHashes {
   scriptSrc: string[];
@@ -36,7 +40,7 @@ export function shellMarkup(): string {
     `<div id="shell">` +
     `<header class="topbar"><a class="topbar__brand" href="#/">${escapeHtml(t.app.name)}</a></header>` +
     `<main class="screen"><div class="home">` +
-    `<button type="button" class="btn btn--primary btn--huge" id="shell-new-survey" data-testid="new-survey">${escapeHtml(t.home.newSurvey)}</button>` +
+    `<a class="btn btn--primary btn--huge" href="${NEW_SURVEY_HASH}" data-testid="new-survey">${escapeHtml(t.home.newSurvey)}</a>` +
     `<ul class="stats">${[t.home.surveysToday, t.home.waitingSync, t.home.drafts, t.home.revisitsDue].map(stat).join('')}</ul>` +
     `</div></main></div>`
   );
@@ -49,7 +53,6 @@ export function shellScript(surveyChunk: string | undefined): string {
     `var shell=document.getElementById('shell'),hash=location.hash,lang=null;` +
     `try{lang=localStorage.getItem(${JSON.stringify(LANGUAGE_STORAGE_KEY)})}catch(e){}` +
     `if((hash&&hash!=='#'&&hash!=='#/')||lang==='en'){if(shell)shell.remove()}` +
-    `else{var b=document.getElementById('shell-new-survey');b.addEventListener('click',function(){b.disabled=true;location.hash='#/survey/'+crypto.randomUUID()})}` +
     (surveyChunk
       ? `if(!(navigator.serviceWorker&&navigator.serviceWorker.controller)){var l=document.createElement('link');l.rel='modulepreload';l.crossOrigin='';l.href=${JSON.stringify(surveyChunk)};document.head.appendChild(l)}`
       : '') +

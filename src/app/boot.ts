@@ -9,6 +9,16 @@ import { startLock } from './features/lock/lock-boot.js';
 import { appLock } from './security/lock-state.js';
 import { appDb } from './storage/app-db.js';
 
+// The prerendered Home's "Khảo sát hộ mới" (scripts/build/prerender-shell.ts) is a plain link to
+// #/survey/new, so it works before any script: "new" becomes a fresh draft id at once, before
+// anything reads the address (this listener is the first one), and the history keeps only the id.
+const NEW_SURVEY_HASH = '#/survey/new';
+function giveNewSurveyAnId(): void {
+  if (location.hash === NEW_SURVEY_HASH) history.replaceState(history.state, '', `#/survey/${crypto.randomUUID()}`);
+}
+giveNewSurveyAnId();
+window.addEventListener('hashchange', giveNewSurveyAnId);
+
 const route = parseHash(location.hash);
 export const screenCode = preloadScreen(route);
 void preloadWard();
