@@ -12,16 +12,14 @@
 // Times come from an injectable clock so tests never sleep.
 import type { GoCuaDb } from '../storage/db.js';
 import { deleteMeta, getMeta, META_KEYS, setMeta } from '../storage/meta.js';
-import { wipePersonalData } from '../storage/wipe.js';
 import { PERSONAL_META_KEYS } from './at-rest.js';
-import { newDataKey, unwrapDataKey, wrapDataKey, WrongPinError, type WrappedDataKey } from './crypto.js';
-import { getLockConfig } from './lock-start.js';
+import { newDataKey, unwrapDataKey, wrapDataKey, WrongPinError } from './crypto.js';
+import { completeWipeIfDue, getLockConfig, type LockConfig, type SecretKind, type WipeCause } from './lock-start.js';
 import type { Keyring } from './lock-state.js';
 
 // At start (lock-start.ts: no cryptography, so the first screen does not download it).
-export { getLockConfig, initLock } from './lock-start.js';
+export { completeWipeIfDue, countUnsent, getLockConfig, initLock, type LockConfig, type SecretKind, type WipeCause } from './lock-start.js';
 
-export type SecretKind = 'pin' | 'passcode';
 export const MIN_PIN_DIGITS = 6;
 export const MIN_PASSCODE_CHARS = 8;
 export const MAX_FREE_TRIES = 5;
@@ -30,18 +28,7 @@ export const WAITS_MS = [30_000, 60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000] a
 export const MAX_WRONG_PINS = 10;
 export { IDLE_LOCK_MS } from './idle.js';
 
-export type WipeCause = 'too_many_pins' | 'forgotten';
 
-export interface LockConfig {
-  v: 1;
-  kind: SecretKind;
-  wrap: WrappedDataKey;
-  createdAt: string;
-  /** Set when every row held at set-up was encrypted (a later unlock finishes an interrupted run). */
-  encryptedAt?: string;
-  /** PINs are no longer taken: the personal data is wiped as soon as the outbox is empty. */
-  wipePending?: WipeCause;
-}
 
 export interface LockAttempts {
   failures: number;
@@ -172,26 +159,3 @@ export async function requestWipe(db: GoCuaDb, keyring: Keyring, cause: WipeCaus
   return completeWipeIfDue(db, keyring);
 }
 
-/**
- * Outbox entries still to send (the wipe waits for 0). Held entries (refused by the server, for
- * the volunteer to fix) do not count: nobody can fix them without the PIN.
- */
-export function countUnsent(db: GoCuaDb): Promise<number> {
-  return db.outbox.where('state').equals('queued').count();
-}
-
-/**
- * Does a pending wipe when nothing waits in the outbox: the personal data goes, the lock is
- * removed (the phone asks for a new PIN), the enrolment stays so the phone keeps syncing.
- */
-export async function completeWipeIfDue(db: GoCuaDb, keyring: Keyring): Promise<boolean> {
-  const config = await getLockConfig(db);
-  if (!config?.wipePending) return false;
-  if ((await countUnsent(db)) > 0) return false;
-  // WipeReason has no "forgotten PIN": both causes are the PIN failing to open the data.
-  await wipePersonalData(db, 'too_many_pins');
-  await deleteMeta(db, META_KEYS.lock);
-  await deleteMeta(db, META_KEYS.lockAttempts);
-  keyring.markNoPin();
-  return true;
-}
