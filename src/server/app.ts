@@ -16,6 +16,8 @@ import { syncRoutes } from './routes/sync.js';
 import { DeviceContacts } from './services/device-contact.js';
 import { createPreparePool, defaultSyncWorkerCount, type PreparePool } from './services/sync-prepare-pool.js';
 import { dashboardRoutes } from './routes/dashboard.js';
+import { cityRoutes } from './routes/city.js';
+import { provincesDirBeside, readProvinceSeeds } from './services/provinces.js';
 import type { RequestErrorCode } from '../shared/protocol/sync.js';
 import { DEFAULT_RATE_LIMITS, mergeRateLimits, type RateLimits, type TrustProxy } from './config.js';
 import { FailureLimiter } from './services/failure-limiter.js';
@@ -35,6 +37,11 @@ export interface ServerOptions {
   /** Ward configurations (seeds/wards); wards missing from the database are loaded at build. */
   seedsDir?: string;
   rateLimits?: RateLimitOptions;
+  /**
+   * Province configurations (seeds/provinces, optional: a province's own targets for the city
+   * roll-up). Default: the `provinces` folder beside seedsDir, when seedsDir is given.
+   */
+  provincesDir?: string;
   /** false (default) for silence, true for info, or a pino level. */
   logger?: boolean | string;
   /** Largest request body, after gzip decompression (default 1 MB). */
@@ -336,6 +343,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   if (!options.syncPreparePool) app.addHook('onClose', () => preparePool.close());
   await app.register(syncRoutes, { db: options.db, perMinute: limits.syncPerMinute, preparePool, badTokens, contacts });
   await app.register(dashboardRoutes, { db: options.db });
+  const provincesDir = options.provincesDir ?? (options.seedsDir ? provincesDirBeside(options.seedsDir) : undefined);
+  await app.register(cityRoutes, { db: options.db, provinces: readProvinceSeeds(provincesDir) });
 
   const staticRoot = options.staticRoot;
   const serveStatic = staticRoot !== undefined && existsSync(staticRoot);

@@ -2,6 +2,7 @@
 // Everything testable lives in app.ts and services/. A problem at start (a bad variable, a
 // corrupt or unreadable database file, a port in use) is one clear line on stderr and a
 // non-zero exit, never a stack trace.
+import { provincesDirBeside } from './services/provinces.js';
 import { buildServer } from './app.js';
 import { ConfigError, readServerConfig } from './config.js';
 import { createPreparePool, defaultSyncWorkerCount, type PreparePool } from './services/sync-prepare-pool.js';
@@ -47,6 +48,7 @@ async function start(): Promise<void> {
       logger: config.log,
       rateLimits: config.rateLimits,
       trustProxy: config.trustProxy,
+      provincesDir: provincesDirBeside(config.seedsDir),
       // The ward's retentionMonths, applied a minute after start and then daily (services/retention.ts).
       retention: {},
     });

@@ -4,25 +4,33 @@
 // answer must also say `Cache-Control: no-store` (personal data, tokens).
 //
 // Callers: no token, a garbage token, a revoked device, a device of this ward (A), ANOTHER
-// device of this ward (B), a device of another ward, ward staff, a ward admin, and an admin of
-// another ward.
+// device of this ward (B), a device of another ward, ward staff, a ward admin, an admin of
+// another ward, and city staff and a city admin of the ward's province (Hải Phòng, 31: issue 15),
+// who read the province roll-up and nothing of a ward's own routes.
 //
 // Not here: which RECORDS device B may write (ownership inside a ward: the sync answers 200 with
 // a per-record `rejected`/not_owner) is the ownership work's own test; this matrix checks the
 // HTTP answer only.
-import { randomUUID } from 'node:crypto';
+import { randomUUID, webcrypto } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registeredRoutes } from '../../src/server/app.js';
 import { revokeDevice } from '../../src/server/services/accounts.js';
 import { issueEnrolmentCode } from '../../src/server/services/enrolment-codes.js';
 import { createUser } from '../../src/server/services/accounts.js';
-import { signIn } from '../helpers/dashboard.js';
+import { signIn, signInCity } from '../helpers/dashboard.js';
 import { batch, householdRecord, OTHER_WARD, WARD } from '../helpers/records.js';
 import { sqliteBackend } from '../helpers/server-db.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { toBase64Url } from '../../src/shared/crypto/sealed.js';
 
-const CALLERS = ['none', 'garbage', 'revoked', 'device', 'otherDevice', 'deviceOtherWard', 'staff', 'admin', 'otherAdmin'] as const;
+/** A fresh device signing key (ECDSA P-256 public point, base64url). */
+async function freshSigningKey(): Promise<string> {
+  const pair = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+  return toBase64Url(new Uint8Array(await webcrypto.subtle.exportKey('raw', pair.publicKey)));
+}
+
+const CALLERS = ['none', 'garbage', 'revoked', 'device', 'otherDevice', 'deviceOtherWard', 'staff', 'admin', 'otherAdmin', 'city', 'cityAdmin'] as const;
 type Caller = (typeof CALLERS)[number];
 type Expect = Record<Caller, number>;
 
@@ -62,6 +70,24 @@ const wardRoute = (staff: number, admin = staff): Expect => ({
   staff,
   admin,
   otherAdmin: 403,
+  city: 403,
+  cityAdmin: 403,
+});
+
+const P = '/api/v1/provinces/31';
+/** A route of city accounts of the province; `city` and `cityAdmin` get what the route answers them. */
+const cityRoute = (city: number, cityAdmin = city): Expect => ({
+  none: 401,
+  garbage: 401,
+  revoked: 401,
+  device: 403,
+  otherDevice: 403,
+  deviceOtherWard: 403,
+  staff: 403,
+  admin: 403,
+  otherAdmin: 403,
+  city,
+  cityAdmin,
 });
 
 async function freshHousehold(ctx: Ctx): Promise<string> {
@@ -107,13 +133,22 @@ const ROWS: Row[] = [
     route: 'GET /api/v1/config',
     request: () => ({ method: 'GET', url: '/api/v1/config' }),
     // A revoked device (the admin CLI's revoke: lost) is told to wipe: 410 device_lost.
-    expect: { none: 401, garbage: 401, revoked: 410, device: 200, otherDevice: 200, deviceOtherWard: 200, staff: 200, admin: 200, otherAdmin: 200 },
+    // A city account has no ward configuration of its own.
+    expect: { none: 401, garbage: 401, revoked: 410, device: 200, otherDevice: 200, deviceOtherWard: 200, staff: 200, admin: 200, otherAdmin: 200, city: 403, cityAdmin: 403 },
   },
   {
     route: 'POST /api/v1/sync',
     request: () => ({ method: 'POST', url: '/api/v1/sync', payload: batch([]) }),
-    expect: { none: 401, garbage: 401, revoked: 410, device: 200, otherDevice: 200, deviceOtherWard: 200, staff: 401, admin: 401, otherAdmin: 401 },
+    expect: { none: 401, garbage: 401, revoked: 410, device: 200, otherDevice: 200, deviceOtherWard: 200, staff: 401, admin: 401, otherAdmin: 401, city: 401, cityAdmin: 401 },
   },
+  {
+    // A device enrolled without a signing key registers one (each caller here a fresh key; each device once).
+    route: 'POST /api/v1/devices/signing-key',
+    request: async () => ({ method: 'POST', url: '/api/v1/devices/signing-key', payload: { publicKey: await freshSigningKey() } }),
+    expect: { none: 401, garbage: 401, revoked: 410, device: 201, otherDevice: 201, deviceOtherWard: 201, staff: 401, admin: 401, otherAdmin: 401, city: 401, cityAdmin: 401 },
+  },
+  // Rescue files: any ward staff (they enrol and revoke the team's phones); an empty body is not a file.
+  { route: 'POST /api/v1/wards/:code/rescue', request: () => ({ method: 'POST', url: `${W}/rescue`, payload: {} }), expect: wardRoute(400) },
   { route: 'GET /api/v1/wards/:code/config/targets', request: () => ({ method: 'GET', url: `${W}/config/targets` }), expect: wardRoute(200) },
   { route: 'PUT /api/v1/wards/:code/config/targets', request: () => ({ method: 'PUT', url: `${W}/config/targets`, payload: { targets: { 2026: { vneid: 0.9 } } } }), expect: wardRoute(403, 200) },
   { route: 'GET /api/v1/wards/:code/config/settings', request: () => ({ method: 'GET', url: `${W}/config/settings` }), expect: wardRoute(200) },
@@ -250,12 +285,22 @@ const ROWS: Row[] = [
   { route: 'GET /api/v1/wards/:code/audit', request: () => ({ method: 'GET', url: `${W}/audit` }), expect: wardRoute(403, 200) },
   { route: 'GET /api/v1/wards/:code/audit/verify', request: () => ({ method: 'GET', url: `${W}/audit/verify` }), expect: wardRoute(403, 200) },
   { route: 'GET /api/v1/wards/:code/audit/export.csv', request: () => ({ method: 'GET', url: `${W}/audit/export.csv` }), expect: wardRoute(403, 200) },
+  // The city roll-up (issue 15): city accounts of province 31 only; the province log, the city admin only.
+  { route: 'GET /api/v1/provinces/:province/rollup', request: () => ({ method: 'GET', url: `${P}/rollup${Q}` }), expect: cityRoute(200) },
+  { route: 'GET /api/v1/provinces/:province/rollup/weekly', request: () => ({ method: 'GET', url: `${P}/rollup/weekly${Q}` }), expect: cityRoute(200) },
+  { route: 'GET /api/v1/provinces/:province/rollup.csv', request: () => ({ method: 'GET', url: `${P}/rollup.csv${Q}` }), expect: cityRoute(200) },
+  { route: 'GET /api/v1/provinces/:province/rollup.xlsx', request: () => ({ method: 'GET', url: `${P}/rollup.xlsx${Q}` }), expect: cityRoute(200) },
+  { route: 'GET /api/v1/provinces/:province/report', request: () => ({ method: 'GET', url: `${P}/report${Q}` }), expect: cityRoute(200) },
+  { route: 'GET /api/v1/provinces/:province/wards/:code', request: () => ({ method: 'GET', url: `${P}/wards/${WARD}${Q}` }), expect: cityRoute(200) },
+  { route: 'GET /api/v1/provinces/:province/wards/:code/weekly', request: () => ({ method: 'GET', url: `${P}/wards/${WARD}/weekly${Q}` }), expect: cityRoute(200) },
+  { route: 'GET /api/v1/provinces/:province/wards/:code/export.csv', request: () => ({ method: 'GET', url: `${P}/wards/${WARD}/export.csv${Q}` }), expect: cityRoute(200) },
+  { route: 'GET /api/v1/provinces/:province/audit', request: () => ({ method: 'GET', url: `${P}/audit` }), expect: cityRoute(403, 200) },
   // The signed-in person's own password: a session of any ward (here with a wrong current
   // password, so nothing changes); a device token is no session.
   {
     route: 'POST /api/v1/auth/password',
     request: () => ({ method: 'POST', url: '/api/v1/auth/password', payload: { currentPassword: 'not the current one 42', newPassword: 'a long new passphrase for the ward 7' } }),
-    expect: { none: 401, garbage: 401, revoked: 401, device: 401, otherDevice: 401, deviceOtherWard: 401, staff: 400, admin: 400, otherAdmin: 400 },
+    expect: { none: 401, garbage: 401, revoked: 401, device: 401, otherDevice: 401, deviceOtherWard: 401, staff: 400, admin: 400, otherAdmin: 400, city: 400, cityAdmin: 400 },
   },
   // Last: a caller's own session ends here (answered 204 whatever the token, so it tells nothing).
   { route: 'POST /api/v1/auth/logout', request: () => ({ method: 'POST', url: '/api/v1/auth/logout' }), expect: everyone(204) },
@@ -285,6 +330,8 @@ describe('authorization matrix', () => {
         staff: (await signIn(t, WARD, 'ward_staff')).token,
         admin: (await signIn(t, WARD, 'ward_admin')).token,
         otherAdmin: (await signIn(t, OTHER_WARD, 'ward_admin')).token,
+        city: (await signInCity(t, '31')).token,
+        cityAdmin: (await signInCity(t, '31', 'city_admin')).token,
       },
     };
   }, 120_000);

@@ -19,11 +19,19 @@ export interface WardGroupsTable {
   households_on_register: number;
 }
 
-export type UserRole = 'ward_staff' | 'ward_admin';
+export type WardRole = 'ward_staff' | 'ward_admin';
+/** Province-scoped: read the roll-up of the province's wards; city_admin also reads the province audit log. */
+export type CityRole = 'city_staff' | 'city_admin';
+export type UserRole = WardRole | CityRole;
+export const CITY_ROLES: readonly CityRole[] = ['city_staff', 'city_admin'];
+export const isCityRole = (role: string): role is CityRole => role === 'city_staff' || role === 'city_admin';
 
 export interface UsersTable {
   id: string;
-  ward_code: string;
+  /** The ward of a ward account; null for a province account (migration 20261203T112000-city-staff). */
+  ward_code: string | null;
+  /** The province (administrative code, e.g. "31") of a city account; null for a ward account. */
+  province_code: string | null;
   username: string;
   /** scrypt$N$r$p$salt$hash (base64url); never the password. */
   password_hash: string;
@@ -68,6 +76,10 @@ export interface DevicesTable {
   waiting_count: number | null;
   /** The last request from this device (any answer, a lost phone's refused call included). */
   last_contact_at: string | null;
+  /** The device's public signing key (P-256 point, base64url) for rescue files; null until registered. */
+  signing_key: string | null;
+  /** When it was registered. */
+  signing_key_at: string | null;
 }
 
 export interface EnrolmentCodesTable {

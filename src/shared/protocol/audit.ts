@@ -18,6 +18,8 @@ export type AuditAction =
   | 'enrolment_code.issue'
   | 'enrolment_code.revoke'
   | 'device.enrol'
+  | 'device.signing_key'
+  | 'rescue.import'
   | 'device.revoke'
   | 'device.retire'
   | 'device.lost'
@@ -42,7 +44,16 @@ export type AuditAction =
   | 'data_subject.withdraw_consent'
   | 'retention.apply'
   | 'audit.view'
-  | 'audit.export';
+  | 'audit.export'
+  | 'city.rollup_view'
+  | 'city.weekly_view'
+  | 'city.ward_view'
+  | 'city.ward_weekly_view'
+  | 'city.export_csv'
+  | 'city.export_xlsx'
+  | 'city.export_report'
+  | 'city.ward_export_csv'
+  | 'city.audit_view';
 
 /** Every action, for the viewer's filter and its labels (the UI has a label for each). */
 export const AUDIT_ACTIONS: readonly AuditAction[] = [
@@ -67,6 +78,8 @@ export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'enrolment_code.issue',
   'enrolment_code.revoke',
   'device.enrol',
+  'device.signing_key',
+  'rescue.import',
   'device.revoke',
   'device.retire',
   'device.lost',
@@ -86,6 +99,16 @@ export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'retention.apply',
   'audit.view',
   'audit.export',
+  // City staff's reads, in the province's chain (issue 15).
+  'city.rollup_view',
+  'city.weekly_view',
+  'city.ward_view',
+  'city.ward_weekly_view',
+  'city.export_csv',
+  'city.export_xlsx',
+  'city.export_report',
+  'city.ward_export_csv',
+  'city.audit_view',
 ];
 
 export interface AuditEntry {

@@ -36,6 +36,8 @@ export const actionsVi: Record<AuditAction, string> = {
   'enrolment_code.issue': 'Cấp mã đăng ký thiết bị',
   'enrolment_code.revoke': 'Thu hồi mã đăng ký',
   'device.enrol': 'Điện thoại đăng ký bằng mã',
+  'device.signing_key': 'Điện thoại đăng ký khóa ký',
+  'rescue.import': 'Nhận hồ sơ từ máy hỏng (tệp cứu dữ liệu)',
   'device.revoke': 'Thu hồi thiết bị',
   'device.retire': 'Cho thiết bị nghỉ',
   'device.lost': 'Báo mất thiết bị',
@@ -55,6 +57,15 @@ export const actionsVi: Record<AuditAction, string> = {
   'retention.apply': 'Xóa dữ liệu quá hạn lưu trữ',
   'audit.view': 'Xem nhật ký truy cập',
   'audit.export': 'Xuất nhật ký truy cập',
+  'city.rollup_view': 'Thành phố: xem bảng tổng hợp các phường',
+  'city.weekly_view': 'Thành phố: xem diễn biến theo tuần',
+  'city.ward_view': 'Thành phố: xem chỉ tiêu của một phường',
+  'city.ward_weekly_view': 'Thành phố: xem diễn biến theo tuần của một phường',
+  'city.export_csv': 'Thành phố: xuất bảng tổng hợp (CSV)',
+  'city.export_xlsx': 'Thành phố: xuất bảng tổng hợp (Excel)',
+  'city.export_report': 'Thành phố: in báo cáo tổng hợp (A4)',
+  'city.ward_export_csv': 'Thành phố: xuất chỉ tiêu của một phường (CSV)',
+  'city.audit_view': 'Thành phố: xem nhật ký của tỉnh/thành phố',
 };
 
 export const actionsEn: Record<AuditAction, string> = {
@@ -79,6 +90,8 @@ export const actionsEn: Record<AuditAction, string> = {
   'enrolment_code.issue': 'Issued an enrolment code',
   'enrolment_code.revoke': 'Revoked an enrolment code',
   'device.enrol': 'A phone enrolled with a code',
+  'device.signing_key': 'A phone registered its signing key',
+  'rescue.import': 'Records received from a broken phone (rescue file)',
   'device.revoke': 'Revoked a device',
   'device.retire': 'Retired a device',
   'device.lost': 'Reported a device lost',
@@ -98,6 +111,15 @@ export const actionsEn: Record<AuditAction, string> = {
   'retention.apply': 'Erased data past the retention period',
   'audit.view': 'Viewed the audit log',
   'audit.export': 'Exported the audit log',
+  'city.rollup_view': 'City: viewed the ward roll-up',
+  'city.weekly_view': 'City: viewed the weekly trend',
+  'city.ward_view': "City: viewed a ward's indicators",
+  'city.ward_weekly_view': "City: viewed a ward's weekly trend",
+  'city.export_csv': 'City: exported the roll-up (CSV)',
+  'city.export_xlsx': 'City: exported the roll-up (Excel)',
+  'city.export_report': 'City: printed the roll-up report (A4)',
+  'city.ward_export_csv': "City: exported a ward's indicators (CSV)",
+  'city.audit_view': 'City: viewed the province audit log',
 };
 
 export const auditVi = {
