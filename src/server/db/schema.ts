@@ -121,6 +121,12 @@ export interface RecordRevisionsTable {
    * `content_hash` is the erased body's); null while the body is as received.
    */
   personal_erased_at: string | null;
+  /**
+   * The schemaVersion of the record as the phone sent it; `body` is stored migrated to the
+   * current version (`schema_version`). Null for a rev the server wrote (a staff change) and for
+   * revs stored before migration 20261203T114000-record-versions.
+   */
+  received_schema_version: number | null;
 }
 
 /** A revision that collided with a stored one (same id and rev, other content), kept for review. */
@@ -136,6 +142,8 @@ export interface ConflictsTable {
   received_at: string;
   /** As on record_revisions: when retention erased the personal fields of `body`. */
   personal_erased_at: string | null;
+  /** As on record_revisions: the version the phone sent (`body` is stored migrated). */
+  received_schema_version: number | null;
 }
 
 /** The latest revision of each household, flattened for the dashboard's SQL. */

@@ -175,6 +175,7 @@ export class SyncIngest {
             content_hash: p.contentHash,
             received_at: receivedAt,
             personal_erased_at: null,
+            received_schema_version: p.receivedSchemaVersion,
           });
           // Against a staff change the phone takes the server's state; its rev stays here for review.
           if (decision.takeServerState) takeServer.add(p.id);
@@ -198,6 +199,7 @@ export class SyncIngest {
           client_updated_at: p.clientUpdatedAt,
           received_at: receivedAt,
           personal_erased_at: null,
+          received_schema_version: p.receivedSchemaVersion,
         });
         if (!stored) {
           // The first stored rev makes its device the owner.

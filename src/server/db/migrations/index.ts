@@ -17,6 +17,7 @@ import * as auditChain from './20261203T103000-audit-chain.js';
 import * as assistanceConsent from './20261203T104000-assistance-consent.js';
 import * as deviceSigningKey from './20261203T110000-device-signing-key.js';
 import * as cityStaff from './20261203T112000-city-staff.js';
+import * as recordVersions from './20261203T114000-record-versions.js';
 
 export const migrations: Record<string, Migration> = {
   '20261124T020000-initial': initial,
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   '20261203T104000-assistance-consent': assistanceConsent,
   '20261203T110000-device-signing-key': deviceSigningKey,
   '20261203T112000-city-staff': cityStaff,
+  '20261203T114000-record-versions': recordVersions,
 };
