@@ -144,21 +144,16 @@ export class SummaryIndex {
       const generationAtStart = this.generation;
       this.changedWhileBuilding = new Set();
       const all: RecordSummary[] = [];
-      // The next chunk is read while this one is decrypted (both wait on other threads).
-      let next = storedSummaries(this.db, undefined, BUILD_CHUNK);
+      let after: string | undefined;
       for (;;) {
-        const stored = await next;
+        const stored = await storedSummaries(this.db, after, BUILD_CHUNK);
         // A clear() while reading (the phone locked) wins: nothing read is kept.
         if (this.generation !== generationAtStart) return undefined;
-        const last = stored.length === BUILD_CHUNK ? (stored[stored.length - 1] as RecordSummary).id : undefined;
-        if (last !== undefined) {
-          next = storedSummaries(this.db, last, BUILD_CHUNK);
-          next.catch(() => undefined); // awaited below; not "unhandled" if this build ends first
-        }
         const chunk = await decodeRows<RecordSummary>(keyringOf(this.db), 'summaries', 'id', stored);
         if (this.generation !== generationAtStart) return undefined;
         all.push(...chunk);
-        if (last === undefined) break;
+        if (chunk.length < BUILD_CHUNK) break;
+        after = chunk[chunk.length - 1]!.id;
         await new Promise((resolve) => setTimeout(resolve, 0));
       }
       // Written by applyMutation during the awaits above (TypeScript keeps the narrowing).
