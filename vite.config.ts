@@ -2,6 +2,7 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 import { precompress } from './scripts/build/precompress.js';
+import { prerenderShell } from './scripts/build/prerender-shell.js';
 
 // The PWA build. The service worker precaches the app shell so that after one online visit
 // the app opens, surveys, saves and searches offline. `registerType: 'prompt'` means an
@@ -43,11 +44,16 @@ export default defineConfig({
         clientsClaim: true,
       },
     }),
+    // Home painted from the HTML before any script (and its inline script's CSP hash).
+    prerenderShell(),
     // Last: .br and .gz beside every text file, after the service worker is written.
     precompress(),
   ],
   build: {
     target: 'es2022',
+    // Every browser that runs an es2022 build knows <link rel="modulepreload">: no polyfill in the
+    // first download.
+    modulePreload: { polyfill: false },
     sourcemap: false,
     rolldownOptions: {
       output: {

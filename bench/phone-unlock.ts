@@ -6,7 +6,7 @@
 // WebCrypto runs PBKDF2 natively, outside the main thread CDP throttles: the 4× row is mostly
 // the page work around it.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildServer } from '../src/server/app.js';
 import { openServerDb } from '../src/server/db/connect.js';
@@ -39,7 +39,8 @@ export async function run(): Promise<BenchRow[]> {
   try {
     const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
     const page = await context.newPage();
-    await page.goto(`${origin}/#/survey/${crypto.randomUUID()}`);
+    // The list asks for the PIN on a phone without one (a new survey opens without it since issue 13).
+    await page.goto(`${origin}/#/list`);
     await setPin(page);
     const rows: BenchRow[] = [];
     const cdp = await context.newCDPSession(page);
@@ -56,9 +57,10 @@ export async function run(): Promise<BenchRow[]> {
       }
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
       const label = throttle === 1 ? 'no throttling' : `${throttle}× CPU throttling`;
-      const budget = throttle === 1 ? 1000 : 3000;
+      // Issue 13: unlock to Home ≤ 1.5 s at 4× CPU, key derivation included.
+      const budget = throttle === 1 ? 1000 : 1500;
       const ms = median(times);
-      rows.push({ name: `Unlock: PIN → Home ready (${label})`, value: round(ms), unit: 'ms', budget: `≤ ${budget} ms`, ok: ms <= budget, note: 'median of 5; PBKDF2-SHA256 600,000 iterations' });
+      rows.push({ name: `Unlock: PIN → Home ready (${label})`, value: round(ms), unit: 'ms', budget: `≤ ${budget} ms`, ok: ms <= budget, note: `median of 5; PBKDF2-SHA256 600,000 iterations; load avg ${loadavg()[0]!.toFixed(2)}` });
     }
     await context.close();
     return rows;

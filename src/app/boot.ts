@@ -5,10 +5,24 @@ import { preloadSurveyReads } from './features/survey/survey-preload.js';
 import { preloadScreen, ROUTES } from './routes.js';
 import { parseHash } from './ui/router.js';
 import { preloadWard } from './ward-context.js';
+import { startLock } from './features/lock/lock-boot.js';
+import { appLock } from './security/lock-state.js';
+import { appDb } from './storage/app-db.js';
+
+// The prerendered Home's "Khảo sát hộ mới" (scripts/build/prerender-shell.ts) is a plain link to
+// #/survey/new, so it works before any script: "new" becomes a fresh draft id at once, before
+// anything reads the address (this listener is the first one), and the history keeps only the id.
+const NEW_SURVEY_HASH = '#/survey/new';
+function giveNewSurveyAnId(): void {
+  if (location.hash === NEW_SURVEY_HASH) history.replaceState(history.state, '', `#/survey/${crypto.randomUUID()}`);
+}
+giveNewSurveyAnId();
+window.addEventListener('hashchange', giveNewSurveyAnId);
 
 const route = parseHash(location.hash);
 export const screenCode = preloadScreen(route);
 void preloadWard();
+void startLock(appDb, appLock);
 if (route.name === 'survey') preloadSurveyReads(route.draftId);
 else if (route.name === 'edit') preloadSurveyReads(route.recordId);
 // A first visit (no service worker yet) that opens on Home: the survey's code is fetched now, in

@@ -2,7 +2,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
@@ -146,6 +146,23 @@ export function fastifyTrustProxy(trust: TrustProxy): boolean | string[] | ((add
  * Builds the ward endpoint from its dependencies without listening, so tests can use
  * `app.inject()` or listen on a port of their choosing.
  */
+/**
+ * The script-src hashes the build wrote beside the app (csp-hashes.json); none without a build.
+ * A file that is there but unreadable or malformed stops the start: a silently missing hash
+ * would leave every phone with a blocked shell script.
+ */
+function inlineScriptHashes(staticRoot: string | undefined): string[] {
+  if (staticRoot === undefined) return [];
+  const file = path.join(staticRoot, 'csp-hashes.json');
+  if (!existsSync(file)) return [];
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as { scriptSrc?: unknown };
+  const hashes = parsed.scriptSrc;
+  if (!Array.isArray(hashes) || !hashes.every((h) => typeof h === 'string' && /^'sha256-[A-Za-z0-9+/]+=*'$/.test(h))) {
+    throw new Error(`${file}: expected {"scriptSrc": ["'sha256-…'"]}`);
+  }
+  return hashes as string[];
+}
+
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const limits = mergeRateLimits(options.rateLimits);
@@ -265,7 +282,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       useDefaults: false,
       directives: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
+        // Plus the SHA-256 of index.html's one inline script (the prerendered shell's), computed
+        // by the same build (scripts/build/prerender-shell.ts): no 'unsafe-inline'.
+        scriptSrc: ["'self'", ...inlineScriptHashes(options.staticRoot)],
         // No inline scripts or style attributes: React's `style` prop goes through the CSSOM,
         // which CSP does not block. Checked in Chromium on the built app (home, enrol, survey,
         // list, revisits): no violations.

@@ -2,6 +2,7 @@
 // arrived, and nothing typed into it is lost when the rest does (every other string, the later
 // steps' code), in Vietnamese or English. The rest is held back at the network until the test
 // has typed, so the order is certain rather than a race.
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page, Route } from 'playwright-core';
 import { launchProfile, makeProfileDir, startServer } from './helpers/browser.js';
@@ -88,5 +89,42 @@ describe('cold start: the first question before the rest', () => {
     await page.goto(`${server.url}/#/`);
     await page.reload();
     expect(await page.getByTestId('new-survey').textContent()).toBe('New household survey');
+  });
+
+  it('paints Home from the HTML; its inline script is allowed by its hash in the CSP; a tap before any script has run opens a new survey', async () => {
+    const response = await fetch(server.url);
+    const html = await response.text();
+    expect(html).toMatch(/<div id="root"><div id="shell">.*data-testid="new-survey"/);
+    const scripts = [...html.matchAll(/<script>([^<]*)<\/script>/g)].map((m) => m[1]!);
+    expect(scripts).toHaveLength(1);
+    const hash = `'sha256-${createHash('sha256').update(scripts[0]!, 'utf8').digest('base64')}'`;
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp.split(';').find((d) => d.trim().startsWith('script-src'))?.trim()).toBe(`script-src 'self' ${hash}`);
+    expect(csp).not.toContain('unsafe-inline');
+
+    const page = await newPhone();
+    await page.addInitScript(() => {
+      const seen: string[] = [];
+      (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+      document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+    });
+    // The app's code is held back: what is on screen and works is the HTML and its inline script.
+    const app = await holdBack(page, /\/assets\/(index|start)-[^/]+\.js$/);
+    // Not waiting for "load" (nor DOMContentLoaded, which waits for module scripts): they are held.
+    await page.goto(server.url, { waitUntil: 'commit' });
+    await page.locator('#shell').getByTestId('new-survey').click();
+    await page.waitForFunction(() => location.hash === '#/survey/new');
+    expect(app.held.length).toBeGreaterThan(0);
+    app.release();
+    // The app gives the new survey its own draft id, replacing "new" in the history too.
+    await page.waitForFunction(() => /^#\/survey\/[0-9a-f-]{36}$/.test(location.hash));
+    // The app starts on the survey: the shell is gone and the first question takes input.
+    await page.getByTestId('house-number').fill('5');
+    await page.getByTestId('group-select').selectOption('TDP01');
+    expect(await page.locator('#shell').count()).toBe(0);
+    // Home too, through the app this time (its counts read), and no CSP violation anywhere.
+    await page.goto(`${server.url}/#/`);
+    await page.getByTestId('count-today').filter({ hasText: /^\d+$/ }).waitFor();
+    expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
   });
 });

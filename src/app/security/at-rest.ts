@@ -9,6 +9,8 @@
 // caller must get right). @noble/ciphers' AES-256-GCM is synchronous and audited: encryption
 // happens where the row is written, whatever code writes it, and the one-transaction promise
 // holds. WebCrypto still does the slow, key-handling part (PBKDF2 and the key wrap: crypto.ts).
+// The cipher is reached through security/row-cipher.ts so this middleware (in every start) does
+// not carry it: only an unlocked phone needs it, and unlocking loads it.
 //
 // What is encrypted (PERSONAL_FIELDS): the whole envelope of a record (`record`: names, CCCD,
 // phones, address, notes, answers) and its folded `searchText`; a summary's `address` and
@@ -29,7 +31,7 @@
 //   writes personal data; setting it encrypts what is stored: pin-lock.ts encryptInPlace).
 // - a row stored in clear (written before the lock existed) reads as it is, in any state.
 import type { DBCore, DBCoreCursor, DBCoreMutateRequest, DBCoreTable, Dexie, Middleware } from 'dexie';
-import { decryptSync, encryptSync } from './crypto.js';
+import { rowCipher } from './row-cipher.js';
 import { PhoneLockedError, type Keyring } from './lock-state.js';
 
 export const PERSONAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
@@ -98,7 +100,7 @@ function hasAny(row: Row, fields: readonly string[]): boolean {
 
 function openEnc(keyring: Keyring, table: string, pk: unknown, blob: unknown): Row {
   const key = keyring.dataKey()!;
-  return JSON.parse(decoder.decode(decryptSync(key, blob as Uint8Array, aad(table, pk)))) as Row;
+  return JSON.parse(decoder.decode(rowCipher().decrypt(key, blob as Uint8Array, aad(table, pk)))) as Row;
 }
 
 /** The row as stored: personal parts in `enc` (see the header for each lock state). */
@@ -121,7 +123,7 @@ export function encodeRow(keyring: Keyring, table: string, pkPath: string, row: 
     const rev = (personal.record as { rev?: unknown } | undefined)?.rev;
     if (typeof rev === 'number') clear.rev = rev;
   }
-  clear[ENC_FIELD] = encryptSync(keyring.dataKey()!, encoder.encode(JSON.stringify(personal)), aad(table, pk));
+  clear[ENC_FIELD] = rowCipher().encrypt(keyring.dataKey()!, encoder.encode(JSON.stringify(personal)), aad(table, pk));
   return clear;
 }
 
@@ -133,6 +135,38 @@ export function decodeRow(keyring: Keyring, table: string, pkPath: string, row: 
   const { [ENC_FIELD]: blob, ...clear } = stored;
   if (table === 'records') delete clear.rev;
   return { ...clear, ...openEnc(keyring, table, stored[pkPath], blob) };
+}
+
+/**
+ * decodeRow for many rows read past the middleware (storage/search-index.ts reads `summaries` as
+ * stored): the same result, decrypted with WebCrypto in a batch — one key import per unlock
+ * rather than a synchronous key set-up per row. Outside any transaction only (WebCrypto awaits).
+ * A blob that fails its tag throws, as decodeRow does.
+ */
+export async function decodeRows<T>(keyring: Keyring | undefined, table: string, pkPath: string, rows: readonly unknown[]): Promise<T[]> {
+  const key = keyring?.isUnlocked() ? keyring.decryptionKey() : null;
+  if (!key || !rows.some((r) => r && typeof r === 'object' && (r as Row)[ENC_FIELD] !== undefined)) return rows as T[];
+  const cryptoKey = await key;
+  return Promise.all(
+    rows.map(async (row) => {
+      if (!row || typeof row !== 'object' || (row as Row)[ENC_FIELD] === undefined) return row as T;
+      const { [ENC_FIELD]: blob, ...clear } = row as Row;
+      if (table === 'records') delete clear.rev;
+      const sealed = blob as Uint8Array;
+      if (!(sealed instanceof Uint8Array) || sealed.length < 1 + 12 + 16 || sealed[0] !== 1) throw new Error(`Encrypted data could not be authenticated (${table})`);
+      let plain: ArrayBuffer;
+      try {
+        plain = await crypto.subtle.decrypt(
+          { name: 'AES-GCM', iv: sealed.slice(1, 13), additionalData: aad(table, (row as Row)[pkPath]) as Uint8Array<ArrayBuffer> },
+          cryptoKey,
+          sealed.slice(13),
+        );
+      } catch {
+        throw new Error(`Encrypted data could not be authenticated (${table})`);
+      }
+      return { ...clear, ...(JSON.parse(decoder.decode(plain)) as Row) } as T;
+    }),
+  );
 }
 
 function wrapCursor(keyring: Keyring, table: string, pkPath: string, cursor: DBCoreCursor): DBCoreCursor {

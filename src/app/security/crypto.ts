@@ -14,6 +14,7 @@
 //
 // Sealed blob layout (data key and device key alike): 1 byte version (1) | 12 bytes IV | ciphertext+tag.
 import { gcm } from '@noble/ciphers/aes.js';
+import { provideRowCipher } from './row-cipher.js';
 
 export const PBKDF2_ITERATIONS = 600_000;
 export const DATA_KEY_BYTES = 32;
@@ -87,6 +88,9 @@ export function decryptSync(key: Uint8Array, blob: Uint8Array, aad: Uint8Array):
     throw new TamperedDataError('row');
   }
 }
+
+// The at-rest middleware reaches the cipher through row-cipher.ts (see there for why).
+provideRowCipher({ encrypt: encryptSync, decrypt: decryptSync });
 
 // ---- The PIN ----
 

@@ -1,7 +1,9 @@
 // Locks the phone after IDLE_LOCK_MS without a touch or a key (pointer and key events only:
 // a screen that merely stays open is idle). Timers and the event target are injectable so a test
 // advances time instead of sleeping.
-import { IDLE_LOCK_MS } from './pin-lock.js';
+
+/** Idle time after which the phone locks. */
+export const IDLE_LOCK_MS = 10 * 60_000;
 
 export interface IdleTimers {
   set(fn: () => void, ms: number): unknown;

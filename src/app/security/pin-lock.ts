@@ -12,33 +12,23 @@
 // Times come from an injectable clock so tests never sleep.
 import type { GoCuaDb } from '../storage/db.js';
 import { deleteMeta, getMeta, META_KEYS, setMeta } from '../storage/meta.js';
-import { wipePersonalData } from '../storage/wipe.js';
 import { PERSONAL_META_KEYS } from './at-rest.js';
-import { newDataKey, unwrapDataKey, wrapDataKey, WrongPinError, type WrappedDataKey } from './crypto.js';
-import type { Keyring, LockStatus } from './lock-state.js';
+import { newDataKey, unwrapDataKey, wrapDataKey, WrongPinError } from './crypto.js';
+import { completeWipeIfDue, getLockConfig, type LockConfig, type SecretKind, type WipeCause } from './lock-start.js';
+import type { Keyring } from './lock-state.js';
 
-export type SecretKind = 'pin' | 'passcode';
+// At start (lock-start.ts: no cryptography, so the first screen does not download it).
+export { completeWipeIfDue, countUnsent, getLockConfig, initLock, type LockConfig, type SecretKind, type WipeCause } from './lock-start.js';
+
 export const MIN_PIN_DIGITS = 6;
 export const MIN_PASSCODE_CHARS = 8;
 export const MAX_FREE_TRIES = 5;
 /** Waits after the 5th, 6th, … wrong PIN. */
 export const WAITS_MS = [30_000, 60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000] as const;
 export const MAX_WRONG_PINS = 10;
-/** Idle time after which the phone locks (features/lock/idle.ts). */
-export const IDLE_LOCK_MS = 10 * 60_000;
+export { IDLE_LOCK_MS } from './idle.js';
 
-export type WipeCause = 'too_many_pins' | 'forgotten';
 
-export interface LockConfig {
-  v: 1;
-  kind: SecretKind;
-  wrap: WrappedDataKey;
-  createdAt: string;
-  /** Set when every row held at set-up was encrypted (a later unlock finishes an interrupted run). */
-  encryptedAt?: string;
-  /** PINs are no longer taken: the personal data is wiped as soon as the outbox is empty. */
-  wipePending?: WipeCause;
-}
 
 export interface LockAttempts {
   failures: number;
@@ -73,34 +63,9 @@ export function waitAfter(failures: number): number {
   return WAITS_MS[Math.min(failures - MAX_FREE_TRIES, WAITS_MS.length - 1)]!;
 }
 
-function isLockConfig(v: unknown): v is LockConfig {
-  const c = v as LockConfig | undefined;
-  return !!c && c.v === 1 && (c.kind === 'pin' || c.kind === 'passcode') && !!c.wrap && c.wrap.salt instanceof Uint8Array;
-}
-
-export async function getLockConfig(db: GoCuaDb): Promise<LockConfig | undefined> {
-  const v = await getMeta(db, META_KEYS.lock);
-  return isLockConfig(v) ? v : undefined;
-}
-
 export async function getAttempts(db: GoCuaDb): Promise<LockAttempts> {
   const v = (await getMeta(db, META_KEYS.lockAttempts)) as LockAttempts | undefined;
   return v && typeof v.failures === 'number' ? v : { failures: 0 };
-}
-
-/**
- * At start: the keyring is 'locked' when a PIN is set, 'no_pin' otherwise. A wipe that waited for
- * the outbox is done now if the outbox has emptied.
- */
-export async function initLock(db: GoCuaDb, keyring: Keyring): Promise<LockStatus> {
-  const config = await getLockConfig(db);
-  if (!config) {
-    keyring.markNoPin();
-    return 'no_pin';
-  }
-  if (!keyring.isUnlocked()) keyring.lock();
-  await completeWipeIfDue(db, keyring);
-  return keyring.status;
 }
 
 /** Sets the first PIN (or a new one after a reset): unlocks and encrypts what is stored. */
@@ -194,26 +159,3 @@ export async function requestWipe(db: GoCuaDb, keyring: Keyring, cause: WipeCaus
   return completeWipeIfDue(db, keyring);
 }
 
-/**
- * Outbox entries still to send (the wipe waits for 0). Held entries (refused by the server, for
- * the volunteer to fix) do not count: nobody can fix them without the PIN.
- */
-export function countUnsent(db: GoCuaDb): Promise<number> {
-  return db.outbox.where('state').equals('queued').count();
-}
-
-/**
- * Does a pending wipe when nothing waits in the outbox: the personal data goes, the lock is
- * removed (the phone asks for a new PIN), the enrolment stays so the phone keeps syncing.
- */
-export async function completeWipeIfDue(db: GoCuaDb, keyring: Keyring): Promise<boolean> {
-  const config = await getLockConfig(db);
-  if (!config?.wipePending) return false;
-  if ((await countUnsent(db)) > 0) return false;
-  // WipeReason has no "forgotten PIN": both causes are the PIN failing to open the data.
-  await wipePersonalData(db, 'too_many_pins');
-  await deleteMeta(db, META_KEYS.lock);
-  await deleteMeta(db, META_KEYS.lockAttempts);
-  keyring.markNoPin();
-  return true;
-}

@@ -2,6 +2,7 @@
 // public sealing key as the phone receives it, and a sealed payload as the phone stores and
 // sends it. Schemas only, no cryptography (that is hpke.ts), so the ward configuration's schema
 // can check a key without loading the HPKE library.
+import '../zod-setup.js';
 import { z } from 'zod';
 import { MAX_RECORD_BYTES } from '../protocol/record-limits.js';
 

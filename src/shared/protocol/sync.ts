@@ -1,6 +1,7 @@
 // The sync protocol between a phone and its ward endpoint, version 1 (docs/sync-protocol.md).
 // The envelope is checked here; each record inside it is checked by its own kind's schema so
 // that one bad record never blocks the good ones beside it.
+import '../zod-setup.js';
 import { z } from 'zod';
 import type { FieldError } from '../domain/validation.js';
 

@@ -1,6 +1,7 @@
 // Building blocks shared by every record kind. Validation messages are i18n keys (the `error`
 // strings below are codes under `validation.` in src/shared/i18n), never English sentences,
 // so the phone and the server can each say them in the user's language.
+import '../zod-setup.js';
 import { z } from 'zod';
 
 /**

@@ -1,6 +1,7 @@
 // Teaching cards: short step-by-step guides a volunteer shows on the phone to teach one basic
 // skill at the door. The content is data (seeds/teaching/cards.json), checked by this schema so
 // a bad card fails in a test and the build, never on a volunteer's phone.
+import '../zod-setup.js';
 import { z } from 'zod';
 import { helpTopic, SKILL_KEYS } from './household.js';
 import { assistanceKind, teachingCardIdSchema } from './assistance.js';

@@ -3,6 +3,9 @@ import { GoCuaDb, type RecordSummary } from '../../../src/app/storage/db.js';
 import { saveHousehold, searchSummaries, voidHousehold } from '../../../src/app/storage/records-repo.js';
 import { firstSummaryPage, SummaryIndex } from '../../../src/app/storage/search-index.js';
 import { adultMember, surveyedHousehold } from './household-fixture.js';
+import { installEncryption } from '../../../src/app/security/at-rest.js';
+import { newDataKey } from '../../../src/app/security/crypto.js';
+import { Keyring } from '../../../src/app/security/lock-state.js';
 
 let db: GoCuaDb;
 let index: SummaryIndex;
@@ -127,5 +130,55 @@ describe('firstSummaryPage', () => {
     await voidHousehold(db, a.id, 'duplicate', { now: new Date('2026-11-23T01:00:00Z') });
     expect(ids(await firstSummaryPage(db, 1))).toEqual(['3, Trần Hưng Đạo']);
     expect(ids(await firstSummaryPage(db, 10))).toEqual(['3, Trần Hưng Đạo', '2, Trần Hưng Đạo']);
+  });
+});
+
+describe('with the lock on (rows encrypted at rest, decrypted in a batch with WebCrypto)', () => {
+  let name: string;
+  let keyring: Keyring;
+  let locked: GoCuaDb;
+  let raw: GoCuaDb;
+  let lockedIndex: SummaryIndex;
+  beforeEach(() => {
+    name = `lock-index-${crypto.randomUUID()}`;
+    keyring = new Keyring();
+    keyring.unlock(newDataKey());
+    locked = installEncryption(new GoCuaDb(name), keyring);
+    raw = new GoCuaDb(name); // no middleware: the rows as stored
+    lockedIndex = new SummaryIndex(locked);
+  });
+  afterEach(async () => {
+    lockedIndex.dispose();
+    raw.close();
+    await locked.delete();
+  });
+
+  async function saveLocked(person: string, houseNumber: string, at: string) {
+    const result = await saveHousehold(locked, surveyedHousehold({ address: { houseNumber, street: 'Trần Hưng Đạo' }, members: [adultMember(person, 1980)] }), { now: new Date(at) });
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    return result.record;
+  }
+
+  it('builds the same index and first page as reads through the middleware; stored rows hold no names', async () => {
+    await saveLocked('Nguyễn Văn Dũng', '1', '2026-11-20T01:00:00Z');
+    await saveLocked('Trần Thị Đào', '2', '2026-11-21T01:00:00Z');
+    const stored = await raw.summaries.toArray();
+    expect(JSON.stringify(stored)).not.toMatch(/nguyen|Trần/);
+    await lockedIndex.build();
+    expect(ids(lockedIndex.list())).toEqual(['2, Trần Hưng Đạo', '1, Trần Hưng Đạo']);
+    for (const q of ['nguyen', 'dao', 'DUNG van', 'xyz']) expect(ids(lockedIndex.search(q))).toEqual(ids(await searchSummaries(locked, q)));
+    expect(await firstSummaryPage(locked, 1)).toEqual([await locked.summaries.get(lockedIndex.list()[0]!.id)]);
+  });
+
+  it('locked: the first page has no personal parts; a blob moved to another row fails its tag', async () => {
+    const a = await saveLocked('Nguyễn Văn Dũng', '1', '2026-11-20T01:00:00Z');
+    const b = await saveLocked('Trần Thị Đào', '2', '2026-11-21T01:00:00Z');
+    const rowA = (await raw.summaries.get(a.id)) as unknown as { enc: Uint8Array };
+    await raw.summaries.put({ ...(await raw.summaries.get(b.id))!, enc: rowA.enc } as never);
+    await expect(firstSummaryPage(locked, 1)).rejects.toThrow(/authenticated/);
+    keyring.lock();
+    const [page] = await firstSummaryPage(locked, 1);
+    expect(page?.address).toBeUndefined();
+    expect(page?.id).toBe(b.id);
   });
 });

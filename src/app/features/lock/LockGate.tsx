@@ -11,45 +11,21 @@
 //   wait; the wipe happens when they have gone, then a new PIN is set.
 // Screens never render while locked, so nothing shows rows without their personal parts.
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useEffect, useId, useState, useSyncExternalStore, type FormEvent, type ReactNode } from 'react';
+import { lazy, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { loadAllLocales } from '../../i18n/index.js';
 import { watchIdle } from '../../security/idle.js';
 import { appLock, type Keyring } from '../../security/lock-state.js';
-import {
-  checkSecret,
-  completeWipeIfDue,
-  countUnsent,
-  getAttempts,
-  getLockConfig,
-  initLock,
-  requestWipe,
-  setSecret,
-  unlockWithSecret,
-  type SecretKind,
-} from '../../security/pin-lock.js';
 import { appDb } from '../../storage/app-db.js';
 import type { GoCuaDb } from '../../storage/db.js';
 import { getMeta, META_KEYS } from '../../storage/meta.js';
-import { summaryIndexFor } from '../../storage/search-index.js';
-import { sealDeviceCredentials } from '../../sync/device-store.js';
+import { loadLockScreens, startLock } from './lock-boot.js';
 
-let started: Promise<unknown> | undefined;
-/** Once per page: the lock's state from storage, and an old clear token sealed. */
-function startLock(db: GoCuaDb, keyring: Keyring): Promise<unknown> {
-  if (!started) {
-    // The in-memory search index holds names and addresses: dropped the moment the phone locks
-    // and built again at the unlock (screens that search also build it: ui/use-summary-index.ts).
-    keyring.subscribe((status) => {
-      const index = summaryIndexFor(db);
-      if (status !== 'unlocked') index.clear();
-      // Built at unlock, in the background, so the list's search is warm when it opens.
-      else void index.build().catch(() => undefined);
-    });
-    started = Promise.all([initLock(db, keyring), sealDeviceCredentials(db).catch(() => undefined)]);
-  }
-  return started;
-}
+// The screens and their cryptography load when one is due (the first visit's survey never needs
+// them); a locked start asks for them at once (lock-boot.ts).
+const loadScreens = loadLockScreens;
+const SetupScreen = lazy(() => loadScreens().then((m) => ({ default: m.SetupScreen })));
+const UnlockScreen = lazy(() => loadScreens().then((m) => ({ default: m.UnlockScreen })));
 
 export interface LockGateProps {
   /** Whether the current screen shows on a phone with no PIN: never, only while it holds no data (Home), or always (a new survey). */
@@ -83,12 +59,15 @@ export function LockGate({ openWithoutPin, children, db = appDb, keyring = appLo
   // The lock's strings are not in the first download (i18n/index.ts): fetched the moment a lock
   // screen is due (the phone's own cache serves them offline).
   const openNow = openWithoutPin === 'always' || (openWithoutPin === 'when_empty' && holdsData === false);
-  const lockScreenDue = ready && status !== 'unlocked' && !(status === 'no_pin' && openNow);
+  // Not while Home is still finding out whether the phone holds data (a blank phone shows Home).
+  const undecided = status === 'no_pin' && openWithoutPin === 'when_empty' && holdsData === undefined;
+  const lockScreenDue = ready && status !== 'unlocked' && !(status === 'no_pin' && openNow) && !undecided;
   const [stringsReady, setStringsReady] = useState(false);
   useEffect(() => {
     if (!lockScreenDue || stringsReady) return;
     let live = true;
-    void loadAllLocales()
+    // The screen's code comes with them, in parallel.
+    void Promise.all([loadAllLocales(), loadScreens()])
       .catch(() => undefined)
       .then(() => live && setStringsReady(true));
     return () => {
@@ -122,215 +101,3 @@ export function LockNowButton({ keyring = appLock }: { keyring?: Keyring }) {
   );
 }
 
-function SecretField(props: { id: string; label: string; kind: SecretKind; value: string; onChange: (v: string) => void; testId: string; error?: string | null; autoFocus?: boolean; autoComplete: string }) {
-  const errorId = `${props.id}-error`;
-  return (
-    <div className={`field${props.error ? ' field--error' : ''}`}>
-      <label htmlFor={props.id}>{props.label}</label>
-      <input
-        id={props.id}
-        type="password"
-        inputMode={props.kind === 'pin' ? 'numeric' : 'text'}
-        pattern={props.kind === 'pin' ? '[0-9]*' : undefined}
-        autoComplete={props.autoComplete}
-        autoCapitalize="off"
-        spellCheck={false}
-        maxLength={props.kind === 'pin' ? 12 : 128}
-        value={props.value}
-        autoFocus={props.autoFocus}
-        aria-invalid={props.error ? true : undefined}
-        aria-describedby={props.error ? errorId : undefined}
-        data-testid={props.testId}
-        onChange={(e) => props.onChange(e.currentTarget.value)}
-      />
-      {props.error ? (
-        <p className="error" id={errorId} role="alert" data-testid={`${props.testId}-error`}>
-          {props.error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
-function SetupScreen({ db, keyring }: { db: GoCuaDb; keyring: Keyring }) {
-  const { t } = useTranslation();
-  const id = useId();
-  const [kind, setKind] = useState<SecretKind>('pin');
-  const [secret, setSecretValue] = useState('');
-  const [confirm, setConfirm] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [confirmError, setConfirmError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    const problem = checkSecret(secret, kind);
-    setError(problem ? t(problem) : null);
-    setConfirmError(!problem && secret !== confirm ? t('lock.error.mismatch') : null);
-    if (problem || secret !== confirm) return;
-    setBusy(true);
-    try {
-      await setSecret(db, keyring, secret, kind);
-    } catch {
-      setError(t('lock.error.failed'));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  return (
-    <section className="lock" data-testid="lock-setup" aria-labelledby={`${id}-title`}>
-      <h1 id={`${id}-title`}>{t('lock.setup.title')}</h1>
-      <p>{t('lock.setup.intro')}</p>
-      <form onSubmit={(e) => void submit(e)} noValidate>
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={kind === 'passcode'}
-            data-testid="lock-use-passcode"
-            onChange={(e) => {
-              setKind(e.currentTarget.checked ? 'passcode' : 'pin');
-              setError(null);
-            }}
-          />
-          {t('lock.setup.usePasscode')}
-        </label>
-        <SecretField id={`${id}-new`} label={t(kind === 'pin' ? 'lock.setup.pin' : 'lock.setup.passcode')} kind={kind} value={secret} onChange={setSecretValue} testId="lock-new-secret" error={error} autoFocus autoComplete="new-password" />
-        <SecretField id={`${id}-confirm`} label={t('lock.setup.confirm')} kind={kind} value={confirm} onChange={setConfirm} testId="lock-confirm-secret" error={confirmError} autoComplete="new-password" />
-        <p className="hint">{t('lock.setup.warning')}</p>
-        <button type="submit" className="btn btn--primary btn--big" disabled={busy} data-testid="lock-setup-submit">
-          {busy ? t('lock.setup.working') : t('lock.setup.submit')}
-        </button>
-        {busy ? (
-          <p className="notice" role="status">
-            {t('lock.setup.working')}
-          </p>
-        ) : null}
-      </form>
-    </section>
-  );
-}
-
-/** The time, ticking every second while `until` is set (the countdown of a wait). */
-function useNow(until: number | undefined): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (until === undefined) return undefined;
-    const tick = () => setNow(Date.now());
-    // At once for a new wait (the mount's time is stale), then every second.
-    const first = setTimeout(tick, 0);
-    const timer = setInterval(tick, 1000);
-    return () => {
-      clearTimeout(first);
-      clearInterval(timer);
-    };
-  }, [until]);
-  return now;
-}
-
-function UnlockScreen({ db, keyring }: { db: GoCuaDb; keyring: Keyring }) {
-  const { t } = useTranslation();
-  const id = useId();
-  const config = useLiveQuery(() => getLockConfig(db), [db]);
-  const attempts = useLiveQuery(() => getAttempts(db), [db]);
-  const unsent = useLiveQuery(() => countUnsent(db), [db]);
-  const [secret, setSecretValue] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [forgot, setForgot] = useState(false);
-  const [confirmReset, setConfirmReset] = useState(false);
-  const waitUntil = attempts?.waitUntil;
-  const now = useNow(waitUntil);
-  const waiting = waitUntil !== undefined && now < waitUntil;
-
-  // A wipe waiting for the outbox happens as soon as the last record has gone.
-  useEffect(() => {
-    if (config?.wipePending && unsent === 0) void completeWipeIfDue(db, keyring);
-  }, [config?.wipePending, unsent, db, keyring]);
-
-  if (!config) return <p className="notice">{t('app.loading')}</p>;
-  const kind = config.kind;
-
-  if (config.wipePending) {
-    return (
-      <section className="lock" data-testid="lock-wipe-pending" aria-labelledby={`${id}-title`}>
-        <h1 id={`${id}-title`}>{t('lock.wipe.title')}</h1>
-        <p>{t(config.wipePending === 'too_many_pins' ? 'lock.wipe.tooMany' : 'lock.wipe.forgotten')}</p>
-        <p role="status" data-testid="lock-wipe-waiting">
-          {t('lock.wipe.waiting', { count: unsent ?? 0 })}
-        </p>
-      </section>
-    );
-  }
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    if (busy || waiting || secret === '') return;
-    setBusy(true);
-    setError(null);
-    try {
-      const result = await unlockWithSecret(db, keyring, secret);
-      setSecretValue('');
-      if (!result.ok && result.reason === 'wrong') setError(t('lock.error.wrong', { count: result.triesLeft }));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  const left = waiting ? Math.ceil((waitUntil - now) / 1000) : 0;
-  const time = left >= 120 ? t('lock.time.minutes', { count: Math.ceil(left / 60) }) : t('lock.time.seconds', { count: left });
-
-  if (forgot) {
-    return (
-      <section className="lock" data-testid="lock-forgot-panel" aria-labelledby={`${id}-forgot`}>
-        <h1 id={`${id}-forgot`}>{t('lock.forgot.title')}</h1>
-        <p>{t('lock.forgot.text')}</p>
-        {confirmReset ? (
-          <div className="dialog" role="alertdialog" aria-describedby={`${id}-confirm`}>
-            <p className="dialog__message" id={`${id}-confirm`}>
-              {t('lock.forgot.confirm')}
-            </p>
-            <div className="dialog__actions">
-              <button type="button" className="btn btn--danger btn--big" data-testid="lock-reset-confirm" onClick={() => void requestWipe(db, keyring, 'forgotten')}>
-                {t('lock.forgot.reset')}
-              </button>
-              <button type="button" className="btn btn--big" onClick={() => setConfirmReset(false)}>
-                {t('lock.forgot.cancel')}
-              </button>
-            </div>
-          </div>
-        ) : (
-          <>
-            <button type="button" className="btn btn--danger-outline btn--big btn--block" data-testid="lock-reset" onClick={() => setConfirmReset(true)}>
-              {t('lock.forgot.reset')}
-            </button>
-            <button type="button" className="btn btn--big btn--block" data-testid="lock-forgot-back" onClick={() => setForgot(false)}>
-              {t('lock.forgot.cancel')}
-            </button>
-          </>
-        )}
-      </section>
-    );
-  }
-
-  return (
-    <section className="lock" data-testid="lock-unlock" aria-labelledby={`${id}-title`}>
-      <h1 id={`${id}-title`}>{t('lock.unlock.title')}</h1>
-      <p>{t('lock.unlock.intro')}</p>
-      <form onSubmit={(e) => void submit(e)} noValidate>
-        <SecretField id={`${id}-secret`} label={t(kind === 'pin' ? 'lock.unlock.pin' : 'lock.unlock.passcode')} kind={kind} value={secret} onChange={setSecretValue} testId="lock-secret" error={waiting ? null : error} autoFocus autoComplete="current-password" />
-        {waiting ? (
-          <p className="error" role="alert" data-testid="lock-wait" data-seconds={left}>
-            {t('lock.error.wait', { time })}
-          </p>
-        ) : null}
-        <button type="submit" className="btn btn--primary btn--big btn--block" disabled={busy || waiting} data-testid="lock-submit">
-          {busy ? t('lock.unlock.working') : t('lock.unlock.submit')}
-        </button>
-      </form>
-      <button type="button" className="link-button" data-testid="lock-forgot" onClick={() => setForgot(true)}>
-        {t('lock.forgot.open')}
-      </button>
-    </section>
-  );
-}

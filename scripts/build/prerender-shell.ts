@@ -1,0 +1,92 @@
+// The app shell prerendered into index.html (issue 13): the top bar and Home's "Khảo sát hộ mới"
+// are painted from the HTML, before any script has arrived. That button is a plain link to
+// NEW_SURVEY_HASH, so a tap works before any script has run (even before the inline one below);
+// the app then opens on the survey, boot.ts giving the new draft its id. A small inline script,
+// run while the page parses:
+// - drops the prerendered Home when the address opens another screen or English was chosen
+//   (the app renders those itself);
+// - on a first visit (no service worker yet), asks for the survey's code right away
+//   (modulepreload), in parallel with the app's own files rather than after them.
+// React replaces the prerendered markup when it renders (createRoot empties #root); it holds no
+// field, so nothing typed can be lost.
+//
+// The inline script is allowed by its SHA-256 in the Content-Security-Policy: the hash is computed
+// here and written to `csp-hashes.json` in the build output, which the server reads
+// (src/server/app.ts), so the header always matches the HTML of the same build.
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Plugin, ResolvedConfig } from 'vite';
+import { firstVi } from '../../src/app/i18n/locales/first-vi.generated.js';
+import { LANGUAGE_STORAGE_KEY } from '../../src/app/storage/meta.js';
+
+export const CSP_HASHES_FILE = 'csp-hashes.json';
+
+/** The prerendered "new survey" link's target (boot.ts swaps "new" for a fresh draft id). */
+export const NEW_SURVEY_HASH = '#/survey/new';
+
+/** The file the server reads: the script-src sources of the inline scripts in index.html. */
+export interface CspHashes {
+  scriptSrc: string[];
+}
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** Home as the app first paints it on a blank phone (class names of HomeScreen and App). */
+export function shellMarkup(): string {
+  const t = firstVi;
+  const stat = (label: string) => `<li class="stat"><div class="stat__link"><span class="stat__value">…</span><span class="stat__label">${escapeHtml(label)}</span></div></li>`;
+  return (
+    `<div id="shell">` +
+    `<header class="topbar"><a class="topbar__brand" href="#/">${escapeHtml(t.app.name)}</a></header>` +
+    `<main class="screen"><div class="home">` +
+    `<a class="btn btn--primary btn--huge" href="${NEW_SURVEY_HASH}" data-testid="new-survey">${escapeHtml(t.home.newSurvey)}</a>` +
+    `<ul class="stats">${[t.home.surveysToday, t.home.waitingSync, t.home.drafts, t.home.revisitsDue].map(stat).join('')}</ul>` +
+    `</div></main></div>`
+  );
+}
+
+/** The inline script (see the header); `surveyChunk` is the survey screen's built file. */
+export function shellScript(surveyChunk: string | undefined): string {
+  return (
+    `(function(){` +
+    `var shell=document.getElementById('shell'),hash=location.hash,lang=null;` +
+    `try{lang=localStorage.getItem(${JSON.stringify(LANGUAGE_STORAGE_KEY)})}catch(e){}` +
+    `if((hash&&hash!=='#'&&hash!=='#/')||lang==='en'){if(shell)shell.remove()}` +
+    (surveyChunk
+      ? `if(!(navigator.serviceWorker&&navigator.serviceWorker.controller)){var l=document.createElement('link');l.rel='modulepreload';l.crossOrigin='';l.href=${JSON.stringify(surveyChunk)};document.head.appendChild(l)}`
+      : '') +
+    `})();`
+  );
+}
+
+export function cspHash(script: string): string {
+  return `'sha256-${createHash('sha256').update(script, 'utf8').digest('base64')}'`;
+}
+
+export function prerenderShell(): Plugin {
+  let config: ResolvedConfig;
+  const hashes: string[] = [];
+  return {
+    name: 'go-cua:prerender-shell',
+    apply: 'build',
+    configResolved(resolved) {
+      config = resolved;
+    },
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, ctx) {
+        const survey = Object.values(ctx.bundle ?? {}).find((c) => c.type === 'chunk' && /features[\\/]survey[\\/]SurveyScreen\.tsx$/.test(c.facadeModuleId ?? ''));
+        const script = shellScript(survey ? `${config.base}${survey.fileName}` : undefined);
+        hashes.push(cspHash(script));
+        if (!html.includes('<div id="root"></div>')) throw new Error('prerender-shell: <div id="root"></div> not found in index.html');
+        return html.replace('<div id="root"></div>', `<div id="root">${shellMarkup()}</div><script>${script}</script>`);
+      },
+    },
+    writeBundle() {
+      const outDir = path.resolve(config.root, config.build.outDir);
+      const file: CspHashes = { scriptSrc: [...new Set(hashes)] };
+      writeFileSync(path.join(outDir, CSP_HASHES_FILE), JSON.stringify(file) + '\n');
+    },
+  };
+}

@@ -1,0 +1,49 @@
+// The phone lock's start, kept free of React so that boot.ts runs it before the app is evaluated:
+// the lock's state is read (and, on a locked phone, the PIN screen's code and strings fetched)
+// while React loads, rather than in a waterfall after the first render (issue 13, warm start).
+import { afterFirstScreen } from '../../first-screen.js';
+import { loadAllLocales } from '../../i18n/index.js';
+import { initLock } from '../../security/lock-start.js';
+import type { Keyring } from '../../security/lock-state.js';
+import type { GoCuaDb } from '../../storage/db.js';
+import type { SummaryIndex } from '../../storage/search-index.js';
+
+/** The lock screens' chunk (with the cryptography). */
+export const loadLockScreens = () => import('./LockScreens.js');
+
+let started: Promise<unknown> | undefined;
+/** Once per page: the lock's state from storage, and an old clear token sealed. */
+export function startLock(db: GoCuaDb, keyring: Keyring): Promise<unknown> {
+  if (!started) {
+    // The in-memory search index holds names and addresses: dropped the moment the phone locks
+    // and built again at the unlock (screens that search also build it: ui/use-summary-index.ts).
+    // Its module loads with the unlock, not with the first screen; an index exists only once it has.
+    let index: SummaryIndex | undefined;
+    keyring.subscribe((status) => {
+      if (status !== 'unlocked') {
+        index?.clear();
+        return;
+      }
+      // Built at unlock, in the background, so the list's search is warm when it opens.
+      void import('../../storage/search-index.js')
+        .then((m) => {
+          index = m.summaryIndexFor(db);
+          // Locked again while the module loaded: nothing is built.
+          return keyring.isUnlocked() ? index.build() : undefined;
+        })
+        .catch(() => undefined);
+    });
+    started = initLock(db, keyring).then((status) => {
+      // A locked phone shows the PIN screen whatever the address: its code and strings now.
+      if (status === 'locked') void Promise.all([loadLockScreens(), loadAllLocales()]).catch(() => undefined);
+      return status;
+    });
+    // Not needed by the first screen (its module brings the cryptography): sealed once the first
+    // question is up (first-screen.ts).
+    void Promise.all([started, afterFirstScreen])
+      .then(() => import('../../sync/device-store.js'))
+      .then((m) => m.sealDeviceCredentials(db))
+      .catch(() => undefined);
+  }
+  return started;
+}
