@@ -15,7 +15,7 @@ async function start(): Promise<void> {
   let db: ServerDb | null = null;
   let syncPreparePool: PreparePool | null = null;
   try {
-    db = await openServerDb({ databaseUrl: config.databaseUrl ?? undefined, dataDir: config.dataDir });
+    db = await openServerDb({ databaseUrl: config.databaseUrl ?? undefined, databaseReadUrl: config.databaseReadUrl ?? undefined, dataDir: config.dataDir });
     const { firstStart } = await initialise(db, config.seedsDir);
     if (firstStart) {
       // Printed once, on the first start only: the password is stored hashed and cannot be shown again.
@@ -51,7 +51,7 @@ async function start(): Promise<void> {
       retention: {},
     });
     await app.listen({ host: config.host, port: config.port });
-    console.log(`Gõ Cửa ward endpoint: http://${config.host}:${config.port}/ (database: ${db.dialect} ${db.location})`);
+    console.log(`Gõ Cửa ward endpoint: http://${config.host}:${config.port}/ (database: ${db.dialect} ${db.location}${config.databaseReadUrl ? `; dashboard reads: replica ${config.databaseReadUrl.replace(/\/\/[^@/]*@/, '//')}` : ''})`);
 
     const opened = db;
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
