@@ -51,7 +51,7 @@ describe.skipIf(!havePg)('record tables partitioned on PostgreSQL', () => {
   let scratch: { url: string; drop(): Promise<void> };
   let dir: string;
   let server: ServerDb;
-  let indexesBefore: Record<string, string[]> = {};
+  const indexesBefore: Record<string, string[]> = {};
   const preRecords = Array.from({ length: 40 }, (_, i) => householdRecord({ seed: 100 + i, members: 3 }));
 
   beforeAll(async () => {
