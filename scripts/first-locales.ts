@@ -20,6 +20,7 @@ export const FIRST_PATHS = [
   'assist.open',
   'followUp.open',
   'cards.open',
+  'rescue.open',
 ] as const;
 
 type Tree = { [key: string]: string | Tree };

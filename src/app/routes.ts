@@ -79,6 +79,8 @@ export const ROUTES = {
   ),
   followUp: screen(['follow-up'], withStrings(() => import('./features/assistance/FollowUpScreen.js'))),
   cards: screen(['cards'], withStrings(() => import('./features/assistance/CardsScreen.js'))),
+  /** The rescue export (features/rescue): unsynced records and drafts as one sealed, signed file. */
+  rescue: screen(['rescue'], withStrings(() => import('./features/rescue/RescueScreen.js'))),
   card: screen(['cards/:id'], withStrings(() => import('./features/assistance/CardScreen.js')), { key: (p) => p.id }),
 } satisfies Record<string, Row<readonly string[]>>;
 

@@ -218,7 +218,7 @@ describe('phone screens at 360 px with long inputs', () => {
     expect(errors).not.toContain('số nguyên');
     await check('assist');
 
-    for (const [route, ready] of [['#/cards', 'cards'], ['#/cards/vneid-install', 'card-view'], ['#/revisits', 'revisit-list'], ['#/ward', 'dash-signin']] as const) {
+    for (const [route, ready] of [['#/cards', 'cards'], ['#/cards/vneid-install', 'card-view'], ['#/revisits', 'revisit-list'], ['#/rescue', 'rescue-contents'], ['#/ward', 'dash-signin']] as const) {
       await page.goto(`${server.url}/${route}`);
       await page.getByTestId(ready).waitFor({ state: 'attached' });
       if (ready === 'dash-signin') {
@@ -239,7 +239,7 @@ describe('phone screens at 360 px with long inputs', () => {
     await page.getByTestId('dash-password').fill(password);
     await page.getByTestId('dash-signin-submit').click();
     const found: Problem[] = [];
-    for (const tab of ['overview', 'breakdown', 'trend', 'activity', 'quality', 'assist', 'followups', 'export', 'devices', 'audit', 'privacy', 'admin']) {
+    for (const tab of ['overview', 'breakdown', 'trend', 'activity', 'quality', 'assist', 'followups', 'export', 'devices', 'rescue', 'audit', 'privacy', 'admin']) {
       await page.getByTestId(`dash-tab-${tab}`).click();
       await page.locator(`[data-testid="dash-tab-${tab}"][aria-current="page"]`).waitFor();
       await page.waitForFunction(() => !document.querySelector('[data-loading="true"]') && !document.querySelector('main')?.textContent?.includes('Đang tải'));

@@ -10,7 +10,7 @@
 // Not here: which RECORDS device B may write (ownership inside a ward: the sync answers 200 with
 // a per-record `rejected`/not_owner) is the ownership work's own test; this matrix checks the
 // HTTP answer only.
-import { randomUUID } from 'node:crypto';
+import { randomUUID, webcrypto } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registeredRoutes } from '../../src/server/app.js';
@@ -21,6 +21,13 @@ import { signIn } from '../helpers/dashboard.js';
 import { batch, householdRecord, OTHER_WARD, WARD } from '../helpers/records.js';
 import { sqliteBackend } from '../helpers/server-db.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { toBase64Url } from '../../src/shared/crypto/sealed.js';
+
+/** A fresh device signing key (ECDSA P-256 public point, base64url). */
+async function freshSigningKey(): Promise<string> {
+  const pair = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+  return toBase64Url(new Uint8Array(await webcrypto.subtle.exportKey('raw', pair.publicKey)));
+}
 
 const CALLERS = ['none', 'garbage', 'revoked', 'device', 'otherDevice', 'deviceOtherWard', 'staff', 'admin', 'otherAdmin'] as const;
 type Caller = (typeof CALLERS)[number];
@@ -114,6 +121,14 @@ const ROWS: Row[] = [
     request: () => ({ method: 'POST', url: '/api/v1/sync', payload: batch([]) }),
     expect: { none: 401, garbage: 401, revoked: 410, device: 200, otherDevice: 200, deviceOtherWard: 200, staff: 401, admin: 401, otherAdmin: 401 },
   },
+  {
+    // A device enrolled without a signing key registers one (each caller here a fresh key; each device once).
+    route: 'POST /api/v1/devices/signing-key',
+    request: async () => ({ method: 'POST', url: '/api/v1/devices/signing-key', payload: { publicKey: await freshSigningKey() } }),
+    expect: { none: 401, garbage: 401, revoked: 410, device: 201, otherDevice: 201, deviceOtherWard: 201, staff: 401, admin: 401, otherAdmin: 401 },
+  },
+  // Rescue files: any ward staff (they enrol and revoke the team's phones); an empty body is not a file.
+  { route: 'POST /api/v1/wards/:code/rescue', request: () => ({ method: 'POST', url: `${W}/rescue`, payload: {} }), expect: wardRoute(400) },
   { route: 'GET /api/v1/wards/:code/config/targets', request: () => ({ method: 'GET', url: `${W}/config/targets` }), expect: wardRoute(200) },
   { route: 'PUT /api/v1/wards/:code/config/targets', request: () => ({ method: 'PUT', url: `${W}/config/targets`, payload: { targets: { 2026: { vneid: 0.9 } } } }), expect: wardRoute(403, 200) },
   { route: 'GET /api/v1/wards/:code/config/settings', request: () => ({ method: 'GET', url: `${W}/config/settings` }), expect: wardRoute(200) },

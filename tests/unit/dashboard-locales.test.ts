@@ -39,3 +39,20 @@ describe('retire / lost and phone retention translations', () => {
     expect(Object.keys(vi).filter((k) => k in base)).toEqual([]);
   });
 });
+
+describe('rescue file (dashboard) translations', () => {
+  it('vi and en have the same keys and variables, full diacritics, none shadowing the dashboard bundle except the tab', async () => {
+    const { rescueDashEn, rescueDashVi } = await import('../../src/app/features/dashboard/rescue-locales.js');
+    const vi = flat(rescueDashVi);
+    const en = flat(rescueDashEn);
+    expect(Object.keys(en).sort()).toEqual(Object.keys(vi).sort());
+    const vars = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+    for (const key of Object.keys(vi)) {
+      expect(vi[key]!.trim(), key).not.toBe('');
+      expect(vars(en[key]!), key).toEqual(vars(vi[key]!));
+    }
+    const base = flat(dashboardVi);
+    expect(Object.keys(vi).filter((k) => k in base)).toEqual([]);
+    expect(rescueDashVi.dashboard.tab.rescue).toBe('Nhận hồ sơ từ máy hỏng');
+  });
+});

@@ -7,6 +7,7 @@ import { syncEn, syncVi } from '../sync/locales.js';
 import { assistEn, assistVi } from '../features/assistance/locales.js';
 import { lockEn, lockVi } from '../features/lock/locales.js';
 import { wipedEn, wipedVi } from '../features/wiped/locales.js';
+import { rescueEn, rescueVi } from '../features/rescue/locales.js';
 
-export const allVi = { ...vi, ...syncVi, ...assistVi, ...lockVi, ...wipedVi };
-export const allEn = { ...en, ...syncEn, ...assistEn, ...lockEn, ...wipedEn };
+export const allVi = { ...vi, ...syncVi, ...assistVi, ...lockVi, ...wipedVi, ...rescueVi };
+export const allEn = { ...en, ...syncEn, ...assistEn, ...lockEn, ...wipedEn, ...rescueEn };

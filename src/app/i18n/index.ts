@@ -85,4 +85,7 @@ export async function loadDashboardLocales(): Promise<void> {
   const { retirementVi, retirementEn } = await import('../features/dashboard/retirement-locales.js');
   i18n.addResourceBundle('vi', 'translation', retirementVi, true, false);
   i18n.addResourceBundle('en', 'translation', retirementEn, true, false);
+  const { rescueDashVi, rescueDashEn } = await import('../features/dashboard/rescue-locales.js');
+  i18n.addResourceBundle('vi', 'translation', rescueDashVi, true, false);
+  i18n.addResourceBundle('en', 'translation', rescueDashEn, true, false);
 }

@@ -60,6 +60,7 @@ export const CLEAR_META_KEYS: ReadonlySet<string> = new Set([
   'practiceMode',
   'device', // sealed by the device key instead
   'deviceKey',
+  'signingKey', // a non-extractable key and its public half
   'lastSyncAt',
   'assist.campaign',
   'assist.place',

@@ -27,6 +27,18 @@ export interface WipeRecord {
   at: string;
 }
 
+/** The device's signing key for rescue files (sync/signing-key.ts). */
+export interface StoredSigningKey {
+  /** Non-extractable ECDSA P-256 private key. */
+  privateKey: CryptoKey;
+  /** Its public point, base64url, as registered with the ward. */
+  publicKey: string;
+  /** The enrolment it belongs to: a new enrolment makes a new key. */
+  deviceId: string;
+  /** Whether the ward holds it: 'yes', 'no' (not yet: registered at the next refresh), 'other' (the ward holds another key). */
+  registered: 'yes' | 'no' | 'other';
+}
+
 declare const valueType: unique symbol;
 /** A meta key carrying the type of its value (a plain string at run time). */
 export type MetaKey<T> = string & { readonly [valueType]: T };
@@ -70,6 +82,8 @@ export const META_KEYS = {
   lockAttempts: key<unknown>('lock.attempts'),
   /** The non-extractable WebCrypto key that wraps the device token (sync/device-store.ts). */
   deviceKey: key<CryptoKey>('deviceKey'),
+  /** The device's signing key for rescue files (sync/signing-key.ts); not personal. */
+  signingKey: key<StoredSigningKey>('signingKey'),
 } as const;
 
 export const LANGUAGE_STORAGE_KEY = 'go-cua.language';

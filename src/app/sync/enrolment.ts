@@ -7,6 +7,7 @@ import type { GoCuaDb } from '../storage/db.js';
 import { cacheWardConfig } from '../storage/ward-config.js';
 import type { WardConfig } from '../../shared/schema/ward-config.js';
 import { getDevice, setDevice, setWardConfigFetchedAt, type DeviceCredentials } from './device-store.js';
+import { ensureSigningKeyRegistered, newSigningKey, setSigningKey } from './signing-key.js';
 
 /** Fired on window when a new ward configuration has been cached. */
 export const WARD_CONFIG_EVENT = 'go-cua:ward-config';
@@ -69,12 +70,14 @@ export async function enrolDevice(db: GoCuaDb, input: EnrolInput, options: HttpO
   const first = Object.values(fieldErrors)[0];
   if (first) return { ok: false, code: first, fieldErrors };
   const body = normaliseEnrolInput(input);
+  // The device's signing key (rescue files) goes with the enrolment; kept once it succeeds.
+  const signing = await newSigningKey().catch(() => undefined);
   let response: Response;
   try {
     response = await fetchOf(options)(`${options.baseUrl ?? ''}/api/v1/devices/enrol`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', 'accept-language': options.language ?? 'vi' },
-      body: JSON.stringify(body),
+      body: JSON.stringify(signing ? { ...body, signingKey: signing.publicKey } : body),
     });
   } catch {
     return { ok: false, code: 'offline' };
@@ -103,6 +106,7 @@ export async function enrolDevice(db: GoCuaDb, input: EnrolInput, options: HttpO
     enrolledAt: (options.now?.() ?? new Date()).toISOString(),
   };
   await setDevice(db, device);
+  if (signing) await setSigningKey(db, { ...signing, deviceId: device.deviceId, registered: 'yes' });
   const config = await refreshWardConfig(db, options);
   return { ok: true, device, ...(config ? { config } : {}) };
 }
@@ -117,6 +121,8 @@ export async function refreshWardConfig(db: GoCuaDb, options: HttpOptions = {}):
     });
     if (!response.ok) return undefined;
     const config = await cacheWardConfig(db, await response.json());
+    // A phone enrolled before signing keys registers one (once; quiet when offline).
+    await ensureSigningKeyRegistered(db, device, options).catch(() => undefined);
     await setWardConfigFetchedAt(db, (options.now?.() ?? new Date()).toISOString());
     // Screens holding the configuration (ward-context.tsx) reload it.
     const target = globalThis as { dispatchEvent?: (event: Event) => boolean };

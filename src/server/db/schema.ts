@@ -68,6 +68,10 @@ export interface DevicesTable {
   waiting_count: number | null;
   /** The last request from this device (any answer, a lost phone's refused call included). */
   last_contact_at: string | null;
+  /** The device's public signing key (P-256 point, base64url) for rescue files; null until registered. */
+  signing_key: string | null;
+  /** When it was registered. */
+  signing_key_at: string | null;
 }
 
 export interface EnrolmentCodesTable {

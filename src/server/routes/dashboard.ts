@@ -19,6 +19,7 @@ import { dashboardExportRoutes } from './dashboard-exports.js';
 import { dashboardAssistanceRoutes } from './dashboard-assistances.js';
 import { dataSubjectRoutes } from './data-subject.js';
 import { dashboardAuditRoutes } from './dashboard-audit.js';
+import { dashboardRescueRoutes } from './dashboard-rescue.js';
 
 export interface DashboardRouteOptions {
   db: ServerDb;
@@ -50,6 +51,7 @@ export async function dashboardRoutes(app: FastifyInstance, options: DashboardRo
   await app.register(dashboardAssistanceRoutes, { db: options.db });
   await app.register(dataSubjectRoutes, { db: options.db });
   await app.register(dashboardAuditRoutes, { db: options.db });
+  await app.register(dashboardRescueRoutes, { db: options.db });
   const guard = { preHandler: requireWardStaff(options.db) };
 
   // The tallies read the replica when one is configured (readerFor: the primary until the

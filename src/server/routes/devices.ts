@@ -12,13 +12,18 @@ import { enrolDevice } from '../services/enrolment-codes.js';
 import { getWardConfig } from '../services/wards.js';
 import type { DeviceContacts } from '../services/device-contact.js';
 import { FailureLimiter } from '../services/failure-limiter.js';
-import { requireDeviceOrStaff } from './principal.js';
+import { isValidSigningKey, signingPublicKeySchema } from '../../shared/crypto/rescue-file.js';
+import { writeAudit } from '../services/audit.js';
+import { devicePrincipal, requireDevice, requireDeviceOrStaff } from './principal.js';
 
 const enrolBody = z.object({
   wardCode: plain(1, 10),
   enrolmentCode: plain(1, 40),
   volunteerName: plain(1, 80),
+  /** The phone's public signing key (rescue files); optional: older apps enrol without one. */
+  signingKey: z.string().max(200).optional(),
 });
+const signingKeyBody = z.object({ publicKey: z.string().max(200) }).strict();
 
 export interface DeviceRouteOptions {
   db: ServerDb;
@@ -38,6 +43,7 @@ export async function deviceRoutes(app: FastifyInstance, options: DeviceRouteOpt
     async (request, reply) => {
       const body = enrolBody.safeParse(request.body);
       if (!body.success) throw new HttpError(400, 'bad_request');
+      if (body.data.signingKey !== undefined && !(await isValidSigningKey(body.data.signingKey))) throw new HttpError(400, 'bad_request', 'bad_signing_key');
       const outcome = await enrolDevice(options.db, body.data, new Date(), { ip: request.ip, userAgent: request.headers['user-agent'] });
       if (!outcome.ok) {
         failures.fail(request.ip, reply);
@@ -45,6 +51,42 @@ export async function deviceRoutes(app: FastifyInstance, options: DeviceRouteOpt
         throw new HttpError(401, 'unauthorized', 'enrolment_code_invalid');
       }
       return reply.code(201).send({ deviceId: outcome.deviceId, token: outcome.token });
+    },
+  );
+
+  // A phone enrolled before signing keys existed registers its own once. Never replaced: a
+  // second, different key is 409 (a stolen token must not swap the key that vouches for the
+  // phone's rescue files); the same key again is 200, so a retry after a lost answer is fine.
+  app.post(
+    '/api/v1/devices/signing-key',
+    { onRequest: requireDevice(options.db, { failures: options.badTokens, contacts: options.contacts }) },
+    async (request, reply) => {
+      const device = devicePrincipal(request);
+      const body = signingKeyBody.safeParse(request.body);
+      if (!body.success) throw new HttpError(400, 'bad_request');
+      const publicKey = body.data.publicKey;
+      if (!signingPublicKeySchema.safeParse(publicKey).success || !(await isValidSigningKey(publicKey))) {
+        throw new HttpError(400, 'bad_request', 'bad_signing_key');
+      }
+      const now = new Date();
+      const stored = await options.db.db.transaction().execute(async (trx) => {
+        const result = await trx
+          .updateTable('devices')
+          .set({ signing_key: publicKey, signing_key_at: now.toISOString() })
+          .where('id', '=', device.deviceId)
+          .where('signing_key', 'is', null)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) !== 1) return false;
+        await writeAudit(trx, { userId: device.deviceId, username: 'device', wardCode: device.wardCode }, 'device.signing_key', device.deviceId, {}, now, {
+          ip: request.ip,
+          userAgent: request.headers['user-agent'],
+        });
+        return true;
+      });
+      if (stored) return reply.code(201).send({ registered: true });
+      const current = await options.db.db.selectFrom('devices').select('signing_key').where('id', '=', device.deviceId).executeTakeFirst();
+      if (current?.signing_key === publicKey) return reply.code(200).send({ registered: true });
+      throw new HttpError(409, 'signing_key_exists');
     },
   );
 

@@ -38,7 +38,15 @@ export type DashboardMessageKey =
   | 'void_reason_required'
   | 'already_voided'
   | 'transfer_same_device'
-  | 'transfer_to_revoked';
+  | 'transfer_to_revoked'
+  | 'rescue_bad_file'
+  | 'rescue_other_ward'
+  | 'rescue_unknown_device'
+  | 'rescue_device_other_ward'
+  | 'rescue_no_signing_key'
+  | 'rescue_bad_signature'
+  | 'rescue_unsealable'
+  | 'rescue_bad_payload';
 
 const vi: Record<DashboardMessageKey, string> = {
   bad_request: 'Yêu cầu không hợp lệ.',
@@ -77,6 +85,14 @@ const vi: Record<DashboardMessageKey, string> = {
   already_voided: 'Hộ này đã bị hủy trước đó.',
   transfer_same_device: 'Hãy chọn một thiết bị khác để giao bản ghi.',
   transfer_to_revoked: 'Không thể giao bản ghi cho thiết bị đã bị thu hồi.',
+  rescue_bad_file: 'Tệp này không phải tệp hồ sơ Gõ Cửa xuất từ điện thoại (sai định dạng hoặc bị cắt dở). Không có gì được lưu.',
+  rescue_other_ward: 'Tệp này được xuất cho phường/xã khác. Không có gì được lưu.',
+  rescue_unknown_device: 'Tệp này đến từ một điện thoại không đăng ký với phường. Không có gì được lưu.',
+  rescue_device_other_ward: 'Tệp này đến từ một điện thoại của phường/xã khác. Không có gì được lưu.',
+  rescue_no_signing_key: 'Điện thoại xuất tệp này chưa đăng ký khóa ký với phường nên không kiểm tra được tệp. Không có gì được lưu.',
+  rescue_bad_signature: 'Chữ ký của tệp không khớp với điện thoại đã xuất nó: tệp đã bị sửa hoặc không phải do máy này tạo. Không có gì được lưu.',
+  rescue_unsealable: 'Không mở được nội dung tệp bằng khóa của phường (tệp bị sửa, hoặc khóa của phường đã mất). Không có gì được lưu.',
+  rescue_bad_payload: 'Nội dung tệp không đúng định dạng. Không có gì được lưu.',
 };
 
 const en: Record<DashboardMessageKey, string> = {
@@ -116,6 +132,14 @@ const en: Record<DashboardMessageKey, string> = {
   already_voided: 'This household is already voided.',
   transfer_same_device: 'Choose another device to hand the records to.',
   transfer_to_revoked: 'Records cannot be handed to a revoked device.',
+  rescue_bad_file: 'This is not a Gõ Cửa file exported from a phone (wrong format or cut short). Nothing was stored.',
+  rescue_other_ward: 'This file was exported for another ward. Nothing was stored.',
+  rescue_unknown_device: 'This file comes from a phone that is not enrolled with this ward. Nothing was stored.',
+  rescue_device_other_ward: 'This file comes from a phone of another ward. Nothing was stored.',
+  rescue_no_signing_key: 'The phone that exported this file never registered its signing key with the ward, so the file cannot be checked. Nothing was stored.',
+  rescue_bad_signature: 'The file\'s signature does not match the phone that exported it: the file was altered or was not made by that phone. Nothing was stored.',
+  rescue_unsealable: 'The file\'s content does not open with the ward\'s keys (the file was altered, or the ward\'s key was lost). Nothing was stored.',
+  rescue_bad_payload: 'The file\'s content is malformed. Nothing was stored.',
 };
 
 export function dashboardMessage(key: DashboardMessageKey, lang: Lang): string {

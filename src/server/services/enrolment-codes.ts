@@ -122,7 +122,7 @@ export type EnrolOutcome = { ok: true; deviceId: string; token: string } | { ok:
 /** Spends one use of an enrolment code and makes a device of the code's ward. */
 export async function enrolDevice(
   server: KeyedDb,
-  input: { wardCode: string; enrolmentCode: string; volunteerName: string },
+  input: { wardCode: string; enrolmentCode: string; volunteerName: string; signingKey?: string | undefined },
   now = new Date(),
   context: AuditContext = {},
 ): Promise<EnrolOutcome> {
@@ -151,7 +151,18 @@ export async function enrolDevice(
     const token = newToken();
     await trx
       .insertInto('devices')
-      .values({ id: deviceId, ward_code: code.ward_code, volunteer_name: input.volunteerName, token_hash: sha256(token), created_at: at, revoked_at: null, last_seen_at: null })
+      .values({
+        id: deviceId,
+        ward_code: code.ward_code,
+        volunteer_name: input.volunteerName,
+        token_hash: sha256(token),
+        created_at: at,
+        revoked_at: null,
+        last_seen_at: null,
+        // Checked by the route (a P-256 point on the curve): it verifies the phone's rescue files.
+        signing_key: input.signingKey ?? null,
+        signing_key_at: input.signingKey ? at : null,
+      })
       .execute();
     // The new device is the actor: ids only (the code's id, never the code).
     await writeAudit(trx, { userId: deviceId, username: 'device', wardCode: code.ward_code }, 'device.enrol', deviceId, { enrolmentCodeId: code.id }, now, context);

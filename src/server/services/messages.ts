@@ -52,7 +52,8 @@ export type MessageKey =
   | 'current_password_wrong'
   | 'password_too_short'
   | 'password_too_long'
-  | 'password_common';
+  | 'password_common'
+  | 'bad_signing_key';
 
 const vi: Record<MessageKey, string> = {
   bad_request: 'Yêu cầu không hợp lệ.',
@@ -90,6 +91,8 @@ const vi: Record<MessageKey, string> = {
   password_too_short: 'Mật khẩu mới cần ít nhất 12 ký tự.',
   password_too_long: 'Mật khẩu mới dài tối đa 200 ký tự.',
   password_common: 'Mật khẩu này quá phổ biến hoặc dễ đoán (mật khẩu thông dụng, tên đăng nhập, hay một đoạn lặp lại). Hãy chọn một câu dài hơn.',
+  bad_signing_key: 'Khóa ký của máy không hợp lệ (cần một điểm P-256 dạng base64url).',
+  signing_key_exists: 'Máy này đã đăng ký một khóa ký khác; khóa đã đăng ký không bị thay thế.',
 };
 
 const en: Record<MessageKey, string> = {
@@ -128,6 +131,8 @@ const en: Record<MessageKey, string> = {
   password_too_short: 'The new password needs at least 12 characters.',
   password_too_long: 'The new password may have at most 200 characters.',
   password_common: 'This password is too common or easy to guess (a common password, the username, or a repeated piece). Choose a longer phrase.',
+  bad_signing_key: 'The device signing key is not valid (it must be a P-256 point, base64url).',
+  signing_key_exists: 'This device already has another signing key registered; a registered key is never replaced.',
 };
 
 export function message(key: MessageKey, lang: Lang): string {

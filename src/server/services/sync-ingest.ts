@@ -74,6 +74,11 @@ function contentKeyOfBody(body: string, erase = false): string {
 
 export interface IngestOptions {
   lang: Lang;
+  /**
+   * Whether the batch counts as the device being seen (default true). False for a rescue file
+   * staff upload (services/rescue-import.ts): the phone itself was not heard from.
+   */
+  touchLastSeen?: boolean;
 }
 
 /** A batch after sync-prepare.ts, for one device. */
@@ -219,12 +224,12 @@ export class SyncIngest {
       for (const [id, record] of await this.latestStates(trx, [...takeServer])) serverStates.set(id, record);
       serverRecords = await this.staffChanges(trx, device.deviceId, takeServer);
       // "Last seen" to the minute is enough for ward staff; not one more write per batch.
-      if (this.lastSeenWritten.get(device.deviceId) !== receivedAt.slice(0, 16)) {
+      if (options.touchLastSeen !== false && this.lastSeenWritten.get(device.deviceId) !== receivedAt.slice(0, 16)) {
         await trx.updateTable('devices').set({ last_seen_at: receivedAt }).where('id', '=', device.deviceId).execute();
       }
     });
 
-    this.lastSeenWritten.set(device.deviceId, receivedAt.slice(0, 16)); // after the commit only
+    if (options.touchLastSeen !== false) this.lastSeenWritten.set(device.deviceId, receivedAt.slice(0, 16)); // after the commit only
 
     const response: SyncResponse = {
       batchId: batch.batchId,

@@ -78,9 +78,18 @@ export async function isUsableSealingKey(key: SealingPublicKey): Promise<boolean
 
 /** Seals a record's text (its canonical JSON) for the ward, bound to its id and rev. */
 export async function sealText(key: SealingPublicKey, wardCode: string, id: string, rev: number, text: string): Promise<SealedPayload> {
+  return sealBound(key, sealInfoText(wardCode), sealAadText(id, rev), text);
+}
+
+/**
+ * Seals text to a ward's key under the given `info` (the purpose and the ward) and AAD (what the
+ * ciphertext belongs to). The outbox (sealText) and the rescue file (rescue-file.ts) each
+ * have their own `info`, so a payload of one never opens as the other.
+ */
+export async function sealBound(key: SealingPublicKey, info: string, aad: string, text: string): Promise<SealedPayload> {
   const s = suite();
   const recipientPublicKey = await s.kem.deserializePublicKey(fromBase64Url(key.publicKey).buffer);
-  const sealed = await s.seal({ recipientPublicKey, info: utf8(sealInfoText(wardCode)) }, utf8(text), utf8(sealAadText(id, rev)));
+  const sealed = await s.seal({ recipientPublicKey, info: utf8(info) }, utf8(text), utf8(aad));
   return { kid: key.kid, enc: toBase64Url(new Uint8Array(sealed.enc)), ct: toBase64Url(new Uint8Array(sealed.ct)) };
 }
 
@@ -111,16 +120,17 @@ export async function openText(
   rev: number,
   sealed: SealedPayload,
 ): Promise<OpenOutcome> {
+  return openBound(keys, sealInfoText(wardCode), sealAadText(id, rev), sealed);
+}
+
+/** Opens what sealBound sealed, with the same `info` and AAD. Never throws (as openText). */
+export async function openBound(keys: readonly SealingPrivateKey[], info: string, aad: string, sealed: Pick<SealedPayload, 'kid' | 'enc' | 'ct'>): Promise<OpenOutcome> {
   const key = keys.find((k) => k.kid === sealed.kid);
   if (!key) return { ok: false, reason: 'unknown_kid' };
   try {
     const s = suite();
     const recipientKey = await recipientKeyOf(key.privateKey);
-    const plain = await s.open(
-      { recipientKey, enc: fromBase64Url(sealed.enc).buffer, info: utf8(sealInfoText(wardCode)) },
-      fromBase64Url(sealed.ct).buffer,
-      utf8(sealAadText(id, rev)),
-    );
+    const plain = await s.open({ recipientKey, enc: fromBase64Url(sealed.enc).buffer, info: utf8(info) }, fromBase64Url(sealed.ct).buffer, utf8(aad));
     return { ok: true, text: new platform.TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array(plain)) };
   } catch {
     return { ok: false, reason: 'open_failed' };

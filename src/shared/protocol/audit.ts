@@ -18,6 +18,8 @@ export type AuditAction =
   | 'enrolment_code.issue'
   | 'enrolment_code.revoke'
   | 'device.enrol'
+  | 'device.signing_key'
+  | 'rescue.import'
   | 'device.revoke'
   | 'device.retire'
   | 'device.lost'
@@ -67,6 +69,8 @@ export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'enrolment_code.issue',
   'enrolment_code.revoke',
   'device.enrol',
+  'device.signing_key',
+  'rescue.import',
   'device.revoke',
   'device.retire',
   'device.lost',

@@ -129,6 +129,7 @@ export const REQUEST_ERROR_CODES = [
   'not_found',
   'server_error',
   'unavailable', // → 503 with Retry-After: disk full, database busy or unreadable; nothing of the batch stored
+  'signing_key_exists', // → 409: the device has another signing key registered already (never replaced)
 ] as const;
 export type RequestErrorCode = (typeof REQUEST_ERROR_CODES)[number];
 

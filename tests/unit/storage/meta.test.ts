@@ -23,7 +23,7 @@ describe('meta', () => {
 
   it('keeps the stored key names phones already have (a rename would lose their settings)', () => {
     expect(Object.values(META_KEYS).sort()).toEqual(
-      ['assist.campaign', 'assist.entry', 'assist.lastSaved', 'assist.place', 'assist.recentCampaigns', 'device', 'deviceKey', 'display', 'installId', 'language', 'lastSyncAt', 'lock', 'lock.attempts', 'pendingApplied', 'practiceMode', 'phoneRetention', 'serverNotices', 'wardConfig', 'wardConfigFetchedAt', 'wiped'].sort(),
+      ['assist.campaign', 'assist.entry', 'assist.lastSaved', 'assist.place', 'assist.recentCampaigns', 'device', 'deviceKey', 'display', 'installId', 'language', 'lastSyncAt', 'lock', 'lock.attempts', 'pendingApplied', 'practiceMode', 'phoneRetention', 'serverNotices', 'signingKey', 'wardConfig', 'wardConfigFetchedAt', 'wiped'].sort(),
     );
   });
 

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { enrolDevice, readEnrolmentLink, refreshWardConfig, validateEnrolInput } from '../../../src/app/sync/enrolment.js';
 import { getDevice } from '../../../src/app/sync/device-store.js';
+import { getSigningKey } from '../../../src/app/sync/signing-key.js';
 import { getWardConfig } from '../../../src/app/storage/ward-config.js';
 import { DEMO_WARD } from '../../../src/app/demo-ward.js';
 import { freshDb, jsonResponse } from '../../helpers/sync-fixtures.js';
@@ -21,7 +22,13 @@ describe('enrolDevice', () => {
     };
     const result = await enrolDevice(db, input, { baseUrl: 'http://w', fetch });
     expect(result.ok).toBe(true);
-    expect(JSON.parse(calls[0]!.init!.body as string)).toEqual({ wardCode: '10546', enrolmentCode: 'AB12-CD34', volunteerName: 'Trần Thị Lan' });
+    const sent = JSON.parse(calls[0]!.init!.body as string);
+    expect(sent).toEqual({ wardCode: '10546', enrolmentCode: 'AB12-CD34', volunteerName: 'Trần Thị Lan', signingKey: expect.stringMatching(/^B[A-Za-z0-9_-]{86}$/) });
+    // The signing key sent is the one kept, its private half not extractable; nothing else to register.
+    const signing = await getSigningKey(db);
+    expect(signing).toMatchObject({ publicKey: sent.signingKey, deviceId: 'd-1', registered: 'yes' });
+    expect(signing!.privateKey.extractable).toBe(false);
+    expect(calls.map((c) => c.url)).toEqual(['http://w/api/v1/devices/enrol', 'http://w/api/v1/config']);
     expect(calls[1]!.url).toBe('http://w/api/v1/config');
     expect(new Headers(calls[1]!.init!.headers).get('authorization')).toBe('Bearer tok');
     expect(await getDevice(db)).toMatchObject({ deviceId: 'd-1', token: 'tok', wardCode: '10546', volunteerName: 'Trần Thị Lan' });
@@ -53,6 +60,31 @@ describe('enrolDevice', () => {
     expect(r).toMatchObject({ ok: false, code: 'ward_code_format' });
     expect(called).toBe(false);
     db.close();
+  });
+
+  it('registers a signing key once for a phone enrolled without one; a 409 is kept as "other"', async () => {
+    const db = await freshDb(true);
+    const device = await getDevice(db);
+    const posted: string[] = [];
+    const answer = (status: number): typeof globalThis.fetch => async (url, init) => {
+      if (String(url).endsWith('/api/v1/devices/signing-key')) {
+        posted.push(JSON.parse(init!.body as string).publicKey);
+        return jsonResponse(status, {});
+      }
+      return jsonResponse(200, config);
+    };
+    await refreshWardConfig(db, { fetch: answer(503) }); // not taken: tried again next time, same key
+    expect((await getSigningKey(db))?.registered).toBe('no');
+    await refreshWardConfig(db, { fetch: answer(201) });
+    await refreshWardConfig(db, { fetch: answer(201) });
+    expect(posted).toHaveLength(2);
+    expect(posted[1]).toBe(posted[0]);
+    expect(await getSigningKey(db)).toMatchObject({ deviceId: device!.deviceId, registered: 'yes', publicKey: posted[0] });
+    const other = await freshDb(true);
+    await refreshWardConfig(other, { fetch: answer(409) });
+    expect((await getSigningKey(other))?.registered).toBe('other');
+    db.close();
+    other.close();
   });
 
   it('keeps the cached configuration when a refresh fails or sends garbage', async () => {

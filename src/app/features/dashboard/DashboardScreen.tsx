@@ -21,6 +21,7 @@ const HouseholdView = lazy(() => import('./HouseholdView.js'));
 const Exports = lazy(() => import('./Exports.js'));
 const Admin = lazy(() => import('./Admin.js'));
 const Devices = lazy(() => import('./Devices.js'));
+const Rescue = lazy(() => import('./Rescue.js'));
 const Assistance = lazy(() => import('./Assistance.js'));
 const FollowUps = lazy(() => import('./FollowUps.js'));
 const Privacy = lazy(() => import('./privacy/Privacy.js'));
@@ -31,7 +32,7 @@ export interface DashboardScreenProps {
   sub: string[];
 }
 
-const TABS = ['overview', 'breakdown', 'trend', 'activity', 'quality', 'assist', 'followups', 'export', 'devices', 'audit', 'privacy', 'admin'] as const;
+const TABS = ['overview', 'breakdown', 'trend', 'activity', 'quality', 'assist', 'followups', 'export', 'devices', 'rescue', 'audit', 'privacy', 'admin'] as const;
 
 export default function DashboardScreen({ sub }: DashboardScreenProps) {
   const { t, i18n } = useTranslation();
@@ -123,6 +124,9 @@ export default function DashboardScreen({ sub }: DashboardScreenProps) {
       break;
     case 'devices':
       content = <Devices />;
+      break;
+    case 'rescue':
+      content = <Rescue />;
       break;
     case 'privacy':
       content = <Privacy />;

@@ -16,6 +16,7 @@ import type {
   WeeklyResponse,
 } from '../../../shared/protocol/dashboard.js';
 import type { AuditPage, ChainCheck } from '../../../shared/protocol/audit.js';
+import type { SyncStatus } from '../../../shared/protocol/sync.js';
 
 export type StaffRole = 'ward_staff' | 'ward_admin';
 
@@ -212,9 +213,21 @@ export function wardApi(session: StaffSession, lang: string) {
     /** The audit log (ward admins): a page newest first, and the chain check. */
     audit: (q: string) => get<AuditPage>(`/audit${q}`),
     auditVerify: () => get<ChainCheck>('/audit/verify'),
+    /** A broken phone's rescue file (its parsed JSON), checked and stored by the server. */
+    rescue: (file: unknown) => send<RescueImportAnswer>('POST', '/rescue', file),
     /** An export as a Blob (the Authorization header rules out a plain link). */
     download: async (path: string) => (await call(path)).blob(),
   };
 }
 
 export type WardApi = ReturnType<typeof wardApi>;
+
+/** The answer to POST …/rescue (src/server/services/rescue-import.ts RescueImportResult). */
+export interface RescueImportAnswer {
+  envelope: { wardCode: string; deviceId: string; createdAt: string; records: number; drafts: number };
+  volunteerName: string;
+  deviceRevoked: 'retired' | 'lost' | null;
+  results: { id: string; rev: number; kind: string | null; status: SyncStatus; errors?: { path: string; code: string; message: string }[] }[];
+  drafts: { id: string; recordId?: string; step: string; updatedAt: string; address: string; groupCode: string; members: number }[];
+  counts: Record<SyncStatus, number>;
+}

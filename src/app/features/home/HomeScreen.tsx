@@ -125,6 +125,9 @@ export function HomeScreen({ syncStatus }: HomeScreenProps) {
         <a className="btn btn--block" href={href({ name: 'cards' })} data-testid="open-cards">
           {t('cards.open')}
         </a>
+        <a className="btn btn--block" href={href({ name: 'rescue' })} data-testid="open-rescue">
+          {t('rescue.open')}
+        </a>
       </nav>
       <p className="home__staff">
         <a href={href({ name: 'ward', sub: [] })} data-testid="open-ward-dashboard">

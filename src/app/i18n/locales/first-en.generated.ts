@@ -103,5 +103,8 @@ export const firstEn = {
   },
   "cards": {
     "open": "Teaching cards"
+  },
+  "rescue": {
+    "open": "Export unsynced records"
   }
 };

@@ -103,5 +103,8 @@ export const firstVi = {
   },
   "cards": {
     "open": "Thẻ hướng dẫn"
+  },
+  "rescue": {
+    "open": "Xuất hồ sơ chưa gửi"
   }
 };

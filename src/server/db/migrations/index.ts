@@ -15,6 +15,7 @@ import * as dataSubjectRequests from './20261203T101000-data-subject-requests.js
 import * as retention from './20261203T102000-retention.js';
 import * as auditChain from './20261203T103000-audit-chain.js';
 import * as assistanceConsent from './20261203T104000-assistance-consent.js';
+import * as deviceSigningKey from './20261203T110000-device-signing-key.js';
 import * as partitionRecords from './20261203T113000-partition-records.js';
 
 export const migrations: Record<string, Migration> = {
@@ -32,5 +33,6 @@ export const migrations: Record<string, Migration> = {
   '20261203T102000-retention': retention,
   '20261203T103000-audit-chain': auditChain,
   '20261203T104000-assistance-consent': assistanceConsent,
+  '20261203T110000-device-signing-key': deviceSigningKey,
   '20261203T113000-partition-records': partitionRecords,
 };
