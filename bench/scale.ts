@@ -215,6 +215,15 @@ async function openEngine(kind: 'sqlite' | 'postgres'): Promise<Engine> {
   };
 }
 
+/**
+ * A ward's generated households under fresh random UUIDs, as phones make them: the generator
+ * derives ids from a 32-bit seed per household, which collide by the birthday bound at a
+ * million (≈ 100 pairs), while real v4 UUIDs do not.
+ */
+function wardHouseholds(ward: WardConfig, count: number): HouseholdRecord[] {
+  return generateHouseholds({ wardConfig: ward, count, seed: `scale-${ward.code}` }).map((r) => ({ ...r, id: randomUUID() }));
+}
+
 /** Households per ward: N spread evenly over the wards. */
 function shares(total: number): number[] {
   return Array.from({ length: WARDS }, (_, i) => Math.floor(total / WARDS) + (i < total % WARDS ? 1 : 0));
@@ -237,7 +246,7 @@ async function loadProvince(engine: Engine, wards: WardConfig[], total: number):
   const t0 = performance.now();
   try {
     for (const [i, ward] of wards.entries()) {
-      const records = generateHouseholds({ wardConfig: ward, count: counts[i]!, seed: `scale-${ward.code}` });
+      const records = wardHouseholds(ward, counts[i]!);
       for (let b = 0; b < records.length; b += RAW_CHUNK) {
         const rows = rowsFor(records.slice(b, b + RAW_CHUNK), ward.code);
         members += rows.members.length;
@@ -276,7 +285,7 @@ async function ingestProvince(engine: Engine, wards: WardConfig[], total: number
   // the same rows go set-based into the raw database (timed apart).
   for (let first = 0; first < wards.length; first += LANES) {
     const round = wards.slice(first, first + LANES).map((ward, k) => {
-      const records = generateHouseholds({ wardConfig: ward, count: counts[first + k]!, seed: `scale-${ward.code}` });
+      const records = wardHouseholds(ward, counts[first + k]!);
       const bodies: Buffer[] = [];
       for (let b = 0; b < records.length; b += BATCH) {
         bodies.push(Buffer.from(JSON.stringify({ protocolVersion: 1, batchId: randomUUID(), records: records.slice(b, b + BATCH) })));
