@@ -42,6 +42,12 @@ async function partitionTable(db: Kysely<any>, table: string): Promise<void> {
   for (const c of constraints) {
     if (!/\brecord_id\b/.test(c.def)) throw new Error(`${table}.${c.conname} (${c.def}) lacks record_id, the partition key`);
   }
+  // `LIKE` copies neither triggers nor foreign keys (from or to the table): none exist today;
+  // refuse rather than silently drop one a later change might have added.
+  const others = await sql<{ what: string }>`
+    select 'trigger ' || tgname as what from pg_trigger where tgrelid = ${table}::regclass and not tgisinternal
+    union all select 'foreign key ' || conname from pg_constraint where contype = 'f' and (conrelid = ${table}::regclass or confrelid = ${table}::regclass)`.execute(db);
+  if (others.rows.length > 0) throw new Error(`${table}: ${others.rows.map((r) => r.what).join(', ')} would be lost by partitioning; carry it over in this migration`);
 
   await sql`alter table ${sql.table(table)} rename to ${sql.table(old)}`.execute(db);
   // Constraint and index names are per schema: free them for the new table.
