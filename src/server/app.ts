@@ -16,10 +16,13 @@ import { syncRoutes } from './routes/sync.js';
 import { DeviceContacts } from './services/device-contact.js';
 import { createPreparePool, defaultSyncWorkerCount, type PreparePool } from './services/sync-prepare-pool.js';
 import { dashboardRoutes } from './routes/dashboard.js';
+import { cityRoutes } from './routes/city.js';
+import { provincesDirBeside, readProvinceSeeds } from './services/provinces.js';
 import type { RequestErrorCode } from '../shared/protocol/sync.js';
 import { DEFAULT_RATE_LIMITS, mergeRateLimits, type RateLimits, type TrustProxy } from './config.js';
 import { FailureLimiter } from './services/failure-limiter.js';
 import { checkHealth } from './services/health.js';
+import { backupStatus } from './services/backup.js';
 import { purgeSessions } from './services/accounts.js';
 import { startRetentionSchedule, type RetentionSchedule, type RetentionScheduleOptions } from './services/retention.js';
 import { DEFAULT_TIMEOUTS, installBodyDeadline, timedServerFactory, type Timeouts } from './timeouts.js';
@@ -35,6 +38,11 @@ export interface ServerOptions {
   /** Ward configurations (seeds/wards); wards missing from the database are loaded at build. */
   seedsDir?: string;
   rateLimits?: RateLimitOptions;
+  /**
+   * Province configurations (seeds/provinces, optional: a province's own targets for the city
+   * roll-up). Default: the `provinces` folder beside seedsDir, when seedsDir is given.
+   */
+  provincesDir?: string;
   /** false (default) for silence, true for info, or a pino level. */
   logger?: boolean | string;
   /** Largest request body, after gzip decompression (default 1 MB). */
@@ -295,14 +303,28 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   app.get('/api/health', async (request, reply) => {
-    const problem = await checkHealth(options.db);
+    let problem = await checkHealth(options.db);
+    let lastBackup: { at: string; ageSeconds: number } | null = null;
+    if (!problem) {
+      try {
+        const last = (await backupStatus(options.db.db)).lastSuccess;
+        if (last) lastBackup = { at: last.at, ageSeconds: last.ageSeconds };
+      } catch (error) {
+        problem = `backup_runs: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    }
     reply.header('cache-control', 'no-store');
     if (problem) {
       request.log.error({ problem }, 'health check failed');
       reply.header('retry-after', '30');
       return reply.code(503).send({ status: 'unavailable', db: options.db.dialect });
     }
-    return { status: 'ok', db: options.db.dialect };
+    // Public: only when the last good backup was taken and how long ago, nothing else about it.
+    return {
+      status: 'ok',
+      db: options.db.dialect,
+      lastBackup,
+    };
   });
   // Requests with a missing or unknown device token, per client IP, across the device routes.
   const badTokens = new FailureLimiter(limits.badTokenPerMinute);
@@ -317,6 +339,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   if (!options.syncPreparePool) app.addHook('onClose', () => preparePool.close());
   await app.register(syncRoutes, { db: options.db, perMinute: limits.syncPerMinute, preparePool, badTokens, contacts });
   await app.register(dashboardRoutes, { db: options.db });
+  const provincesDir = options.provincesDir ?? (options.seedsDir ? provincesDirBeside(options.seedsDir) : undefined);
+  await app.register(cityRoutes, { db: options.db, provinces: readProvinceSeeds(provincesDir) });
 
   const staticRoot = options.staticRoot;
   const serveStatic = staticRoot !== undefined && existsSync(staticRoot);

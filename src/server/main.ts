@@ -2,6 +2,7 @@
 // Everything testable lives in app.ts and services/. A problem at start (a bad variable, a
 // corrupt or unreadable database file, a port in use) is one clear line on stderr and a
 // non-zero exit, never a stack trace.
+import { provincesDirBeside } from './services/provinces.js';
 import { buildServer } from './app.js';
 import { ConfigError, readServerConfig } from './config.js';
 import { createPreparePool, defaultSyncWorkerCount, type PreparePool } from './services/sync-prepare-pool.js';
@@ -15,7 +16,15 @@ async function start(): Promise<void> {
   let db: ServerDb | null = null;
   let syncPreparePool: PreparePool | null = null;
   try {
-    db = await openServerDb({ databaseUrl: config.databaseUrl ?? undefined, databaseReadUrl: config.databaseReadUrl ?? undefined, dataDir: config.dataDir });
+    // A non-empty database with pending migrations is backed up first (docs/backup.md).
+    const recipient = process.env.BACKUP_RECIPIENT?.trim() || undefined;
+    const backupBeforeMigrations = process.env.BACKUP_BEFORE_MIGRATIONS?.trim() === 'off' ? undefined : { recipient };
+    db = await openServerDb({
+      databaseUrl: config.databaseUrl ?? undefined,
+      databaseReadUrl: config.databaseReadUrl ?? undefined,
+      dataDir: config.dataDir,
+      backupBeforeMigrations,
+    });
     const { firstStart } = await initialise(db, config.seedsDir);
     if (firstStart) {
       // Printed once, on the first start only: the password is stored hashed and cannot be shown again.
@@ -47,6 +56,7 @@ async function start(): Promise<void> {
       logger: config.log,
       rateLimits: config.rateLimits,
       trustProxy: config.trustProxy,
+      provincesDir: provincesDirBeside(config.seedsDir),
       // The ward's retentionMonths, applied a minute after start and then daily (services/retention.ts).
       retention: {},
     });

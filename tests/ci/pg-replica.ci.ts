@@ -2,11 +2,11 @@
 // against a real primary and hot standby this test starts itself (initdb, pg_basebackup -R, as
 // the `postgres` OS user when run as root) on spare ports in a temp folder, and the real ward
 // server (src/server/main.ts) in a child process:
-// - reads come from the standby: with its replay paused, a household written behind the
-//   server's back (another process) stays unseen until replay resumes, then shows;
+// - reads come from the standby: with its replay paused, a household synced through another
+//   endpoint on the same primary stays unseen (ward overview and city roll-up) until replay
+//   resumes, then shows;
 // - read-your-writes: with replay paused, a household the phone just synced shows at once;
 // - fallback: with the standby stopped, the dashboard answers 200 from the primary, fast.
-// The city roll-up route is not on this branch's main yet: only the ward overview is checked.
 // Skipped, with a visible line, where the PostgreSQL 15 binaries (or a way to run them) are missing.
 import { spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -16,9 +16,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openServerDb } from '../../src/server/db/connect.js';
 import { createUser } from '../../src/server/services/accounts.js';
-import { issueEnrolmentCode } from '../../src/server/services/enrolment-codes.js';
-import { householdRow, memberRows } from '../../src/server/services/record-rows.js';
-import { batch, householdRecord, WARD } from '../helpers/records.js';
+import { enrolDevice, issueEnrolmentCode } from '../../src/server/services/enrolment-codes.js';
+import { buildServer } from '../../src/server/app.js';
+import { batch, FIXTURE_WARDS_DIR, householdRecord, WARD } from '../helpers/records.js';
 import { freePort, spawnServer, type SpawnedServer } from '../helpers/spawn-server.js';
 
 const BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
@@ -59,6 +59,7 @@ describe.skipIf(skipReason !== null)('dashboard reads on a streaming replica', (
   let standbyRunning = false;
   let primaryRunning = false;
   let staffToken: string;
+  let cityToken: string;
   let deviceToken: string;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gocua-replica-data-'));
 
@@ -75,6 +76,13 @@ describe.skipIf(skipReason !== null)('dashboard reads on a streaming replica', (
     } finally {
       await c.end();
     }
+  }
+
+  /** The city roll-up of province 31 (the fixture wards' province), as city staff see it. */
+  async function citySurveyed(): Promise<number> {
+    const res = await fetch(`${server.url}/api/v1/provinces/31/rollup?year=2026`, { headers: { authorization: `Bearer ${cityToken}` } });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { total: { households: { surveyed: number } } }).total.households.surveyed;
   }
 
   async function surveyed(): Promise<number> {
@@ -104,6 +112,7 @@ describe.skipIf(skipReason !== null)('dashboard reads on a streaming replica', (
     const admin = await openServerDb({ databaseUrl: primaryUrl, dataDir });
     try {
       await createUser(admin.db, { wardCode: WARD, username: 'staff.replica', password: PASSWORD, role: 'ward_staff' });
+      await createUser(admin.db, { provinceCode: '31', username: 'city.replica', password: PASSWORD, role: 'city_staff' });
       const code = (await issueEnrolmentCode(admin, WARD, 1)).code;
       const enrol = await fetch(`${server.url}/api/v1/devices/enrol`, {
         method: 'POST',
@@ -122,6 +131,13 @@ describe.skipIf(skipReason !== null)('dashboard reads on a streaming replica', (
     });
     expect(login.status).toBe(200);
     staffToken = ((await login.json()) as { token: string }).token;
+    const cityLogin = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'city.replica', password: PASSWORD }),
+    });
+    expect(cityLogin.status).toBe(200);
+    cityToken = ((await cityLogin.json()) as { token: string }).token;
   });
 
   afterAll(async () => {
@@ -142,19 +158,25 @@ describe.skipIf(skipReason !== null)('dashboard reads on a streaming replica', (
   it('reads the standby: a write it has not replayed stays unseen until replay resumes', async () => {
     await waitFor(async () => (await surveyed()) === 0);
     await onStandby('select pg_wal_replay_pause()');
-    // A household written by another process (not this server): the server has no write to wait for.
-    const rec = householdRecord({ seed: 7001, members: 2 });
-    const at = new Date().toISOString();
-    const direct = await openServerDb({ databaseUrl: primaryUrl, dataDir });
+    // A household synced through another ward endpoint on the same primary (another process:
+    // this server has no write of its own to wait for). Counters included, as any sync.
+    const other = await openServerDb({ databaseUrl: primaryUrl, dataDir });
+    const otherApp = await buildServer({ db: other, seedsDir: FIXTURE_WARDS_DIR });
     try {
-      await direct.db.insertInto('households').values(householdRow(rec, 'other-process', at)).execute();
-      await direct.db.insertInto('members').values(memberRows(rec, 'other-process', at)).execute();
+      const code = (await issueEnrolmentCode(other, WARD, 1)).code;
+      const enrolled = await enrolDevice(other, { wardCode: WARD, enrolmentCode: code, volunteerName: 'Trần Văn Khác' });
+      if (!enrolled.ok) throw new Error(enrolled.reason);
+      const res = await otherApp.inject({ method: 'POST', url: '/api/v1/sync', headers: { authorization: `Bearer ${enrolled.token}` }, payload: batch([householdRecord({ seed: 7001, members: 2 })]) });
+      expect(res.statusCode).toBe(200);
     } finally {
-      await direct.close();
+      await otherApp.close();
+      await other.close();
     }
     expect(await surveyed()).toBe(0);
+    expect(await citySurveyed()).toBe(0);
     await onStandby('select pg_wal_replay_resume()');
     await waitFor(async () => (await surveyed()) === 1);
+    await waitFor(async () => (await citySurveyed()) === 1);
   });
 
   it("shows the phone's own sync at once while the standby has not replayed it (read-your-writes)", async () => {
@@ -169,6 +191,7 @@ describe.skipIf(skipReason !== null)('dashboard reads on a streaming replica', (
       expect(res.status).toBe(200);
       expect(((await res.json()) as { results: { status: string }[] }).results[0]!.status).toBe('accepted');
       expect(await surveyed()).toBe(2);
+      expect(await citySurveyed()).toBe(2);
       // The standby really has not got it yet.
       const onReplica = await onStandby<{ n: string }>(`select count(*) as n from households where record_id = '${rec.id}'`);
       expect(Number(onReplica[0]!.n)).toBe(0);
@@ -185,7 +208,7 @@ describe.skipIf(skipReason !== null)('dashboard reads on a streaming replica', (
     standbyRunning = false;
     const started = performance.now();
     expect(await surveyed()).toBe(2);
-    expect(await surveyed()).toBe(2);
+    expect(await citySurveyed()).toBe(2);
     expect(performance.now() - started).toBeLessThan(5000);
     expect(server.stderr()).toMatch(/Read replica unavailable/);
   });

@@ -128,3 +128,18 @@ export async function syncAll(t: TestServer, token: string, records: HouseholdRe
     if (bad.length) throw new Error(`sync not accepted: ${JSON.stringify(bad.slice(0, 3))}`);
   }
 }
+
+/** Creates a city account of `provinceCode` and signs it in; returns the sign-in answer too. */
+export async function signInCity(
+  t: TestServer,
+  provinceCode: string,
+  role: 'city_staff' | 'city_admin' = 'city_staff',
+): Promise<{ token: string; username: string; userId: string; answer: Record<string, unknown> }> {
+  const username = `city${++userCounter}.${provinceCode}`;
+  const password = 'mật khẩu thử nghiệm';
+  const { id } = await createUser(t.db.db, { provinceCode, username, password, role });
+  const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
+  if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
+  const answer = res.json() as Record<string, unknown> & { token: string };
+  return { token: answer.token, username, userId: id, answer };
+}

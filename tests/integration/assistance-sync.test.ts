@@ -92,7 +92,7 @@ describe.each(backends)('assistance sync and tallies on $name', (backend) => {
     expect(results.map((r: { status: string }) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected', 'rejected']);
     expect(results[0].errors).toContainEqual(expect.objectContaining({ path: 'data.reasonNote', code: 'secret_like_text' }));
     expect(results[1].errors).toContainEqual(expect.objectContaining({ code: 'unknown_field' }));
-    expect(results[2].errors).toContainEqual(expect.objectContaining({ path: 'schemaVersion', code: 'unknown_schema_version' }));
+    expect(results[2].errors).toContainEqual(expect.objectContaining({ path: 'schemaVersion', code: 'newer_schema_version' }));
     expect(results[3].errors).toContainEqual(expect.objectContaining({ path: 'data.wardCode', code: 'wrong_ward' }));
     expect(results[4].errors).toContainEqual(expect.objectContaining({ path: 'data.groupCode', code: 'unknown_group' }));
     expect(results[0].errors[0].message).toMatch(/\S/);

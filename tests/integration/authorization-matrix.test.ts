@@ -4,8 +4,9 @@
 // answer must also say `Cache-Control: no-store` (personal data, tokens).
 //
 // Callers: no token, a garbage token, a revoked device, a device of this ward (A), ANOTHER
-// device of this ward (B), a device of another ward, ward staff, a ward admin, and an admin of
-// another ward.
+// device of this ward (B), a device of another ward, ward staff, a ward admin, an admin of
+// another ward, and city staff and a city admin of the ward's province (Hải Phòng, 31: issue 15),
+// who read the province roll-up and nothing of a ward's own routes.
 //
 // Not here: which RECORDS device B may write (ownership inside a ward: the sync answers 200 with
 // a per-record `rejected`/not_owner) is the ownership work's own test; this matrix checks the
@@ -17,7 +18,7 @@ import { registeredRoutes } from '../../src/server/app.js';
 import { revokeDevice } from '../../src/server/services/accounts.js';
 import { issueEnrolmentCode } from '../../src/server/services/enrolment-codes.js';
 import { createUser } from '../../src/server/services/accounts.js';
-import { signIn } from '../helpers/dashboard.js';
+import { signIn, signInCity } from '../helpers/dashboard.js';
 import { batch, householdRecord, OTHER_WARD, WARD } from '../helpers/records.js';
 import { sqliteBackend } from '../helpers/server-db.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
@@ -29,7 +30,7 @@ async function freshSigningKey(): Promise<string> {
   return toBase64Url(new Uint8Array(await webcrypto.subtle.exportKey('raw', pair.publicKey)));
 }
 
-const CALLERS = ['none', 'garbage', 'revoked', 'device', 'otherDevice', 'deviceOtherWard', 'staff', 'admin', 'otherAdmin'] as const;
+const CALLERS = ['none', 'garbage', 'revoked', 'device', 'otherDevice', 'deviceOtherWard', 'staff', 'admin', 'otherAdmin', 'city', 'cityAdmin'] as const;
 type Caller = (typeof CALLERS)[number];
 type Expect = Record<Caller, number>;
 
@@ -69,6 +70,24 @@ const wardRoute = (staff: number, admin = staff): Expect => ({
   staff,
   admin,
   otherAdmin: 403,
+  city: 403,
+  cityAdmin: 403,
+});
+
+const P = '/api/v1/provinces/31';
+/** A route of city accounts of the province; `city` and `cityAdmin` get what the route answers them. */
+const cityRoute = (city: number, cityAdmin = city): Expect => ({
+  none: 401,
+  garbage: 401,
+  revoked: 401,
+  device: 403,
+  otherDevice: 403,
+  deviceOtherWard: 403,
+  staff: 403,
+  admin: 403,
+  otherAdmin: 403,
+  city,
+  cityAdmin,
 });
 
 async function freshHousehold(ctx: Ctx): Promise<string> {
@@ -114,18 +133,19 @@ const ROWS: Row[] = [
     route: 'GET /api/v1/config',
     request: () => ({ method: 'GET', url: '/api/v1/config' }),
     // A revoked device (the admin CLI's revoke: lost) is told to wipe: 410 device_lost.
-    expect: { none: 401, garbage: 401, revoked: 410, device: 200, otherDevice: 200, deviceOtherWard: 200, staff: 200, admin: 200, otherAdmin: 200 },
+    // A city account has no ward configuration of its own.
+    expect: { none: 401, garbage: 401, revoked: 410, device: 200, otherDevice: 200, deviceOtherWard: 200, staff: 200, admin: 200, otherAdmin: 200, city: 403, cityAdmin: 403 },
   },
   {
     route: 'POST /api/v1/sync',
     request: () => ({ method: 'POST', url: '/api/v1/sync', payload: batch([]) }),
-    expect: { none: 401, garbage: 401, revoked: 410, device: 200, otherDevice: 200, deviceOtherWard: 200, staff: 401, admin: 401, otherAdmin: 401 },
+    expect: { none: 401, garbage: 401, revoked: 410, device: 200, otherDevice: 200, deviceOtherWard: 200, staff: 401, admin: 401, otherAdmin: 401, city: 401, cityAdmin: 401 },
   },
   {
     // A device enrolled without a signing key registers one (each caller here a fresh key; each device once).
     route: 'POST /api/v1/devices/signing-key',
     request: async () => ({ method: 'POST', url: '/api/v1/devices/signing-key', payload: { publicKey: await freshSigningKey() } }),
-    expect: { none: 401, garbage: 401, revoked: 410, device: 201, otherDevice: 201, deviceOtherWard: 201, staff: 401, admin: 401, otherAdmin: 401 },
+    expect: { none: 401, garbage: 401, revoked: 410, device: 201, otherDevice: 201, deviceOtherWard: 201, staff: 401, admin: 401, otherAdmin: 401, city: 401, cityAdmin: 401 },
   },
   // Rescue files: any ward staff (they enrol and revoke the team's phones); an empty body is not a file.
   { route: 'POST /api/v1/wards/:code/rescue', request: () => ({ method: 'POST', url: `${W}/rescue`, payload: {} }), expect: wardRoute(400) },
@@ -152,6 +172,7 @@ const ROWS: Row[] = [
     expect: wardRoute(403, 200),
   },
   { route: 'GET /api/v1/wards/:code/users', request: () => ({ method: 'GET', url: `${W}/users` }), expect: wardRoute(403, 200) },
+  { route: 'GET /api/v1/wards/:code/backups', request: () => ({ method: 'GET', url: `${W}/backups` }), expect: wardRoute(403, 200) },
   {
     route: 'POST /api/v1/wards/:code/users',
     request: () => ({ method: 'POST', url: `${W}/users`, payload: { username: `u${randomUUID().slice(0, 8)}`, password: 'một mật khẩu rất dài 2026', role: 'ward_staff' } }),
@@ -265,12 +286,22 @@ const ROWS: Row[] = [
   { route: 'GET /api/v1/wards/:code/audit', request: () => ({ method: 'GET', url: `${W}/audit` }), expect: wardRoute(403, 200) },
   { route: 'GET /api/v1/wards/:code/audit/verify', request: () => ({ method: 'GET', url: `${W}/audit/verify` }), expect: wardRoute(403, 200) },
   { route: 'GET /api/v1/wards/:code/audit/export.csv', request: () => ({ method: 'GET', url: `${W}/audit/export.csv` }), expect: wardRoute(403, 200) },
+  // The city roll-up (issue 15): city accounts of province 31 only; the province log, the city admin only.
+  { route: 'GET /api/v1/provinces/:province/rollup', request: () => ({ method: 'GET', url: `${P}/rollup${Q}` }), expect: cityRoute(200) },
+  { route: 'GET /api/v1/provinces/:province/rollup/weekly', request: () => ({ method: 'GET', url: `${P}/rollup/weekly${Q}` }), expect: cityRoute(200) },
+  { route: 'GET /api/v1/provinces/:province/rollup.csv', request: () => ({ method: 'GET', url: `${P}/rollup.csv${Q}` }), expect: cityRoute(200) },
+  { route: 'GET /api/v1/provinces/:province/rollup.xlsx', request: () => ({ method: 'GET', url: `${P}/rollup.xlsx${Q}` }), expect: cityRoute(200) },
+  { route: 'GET /api/v1/provinces/:province/report', request: () => ({ method: 'GET', url: `${P}/report${Q}` }), expect: cityRoute(200) },
+  { route: 'GET /api/v1/provinces/:province/wards/:code', request: () => ({ method: 'GET', url: `${P}/wards/${WARD}${Q}` }), expect: cityRoute(200) },
+  { route: 'GET /api/v1/provinces/:province/wards/:code/weekly', request: () => ({ method: 'GET', url: `${P}/wards/${WARD}/weekly${Q}` }), expect: cityRoute(200) },
+  { route: 'GET /api/v1/provinces/:province/wards/:code/export.csv', request: () => ({ method: 'GET', url: `${P}/wards/${WARD}/export.csv${Q}` }), expect: cityRoute(200) },
+  { route: 'GET /api/v1/provinces/:province/audit', request: () => ({ method: 'GET', url: `${P}/audit` }), expect: cityRoute(403, 200) },
   // The signed-in person's own password: a session of any ward (here with a wrong current
   // password, so nothing changes); a device token is no session.
   {
     route: 'POST /api/v1/auth/password',
     request: () => ({ method: 'POST', url: '/api/v1/auth/password', payload: { currentPassword: 'not the current one 42', newPassword: 'a long new passphrase for the ward 7' } }),
-    expect: { none: 401, garbage: 401, revoked: 401, device: 401, otherDevice: 401, deviceOtherWard: 401, staff: 400, admin: 400, otherAdmin: 400 },
+    expect: { none: 401, garbage: 401, revoked: 401, device: 401, otherDevice: 401, deviceOtherWard: 401, staff: 400, admin: 400, otherAdmin: 400, city: 400, cityAdmin: 400 },
   },
   // Last: a caller's own session ends here (answered 204 whatever the token, so it tells nothing).
   { route: 'POST /api/v1/auth/logout', request: () => ({ method: 'POST', url: '/api/v1/auth/logout' }), expect: everyone(204) },
@@ -300,6 +331,8 @@ describe('authorization matrix', () => {
         staff: (await signIn(t, WARD, 'ward_staff')).token,
         admin: (await signIn(t, WARD, 'ward_admin')).token,
         otherAdmin: (await signIn(t, OTHER_WARD, 'ward_admin')).token,
+        city: (await signInCity(t, '31')).token,
+        cityAdmin: (await signInCity(t, '31', 'city_admin')).token,
       },
     };
   }, 120_000);

@@ -8,9 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registeredRoutes } from '../../src/server/app.js';
-import { auditChainHead } from '../../src/server/services/audit.js';
+import { auditChainHead, provinceChain } from '../../src/server/services/audit.js';
 import { validAssistance } from '../helpers/assistance-fixtures.js';
-import { get, household, member, signIn, syncAll } from '../helpers/dashboard.js';
+import { get, household, member, signIn, signInCity, syncAll } from '../helpers/dashboard.js';
 import { batch, WARD } from '../helpers/records.js';
 import { backends } from '../helpers/server-db.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
@@ -37,6 +37,8 @@ const markerValues = Object.values(MARKERS);
 function paramsFor(ids: { household: string; request: string }, url: string): Record<string, string> {
   // A personal-data request's routes take the request's id (one linked to the household).
   if (url.includes('/data-requests/')) return { code: WARD, id: ids.request };
+  // The city roll-up: the ward's province (Hải Phòng, 31), read by a city admin of it.
+  if (url.startsWith('/api/v1/provinces/')) return { province: PROVINCE, code: WARD };
   return { code: WARD, id: ids.household };
 }
 
@@ -48,16 +50,26 @@ const QUERY: Record<string, string> = {
   '/api/v1/wards/:code/export.xlsx': '?year=2026&asOf=2026-11-30',
   '/api/v1/wards/:code/export.csv': '?year=2026&asOf=2026-11-30',
   '/api/v1/wards/:code/report': '?year=2026&asOf=2026-11-30',
+  '/api/v1/provinces/:province/rollup.csv': '?year=2026&asOf=2026-11-30',
+  '/api/v1/provinces/:province/rollup.xlsx': '?year=2026&asOf=2026-11-30',
+  '/api/v1/provinces/:province/report': '?year=2026&asOf=2026-11-30',
+  '/api/v1/provinces/:province/wards/:code/export.csv': '?year=2026&asOf=2026-11-30',
 };
+
+/** City routes are read by a city admin and audited in the province's chain (issue 15). */
+const PROVINCE = '31';
+const isCityRoute = (url: string): boolean => url.startsWith('/api/v1/provinces/');
 
 describe.each(backends)('every personal-data GET route is audited, on $name', (backend) => {
   let t: TestServer;
   let admin: { token: string; userId: string };
+  let cityAdmin: { token: string; userId: string };
   const ids = { household: '', request: '' };
 
   beforeAll(async () => {
     t = await startTestServer(backend);
     admin = await signIn(t, WARD, 'ward_admin');
+    cityAdmin = await signInCity(t, PROVINCE, 'city_admin');
     const device = await t.enrol(WARD);
     const head = member(1970, { relation: 'head', name: MARKERS.headName, phone: MARKERS.phone, cccd: MARKERS.cccd } as never);
     const asker = member(1950, { name: MARKERS.memberName, wantsHelp: ['vneid_level2'], wantsHelpNote: MARKERS.wantsHelpNote } as never);
@@ -103,23 +115,33 @@ describe.each(backends)('every personal-data GET route is audited, on $name', (b
         if (value === undefined) throw new Error(`${route.url}: add a value for :${name} to paramsFor()`);
         return value;
       });
-      const before = await auditChainHead(t.db.db, WARD);
-      const res = await get(t, admin.token, url + (QUERY[route.url] ?? ''));
+      const reader = isCityRoute(route.url) ? cityAdmin : admin;
+      const chain = isCityRoute(route.url) ? provinceChain(PROVINCE) : WARD;
+      const before = await auditChainHead(t.db.db, chain);
+      const res = await get(t, reader.token, url + (QUERY[route.url] ?? ''));
       expect(res.statusCode, `${route.url}: ${res.body.slice(0, 200)} (give it a QUERY entry?)`).toBeLessThan(300);
       const isFile = /attachment/.test(String(res.headers['content-disposition'] ?? ''));
       const shown = markerValues.filter((m) => res.body.includes(m));
-      if (!isFile && shown.length === 0) continue;
+      // Every city read is audited (the province log), personal data or not.
+      if (!isFile && shown.length === 0 && !isCityRoute(route.url)) continue;
       personal.push(route.url);
       const added = await t.db.db
         .selectFrom('audit_log')
         .select(['action', 'actor_id'])
-        .where('ward_code', '=', WARD)
+        .where('ward_code', '=', chain)
         .where('seq', '>', before.seq)
         .execute();
-      expect(added.filter((a) => a.actor_id === admin.userId), `${route.url} returned ${isFile ? 'a file' : shown.join(', ')} without an audit entry`).not.toEqual([]);
+      expect(added.filter((a) => a.actor_id === reader.userId), `${route.url} returned ${isFile ? 'a file' : shown.join(', ')} without an audit entry`).not.toEqual([]);
     }
     // The routes known today to show residents' data: the test did find them.
-    for (const url of ['/api/v1/wards/:code/households/:id', '/api/v1/wards/:code/follow-ups', '/api/v1/wards/:code/export.csv', '/api/v1/wards/:code/data-requests/:id/export.html']) {
+    for (const url of [
+      '/api/v1/wards/:code/households/:id',
+      '/api/v1/wards/:code/follow-ups',
+      '/api/v1/wards/:code/export.csv',
+      '/api/v1/wards/:code/data-requests/:id/export.html',
+      '/api/v1/provinces/:province/rollup.csv',
+      '/api/v1/provinces/:province/wards/:code/export.csv',
+    ]) {
       expect(personal).toContain(url);
     }
   }, 120_000);

@@ -48,7 +48,7 @@ describe.each(backends.map((b) => b.name))('server process on %s', (backendName)
     expect(password).toMatch(/^[a-z0-9]{4}(-[a-z0-9]{4}){3}$/);
     expect(code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
     const health = await fetch(`${first.url}/api/health`);
-    expect(await health.json()).toEqual({ status: 'ok', db: backendName });
+    expect(await health.json()).toEqual({ status: 'ok', db: backendName, lastBackup: null });
     const enrol = await post(`${first.url}/api/v1/devices/enrol`, { wardCode: WARD, enrolmentCode: code, volunteerName: 'Đầu tiên' });
     expect(enrol.status).toBe(201);
     const { token } = (await enrol.json()) as { token: string };

@@ -37,7 +37,7 @@ describe.each(cases)('sync on $name, prepared $mode', (backend) => {
 
   it('health names the database', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/health' });
-    expect(res.json()).toEqual({ status: 'ok', db: backend.name });
+    expect(res.json()).toEqual({ status: 'ok', db: backend.name, lastBackup: null });
   });
 
   it('accepts a valid record, stores it whole and as dashboard rows', async () => {
@@ -143,7 +143,7 @@ describe.each(cases)('sync on $name, prepared $mode', (backend) => {
     expect(results[1]!.errors).toContainEqual({ path: 'data.members.0.birthYear', code: 'birth_year_future', message: 'The year of birth is after the survey date.' });
     expect(results[2]).toMatchObject({ id: 'not-a-uuid', errors: [{ path: 'id', code: 'invalid_uuid' }] });
     expect(results[3]!.errors).toContainEqual(expect.objectContaining({ path: 'kind', code: 'unknown_kind' }));
-    expect(results[4]!.errors).toContainEqual(expect.objectContaining({ path: 'schemaVersion', code: 'unknown_schema_version' }));
+    expect(results[4]!.errors).toContainEqual(expect.objectContaining({ path: 'schemaVersion', code: 'newer_schema_version' }));
     expect(results[5]!.errors).toEqual([{ path: 'data.wardCode', code: 'wrong_ward', message: 'This record belongs to another ward than this device.' }]);
     expect(results[6]!.errors).toEqual([expect.objectContaining({ path: 'data.groupCode', code: 'unknown_group' })]);
     expect(results[7]).toMatchObject({ id: '', rev: 0, status: 'rejected' });

@@ -54,7 +54,7 @@ describe('GET /api/health', () => {
     t = await startTestServer(sqliteBackend);
     const ok = await t.app.inject({ method: 'GET', url: '/api/health' });
     expect(ok.statusCode).toBe(200);
-    expect(ok.json()).toEqual({ status: 'ok', db: 'sqlite' });
+    expect(ok.json()).toEqual({ status: 'ok', db: 'sqlite', lastBackup: null });
     // A table lost (as a damaged file or a half-restored backup would) fails the probe.
     t.db.sqlite!.exec('drop table members');
     const bad = await t.app.inject({ method: 'GET', url: '/api/health' });

@@ -8,7 +8,7 @@ describe('ward endpoint skeleton', () => {
     const app = await buildServer({ db: opened.server, staticRoot: 'dist' });
     const res = await app.inject({ method: 'GET', url: '/api/health' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ status: 'ok', db: 'sqlite' });
+    expect(res.json()).toEqual({ status: 'ok', db: 'sqlite', lastBackup: null });
     await app.close();
     await opened.cleanup();
   });

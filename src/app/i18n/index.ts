@@ -82,6 +82,9 @@ export async function loadDashboardLocales(): Promise<void> {
   const { privacyVi, privacyEn } = await import('../features/dashboard/privacy/locales.js');
   i18n.addResourceBundle('vi', 'translation', privacyVi, true, false);
   i18n.addResourceBundle('en', 'translation', privacyEn, true, false);
+  const { cityVi, cityEn } = await import('../features/dashboard/city/locales.js');
+  i18n.addResourceBundle('vi', 'translation', cityVi, true, false);
+  i18n.addResourceBundle('en', 'translation', cityEn, true, false);
   const { retirementVi, retirementEn } = await import('../features/dashboard/retirement-locales.js');
   i18n.addResourceBundle('vi', 'translation', retirementVi, true, false);
   i18n.addResourceBundle('en', 'translation', retirementEn, true, false);

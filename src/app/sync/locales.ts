@@ -39,6 +39,10 @@ export const syncVi = {
     heldConflict: 'Trùng lặp khác nội dung',
     heldHelp: 'Mở bản ghi, sửa theo lời nhắn rồi lưu lại: ứng dụng sẽ tự gửi lại.',
     heldConflictHelp: 'Máy chủ đã có bản khác của lần lưu này. Mở bản ghi, kiểm tra rồi lưu lại để gửi bản mới.',
+    // A record made by a newer app than the ward server knows (newer_schema_version): nothing to fix.
+    awaitingUpdate: '{{what}} chờ máy chủ phường được cập nhật',
+    heldUpdate: 'Chờ cập nhật',
+    heldUpdateHelp: 'Máy chủ của phường chưa nhận được phiên bản biểu mẫu này. Không cần sửa gì: bản ghi vẫn được giữ trên máy và sẽ tự gửi lại khi mở ứng dụng hoặc bấm “Đồng bộ ngay” sau khi máy chủ được cập nhật. Hãy báo cán bộ phường.',
     openRecord: 'Mở để sửa',
     householdLabel: 'Hộ số {{house}}, {{group}}',
     staff: {
@@ -125,6 +129,9 @@ export const syncEn: typeof syncVi = {
     heldConflict: 'Conflicting copy',
     heldHelp: 'Open the record, fix it as the message says and save: the app sends it again.',
     heldConflictHelp: 'The server already has a different copy of this save. Open the record, check it and save to send a new version.',
+    awaitingUpdate: '{{what}} waiting for the ward server to be updated',
+    heldUpdate: 'Waiting for an update',
+    heldUpdateHelp: 'The ward server does not know this version of the form yet. Nothing to fix: the record stays on this phone and is sent again when the app is opened or “Sync now” is tapped after the server is updated. Tell the ward staff.',
     openRecord: 'Open to fix',
     householdLabel: 'House {{house}}, {{group}}',
     staff: {

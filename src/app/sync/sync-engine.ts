@@ -21,7 +21,11 @@
 //   the batch's results are kept.
 // - accepted / duplicate / stale settle the entry; rejected / conflict hold it (state 'held')
 //   with the server's messages on the record, until the volunteer edits the record: the new rev
-//   is queued, sent, and its result removes the held entry too.
+//   is queued, sent, and its result removes the held entry too. A record `rejected` because the
+//   server does not know its schema version yet (`newer_schema_version`: made by a newer app than
+//   the ward server, e.g. after the server was rolled back) is held the same way but has nothing
+//   to fix: it is queued again when the engine starts (each app start) and on "Đồng bộ ngay", so
+//   it goes as soon as the server is updated, and never leaves the phone before.
 // - One run at a time per origin (Web Locks; without them, one per JS realm — a second tab's
 //   run is then merely redundant, never harmful, thanks to the server's idempotency).
 // - Backoff: full jitter, random(0, min(cap, base·2^n)) after the n-th consecutive failure
@@ -50,6 +54,7 @@ import {
   CLIENT_BATCH_MAX_RECORDS,
   MAX_APPLIED_PER_BATCH,
   PROTOCOL_VERSION,
+  awaitsUpdate,
   isSettled,
   WAITING_HEADER,
   type SyncRecordError,
@@ -811,6 +816,26 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     return running;
   }
 
+  /**
+   * Held records that wait for a server update (awaitsUpdate): their entries are queued again,
+   * so the next run sends them once more. Called at start and on "Đồng bộ ngay" only: a server
+   * still too old answers the same and they are held again, without a loop.
+   */
+  async function requeueAwaitingUpdate(): Promise<void> {
+    try {
+      await db.transaction('rw', db.outbox, db.records, async () => {
+        const held = await db.outbox.where('state').equals('held').toArray();
+        if (held.length === 0) return;
+        const rows = await db.records.bulkGet([...new Set(held.map((e) => e.recordId))]);
+        const waiting = new Set(rows.filter((r) => r && r.syncState === 'rejected' && awaitsUpdate(r.serverErrors)).map((r) => r!.id));
+        for (const e of held) if (waiting.has(e.recordId)) await db.outbox.update(e.seq!, { state: 'queued' });
+      });
+    } catch (error) {
+      // Best effort: they stay held (and are tried at the next start).
+      console.error('could not queue records waiting for an update', error);
+    }
+  }
+
   const onOnline = () => void trigger('forced');
   const onOffline = () => {
     if (!running) setState({ phase: 'offline' });
@@ -833,6 +858,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       events?.addEventListener('online', onOnline);
       events?.addEventListener('offline', onOffline);
       armPeriod();
+      await requeueAwaitingUpdate();
       await trigger('auto');
     },
     async stop() {
@@ -845,8 +871,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       await running;
     },
     requestSync: () => trigger('auto'),
-    syncNow: () => {
+    syncNow: async () => {
       pollRequested = true;
+      await requeueAwaitingUpdate();
       return trigger('forced');
     },
     getState: () => state,

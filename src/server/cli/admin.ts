@@ -4,14 +4,16 @@
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { openServerDb, type ServerDb } from '../db/connect.js';
-import type { UserRole } from '../db/schema.js';
-import { createUser, listDevices, revokeDevice, setUserDisabled, UnknownWardError, unlockUser } from '../services/accounts.js';
+import { isCityRole, type UserRole } from '../db/schema.js';
+import { createUser, listDevices, revokeDevice, setUserDisabled, UnknownProvinceError, UnknownWardError, unlockUser } from '../services/accounts.js';
 import { DEFAULT_EXPIRES_DAYS, issueEnrolmentCode, listEnrolmentCodes, revokeEnrolmentCode } from '../services/enrolment-codes.js';
-import { verifyAuditChain, writeAudit } from '../services/audit.js';
+import { provinceChain, verifyAuditChain, writeAudit } from '../services/audit.js';
 import { cliActor, transferRecords } from '../services/record-owners.js';
 import { applyRetention, describeRetention } from '../services/retention.js';
 import { formatEnrolmentCode } from '../services/secrets.js';
-import { listWards, loadWardSeeds } from '../services/wards.js';
+import { getWardConfig, listWards, loadWardSeeds } from '../services/wards.js';
+import { recountWard, storedCounters } from '../services/indicator-counters.js';
+import { BACKUP_USAGE, openOptions, runBackupCommand } from './backup-commands.js';
 
 const USAGE = `Usage: npm run -s admin -- <command>
   list-wards                                   CODE<TAB>NAME per ward
@@ -21,6 +23,9 @@ const USAGE = `Usage: npm run -s admin -- <command>
   list-enrolment-codes [--ward CODE]           ID<TAB>WARD<TAB>STATE<TAB>USES LEFT/TOTAL<TAB>EXPIRES<TAB>ISSUED BY
   revoke-enrolment-code --id ID                the code stops working at once
   create-user --ward CODE --username U [--role ward_staff|ward_admin] [--password-stdin]
+  create-user --province CODE --username U --role city_staff|city_admin [--password-stdin]
+                                               a city account: reads the roll-up of the province's
+                                               wards held here (city_admin: and the province log)
   list-devices [--ward CODE]                   ID<TAB>WARD<TAB>NAME<TAB>CREATED<TAB>REVOKED
   revoke-device --device ID [--kind lost|retired]
                                                lost (default): refused at once, told to wipe;
@@ -38,9 +43,16 @@ const USAGE = `Usage: npm run -s admin -- <command>
                                                <TAB>REVISIONS<TAB>CONFLICTS per ward (erased now);
                                                --dry-run: WARD<TAB>CUT-OFF<TAB>HOUSEHOLDS<TAB>
                                                ASSISTANCES that would be erased, nothing changed
-  audit-verify --ward CODE                     checks the ward's audit chain: OK<TAB>WARD<TAB>N entries<TAB>head …
+  audit-verify --ward CODE | --province CODE  checks the ward's (or province's) audit chain: OK<TAB>WARD<TAB>N entries<TAB>head …
                                                or BROKEN<TAB>WARD<TAB>seq=S<TAB>REASON<TAB>head … (exit code 3)
-Environment: DATA_DIR (./data) or DATABASE_URL (postgres://…), SEEDS_DIR (seeds/wards)`;
+  recount --ward CODE                          rebuilds the ward's indicator counters from its records:
+                                               SAME<TAB>WARD<TAB>N rows, or DIFFERED<TAB>WARD<TAB>N rows
+                                               <TAB>K keys (each key on stderr; exit code 4), or
+                                               COUNTED<TAB>WARD<TAB>N rows (never counted, or other age bands)
+${BACKUP_USAGE}
+Environment: DATA_DIR (./data) or DATABASE_URL (postgres://…), SEEDS_DIR (seeds/wards),
+  BACKUP_RECIPIENT (age1… key for scheduled backups and the backup before migrations),
+  BACKUP_PASSPHRASE_FILE, BACKUP_BEFORE_MIGRATIONS=off (migrate without that backup)`;
 
 class UsageError extends Error {}
 
@@ -107,14 +119,18 @@ async function run(server: ServerDb, command: string, args: string[]): Promise<n
         args,
         options: {
           ward: { type: 'string' },
+          province: { type: 'string' },
           username: { type: 'string' },
-          role: { type: 'string', default: 'ward_staff' },
+          role: { type: 'string' },
           'password-stdin': { type: 'boolean', default: false },
         },
       });
-      const role = values.role as UserRole;
-      if (role !== 'ward_staff' && role !== 'ward_admin') throw new UsageError('--role is ward_staff or ward_admin');
-      const ward = required(values.ward, 'ward');
+      const role = (values.role ?? (values.province !== undefined ? 'city_staff' : 'ward_staff')) as UserRole;
+      if (!['ward_staff', 'ward_admin', 'city_staff', 'city_admin'].includes(role)) throw new UsageError('--role is ward_staff, ward_admin, city_staff or city_admin');
+      const city = isCityRole(role);
+      if (city && (values.province === undefined || values.ward !== undefined)) throw new UsageError(`--role ${role} takes --province CODE (not --ward)`);
+      if (!city && values.province !== undefined) throw new UsageError(`--role ${role} takes --ward CODE (not --province)`);
+      const scope = city ? provinceChain(required(values.province, 'province')) : required(values.ward, 'ward');
       const username = required(values.username, 'username');
       let password: string;
       if (values['password-stdin']) {
@@ -124,9 +140,10 @@ async function run(server: ServerDb, command: string, args: string[]): Promise<n
         password = await prompt('Password: ');
         if ((await prompt('Password again: ')) !== password) throw new UsageError('the passwords differ');
       }
-      const { id } = await createUser(db, { wardCode: ward, username, password, role });
-      await writeAudit(db, cliActor(ward), 'users.create', id, { username: username.toLowerCase(), role });
-      process.stdout.write(`${id}\t${username.toLowerCase()}\t${role}\t${ward}\n`);
+      const { id } = await createUser(db, city ? { provinceCode: values.province, username, password, role } : { wardCode: values.ward, username, password, role });
+      // A city account's creation goes to its province's log (services/audit.ts provinceChain).
+      await writeAudit(db, cliActor(scope), 'users.create', id, { username: username.toLowerCase(), role });
+      process.stdout.write(`${id}\t${username.toLowerCase()}\t${role}\t${city ? `province ${values.province}` : values.ward}\n`);
       return;
     }
     case 'list-devices': {
@@ -198,8 +215,9 @@ async function run(server: ServerDb, command: string, args: string[]): Promise<n
       return;
     }
     case 'audit-verify': {
-      const { values } = parseArgs({ args, options: { ward: { type: 'string' } } });
-      const check = await verifyAuditChain(db, required(values.ward, 'ward'));
+      const { values } = parseArgs({ args, options: { ward: { type: 'string' }, province: { type: 'string' } } });
+      const chain = values.province !== undefined ? provinceChain(values.province) : required(values.ward, 'ward');
+      const check = await verifyAuditChain(db, chain);
       const head = `head seq=${check.head.seq} hash=${check.head.hash || '-'}`;
       if (check.ok) {
         process.stdout.write(`OK\t${check.head.wardCode}\t${check.entries} entries\t${head}\n`);
@@ -207,6 +225,22 @@ async function run(server: ServerDb, command: string, args: string[]): Promise<n
       }
       process.stdout.write(`BROKEN\t${check.head.wardCode}\tseq=${check.brokenAt}\t${check.reason}\t${head}\n`);
       return 3;
+    }
+    case 'recount': {
+      const { values } = parseArgs({ args, options: { ward: { type: 'string' } } });
+      const wardCode = required(values.ward, 'ward');
+      const config = await getWardConfig(db, wardCode);
+      if (!config) throw new UsageError(`unknown ward: ${wardCode}`);
+      const settings = { adultAge: config.settings.adultAge, vneidMinAge: config.settings.vneidMinAge };
+      const result = await db.transaction().execute((trx) => recountWard(trx, wardCode, settings));
+      const rows = (await storedCounters(db, wardCode)).length;
+      if (result.differences.length > 0) {
+        for (const d of result.differences) process.stderr.write(`${d}\n`);
+        process.stdout.write(`DIFFERED\t${wardCode}\t${rows} rows\t${result.differences.length} keys\n`);
+        return 4;
+      }
+      process.stdout.write(`${result.compared ? 'SAME' : 'COUNTED'}\t${wardCode}\t${rows} rows\n`);
+      return 0;
     }
     default:
       throw new UsageError(command ? `unknown command: ${command}` : 'no command');
@@ -219,15 +253,17 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  // Restore and verify must not open (create, migrate) the target first; backup opens it itself.
+  if (command === 'backup' || command === 'restore') return runBackupCommand(command, args);
   let server: ServerDb | null = null;
   try {
-    server = await openServerDb({ databaseUrl: process.env.DATABASE_URL, dataDir: process.env.DATA_DIR ?? './data' });
+    server = await openServerDb({ databaseUrl: process.env.DATABASE_URL, dataDir: process.env.DATA_DIR ?? './data', ...openOptions() });
     // The CLI may run before the server ever started: it knows the seeded wards too. It never
     // does the first-start work (the first admin password is the server's to print).
     await loadWardSeeds(server.db, process.env.SEEDS_DIR ?? 'seeds/wards');
     return (await run(server, command, args)) ?? 0;
   } catch (error) {
-    if (error instanceof UsageError || error instanceof RangeError || error instanceof UnknownWardError) {
+    if (error instanceof UsageError || error instanceof RangeError || error instanceof UnknownWardError || error instanceof UnknownProvinceError) {
       process.stderr.write(`admin: ${error.message}\n${error instanceof UsageError ? `${USAGE}\n` : ''}`);
       return 2;
     }

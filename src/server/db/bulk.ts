@@ -4,12 +4,13 @@
 // while compiling and preparing a new multi-thousand-parameter statement per batch costs
 // milliseconds. The SQLite path must only run inside a Kysely transaction callback: the
 // driver then holds its connection mutex, so these statements join that transaction.
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type SqliteDatabase from 'better-sqlite3';
 import type { ServerDb } from './connect.js';
 import type { Database } from './schema.js';
 
-export type Conflict = { kind: 'error' } | { kind: 'ignore'; columns: string[] } | { kind: 'upsert'; columns: string[] };
+/** `add`: on conflict, adds the new row's values to the stored ones (counters: services/indicator-counters.ts). */
+export type Conflict = { kind: 'error' } | { kind: 'ignore'; columns: string[] } | { kind: 'upsert'; columns: string[] } | { kind: 'add'; columns: string[] };
 
 /** Any table, any column: for the statements whose table name is a parameter. */
 type LooseDatabase = Record<string, Record<string, unknown>>;
@@ -33,6 +34,10 @@ function sqliteStatement(handle: SqliteDatabase.Database, table: string, columns
     if (conflict.kind === 'ignore') sql += ` on conflict (${conflict.columns.map(quote).join(', ')}) do nothing`;
     if (conflict.kind === 'upsert') {
       const set = columns.filter((c) => !conflict.columns.includes(c)).map((c) => `${quote(c)} = excluded.${quote(c)}`);
+      sql += ` on conflict (${conflict.columns.map(quote).join(', ')}) do update set ${set.join(', ')}`;
+    }
+    if (conflict.kind === 'add') {
+      const set = columns.filter((c) => !conflict.columns.includes(c)).map((c) => `${quote(c)} = ${quote(table)}.${quote(c)} + excluded.${quote(c)}`);
       sql += ` on conflict (${conflict.columns.map(quote).join(', ')}) do update set ${set.join(', ')}`;
     }
     stmt = handle.prepare(sql);
@@ -69,6 +74,12 @@ export async function insertMany<T extends keyof Database>(
       const set = columns.filter((c) => !conflict.columns.includes(c));
       q = q.onConflict((oc) =>
         oc.columns(conflict.columns).doUpdateSet((eb) => Object.fromEntries(set.map((c) => [c, eb.ref(`excluded.${c}`)]))),
+      );
+    }
+    if (conflict.kind === 'add') {
+      const set = columns.filter((c) => !conflict.columns.includes(c));
+      q = q.onConflict((oc) =>
+        oc.columns(conflict.columns).doUpdateSet(Object.fromEntries(set.map((c) => [c, sql`${sql.ref(`${table}.${c}`)} + ${sql.ref(`excluded.${c}`)}`]))),
       );
     }
     await q.execute();

@@ -18,6 +18,7 @@ import {
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { registerAuditKey, sealAuditChains } from '../services/audit.js';
+import { backupBeforeMigrations, recordPreMigrationBackup } from '../services/backup-runs.js';
 import { loadServerSecret } from '../services/server-secret.js';
 import { WardKeys } from '../services/ward-keys.js';
 import { migrations } from './migrations/index.js';
@@ -62,6 +63,12 @@ export interface OpenOptions {
   dataDir?: string;
   /** postgres://… of a streaming replica for dashboard reads (with a PostgreSQL databaseUrl only). */
   databaseReadUrl?: string;
+  /**
+   * Back up a non-empty database before applying pending migrations (the server and the admin
+   * CLI ask for it; tests opening fresh databases need not): into DATA_DIR/backups, encrypted
+   * to `recipient` when given, else unencrypted (0600 in a 0700 folder, beside the live file).
+   */
+  backupBeforeMigrations?: { recipient?: string };
 }
 
 export const SQLITE_FILE_NAME = 'go-cua.sqlite';
@@ -170,7 +177,12 @@ export async function openServerDb(options: OpenOptions = {}): Promise<ServerDb>
   // The audit chain's key is derived from the same server secret (services/audit.ts).
   registerAuditKey(server.db, enrolmentKey, server.dialect);
   try {
+    const preMigration = options.backupBeforeMigrations
+      ? await backupBeforeMigrations({ ...server, dataDir: options.dataDir ?? './data', databaseUrl: server.dialect === 'postgres' ? url : undefined }, options.backupBeforeMigrations.recipient)
+      : null;
     await migrate(server.db);
+    // Recorded once the backup_runs table exists (it may be among the migrations just applied).
+    if (preMigration) await recordPreMigrationBackup(server.db, preMigration);
     // Rows from before the audit chain (a migration cannot read the key) are chained here.
     const sealed = await sealAuditChains(server.db);
     if (sealed > 0) process.stderr.write(`Audit log: ${sealed} earlier entries chained\n`);

@@ -19,11 +19,19 @@ export interface WardGroupsTable {
   households_on_register: number;
 }
 
-export type UserRole = 'ward_staff' | 'ward_admin';
+export type WardRole = 'ward_staff' | 'ward_admin';
+/** Province-scoped: read the roll-up of the province's wards; city_admin also reads the province audit log. */
+export type CityRole = 'city_staff' | 'city_admin';
+export type UserRole = WardRole | CityRole;
+export const CITY_ROLES: readonly CityRole[] = ['city_staff', 'city_admin'];
+export const isCityRole = (role: string): role is CityRole => role === 'city_staff' || role === 'city_admin';
 
 export interface UsersTable {
   id: string;
-  ward_code: string;
+  /** The ward of a ward account; null for a province account (migration 20261203T112000-city-staff). */
+  ward_code: string | null;
+  /** The province (administrative code, e.g. "31") of a city account; null for a ward account. */
+  province_code: string | null;
   username: string;
   /** scrypt$N$r$p$salt$hash (base64url); never the password. */
   password_hash: string;
@@ -113,6 +121,12 @@ export interface RecordRevisionsTable {
    * `content_hash` is the erased body's); null while the body is as received.
    */
   personal_erased_at: string | null;
+  /**
+   * The schemaVersion of the record as the phone sent it; `body` is stored migrated to the
+   * current version (`schema_version`). Null for a rev the server wrote (a staff change) and for
+   * revs stored before migration 20261203T114000-record-versions.
+   */
+  received_schema_version: number | null;
 }
 
 /** A revision that collided with a stored one (same id and rev, other content), kept for review. */
@@ -128,6 +142,8 @@ export interface ConflictsTable {
   received_at: string;
   /** As on record_revisions: when retention erased the personal fields of `body`. */
   personal_erased_at: string | null;
+  /** As on record_revisions: the version the phone sent (`body` is stored migrated). */
+  received_schema_version: number | null;
 }
 
 /** The latest revision of each household, flattened for the dashboard's SQL. */
@@ -194,6 +210,21 @@ export interface MembersTable {
   city_app: string | null;
   /** JSON array of help topics ([] when none). */
   wants_help: string;
+}
+
+/** One backup run, good or failed (migration 20261203T110500-backup-runs, services/backup.ts). */
+export interface BackupRunsTable {
+  id: string;
+  kind: 'manual' | 'scheduled' | 'pre_migration';
+  started_at: string;
+  finished_at: string;
+  /** 1 when the file was written and checked; 0 on failure. */
+  ok: number;
+  /** int8: a string from PostgreSQL. */
+  size_bytes: number | string | null;
+  file: string | null;
+  encryption: 'passphrase' | 'recipient' | 'none' | null;
+  error: string | null;
 }
 
 export interface ServerMetaTable {
@@ -307,7 +338,57 @@ export interface DataSubjectRequestsTable {
   updated_at: string;
 }
 
+/**
+ * The indicator tallies kept on ingest (services/indicator-counters.ts): per ward × tổ dân phố ×
+ * survey day × age band × sex. Household rows have age_from = -1 and sex = ''.
+ */
+export interface IndicatorCountersTable {
+  ward_code: string;
+  group_code: string;
+  /** The household's derived survey date (households.surveyed_at). */
+  day: string;
+  /** Lower age of the band (indicator_counter_wards.age_bounds); -1 on household rows. */
+  age_from: number;
+  sex: string;
+  /** Households counted (household rows) or members counted (member rows). */
+  units: number;
+  surveyed: number;
+  not_home: number;
+  refused: number;
+  fibre_yes: number;
+  fibre_unknown: number;
+  skills_p: number;
+  skills_pm: number;
+  vneid_yes: number;
+  vneid_unknown: number;
+  vneid_level2_yes: number;
+  vneid_level2_unknown: number;
+  digital_signature_yes: number;
+  digital_signature_unknown: number;
+  bank_account_15_yes: number;
+  bank_account_15_unknown: number;
+  cashless_30d_yes: number;
+  cashless_30d_unknown: number;
+  ehr_yes: number;
+  ehr_unknown: number;
+  digital_services_yes: number;
+  digital_services_unknown: number;
+  online_public_service_yes: number;
+  online_public_service_unknown: number;
+  smartphone_adult_yes: number;
+  smartphone_adult_unknown: number;
+}
+
+/** The age bands each ward's counters were counted with (JSON array of lower ages). */
+export interface IndicatorCounterWardsTable {
+  ward_code: string;
+  age_bounds: string;
+  counted_at: string;
+}
+
 export interface Database {
+  indicator_counters: IndicatorCountersTable;
+  indicator_counter_wards: IndicatorCounterWardsTable;
   data_subject_requests: DataSubjectRequestsTable;
   wards: WardsTable;
   ward_groups: WardGroupsTable;
@@ -321,6 +402,7 @@ export interface Database {
   households: HouseholdsTable;
   members: MembersTable;
   server_meta: ServerMetaTable;
+  backup_runs: BackupRunsTable;
   audit_log: AuditLogTable;
   household_address_keys: HouseholdAddressKeysTable;
   assistances: AssistancesTable;

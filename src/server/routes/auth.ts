@@ -42,7 +42,8 @@ export async function authRoutes(app: FastifyInstance, options: AuthRouteOptions
       }
       throw new HttpError(401, 'unauthorized', 'invalid_credentials');
     }
-    return { token: result.token, wardCode: result.wardCode, role: result.role, mustChangePassword: result.mustChangePassword };
+    // A city account's answer names its scope: the province and every ward of it held here.
+    return { token: result.token, wardCode: result.wardCode, role: result.role, mustChangePassword: result.mustChangePassword, ...(result.province ? { province: result.province } : {}) };
   });
 
   // The signed-in person's own password: required before anything else when the one they signed

@@ -3,7 +3,7 @@
 // writes to the register, targets, settings and accounts need the ward_admin role (403).
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerDb } from '../db/connect.js';
-import { authenticateDevice, authenticateSession, type StaffPrincipal } from '../services/accounts.js';
+import { authenticateDevice, authenticateSession, isCityPrincipal, type StaffPrincipal } from '../services/accounts.js';
 import { dashboardMessage, type DashboardMessageKey } from '../services/dashboard-messages.js';
 import { pickLang } from '../services/messages.js';
 import { bearerToken } from './principal.js';
@@ -40,6 +40,7 @@ export function installDashboardErrors(app: FastifyInstance): void {
 export function staff(request: FastifyRequest): StaffPrincipal {
   const p = request.principal;
   if (!p || p.role === 'device') throw new DashboardError(401, 'unauthorized', 'session_invalid');
+  if (isCityPrincipal(p)) throw new DashboardError(403, 'forbidden', 'city_not_ward');
   return p;
 }
 
@@ -53,6 +54,9 @@ export function requireWardStaff(server: ServerDb) {
       if (await authenticateDevice(server.db, token)) throw new DashboardError(403, 'forbidden', 'device_not_staff');
       throw new DashboardError(401, 'unauthorized', 'session_invalid');
     }
+    // City staff read the province roll-up (routes/city.ts), never a ward route: no household
+    // list, quality report, follow-up, drill-down, audit log, admin or export of the ward's own.
+    if (isCityPrincipal(session)) throw new DashboardError(403, 'forbidden', 'city_not_ward');
     const wardCode = (request.params as { code?: string }).code;
     if (wardCode !== session.wardCode) throw new DashboardError(403, 'forbidden', 'other_ward');
     // Signed in with a password that fails today's policy: change it first (POST /api/v1/auth/password).

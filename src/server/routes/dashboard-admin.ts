@@ -9,6 +9,7 @@ import type { ServerDb } from '../db/connect.js';
 import { DEFAULT_EXPIRES_DAYS, issueEnrolmentCode, listEnrolmentCodes, MAX_EXPIRES_DAYS, MAX_USES, revokeEnrolmentCode } from '../services/enrolment-codes.js';
 import { checkPassword as checkPasswordPolicy } from '../services/password-policy.js';
 import { writeAudit } from '../services/audit.js';
+import { backupStatus } from '../services/backup.js';
 import { csvProblemMessage } from '../services/dashboard-messages.js';
 import { registerGroups } from '../services/indicators.js';
 import { transferRecords } from '../services/record-owners.js';
@@ -137,6 +138,12 @@ export async function dashboardAdminRoutes(app: FastifyInstance, options: Dashbo
   // --- Staff accounts -----------------------------------------------------------------------
   app.get<{ Params: WardParams }>('/api/v1/wards/:code/users', adminOnly, async (request) => {
     return { wardCode: request.params.code, users: await listUsers(db, request.params.code) };
+  });
+
+  // The last good backup and the last failure since (services/backup.ts): server-wide, shown
+  // to every ward's admins, who must know when the copy is stale or failing.
+  app.get<{ Params: WardParams }>('/api/v1/wards/:code/backups', adminOnly, async (request) => {
+    return { wardCode: request.params.code, ...(await backupStatus(db)) };
   });
 
   app.post<{ Params: WardParams }>('/api/v1/wards/:code/users', adminOnly, async (request, reply) => {

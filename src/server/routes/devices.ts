@@ -10,6 +10,7 @@ import type { ServerDb } from '../db/connect.js';
 import { HttpError } from '../http-error.js';
 import { enrolDevice } from '../services/enrolment-codes.js';
 import { getWardConfig } from '../services/wards.js';
+import { isCityPrincipal } from '../services/accounts.js';
 import type { DeviceContacts } from '../services/device-contact.js';
 import { FailureLimiter } from '../services/failure-limiter.js';
 import { isValidSigningKey, signingPublicKeySchema } from '../../shared/crypto/rescue-file.js';
@@ -91,6 +92,8 @@ export async function deviceRoutes(app: FastifyInstance, options: DeviceRouteOpt
   );
 
   app.get('/api/v1/config', { preHandler: requireDeviceOrStaff(options.db, options.badTokens, options.contacts) }, async (request) => {
+    // A city account has no ward of its own: its screens read the roll-up (routes/city.ts).
+    if (isCityPrincipal(request.principal)) throw new HttpError(403, 'forbidden');
     const config = request.principal ? await getWardConfig(options.db.db, request.principal.wardCode) : null;
     if (!config) throw new HttpError(404, 'not_found');
     // The ward's newest sealing key: phones seal their outbox records to it (services/ward-keys.ts).

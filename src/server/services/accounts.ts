@@ -4,8 +4,8 @@
 // neither the database nor the timing gives a usable token away.
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Database, UserRole } from '../db/schema.js';
-import { writeAudit } from './audit.js';
+import { isCityRole, type CityRole, type Database, type UserRole, type WardRole } from '../db/schema.js';
+import { provinceChain, writeAudit, type AuditActor } from './audit.js';
 import { checkPassword, type PasswordProblem } from './password-policy.js';
 import { hashPassword, needsRehash, newToken, safeEqualText, sha256, verifyPassword } from './secrets.js';
 
@@ -20,7 +20,7 @@ export interface DevicePrincipal {
 }
 
 export interface StaffPrincipal {
-  role: UserRole;
+  role: WardRole;
   userId: string;
   username: string;
   wardCode: string;
@@ -31,7 +31,38 @@ export interface StaffPrincipal {
   userAgent?: string;
 }
 
-export type Principal = DevicePrincipal | StaffPrincipal;
+/**
+ * A province account (city_staff, city_admin): reads the roll-up of the province's wards held by
+ * this endpoint, never a ward's records (routes/city.ts). No wardCode: ward routes refuse it.
+ */
+export interface CityPrincipal {
+  role: CityRole;
+  userId: string;
+  username: string;
+  /** The province's administrative code, e.g. "31" (Hải Phòng). */
+  provinceCode: string;
+  mustChangePassword?: boolean;
+  ip?: string;
+  userAgent?: string;
+}
+
+/** A signed-in person: ward staff or city staff. */
+export type SessionPrincipal = StaffPrincipal | CityPrincipal;
+
+export type Principal = DevicePrincipal | SessionPrincipal;
+
+export const isCityPrincipal = (p: Principal | null | undefined): p is CityPrincipal => p !== null && p !== undefined && isCityRole(p.role);
+
+/** Where an account's audit entries go: its ward's chain, or its province's (audit.ts provinceChain). */
+export function auditChainOf(account: { ward_code: string | null; province_code: string | null }): string {
+  return account.ward_code ?? provinceChain(account.province_code ?? '');
+}
+
+/** The audit actor of a signed-in person (a city account writes to its province chain). */
+export function auditActorOf(p: SessionPrincipal): AuditActor {
+  const chain = 'provinceCode' in p ? provinceChain(p.provinceCode) : p.wardCode;
+  return { userId: p.userId, username: p.username, wardCode: chain, ip: p.ip ?? null, userAgent: p.userAgent ?? null };
+}
 
 export const SESSION_HOURS = 12;
 /** A staff session unused this long is over (a shared office PC left signed in). */
@@ -79,7 +110,7 @@ export async function authenticateSession(
   db: Kysely<Database>,
   token: string,
   now = new Date(),
-): Promise<StaffPrincipal | null> {
+): Promise<SessionPrincipal | null> {
   if (!token) return null;
   const hash = sha256(token);
   const row = await db
@@ -94,6 +125,7 @@ export async function authenticateSession(
       'users.id',
       'users.username',
       'users.ward_code',
+      'users.province_code',
       'users.role',
       'users.disabled_at',
     ])
@@ -106,7 +138,11 @@ export async function authenticateSession(
   if (now.getTime() - lastUsed >= TOUCH_EVERY_MS) {
     await db.updateTable('sessions').set({ last_used_at: now.toISOString() }).where('token_hash', '=', hash).execute();
   }
-  const principal: StaffPrincipal = { role: row.role, userId: row.id, username: row.username, wardCode: row.ward_code };
+  const principal: SessionPrincipal = isCityRole(row.role)
+    ? { role: row.role, userId: row.id, username: row.username, provinceCode: row.province_code ?? '' }
+    : { role: row.role, userId: row.id, username: row.username, wardCode: row.ward_code ?? '' };
+  // A row whose role and scope disagree (never written by this code) signs nobody in.
+  if (isCityRole(row.role) ? row.province_code === null : row.ward_code === null) return null;
   if (Number(row.must_change_password) === 1) principal.mustChangePassword = true;
   return principal;
 }
@@ -168,19 +204,49 @@ export async function prepareUser(input: { username: string; password: string })
   return { username: input.username.toLowerCase(), passwordHash: await hashPassword(input.password) };
 }
 
+export class UnknownProvinceError extends Error {
+  constructor(readonly provinceCode: string) {
+    super(`No ward of province ${provinceCode} on this endpoint`);
+  }
+}
+
+/** A province scope needs at least one ward of that province held here (a typo is refused). */
+export async function requireProvince(db: Kysely<Database>, provinceCode: string): Promise<void> {
+  const ward = await db.selectFrom('wards').select('code').where('province_code', '=', provinceCode).limit(1).executeTakeFirst();
+  if (!ward) throw new UnknownProvinceError(provinceCode);
+}
+
+/** Who an account is for: a ward (ward roles) or a province (city roles), never both. */
+export interface AccountScope {
+  wardCode?: string | undefined;
+  provinceCode?: string | undefined;
+}
+
+async function checkScope(db: Kysely<Database>, scope: AccountScope, role: UserRole): Promise<{ ward_code: string | null; province_code: string | null }> {
+  if (isCityRole(role)) {
+    if (scope.provinceCode === undefined || scope.wardCode !== undefined) throw new RangeError(`${role}: a province (--province CODE), not a ward`);
+    if (!/^\d{2}$/.test(scope.provinceCode)) throw new RangeError('province: a two-digit administrative code, e.g. 31');
+    await requireProvince(db, scope.provinceCode);
+    return { ward_code: null, province_code: scope.provinceCode };
+  }
+  if (scope.wardCode === undefined || scope.provinceCode !== undefined) throw new RangeError(`${role}: a ward (--ward CODE), not a province`);
+  await requireWard(db, scope.wardCode);
+  return { ward_code: scope.wardCode, province_code: null };
+}
+
 /** Inserts an account whose password was hashed by prepareUser (no hashing inside a transaction). */
 export async function insertUser(
   db: Kysely<Database>,
-  input: { wardCode: string; username: string; passwordHash: string; role: UserRole },
+  input: AccountScope & { username: string; passwordHash: string; role: UserRole },
   now = new Date(),
 ): Promise<{ id: string }> {
-  await requireWard(db, input.wardCode);
+  const scope = await checkScope(db, input, input.role);
   const id = randomUUID();
   await db
     .insertInto('users')
     .values({
       id,
-      ward_code: input.wardCode,
+      ...scope,
       username: input.username.toLowerCase(),
       password_hash: input.passwordHash,
       role: input.role,
@@ -193,16 +259,31 @@ export async function insertUser(
 
 export async function createUser(
   db: Kysely<Database>,
-  input: { wardCode: string; username: string; password: string; role: UserRole },
+  input: AccountScope & { username: string; password: string; role: UserRole },
   now = new Date(),
 ): Promise<{ id: string }> {
   const prepared = await prepareUser(input);
-  return insertUser(db, { wardCode: input.wardCode, role: input.role, ...prepared }, now);
+  return insertUser(db, { wardCode: input.wardCode, provinceCode: input.provinceCode, role: input.role, ...prepared }, now);
+}
+
+/** A city account's scope as sign-in answers it: the province and every ward of it held here. */
+export interface ProvinceScope {
+  code: string;
+  name: string;
+  wards: { code: string; name: string }[];
+}
+
+export async function provinceScope(db: Kysely<Database>, provinceCode: string): Promise<ProvinceScope> {
+  const wards = await db.selectFrom('wards').select(['code', 'name', 'province_name']).where('province_code', '=', provinceCode).orderBy('code').execute();
+  return { code: provinceCode, name: wards[0]?.province_name ?? '', wards: wards.map((w) => ({ code: w.code, name: w.name })) };
 }
 
 export interface LoginResult {
   token: string;
-  wardCode: string;
+  /** The ward of a ward account; null for a city account (see province). */
+  wardCode: string | null;
+  /** A city account's province and its wards held here; null for a ward account. */
+  province: ProvinceScope | null;
   role: UserRole;
   /** The password fails today's policy: the session may only change it (POST /api/v1/auth/password). */
   mustChangePassword: boolean;
@@ -216,14 +297,14 @@ export type LoginOutcome =
 /** Who wrote a sign-in entry of the audit log: the account, or nobody known (chain of ward ''). */
 async function auditSignIn(
   db: Kysely<Database>,
-  account: { id: string; username: string; ward_code: string } | null,
+  account: { id: string; username: string; ward_code: string | null; province_code: string | null } | null,
   action: 'auth.login' | 'auth.login_failed',
   detail: Record<string, unknown>,
   now: Date,
   context: { ip?: string; userAgent?: string },
 ): Promise<void> {
   // An unknown account's typed username is never written: people type passwords there.
-  const actor = { userId: account?.id ?? '', username: account?.username ?? '', wardCode: account?.ward_code ?? '' };
+  const actor = { userId: account?.id ?? '', username: account?.username ?? '', wardCode: account ? auditChainOf(account) : '' };
   await writeAudit(db, actor, action, account?.id ?? null, detail, now, context);
 }
 
@@ -242,7 +323,7 @@ export async function login(
   const ip = options.ip ?? '';
   const user = await db
     .selectFrom('users')
-    .select(['id', 'ward_code', 'role', 'username', 'password_hash', 'disabled_at'])
+    .select(['id', 'ward_code', 'province_code', 'role', 'username', 'password_hash', 'disabled_at'])
     .where('username', '=', username.toLowerCase())
     .executeTakeFirst();
   if (user) {
@@ -288,7 +369,8 @@ export async function login(
     })
     .execute();
   await auditSignIn(db, user, 'auth.login', { ip, ...(mustChangePassword ? { mustChangePassword: true } : {}) }, now, options);
-  return { ok: true, token, wardCode: user.ward_code, role: user.role, mustChangePassword };
+  const province = user.province_code !== null ? await provinceScope(db, user.province_code) : null;
+  return { ok: true, token, wardCode: user.ward_code, province, role: user.role, mustChangePassword };
 }
 
 export type ChangePasswordOutcome = { ok: true } | { ok: false; reason: 'wrong_password' } | { ok: false; reason: PasswordProblem };
@@ -300,7 +382,7 @@ export type ChangePasswordOutcome = { ok: true } | { ok: false; reason: 'wrong_p
 export async function changeOwnPassword(
   db: Kysely<Database>,
   token: string,
-  who: StaffPrincipal,
+  who: SessionPrincipal,
   currentPassword: string,
   newPassword: string,
   now = new Date(),
@@ -316,7 +398,7 @@ export async function changeOwnPassword(
     await trx.updateTable('users').set({ password_hash: hash }).where('id', '=', who.userId).execute();
     await trx.deleteFrom('sessions').where('user_id', '=', who.userId).where('token_hash', '!=', tokenHash).execute();
     await trx.updateTable('sessions').set({ must_change_password: 0, last_used_at: now.toISOString() }).where('token_hash', '=', tokenHash).execute();
-    await writeAudit(trx, who, 'auth.password_change', who.userId, {}, now);
+    await writeAudit(trx, auditActorOf(who), 'auth.password_change', who.userId, {}, now);
   });
   return { ok: true };
 }
@@ -324,11 +406,11 @@ export async function changeOwnPassword(
 /** The admin CLI: disables or enables an account by username (disabling ends its sessions). */
 export async function setUserDisabled(db: Kysely<Database>, username: string, disabled: boolean, now = new Date()): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const user = await trx.selectFrom('users').select(['id', 'ward_code', 'username']).where('username', '=', username.toLowerCase()).executeTakeFirst();
+    const user = await trx.selectFrom('users').select(['id', 'ward_code', 'province_code', 'username']).where('username', '=', username.toLowerCase()).executeTakeFirst();
     if (!user) return false;
     await trx.updateTable('users').set({ disabled_at: disabled ? now.toISOString() : null }).where('id', '=', user.id).execute();
     if (disabled) await trx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
-    const cli = { userId: 'cli', username: 'admin CLI', wardCode: user.ward_code };
+    const cli = { userId: 'cli', username: 'admin CLI', wardCode: auditChainOf(user) };
     await writeAudit(trx, cli, disabled ? 'users.disable' : 'users.enable', user.id, { username: user.username }, now);
     return true;
   });
@@ -337,10 +419,10 @@ export async function setUserDisabled(db: Kysely<Database>, username: string, di
 /** The admin CLI: clears the lockout of an account (every IP). */
 export async function unlockUser(db: Kysely<Database>, username: string, now = new Date()): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const user = await trx.selectFrom('users').select(['id', 'ward_code', 'username']).where('username', '=', username.toLowerCase()).executeTakeFirst();
+    const user = await trx.selectFrom('users').select(['id', 'ward_code', 'province_code', 'username']).where('username', '=', username.toLowerCase()).executeTakeFirst();
     if (!user) return false;
     await trx.deleteFrom('login_failures').where('user_id', '=', user.id).execute();
-    await writeAudit(trx, { userId: 'cli', username: 'admin CLI', wardCode: user.ward_code }, 'users.unlock', user.id, { username: user.username }, now);
+    await writeAudit(trx, { userId: 'cli', username: 'admin CLI', wardCode: auditChainOf(user) }, 'users.unlock', user.id, { username: user.username }, now);
     return true;
   });
 }

@@ -124,6 +124,15 @@ async function inTransaction<T>(db: Kysely<Database> | Transaction<Database>, wo
   return db.isTransaction ? work(db as Transaction<Database>) : db.transaction().execute(work);
 }
 
+/**
+ * The chain of a province's log (issue 15): city accounts' sign-ins and every city read are
+ * written there, one chain per province beside the wards' chains, viewed by the city admin.
+ * No ward code has this shape (ward codes are digits), so the chains never mix.
+ */
+export function provinceChain(provinceCode: string): string {
+  return `province:${provinceCode}`;
+}
+
 /** Appends one entry to the actor's ward chain (inside the caller's transaction when given one). */
 export async function writeAudit(
   db: Kysely<Database> | Transaction<Database>,

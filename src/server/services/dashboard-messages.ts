@@ -9,6 +9,10 @@ export type DashboardMessageKey =
   | 'device_not_staff'
   | 'other_ward'
   | 'admin_only'
+  | 'city_not_ward'
+  | 'ward_staff_not_city'
+  | 'other_province'
+  | 'city_admin_only'
   | 'not_found'
   | 'household_not_found'
   | 'device_not_found'
@@ -55,6 +59,10 @@ const vi: Record<DashboardMessageKey, string> = {
   device_not_staff: 'Chỉ cán bộ phường đã đăng nhập mới xem được nội dung này (không dùng mã của thiết bị).',
   other_ward: 'Tài khoản này không thuộc phường/xã được yêu cầu.',
   admin_only: 'Chỉ quản trị viên của phường mới thực hiện được thao tác này.',
+  city_not_ward: 'Tài khoản cấp thành phố chỉ xem bảng tổng hợp các phường; danh sách hộ, chất lượng dữ liệu, việc cần làm và nhật ký của phường do cán bộ phường xem.',
+  ward_staff_not_city: 'Chỉ cán bộ cấp thành phố/tỉnh mới xem được bảng tổng hợp này.',
+  other_province: 'Tài khoản này không thuộc tỉnh/thành phố được yêu cầu, hoặc phường không thuộc tỉnh/thành phố đó.',
+  city_admin_only: 'Chỉ quản trị viên cấp thành phố mới xem được nhật ký của tỉnh/thành phố.',
   not_found: 'Không tìm thấy.',
   household_not_found: 'Không tìm thấy hộ này trong dữ liệu của phường.',
   device_not_found: 'Không tìm thấy thiết bị này trong phường.',
@@ -102,6 +110,10 @@ const en: Record<DashboardMessageKey, string> = {
   device_not_staff: 'Only signed-in ward staff may see this (a device token is not accepted).',
   other_ward: 'This account does not belong to the requested ward.',
   admin_only: 'Only a ward administrator may do this.',
+  city_not_ward: 'A city account reads the roll-up of the wards only; household lists, data quality, follow-ups and the ward audit log are for ward staff.',
+  ward_staff_not_city: 'Only city staff may read this roll-up.',
+  other_province: 'This account does not belong to the requested province, or the ward is not in it.',
+  city_admin_only: 'Only a city administrator may read the province audit log.',
   not_found: 'Not found.',
   household_not_found: 'No such household in this ward.',
   device_not_found: 'No such device in this ward.',

@@ -34,6 +34,7 @@ import { lockWard, type ServerDb } from '../db/connect.js';
 import type { Database } from '../db/schema.js';
 import type { StaffPrincipal } from './accounts.js';
 import { markStaffChange } from './households-staff.js';
+import { withCounterDelta } from './indicator-counters.js';
 import { assistanceRow, householdRow, memberRows, withSurveyDate } from './record-rows.js';
 import { scrubErasedBytes } from './scrub.js';
 import { ERASED_TEXT } from '../../shared/domain/personal-fields.js';
@@ -376,7 +377,7 @@ async function loadLatest(trx: Transaction<Database>, wardCode: string, ref: Sub
 }
 
 /** Stores `next` (already at maxRev + 1) as a staff rev and refreshes the flattened rows. */
-async function writeStaffRev(trx: Transaction<Database>, who: StaffPrincipal, latest: StoredLatest, next: HouseholdRecord | AssistanceRecord, at: string): Promise<void> {
+async function writeStaffRev(server: ServerDb, trx: Transaction<Database>, who: StaffPrincipal, latest: StoredLatest, next: HouseholdRecord | AssistanceRecord, at: string): Promise<void> {
   const body = JSON.stringify(next);
   if (next.kind === 'household') {
     const checked = householdRecordKind.parse(next);
@@ -386,9 +387,12 @@ async function writeStaffRev(trx: Transaction<Database>, who: StaffPrincipal, la
     await markStaffChange(trx, next.id, who.wardCode, latest.deviceId, next.rev, at);
     const rows = withSurveyDate({ household: householdRow(parsed, latest.deviceId, at), members: memberRows(parsed, latest.deviceId, at) }, latest.surveyedAt ?? parsed.data.surveyedAt);
     const { record_id: _id, ...update } = rows.household;
-    await trx.updateTable('households').set(update).where('record_id', '=', next.id).execute();
-    await trx.deleteFrom('members').where('record_id', '=', next.id).execute();
-    for (let i = 0; i < rows.members.length; i += 200) await trx.insertInto('members').values(rows.members.slice(i, i + 200)).execute();
+    // An erased member leaves the indicator counters in the same transaction (services/indicator-counters.ts).
+    await withCounterDelta(server, trx, who.wardCode, next.id, rows, async () => {
+      await trx.updateTable('households').set(update).where('record_id', '=', next.id).execute();
+      await trx.deleteFrom('members').where('record_id', '=', next.id).execute();
+      for (let i = 0; i < rows.members.length; i += 200) await trx.insertInto('members').values(rows.members.slice(i, i + 200)).execute();
+    });
     // Recomputed from the new latest rev by the quality check (services/quality.ts).
     await trx.deleteFrom('household_address_keys').where('record_id', '=', next.id).execute();
   } else {
@@ -486,7 +490,7 @@ export async function correctField(server: ServerDb, who: StaffPrincipal, ref: S
       throw new DataSubjectError(404, 'not_found', 'record_not_found');
     }
     next = { ...next, rev: latest.maxRev + 1, clientUpdatedAt: at } as typeof next;
-    await writeStaffRev(trx, who, latest, next, at);
+    await writeStaffRev(server, trx, who, latest, next, at);
     return { recordId: ref.recordId, rev: next.rev, field: path };
   });
 }
@@ -699,7 +703,7 @@ export async function eraseSubject(server: ServerDb, who: StaffPrincipal, ref: S
       const erased = plan.transform(stored, true);
       if (JSON.stringify(erased.data) !== JSON.stringify(stored.data)) {
         const next = { ...erased, rev: latest.maxRev + 1, clientUpdatedAt: at } as HouseholdRecord | AssistanceRecord;
-        await writeStaffRev(trx, who, latest, next, at);
+        await writeStaffRev(server, trx, who, latest, next, at);
         out.changed.push({ recordId: plan.ref.recordId, rev: next.rev });
       }
       const b = await bodies(trx, plan.ref.recordId);

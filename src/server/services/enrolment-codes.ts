@@ -12,7 +12,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { EnrolmentCodeInfo } from '../../shared/protocol/dashboard.js';
-import type { Database, UserRole } from '../db/schema.js';
+import type { Database, WardRole } from '../db/schema.js';
 import { requireWard } from './accounts.js';
 import { writeAudit, type AuditContext } from './audit.js';
 import { newEnrolmentCode, newToken, normaliseEnrolmentCode, safeEqualText, sha256 } from './secrets.js';
@@ -26,7 +26,7 @@ export interface KeyedDb {
 export const DEFAULT_EXPIRES_DAYS = 7;
 export const MAX_EXPIRES_DAYS = 90;
 /** The most phones one code may enrol, by who issues it ('cli': the server's operator). */
-export const MAX_USES: Readonly<Record<UserRole | 'cli', number>> = { ward_staff: 50, ward_admin: 1000, cli: 1000 };
+export const MAX_USES: Readonly<Record<WardRole | 'cli', number>> = { ward_staff: 50, ward_admin: 1000, cli: 1000 };
 
 export function enrolmentCodeHash(key: Buffer, code: string): string {
   return createHmac('sha256', key).update(normaliseEnrolmentCode(code), 'utf8').digest('base64url');
@@ -36,7 +36,7 @@ export interface IssueOptions {
   /** Days until the code stops working (1 … 90, default 7). */
   expiresDays?: number;
   /** Who issues it: caps the uses (MAX_USES). Default 'cli'. */
-  issuer?: UserRole | 'cli';
+  issuer?: WardRole | 'cli';
   /** Username of the staff member, for the list; null from the CLI. */
   issuedBy?: string | null;
 }

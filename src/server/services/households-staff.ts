@@ -9,6 +9,7 @@ import type { Database } from '../db/schema.js';
 import type { StaffPrincipal } from './accounts.js';
 import { writeAudit } from './audit.js';
 import { sha256 } from './secrets.js';
+import { withCounterDelta } from './indicator-counters.js';
 import { householdRow, memberRows, withSurveyDate } from './record-rows.js';
 
 export async function readHousehold(db: Kysely<Database>, wardCode: string, recordId: string): Promise<HouseholdDetail | null> {
@@ -135,10 +136,13 @@ export async function voidHousehold(server: ServerDb, who: StaffPrincipal, recor
     // The survey date stays the one derived from the history (sync-ingest.ts), not the body's.
     const rows = withSurveyDate({ household: householdRow(parsed, row.device_id, at), members: memberRows(parsed, row.device_id, at) }, row.surveyed_at);
     const { record_id: _id, ...update } = rows.household;
-    await trx.updateTable('households').set(update).where('record_id', '=', recordId).execute();
-    await trx.deleteFrom('members').where('record_id', '=', recordId).execute();
-    const members = rows.members;
-    for (let i = 0; i < members.length; i += 200) await trx.insertInto('members').values(members.slice(i, i + 200)).execute();
+    // The indicator counters lose the household in the same transaction (services/indicator-counters.ts).
+    await withCounterDelta(server, trx, who.wardCode, recordId, rows, async () => {
+      await trx.updateTable('households').set(update).where('record_id', '=', recordId).execute();
+      await trx.deleteFrom('members').where('record_id', '=', recordId).execute();
+      const members = rows.members;
+      for (let i = 0; i < members.length; i += 200) await trx.insertInto('members').values(members.slice(i, i + 200)).execute();
+    });
     await writeAudit(trx, who, 'household.void', recordId, { rev: next.rev, previousRev: Number(row.rev), reason }, now);
     return { kind: 'voided', rev: next.rev } as const;
   });

@@ -1,23 +1,23 @@
-// The dashboard's tallies, counted in SQL over the flattened latest revs (`households`,
-// `members`), one query layer for SQLite and PostgreSQL. The semantics are those of
-// countIndicators in src/shared/domain/indicators.ts (the reference the tests compare with):
+// The dashboard's tallies, summed from the counters the writers keep
+// (services/indicator-counters.ts: per ward × tổ dân phố × survey day × age band × sex), one
+// query layer for SQLite and PostgreSQL. The semantics are those of countIndicators in
+// src/shared/domain/indicators.ts (the reference the tests compare with):
 // - only households whose latest rev is neither voided nor practice count at all;
 // - refused / not_home visits count in `households` only (no members, not in coverage);
 // - a "không rõ" answer (or a question not answered) leaves numerator and denominator and is
 //   counted in `unknown`;
 // - coverage = surveyed households / households on the register (of the group when filtered).
-// The SQL below is plain portable SQL (CASE, SUM, GROUP BY 1); settings are validated
-// integers inlined as literals, everything from the request is a bound parameter.
-import { PostgresAdapter, sql, type Kysely, type RawBuilder } from 'kysely';
-import { AGE_BANDS } from '../../shared/domain/age.js';
+// Every query here is answered by the counters' dimensions (group, day ≤ asOf, ISO week of the
+// day, age band, sex); everything from the request is a bound parameter.
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { AGE_BANDS, ageBand } from '../../shared/domain/age.js';
 import {
   INDICATORS,
   type IndicatorCode,
   type IndicatorSettings,
 } from '../../shared/domain/indicators.js';
 import { isoWeek, isoWeeksBetween } from '../../shared/domain/iso-week.js';
-import { RELEVANCE, SKILLS_MIN_AGE, type MemberQuestion } from '../../shared/domain/relevance.js';
-import { NOT_ASKED } from './record-rows.js';
+import { ensureCounters, HOUSEHOLD_ROW, MEASURES, MEMBER_INDICATORS } from './indicator-counters.js';
 import type { WardConfig } from '../../shared/schema/ward-config.js';
 import type { Database } from '../db/schema.js';
 import type { BreakdownKey, IndicatorsResponse, IndicatorValue, WeeklyResponse } from '../../shared/protocol/dashboard.js';
@@ -45,171 +45,73 @@ interface RawTally {
 
 const MEMBER_CODES = INDICATORS.filter((d) => d.over === 'members').map((d) => d.code);
 
-/** A yes/no/unknown column: NULL (question not asked or not answered) counts as unknown. */
-const ynUnknown = (col: string) => `(${col} IS NULL OR ${col} = 'unknown')`;
-
-interface MemberSql {
-  /** Who is in the denominator by age ('' for everyone). */
-  eligible: string;
-  unknown: string;
-  /** Never true for an unknown answer. */
-  yes: string;
-}
-
-function memberSql(settings: IndicatorSettings): Record<string, MemberSql> {
-  // Who is counted is who is asked: the ages come from the relevance table (shared/domain).
-  const askedOf = (q: MemberQuestion) => {
-    const age = RELEVANCE[q].minAge(settings);
-    return age > 0 ? `age >= ${age}` : '';
-  };
-  const adult = askedOf('cashless30d');
-  const dsYes = `(ds_health = 'yes' OR ds_education = 'yes' OR ds_insurance = 'yes' OR ds_transport = 'yes')`;
-  // A column of a question not asked holds NOT_ASKED (record-rows.ts): never a yes, counted as unknown.
-  const dsUnknown = `(${['ds_health', 'ds_education', 'ds_insurance', 'ds_transport'].map((c) => `${c} IN ('unknown', '${NOT_ASKED}')`).join(' OR ')})`;
-  const vneidUnknown = `vneid IN ('unknown', '${NOT_ASKED}')`;
-  const yn = (eligible: string, col: string): MemberSql => ({ eligible, unknown: ynUnknown(col), yes: `${col} = 'yes'` });
-  const defs: Record<string, MemberSql> = {
-    vneid: { eligible: askedOf('vneid'), unknown: vneidUnknown, yes: `vneid IN ('level1', 'level2')` },
-    vneid_level2: { eligible: askedOf('vneid'), unknown: vneidUnknown, yes: `vneid = 'level2'` },
-    digital_signature: yn(askedOf('digitalSignature'), 'digital_signature'),
-    bank_account_15: yn(askedOf('bankAccount'), 'bank_account'),
-    cashless_30d: yn(adult, 'cashless_30d'),
-    ehr: yn(askedOf('ehr'), 'ehr'),
-    digital_services: { eligible: askedOf('digitalServices12m'), unknown: `(NOT ${dsYes} AND ${dsUnknown})`, yes: dsYes },
-    online_public_service: yn(askedOf('onlinePublicService12m'), 'online_public_service_12m'),
-    smartphone_adult: yn(`age >= ${Math.max(settings.adultAge, RELEVANCE.ownsSmartphone.minAge(settings))}`, 'owns_smartphone'),
-  };
-  for (const code of MEMBER_CODES) if (!defs[code]) throw new Error(`indicator ${code} has no SQL`);
-  return defs;
-}
-
-const SKILLS = ['skill_public_services', 'skill_shopping', 'skill_payments', 'skill_safety', 'skill_local_platforms'];
-/** A member proficient in all five basic skills. */
-const ALL_PROFICIENT = SKILLS.map((c) => `${c} = 'proficient'`).join(' AND ');
-/** A member with skills recorded, each "proficient" or "không rõ" (all proficient included). */
-const SKILLS_CANDIDATE = `(age >= ${SKILLS_MIN_AGE} AND ${SKILLS.map((c) => `${c} IN ('proficient', 'unknown')`).join(' AND ')})`;
-
-const AGE_BAND_SQL = `CASE WHEN age <= 13 THEN '0-13' WHEN age <= 17 THEN '14-17' WHEN age <= 39 THEN '18-39' WHEN age <= 59 THEN '40-59' ELSE '60+' END`;
-
-type MemberKey = 'none' | 'group' | 'ageBand' | 'sex' | 'date';
-type HouseholdKey = 'none' | 'group' | 'date';
-
-const memberKeySql: Record<MemberKey, string> = {
-  none: `''`,
-  group: 'group_code',
-  ageBand: AGE_BAND_SQL,
-  sex: 'sex',
-  date: 'surveyed_at',
-};
-const householdKeySql: Record<HouseholdKey, string> = { none: `''`, group: 'h.group_code', date: 'h.surveyed_at' };
-
 function checkSettings(s: IndicatorSettings): void {
-  // Inlined into SQL as literals: they must be small whole numbers (the config schema says so).
+  // The recount inlines them into SQL as literals: they must be small whole numbers (the config schema says so).
   if (!Number.isInteger(s.adultAge) || !Number.isInteger(s.vneidMinAge) || s.adultAge < 0 || s.vneidMinAge < 0 || s.adultAge > 150 || s.vneidMinAge > 150) {
     throw new RangeError('ward settings adultAge / vneidMinAge must be whole numbers');
   }
 }
 
-function memberFilters(f: IndicatorFilter, alias = ''): RawBuilder<unknown> {
-  const p = alias ? `${alias}.` : '';
-  const parts: RawBuilder<unknown>[] = [
-    sql`${sql.raw(`${p}ward_code`)} = ${f.wardCode} AND ${sql.raw(`${p}voided = 0 AND ${p}practice = 0`)}`,
-  ];
-  if (f.group !== undefined) parts.push(sql`${sql.raw(`${p}group_code`)} = ${f.group}`);
-  if (f.asOf !== undefined) parts.push(sql`${sql.raw(`${p}surveyed_at`)} <= ${f.asOf}`);
-  return sql.join(parts, sql` AND `);
-}
-
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 
-/**
- * Conditional count: SUM(cond) on SQLite (a comparison is 0/1 there, NULL ignored), and
- * COUNT(*) FILTER (WHERE cond) on PostgreSQL. Both skip the CASE per row, which is most of the
- * cost of the overview (≈30 counts over every member of a ward).
- */
-function counter(db: Kysely<Database>): (cond: string) => string {
-  return db.getExecutor().adapter instanceof PostgresAdapter ? (cond) => `COUNT(*) FILTER (WHERE ${cond})` : (cond) => `SUM(${cond})`;
-}
+type CounterKey = 'group' | 'date' | 'ageBand' | 'sex';
+const counterKeySql: Record<CounterKey, string> = { group: 'group_code', date: 'day', ageBand: `''`, sex: 'sex' };
 
 /**
- * Member indicators per key, in one pass over the ward's counted members. With `households`
- * also the household skills indicator: P = households with a member proficient in all five
- * skills, PM = households with a member whose skills are each "proficient" or "không rõ";
- * the households left "không rõ" are PM − P, the others "no".
+ * The tallies per key, summed from the counters kept on ingest (services/indicator-counters.ts):
+ * a few rows per tổ dân phố × day × age band × sex instead of every member. A member
+ * indicator's denominator is the members of the bands it is asked of (by the ward's settings),
+ * less its "không rõ"; the household skills indicator's is the surveyed households less theirs.
  */
-export async function tallyMembers(db: Kysely<Database>, f: IndicatorFilter, s: IndicatorSettings, key: MemberKey, households = false) {
-  const defs = memberSql(s);
-  const count = counter(db);
-  // Per indicator: yes and unknown counts; the denominator is (eligible − unknown), with one
-  // count per distinct age condition. Fewer, simpler expressions per row: this is the hot loop.
-  const and = (a: string, b: string) => (a ? `${a} AND ${b}` : b);
-  const eligibleAlias = new Map<string, string>();
-  const cols: string[] = [];
-  for (const code of MEMBER_CODES) {
-    const d = defs[code]!;
-    if (!eligibleAlias.has(d.eligible)) {
-      const alias = `e${eligibleAlias.size}`;
-      eligibleAlias.set(d.eligible, alias);
-      cols.push(`${d.eligible ? count(d.eligible) : 'COUNT(*)'} AS ${alias}`);
-    }
-    cols.push(`${count(and(d.eligible, d.yes))} AS ${code}__n`, `${count(and(d.eligible, d.unknown))} AS ${code}__u`);
-  }
-  const query = sql<Record<string, unknown>>`SELECT ${sql.raw(memberKeySql[key])} AS k, ${sql.raw(cols.join(', '))}
-    FROM members WHERE ${memberFilters(f)} AND outcome = 'surveyed' GROUP BY 1`;
-  const [{ rows }, skills] = await Promise.all([query.execute(db), households ? tallySkills(db, f, key) : Promise.resolve(null)]);
-  const out = new Map<string, { counts: Map<IndicatorCode, Triple>; skillsP: number; skillsPM: number }>();
+async function counterTallies(db: Kysely<Database>, f: IndicatorFilter, s: IndicatorSettings, key: CounterKey): Promise<Map<string, RawTally>> {
+  await ensureCounters(db, f.wardCode, s);
+  const filters: RawBuilder<unknown>[] = [sql`ward_code = ${f.wardCode}`];
+  if (f.group !== undefined) filters.push(sql`group_code = ${f.group}`);
+  if (f.asOf !== undefined) filters.push(sql`day <= ${f.asOf}`);
+  if (key === 'ageBand' || key === 'sex') filters.push(sql`age_from >= 0`);
+  const sums = MEASURES.map((c) => `SUM(${c}) AS ${c}`).join(', ');
+  const { rows } = await sql<Record<string, unknown>>`SELECT ${sql.raw(counterKeySql[key])} AS k, age_from, ${sql.raw(sums)}
+    FROM indicator_counters WHERE ${sql.join(filters, sql` AND `)} GROUP BY 1, age_from`.execute(db);
+  const eligibleBands = new Map<number, IndicatorCode[]>();
+  const eligibleAt = (band: number) => {
+    let codes = eligibleBands.get(band);
+    if (!codes) eligibleBands.set(band, (codes = MEMBER_INDICATORS.filter((d) => d.eligible(band, s)).map((d) => d.code)));
+    return codes;
+  };
+  const out = new Map<string, RawTally & { skills: { p: number; pm: number } }>();
   for (const row of rows) {
-    const counts = new Map<IndicatorCode, Triple>();
-    for (const code of MEMBER_CODES) {
-      const u = num(row[`${code}__u`]);
-      counts.set(code, { n: num(row[`${code}__n`]), d: num(row[eligibleAlias.get(defs[code]!.eligible)!]) - u, u });
+    const units = num(row.units);
+    if (units === 0) continue;
+    const band = num(row.age_from);
+    const k = key === 'ageBand' ? ageBand(band) : String(row.k);
+    let t = out.get(k);
+    if (!t) out.set(k, (t = { ...emptyTally(), skills: { p: 0, pm: 0 } }));
+    if (band === HOUSEHOLD_ROW) {
+      const surveyed = num(row.surveyed);
+      t.households.surveyed += surveyed;
+      t.households.notHome += num(row.not_home);
+      t.households.refused += num(row.refused);
+      const fibre = t.counts.get('household_fibre')!;
+      fibre.n += num(row.fibre_yes);
+      fibre.u += num(row.fibre_unknown);
+      fibre.d += surveyed - num(row.fibre_unknown);
+      t.skills.p += num(row.skills_p);
+      t.skills.pm += num(row.skills_pm);
+      continue;
     }
-    const k = String(row.k);
-    out.set(k, { counts, skillsP: skills?.get(k)?.p ?? 0, skillsPM: skills?.get(k)?.pm ?? 0 });
+    for (const code of eligibleAt(band)) {
+      const c = t.counts.get(code)!;
+      const unknown = num(row[`${code}_unknown`]);
+      c.n += num(row[`${code}_yes`]);
+      c.u += unknown;
+      c.d += units - unknown;
+    }
   }
-  return out;
-}
-
-/**
- * P and PM of the household skills indicator per key: only members whose five skills are all
- * "proficient" or "không rõ" can make a household yes or unknown, so only they are grouped by
- * household (a small share of the members); P = households with an all-proficient one.
- */
-async function tallySkills(db: Kysely<Database>, f: IndicatorFilter, key: MemberKey): Promise<Map<string, { p: number; pm: number }>> {
-  const query = sql<Record<string, unknown>>`SELECT k, SUM(p) AS p, COUNT(*) AS pm FROM (
-      SELECT ${sql.raw(memberKeySql[key])} AS k, record_id, MAX(CASE WHEN ${sql.raw(ALL_PROFICIENT)} THEN 1 ELSE 0 END) AS p
-      FROM members
-      WHERE ${memberFilters(f)} AND outcome = 'surveyed' AND ${sql.raw(SKILLS_CANDIDATE)}
-      GROUP BY 1, record_id
-    ) x GROUP BY k`;
-  const { rows } = await query.execute(db);
-  return new Map(rows.map((r) => [String(r.k), { p: num(r.p), pm: num(r.pm) }]));
-}
-
-/** Visits and the household indicators per key (skills filled in from the member pass). */
-export async function tallyHouseholds(db: Kysely<Database>, f: IndicatorFilter, key: HouseholdKey) {
-  const count = counter(db);
-  const surveyed = `h.outcome = 'surveyed'`;
-  const fibreUnknown = ynUnknown('h.fibre');
-  const query = sql<Record<string, unknown>>`SELECT ${sql.raw(householdKeySql[key])} AS k,
-      ${sql.raw(count(surveyed))} AS surveyed,
-      ${sql.raw(count(`h.outcome = 'not_home'`))} AS not_home,
-      ${sql.raw(count(`h.outcome = 'refused'`))} AS refused,
-      ${sql.raw(count(`${surveyed} AND h.fibre = 'yes'`))} AS household_fibre__n,
-      ${sql.raw(count(`${surveyed} AND NOT ${fibreUnknown}`))} AS household_fibre__d,
-      ${sql.raw(count(`${surveyed} AND ${fibreUnknown}`))} AS household_fibre__u
-    FROM households h
-    WHERE ${memberFilters(f, 'h')}
-    GROUP BY 1`;
-  const { rows } = await query.execute(db);
-  const out = new Map<string, RawTally>();
-  for (const row of rows) {
-    const counts = new Map<IndicatorCode, Triple>();
-    counts.set('household_fibre', { n: num(row.household_fibre__n), d: num(row.household_fibre__d), u: num(row.household_fibre__u) });
-    out.set(String(row.k), {
-      households: { surveyed: num(row.surveyed), notHome: num(row.not_home), refused: num(row.refused) },
-      counts,
-    });
+  for (const t of out.values()) {
+    // Households with a member proficient in all five skills (P) are "yes"; those with only
+    // members whose skills are each proficient or "không rõ" (PM − P) are "không rõ".
+    const unknown = t.skills.pm - t.skills.p;
+    t.counts.set('household_basic_skills', { n: t.skills.p, d: t.households.surveyed - unknown, u: unknown });
   }
   return out;
 }
@@ -234,24 +136,6 @@ function addInto(target: RawTally, source: RawTally): void {
     c.u += t.u;
     target.counts.set(code, c);
   }
-}
-
-/** Joins the member and household tallies of each key. */
-function merge(members: Awaited<ReturnType<typeof tallyMembers>>, households: Map<string, RawTally>): Map<string, RawTally> {
-  const out = new Map<string, RawTally>();
-  for (const key of new Set([...members.keys(), ...households.keys()])) {
-    const t = emptyTally();
-    const h = households.get(key);
-    if (h) addInto(t, h);
-    const m = members.get(key);
-    if (m) {
-      for (const [code, c] of m.counts) t.counts.set(code, c);
-      const unknown = m.skillsPM - m.skillsP;
-      t.counts.set('household_basic_skills', { n: m.skillsP, d: t.households.surveyed - unknown, u: unknown });
-    }
-    out.set(key, t);
-  }
-  return out;
 }
 
 function indicatorValues(
@@ -319,11 +203,7 @@ export async function computeIndicators(db: Kysely<Database>, config: WardConfig
   const groups = await registerGroups(db, q.wardCode);
   const filter: IndicatorFilter = { wardCode: q.wardCode, group: q.group, asOf: q.asOf };
   // Always counted per group: the total is their sum, and `by=group` costs nothing more.
-  const [members, households] = await Promise.all([
-    tallyMembers(db, filter, settings, 'group', true),
-    tallyHouseholds(db, filter, 'group'),
-  ]);
-  const perGroup = merge(members, households);
+  const perGroup = await counterTallies(db, filter, settings, 'group');
   const total = emptyTally();
   for (const t of perGroup.values()) addInto(total, t);
   const onRegister = groups.filter((g) => q.group === undefined || g.code === q.group).reduce((s, g) => s + g.householdsOnRegister, 0);
@@ -346,11 +226,11 @@ export async function computeIndicators(db: Kysely<Database>, config: WardConfig
       });
   } else if (q.by === 'ageBand' || q.by === 'sex') {
     // Per person: only the indicators counted over members split by age band or sex.
-    const split = await tallyMembers(db, filter, settings, q.by);
+    const split = await counterTallies(db, filter, settings, q.by);
     const keys: readonly string[] = q.by === 'ageBand' ? AGE_BANDS : ['male', 'female', 'unknown'];
     response.breakdown = keys.map((key) => {
       const t = emptyTally();
-      for (const [code, c] of split.get(key)?.counts ?? []) t.counts.set(code, c);
+      for (const code of MEMBER_CODES) t.counts.set(code, split.get(key)?.counts.get(code) ?? emptyTriple());
       return { key, indicators: indicatorValues(t, 0, targets, MEMBER_CODES) };
     });
   }
@@ -368,8 +248,7 @@ export async function computeWeekly(
   const targets = targetsFor(config, q.year);
   const groups = await registerGroups(db, q.wardCode);
   const onRegister = groups.filter((g) => q.group === undefined || g.code === q.group).reduce((s, g) => s + g.householdsOnRegister, 0);
-  const [members, households] = await Promise.all([tallyMembers(db, q, settings, 'date', true), tallyHouseholds(db, q, 'date')]);
-  const perDate = merge(members, households);
+  const perDate = await counterTallies(db, q, settings, 'date');
   const dates = [...perDate.keys()].sort();
   if (dates.length === 0) return { wardCode: q.wardCode, asOf: q.asOf ?? null, weeks: [] };
   const perWeek = new Map<string, RawTally>();

@@ -10,6 +10,8 @@
 //   the ward (and the kind) that first stored it.
 // - Every kind goes through the same path (validated by its own schema, schema/registry.ts);
 //   only the flattened rows of the latest rev differ (households + members, assistances + kinds).
+// - The indicator counters (services/indicator-counters.ts) move in the same transaction, by
+//   the difference between each household's stored rows and its new ones.
 // - Ownership (record_owners): only the device that stored a record's first rev, or the one
 //   staff handed it to, writes new revs. A staff change the owning phone has not acknowledged
 //   (`applied` in the request, applied first) makes its revs conflicts answered with the
@@ -34,6 +36,7 @@ import { lockWard, type ServerDb } from '../db/connect.js';
 import type { ConflictsTable, Database, RecordOwnersTable, RecordRevisionsTable } from '../db/schema.js';
 import type { DevicePrincipal } from './accounts.js';
 import { message, validationMessage, type Lang } from './messages.js';
+import { applyCounterDeltas, loadCountedRows } from './indicator-counters.js';
 import { withSurveyDate } from './record-rows.js';
 import type { AppliedState, PreparedRecord, RejectedRecord, ValidRecord } from './sync-prepare.js';
 import { DEFAULT_RELEVANCE_AGES, type RelevanceAges } from '../../shared/domain/relevance.js';
@@ -175,6 +178,7 @@ export class SyncIngest {
             content_hash: p.contentHash,
             received_at: receivedAt,
             personal_erased_at: null,
+            received_schema_version: p.receivedSchemaVersion,
           });
           // Against a staff change the phone takes the server's state; its rev stays here for review.
           if (decision.takeServerState) takeServer.add(p.id);
@@ -198,6 +202,7 @@ export class SyncIngest {
           client_updated_at: p.clientUpdatedAt,
           received_at: receivedAt,
           personal_erased_at: null,
+          received_schema_version: p.receivedSchemaVersion,
         });
         if (!stored) {
           // The first stored rev makes its device the owner.
@@ -438,8 +443,11 @@ export class SyncIngest {
     const isNew = (r: { household: { record_id: string } }) => !storedBefore.has(r.household.record_id);
     await insertMany(this.server, trx, 'households', households.filter(isNew).map((r) => r.household));
     const replaced = households.filter((r) => !isNew(r));
+    // The indicator counters move by the difference: the stored rows' contribution out, the new one in.
+    const before = await loadCountedRows(trx, replaced.map((r) => r.household.record_id));
     await insertMany(this.server, trx, 'households', replaced.map((r) => r.household), { kind: 'upsert', columns: ['record_id'] });
     await deleteWhereIn(this.server, trx, 'members', 'record_id', replaced.map((r) => r.household.record_id));
     await insertMany(this.server, trx, 'members', households.flatMap((r) => r.members));
+    await applyCounterDeltas(this.server, trx, before, households);
   }
 }

@@ -42,6 +42,8 @@ export interface ValidRecord {
   rev: number;
   recordKind: RecordKind;
   schemaVersion: number;
+  /** The version the phone's record carried (older ones are migrated: `schemaVersion` is the current one). */
+  receivedSchemaVersion: number;
   clientUpdatedAt: string;
   /**
    * The record as its kind's schema outputs it (trimmed, defaults filled, migrated to the
@@ -131,6 +133,9 @@ export function prepareRecord(item: unknown, context: PrepareContext): PreparedR
     recordKind: record.kind,
     // The body is stored migrated: its version is the current one.
     schemaVersion: record.schemaVersion,
+    // Kept beside the migrated body (docs/sync-protocol.md, "Record versions"); parseRecord
+    // accepted it, so it is a whole version from 1 to the current one.
+    receivedSchemaVersion: obj.schemaVersion as number,
     clientUpdatedAt: record.clientUpdatedAt,
     body,
     contentHash: sha256(body),

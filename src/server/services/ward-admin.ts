@@ -10,6 +10,7 @@ import { createUser, type StaffPrincipal } from './accounts.js';
 import { wardDevices } from './activity.js';
 import { writeAudit } from './audit.js';
 import type { CsvProblem } from './dashboard-messages.js';
+import { recountWard } from './indicator-counters.js';
 import { hashPassword } from './secrets.js';
 
 export type Targets = z.infer<typeof targetsByYearSchema>;
@@ -53,6 +54,10 @@ export async function updateSettings(
     const old = config.settings;
     config.settings = merged.data;
     await trx.updateTable('wards').set({ config_json: JSON.stringify(config) }).where('code', '=', who.wardCode).execute();
+    // The ages decide the counters' age bands: recounted with the new ones in this transaction.
+    if (old.adultAge !== merged.data.adultAge || old.vneidMinAge !== merged.data.vneidMinAge) {
+      await recountWard(trx, who.wardCode, { adultAge: merged.data.adultAge, vneidMinAge: merged.data.vneidMinAge });
+    }
     await writeAudit(trx, who, 'config.settings', who.wardCode, { old, new: merged.data });
     return merged.data;
   });

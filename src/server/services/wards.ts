@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { wardConfigSchema, type WardConfig } from '../../shared/schema/ward-config.js';
 import type { Database } from '../db/schema.js';
+import { startCounters } from './indicator-counters.js';
 
 /** Reads and validates every *.json in `seedsDir`; a bad file stops start-up with its name. */
 export function readWardSeeds(seedsDir: string): WardConfig[] {
@@ -61,6 +62,7 @@ export async function loadWardSeeds(db: Kysely<Database>, seedsDir: string, now 
         )
         .onConflict((oc) => oc.columns(['ward_code', 'code']).doNothing())
         .execute();
+      await startCounters(trx, config.code, { adultAge: config.settings.adultAge, vneidMinAge: config.settings.vneidMinAge }, now.toISOString());
     });
     added.push(config.code);
   }

@@ -12,7 +12,7 @@ export const VALIDATION_CODES = [
   'required', 'invalid', 'invalid_option', 'invalid_uuid', 'invalid_datetime', 'invalid_date', 'invalid_ward_code',
   'too_long', 'birth_year_invalid', 'birth_year_range', 'birth_year_future', 'cccd_format', 'phone_format',
   'consent_required', 'count_invalid', 'too_many_members', 'members_required', 'no_data_without_survey',
-  'duplicate_member_id', 'one_head_only', 'unknown_kind', 'unknown_schema_version', 'rev_invalid',
+  'duplicate_member_id', 'one_head_only', 'unknown_kind', 'unknown_schema_version', 'newer_schema_version', 'rev_invalid',
   'unknown_group', 'wrong_ward', 'not_owner', 'unknown_field', 'unknown_notice_version', 'duplicate_group_code',
   'kinds_required', 'duplicate_kind', 'teaching_card_kind_missing', 'reason_required', 'no_reason_when_done',
   'birth_year_after_help', 'secret_like_text', 'duplicate_card_id', 'record_too_large', 'record_too_deep',

@@ -28,6 +28,7 @@ export const validationEn: ValidationMessages = {
   one_head_only: 'A household has only one head.',
   unknown_kind: 'This kind of record is not supported.',
   unknown_schema_version: 'This form version is not supported. Please update the app.',
+  newer_schema_version: 'This record was made by a newer version of the app than the ward server knows. It stays on this phone and is sent again once the server is updated.',
   rev_invalid: 'The record revision is not valid.',
   unknown_group: 'This tổ dân phố is not on the ward register.',
   wrong_ward: 'This record belongs to another ward than this device.',

@@ -28,6 +28,7 @@ export const validationVi = {
   one_head_only: 'Mỗi hộ chỉ có một chủ hộ.',
   unknown_kind: 'Loại bản ghi không được hỗ trợ.',
   unknown_schema_version: 'Phiên bản biểu mẫu không được hỗ trợ. Vui lòng cập nhật ứng dụng.',
+  newer_schema_version: 'Bản ghi này được lập bằng phiên bản ứng dụng mới hơn máy chủ của phường. Bản ghi vẫn được giữ trên máy và sẽ gửi lại khi máy chủ được cập nhật.',
   rev_invalid: 'Số phiên bản của bản ghi không hợp lệ.',
   unknown_group: 'Tổ dân phố không có trong danh sách của phường.',
   wrong_ward: 'Bản ghi thuộc phường khác với phường của thiết bị.',

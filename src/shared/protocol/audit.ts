@@ -43,8 +43,19 @@ export type AuditAction =
   | 'data_subject.erase'
   | 'data_subject.withdraw_consent'
   | 'retention.apply'
+  | 'backup.create'
+  | 'backup.restore'
   | 'audit.view'
-  | 'audit.export';
+  | 'audit.export'
+  | 'city.rollup_view'
+  | 'city.weekly_view'
+  | 'city.ward_view'
+  | 'city.ward_weekly_view'
+  | 'city.export_csv'
+  | 'city.export_xlsx'
+  | 'city.export_report'
+  | 'city.ward_export_csv'
+  | 'city.audit_view';
 
 /** Every action, for the viewer's filter and its labels (the UI has a label for each). */
 export const AUDIT_ACTIONS: readonly AuditAction[] = [
@@ -88,8 +99,20 @@ export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'data_subject.erase',
   'data_subject.withdraw_consent',
   'retention.apply',
+  'backup.create',
+  'backup.restore',
   'audit.view',
   'audit.export',
+  // City staff's reads, in the province's chain (issue 15).
+  'city.rollup_view',
+  'city.weekly_view',
+  'city.ward_view',
+  'city.ward_weekly_view',
+  'city.export_csv',
+  'city.export_xlsx',
+  'city.export_report',
+  'city.ward_export_csv',
+  'city.audit_view',
 ];
 
 export interface AuditEntry {

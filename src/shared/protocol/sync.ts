@@ -141,3 +141,17 @@ export type RequestErrorCode = (typeof REQUEST_ERROR_CODES)[number];
 export function isSettled(status: SyncStatus): boolean {
   return status === 'accepted' || status === 'duplicate' || status === 'stale';
 }
+
+/**
+ * Per-record error codes that mean "the reader is older than the record", not "the record is
+ * wrong": the record was made by a newer app than the ward server knows. The phone keeps such a
+ * record in its outbox, shows it as waiting for an update (nothing for the volunteer to fix),
+ * and sends it again when the app starts and on "Đồng bộ ngay" (docs/sync-protocol.md,
+ * "Record versions").
+ */
+export const AWAITING_UPDATE_CODES: ReadonlySet<string> = new Set(['newer_schema_version']);
+
+/** Whether a held record waits for a server update rather than for the volunteer. */
+export function awaitsUpdate(errors: readonly { code: string }[] | undefined): boolean {
+  return !!errors && errors.length > 0 && errors.some((e) => AWAITING_UPDATE_CODES.has(e.code));
+}

@@ -6,9 +6,12 @@
 //
 // Migrations are pure and deterministic: `migrations[v]` takes the `data` of version v − 1 and
 // returns the `data` of version v. A record of any version from 1 to the current one is migrated
-// step by step and then checked by the current schema; a version this build has no path for
-// (a newer app, 0, a string) is `unknown_schema_version`. Migrations are only added, never
-// edited: phones and the server may hold data of every version ever written.
+// step by step and then checked by the current schema. A whole version above the current one
+// (written by a newer app than this build) is `newer_schema_version`: nothing is wrong with the
+// record, this reader is too old, so the sender keeps it until the reader is updated
+// (docs/sync-protocol.md, "Record versions"). Any other version (0, a string, 1.5) is
+// `unknown_schema_version`. Migrations are only added, never edited: phones and the server may
+// hold data of every version ever written.
 //
 // Adding a kind is one file that calls defineRecordKind and one line in registry.ts; adding a
 // version is raising `version` and adding its `migrations` slot in the kind's own file.
@@ -117,6 +120,9 @@ export function defineRecordKind<const K extends string, const V extends number,
   const knowsVersion = (schemaVersion: unknown): schemaVersion is number =>
     typeof schemaVersion === 'number' && Number.isInteger(schemaVersion) && schemaVersion >= 1 && schemaVersion <= version;
 
+  const isNewerVersion = (schemaVersion: unknown): boolean =>
+    typeof schemaVersion === 'number' && Number.isInteger(schemaVersion) && schemaVersion > version;
+
   const migrate = (envelope: Record<string, unknown>): Record<string, unknown> => {
     const from = envelope.schemaVersion;
     if (!knowsVersion(from) || from === version) return envelope;
@@ -142,7 +148,9 @@ export function defineRecordKind<const K extends string, const V extends number,
       }
       const envelope = input as Record<string, unknown>;
       if (envelope.kind !== kind) return { ok: false, errors: [{ path: 'kind', code: 'unknown_kind' }] };
-      if (!knowsVersion(envelope.schemaVersion)) return { ok: false, errors: [{ path: 'schemaVersion', code: 'unknown_schema_version' }] };
+      if (!knowsVersion(envelope.schemaVersion)) {
+        return { ok: false, errors: [{ path: 'schemaVersion', code: isNewerVersion(envelope.schemaVersion) ? 'newer_schema_version' : 'unknown_schema_version' }] };
+      }
       let migrated: Record<string, unknown>;
       try {
         migrated = migrate(envelope);

@@ -211,7 +211,7 @@ describe('the record kind registry', () => {
       const r = parseRecord(input);
       return r.ok ? null : r.errors[0];
     };
-    expect(errorOf({ ...validAssistance(), schemaVersion: 3 })).toEqual({ path: 'schemaVersion', code: 'unknown_schema_version' });
+    expect(errorOf({ ...validAssistance(), schemaVersion: 3 })).toEqual({ path: 'schemaVersion', code: 'newer_schema_version' });
     expect(errorOf({ ...validSurveyed(), schemaVersion: 0 })).toEqual({ path: 'schemaVersion', code: 'unknown_schema_version' });
     expect(errorOf({ ...validAssistance(), schemaVersion: '1' })).toEqual({ path: 'schemaVersion', code: 'unknown_schema_version' });
     expect(errorOf({ ...validAssistance(), kind: 'visit' })).toEqual({ path: 'kind', code: 'unknown_kind' });

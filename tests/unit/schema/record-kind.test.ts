@@ -45,8 +45,12 @@ describe('defineRecordKind', () => {
   });
 
   it('names a version it has no path for, and a migration that meets impossible data', () => {
-    for (const v of [0, 4, '3', 1.5, undefined]) {
+    for (const v of [0, '3', '4', 1.5, 4.5, -1, undefined]) {
       expect(noteKind.parse(envelope(v, { name: 'A', note: '' }))).toEqual({ ok: false, errors: [{ path: 'schemaVersion', code: 'unknown_schema_version' }] });
+    }
+    // A whole version above the current one: written by a newer app, not broken (the sender keeps it).
+    for (const v of [4, 99]) {
+      expect(noteKind.parse(envelope(v, { name: 'A', note: '' }))).toEqual({ ok: false, errors: [{ path: 'schemaVersion', code: 'newer_schema_version' }] });
     }
     expect(noteKind.parse(envelope(1, null))).toEqual({ ok: false, errors: [{ path: 'data', code: 'invalid' }] });
   });

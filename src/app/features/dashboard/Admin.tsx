@@ -14,7 +14,8 @@ import { checkTargets, targetsDraft, targetYears, type TargetsDraft } from './ad
 import { afterPasswordReset, afterUserAdded, checkNewUser, checkReset, EMPTY_USERS_DRAFT, PASSWORD_RESET, userAddedStatus } from './admin/users.js';
 import { useAdminPanel } from './admin/use-panel.js';
 import { DashTable } from './DashTable.js';
-import { formatDateTime, indicatorName, todayVietnam } from './format.js';
+import { formatDateTime, formatNumber, indicatorName, todayVietnam } from './format.js';
+import { useWardLoad } from './hooks.js';
 import { LoadError } from './LoadError.js';
 import { say } from './messages.js';
 
@@ -260,6 +261,47 @@ function Users() {
   );
 }
 
+/** A backup older than this is called stale: a daily timer has missed a run. */
+const BACKUP_STALE_SECONDS = 48 * 3600;
+
+function Backups() {
+  const { t, i18n } = useTranslation();
+  const data = useWardLoad((api) => api.backups(), []);
+  const last = data.data?.lastSuccess;
+  const failure = data.data?.lastFailure;
+  const stale = last ? last.ageSeconds > BACKUP_STALE_SECONDS : false;
+  return (
+    <div className="dash-panel" data-testid="dash-backups">
+      <h3 id="dash-backups">{t('dashboard.admin.backupsTitle')}</h3>
+      {data.error ? <LoadError error={data.error} onRetry={data.reload} /> : null}
+      {data.data ? (
+        <>
+          {last ? (
+            <div className={`banner ${stale ? 'banner--error' : 'banner--ok'}`} role="status">
+              {t('dashboard.admin.backupLast', {
+                at: formatDateTime(last.at),
+                kind: t(`dashboard.admin.backupKind.${last.kind}`),
+                size: formatNumber(Math.max(1, Math.round(last.sizeBytes / 1024)), i18n.language),
+              })}
+              {stale ? ` ${t('dashboard.admin.backupStale')}` : ''}
+            </div>
+          ) : (
+            <div className="banner banner--error" role="alert">
+              {t('dashboard.admin.backupNone')}
+            </div>
+          )}
+          {failure ? (
+            <div className="banner banner--error" role="alert">
+              {t('dashboard.admin.backupFailed', { at: formatDateTime(failure.at), kind: t(`dashboard.admin.backupKind.${failure.kind}`), error: failure.error })}
+            </div>
+          ) : null}
+          <p className="dash-hint">{t('dashboard.admin.backupHint')}</p>
+        </>
+      ) : null}
+    </div>
+  );
+}
+
 export default function Admin() {
   const { t } = useTranslation();
   return (
@@ -269,6 +311,7 @@ export default function Admin() {
       <Settings />
       <Register />
       <Users />
+      <Backups />
     </section>
   );
 }

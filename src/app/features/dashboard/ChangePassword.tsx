@@ -3,7 +3,7 @@
 // answers in the page's language; the length check here only spares a round trip.
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, changePassword, NetworkError, type StaffSession } from './api.js';
+import { ApiError, changePassword, NetworkError, type AnySession } from './api.js';
 
 const MIN_LENGTH = 12;
 
@@ -13,7 +13,7 @@ export function ChangePassword({
   onSignOut,
   onExpired,
 }: {
-  session: StaffSession;
+  session: AnySession;
   onChanged: () => void;
   onSignOut: () => void;
   onExpired: () => void;

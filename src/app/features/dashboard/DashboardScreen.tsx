@@ -5,7 +5,7 @@
 import { lazy, Suspense, useCallback, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useOnline } from '../../ui/online.js';
-import { loadSession, logout, saveSession, wardApi, type StaffSession } from './api.js';
+import { isCitySession, loadSession, logout, saveSession, wardApi, type AnySession } from './api.js';
 import { DashboardContext, wardHref, type Filters } from './context.js';
 import { todayVietnam } from './format.js';
 import { Overview } from './Overview.js';
@@ -26,6 +26,8 @@ const Assistance = lazy(() => import('./Assistance.js'));
 const FollowUps = lazy(() => import('./FollowUps.js'));
 const Privacy = lazy(() => import('./privacy/Privacy.js'));
 const AuditLog = lazy(() => import('./audit/AuditLog.js'));
+// City staff (issue 15): the province roll-up, its own chunk.
+const CityScreen = lazy(() => import('./city/CityScreen.js'));
 
 export interface DashboardScreenProps {
   /** The path after #/ward, e.g. ['quality'] or ['household', '<id>']. */
@@ -37,7 +39,7 @@ const TABS = ['overview', 'breakdown', 'trend', 'activity', 'quality', 'assist',
 export default function DashboardScreen({ sub }: DashboardScreenProps) {
   const { t, i18n } = useTranslation();
   const online = useOnline();
-  const [session, setSession] = useState<StaffSession | null>(() => loadSession());
+  const [session, setSession] = useState<AnySession | null>(() => loadSession());
   const [expired, setExpired] = useState(false);
   const [filters, setFilters] = useState<Filters>(() => ({ group: '', year: todayVietnam().slice(0, 4), asOf: '' }));
   const lang = i18n.language === 'en' ? 'en' : 'vi';
@@ -53,7 +55,7 @@ export default function DashboardScreen({ sub }: DashboardScreenProps) {
     setSession(null);
     setExpired(false);
   };
-  const api = useMemo(() => (session ? wardApi(session, lang) : null), [session, lang]);
+  const api = useMemo(() => (session && !isCitySession(session) ? wardApi(session, lang) : null), [session, lang]);
 
   const offline = !online ? (
     <p className="banner banner--error" role="alert" data-testid="dash-offline">
@@ -61,7 +63,7 @@ export default function DashboardScreen({ sub }: DashboardScreenProps) {
     </p>
   ) : null;
 
-  if (!session || !api) {
+  if (!session) {
     return (
       <div className="dash dash--narrow">
         {offline}
@@ -94,6 +96,19 @@ export default function DashboardScreen({ sub }: DashboardScreenProps) {
       </div>
     );
   }
+
+  // A city account: the roll-up of its province's wards, never a ward's own screens.
+  if (isCitySession(session)) {
+    return (
+      <div className="dash">
+        {offline}
+        <Suspense fallback={<p className="notice">{t('app.loading')}</p>}>
+          <CityScreen session={session} sub={sub} onSignOut={signOut} onExpired={endSession} />
+        </Suspense>
+      </div>
+    );
+  }
+  if (!api) return null;
 
   const tab = sub[0] ?? 'overview';
   let content: ReactNode;

@@ -2,9 +2,9 @@
 // or password gets one message (the server does not say which).
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, login, NetworkError, type StaffSession } from './api.js';
+import { ApiError, login, NetworkError, type AnySession } from './api.js';
 
-export function SignIn({ onSignedIn }: { onSignedIn: (s: StaffSession) => void }) {
+export function SignIn({ onSignedIn }: { onSignedIn: (s: AnySession) => void }) {
   const { t, i18n } = useTranslation();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');

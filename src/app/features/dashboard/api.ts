@@ -29,12 +29,32 @@ export interface StaffSession {
   mustChangePassword?: boolean;
 }
 
+export type CityRole = 'city_staff' | 'city_admin';
+
+/** A city account (issue 15): its province and the wards of it held by this endpoint, from sign-in. */
+export interface CitySession {
+  token: string;
+  role: CityRole;
+  username: string;
+  province: { code: string; name: string; wards: { code: string; name: string }[] };
+  mustChangePassword?: boolean;
+}
+
+/** Whoever signed in: ward staff or city staff (who get the roll-up screens, city/). */
+export type AnySession = StaffSession | CitySession;
+
+export const isCitySession = (s: AnySession): s is CitySession => s.role === 'city_staff' || s.role === 'city_admin';
+
 const SESSION_KEY = 'go-cua:staff-session';
 
-export function loadSession(): StaffSession | null {
+export function loadSession(): AnySession | null {
   try {
     const raw = sessionStorage.getItem(SESSION_KEY);
     if (!raw) return null;
+    const city = JSON.parse(raw) as Partial<CitySession>;
+    if (typeof city.token === 'string' && (city.role === 'city_staff' || city.role === 'city_admin') && city.province && typeof city.province.code === 'string') {
+      return { token: city.token, role: city.role, username: city.username ?? '', province: city.province, ...(city.mustChangePassword ? { mustChangePassword: true } : {}) };
+    }
     const s = JSON.parse(raw) as Partial<StaffSession>;
     if (typeof s.token !== 'string' || typeof s.wardCode !== 'string' || (s.role !== 'ward_staff' && s.role !== 'ward_admin')) return null;
     return { token: s.token, wardCode: s.wardCode, role: s.role, username: s.username ?? '', ...(s.mustChangePassword ? { mustChangePassword: true } : {}) };
@@ -43,7 +63,7 @@ export function loadSession(): StaffSession | null {
   }
 }
 
-export function saveSession(session: StaffSession | null): void {
+export function saveSession(session: AnySession | null): void {
   if (session) sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
   else sessionStorage.removeItem(SESSION_KEY);
 }
@@ -69,6 +89,12 @@ export interface WardSettings {
 }
 
 export type TargetsByYear = Record<string, Partial<Record<IndicatorCode, number>>>;
+
+/** GET …/backups: the last good backup and the last failure after it (server-wide). */
+export interface BackupStatusInfo {
+  lastSuccess: { at: string; ageSeconds: number; kind: 'manual' | 'scheduled' | 'pre_migration'; sizeBytes: number; encryption: string | null } | null;
+  lastFailure: { at: string; kind: 'manual' | 'scheduled' | 'pre_migration'; error: string } | null;
+}
 
 export interface StaffUser {
   id: string;
@@ -123,7 +149,7 @@ export class ApiError extends Error {
 /** No answer at all (offline, server down). */
 export class NetworkError extends Error {}
 
-async function request(path: string, init: RequestInit & { token?: string; lang: string }): Promise<Response> {
+export async function request(path: string, init: RequestInit & { token?: string; lang: string }): Promise<Response> {
   const headers = new Headers(init.headers);
   headers.set('accept-language', init.lang);
   if (init.token) headers.set('authorization', `Bearer ${init.token}`);
@@ -145,19 +171,23 @@ async function request(path: string, init: RequestInit & { token?: string; lang:
   return res;
 }
 
-export async function login(username: string, password: string, lang: string): Promise<StaffSession> {
+export async function login(username: string, password: string, lang: string): Promise<AnySession> {
   const res = await request('/api/v1/auth/login', {
     method: 'POST',
     lang,
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username, password }),
   });
-  const body = (await res.json()) as { token: string; wardCode: string; role: StaffRole; mustChangePassword?: boolean };
+  const body = (await res.json()) as { token: string; wardCode: string; role: StaffRole | CityRole; mustChangePassword?: boolean; province?: CitySession['province'] };
+  if ((body.role === 'city_staff' || body.role === 'city_admin') && body.province) {
+    return { token: body.token, role: body.role, username, province: body.province, ...(body.mustChangePassword ? { mustChangePassword: true } : {}) };
+  }
+  if (body.role === 'city_staff' || body.role === 'city_admin') throw new ApiError(500, 'bad_answer', 'sign-in answered no province');
   return { token: body.token, wardCode: body.wardCode, role: body.role, username, ...(body.mustChangePassword ? { mustChangePassword: true } : {}) };
 }
 
 /** Changes the signed-in person's own password (POST /api/v1/auth/password); the session stays. */
-export async function changePassword(session: StaffSession, currentPassword: string, newPassword: string, lang: string): Promise<void> {
+export async function changePassword(session: Pick<AnySession, 'token'>, currentPassword: string, newPassword: string, lang: string): Promise<void> {
   await request('/api/v1/auth/password', {
     method: 'POST',
     lang,
@@ -167,7 +197,7 @@ export async function changePassword(session: StaffSession, currentPassword: str
   });
 }
 
-export async function logout(session: StaffSession, lang: string): Promise<void> {
+export async function logout(session: Pick<AnySession, 'token'>, lang: string): Promise<void> {
   await request('/api/v1/auth/logout', { method: 'POST', token: session.token, lang }).catch(() => undefined);
 }
 
@@ -201,6 +231,7 @@ export function wardApi(session: StaffSession, lang: string) {
     settings: () => get<{ settings: WardSettings }>('/config/settings'),
     saveSettings: (settings: Partial<WardSettings>) => send<{ settings: WardSettings }>('PUT', '/config/settings', { settings }),
     users: () => get<{ users: StaffUser[] }>('/users'),
+    backups: () => get<BackupStatusInfo>('/backups'),
     addUser: (u: { username: string; password: string; role: StaffRole }) => send<{ id: string }>('POST', '/users', u),
     resetPassword: (id: string, password: string) => send<void>('POST', `/users/${encodeURIComponent(id)}/reset-password`, { password }),
     issueCode: (uses: number, expiresDays?: number) => send<EnrolmentCode>('POST', '/enrolment-codes', { uses, ...(expiresDays ? { expiresDays } : {}) }),

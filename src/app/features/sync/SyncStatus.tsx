@@ -1,7 +1,8 @@
 // What the volunteer always sees about sync: what waits, counted and named by kind ("2 hộ,
 // 3 lượt hỗ trợ", one definition of waiting: storage/waiting.ts), progress while sending, the
 // last successful sync, errors in plain words, "Đồng bộ ngay", and the records the server did not
-// take (rejected / conflict) with its messages and a link to fix each. Before enrolment it says
+// take (rejected / conflict) with its messages and a link to fix each — or, for a record made by
+// a newer app than the ward server knows, that it waits on the phone for the server's update. Before enrolment it says
 // "Máy chưa đăng ký" and its button leads to enrolment; after, "Máy đã đăng ký với Phường …".
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useTranslation } from 'react-i18next';
@@ -13,6 +14,7 @@ import { getDevice } from '../../sync/device-store.js';
 import { getSyncEngine, type SyncEngine } from '../../sync/sync-engine.js';
 import { useSyncState } from '../../sync/use-sync-state.js';
 import { readWaiting } from '../../storage/waiting.js';
+import { awaitsUpdate } from '../../../shared/protocol/sync.js';
 import { href } from '../../ui/router.js';
 import { useWard } from '../../ward-context.js';
 import { kindWords } from './waiting-words.js';
@@ -44,6 +46,9 @@ export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = 
       ? t('assist.heldLabel', { year: row.record.data.person.birthYear, campaign: row.record.data.campaign ?? '' })
       : t('sync.householdLabel', { house: row.record.data.address.houseNumber, group: row.groupCode });
   // Staff changes the phone took (storage/server-state.ts): told until the volunteer dismisses them.
+  // Held for the volunteer to fix, or waiting on the phone for the ward server's update.
+  const forUpdate = held.filter((row) => awaitsUpdate(row.serverErrors));
+  const toFix = held.filter((row) => !awaitsUpdate(row.serverErrors));
   const notices = useLiveQuery(() => serverNotices(db), [db], [] as ServerChangeNotice[]);
   const noticeLabel = (n: ServerChangeNotice): string =>
     n.recordKind === 'assistance'
@@ -131,13 +136,14 @@ export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = 
       {held.length > 0 ? (
         <div className="sync-status__held" data-testid="sync-held">
           <h3>{t('sync.heldTitle')}</h3>
-          <p>{t('sync.held', { what: kindWords(t, countKinds(held as AnyStoredRecord[])) })}</p>
+          {toFix.length > 0 ? <p>{t('sync.held', { what: kindWords(t, countKinds(toFix)) })}</p> : null}
+          {forUpdate.length > 0 ? <p data-testid="sync-awaiting-update">{t('sync.awaitingUpdate', { what: kindWords(t, countKinds(forUpdate)) })}</p> : null}
           <ul>
             {held.map((row) => (
-              <li key={row.id} data-testid="sync-held-item" data-id={row.id} data-state={row.syncState}>
+              <li key={row.id} data-testid="sync-held-item" data-id={row.id} data-state={row.syncState} data-awaits-update={awaitsUpdate(row.serverErrors) ? '1' : '0'}>
                 <strong>{heldLabel(row)}</strong>{' '}
-                <span className="badge">{row.syncState === 'conflict' ? t('sync.heldConflict') : t('sync.heldRejected')}</span>
-                <p className="hint">{row.syncState === 'conflict' ? t('sync.heldConflictHelp') : t('sync.heldHelp')}</p>
+                <span className="badge">{awaitsUpdate(row.serverErrors) ? t('sync.heldUpdate') : row.syncState === 'conflict' ? t('sync.heldConflict') : t('sync.heldRejected')}</span>
+                <p className="hint">{awaitsUpdate(row.serverErrors) ? t('sync.heldUpdateHelp') : row.syncState === 'conflict' ? t('sync.heldConflictHelp') : t('sync.heldHelp')}</p>
                 {row.serverErrors && row.serverErrors.length > 0 ? (
                   <ul className="error">
                     {row.serverErrors.map((e, i) => (
@@ -145,9 +151,11 @@ export function SyncStatus({ db = appDb, engine = getSyncEngine(), recordHref = 
                     ))}
                   </ul>
                 ) : null}
-                <a className="btn" href={row.kind === 'assistance' ? href({ name: 'assist', againId: row.id }) : recordHref(row.id)}>
-                  {t('sync.openRecord')}
-                </a>
+                {awaitsUpdate(row.serverErrors) ? null : (
+                  <a className="btn" href={row.kind === 'assistance' ? href({ name: 'assist', againId: row.id }) : recordHref(row.id)}>
+                    {t('sync.openRecord')}
+                  </a>
+                )}
               </li>
             ))}
           </ul>

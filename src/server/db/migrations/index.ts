@@ -16,7 +16,11 @@ import * as retention from './20261203T102000-retention.js';
 import * as auditChain from './20261203T103000-audit-chain.js';
 import * as assistanceConsent from './20261203T104000-assistance-consent.js';
 import * as deviceSigningKey from './20261203T110000-device-signing-key.js';
+import * as backupRuns from './20261203T110500-backup-runs.js';
+import * as indicatorCounters from './20261203T111000-indicator-counters.js';
+import * as cityStaff from './20261203T112000-city-staff.js';
 import * as partitionRecords from './20261203T113000-partition-records.js';
+import * as recordVersions from './20261203T114000-record-versions.js';
 
 export const migrations: Record<string, Migration> = {
   '20261124T020000-initial': initial,
@@ -34,5 +38,9 @@ export const migrations: Record<string, Migration> = {
   '20261203T103000-audit-chain': auditChain,
   '20261203T104000-assistance-consent': assistanceConsent,
   '20261203T110000-device-signing-key': deviceSigningKey,
+  '20261203T110500-backup-runs': backupRuns,
+  '20261203T111000-indicator-counters': indicatorCounters,
+  '20261203T112000-city-staff': cityStaff,
   '20261203T113000-partition-records': partitionRecords,
+  '20261203T114000-record-versions': recordVersions,
 };

@@ -55,8 +55,19 @@ export const actionsVi: Record<AuditAction, string> = {
   'data_subject.erase': 'Xóa dữ liệu theo yêu cầu',
   'data_subject.withdraw_consent': 'Ghi nhận rút lại đồng ý',
   'retention.apply': 'Xóa dữ liệu quá hạn lưu trữ',
+  'backup.create': 'Sao lưu dữ liệu',
+  'backup.restore': 'Khôi phục dữ liệu từ bản sao lưu',
   'audit.view': 'Xem nhật ký truy cập',
   'audit.export': 'Xuất nhật ký truy cập',
+  'city.rollup_view': 'Thành phố: xem bảng tổng hợp các phường',
+  'city.weekly_view': 'Thành phố: xem diễn biến theo tuần',
+  'city.ward_view': 'Thành phố: xem chỉ tiêu của một phường',
+  'city.ward_weekly_view': 'Thành phố: xem diễn biến theo tuần của một phường',
+  'city.export_csv': 'Thành phố: xuất bảng tổng hợp (CSV)',
+  'city.export_xlsx': 'Thành phố: xuất bảng tổng hợp (Excel)',
+  'city.export_report': 'Thành phố: in báo cáo tổng hợp (A4)',
+  'city.ward_export_csv': 'Thành phố: xuất chỉ tiêu của một phường (CSV)',
+  'city.audit_view': 'Thành phố: xem nhật ký của tỉnh/thành phố',
 };
 
 export const actionsEn: Record<AuditAction, string> = {
@@ -100,8 +111,19 @@ export const actionsEn: Record<AuditAction, string> = {
   'data_subject.erase': 'Erased data on request',
   'data_subject.withdraw_consent': 'Recorded a withdrawal of consent',
   'retention.apply': 'Erased data past the retention period',
+  'backup.create': 'Backed up the data',
+  'backup.restore': 'Restored the data from a backup',
   'audit.view': 'Viewed the audit log',
   'audit.export': 'Exported the audit log',
+  'city.rollup_view': 'City: viewed the ward roll-up',
+  'city.weekly_view': 'City: viewed the weekly trend',
+  'city.ward_view': "City: viewed a ward's indicators",
+  'city.ward_weekly_view': "City: viewed a ward's weekly trend",
+  'city.export_csv': 'City: exported the roll-up (CSV)',
+  'city.export_xlsx': 'City: exported the roll-up (Excel)',
+  'city.export_report': 'City: printed the roll-up report (A4)',
+  'city.ward_export_csv': "City: exported a ward's indicators (CSV)",
+  'city.audit_view': 'City: viewed the province audit log',
 };
 
 export const auditVi = {
