@@ -20,7 +20,46 @@ const modules: BenchModule[] = [
   { title: 'Dashboard API', load: () => import('./dashboard-api.js') },
 ];
 
-const only = process.argv.slice(2);
+const args = process.argv.slice(2);
+
+/** `--scale [--scale-households N] [--scale-engine sqlite|postgres [--scale-load sync|set-based]]`: the province benchmark alone (bench/scale.ts). */
+function scaleOptions(): { households?: number; engine?: 'sqlite' | 'postgres'; load?: 'sync' | 'set-based' } | null {
+  if (!args.includes('--scale')) return null;
+  const out: { households?: number; engine?: 'sqlite' | 'postgres'; load?: 'sync' | 'set-based' } = {};
+  const i = args.indexOf('--scale-households');
+  if (i >= 0) {
+    const n = Number(args[i + 1]);
+    if (!Number.isInteger(n) || n < 114) {
+      console.error('--scale-households needs a whole number ≥ 114 (one household per ward of the province)');
+      process.exit(2);
+    }
+    out.households = n;
+  }
+  const e = args.indexOf('--scale-engine');
+  if (e >= 0) {
+    const engine = args[e + 1];
+    if (engine !== 'sqlite' && engine !== 'postgres') {
+      console.error('--scale-engine is sqlite or postgres');
+      process.exit(2);
+    }
+    if (engine === 'postgres' && !/^postgres/.test(process.env.DATABASE_URL ?? '')) {
+      console.error('--scale-engine postgres needs DATABASE_URL=postgres://…');
+      process.exit(2);
+    }
+    out.engine = engine;
+  }
+  if (args.includes('--scale-load')) {
+    const load = args[args.indexOf('--scale-load') + 1];
+    if (load !== 'sync' && load !== 'set-based') {
+      console.error('--scale-load is sync or set-based');
+      process.exit(2);
+    }
+    out.load = load;
+  }
+  return out;
+}
+const scale = scaleOptions();
+const only = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--scale-households' && args[i - 1] !== '--scale-engine' && args[i - 1] !== '--scale-load');
 
 function build(): void {
   const r = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build'], {
@@ -47,10 +86,22 @@ function printTable(rows: (BenchRow & { group: string })[]): void {
   for (const c of cells) console.log(line(c));
 }
 
-// BENCH_DIST measures a build made elsewhere (e.g. the "before" of a change), so none is made here.
-if (!process.env.BENCH_DIST) build();
 const rows: (BenchRow & { group: string })[] = [];
 let failed = false;
+if (scale) {
+  // Server-side only: no build needed.
+  try {
+    const { run } = await import('./scale.js');
+    for (const row of await run(scale)) rows.push({ group: 'Scale', ...row });
+  } catch (err) {
+    failed = true;
+    console.error('bench: scale failed:', err);
+  }
+  printTable(rows);
+  process.exit(failed ? 1 : 0);
+}
+// BENCH_DIST measures a build made elsewhere (e.g. the "before" of a change), so none is made here.
+if (!process.env.BENCH_DIST) build();
 for (const m of modules) {
   if (only.length && !only.some((o) => m.title.toLowerCase().includes(o.toLowerCase()))) continue;
   process.stderr.write(`bench: ${m.title}…\n`);

@@ -29,6 +29,8 @@ export interface ServerConfig {
   port: number;
   dataDir: string;
   databaseUrl: string | null;
+  /** A streaming replica of the PostgreSQL database for dashboard reads (db/read-replica.ts). */
+  databaseReadUrl: string | null;
   seedsDir: string;
   staticRoot: string;
   /** A pino level, or false for no log. */
@@ -87,6 +89,33 @@ export function parseTrustProxy(raw: string | undefined): TrustProxy {
   return entries;
 }
 
+const POSTGRES_URL = /^postgres(ql)?:\/\//;
+
+/**
+ * DATABASE_READ_URL: unset → every read on DATABASE_URL. Set → a postgres:// URL of a hot
+ * standby streaming from DATABASE_URL, which must itself be PostgreSQL (SQLite has no replica).
+ */
+export function parseDatabaseReadUrl(readUrl: string | undefined, databaseUrl: string | undefined): string | null {
+  if (readUrl === undefined) return null;
+  if (!databaseUrl || !POSTGRES_URL.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_READ_URL is set but DATABASE_URL is not a postgres:// URL: a read replica needs PostgreSQL as the primary');
+  }
+  if (!POSTGRES_URL.test(readUrl)) {
+    throw new ConfigError('DATABASE_READ_URL must be a postgres:// URL of a streaming replica (hot standby) of DATABASE_URL');
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(readUrl);
+  } catch {
+    throw new ConfigError('DATABASE_READ_URL is not a valid URL (postgres://user@host:port/database)');
+  }
+  if (!parsed.hostname) throw new ConfigError('DATABASE_READ_URL names no host (postgres://user@host:port/database)');
+  if (readUrl === databaseUrl) {
+    throw new ConfigError('DATABASE_READ_URL is the same as DATABASE_URL: leave it unset to read from the primary');
+  }
+  return readUrl;
+}
+
 /** Reads the environment of `npm start` (main.ts). Throws ConfigError with one clear line. */
 export function readServerConfig(env: Env): ServerConfig {
   const log = text(env, 'LOG') ?? 'info';
@@ -96,6 +125,7 @@ export function readServerConfig(env: Env): ServerConfig {
     port: wholeNumber(env, 'PORT', 8080, 0),
     dataDir: text(env, 'DATA_DIR') ?? './data',
     databaseUrl: text(env, 'DATABASE_URL') ?? null,
+    databaseReadUrl: parseDatabaseReadUrl(text(env, 'DATABASE_READ_URL'), text(env, 'DATABASE_URL')),
     seedsDir: text(env, 'SEEDS_DIR') ?? 'seeds/wards',
     staticRoot: text(env, 'STATIC_ROOT') ?? 'dist',
     log: log === 'off' ? false : log,

@@ -19,7 +19,12 @@ async function start(): Promise<void> {
     // A non-empty database with pending migrations is backed up first (docs/backup.md).
     const recipient = process.env.BACKUP_RECIPIENT?.trim() || undefined;
     const backupBeforeMigrations = process.env.BACKUP_BEFORE_MIGRATIONS?.trim() === 'off' ? undefined : { recipient };
-    db = await openServerDb({ databaseUrl: config.databaseUrl ?? undefined, dataDir: config.dataDir, backupBeforeMigrations });
+    db = await openServerDb({
+      databaseUrl: config.databaseUrl ?? undefined,
+      databaseReadUrl: config.databaseReadUrl ?? undefined,
+      dataDir: config.dataDir,
+      backupBeforeMigrations,
+    });
     const { firstStart } = await initialise(db, config.seedsDir);
     if (firstStart) {
       // Printed once, on the first start only: the password is stored hashed and cannot be shown again.
@@ -56,7 +61,7 @@ async function start(): Promise<void> {
       retention: {},
     });
     await app.listen({ host: config.host, port: config.port });
-    console.log(`Gõ Cửa ward endpoint: http://${config.host}:${config.port}/ (database: ${db.dialect} ${db.location})`);
+    console.log(`Gõ Cửa ward endpoint: http://${config.host}:${config.port}/ (database: ${db.dialect} ${db.location}${config.databaseReadUrl ? `; dashboard reads: replica ${config.databaseReadUrl.replace(/\/\/[^@/]*@/, '//')}` : ''})`);
 
     const opened = db;
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -27,6 +27,24 @@ describe('readServerConfig', () => {
   });
 });
 
+describe('DATABASE_READ_URL', () => {
+  const primary = 'postgres://app@10.0.0.1:5432/gocua';
+  it('is unset by default and read when it names a PostgreSQL standby of a PostgreSQL primary', () => {
+    expect(readServerConfig({ DATABASE_URL: primary }).databaseReadUrl).toBeNull();
+    expect(readServerConfig({ DATABASE_URL: primary, DATABASE_READ_URL: ' ' }).databaseReadUrl).toBeNull();
+    const standby = 'postgres://app@10.0.0.2:5432/gocua';
+    expect(readServerConfig({ DATABASE_URL: primary, DATABASE_READ_URL: standby }).databaseReadUrl).toBe(standby);
+  });
+
+  it('refuses a replica without a PostgreSQL primary, a non-postgres URL, a bad URL and the primary itself', () => {
+    expect(() => readServerConfig({ DATABASE_READ_URL: 'postgres://app@10.0.0.2/gocua' })).toThrow(/DATABASE_URL is not a postgres/);
+    expect(() => readServerConfig({ DATABASE_URL: primary, DATABASE_READ_URL: 'mysql://x@h/d' })).toThrow(/must be a postgres:\/\/ URL/);
+    expect(() => readServerConfig({ DATABASE_URL: primary, DATABASE_READ_URL: 'postgres://' })).toThrow(ConfigError);
+    expect(() => readServerConfig({ DATABASE_URL: primary, DATABASE_READ_URL: 'postgres://a b@[::x/d' })).toThrow(/not a valid URL/);
+    expect(() => readServerConfig({ DATABASE_URL: primary, DATABASE_READ_URL: primary })).toThrow(/same as DATABASE_URL/);
+  });
+});
+
 describe('mergeRateLimits', () => {
   it('skips undefined values instead of copying them over the defaults', () => {
     expect(mergeRateLimits({ authPerMinute: undefined, syncPerMinute: 7 })).toEqual({ ...DEFAULT_RATE_LIMITS, syncPerMinute: 7 });

@@ -22,6 +22,7 @@ import { backupBeforeMigrations, recordPreMigrationBackup } from '../services/ba
 import { loadServerSecret } from '../services/server-secret.js';
 import { WardKeys } from '../services/ward-keys.js';
 import { migrations } from './migrations/index.js';
+import { ReadReplica } from './read-replica.js';
 import type { Database } from './schema.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -37,7 +38,22 @@ export interface ServerDb {
   enrolmentKey: Buffer;
   /** Each ward's HPKE key pairs for sealed outbox records, files of the data folder, never the database (services/ward-keys.ts). */
   wardKeys: WardKeys;
+  /** The streaming replica for dashboard reads (PostgreSQL with DATABASE_READ_URL only): use readerFor / noteWrite. */
+  replica?: ReadReplica;
   close(): Promise<void>;
+}
+
+/**
+ * The database to read these wards' dashboard data from: the replica when one is configured,
+ * answering, and has replayed this server's last write of these wards; the primary otherwise.
+ */
+export async function readerFor(server: ServerDb, wardCodes: Iterable<string>): Promise<Kysely<Database>> {
+  return server.replica ? server.replica.readerFor(wardCodes) : server.db;
+}
+
+/** After a committed write of these wards, before answering: their next reads must see it (read-replica.ts). */
+export async function noteWrite(server: ServerDb, wardCodes: Iterable<string>): Promise<void> {
+  await server.replica?.noteWrite(wardCodes);
 }
 
 export interface OpenOptions {
@@ -45,6 +61,8 @@ export interface OpenOptions {
   databaseUrl?: string;
   /** Folder of the SQLite file, the server's secret key and the wards' sealing keys, whichever the engine (default ./data). */
   dataDir?: string;
+  /** postgres://… of a streaming replica for dashboard reads (with a PostgreSQL databaseUrl only). */
+  databaseReadUrl?: string;
   /**
    * Back up a non-empty database before applying pending migrations (the server and the admin
    * CLI ask for it; tests opening fresh databases need not): into DATA_DIR/backups, encrypted
@@ -117,8 +135,22 @@ export async function openServerDb(options: OpenOptions = {}): Promise<ServerDb>
       process.stderr.write(`PostgreSQL idle connection lost (${error.code ?? error.message}); reconnecting on next use\n`);
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    server = { db, dialect: 'postgres', location: url.replace(/\/\/[^@/]*@/, '//'), enrolmentKey, wardKeys, close: () => db.destroy() };
+    const readUrl = options.databaseReadUrl?.trim();
+    const replica = readUrl ? new ReadReplica(readUrl, db, pool) : undefined;
+    server = {
+      db,
+      dialect: 'postgres',
+      location: url.replace(/\/\/[^@/]*@/, '//'),
+      enrolmentKey,
+      wardKeys,
+      ...(replica ? { replica } : {}),
+      close: async () => {
+        await replica?.close();
+        await db.destroy();
+      },
+    };
   } else {
+    if (options.databaseReadUrl?.trim()) throw new Error('DATABASE_READ_URL needs a PostgreSQL DATABASE_URL (a streaming replica of it)');
     const dataDir = options.dataDir ?? './data';
     const file = path.join(dataDir, SQLITE_FILE_NAME);
     prepareDataFiles(dataDir, file);

@@ -10,7 +10,7 @@ import { cutOffFor } from '../../shared/domain/cut-off.js';
 import { todayInVietnam } from '../../shared/domain/iso-week.js';
 import type { ProvinceConfig } from '../../shared/schema/province-config.js';
 import type { WardConfig } from '../../shared/schema/ward-config.js';
-import type { ServerDb } from '../db/connect.js';
+import { readerFor, type ServerDb } from '../db/connect.js';
 import { auditActorOf, authenticateDevice, authenticateSession, isCityPrincipal, type CityPrincipal } from '../services/accounts.js';
 import { auditActors, auditChainHead, chainHeadLine, listAudit, provinceChain, writeAudit, type AuditAction } from '../services/audit.js';
 import { CITY_REPORT_CSP, rollupCsv, rollupHtml, rollupXlsx, wardDetailCsv } from '../services/city-exports.js';
@@ -98,6 +98,16 @@ export async function cityRoutes(app: FastifyInstance, options: CityRouteOptions
   const audit = (request: FastifyRequest, action: AuditAction, target: string, detail: Record<string, unknown>) =>
     writeAudit(db, auditActorOf(city(request)), action, target, detail);
 
+  /**
+   * The roll-up's reads on the read replica when one is configured (db/read-replica.ts): the
+   * primary while any ward of the province has a write of this server the standby has not replayed.
+   */
+  async function provinceReader(province: string) {
+    if (!options.db.replica) return db;
+    const wards = await db.selectFrom('wards').select('code').where('province_code', '=', province).execute();
+    return readerFor(options.db, wards.map((w) => w.code));
+  }
+
   /** A ward of the province held here; any other code (another province's included) is 404. */
   async function wardOf(province: string, code: string): Promise<WardConfig> {
     const config = /^\d{1,10}$/.test(code) ? await getWardConfig(db, code) : null;
@@ -107,14 +117,14 @@ export async function cityRoutes(app: FastifyInstance, options: CityRouteOptions
 
   app.get<{ Params: ProvinceParams }>('/api/v1/provinces/:province/rollup', guard, async (request) => {
     const q = parseQuery(request.query);
-    const rollup = await computeRollup(db, request.params.province, options.provinces.get(request.params.province), q);
+    const rollup = await computeRollup(await provinceReader(request.params.province), request.params.province, options.provinces.get(request.params.province), q);
     await audit(request, 'city.rollup_view', request.params.province, { year: q.year, asOf: q.asOf });
     return rollup;
   });
 
   app.get<{ Params: ProvinceParams }>('/api/v1/provinces/:province/rollup/weekly', guard, async (request) => {
     const q = parseQuery(request.query);
-    const weekly = await computeProvinceWeekly(db, request.params.province, options.provinces.get(request.params.province), { year: q.year, asOf: q.chosenAsOf });
+    const weekly = await computeProvinceWeekly(await provinceReader(request.params.province), request.params.province, options.provinces.get(request.params.province), { year: q.year, asOf: q.chosenAsOf });
     await audit(request, 'city.weekly_view', request.params.province, { year: q.year, asOf: q.chosenAsOf ?? null });
     return weekly;
   });

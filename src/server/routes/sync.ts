@@ -3,7 +3,7 @@
 // services/sync-ingest.ts (one transaction).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseWaitingHeader, WAITING_HEADER, type SyncResponse } from '../../shared/protocol/sync.js';
-import type { ServerDb } from '../db/connect.js';
+import { noteWrite, type ServerDb } from '../db/connect.js';
 import { HttpError } from '../http-error.js';
 import { pickLang } from '../services/messages.js';
 import type { DeviceContacts } from '../services/device-contact.js';
@@ -70,6 +70,8 @@ export async function syncRoutes(app: FastifyInstance, options: SyncRouteOptions
       // waiting — an older app that sends no count asks empty only once drained) ends it.
       if (device.retired && batch.records.length === 0 && (waiting ?? 0) === 0) throw new HttpError(410, 'device_retired');
       const answer = await ingest.ingest(device, batch, receivedAt, { lang: pickLang(request.headers['accept-language']) });
+      // Before answering: the ward's next dashboard reads wait for a read replica to replay this batch.
+      await noteWrite(options.db, [device.wardCode]).catch((error: unknown) => request.log.warn({ err: error }, 'write position not noted'));
       return device.retired ? { ...answer, device: 'retired' } : answer;
     },
   );

@@ -19,6 +19,7 @@ import * as deviceSigningKey from './20261203T110000-device-signing-key.js';
 import * as backupRuns from './20261203T110500-backup-runs.js';
 import * as indicatorCounters from './20261203T111000-indicator-counters.js';
 import * as cityStaff from './20261203T112000-city-staff.js';
+import * as partitionRecords from './20261203T113000-partition-records.js';
 import * as recordVersions from './20261203T114000-record-versions.js';
 
 export const migrations: Record<string, Migration> = {
@@ -40,5 +41,6 @@ export const migrations: Record<string, Migration> = {
   '20261203T110500-backup-runs': backupRuns,
   '20261203T111000-indicator-counters': indicatorCounters,
   '20261203T112000-city-staff': cityStaff,
+  '20261203T113000-partition-records': partitionRecords,
   '20261203T114000-record-versions': recordVersions,
 };
