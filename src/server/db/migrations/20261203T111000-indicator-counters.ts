@@ -41,6 +41,8 @@ const MEASURES = [
 export async function up(db: Kysely<any>): Promise<void> {
   let table = db.schema
     .createTable('indicator_counters')
+    // Idempotent: the audit chain's upgrade test forgets later migrations and runs them again.
+    .ifNotExists()
     .addColumn('ward_code', 'text', (c) => c.notNull())
     .addColumn('group_code', 'text', (c) => c.notNull())
     .addColumn('day', 'text', (c) => c.notNull())
@@ -55,6 +57,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await table.execute();
   await db.schema
     .createTable('indicator_counter_wards')
+    .ifNotExists()
     .addColumn('ward_code', 'text', (c) => c.primaryKey())
     // JSON array of the lower ages of the bands, e.g. [0,14,15,18,40,60].
     .addColumn('age_bounds', 'text', (c) => c.notNull())
