@@ -4,37 +4,23 @@ import { defineConfig } from 'vitest/config';
 // on a second Node by .ci/run), and `e2e`, browser tests that drive Debian's Chromium against the
 // production build (built by `npm test` before vitest starts; see STACK-NOTES). `npm test` names
 // these three; tests that run only in .ci/run have their own entry points there.
+/** What the unit and server projects share: Node, fake IndexedDB, the backends line. */
+const nodeProject = {
+  setupFiles: ['tests/helpers/setup-indexeddb.ts'],
+  // Prints whether the PostgreSQL variants run (a visible line when they are skipped).
+  globalSetup: ['tests/helpers/report-backends.ts'],
+  environment: 'node',
+  // Integration tests start real servers and databases; on a loaded 2-core machine the
+  // default 5 s is too tight. Tests wait for conditions, so a passing run is not slower.
+  testTimeout: 30_000,
+  hookTimeout: 30_000,
+};
+
 export default defineConfig({
   test: {
     projects: [
-      {
-        test: {
-          name: 'unit',
-          include: ['tests/unit/**/*.test.ts', 'src/**/*.test.ts'],
-          setupFiles: ['tests/helpers/setup-indexeddb.ts'],
-          // Prints whether the PostgreSQL variants run (a visible line when they are skipped).
-          globalSetup: ['tests/helpers/report-backends.ts'],
-          environment: 'node',
-          // Integration tests start real servers and databases; on a loaded 2-core machine the
-          // default 5 s is too tight. Tests wait for conditions, so a passing run is not slower.
-          testTimeout: 30_000,
-          hookTimeout: 30_000,
-        },
-      },
-      {
-        test: {
-          name: 'server',
-          include: ['tests/integration/**/*.test.ts'],
-          setupFiles: ['tests/helpers/setup-indexeddb.ts'],
-          // Prints whether the PostgreSQL variants run (a visible line when they are skipped).
-          globalSetup: ['tests/helpers/report-backends.ts'],
-          environment: 'node',
-          // Integration tests start real servers and databases; on a loaded 2-core machine the
-          // default 5 s is too tight. Tests wait for conditions, so a passing run is not slower.
-          testTimeout: 30_000,
-          hookTimeout: 30_000,
-        },
-      },
+      { test: { name: 'unit', include: ['tests/unit/**/*.test.ts', 'src/**/*.test.ts'], ...nodeProject } },
+      { test: { name: 'server', include: ['tests/integration/**/*.test.ts'], ...nodeProject } },
       {
         test: {
           name: 'e2e',
