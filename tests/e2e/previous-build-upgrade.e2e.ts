@@ -190,7 +190,10 @@ describe('a phone holding a record of a newer version than the ward server knows
     expect(await item.locator('a').count()).toBe(0); // no "Mở để sửa": nothing to fix
     expect(await page.getByTestId('sync-awaiting-update').textContent()).toBe('1 hộ chờ máy chủ phường được cập nhật');
     // "Đồng bộ ngay" asks again: still held, still on the phone, nothing stored on the server.
+    // Wait for the resend's answer first: until then the entry may still read 'held' from before.
+    const resent = page.waitForResponse((r) => r.url().endsWith('/api/v1/sync') && r.request().method() === 'POST');
     await page.getByTestId('sync-now').click();
+    expect((await resent).status()).toBe(200);
     // Queued again, sent, refused again: held once more (the resend itself: tests/unit/sync/newer-version.test.ts).
     await page.waitForFunction(
       () =>
