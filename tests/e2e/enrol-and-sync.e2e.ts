@@ -7,6 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/wait-for.js';
 import { putRows, readStore, waitForRecordRow } from './helpers/idb.js';
 import { usePhoneAndWard } from './helpers/phone-and-ward.js';
 import type { WardProcess } from './helpers/ward-process.js';
@@ -181,6 +182,17 @@ describe('enrol, survey offline, sync when back online', () => {
     await page.goto(`${ward.url}/#/`);
     await page.getByTestId('sync-status').waitFor();
     expect(await page.getByTestId('sync-held').count()).toBe(0);
+    // Each look opens the file afresh (a new read snapshot); a full CI run once read no row here
+    // right after the phone held the answer, so wait for it rather than read once.
+    const storedRevs = (): number[] => {
+      const look = new Database(path.join(dataDir, 'go-cua.sqlite'), { readonly: true });
+      try {
+        return (look.prepare('SELECT rev FROM record_revisions WHERE record_id = ?').all(id) as { rev: number }[]).map((r) => r.rev);
+      } finally {
+        look.close();
+      }
+    };
+    await waitFor(() => storedRevs().length > 0, 10_000, 'the server to hold rev 2').catch(() => undefined);
     const sqlite = new Database(path.join(dataDir, 'go-cua.sqlite'), { readonly: true });
     try {
       const revs = sqlite.prepare('SELECT rev FROM record_revisions WHERE record_id = ?').all(id) as { rev: number }[];
