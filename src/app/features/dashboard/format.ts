@@ -37,15 +37,5 @@ export function exportFileName(wardCode: string, asOf: string, ext: string): str
   return `go-cua-${wardCode}-${asOf}.${ext}`;
 }
 
-/** Saves a Blob through a temporary object URL (the download carries the Authorization header). */
-export function saveBlob(blob: Blob, fileName: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // Revoked later: some browsers read the URL after click() returns.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
+/** Saves a Blob (the download carries the Authorization header: it is fetched first). */
+export { saveBlob } from '../../ui/save-blob.js';

@@ -5,21 +5,11 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { appDb } from '../../storage/app-db.js';
+import { saveBlob } from '../../ui/save-blob.js';
 import { buildRescueFile, rescueContents, type RescueBuild, type RescueContents, type RescueProblem } from './rescue-export.js';
 
 type Built = Extract<RescueBuild, { ok: true }>;
 
-function saveFile(blob: Blob, fileName: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // Revoked later: some browsers read the URL after click() returns.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
 
 interface ShareNavigator {
   canShare?: (data: { files: File[] }) => boolean;
@@ -69,7 +59,7 @@ export default function RescueScreen() {
     }
   };
   const download = (b: Built) => {
-    saveFile(new Blob([b.text], { type: 'application/json' }), b.fileName);
+    saveBlob(new Blob([b.text], { type: 'application/json' }), b.fileName);
     setShared('saved');
   };
 
