@@ -7,7 +7,8 @@ import { parseHash } from './ui/router.js';
 import { preloadWard } from './ward-context.js';
 import { startLock } from './features/lock/lock-boot.js';
 import { appLock } from './security/lock-state.js';
-import { appDb } from './storage/app-db.js';
+import { afterFirstScreen } from './first-screen.js';
+import { isBlankPhone, loadAppDb } from './storage/app-store.js';
 
 // The prerendered Home's "Khảo sát hộ mới" (scripts/build/prerender-shell.ts) is a plain link to
 // #/survey/new, so it works before any script: "new" becomes a fresh draft id at once, before
@@ -21,8 +22,13 @@ window.addEventListener('hashchange', giveNewSurveyAnId);
 
 const route = parseHash(location.hash);
 export const screenCode = preloadScreen(route);
+// The database (Dexie): at once when the app is served by its service worker (no download) or the
+// phone holds data; on a first visit's blank phone, once the first screen is up, so its 27 KB do
+// not delay the first question on a slow link (storage/app-store.ts). A write loads it sooner.
+if (navigator.serviceWorker?.controller) void loadAppDb();
+void isBlankPhone().then((blank) => (blank ? afterFirstScreen : undefined)).then(loadAppDb);
 void preloadWard();
-void startLock(appDb, appLock);
+void startLock(null, appLock);
 if (route.name === 'survey') preloadSurveyReads(route.draftId);
 else if (route.name === 'edit') preloadSurveyReads(route.recordId);
 // A first visit (no service worker yet) that opens on Home: the survey's code is fetched now, in

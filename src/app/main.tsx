@@ -7,7 +7,7 @@ import { App } from './App.js';
 import { changeAppLanguage, firstStringsReady, i18n, loadAllLocales } from './i18n/index.js';
 import { startServiceWorker } from './pwa/update.js';
 import { href } from './ui/router.js';
-import { appDb } from './storage/app-db.js';
+import { appDbLoaded } from './storage/app-store.js';
 import { getLanguage } from './storage/meta.js';
 import { applyDisplay, getDisplay, initialDisplay, setDisplay } from './storage/display-settings.js';
 import { moveEnrolmentQueryToFragment } from './sync/enrolment-link.js';
@@ -61,14 +61,16 @@ void firstStringsReady.then(() =>
 
 void afterFirstScreen.then(startServiceWorker);
 
-// localStorage can be cleared while IndexedDB stays: the language kept in meta wins.
-void getLanguage(appDb).then((language) => {
+// localStorage can be cleared while IndexedDB stays: the language kept in meta wins (read once
+// the database is loaded: storage/app-store.ts; a blank phone has none).
+void appDbLoaded.then(getLanguage).then((language) => {
   if (language !== i18n.language) void changeAppLanguage(language);
 });
 
 // The display settings kept in meta win too; the mirror is refreshed for the next first paint.
-void getDisplay(appDb).then((display) => {
+void appDbLoaded.then(async (db) => {
+  const display = await getDisplay(db);
   applyDisplay(display);
   const first = initialDisplay();
-  if (first.highContrast !== display.highContrast || first.largeText !== display.largeText) void setDisplay(appDb, display);
+  if (first.highContrast !== display.highContrast || first.largeText !== display.largeText) void setDisplay(db, display);
 });
