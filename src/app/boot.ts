@@ -5,6 +5,7 @@ import { preloadSurveyReads } from './features/survey/survey-preload.js';
 import { preloadScreen, ROUTES } from './routes.js';
 import { parseHash } from './ui/router.js';
 import { preloadWard } from './ward-context.js';
+import { preloadHomeCounts } from './features/home/home-counts.js';
 import { startLock } from './features/lock/lock-boot.js';
 import { appLock } from './security/lock-state.js';
 import { afterFirstScreen } from './first-screen.js';
@@ -35,3 +36,6 @@ else if (route.name === 'edit') preloadSurveyReads(route.recordId);
 // parallel with the rest, so "Khảo sát hộ mới" does not wait for another round trip on a slow
 // link. Later starts read it from the service worker's cache when it is tapped.
 else if (route.name === 'home' && !navigator.serviceWorker?.controller) void ROUTES.survey.load?.();
+// Home's counts are read the moment the database is loaded, not after the lock gate's reads and
+// Home's mount (the warm start: features/home/home-counts.ts).
+if (route.name === 'home') preloadHomeCounts();

@@ -7,14 +7,27 @@ import { useEffect, useState, type DependencyList } from 'react';
 import { appDbLoaded, isBlankPhone, loadedAppDb } from '../storage/app-store.js';
 import type { GoCuaDb } from '../storage/db.js';
 
-/** `db`: a database of the caller's own (tests); the app's otherwise. */
-export function useLiveRead<T>(query: (db: GoCuaDb) => Promise<T>, blankAnswer: T, deps: DependencyList, db?: GoCuaDb): T | undefined {
+/**
+ * `db`: a database of the caller's own (tests); the app's otherwise. `takeEarly`: an answer read
+ * ahead of the mount (features/home/home-counts.ts), shown until the live query's first one.
+ */
+export function useLiveRead<T>(
+  query: (db: GoCuaDb) => Promise<T>,
+  blankAnswer: T,
+  deps: DependencyList,
+  db?: GoCuaDb,
+  takeEarly?: () => Promise<T> | undefined,
+): T | undefined {
   const [value, setValue] = useState<{ v: T }>();
   const [error, setError] = useState<{ e: unknown }>();
   useEffect(() => {
     let alive = true;
     let answered = false;
     let subscription: { unsubscribe(): void } | undefined;
+    void takeEarly?.()?.then(
+      (v) => alive && !answered && setValue({ v }),
+      () => undefined,
+    );
     if (!db && !loadedAppDb()) {
       void isBlankPhone().then((blank) => {
         if (alive && blank && !answered) setValue({ v: blankAnswer });

@@ -3,17 +3,13 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { loadAppDb } from '../../storage/app-store.js';
-import type { GoCuaDb } from '../../storage/db.js';
-import { countDrafts } from '../../storage/drafts-repo.js';
 import { isPracticeMode, setPracticeMode } from '../../storage/meta.js';
-import { countRevisitsDue, countSurveyedOn } from '../../storage/record-queries.js';
 import { persistenceStatus, requestPersistence, type PersistStatus } from '../../storage/persist.js';
-import { readWaiting, type WaitingCounts } from '../../storage/waiting.js';
-import { localDate } from '../../ui/dates.js';
 import { useLiveRead } from '../../ui/use-live-read.js';
 import { useFlash } from '../../ui/flash.js';
 import { kindWords } from '../sync/waiting-words.js';
 import { DisplaySettings } from './DisplaySettings.js';
+import { loadCounts, NOTHING_YET, takeEarlyCounts } from './home-counts.js';
 import { href, navigate } from '../../ui/router.js';
 import { useWard } from '../../ward-context.js';
 
@@ -21,31 +17,10 @@ export interface HomeScreenProps {
   syncStatus?: ReactNode;
 }
 
-interface Counts {
-  today: number;
-  /** Records waiting to be sent: the one definition (storage/waiting.ts), as the sync status counts. */
-  waiting: WaitingCounts;
-  drafts: number;
-  revisits: number;
-}
-
-async function loadCounts(db: GoCuaDb): Promise<Counts> {
-  const [todayCount, waiting, drafts, revisits] = await Promise.all([
-    countSurveyedOn(db, localDate()),
-    readWaiting(db),
-    countDrafts(db),
-    countRevisitsDue(db),
-  ]);
-  return { today: todayCount, waiting, drafts, revisits };
-}
-
-/** A blank phone's counts (storage/app-store.ts), before its database is loaded. */
-const NOTHING_YET: Counts = { today: 0, waiting: { total: 0, byKind: {}, held: 0, heldByKind: {} }, drafts: 0, revisits: 0 };
-
 export function HomeScreen({ syncStatus }: HomeScreenProps) {
   const { t } = useTranslation();
   const ward = useWard();
-  const counts = useLiveRead(loadCounts, NOTHING_YET, []);
+  const counts = useLiveRead(loadCounts, NOTHING_YET, [], undefined, takeEarlyCounts);
   // A one-shot message from the screen before (e.g. "Máy đã đăng ký với Phường …" after enrolling).
   const flash = useFlash();
   // Practice mode (read by the repos when they save a new record).
