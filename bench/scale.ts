@@ -505,11 +505,11 @@ export async function run(options: ScaleOptions = {}): Promise<BenchRow[]> {
   try {
     // One engine at one size only (e.g. the 1,000,000 run alone).
     if (options.engine || options.reuse) return await benchScale(options.engine ?? 'sqlite', total, pool, options);
-    const rows = await benchScale('sqlite', small, pool);
+    const rows = await benchScale('sqlite', small, pool, options);
     const url = process.env.DATABASE_URL;
     if (url && /^postgres/.test(url)) {
-      rows.push(...(await benchScale('postgres', small, pool)));
-      if (total > small) rows.push(...(await benchScale('postgres', total, pool)));
+      rows.push(...(await benchScale('postgres', small, pool, options)));
+      if (total > small) rows.push(...(await benchScale('postgres', total, pool, options)));
     } else {
       rows.push({ name: 'PostgreSQL: skipped', value: 0, unit: '', note: 'set DATABASE_URL=postgres://… to measure PostgreSQL' });
     }
