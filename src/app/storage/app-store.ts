@@ -43,6 +43,9 @@ let blank: Promise<boolean> | undefined;
  * Once the database is loaded its own reads are the truth, whatever this said.
  */
 export function isBlankPhone(): Promise<boolean> {
+  // Served by the service worker: not a first visit, and not worth an IndexedDB round trip before
+  // Dexie's own open on a warm start (were the database gone, loading Dexie is right anyway).
+  if (!blank && globalThis.navigator?.serviceWorker?.controller) blank = Promise.resolve(false);
   blank ??= databaseExists(APP_DB_NAME).then(
     (exists) => !exists,
     () => false,

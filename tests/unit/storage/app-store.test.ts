@@ -48,6 +48,17 @@ describe('app store', () => {
     expect(store.loadedAppDb()).toBeDefined();
   });
 
+  it('a page served by the service worker is no first visit: it does not ask IndexedDB', async () => {
+    vi.stubGlobal('navigator', { serviceWorker: { controller: {} } });
+    try {
+      const store = await freshAppStore();
+      expect(await store.isBlankPhone()).toBe(false);
+      expect((await indexedDB.databases()).some((d) => d.name === 'go-cua')).toBe(false);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('loads the database once, whoever asks', async () => {
     const store = await freshAppStore();
     const [a, b] = await Promise.all([store.loadAppDb(), store.loadAppDb()]);
