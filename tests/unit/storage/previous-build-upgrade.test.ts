@@ -60,7 +60,7 @@ describe('a phone database written by the previous build', () => {
     const keyring = new Keyring();
     const db = installEncryption(new GoCuaDb(name), keyring);
     expect(await initLock(db, keyring)).toBe('no_pin'); // the lock did not exist in that build
-    expect(db.verno).toBe(3);
+    expect(db.verno).toBe(4);
 
     const [assistance] = await listAssistances(db);
     expect(assistance!.record.schemaVersion).toBe(2);
