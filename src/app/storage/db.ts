@@ -35,7 +35,7 @@ import type { AssistanceRecord } from '../../shared/schema/assistance.js';
 import type { HouseholdRecord } from '../../shared/schema/household.js';
 import type { SyncRecordError } from '../../shared/protocol/sync.js';
 import type { SealedPayload } from '../../shared/crypto/sealed.js';
-import { incompleteState, PACKS_TABLE, summaryPacksMiddleware } from './summary-packs.js';
+import { incompleteState, PACKS_TABLE, summaryPacksMiddleware, type SummaryPackRow } from './summary-packs.js';
 
 export type SyncState = 'pending' | 'synced' | 'rejected' | 'conflict';
 
@@ -144,18 +144,8 @@ export function summaryOf(row: StoredRecord): RecordSummary {
   };
 }
 
-/**
- * A row of `summaryPacks` (v4; storage/summary-packs.ts): the summaries of one bucket (`rows`,
- * encrypted at rest with the lock on), a stale marker, or the state row (`complete`).
- */
-export interface SummaryPack {
-  bucket: string;
-  /** Changes with every write of the row: a pack is written back only over the token it read. */
-  token: string;
-  rows?: RecordSummary[];
-  stale?: 1;
-  complete?: 1;
-}
+/** A row of `summaryPacks` (v4; storage/summary-packs.ts): a bucket's summaries, a stale marker or the state row. */
+export type SummaryPack = SummaryPackRow<RecordSummary>;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

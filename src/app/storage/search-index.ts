@@ -21,7 +21,8 @@ import { Dexie, type IntervalTree, type ObservabilitySet } from 'dexie';
 import { foldVietnamese } from '../../shared/domain/text-search.js';
 import { decodeRows, keyringOf } from '../security/at-rest.js';
 import type { GoCuaDb, RecordSummary, SummaryPack } from './db.js';
-import { PACKS_TABLE, readPacks, writePacks } from './summary-packs.js';
+import { readPacks, writePacks } from './summary-pack-store.js';
+import { PACKS_TABLE } from './summary-packs.js';
 
 export interface SummaryFilter {
   groupCode?: string;

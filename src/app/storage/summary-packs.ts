@@ -21,9 +21,23 @@
 //   it writes fresh packs back (writePacks), each only if its bucket's token is unchanged since
 //   that read and the STATE token too: a write or a wipe in between wins, and its bucket stays
 //   stale for the next build.
+//
+// This module holds the layout and the middleware (db.ts installs it); summary-pack-store.ts
+// reads and writes packs for the index build.
 import type { DBCore, DBCoreMutateRequest, DBCoreKeyRange, DBCoreTable, Middleware } from 'dexie';
-import { encodeRows, keyringOf } from '../security/at-rest.js';
-import type { GoCuaDb, RecordSummary, SummaryPack } from './db.js';
+
+/**
+ * A row of `summaryPacks`: the summaries of one bucket (`rows`, encrypted at rest with the lock
+ * on), a stale marker, or the state row (`complete`). db.ts names it with its summary type.
+ */
+export interface SummaryPackRow<Summary> {
+  bucket: string;
+  /** Changes with every write of the row: a pack is written back only over the token it read. */
+  token: string;
+  rows?: Summary[];
+  stale?: 1;
+  complete?: 1;
+}
 
 export const PACKS_TABLE = 'summaryPacks';
 /** The row that says whether every bucket has a pack or a stale marker (not a bucket: 2 chars max). */
@@ -34,15 +48,15 @@ export function bucketOf(id: string): string {
   return id.slice(0, 2);
 }
 
-const newToken = (): string => crypto.randomUUID();
+export const newToken = (): string => crypto.randomUUID();
 
 /** A stale marker: this bucket's summaries changed since its pack was written. */
-export function staleMarker(bucket: string): SummaryPack {
+export function staleMarker<S = unknown>(bucket: string): SummaryPackRow<S> {
   return { bucket, token: newToken(), stale: 1 };
 }
 
 /** The state row after a clear (or a new database): packs incomplete until a full build. */
-export function incompleteState(): SummaryPack {
+export function incompleteState<S = unknown>(): SummaryPackRow<S> {
   return { bucket: PACKS_STATE, token: newToken() };
 }
 
@@ -101,112 +115,3 @@ export function summaryPacksMiddleware(): Middleware<DBCore> {
   };
 }
 
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
-/** What one read of packs and summaries saw (rows as stored: personal parts may be encrypted). */
-export interface PacksSnapshot {
-  /** Fresh packs as stored. */
-  packs: unknown[];
-  /** Summaries of the buckets without a fresh pack (all of them when `complete` is false). */
-  summaries: unknown[];
-  /** Token of each bucket's pack or marker as read (absent: no row). */
-  tokens: Map<string, string>;
-  /** Buckets read from `summaries`: the ones writePacks may fill. */
-  staleBuckets: Set<string> | 'all';
-  stateToken: string | undefined;
-}
-
-/** Reads packs and the summaries they do not cover, in one read transaction (a consistent view). */
-export async function readPacks(idb: IDBDatabase): Promise<PacksSnapshot> {
-  const tx = idb.transaction([PACKS_TABLE, 'summaries'], 'readonly');
-  const stored = (await request(tx.objectStore(PACKS_TABLE).getAll())) as SummaryPack[];
-  const tokens = new Map<string, string>();
-  const packs: unknown[] = [];
-  const stale: string[] = [];
-  let state: SummaryPack | undefined;
-  for (const row of stored) {
-    if (row.bucket === PACKS_STATE) state = row;
-    else {
-      tokens.set(row.bucket, row.token);
-      if (row.stale) stale.push(row.bucket);
-      else packs.push(row);
-    }
-  }
-  const summariesStore = tx.objectStore('summaries');
-  if (!state?.complete) {
-    return { packs: [], summaries: await request(summariesStore.getAll()), tokens, staleBuckets: 'all', stateToken: state?.token };
-  }
-  const reads = stale.map((bucket) => request(summariesStore.getAll(IDBKeyRange.bound(bucket, `${bucket}\uffff`))));
-  // A one-character id's range also holds longer ids of other buckets: keep the bucket's own.
-  const summaries = (await Promise.all(reads)).flatMap((rows, i) => rows.filter((r) => bucketOf((r as RecordSummary).id) === stale[i]));
-  return { packs, summaries, tokens, staleBuckets: new Set(stale), stateToken: state.token };
-}
-
-/**
- * Writes fresh packs for the buckets the snapshot read from `summaries`, from `rows` (the
- * decrypted summaries of those buckets), each only if its token is unchanged since the read.
- * Encrypts with WebCrypto first (security/at-rest.ts encodeRows), then writes the stored form in
- * one transaction of its own. A lock meanwhile skips the write (PhoneLockedError is swallowed:
- * the packs stay stale, nothing is lost).
- */
-export async function writePacks(db: GoCuaDb, idb: IDBDatabase, snapshot: PacksSnapshot, rows: readonly RecordSummary[]): Promise<number> {
-  const byBucket = new Map<string, RecordSummary[]>();
-  for (const row of rows) {
-    const bucket = bucketOf(row.id);
-    if (snapshot.staleBuckets === 'all' || snapshot.staleBuckets.has(bucket)) {
-      let list = byBucket.get(bucket);
-      if (!list) byBucket.set(bucket, (list = []));
-      list.push(row);
-    }
-  }
-  // A stale bucket whose rows are all gone gets an empty pack (known empty, no re-read).
-  if (snapshot.staleBuckets !== 'all') for (const bucket of snapshot.staleBuckets) if (!byBucket.has(bucket)) byBucket.set(bucket, []);
-  if (byBucket.size === 0 && snapshot.staleBuckets !== 'all') return 0;
-  const keyring = keyringOf(db);
-  const statusBefore = keyring?.status;
-  let stored: Record<string, unknown>[];
-  try {
-    stored = await encodeRows(
-      keyring,
-      PACKS_TABLE,
-      'bucket',
-      [...byBucket].map(([bucket, list]) => ({ bucket, token: newToken(), rows: list })),
-    );
-  } catch (err) {
-    if ((err as Error).name === 'PhoneLockedError') return 0;
-    throw err;
-  }
-  // Locked or a PIN set while encrypting: what was encoded no longer matches how rows are kept.
-  if (keyring?.status !== statusBefore) return 0;
-  const tx = idb.transaction(PACKS_TABLE, 'readwrite');
-  const store = tx.objectStore(PACKS_TABLE);
-  const state = (await request(store.get(PACKS_STATE))) as SummaryPack | undefined;
-  if (state?.token !== snapshot.stateToken) {
-    tx.abort();
-    return 0;
-  }
-  const current = (await request(store.getAll())) as SummaryPack[];
-  const tokens = new Map(current.map((p) => [p.bucket, p.token]));
-  let written = 0;
-  for (const pack of stored) {
-    const bucket = pack.bucket as string;
-    if (tokens.get(bucket) !== snapshot.tokens.get(bucket)) continue;
-    store.put(pack);
-    written++;
-  }
-  if (snapshot.staleBuckets === 'all') {
-    // Complete only if no bucket was skipped: a skipped one keeps its newer marker, still covered.
-    store.put({ bucket: PACKS_STATE, token: snapshot.stateToken ?? newToken(), complete: 1 } satisfies SummaryPack);
-  }
-  await new Promise<void>((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
-    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-  });
-  return written;
-}
