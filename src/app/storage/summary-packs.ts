@@ -1,8 +1,8 @@
 // The list's summaries packed by bucket, so the in-memory index (search-index.ts) is built from
-// a few hundred rows instead of one row per household. Measured at 4× CPU with 5,000 households:
-// reading 5,000 summary rows costs 140–180 ms of structured-clone work and, with the lock on,
-// 5,000 WebCrypto decryptions another ~370 ms; the same summaries in ~256 packs read and decrypt
-// in ~50 ms.
+// a few hundred rows instead of one row per household. Measured at 4× CPU with 5,000 households
+// on a loaded machine: reading 5,000 summary rows costs 140–180 ms of structured-clone work and,
+// with the lock on, 5,000 WebCrypto decryptions another ~370 ms; the whole build from packs
+// takes ~100–120 ms (bench/phone-survey.ts).
 //
 // What a pack is: the summaries whose id starts with the same two characters (a "bucket": ids
 // are random UUIDs, so ≤ 256 buckets of ~20 rows at 5,000 households), in one row of the
