@@ -27,7 +27,8 @@ export interface PacksSnapshot {
 /** Reads packs and the summaries they do not cover, in one read transaction (a consistent view). */
 export async function readPacks(idb: IDBDatabase): Promise<PacksSnapshot> {
   const tx = idb.transaction([PACKS_TABLE, 'summaries'], 'readonly');
-  const stored = (await request(tx.objectStore(PACKS_TABLE).getAll())) as SummaryPack[];
+  const summariesStore = tx.objectStore('summaries');
+  const [stored, total] = await Promise.all([request(tx.objectStore(PACKS_TABLE).getAll()) as Promise<SummaryPack[]>, request(summariesStore.count())]);
   const tokens = new Map<string, string>();
   const packs: unknown[] = [];
   const stale: string[] = [];
@@ -40,13 +41,16 @@ export async function readPacks(idb: IDBDatabase): Promise<PacksSnapshot> {
       else packs.push(row);
     }
   }
-  const summariesStore = tx.objectStore('summaries');
-  if (!state?.complete) {
-    return { packs: [], summaries: await request(summariesStore.getAll()), tokens, staleBuckets: 'all', stateToken: state?.token };
-  }
+  const readAll = async (): Promise<PacksSnapshot> => ({ packs: [], summaries: await request(summariesStore.getAll()), tokens, staleBuckets: 'all', stateToken: state?.token });
+  if (!state?.complete) return readAll();
   const reads = stale.map((bucket) => request(summariesStore.getAll(IDBKeyRange.bound(bucket, `${bucket}\uffff`))));
   // A one-character id's range also holds longer ids of other buckets: keep the bucket's own.
   const summaries = (await Promise.all(reads)).flatMap((rows, i) => rows.filter((r) => bucketOf((r as RecordSummary).id) === stale[i]));
+  // A safety net for writes that bypassed Dexie (and so the middleware), e.g. a test or a tool
+  // writing IndexedDB directly: packs and rows that do not add up to the store's count are not
+  // trusted, and everything is read again (and packed again).
+  const packed = (packs as SummaryPack[]).reduce((sum, pack) => sum + (pack.size ?? Number.NaN), 0);
+  if (packed + summaries.length !== total) return readAll();
   return { packs, summaries, tokens, staleBuckets: new Set(stale), stateToken: state.token };
 }
 
@@ -78,7 +82,7 @@ export async function writePacks(db: GoCuaDb, idb: IDBDatabase, snapshot: PacksS
       keyring,
       PACKS_TABLE,
       'bucket',
-      [...byBucket].map(([bucket, list]) => ({ bucket, token: newToken(), rows: list })),
+      [...byBucket].map(([bucket, list]) => ({ bucket, token: newToken(), size: list.length, rows: list })),
     );
   } catch (err) {
     if ((err as Error).name === 'PhoneLockedError') return 0;

@@ -35,6 +35,8 @@ export interface SummaryPackRow<Summary> {
   /** Changes with every write of the row: a pack is written back only over the token it read. */
   token: string;
   rows?: Summary[];
+  /** How many rows the pack holds, in clear (a count, nothing personal): checked at each read. */
+  size?: number;
   stale?: 1;
   complete?: 1;
 }
