@@ -71,8 +71,10 @@ export async function writePacks(db: GoCuaDb, idb: IDBDatabase, snapshot: PacksS
       list.push(row);
     }
   }
-  // A stale bucket whose rows are all gone gets an empty pack (known empty, no re-read).
-  if (snapshot.staleBuckets !== 'all') for (const bucket of snapshot.staleBuckets) if (!byBucket.has(bucket)) byBucket.set(bucket, []);
+  // A bucket whose rows are all gone gets an empty pack (known empty, no re-read; after a full
+  // read, an older pack of it must not count rows that are no longer there).
+  const emptied = snapshot.staleBuckets === 'all' ? snapshot.tokens.keys() : snapshot.staleBuckets;
+  for (const bucket of emptied) if (!byBucket.has(bucket)) byBucket.set(bucket, []);
   if (byBucket.size === 0 && snapshot.staleBuckets !== 'all') return 0;
   const keyring = keyringOf(db);
   const statusBefore = keyring?.status;

@@ -165,6 +165,17 @@ describe('summary packs', () => {
     expect(index.search('ghi thang vao').map((r) => r.id)).toEqual([summary('0a', 777).id]);
     expect(index.list()).toHaveLength(rows.length + 1);
     expect((await readPacks(idb)).staleBuckets).toEqual(new Set());
+
+    // Deleted past Dexie, a whole bucket: read again once, then its pack is empty.
+    await new Promise<void>((resolve, reject) => {
+      const tx = idb.transaction('summaries', 'readwrite');
+      tx.objectStore('summaries').delete(IDBKeyRange.bound('0a', '0a\uffff'));
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+    });
+    expect(keep(await builtIndex(db)).list().some((r) => bucketOf(r.id) === '0a')).toBe(false);
+    expect((await readPacks(idb)).staleBuckets).toEqual(new Set());
+    expect((await storedPacks(db.name)).find((p) => p.bucket === '0a')).toMatchObject({ size: 0, rows: [] });
   });
 
   it('a transaction that aborts leaves the packs as they were', async () => {
