@@ -109,7 +109,7 @@ export async function writePacks(db: GoCuaDb, idb: IDBDatabase, snapshot: PacksS
     written++;
   }
   if (snapshot.staleBuckets === 'all') {
-    // Complete only if no bucket was skipped: a skipped one keeps its newer marker, still covered.
+    // Complete even if a bucket was skipped: it keeps its newer stale marker, so it is covered.
     store.put({ bucket: PACKS_STATE, token: snapshot.stateToken ?? newToken(), complete: 1 } satisfies SummaryPack);
   }
   await new Promise<void>((resolve, reject) => {
