@@ -30,8 +30,8 @@ describe('databaseExists', () => {
     expect(await databaseExists(name)).toBe(false);
     const db = new GoCuaDb(name);
     await db.drafts.put({ id: 'd', kind: 'household', form: {}, step: 'address', searchText: '', createdAt: 'x', updatedAt: 'x' });
-    expect(db.verno).toBe(3);
-    expect(db.tables.map((t) => t.name).sort()).toEqual(['drafts', 'meta', 'outbox', 'records', 'summaries']);
+    expect(db.verno).toBe(4);
+    expect(db.tables.map((t) => t.name).sort()).toEqual(['drafts', 'meta', 'outbox', 'records', 'summaries', 'summaryPacks']);
     db.close();
     expect(await databaseExists(name)).toBe(true);
   });
