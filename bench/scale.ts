@@ -7,8 +7,8 @@
 // INSERT … SELECT FROM unnest(typed arrays), 1,000 households per statement; SQLite: prepared
 // statements in one transaction per 1,000, its fastest bulk path). Then the dashboard, with the
 // result cache off: the ward overview, a `?group=` cut, the age-band breakdown and an `asOf`
-// in the past through the real server (app.inject), the city roll-up, and the database size
-// per household.
+// in the past through the real server (app.inject), the city roll-up as city staff meet it
+// (GET /api/v1/provinces/31/rollup), and the database size per household.
 // Sizes: SQLite at min(N, 100,000); PostgreSQL (DATABASE_URL) at min(N, 100,000) and at N
 // when N > 100,000. N defaults to 1,000,000. `--scale-engine sqlite|postgres`: that engine at N
 // only; with `--scale-load set-based` the database is filled set-based instead of through the
@@ -25,7 +25,6 @@ import { buildServer } from '../src/server/app.js';
 import { openServerDb, SQLITE_FILE_NAME, type ServerDb } from '../src/server/db/connect.js';
 import { createUser, login, type DevicePrincipal } from '../src/server/services/accounts.js';
 import { enrolDevice, issueEnrolmentCode } from '../src/server/services/enrolment-codes.js';
-import { computeIndicators } from '../src/server/services/indicators.js';
 import { setIndicatorCacheEnabled } from '../src/server/services/indicator-cache.js';
 import { householdRow, memberRows } from '../src/server/services/record-rows.js';
 import { sha256 } from '../src/server/services/secrets.js';
@@ -334,10 +333,10 @@ async function ingestProvince(engine: Engine, wards: WardConfig[], total: number
   return { households: done, members, endpointSeconds: endpointMs / 1000, rawSeconds: rawMs / 1000, rawHouseholds };
 }
 
-async function staffToken(server: ServerDb, wardCode: string): Promise<string> {
-  const username = `bench.${wardCode}`;
+async function staffToken(server: ServerDb, scope: { wardCode: string } | { provinceCode: string }): Promise<string> {
+  const username = 'wardCode' in scope ? `bench.${scope.wardCode}` : `bench.city.${scope.provinceCode}`;
   const password = 'benchmark password long enough';
-  await createUser(server.db, { wardCode, username, password, role: 'ward_staff' });
+  await createUser(server.db, { ...scope, username, password, role: 'wardCode' in scope ? 'ward_staff' : 'city_staff' });
   const outcome = await login(server.db, username, password);
   if (!outcome.ok) throw new Error(`login failed: ${outcome.reason}`);
   return outcome.token;
@@ -396,32 +395,29 @@ async function benchScale(kind: 'sqlite' | 'postgres', total: number, pool: Prep
       else engine.server.sqlite!.exec('analyze');
       setIndicatorCacheEnabled(false);
       const ward = wards[0]!;
-      const token = await staffToken(engine.server, ward.code);
-      const get = (q: string) => async () => {
-        const res = await app.inject({ method: 'GET', url: `/api/v1/wards/${ward.code}/indicators${q}`, headers: { authorization: `Bearer ${token}` } });
-        if (res.statusCode !== 200) throw new Error(`${q}: ${res.statusCode} ${res.body.slice(0, 200)}`);
+      const token = await staffToken(engine.server, { wardCode: ward.code });
+      const inject = (url: string, bearer: string) => async () => {
+        const res = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${bearer}` } });
+        if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body.slice(0, 200)}`);
       };
+      const get = (q: string) => inject(`/api/v1/wards/${ward.code}/indicators${q}`, token);
       const perWard = fmt(Math.round(total / WARDS));
       const overviewBudget = kind === 'postgres' ? (total >= 1_000_000 ? BUDGETS.pgOverviewMs : undefined) : total >= 100_000 ? BUDGETS.sqliteOverviewMs : undefined;
       rows.push(msRow(`${label}: ward overview`, await timeIt(get('?year=2026')), `GET /indicators, a ${perWard}-household ward, cache off`, overviewBudget));
       rows.push(msRow(`${label}: ?group= cut`, await timeIt(get(`?year=2026&group=${ward.groups[0]!.code}`)), `group ${ward.groups[0]!.code}`));
       rows.push(msRow(`${label}: age-band breakdown`, await timeIt(get('?year=2026&by=ageBand')), `?by=ageBand, ${perWard}-household ward`));
       rows.push(msRow(`${label}: asOf in the past`, await timeIt(get('?asOf=2026-10-20')), 'asOf=2026-10-20 (mid-campaign)'));
-      // The city roll-up: every ward's overview (the same service the ward route calls), summed
-      // numerators over summed denominators. (No /api/city route on this branch yet.)
-      const rollUp = async () => {
-        const sums = new Map<string, { n: number; d: number }>();
-        for (const w of wards) {
-          const o = await computeIndicators(engine.server.db, w, { wardCode: w.code, year: '2026' });
-          for (const ind of o.indicators) {
-            const s = sums.get(ind.code) ?? { n: 0, d: 0 };
-            s.n += ind.numerator;
-            s.d += ind.denominator;
-            sums.set(ind.code, s);
-          }
-        }
-      };
-      rows.push(msRow(`${label}: city roll-up`, await timeIt(rollUp, 3), `computeIndicators × ${WARDS} wards + sums`, kind === 'postgres' && total >= 1_000_000 ? BUDGETS.pgCityMs : undefined));
+      // The city roll-up as city staff meet it: the route (session, scope, the roll-up service,
+      // the province's audit entry), every ward of the province now and at 31/12 of the year before.
+      const cityToken = await staffToken(engine.server, { provinceCode: PROVINCE.code });
+      rows.push(
+        msRow(
+          `${label}: city roll-up`,
+          await timeIt(inject(`/api/v1/provinces/${PROVINCE.code}/rollup?year=2026`, cityToken), 3),
+          `GET /api/v1/provinces/${PROVINCE.code}/rollup, ${WARDS} wards, cache off`,
+          kind === 'postgres' && total >= 1_000_000 ? BUDGETS.pgCityMs : undefined,
+        ),
+      );
       const bytes = await engine.sizeBytes();
       rows.push({ name: `${label}: database size per household`, value: Math.round(bytes / total), unit: 'bytes', note: `${(bytes / 2 ** 20).toFixed(0)} MiB in all (${kind === 'postgres' ? 'pg_total_relation_size of every table: rows, indexes, TOAST' : 'the SQLite file after a checkpoint'})` });
     } finally {
