@@ -384,3 +384,17 @@ export async function ensureCounters(db: Kysely<Database>, wardCode: string, set
     return ageBounds(settings);
   });
 }
+
+/**
+ * ensureCounters for many wards (the city roll-up): their stored bands read in one query, and
+ * only a ward whose counters are missing or do not answer its settings takes the slow path.
+ */
+export async function ensureCountersOfWards(db: Kysely<Database>, wards: readonly { wardCode: string; settings: IndicatorSettings }[]): Promise<void> {
+  if (wards.length === 0) return;
+  const rows = await db.selectFrom('indicator_counter_wards').select(['ward_code', 'age_bounds']).where('ward_code', 'in', wards.map((w) => w.wardCode)).execute();
+  const stored = new Map(rows.map((r) => [r.ward_code, JSON.parse(r.age_bounds) as number[]]));
+  for (const w of wards) {
+    const bounds = stored.get(w.wardCode);
+    if (!bounds || !boundsAnswer(bounds, w.settings)) await ensureCounters(db, w.wardCode, w.settings);
+  }
+}
