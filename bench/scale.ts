@@ -410,11 +410,14 @@ async function benchScale(kind: 'sqlite' | 'postgres', total: number, pool: Prep
       // The city roll-up as city staff meet it: the route (session, scope, the roll-up service,
       // the province's audit entry), every ward of the province now and at 31/12 of the year before.
       const cityToken = await staffToken(engine.server, { provinceCode: PROVINCE.code });
+      const rollupTimes = await timeIt(inject(`/api/v1/provinces/${PROVINCE.code}/rollup?year=2026`, cityToken), 3);
+      // What the roll-up's one query reads: every counter row of the province.
+      const counterRows = Number((await sql<{ n: string | number }>`select count(*) as n from indicator_counters`.execute(engine.server.db)).rows[0]!.n);
       rows.push(
         msRow(
           `${label}: city roll-up`,
-          await timeIt(inject(`/api/v1/provinces/${PROVINCE.code}/rollup?year=2026`, cityToken), 3),
-          `GET /api/v1/provinces/${PROVINCE.code}/rollup, ${WARDS} wards, cache off`,
+          rollupTimes,
+          `GET /api/v1/provinces/${PROVINCE.code}/rollup, ${WARDS} wards, cache off, ${fmt(counterRows)} counter rows`,
           kind === 'postgres' && total >= 1_000_000 ? BUDGETS.pgCityMs : undefined,
         ),
       );
