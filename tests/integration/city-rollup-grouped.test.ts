@@ -1,14 +1,17 @@
-// The city roll-up reads every ward of a province in one grouped query over the counters
-// (computeWardsOverview, computeWardsWeekly in services/indicators.ts); the ward dashboard reads
+// The city roll-up reads every ward of a province in one grouped query over the day sums of the
+// counters (computeWardsOverview, computeWardsWeekly in services/indicators.ts); the ward dashboard reads
 // one ward at a time (computeIndicators, computeWeekly). For a province whose wards count their
 // denominators from different ages (adult age 18 or 16; VNeID from 18, 14 or 0) the two must
 // give the same numbers, at every cut-off, on SQLite and PostgreSQL — including a ward whose
 // counters were never counted (the grouped read recounts it first, as the ward read would).
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { openServerDb } from '../../src/server/db/connect.js';
 import { generateHouseholds } from '../../src/demo/demo-data.js';
 import { computeRollup, provinceWards, startAsOfFor } from '../../src/server/services/city-rollup.js';
+import { dayRows, MEASURES, storedCounters, storedDayCounters, type CounterRow } from '../../src/server/services/indicator-counters.js';
 import { computeIndicators, computeWardsOverview, computeWardsWeekly, computeWeekly } from '../../src/server/services/indicators.js';
 import type { WardConfig } from '../../src/shared/schema/ward-config.js';
 import { household, member, syncAll } from '../helpers/dashboard.js';
@@ -55,6 +58,7 @@ describe.each(backends)('grouped city roll-up equals the per-ward reads on $name
     }
     // One ward's counters forgotten (as after the migration): the grouped read must count it first.
     await t.db.db.deleteFrom('indicator_counters').where('ward_code', '=', '10837').execute();
+    await t.db.db.deleteFrom('indicator_day_counters').where('ward_code', '=', '10837').execute();
     await t.db.db.deleteFrom('indicator_counter_wards').where('ward_code', '=', '10837').execute();
   }, 180_000);
   afterAll(async () => {
@@ -115,5 +119,48 @@ describe.each(backends)('grouped city roll-up equals the per-ward reads on $name
     const vneidStart = start[0]!.indicators.find((i) => i.code === 'vneid')!;
     expect(vneidStart.denominator).toBeGreaterThanOrEqual(5);
     expect(chiLinh.indicators.find((i) => i.code === 'vneid')!.startValue).toBe(vneidStart.numerator / vneidStart.denominator);
+  });
+});
+
+describe.each(backends)('the day sums migration on $name', (backend) => {
+  it('fills indicator_day_counters from the counters kept before it, once', async () => {
+    const opened = await backend.open();
+    try {
+      const db = opened.server.db;
+      const zero = Object.fromEntries(MEASURES.map((c) => [c, 0])) as unknown as Omit<CounterRow, 'ward_code' | 'group_code' | 'day' | 'age_from' | 'sex'>;
+      const rows: CounterRow[] = [];
+      for (const ward of ['10546', '10837']) {
+        for (const [group, day, age, sex, units, yes] of [
+          ['TDP01', '2026-10-01', 18, 'male', 3, 2],
+          ['TDP02', '2026-10-01', 18, 'male', 2, 1],
+          ['TDP01', '2026-10-01', 18, 'female', 4, 4],
+          ['TDP01', '2026-10-02', -1, '', 5, 0],
+          ['TDP03', '2026-10-02', 60, 'female', 1, 0],
+        ] as const) {
+          rows.push({ ...zero, ward_code: ward, group_code: group, day, age_from: age, sex, units, vneid_yes: yes });
+        }
+      }
+      await db.insertInto('indicator_counters').values(rows).execute();
+      // As a database of the build before: the table not there, the migration not applied.
+      await db.schema.dropTable('indicator_day_counters').execute();
+      await sql`delete from kysely_migration where name >= '20261204T150000-indicator-day-counters'`.execute(db);
+      for (let start = 0; start < 2; start++) {
+        // The next start runs it; run again (as the upgrade tests do) it adds nothing.
+        const reopened = await openServerDb({ databaseUrl: opened.env.DATABASE_URL, dataDir: opened.env.DATA_DIR });
+        try {
+          for (const ward of ['10546', '10837']) {
+            const days = await storedDayCounters(reopened.db, ward);
+            expect(days).toHaveLength(3);
+            expect(days.map((d) => ({ ...d }))).toEqual(expect.arrayContaining(dayRows(await storedCounters(reopened.db, ward))));
+            expect(days.find((d) => d.day === '2026-10-01' && d.age_from === 18)).toMatchObject({ units: 9, vneid_yes: 7 });
+          }
+        } finally {
+          await reopened.close();
+        }
+        if (start === 0) await sql`delete from kysely_migration where name >= '20261204T150000-indicator-day-counters'`.execute(db);
+      }
+    } finally {
+      await opened.cleanup();
+    }
   });
 });
