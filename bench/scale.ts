@@ -422,13 +422,15 @@ async function benchScale(kind: 'sqlite' | 'postgres', total: number, pool: Prep
       // the province's audit entry), every ward of the province now and at 31/12 of the year before.
       const cityToken = await staffToken(engine.server, { provinceCode: PROVINCE.code });
       const rollupTimes = await timeIt(inject(`/api/v1/provinces/${PROVINCE.code}/rollup?year=2026`, cityToken), 3);
-      // What the roll-up's one query reads: every counter row of the province.
-      const counterRows = Number((await sql<{ n: string | number }>`select count(*) as n from indicator_counters`.execute(engine.server.db)).rows[0]!.n);
+      // What the roll-up's one query reads: the province's day sums (indicator_day_counters), not its counter rows.
+      const countOf = async (table: 'indicator_counters' | 'indicator_day_counters') =>
+        Number((await sql<{ n: string | number }>`select count(*) as n from ${sql.table(table)}`.execute(engine.server.db)).rows[0]!.n);
+      const [counterRows, dayRows] = [await countOf('indicator_counters'), await countOf('indicator_day_counters')];
       rows.push(
         msRow(
           `${label}: city roll-up`,
           rollupTimes,
-          `GET /api/v1/provinces/${PROVINCE.code}/rollup, ${WARDS} wards, cache off, ${fmt(counterRows)} counter rows`,
+          `GET /api/v1/provinces/${PROVINCE.code}/rollup, ${WARDS} wards, cache off, ${fmt(dayRows)} day sums read (of ${fmt(counterRows)} counter rows)`,
           kind === 'postgres' && total >= 1_000_000 ? BUDGETS.pgCityMs : undefined,
         ),
       );
