@@ -7,13 +7,14 @@
 // INSERT … SELECT FROM unnest(typed arrays), 1,000 households per statement; SQLite: prepared
 // statements in one transaction per 1,000, its fastest bulk path). Then the dashboard, with the
 // result cache off: the ward overview, a `?group=` cut, the age-band breakdown and an `asOf`
-// in the past through the real server (app.inject), the city roll-up, and the database size
-// per household.
+// in the past through the real server (app.inject), the city roll-up as city staff meet it
+// (GET /api/v1/provinces/31/rollup), and the database size per household.
 // Sizes: SQLite at min(N, 100,000); PostgreSQL (DATABASE_URL) at min(N, 100,000) and at N
 // when N > 100,000. N defaults to 1,000,000. `--scale-engine sqlite|postgres`: that engine at N
 // only; with `--scale-load set-based` the database is filled set-based instead of through the
 // sync path (the dashboard reads at sizes the sync path cannot fill in minutes on a small
-// machine; no ingest rate then). Above 200,000 households the set-based side inserts a sample (the first 12 wards).
+// machine; no ingest rate then; the counters are then recounted from the rows, ward by ward,
+// before the reads). Above 200,000 households the set-based side inserts a sample (the first 12 wards).
 // `--scale-keep` keeps the filled database and prints the folder to pass to `--scale-reuse DIR`,
 // which measures the dashboard reads again on it without filling anything (a million households
 // through the sync path take the better part of an hour here; the reads take seconds).
@@ -28,8 +29,8 @@ import { buildServer } from '../src/server/app.js';
 import { openServerDb, SQLITE_FILE_NAME, type ServerDb } from '../src/server/db/connect.js';
 import { createUser, login, type DevicePrincipal } from '../src/server/services/accounts.js';
 import { enrolDevice, issueEnrolmentCode } from '../src/server/services/enrolment-codes.js';
-import { computeIndicators } from '../src/server/services/indicators.js';
 import { setIndicatorCacheEnabled } from '../src/server/services/indicator-cache.js';
+import { recountWard } from '../src/server/services/indicator-counters.js';
 import { householdRow, memberRows } from '../src/server/services/record-rows.js';
 import { sha256 } from '../src/server/services/secrets.js';
 import { SyncIngest } from '../src/server/services/sync-ingest.js';
@@ -362,14 +363,28 @@ async function ingestProvince(engine: Engine, wards: WardConfig[], total: number
   return { households: done, members, endpointSeconds: endpointMs / 1000, rawSeconds: rawMs / 1000, rawHouseholds };
 }
 
-async function staffToken(server: ServerDb, wardCode: string): Promise<string> {
-  // A reused database already has the last run's user.
-  const username = `bench.${wardCode}.${randomUUID().slice(0, 8)}`;
+async function staffToken(server: ServerDb, scope: { wardCode: string } | { provinceCode: string }): Promise<string> {
+  // A reused database already has the last run's users.
+  const username = `bench.${'wardCode' in scope ? scope.wardCode : `city.${scope.provinceCode}`}.${randomUUID().slice(0, 8)}`;
   const password = 'benchmark password long enough';
-  await createUser(server.db, { wardCode, username, password, role: 'ward_staff' });
+  await createUser(server.db, { ...scope, username, password, role: 'wardCode' in scope ? 'ward_staff' : 'city_staff' });
   const outcome = await login(server.db, username, password);
   if (!outcome.ok) throw new Error(`login failed: ${outcome.reason}`);
   return outcome.token;
+}
+
+/**
+ * Rows written around the sync move no counters (the wards were started empty when the seeds
+ * were loaded): counts every ward's as `admin recount --ward` would, or the reads would sum
+ * empty counters.
+ */
+async function recountAll(engine: Engine, wards: WardConfig[], label: string): Promise<BenchRow> {
+  const t0 = performance.now();
+  for (const w of wards) {
+    await engine.server.db.transaction().execute((trx) => recountWard(trx, w.code, { adultAge: w.settings.adultAge, vneidMinAge: w.settings.vneidMinAge }));
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  return { name: `${label}: counters recounted`, value: Number(seconds.toFixed(1)), unit: 's', note: `recountWard × ${WARDS} wards after the set-based load (what \`admin recount\` does)` };
 }
 
 async function timeIt(fn: () => Promise<void>, runs = RUNS): Promise<number[]> {
@@ -424,12 +439,16 @@ async function benchScale(kind: 'sqlite' | 'postgres', requested: number, pool: 
         const k = reopened.kept;
         process.stderr.write(`bench scale: ${label} households reused from ${run.reuse} (filled ${k.filledBy})\n`);
         rows.push({ name: `${label}: reused database`, value: k.households, unit: 'households', note: `${fmt(k.members)} members, filled ${k.filledBy}; reads only` });
+        // Kept by a build whose set-based load left the counters empty: counted first.
+        const counted = await engine.server.db.selectFrom('indicator_counters').select('ward_code').limit(1).execute();
+        if (counted.length === 0 && k.households > 0) rows.push(await recountAll(engine, wards, label));
       } else if (load === 'set-based') {
         process.stderr.write(`bench scale: ${label} households loaded set-based (no sync path)…\n`);
         const r = await loadProvince(engine, wards, total);
         rows.push({ name: `${label}: set-based load (no sync path)`, value: Math.round(total / r.seconds), unit: 'households/s', note: `${fmt(total)} households, ${fmt(r.members)} members, ${WARDS} wards; for the reads below; ${r.seconds.toFixed(0)} s` });
         members = r.members;
         filledBy = `set-based in ${r.seconds.toFixed(0)} s`;
+        rows.push(await recountAll(engine, wards, label));
       } else {
         process.stderr.write(`bench scale: ${label} households through the sync path (${LANES} wards at once)…\n`);
         const r = await ingestProvince(engine, wards, total, pool);
@@ -447,32 +466,34 @@ async function benchScale(kind: 'sqlite' | 'postgres', requested: number, pool: 
       else engine.server.sqlite!.exec('analyze');
       setIndicatorCacheEnabled(false);
       const ward = wards[0]!;
-      const token = await staffToken(engine.server, ward.code);
-      const get = (q: string) => async () => {
-        const res = await app.inject({ method: 'GET', url: `/api/v1/wards/${ward.code}/indicators${q}`, headers: { authorization: `Bearer ${token}` } });
-        if (res.statusCode !== 200) throw new Error(`${q}: ${res.statusCode} ${res.body.slice(0, 200)}`);
+      const token = await staffToken(engine.server, { wardCode: ward.code });
+      const inject = (url: string, bearer: string) => async () => {
+        const res = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${bearer}` } });
+        if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body.slice(0, 200)}`);
       };
+      const get = (q: string) => inject(`/api/v1/wards/${ward.code}/indicators${q}`, token);
       const perWard = fmt(Math.round(total / WARDS));
       const overviewBudget = kind === 'postgres' ? (total >= 1_000_000 ? BUDGETS.pgOverviewMs : undefined) : total >= 100_000 ? BUDGETS.sqliteOverviewMs : undefined;
       rows.push(msRow(`${label}: ward overview`, await timeIt(get('?year=2026')), `GET /indicators, a ${perWard}-household ward, cache off`, overviewBudget));
       rows.push(msRow(`${label}: ?group= cut`, await timeIt(get(`?year=2026&group=${ward.groups[0]!.code}`)), `group ${ward.groups[0]!.code}`));
       rows.push(msRow(`${label}: age-band breakdown`, await timeIt(get('?year=2026&by=ageBand')), `?by=ageBand, ${perWard}-household ward`));
       rows.push(msRow(`${label}: asOf in the past`, await timeIt(get('?asOf=2026-10-20')), 'asOf=2026-10-20 (mid-campaign)'));
-      // The city roll-up: every ward's overview (the same service the ward route calls), summed
-      // numerators over summed denominators. (No /api/city route on this branch yet.)
-      const rollUp = async () => {
-        const sums = new Map<string, { n: number; d: number }>();
-        for (const w of wards) {
-          const o = await computeIndicators(engine.server.db, w, { wardCode: w.code, year: '2026' });
-          for (const ind of o.indicators) {
-            const s = sums.get(ind.code) ?? { n: 0, d: 0 };
-            s.n += ind.numerator;
-            s.d += ind.denominator;
-            sums.set(ind.code, s);
-          }
-        }
-      };
-      rows.push(msRow(`${label}: city roll-up`, await timeIt(rollUp, 3), `computeIndicators × ${WARDS} wards + sums`, kind === 'postgres' && total >= 1_000_000 ? BUDGETS.pgCityMs : undefined));
+      // The city roll-up as city staff meet it: the route (session, scope, the roll-up service,
+      // the province's audit entry), every ward of the province now and at 31/12 of the year before.
+      const cityToken = await staffToken(engine.server, { provinceCode: PROVINCE.code });
+      const rollupTimes = await timeIt(inject(`/api/v1/provinces/${PROVINCE.code}/rollup?year=2026`, cityToken), 3);
+      // What the roll-up's one query reads: the province's day sums (indicator_day_counters), not its counter rows.
+      const countOf = async (table: 'indicator_counters' | 'indicator_day_counters') =>
+        Number((await sql<{ n: string | number }>`select count(*) as n from ${sql.table(table)}`.execute(engine.server.db)).rows[0]!.n);
+      const [counterRows, dayRows] = [await countOf('indicator_counters'), await countOf('indicator_day_counters')];
+      rows.push(
+        msRow(
+          `${label}: city roll-up`,
+          rollupTimes,
+          `GET /api/v1/provinces/${PROVINCE.code}/rollup, ${WARDS} wards, cache off, ${fmt(dayRows)} day sums read (of ${fmt(counterRows)} counter rows)`,
+          kind === 'postgres' && total >= 1_000_000 ? BUDGETS.pgCityMs : undefined,
+        ),
+      );
       const bytes = await engine.sizeBytes();
       rows.push({ name: `${label}: database size per household`, value: Math.round(bytes / total), unit: 'bytes', note: `${(bytes / 2 ** 20).toFixed(0)} MiB in all (${kind === 'postgres' ? 'pg_total_relation_size of every table: rows, indexes, TOAST' : 'the SQLite file after a checkpoint'})` });
     } finally {

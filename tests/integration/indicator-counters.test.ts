@@ -19,7 +19,7 @@ import { householdRecordKind, type HouseholdData, type HouseholdRecord } from '.
 import type { WardConfig } from '../../src/shared/schema/ward-config.js';
 import { eraseSubject } from '../../src/server/services/data-subject.js';
 import { voidHousehold } from '../../src/server/services/households-staff.js';
-import { counterDifferences, freshCounters, MEASURES, storedBounds, storedCounters, type CounterRow } from '../../src/server/services/indicator-counters.js';
+import { counterDifferences, dayCounterDifferences, dayRows, freshCounters, MEASURES, storedBounds, storedCounters, storedDayCounters, type CounterRow } from '../../src/server/services/indicator-counters.js';
 import { updateSettings } from '../../src/server/services/ward-admin.js';
 import type { StaffPrincipal } from '../../src/server/services/accounts.js';
 import { backends } from '../helpers/server-db.js';
@@ -149,7 +149,10 @@ describe.each(backends)('indicator counters on $name', (backend) => {
     // 1. The kept counters are what a recount from the rows gives.
     const bounds = await storedBounds(t.db.db, WARD);
     expect(bounds).not.toBeNull();
-    expect(counterDifferences(await storedCounters(t.db.db, WARD), await freshCounters(t.db.db, WARD, bounds!))).toEqual([]);
+    const fresh = await freshCounters(t.db.db, WARD, bounds!);
+    expect(counterDifferences(await storedCounters(t.db.db, WARD), fresh)).toEqual([]);
+    // … and the day sums (the city roll-up's) are the recount's rolled up by day and band.
+    expect(dayCounterDifferences(await storedDayCounters(t.db.db, WARD), dayRows(fresh))).toEqual([]);
 
     // 2. The dashboard equals an independent count over the latest stored bodies.
     const settings = AGES[ages]!;
@@ -222,5 +225,11 @@ describe.each(backends)('indicator counters on $name', (backend) => {
     // Rebuilt: the counters are the recount's again.
     const bounds = (await storedBounds(t.db.db, WARD))!;
     expect(counterDifferences(await storedCounters(t.db.db, WARD), await freshCounters(t.db.db, WARD, bounds))).toEqual([]);
+    // The day sums moved behind the service's back are found and rebuilt too.
+    await t.db.db.updateTable('indicator_day_counters').set((eb) => ({ units: eb('units', '+', 1) })).where('ward_code', '=', WARD).execute();
+    const dayDiffered = runAdmin(['recount', '--ward', WARD], t.env);
+    expect(dayDiffered.code, dayDiffered.stderr).toBe(4);
+    expect(dayDiffered.stderr).toMatch(/^day sums /m);
+    expect(dayCounterDifferences(await storedDayCounters(t.db.db, WARD), dayRows(await storedCounters(t.db.db, WARD)))).toEqual([]);
   }, 60_000);
 });

@@ -380,6 +380,12 @@ export interface IndicatorCountersTable {
 }
 
 /** The age bands each ward's counters were counted with (JSON array of lower ages). */
+/**
+ * The same sums per ward × survey day × age band (no tổ dân phố, no sex): what the city
+ * roll-up reads for a whole province (services/indicator-counters.ts keeps both).
+ */
+export type IndicatorDayCountersTable = Omit<IndicatorCountersTable, 'group_code' | 'sex'>;
+
 export interface IndicatorCounterWardsTable {
   ward_code: string;
   age_bounds: string;
@@ -389,6 +395,7 @@ export interface IndicatorCounterWardsTable {
 export interface Database {
   indicator_counters: IndicatorCountersTable;
   indicator_counter_wards: IndicatorCounterWardsTable;
+  indicator_day_counters: IndicatorDayCountersTable;
   data_subject_requests: DataSubjectRequestsTable;
   wards: WardsTable;
   ward_groups: WardGroupsTable;

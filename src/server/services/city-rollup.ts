@@ -1,9 +1,12 @@
 // The city roll-up (issue 15 point 1): every ward of a province held by this endpoint, each
 // indicator against that ward's own target and its straight-line plan (shared/domain/plan-line.ts),
 // and the province totals as sums of numerators over sums of denominators — never an average
-// of percentages. The counting is the ward dashboard's own (computeIndicators / computeWeekly
-// of services/indicators.ts, through the same cache): whatever makes a ward's overview cheaper
-// makes the roll-up cheaper. Small cells are hidden here, before anything leaves the server.
+// of percentages. The counting is the ward dashboard's own (services/indicators.ts, the same
+// fold of the counters with each ward's settings), read for every ward of the province in one
+// query (computeWardsOverview, computeWardsWeekly) instead of one or two per ward. No result
+// cache here: the cache's data version is a count over each ward's households, dearer than
+// the one grouped read of the counters. Small cells are hidden here, before anything leaves
+// the server.
 import type { Kysely } from 'kysely';
 import { INDICATORS, type IndicatorCode } from '../../shared/domain/indicators.js';
 import { behindPlan, planValueAt, SMALL_CELL_MIN } from '../../shared/domain/plan-line.js';
@@ -12,8 +15,7 @@ import type { HouseholdTotals, IndicatorsResponse, IndicatorValue, WeeklyRespons
 import type { ProvinceConfig } from '../../shared/schema/province-config.js';
 import type { WardConfig } from '../../shared/schema/ward-config.js';
 import type { Database } from '../db/schema.js';
-import { cached } from './indicator-cache.js';
-import { computeIndicators, computeWeekly, settingsOf, targetsFor } from './indicators.js';
+import { computeWardsOverview, computeWardsWeekly, settingsOf, targetsFor } from './indicators.js';
 
 /** The wards of a province held here, by code. */
 export async function provinceWards(db: Kysely<Database>, provinceCode: string): Promise<WardConfig[]> {
@@ -31,11 +33,6 @@ export interface RollupQuery {
 export const startAsOfFor = (year: string): string => `${Number(year) - 1}-12-31`;
 
 const PROVINCE_NAME = (wards: WardConfig[], config: ProvinceConfig | undefined, code: string) => config?.name ?? wards[0]?.province.name ?? code;
-
-function overview(db: Kysely<Database>, config: WardConfig, year: string, asOf: string): Promise<IndicatorsResponse> {
-  const query = { wardCode: config.code, year, asOf };
-  return cached(db, config, 'indicators', query, () => computeIndicators(db, config, query));
-}
 
 const isSmall = (denominator: number): boolean => denominator > 0 && denominator < SMALL_CELL_MIN;
 
@@ -141,14 +138,12 @@ export async function computeRollup(db: Kysely<Database>, provinceCode: string, 
   const startAsOf = startAsOfFor(q.year);
   const provinceTargets = (province?.targets[q.year] ?? {}) as Partial<Record<IndicatorCode, number>>;
   const needStart = (w: WardConfig) => Object.keys(targetsFor(w, q.year)).length > 0 || Object.keys(provinceTargets).length > 0;
-  // One ward after another: each is the ward dashboard's own query (cached), and a province of
-  // 114 wards must not open 228 queries at once on a 10-connection pool.
-  const raw: { config: WardConfig; now: IndicatorsResponse; start: IndicatorsResponse | null }[] = [];
-  for (const config of wards) {
-    const now = await overview(db, config, q.year, q.asOf);
-    const start = needStart(config) ? await overview(db, config, q.year, startAsOf) : null;
-    raw.push({ config, now, start });
-  }
+  // Every ward now and at the start cut-off, in one query over the counters.
+  const overviews = await computeWardsOverview(db, wards, q.year, [q.asOf, startAsOf]);
+  const raw = wards.map((config) => {
+    const at = overviews.get(config.code)!;
+    return { config, now: at.get(q.asOf)!, start: needStart(config) ? at.get(startAsOf)! : null };
+  });
   const rows = raw.map((r) => wardRow(r.config, r.now, r.start, q.year, q.asOf));
   const rawByWard = new Map(raw.map((r) => [r.config.code, r.now]));
   complementarySuppression(rows, (ward, code) => counts(rawByWard.get(ward)?.indicators.find((i) => i.code === code)).d);
@@ -190,11 +185,6 @@ export async function computeWardDetail(db: Kysely<Database>, config: WardConfig
   return { province: rollup.province, ward, year: q.year, asOf: q.asOf, startAsOf: rollup.startAsOf, smallCellMin: SMALL_CELL_MIN };
 }
 
-function weekly(db: Kysely<Database>, config: WardConfig, year: string, asOf: string | undefined): Promise<WeeklyResponse> {
-  const query = { year, group: undefined, asOf };
-  return cached(db, config, 'weekly', query, () => computeWeekly(db, config, { wardCode: config.code, ...query }));
-}
-
 /** A week's cell: the trend shows values against the target; the plan line is the roll-up's (it needs the start value). */
 const withoutPlan = (c: CityCell): CityCell => ({ ...c, startValue: null, planValue: null, behindPlan: null });
 
@@ -214,8 +204,8 @@ interface WeekGrid {
  */
 async function weekGrid(db: Kysely<Database>, provinceCode: string, q: { year: string; asOf?: string | undefined }): Promise<WeekGrid> {
   const wards = await provinceWards(db, provinceCode);
-  const series: WeeklyResponse[] = [];
-  for (const config of wards) series.push(await weekly(db, config, q.year, q.asOf));
+  const byWard = await computeWardsWeekly(db, wards, q);
+  const series = wards.map((config) => byWard.get(config.code)!);
   const labels = new Map<string, { start: string; end: string }>();
   for (const s of series) for (const p of s.weeks) labels.set(p.week, { start: p.start, end: p.end });
   const weeks = [...labels].sort((a, b) => a[1].start.localeCompare(b[1].start)).map(([week, span]) => ({ week, ...span }));

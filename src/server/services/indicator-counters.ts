@@ -18,6 +18,9 @@
 //   indicator's denominator starts (adult age, VNeID age, 14, 15) and the dashboard's age
 //   bands (0, 14, 18, 40, 60). A change of settings recounts the ward in the same transaction
 //   (updateSettings); the bands used are kept in `indicator_counter_wards`.
+// - `indicator_day_counters` holds the same sums per ward × day × age band (no tổ, no sex), kept
+//   by the same writers in the same transactions: the city roll-up reads a whole province there
+//   (a million households' counters are well over a million rows; their day sums, ≈ 100 times fewer).
 // - The recount (`recountWard`, `npm run -s admin -- recount --ward CODE`) counts the same in
 //   SQL straight from the rows — an independent implementation the property test compares the
 //   kept counters with (tests/integration/indicator-counters.test.ts).
@@ -27,7 +30,7 @@ import { INDICATORS, type IndicatorSettings, type MemberIndicator } from '../../
 import { SKILLS_MIN_AGE } from '../../shared/domain/relevance.js';
 import { insertMany } from '../db/bulk.js';
 import { lockWard, type ServerDb } from '../db/connect.js';
-import type { Database, HouseholdsTable, IndicatorCountersTable, MembersTable } from '../db/schema.js';
+import type { Database, HouseholdsTable, IndicatorCountersTable, IndicatorDayCountersTable, MembersTable } from '../db/schema.js';
 import { NOT_ASKED } from './record-rows.js';
 
 export const MEMBER_INDICATORS = INDICATORS.filter((d): d is MemberIndicator => d.over === 'members');
@@ -39,6 +42,23 @@ type Measure = Exclude<keyof IndicatorCountersTable, (typeof KEY_COLUMNS)[number
 export const MEMBER_MEASURES = MEMBER_INDICATORS.flatMap((d) => [`${d.code}_yes`, `${d.code}_unknown`]) as Measure[];
 export const MEASURES: Measure[] = [...HOUSEHOLD_MEASURES, ...MEMBER_MEASURES];
 export type CounterRow = IndicatorCountersTable;
+export type DayCounterRow = IndicatorDayCountersTable;
+export const DAY_KEY_COLUMNS = ['ward_code', 'day', 'age_from'] as const;
+
+/** Counter rows summed per ward × day × age band (the day table's rows); sums of nothing left out. */
+export function dayRows(rows: readonly CounterRow[]): DayCounterRow[] {
+  const out = new Map<string, DayCounterRow>();
+  for (const r of rows) {
+    const id = `${r.ward_code}\u0000${r.day}\u0000${r.age_from}`;
+    let d = out.get(id);
+    if (!d) {
+      d = { ward_code: r.ward_code, day: r.day, age_from: r.age_from, ...zero() };
+      out.set(id, d);
+    }
+    for (const c of MEASURES) d[c] += r[c];
+  }
+  return [...out.values()].filter((d) => MEASURES.some((c) => d[c] !== 0));
+}
 
 /** Household rows of the table (the visit, fibre, skills); member rows have age_from ≥ 0. */
 export const HOUSEHOLD_ROW = -1;
@@ -222,10 +242,13 @@ export async function applyCounterDeltas(server: ServerDb, trx: Transaction<Data
     // Additive upsert (`ON CONFLICT … DO UPDATE SET c = t.c + excluded.c` on both engines):
     // through bulk.ts, whose cached single-row statements keep SQLite's cost per batch low.
     await insertMany(server, trx, 'indicator_counters', rows, { kind: 'add', columns: [...KEY_COLUMNS] });
+    await insertMany(server, trx, 'indicator_day_counters', dayRows(rows), { kind: 'add', columns: [...DAY_KEY_COLUMNS] });
     // Rows a subtraction emptied go, so a day with nothing counted is not a day of the trend.
     const emptied = [...new Set(rows.filter((r) => r.units < 0).map((r) => r.day))];
     for (let i = 0; i < emptied.length; i += 500) {
-      await trx.deleteFrom('indicator_counters').where('ward_code', '=', wardCode).where('day', 'in', emptied.slice(i, i + 500)).where('units', '=', 0).execute();
+      const days = emptied.slice(i, i + 500);
+      await trx.deleteFrom('indicator_counters').where('ward_code', '=', wardCode).where('day', 'in', days).where('units', '=', 0).execute();
+      await trx.deleteFrom('indicator_day_counters').where('ward_code', '=', wardCode).where('day', 'in', days).where('units', '=', 0).execute();
     }
   }
 }
@@ -338,6 +361,33 @@ export function counterDifferences(stored: readonly CounterRow[], fresh: readonl
   return out;
 }
 
+/** The ward's kept day sums (indicator_day_counters), numbers as numbers. */
+export async function storedDayCounters(db: Kysely<Database>, wardCode: string): Promise<DayCounterRow[]> {
+  const rows = await db.selectFrom('indicator_day_counters').selectAll().where('ward_code', '=', wardCode).execute();
+  return rows
+    .map((r) => {
+      const row = { ...r, age_from: Number(r.age_from) } as DayCounterRow;
+      for (const c of MEASURES) row[c] = Number(r[c]);
+      return row;
+    })
+    .filter((r) => MEASURES.some((c) => r[c] !== 0));
+}
+
+/** Day-sum keys whose counts differ (the day table against the counters rolled up by day). */
+export function dayCounterDifferences(stored: readonly DayCounterRow[], expected: readonly DayCounterRow[]): string[] {
+  const keyOfDay = (r: DayCounterRow) => `${r.day} / ${r.age_from}`;
+  const a = new Map(stored.map((r) => [keyOfDay(r), r]));
+  const b = new Map(expected.map((r) => [keyOfDay(r), r]));
+  const out: string[] = [];
+  for (const k of [...new Set([...a.keys(), ...b.keys()])].sort()) {
+    const x = a.get(k);
+    const y = b.get(k);
+    const cols = MEASURES.filter((c) => (x?.[c] ?? 0) !== (y?.[c] ?? 0));
+    if (cols.length) out.push(`day sums ${k}: ${cols.map((c) => `${c} ${x?.[c] ?? 0} → ${y?.[c] ?? 0}`).join(', ')}`);
+  }
+  return out;
+}
+
 /**
  * Rebuilds the ward's counters from its rows with the bands of these settings, inside `trx`
  * (the ward's lock taken). Returns the differences found with what was kept (empty when the
@@ -349,9 +399,14 @@ export async function recountWard(trx: Transaction<Database>, wardCode: string, 
   const previous = await storedBounds(trx, wardCode);
   const fresh = await freshCounters(trx, wardCode, bounds);
   const sameBands = previous !== null && JSON.stringify(previous) === JSON.stringify(bounds);
-  const differences = sameBands ? counterDifferences(await storedCounters(trx, wardCode), fresh) : [];
+  const freshDays = dayRows(fresh);
+  const differences = sameBands
+    ? [...counterDifferences(await storedCounters(trx, wardCode), fresh), ...dayCounterDifferences(await storedDayCounters(trx, wardCode), freshDays)]
+    : [];
   await trx.deleteFrom('indicator_counters').where('ward_code', '=', wardCode).execute();
   for (let i = 0; i < fresh.length; i += 200) await trx.insertInto('indicator_counters').values(fresh.slice(i, i + 200)).execute();
+  await trx.deleteFrom('indicator_day_counters').where('ward_code', '=', wardCode).execute();
+  for (let i = 0; i < freshDays.length; i += 200) await trx.insertInto('indicator_day_counters').values(freshDays.slice(i, i + 200)).execute();
   await trx
     .insertInto('indicator_counter_wards')
     .values({ ward_code: wardCode, age_bounds: JSON.stringify(bounds), counted_at: at })
@@ -383,4 +438,18 @@ export async function ensureCounters(db: Kysely<Database>, wardCode: string, set
     await recountWard(trx, wardCode, settings);
     return ageBounds(settings);
   });
+}
+
+/**
+ * ensureCounters for many wards (the city roll-up): their stored bands read in one query, and
+ * only a ward whose counters are missing or do not answer its settings takes the slow path.
+ */
+export async function ensureCountersOfWards(db: Kysely<Database>, wards: readonly { wardCode: string; settings: IndicatorSettings }[]): Promise<void> {
+  if (wards.length === 0) return;
+  const rows = await db.selectFrom('indicator_counter_wards').select(['ward_code', 'age_bounds']).where('ward_code', 'in', wards.map((w) => w.wardCode)).execute();
+  const stored = new Map(rows.map((r) => [r.ward_code, JSON.parse(r.age_bounds) as number[]]));
+  for (const w of wards) {
+    const bounds = stored.get(w.wardCode);
+    if (!bounds || !boundsAnswer(bounds, w.settings)) await ensureCounters(db, w.wardCode, w.settings);
+  }
 }

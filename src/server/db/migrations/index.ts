@@ -21,6 +21,7 @@ import * as indicatorCounters from './20261203T111000-indicator-counters.js';
 import * as cityStaff from './20261203T112000-city-staff.js';
 import * as partitionRecords from './20261203T113000-partition-records.js';
 import * as recordVersions from './20261203T114000-record-versions.js';
+import * as indicatorDayCounters from './20261204T150000-indicator-day-counters.js';
 
 export const migrations: Record<string, Migration> = {
   '20261124T020000-initial': initial,
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   '20261203T112000-city-staff': cityStaff,
   '20261203T113000-partition-records': partitionRecords,
   '20261203T114000-record-versions': recordVersions,
+  '20261204T150000-indicator-day-counters': indicatorDayCounters,
 };
