@@ -176,6 +176,7 @@ export async function run(): Promise<BenchRow[]> {
   const browser = await launchBrowser();
   const cold1: ColdResult[] = [];
   const cold4: ColdResult[] = [];
+  const slow1: ColdResult[] = [];
   const slow4: ColdResult[] = [];
   const warm4: number[] = [];
   const loads: string[] = [load()];
@@ -183,6 +184,7 @@ export async function run(): Promise<BenchRow[]> {
     for (let i = 0; i < runs; i++) {
       cold1.push(await coldOnce(browser, origin, 1, false));
       cold4.push(await coldOnce(browser, origin, 4, false));
+      slow1.push(await coldOnce(browser, origin, 1, true));
       slow4.push(await coldOnce(browser, origin, 4, true));
       warm4.push(await warmOnce(browser, origin, 4));
       loads.push(load());
@@ -197,15 +199,14 @@ export async function run(): Promise<BenchRow[]> {
   const loadNote = `load avg ${loads[0]}→${loads.at(-1)} (max ${Math.max(...loads.map(Number)).toFixed(2)})`;
   const wire = median(cold1.map((r) => r.transfer)) / 1024;
   const sample = cold1[0]!;
-  const swEarly = [...cold1, ...cold4, ...slow4].filter((r) => r.swBefore).length;
-  const row = (name: string, xs: ColdResult[], budget: number): BenchRow => {
+  const swEarly = [...cold1, ...cold4, ...slow1, ...slow4].filter((r) => r.swBefore).length;
+  const row = (name: string, xs: ColdResult[], budget?: number): BenchRow => {
     const v = median(xs.map((r) => r.readyAt));
     return {
       name,
       value: ms(v),
       unit: 'ms',
-      budget: `≤ ${budget} ms`,
-      ok: v <= budget,
+      ...(budget === undefined ? {} : { budget: `≤ ${budget} ms`, ok: v <= budget }),
       note: `median of ${xs.length}; tap at ${ms(median(xs.map((r) => r.tapAt)))} ms; ${loadNote}`,
     };
   };
@@ -216,10 +217,12 @@ export async function run(): Promise<BenchRow[]> {
       unit: 'KB',
       budget: `≤ ${BUDGETS.wireKb} KB`,
       ok: wire <= BUDGETS.wireKb,
-      note: `${sample.files} files (document, JS, CSS, fonts), ${sample.compressed} compressed; ${(sample.decoded / 1024).toFixed(0)} KB once decompressed; service worker registered before it in ${swEarly} of ${cold1.length + cold4.length + slow4.length} runs`,
+      note: `${sample.files} files (document, JS, CSS, fonts), ${sample.compressed} compressed; ${(sample.decoded / 1024).toFixed(0)} KB once decompressed; service worker registered before it in ${swEarly} of ${cold1.length + cold4.length + slow1.length + slow4.length} runs`,
     },
     row('Cold load → first question ready (1× CPU)', cold1, BUDGETS.cold1xMs),
     row('Cold load → first question ready (4× CPU)', cold4, BUDGETS.cold4xMs),
+    // The issue budgets the slow link at 4× only; 1× shows how much of it is the link alone.
+    row('Cold load → first question ready (1× CPU, 400 kbit/s, 400 ms)', slow1),
     row('Cold load → first question ready (4× CPU, 400 kbit/s, 400 ms)', slow4, BUDGETS.slowLinkMs),
     {
       name: 'Warm start (service worker) → Home ready (4× CPU)',

@@ -2,7 +2,10 @@
 // Benchmarks measure; they do not fail the run on a missed budget (the table says ✗), but an
 // error inside a benchmark exits non-zero so a broken benchmark is never mistaken for a result.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { BenchRow } from './bench-row.js';
+import type { ScaleOptions } from './scale.js';
 
 interface BenchModule {
   title: string;
@@ -22,10 +25,23 @@ const modules: BenchModule[] = [
 
 const args = process.argv.slice(2);
 
-/** `--scale [--scale-households N] [--scale-engine sqlite|postgres [--scale-load sync|set-based]]`: the province benchmark alone (bench/scale.ts). */
-function scaleOptions(): { households?: number; engine?: 'sqlite' | 'postgres'; load?: 'sync' | 'set-based' } | null {
+/**
+ * `--scale [--scale-households N] [--scale-engine sqlite|postgres [--scale-load sync|set-based] [--scale-keep]]`
+ * or `--scale --scale-reuse DIR`: the province benchmark alone (bench/scale.ts).
+ */
+function scaleOptions(): ScaleOptions | null {
   if (!args.includes('--scale')) return null;
-  const out: { households?: number; engine?: 'sqlite' | 'postgres'; load?: 'sync' | 'set-based' } = {};
+  const out: ScaleOptions = {};
+  if (args.includes('--scale-keep')) out.keep = true;
+  const reuse = args.indexOf('--scale-reuse');
+  if (reuse >= 0) {
+    const dir = args[reuse + 1];
+    if (!dir || !existsSync(path.join(dir, 'scale-kept.json'))) {
+      console.error('--scale-reuse needs the folder a --scale-keep run printed (it holds scale-kept.json)');
+      process.exit(2);
+    }
+    out.reuse = dir;
+  }
   const i = args.indexOf('--scale-households');
   if (i >= 0) {
     const n = Number(args[i + 1]);
@@ -59,7 +75,8 @@ function scaleOptions(): { households?: number; engine?: 'sqlite' | 'postgres'; 
   return out;
 }
 const scale = scaleOptions();
-const only = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--scale-households' && args[i - 1] !== '--scale-engine' && args[i - 1] !== '--scale-load');
+const valued = ['--scale-households', '--scale-engine', '--scale-load', '--scale-reuse'];
+const only = args.filter((a, i) => !a.startsWith('--') && !valued.includes(args[i - 1] ?? ''));
 
 function build(): void {
   const r = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build'], {

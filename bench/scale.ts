@@ -14,6 +14,9 @@
 // only; with `--scale-load set-based` the database is filled set-based instead of through the
 // sync path (the dashboard reads at sizes the sync path cannot fill in minutes on a small
 // machine; no ingest rate then). Above 200,000 households the set-based side inserts a sample (the first 12 wards).
+// `--scale-keep` keeps the filled database and prints the folder to pass to `--scale-reuse DIR`,
+// which measures the dashboard reads again on it without filling anything (a million households
+// through the sync path take the better part of an hour here; the reads take seconds).
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -152,18 +155,39 @@ function sqliteRawSink(file: string): RawSink {
   };
 }
 
+/** What `--scale-keep` leaves in the data folder for `--scale-reuse`. */
+interface Kept {
+  engine: 'sqlite' | 'postgres';
+  databaseUrl?: string;
+  households: number;
+  members: number;
+  filledBy: string;
+}
+const KEPT_FILE = 'scale-kept.json';
+
 interface Engine {
   name: 'SQLite' | 'PostgreSQL';
+  dataDir: string;
+  /** PostgreSQL: the server's own database. */
+  databaseUrl?: string;
   server: ServerDb;
   raw: RawSink;
   /** A set-based sink into the server's own database (for `--scale-load set-based`). */
   direct(): Promise<RawSink>;
   sizeBytes(): Promise<number>;
-  drop(): Promise<void>;
+  /** Drops everything, or with `keepServer` closes the server's database and leaves it (and its data folder) in place. */
+  drop(keepServer?: boolean): Promise<void>;
 }
 
-async function openEngine(kind: 'sqlite' | 'postgres'): Promise<Engine> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'gocua-scale-'));
+/** Reopens a database that `--scale-keep` left (the set-based side is made anew, empty). */
+async function reopenEngine(dataDir: string): Promise<{ engine: Engine; kept: Kept }> {
+  const kept = JSON.parse(readFileSync(path.join(dataDir, KEPT_FILE), 'utf8')) as Kept;
+  const engine = await openEngine(kept.engine, { dataDir, databaseUrl: kept.databaseUrl });
+  return { engine, kept };
+}
+
+async function openEngine(kind: 'sqlite' | 'postgres', reuse?: { dataDir: string; databaseUrl: string | undefined }): Promise<Engine> {
+  const dataDir = reuse?.dataDir ?? mkdtempSync(path.join(tmpdir(), 'gocua-scale-'));
   if (kind === 'sqlite') {
     const server = await openServerDb({ dataDir });
     const rawDir = mkdtempSync(path.join(tmpdir(), 'gocua-scale-raw-'));
@@ -172,6 +196,7 @@ async function openEngine(kind: 'sqlite' | 'postgres'): Promise<Engine> {
     const file = path.join(dataDir, SQLITE_FILE_NAME);
     return {
       name: 'SQLite',
+      dataDir,
       server,
       raw,
       direct: async () => sqliteRawSink(file),
@@ -179,22 +204,24 @@ async function openEngine(kind: 'sqlite' | 'postgres'): Promise<Engine> {
         server.sqlite!.pragma('wal_checkpoint(TRUNCATE)');
         return statSync(file).size;
       },
-      async drop() {
+      async drop(keepServer) {
         await raw.close();
         await server.close();
-        rmSync(dataDir, { recursive: true, force: true });
+        if (!keepServer) rmSync(dataDir, { recursive: true, force: true });
         rmSync(rawDir, { recursive: true, force: true });
       },
     };
   }
   const adminUrl = process.env.DATABASE_URL!;
-  const scratch = await createPgDatabase(adminUrl);
+  const scratch = reuse?.databaseUrl ? { url: reuse.databaseUrl } : await createPgDatabase(adminUrl);
   const rawScratch = await createPgDatabase(adminUrl);
   const server = await openServerDb({ databaseUrl: scratch.url, dataDir });
   await (await openServerDb({ databaseUrl: rawScratch.url, dataDir })).close();
   const raw = await pgRawSink(rawScratch.url);
   return {
     name: 'PostgreSQL',
+    dataDir,
+    databaseUrl: scratch.url,
     server,
     raw,
     direct: () => pgRawSink(scratch.url),
@@ -205,11 +232,12 @@ async function openEngine(kind: 'sqlite' | 'postgres'): Promise<Engine> {
         join pg_namespace s on s.oid = c.relnamespace where s.nspname = current_schema() and c.relkind = 'r'`.execute(server.db);
       return Number(r.rows[0]!.n);
     },
-    async drop() {
+    async drop(keepServer) {
       await raw.close();
       await server.close();
-      await scratch.drop();
       await rawScratch.drop();
+      if (keepServer || !('drop' in scratch)) return;
+      await scratch.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -335,7 +363,8 @@ async function ingestProvince(engine: Engine, wards: WardConfig[], total: number
 }
 
 async function staffToken(server: ServerDb, wardCode: string): Promise<string> {
-  const username = `bench.${wardCode}`;
+  // A reused database already has the last run's user.
+  const username = `bench.${wardCode}.${randomUUID().slice(0, 8)}`;
   const password = 'benchmark password long enough';
   await createUser(server.db, { wardCode, username, password, role: 'ward_staff' });
   const outcome = await login(server.db, username, password);
@@ -366,10 +395,24 @@ function msRow(name: string, times: number[], note: string, budgetMs?: number): 
   };
 }
 
-async function benchScale(kind: 'sqlite' | 'postgres', total: number, pool: PreparePool, load: 'sync' | 'set-based' = 'sync'): Promise<BenchRow[]> {
-  const engine = await openEngine(kind);
+interface ScaleRun {
+  load?: 'sync' | 'set-based';
+  /** Leave the filled database in place (`--scale-keep`). */
+  keep?: boolean;
+  /** A data folder `--scale-keep` left: measure the reads on it, fill nothing (`--scale-reuse`). */
+  reuse?: string;
+}
+
+async function benchScale(kind: 'sqlite' | 'postgres', requested: number, pool: PreparePool, run: ScaleRun = {}): Promise<BenchRow[]> {
+  const reopened = run.reuse ? await reopenEngine(run.reuse) : null;
+  const engine = reopened?.engine ?? (await openEngine(kind));
+  kind = reopened?.kept.engine ?? kind;
+  const total = reopened?.kept.households ?? requested;
+  const load = run.load ?? 'sync';
   const label = `${engine.name} ${fmt(total)}`;
   const rows: BenchRow[] = [];
+  let members = 0;
+  let filledBy = '';
   const seedsDir = mkdtempSync(path.join(tmpdir(), 'gocua-scale-seeds-'));
   try {
     const wards = provinceWards();
@@ -377,13 +420,21 @@ async function benchScale(kind: 'sqlite' | 'postgres', total: number, pool: Prep
     for (const w of wards) writeFileSync(path.join(seedsDir, `${w.code}.json`), JSON.stringify(w));
     const app = await buildServer({ db: engine.server, seedsDir, rateLimits: { syncPerMinute: 1_000_000 } });
     try {
-      if (load === 'set-based') {
+      if (reopened) {
+        const k = reopened.kept;
+        process.stderr.write(`bench scale: ${label} households reused from ${run.reuse} (filled ${k.filledBy})\n`);
+        rows.push({ name: `${label}: reused database`, value: k.households, unit: 'households', note: `${fmt(k.members)} members, filled ${k.filledBy}; reads only` });
+      } else if (load === 'set-based') {
         process.stderr.write(`bench scale: ${label} households loaded set-based (no sync path)…\n`);
         const r = await loadProvince(engine, wards, total);
         rows.push({ name: `${label}: set-based load (no sync path)`, value: Math.round(total / r.seconds), unit: 'households/s', note: `${fmt(total)} households, ${fmt(r.members)} members, ${WARDS} wards; for the reads below; ${r.seconds.toFixed(0)} s` });
+        members = r.members;
+        filledBy = `set-based in ${r.seconds.toFixed(0)} s`;
       } else {
         process.stderr.write(`bench scale: ${label} households through the sync path (${LANES} wards at once)…\n`);
         const r = await ingestProvince(engine, wards, total, pool);
+        members = r.members;
+        filledBy = `through the sync path in ${r.endpointSeconds.toFixed(0)} s`;
         const endpointRate = r.households / r.endpointSeconds;
         const rawRate = r.rawHouseholds / r.rawSeconds;
         rows.push(
@@ -430,24 +481,35 @@ async function benchScale(kind: 'sqlite' | 'postgres', total: number, pool: Prep
     }
   } finally {
     rmSync(seedsDir, { recursive: true, force: true });
-    await engine.drop();
+    const keep = Boolean(reopened) || run.keep === true;
+    if (run.keep && !reopened) {
+      const kept: Kept = { engine: kind, ...(kind === 'postgres' ? { databaseUrl: engine.databaseUrl } : {}), households: total, members, filledBy };
+      writeFileSync(path.join(engine.dataDir, KEPT_FILE), JSON.stringify(kept, null, 2));
+      process.stderr.write(`bench scale: database kept; measure its reads again with  npm run bench -- --scale --scale-reuse ${engine.dataDir}\n`);
+    }
+    await engine.drop(keep);
   }
   return rows;
 }
 
-export async function run(options: { households?: number; engine?: 'sqlite' | 'postgres'; load?: 'sync' | 'set-based' } = {}): Promise<BenchRow[]> {
+export interface ScaleOptions extends ScaleRun {
+  households?: number;
+  engine?: 'sqlite' | 'postgres';
+}
+
+export async function run(options: ScaleOptions = {}): Promise<BenchRow[]> {
   const total = options.households ?? 1_000_000;
   const small = Math.min(total, 100_000);
   const pool = createPreparePool(process.env.SYNC_WORKERS === undefined ? defaultSyncWorkerCount() : Number(process.env.SYNC_WORKERS));
   await pool.start();
   try {
     // One engine at one size only (e.g. the 1,000,000 run alone).
-    if (options.engine) return await benchScale(options.engine, total, pool, options.load);
-    const rows = await benchScale('sqlite', small, pool);
+    if (options.engine || options.reuse) return await benchScale(options.engine ?? 'sqlite', total, pool, options);
+    const rows = await benchScale('sqlite', small, pool, options);
     const url = process.env.DATABASE_URL;
     if (url && /^postgres/.test(url)) {
-      rows.push(...(await benchScale('postgres', small, pool)));
-      if (total > small) rows.push(...(await benchScale('postgres', total, pool)));
+      rows.push(...(await benchScale('postgres', small, pool, options)));
+      if (total > small) rows.push(...(await benchScale('postgres', total, pool, options)));
     } else {
       rows.push({ name: 'PostgreSQL: skipped', value: 0, unit: '', note: 'set DATABASE_URL=postgres://… to measure PostgreSQL' });
     }
