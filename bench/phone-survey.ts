@@ -40,17 +40,21 @@ async function storageRows(page: Page, origin: string, lock: boolean): Promise<B
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
   const build4x = await page.evaluate(() => window.goCuaBench.timeIndexBuild(5));
+  const buildAfterSaves4x = await page.evaluate(() => window.goCuaBench.timeIndexBuild(5, 30));
+  const buildWithoutPacks4x = await page.evaluate(() => window.goCuaBench.timeIndexBuildWithoutPacks(3));
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
   const note = `${seeded.households} households, ${seeded.members} members stored`;
   const tag = lock ? ', with the lock (encrypted at rest)' : '';
   const load = `load avg ${loadavg()[0]!.toFixed(2)}`;
   return [
     { name: `List first screen, 40 rows by the savedAt index (median)${tag}`, value: round(firstPage.ms), unit: 'ms', budget: '≤ 10 ms', ok: firstPage.ms <= 10, note: `${firstPage.rows} rows of ${seeded.households}; ${load}` },
-    { name: `Build the in-memory search index, 4× CPU (median of 5)${tag}`, value: round(build4x.ms), unit: 'ms', budget: '≤ 500 ms', ok: build4x.ms <= 500, note: `${build4x.rows} households; ${load}` },
+    { name: `Build the in-memory search index, 4× CPU (median of 5)${tag}`, value: round(build4x.ms), unit: 'ms', budget: '≤ 500 ms', ok: build4x.ms <= 500, note: `${build4x.rows} households, from their packs; ${load}` },
+    { name: `Build the index after 30 saves since the last build, 4× CPU (median of 5)${tag}`, value: round(buildAfterSaves4x.ms), unit: 'ms', budget: '≤ 500 ms', ok: buildAfterSaves4x.ms <= 500, note: `${buildAfterSaves4x.rows} households, stale buckets read row by row; ${load}` },
+    { name: `Build the index without packs (once, after the update that adds them), 4× CPU (median of 3)${tag}`, value: round(buildWithoutPacks4x.ms), unit: 'ms', note: `${buildWithoutPacks4x.rows} households, every summary read row by row; ${load}` },
     { name: `Search, unaccented, warm index (median)${tag}`, value: round(warmSearch.ms), unit: 'ms', budget: '≤ 10 ms', ok: warmSearch.ms <= 10, note: `hits ${warmSearch.hits.join('/')}; ${load}` },
-    { name: `Save one household (median)${tag}`, value: round(saveMs), unit: 'ms', budget: '≤ 50 ms', ok: saveMs <= 50, note },
-    { name: `Read the household list (median)${tag}`, value: round(list.ms), unit: 'ms', budget: '≤ 200 ms', ok: list.ms <= 200, note: `${list.rows} rows` },
-    { name: `Search, diacritic-insensitive (median)${tag}`, value: round(search.ms), unit: 'ms', budget: '≤ 100 ms', ok: search.ms <= 100, note: `hits ${search.hits.join('/')}` },
+    { name: `Save one household (median)${tag}`, value: round(saveMs), unit: 'ms', budget: '≤ 50 ms', ok: saveMs <= 50, note: `${note}; ${load}` },
+    { name: `Read the household list (median)${tag}`, value: round(list.ms), unit: 'ms', budget: '≤ 200 ms', ok: list.ms <= 200, note: `${list.rows} rows, through Dexie (the list screen uses the index instead); ${load}` },
+    { name: `Search, diacritic-insensitive (median)${tag}`, value: round(search.ms), unit: 'ms', budget: '≤ 100 ms', ok: search.ms <= 100, note: `hits ${search.hits.join('/')}, through Dexie (the list screen uses the index instead); ${load}` },
   ];
 }
 

@@ -6,7 +6,10 @@
 // - drops the prerendered Home when the address opens another screen or English was chosen
 //   (the app renders those itself);
 // - on a first visit (no service worker yet), asks for the survey's code right away
-//   (modulepreload), in parallel with the app's own files rather than after them.
+//   (modulepreload), in parallel with the app's own files rather than after them;
+// - served by the service worker (a warm start), asks for the database's code (Dexie, the `store`
+//   chunk, src/app/storage/app-store.ts) the same way: every such start loads it at once, and a
+//   dynamic import would only ask for it once the app's own files have run.
 // React replaces the prerendered markup when it renders (createRoot empties #root); it holds no
 // field, so nothing typed can be lost.
 //
@@ -46,16 +49,18 @@ export function shellMarkup(): string {
   );
 }
 
-/** The inline script (see the header); `surveyChunk` is the survey screen's built file. */
-export function shellScript(surveyChunk: string | undefined): string {
+const preload = (file: string) => `var l=document.createElement('link');l.rel='modulepreload';l.crossOrigin='';l.href=${JSON.stringify(file)};document.head.appendChild(l)`;
+
+/** The inline script (see the header); `surveyChunk` is the survey screen's built file, `storeChunk` the database's. */
+export function shellScript(surveyChunk: string | undefined, storeChunk?: string): string {
   return (
     `(function(){` +
     `var shell=document.getElementById('shell'),hash=location.hash,lang=null;` +
     `try{lang=localStorage.getItem(${JSON.stringify(LANGUAGE_STORAGE_KEY)})}catch(e){}` +
     `if((hash&&hash!=='#'&&hash!=='#/')||lang==='en'){if(shell)shell.remove()}` +
-    (surveyChunk
-      ? `if(!(navigator.serviceWorker&&navigator.serviceWorker.controller)){var l=document.createElement('link');l.rel='modulepreload';l.crossOrigin='';l.href=${JSON.stringify(surveyChunk)};document.head.appendChild(l)}`
-      : '') +
+    `var warm=!!(navigator.serviceWorker&&navigator.serviceWorker.controller);` +
+    (surveyChunk ? `if(!warm){${preload(surveyChunk)}}` : '') +
+    (storeChunk ? `if(warm){${preload(storeChunk)}}` : '') +
     `})();`
   );
 }
@@ -77,7 +82,9 @@ export function prerenderShell(): Plugin {
       order: 'post',
       handler(html, ctx) {
         const survey = Object.values(ctx.bundle ?? {}).find((c) => c.type === 'chunk' && /features[\\/]survey[\\/]SurveyScreen\.tsx$/.test(c.facadeModuleId ?? ''));
-        const script = shellScript(survey ? `${config.base}${survey.fileName}` : undefined);
+        // The 'store' group of vite.config.ts.
+        const store = Object.values(ctx.bundle ?? {}).find((c) => c.type === 'chunk' && c.name === 'store');
+        const script = shellScript(survey ? `${config.base}${survey.fileName}` : undefined, store ? `${config.base}${store.fileName}` : undefined);
         hashes.push(cspHash(script));
         if (!html.includes('<div id="root"></div>')) throw new Error('prerender-shell: <div id="root"></div> not found in index.html');
         return html.replace('<div id="root"></div>', `<div id="root">${shellMarkup()}</div><script>${script}</script>`);

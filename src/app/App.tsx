@@ -1,6 +1,5 @@
 // The app shell: banners (offline, update, storage full), language switch and the screen for
 // the current hash route. Screens other than Home are loaded lazily to keep the first load small.
-import { useLiveQuery } from 'dexie-react-hooks';
 import { createElement, lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HomeScreen } from './features/home/HomeScreen.js';
@@ -10,11 +9,12 @@ import { changeAppLanguage } from './i18n/index.js';
 import { firstScreenRendered } from './first-screen.js';
 import { applyUpdate, useNeedRefresh } from './pwa/update.js';
 import { ROUTES, routeRow, screenProps, type Screen } from './routes.js';
-import { appDb } from './storage/app-db.js';
+import { loadAppDb } from './storage/app-store.js';
 import { isPracticeMode, setLanguage } from './storage/meta.js';
 import { getWipe } from './storage/wipe.js';
 import { parseHash, useHash } from './ui/router.js';
 import { useOnline } from './ui/online.js';
+import { useLiveRead } from './ui/use-live-read.js';
 import { WardProvider } from './ward-context.js';
 
 // One lazy component per row of the route table, made once (lazy() must not run per render).
@@ -31,13 +31,13 @@ export function App({ syncStatus }: AppProps) {
   const online = useOnline();
   const needRefresh = useNeedRefresh();
   // Practice mode (Home's switch, storage/meta.ts): a banner on every screen.
-  const practice = useLiveQuery(() => isPracticeMode(appDb), []) === true;
+  const practice = useLiveRead(isPracticeMode, false, []) === true;
   // After a wipe (retired, lost, too many wrong PINs): Home says so until a new enrolment.
-  const wipe = useLiveQuery(() => getWipe(appDb), []);
+  const wipe = useLiveRead(getWipe, undefined, []);
   const switchLanguage = () => {
     const next = i18n.language === 'en' ? 'vi' : 'en';
     void changeAppLanguage(next);
-    void setLanguage(appDb, next);
+    void loadAppDb().then((db) => setLanguage(db, next));
   };
 
   // The survey reports its own first question (first-screen.ts); any other first screen is up now.

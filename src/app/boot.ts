@@ -5,9 +5,11 @@ import { preloadSurveyReads } from './features/survey/survey-preload.js';
 import { preloadScreen, ROUTES } from './routes.js';
 import { parseHash } from './ui/router.js';
 import { preloadWard } from './ward-context.js';
+import { preloadHomeCounts } from './features/home/home-counts.js';
 import { startLock } from './features/lock/lock-boot.js';
 import { appLock } from './security/lock-state.js';
-import { appDb } from './storage/app-db.js';
+import { afterFirstScreen } from './first-screen.js';
+import { isBlankPhone, loadAppDb } from './storage/app-store.js';
 
 // The prerendered Home's "Khảo sát hộ mới" (scripts/build/prerender-shell.ts) is a plain link to
 // #/survey/new, so it works before any script: "new" becomes a fresh draft id at once, before
@@ -21,11 +23,19 @@ window.addEventListener('hashchange', giveNewSurveyAnId);
 
 const route = parseHash(location.hash);
 export const screenCode = preloadScreen(route);
+// The database (Dexie): at once when the app is served by its service worker (no download) or the
+// phone holds data; on a first visit's blank phone, once the first screen is up, so its 27 KB do
+// not delay the first question on a slow link (storage/app-store.ts). A write loads it sooner.
+if (navigator.serviceWorker?.controller) void loadAppDb();
+void isBlankPhone().then((blank) => (blank ? afterFirstScreen : undefined)).then(loadAppDb);
 void preloadWard();
-void startLock(appDb, appLock);
+void startLock(null, appLock);
 if (route.name === 'survey') preloadSurveyReads(route.draftId);
 else if (route.name === 'edit') preloadSurveyReads(route.recordId);
 // A first visit (no service worker yet) that opens on Home: the survey's code is fetched now, in
 // parallel with the rest, so "Khảo sát hộ mới" does not wait for another round trip on a slow
 // link. Later starts read it from the service worker's cache when it is tapped.
 else if (route.name === 'home' && !navigator.serviceWorker?.controller) void ROUTES.survey.load?.();
+// Home's counts are read the moment the database is loaded, not after the lock gate's reads and
+// Home's mount (the warm start: features/home/home-counts.ts).
+if (route.name === 'home') preloadHomeCounts();

@@ -7,9 +7,9 @@ import { App } from './App.js';
 import { changeAppLanguage, firstStringsReady, i18n, loadAllLocales } from './i18n/index.js';
 import { startServiceWorker } from './pwa/update.js';
 import { href } from './ui/router.js';
-import { appDb } from './storage/app-db.js';
+import { appDbLoaded } from './storage/app-store.js';
 import { getLanguage } from './storage/meta.js';
-import { applyDisplay, getDisplay, initialDisplay, setDisplay } from './storage/display-settings.js';
+import { applyDisplay, getDisplay, initialDisplay, setDisplay, type DisplaySettings } from './storage/display-settings.js';
 import { moveEnrolmentQueryToFragment } from './sync/enrolment-link.js';
 import './ui/styles.css';
 
@@ -61,14 +61,22 @@ void firstStringsReady.then(() =>
 
 void afterFirstScreen.then(startServiceWorker);
 
-// localStorage can be cleared while IndexedDB stays: the language kept in meta wins.
-void getLanguage(appDb).then((language) => {
-  if (language !== i18n.language) void changeAppLanguage(language);
+// localStorage can be cleared while IndexedDB stays: the language kept in meta wins (read once
+// the database is loaded: storage/app-store.ts; a blank phone has none), unless the volunteer
+// has switched it in the meantime (a switch loads the database and keeps the choice there).
+const languageAtStart = i18n.language;
+void appDbLoaded.then(getLanguage).then((language) => {
+  if (language !== i18n.language && i18n.language === languageAtStart) void changeAppLanguage(language);
 });
 
-// The display settings kept in meta win too; the mirror is refreshed for the next first paint.
-void getDisplay(appDb).then((display) => {
+// The display settings kept in meta win too, on the same terms; the mirror is refreshed for the
+// next first paint.
+const displayAtStart = initialDisplay();
+const shownDisplay = (): DisplaySettings => ({ highContrast: document.documentElement.dataset.theme === 'contrast', largeText: document.documentElement.dataset.textSize === 'large' });
+const sameDisplay = (a: DisplaySettings, b: DisplaySettings) => a.highContrast === b.highContrast && a.largeText === b.largeText;
+void appDbLoaded.then(async (db) => {
+  const display = await getDisplay(db);
+  if (!sameDisplay(shownDisplay(), displayAtStart)) return;
   applyDisplay(display);
-  const first = initialDisplay();
-  if (first.highContrast !== display.highContrast || first.largeText !== display.largeText) void setDisplay(appDb, display);
+  if (!sameDisplay(initialDisplay(), display)) void setDisplay(db, display);
 });

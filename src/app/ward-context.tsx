@@ -2,17 +2,18 @@
 // the bundled demo ward) and shared through context.
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import type { WardConfig } from '../shared/schema/ward-config.js';
+import { DEMO_WARD } from './demo-ward.js';
+import { readAppDb } from './storage/app-store.js';
 
 const WardContext = createContext<WardConfig | undefined>(undefined);
 
 let loaded: WardConfig | undefined;
 let loading: Promise<WardConfig> | undefined;
 
-// Loaded lazily: the configuration's schema (zod) is not needed for the first paint.
+// Loaded lazily: the configuration's schema (zod) is not needed for the first paint. A blank
+// phone (storage/app-store.ts) has the bundled demo ward until it enrols.
 function readWard(): Promise<WardConfig> {
-  return import('./storage/ward-config.js')
-    .then((m) => m.getWardConfig())
-    .then((w) => (loaded = w));
+  return readAppDb((db) => import('./storage/ward-config.js').then((m) => m.getWardConfig(db)), DEMO_WARD).then((w) => (loaded = w));
 }
 
 /**

@@ -37,6 +37,8 @@ import { PhoneLockedError, type Keyring } from './lock-state.js';
 export const PERSONAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
   records: ['record', 'searchText'],
   summaries: ['address', 'searchText'],
+  // A pack holds whole summaries (storage/summary-packs.ts): all of it is personal.
+  summaryPacks: ['rows'],
   drafts: ['form', 'searchText'],
   meta: ['value'],
 };
@@ -144,7 +146,7 @@ export function decodeRow(keyring: Keyring, table: string, pkPath: string, row: 
  * A blob that fails its tag throws, as decodeRow does.
  */
 export async function decodeRows<T>(keyring: Keyring | undefined, table: string, pkPath: string, rows: readonly unknown[]): Promise<T[]> {
-  const key = keyring?.isUnlocked() ? keyring.decryptionKey() : null;
+  const key = keyring?.isUnlocked() ? keyring.webKey() : null;
   if (!key || !rows.some((r) => r && typeof r === 'object' && (r as Row)[ENC_FIELD] !== undefined)) return rows as T[];
   const cryptoKey = await key;
   return Promise.all(
@@ -165,6 +167,42 @@ export async function decodeRows<T>(keyring: Keyring | undefined, table: string,
         throw new Error(`Encrypted data could not be authenticated (${table})`);
       }
       return { ...clear, ...(JSON.parse(decoder.decode(plain)) as Row) } as T;
+    }),
+  );
+}
+
+/**
+ * encodeRow for many rows written past the middleware (storage/summary-packs.ts writes the
+ * list's packs as stored): the same stored form, encrypted with WebCrypto in a batch. Outside
+ * any transaction only (WebCrypto awaits); the caller then writes the result as it is.
+ * Unlocked: encrypted; no PIN or no middleware: as given; locked: PhoneLockedError.
+ */
+export async function encodeRows(keyring: Keyring | undefined, table: string, pkPath: string, rows: readonly Row[]): Promise<Row[]> {
+  if (!keyring || keyring.status === 'no_pin') return [...rows];
+  const key = keyring.webKey();
+  if (!key) throw new PhoneLockedError();
+  const cryptoKey = await key;
+  return Promise.all(
+    rows.map(async (row) => {
+      const fields = fieldsFor(table, row);
+      if (fields.length === 0 || !hasAny(row, fields)) return row;
+      const personal: Row = {};
+      const clear: Row = {};
+      for (const [k, v] of Object.entries(row)) {
+        if (fields.includes(k)) {
+          if (v !== undefined) personal[k] = v;
+        } else clear[k] = v;
+      }
+      const iv = crypto.getRandomValues(new Uint8Array(12));
+      const aadBytes = aad(table, row[pkPath]) as Uint8Array<ArrayBuffer>;
+      const ct = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: aadBytes }, cryptoKey, encoder.encode(JSON.stringify(personal))));
+      // The blob layout of security/crypto.ts: version 1 | IV | ciphertext+tag.
+      const sealed = new Uint8Array(1 + 12 + ct.length);
+      sealed[0] = 1;
+      sealed.set(iv, 1);
+      sealed.set(ct, 13);
+      clear[ENC_FIELD] = sealed;
+      return clear;
     }),
   );
 }

@@ -45,13 +45,14 @@ export class Keyring {
   }
 
   /**
-   * The data key as a non-extractable WebCrypto key for decryption, imported once per unlock:
-   * reads of many rows outside a transaction (the list's index: storage/search-index.ts) decrypt
-   * with it in a batch instead of one synchronous key set-up per row. Null unless unlocked.
+   * The data key as a non-extractable WebCrypto key, imported once per unlock: reads and writes
+   * of many rows outside a transaction (the list's index and its packs: storage/search-index.ts,
+   * storage/summary-packs.ts) use it in a batch instead of one synchronous key set-up per row.
+   * Null unless unlocked.
    */
-  decryptionKey(): Promise<CryptoKey> | null {
+  webKey(): Promise<CryptoKey> | null {
     if (!this.#key) return null;
-    this.#webKey ??= crypto.subtle.importKey('raw', new Uint8Array(this.#key), 'AES-GCM', false, ['decrypt']);
+    this.#webKey ??= crypto.subtle.importKey('raw', new Uint8Array(this.#key), 'AES-GCM', false, ['encrypt', 'decrypt']);
     return this.#webKey;
   }
 

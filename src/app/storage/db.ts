@@ -22,12 +22,20 @@
 //   left as they are: the row they send is now the version 2 record at the same rev, which the
 //   server stores as the same content as its own migrated copy (a retry stays a duplicate).
 //
+// - v4 (issue 13): `summaryPacks`, the summaries packed by bucket (ids sharing their first two
+//   characters) so the list's in-memory index is built from a few hundred rows, not one per
+//   household (storage/summary-packs.ts). Derived data, a cache of `summaries`: every write to
+//   `summaries` marks its buckets stale in the same transaction (a DBCore middleware installed
+//   here, so every instance has it); the upgrade only creates the store, marked incomplete, and
+//   the first index build fills it. Nothing else is touched.
+//
 // Schema versions are only added, never edited (old `version()` declarations stay).
 import Dexie, { type Table } from 'dexie';
 import type { AssistanceRecord } from '../../shared/schema/assistance.js';
 import type { HouseholdRecord } from '../../shared/schema/household.js';
 import type { SyncRecordError } from '../../shared/protocol/sync.js';
 import type { SealedPayload } from '../../shared/crypto/sealed.js';
+import { incompleteState, PACKS_TABLE, summaryPacksMiddleware, type SummaryPackRow } from './summary-packs.js';
 
 export type SyncState = 'pending' | 'synced' | 'rejected' | 'conflict';
 
@@ -136,6 +144,9 @@ export function summaryOf(row: StoredRecord): RecordSummary {
   };
 }
 
+/** A row of `summaryPacks` (v4; storage/summary-packs.ts): a bucket's summaries, a stale marker or the state row. */
+export type SummaryPack = SummaryPackRow<RecordSummary>;
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
@@ -164,6 +175,7 @@ export class GoCuaDb extends Dexie {
   drafts!: Table<Draft, string>;
   meta!: Table<MetaEntry, string>;
   summaries!: Table<RecordSummary, string>;
+  summaryPacks!: Table<SummaryPack, string>;
 
   /** The same `records` store, typed for assistance rows (storage/assistance-repo.ts). */
   get assistanceRecords(): Table<StoredAssistance, string> {
@@ -201,5 +213,12 @@ export class GoCuaDb extends Dexie {
         const cleaned = entry ? assistEntryWithoutContact(entry.value) : null;
         if (entry && cleaned) await meta.put({ key: entry.key, value: cleaned });
       });
+    // Issue 13: packs of summaries for the list's index (header); filled by its first build.
+    this.version(4)
+      .stores({ [PACKS_TABLE]: 'bucket' })
+      .upgrade(async (tx) => {
+        await tx.table<SummaryPack, string>(PACKS_TABLE).put(incompleteState());
+      });
+    this.use(summaryPacksMiddleware());
   }
 }

@@ -62,7 +62,8 @@ export interface AutosaverOptions {
   page?: { document?: Pick<Document, 'addEventListener' | 'removeEventListener' | 'visibilityState'>; window?: Pick<Window, 'addEventListener' | 'removeEventListener'> };
 }
 
-export function createAutosaver(db: GoCuaDb, options: AutosaverOptions = {}): Autosaver {
+/** `db`, or a function that loads it: the app's database may not be loaded yet at the first keystroke (storage/app-store.ts). */
+export function createAutosaver(db: GoCuaDb | (() => Promise<GoCuaDb>), options: AutosaverOptions = {}): Autosaver {
   const delay = options.delayMs ?? AUTOSAVE_DELAY_MS;
   let pending: DraftInput | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -77,7 +78,7 @@ export function createAutosaver(db: GoCuaDb, options: AutosaverOptions = {}): Au
     // Writes are chained so an older state never lands after a newer one.
     writing = writing.then(async () => {
       try {
-        const saved = await saveDraft(db, toWrite);
+        const saved = await saveDraft(typeof db === 'function' ? await db() : db, toWrite);
         options.onSaved?.(saved);
       } catch (err) {
         if (!pending) pending = toWrite; // keep it: the next change or flush retries

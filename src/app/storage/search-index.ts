@@ -12,21 +12,22 @@
 // With the lock on, the rows are encrypted at rest (security/at-rest.ts). Read through Dexie,
 // each row would be decrypted synchronously with its own AES-GCM key set-up (the middleware must
 // be synchronous to run inside a save's transaction) — 3.3 s for 5,000 rows at 4× CPU. The build
-// and the first page therefore read the rows as stored, straight from IndexedDB (no transaction
-// of the app's is involved: reads only), and decrypt them in a batch with WebCrypto, the data key
+// and the first page therefore read rows as stored, straight from IndexedDB (no transaction of
+// the app's is involved: reads only), and decrypt them in a batch with WebCrypto, the data key
 // imported once per unlock (decodeRows): same rows, same authentication, a fraction of the time.
+// The build reads the summaries packed by bucket (summary-packs.ts: ~256 rows and blobs instead
+// of 5,000) and only the buckets written since their pack was, then writes those packs back.
 import { Dexie, type IntervalTree, type ObservabilitySet } from 'dexie';
 import { foldVietnamese } from '../../shared/domain/text-search.js';
 import { decodeRows, keyringOf } from '../security/at-rest.js';
-import type { GoCuaDb, RecordSummary } from './db.js';
+import type { GoCuaDb, RecordSummary, SummaryPack } from './db.js';
+import { readPacks, writePacks } from './summary-pack-store.js';
+import { PACKS_TABLE } from './summary-packs.js';
 
 export interface SummaryFilter {
   groupCode?: string;
   includeVoided?: boolean;
 }
-
-/** Summaries read per step of a build. */
-const BUILD_CHUNK = 500;
 
 /** The IndexedDB database under Dexie (opened first if need be). */
 async function backend(db: GoCuaDb): Promise<IDBDatabase> {
@@ -39,12 +40,6 @@ function request<T>(req: IDBRequest<T>): Promise<T> {
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
   });
-}
-
-/** Up to `limit` summaries after `after` in key order, as stored (personal parts still encrypted). */
-async function storedSummaries(db: GoCuaDb, after: string | undefined, limit: number): Promise<unknown[]> {
-  const store = (await backend(db)).transaction('summaries', 'readonly').objectStore('summaries');
-  return request(store.getAll(after === undefined ? null : IDBKeyRange.lowerBound(after, true), limit));
 }
 
 /** IndexedDB 3.0's getAllRecords (Chromium 141+): many records in one request, in either direction. */
@@ -106,6 +101,7 @@ export class SummaryIndex {
   private rows: RecordSummary[] | undefined;
   private byId = new Map<string, RecordSummary>();
   private building: Promise<void> | undefined;
+  private packing: Promise<void> = Promise.resolve();
   /** Ids written while a build reads (or 'all' after a range change), read again at its end. */
   private changedWhileBuilding: Set<string> | 'all' | undefined;
   private generation = 0;
@@ -134,28 +130,19 @@ export class SummaryIndex {
   }
 
   /**
-   * Reads every summary once, in chunks with a pause between them: on a locked-then-unlocked
-   * phone each row is decrypted, and one long task would freeze the screen. Writes that land
-   * meanwhile are read again at the end. Concurrent calls share one build.
+   * Reads every summary once: from their packs, plus the buckets written since their pack was
+   * (summary-packs.ts), in one read transaction, decrypted in a batch. Writes that land meanwhile
+   * are read again at the end. Concurrent calls share one build. The packs of the buckets read
+   * row by row are written back afterwards (whenPacked), never delaying the index.
    */
   build(): Promise<void> {
     if (this.rows) return Promise.resolve();
     this.building ??= (async (): Promise<Set<string> | 'all' | undefined> => {
       const generationAtStart = this.generation;
       this.changedWhileBuilding = new Set();
-      const all: RecordSummary[] = [];
-      let after: string | undefined;
-      for (;;) {
-        const stored = await storedSummaries(this.db, after, BUILD_CHUNK);
-        // A clear() while reading (the phone locked) wins: nothing read is kept.
-        if (this.generation !== generationAtStart) return undefined;
-        const chunk = await decodeRows<RecordSummary>(keyringOf(this.db), 'summaries', 'id', stored);
-        if (this.generation !== generationAtStart) return undefined;
-        all.push(...chunk);
-        if (chunk.length < BUILD_CHUNK) break;
-        after = chunk[chunk.length - 1]!.id;
-        await new Promise((resolve) => setTimeout(resolve, 0));
-      }
+      const all = await this.readAll();
+      // A clear() while reading (the phone locked) wins: nothing read is kept.
+      if (all === undefined || this.generation !== generationAtStart) return undefined;
       // Written by applyMutation during the awaits above (TypeScript keeps the narrowing).
       const changed = this.changedWhileBuilding as Set<string> | 'all' | undefined;
       this.setAll(all);
@@ -168,6 +155,36 @@ export class SummaryIndex {
       // After the build has ended (a rebuild starts a new one).
       .then((changed) => (changed === 'all' ? this.rebuild() : changed && changed.size > 0 ? this.reread([...changed]) : undefined));
     return this.building;
+  }
+
+  /** Resolves once the packs a build read row by row are written back (tests, the bench). */
+  whenPacked(): Promise<void> {
+    return this.packing;
+  }
+
+  private async readAll(): Promise<RecordSummary[] | undefined> {
+    const generationAtStart = this.generation;
+    const keyring = keyringOf(this.db);
+    const idb = await backend(this.db);
+    if (keyring?.status === 'locked') {
+      // Nothing can be decrypted (nor packed): the rows as stored, without their personal parts.
+      return request(idb.transaction('summaries', 'readonly').objectStore('summaries').getAll()) as Promise<RecordSummary[]>;
+    }
+    const snapshot = await readPacks(idb);
+    if (this.generation !== generationAtStart) return undefined;
+    const [packs, fresh] = await Promise.all([
+      decodeRows<SummaryPack>(keyring, PACKS_TABLE, 'bucket', snapshot.packs),
+      decodeRows<RecordSummary>(keyring, 'summaries', 'id', snapshot.summaries),
+    ]);
+    if (this.generation !== generationAtStart) return undefined;
+    this.packing = writePacks(this.db, idb, snapshot, fresh).then(
+      () => undefined,
+      // A cache that could not be written is only a slower next build.
+      () => undefined,
+    );
+    const all = fresh.slice();
+    for (const pack of packs) for (const row of pack.rows ?? []) all.push(row);
+    return all;
   }
 
   /** Forgets everything (the phone locked, or its data was wiped). */

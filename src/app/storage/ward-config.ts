@@ -8,7 +8,6 @@
 // dropped for the demo ward and the app is told to read the configuration again.
 import type { ConsentNotice, ConsentPurpose, WardConfig } from '../../shared/schema/ward-config.js';
 import { DEMO_WARD } from '../demo-ward.js';
-import { appDb } from './app-db.js';
 import type { GoCuaDb } from './db.js';
 import { META_KEYS, getMeta, setMeta } from './meta.js';
 
@@ -45,7 +44,7 @@ function checkLater(db: GoCuaDb, cached: unknown): void {
   });
 }
 
-export async function getWardConfig(db: GoCuaDb = appDb): Promise<WardConfig> {
+export async function getWardConfig(db: GoCuaDb): Promise<WardConfig> {
   if (rejected.has(db)) return DEMO_WARD;
   const cached = await getMeta(db, META_KEYS.wardConfig);
   if (looksLikeWardConfig(cached)) {

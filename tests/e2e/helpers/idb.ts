@@ -78,7 +78,11 @@ export async function readRecordRow<T>(page: Page, id: string): Promise<T | unde
   return rows.find((r) => r.id === id);
 }
 
-/** Puts rows into several stores in ONE transaction, as the app's save does (row, summary and outbox entry). */
+/**
+ * Puts rows into several stores in ONE transaction, as the app's save does (row, summary and
+ * outbox entry). A summary written this way bypasses the middleware that marks the list's packs
+ * stale (src/app/storage/summary-packs.ts), so the packs are dropped too, as a clear does.
+ */
 export function putRows(page: Page, rows: { store: string; value: unknown }[]): Promise<void> {
   return page.evaluate(
     (puts) =>
@@ -87,8 +91,10 @@ export function putRows(page: Page, rows: { store: string; value: unknown }[]): 
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const db = open.result;
-          const tx = db.transaction([...new Set(puts.map((p) => p.store))], 'readwrite');
+          const packs = puts.some((p) => p.store === 'summaries') && db.objectStoreNames.contains('summaryPacks');
+          const tx = db.transaction([...new Set([...puts.map((p) => p.store), ...(packs ? ['summaryPacks'] : [])])], 'readwrite');
           for (const p of puts) tx.objectStore(p.store).put(p.value);
+          if (packs) tx.objectStore('summaryPacks').clear();
           tx.oncomplete = () => {
             db.close();
             resolve();

@@ -9,6 +9,7 @@ import { saveAssistance, putAssistEntry, getAssistEntry } from '../../../src/app
 import { GoCuaDb, type StoredRecord } from '../../../src/app/storage/db.js';
 import { getDraft, saveDraft } from '../../../src/app/storage/drafts-repo.js';
 import { META_KEYS } from '../../../src/app/storage/meta.js';
+import { SummaryIndex } from '../../../src/app/storage/search-index.js';
 import { countRevisitsDue, countSurveyedOn } from '../../../src/app/storage/record-queries.js';
 import { getHousehold, listSummaries, saveHousehold, searchSummaries } from '../../../src/app/storage/records-repo.js';
 import { adultMember, surveyedHousehold } from '../storage/household-fixture.js';
@@ -41,7 +42,7 @@ function household() {
 
 /** Everything stored, as text (Uint8Arrays decoded as UTF-8 and as hex too). */
 async function storedText(): Promise<string> {
-  const all = [await raw.records.toArray(), await raw.summaries.toArray(), await raw.drafts.toArray(), await raw.meta.toArray(), await raw.outbox.toArray()];
+  const all = [await raw.records.toArray(), await raw.summaries.toArray(), await raw.drafts.toArray(), await raw.meta.toArray(), await raw.outbox.toArray(), await raw.summaryPacks.toArray()];
   return JSON.stringify(all, (_k, v: unknown) => (v instanceof Uint8Array ? new TextDecoder().decode(v) + Buffer.from(v).toString('hex') : v));
 }
 
@@ -55,6 +56,12 @@ describe('at rest', () => {
     if (!saved.ok) throw new Error('save failed');
     await putAssistEntry(db, { personName: 'Lê Văn Tám', phone: '0987654321' });
     await saveAssistance(db, { kinds: ['install_vneid'], outcome: 'done', person: { birthYear: 1960, name: 'Lê Văn Tám', phone: '0987654321' }, helpedAt: '2026-11-24T03:00:00.000Z', wardCode: '10546' } as never);
+    // The list's index packs the summaries (storage/summary-packs.ts): encrypted too.
+    const index = new SummaryIndex(db);
+    await index.build();
+    await index.whenPacked();
+    index.dispose();
+    expect(await raw.summaryPacks.count()).toBeGreaterThan(1);
 
     const text = await storedText();
     for (const secret of [...NAMES, CCCD, PHONE, 'Hòa Bình', 'Trần Hưng Đạo', 'Lê Văn Tám', '0987654321', ...folded]) expect(text).not.toContain(secret);

@@ -46,7 +46,7 @@ describe('Dexie version 3: assistances recorded without consent', () => {
 
     const db = new GoCuaDb(name);
     await db.open();
-    expect(db.verno).toBe(3);
+    expect(db.verno).toBe(4);
     const [assistance] = await listAssistances(db);
     expect(assistance).toEqual({ ...row, record: { ...record, schemaVersion: 2, data: { ...record.data, person: { birthYear: 1955 } } } });
     // What the phone will send is a valid record of the current version.

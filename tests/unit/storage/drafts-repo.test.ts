@@ -59,6 +59,21 @@ describe('drafts', () => {
     await saver.dispose();
   });
 
+  it('a change made before the database is loaded waits for it and is written then', async () => {
+    const page = fakePage();
+    let giveDb: (db: GoCuaDb) => void = () => {};
+    const loading = new Promise<GoCuaDb>((resolve) => (giveDb = resolve));
+    const load = vi.fn(() => loading);
+    const saver = createAutosaver(load, { delayMs: 10, page });
+    expect(load).not.toHaveBeenCalled();
+    saver.schedule({ id: 'early', form: { house: '7' }, step: 'address', searchText: '' });
+    saver.schedule({ id: 'early', form: { house: '7A' }, step: 'address', searchText: '' });
+    await vi.waitFor(() => expect(load).toHaveBeenCalled(), { timeout: 1000, interval: 10 });
+    giveDb(db);
+    await vi.waitFor(async () => expect((await getDraft(db, 'early'))?.form).toEqual({ house: '7A' }), { timeout: 1000, interval: 10 });
+    await saver.dispose();
+  });
+
   it('flushes at once when the page is hidden or unloaded', async () => {
     const page = fakePage();
     const saver = createAutosaver(db, { delayMs: 60_000, page });

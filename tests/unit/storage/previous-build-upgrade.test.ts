@@ -16,6 +16,7 @@ import { initLock, setSecret, unlockWithSecret } from '../../../src/app/security
 import { listAssistances } from '../../../src/app/storage/assistance-repo.js';
 import { getDraft, listDrafts } from '../../../src/app/storage/drafts-repo.js';
 import { listHouseholds } from '../../../src/app/storage/records-repo.js';
+import { SummaryIndex } from '../../../src/app/storage/search-index.js';
 import { readWaiting } from '../../../src/app/storage/waiting.js';
 import { loadEntry } from '../../../src/app/features/assistance/assist-model.js';
 import { parseRecord } from '../../../src/shared/schema/registry.js';
@@ -60,7 +61,7 @@ describe('a phone database written by the previous build', () => {
     const keyring = new Keyring();
     const db = installEncryption(new GoCuaDb(name), keyring);
     expect(await initLock(db, keyring)).toBe('no_pin'); // the lock did not exist in that build
-    expect(db.verno).toBe(3);
+    expect(db.verno).toBe(4);
 
     const [assistance] = await listAssistances(db);
     expect(assistance!.record.schemaVersion).toBe(2);
@@ -78,10 +79,18 @@ describe('a phone database written by the previous build', () => {
     const everything = JSON.stringify([await db.records.toArray(), await db.meta.toArray(), await db.outbox.toArray(), await db.drafts.toArray()]);
     for (const value of PERSONAL) expect(everything).not.toContain(value);
 
+    // The list's index packs the summaries (Dexie v4), in clear like them while there is no PIN.
+    const index = new SummaryIndex(db);
+    await index.build();
+    await index.whenPacked();
+    expect(index.search('nguyen van minh').map((r) => r.id)).toEqual([oldHousehold.id]);
+    index.dispose();
+
     // The first PIN (asked at the first screen that needs it) encrypts what the old build left.
     await setSecret(db, keyring, '246813', 'pin');
     const raw = new Dexie(name);
     await raw.open();
+    expect(JSON.stringify(await raw.table('summaryPacks').toArray())).not.toMatch(/minh|Nguyễn/i);
     const rawDraft = (await raw.table('drafts').toArray())[0] as Record<string, unknown>;
     expect(rawDraft.form).toBeUndefined();
     expect(rawDraft.enc).toBeInstanceOf(Uint8Array);
@@ -94,6 +103,10 @@ describe('a phone database written by the previous build', () => {
     expect(await getDraft(db, fixture.drafts[0]!.id)).toEqual(fixture.drafts[0]);
     expect((await listHouseholds(db))[0]).toEqual(oldHousehold);
     expect((await listAssistances(db))[0]).toEqual(assistance);
+    const unlockedIndex = new SummaryIndex(db);
+    await unlockedIndex.build();
+    expect(unlockedIndex.search('nguyen van minh').map((r) => r.id)).toEqual([oldHousehold.id]);
+    unlockedIndex.dispose();
     db.close();
     await db.delete();
   });

@@ -2,7 +2,7 @@
 // once (on <html>) and are kept per phone (storage/display-settings.ts).
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { appDb } from '../../storage/app-db.js';
+import { loadAppDb } from '../../storage/app-store.js';
 import { applyDisplay, initialDisplay, setDisplay, type DisplaySettings as Settings } from '../../storage/display-settings.js';
 
 export function DisplaySettings() {
@@ -13,7 +13,7 @@ export function DisplaySettings() {
   const change = (next: Settings) => {
     setSettings(next);
     applyDisplay(next);
-    void setDisplay(appDb, next);
+    void loadAppDb().then((db) => setDisplay(db, next));
   };
   return (
     <fieldset className="display-settings" data-testid="display-settings">

@@ -1,18 +1,15 @@
 // Home: today's work at a glance (surveys today, waiting to sync, drafts, revisits due), the big
 // "Khảo sát hộ mới" button, storage persistence status, and a slot for the sync status.
-import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { appDb } from '../../storage/app-db.js';
-import { countDrafts } from '../../storage/drafts-repo.js';
+import { loadAppDb } from '../../storage/app-store.js';
 import { isPracticeMode, setPracticeMode } from '../../storage/meta.js';
-import { countRevisitsDue, countSurveyedOn } from '../../storage/record-queries.js';
 import { persistenceStatus, requestPersistence, type PersistStatus } from '../../storage/persist.js';
-import { readWaiting, type WaitingCounts } from '../../storage/waiting.js';
-import { localDate } from '../../ui/dates.js';
+import { useLiveRead } from '../../ui/use-live-read.js';
 import { useFlash } from '../../ui/flash.js';
 import { kindWords } from '../sync/waiting-words.js';
 import { DisplaySettings } from './DisplaySettings.js';
+import { loadCounts, NOTHING_YET, takeEarlyCounts } from './home-counts.js';
 import { href, navigate } from '../../ui/router.js';
 import { useWard } from '../../ward-context.js';
 
@@ -20,38 +17,20 @@ export interface HomeScreenProps {
   syncStatus?: ReactNode;
 }
 
-interface Counts {
-  today: number;
-  /** Records waiting to be sent: the one definition (storage/waiting.ts), as the sync status counts. */
-  waiting: WaitingCounts;
-  drafts: number;
-  revisits: number;
-}
-
-async function loadCounts(): Promise<Counts> {
-  const [todayCount, waiting, drafts, revisits] = await Promise.all([
-    countSurveyedOn(appDb, localDate()),
-    readWaiting(appDb),
-    countDrafts(appDb),
-    countRevisitsDue(appDb),
-  ]);
-  return { today: todayCount, waiting, drafts, revisits };
-}
-
 export function HomeScreen({ syncStatus }: HomeScreenProps) {
   const { t } = useTranslation();
   const ward = useWard();
-  const counts = useLiveQuery(loadCounts, []);
+  const counts = useLiveRead(loadCounts, NOTHING_YET, [], undefined, takeEarlyCounts);
   // A one-shot message from the screen before (e.g. "Máy đã đăng ký với Phường …" after enrolling).
   const flash = useFlash();
   // Practice mode (read by the repos when they save a new record).
-  const storedPractice = useLiveQuery(() => isPracticeMode(appDb), []) === true;
+  const storedPractice = useLiveRead(isPracticeMode, false, []) === true;
   // Shown at once on a tap; the stored value (a live query) follows the write.
   const [practiceTapped, setPracticeTapped] = useState<boolean>();
   const practice = practiceTapped ?? storedPractice;
   const switchPractice = (on: boolean) => {
     setPracticeTapped(on);
-    void setPracticeMode(appDb, on);
+    void loadAppDb().then((db) => setPracticeMode(db, on));
   };
   const [persist, setPersist] = useState<PersistStatus>();
   useEffect(() => {

@@ -10,15 +10,15 @@
 // - a wipe waiting for the outbox (10 wrong PINs, or a forgotten PIN): how many records still
 //   wait; the wipe happens when they have gone, then a new PIN is set.
 // Screens never render while locked, so nothing shows rows without their personal parts.
-import { useLiveQuery } from 'dexie-react-hooks';
 import { lazy, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { loadAllLocales } from '../../i18n/index.js';
 import { watchIdle } from '../../security/idle.js';
 import { appLock, type Keyring } from '../../security/lock-state.js';
-import { appDb } from '../../storage/app-db.js';
+import { loadAppDb, loadedAppDb } from '../../storage/app-store.js';
 import type { GoCuaDb } from '../../storage/db.js';
 import { getMeta, META_KEYS } from '../../storage/meta.js';
+import { useLiveRead } from '../../ui/use-live-read.js';
 import { loadLockScreens, startLock } from './lock-boot.js';
 
 // The screens and their cryptography load when one is due (the first visit's survey never needs
@@ -31,11 +31,12 @@ export interface LockGateProps {
   /** Whether the current screen shows on a phone with no PIN: never, only while it holds no data (Home), or always (a new survey). */
   openWithoutPin: 'never' | 'when_empty' | 'always';
   children: ReactNode;
+  /** Tests give their own; the app's is loaded lazily (storage/app-store.ts). */
   db?: GoCuaDb;
   keyring?: Keyring;
 }
 
-export function LockGate({ openWithoutPin, children, db = appDb, keyring = appLock }: LockGateProps) {
+export function LockGate({ openWithoutPin, children, db: givenDb, keyring = appLock }: LockGateProps) {
   const { t } = useTranslation();
   const [ready, setReady] = useState(false);
   const status = useSyncExternalStore(
@@ -44,16 +45,19 @@ export function LockGate({ openWithoutPin, children, db = appDb, keyring = appLo
   );
   useEffect(() => {
     let live = true;
-    void startLock(db, keyring).then(() => live && setReady(true));
+    void startLock(givenDb ?? null, keyring).then(() => live && setReady(true));
     return () => {
       live = false;
     };
-  }, [db, keyring]);
+  }, [givenDb, keyring]);
   // Ten minutes without a touch or a key lock the phone.
   useEffect(() => (status === 'unlocked' ? watchIdle({ onIdle: () => keyring.lock() }) : undefined), [status, keyring]);
-  const holdsData = useLiveQuery(
-    async () => (await getMeta(db, META_KEYS.device)) !== undefined || (await db.records.count()) > 0 || (await db.drafts.count()) > 0,
-    [db],
+  // A blank phone holds nothing until the database is loaded (storage/app-store.ts).
+  const holdsData = useLiveRead(
+    async (db) => (await getMeta(db, META_KEYS.device)) !== undefined || (await db.records.count()) > 0 || (await db.drafts.count()) > 0,
+    false,
+    [],
+    givenDb,
   );
 
   // The lock's strings are not in the first download (i18n/index.ts): fetched the moment a lock
@@ -66,23 +70,23 @@ export function LockGate({ openWithoutPin, children, db = appDb, keyring = appLo
   useEffect(() => {
     if (!lockScreenDue || stringsReady) return;
     let live = true;
-    // The screen's code comes with them, in parallel.
-    void Promise.all([loadAllLocales(), loadScreens()])
+    // The screen's code comes with them, in parallel (and the database, not loaded yet on a blank phone).
+    void Promise.all([loadAllLocales(), loadScreens(), givenDb ?? loadAppDb()])
       .catch(() => undefined)
       .then(() => live && setStringsReady(true));
     return () => {
       live = false;
     };
-  }, [lockScreenDue, stringsReady]);
+  }, [lockScreenDue, stringsReady, givenDb]);
 
   if (!ready) return <p className="notice">{t('app.loading')}</p>;
   if (status === 'unlocked') return <>{children}</>;
-  if (lockScreenDue && !stringsReady) return <p className="notice">{t('app.loading')}</p>;
-  if (status === 'no_pin') {
-    if (openNow) return <>{children}</>;
-    if (openWithoutPin === 'when_empty' && holdsData === undefined) return <p className="notice">{t('app.loading')}</p>;
-    return <SetupScreen db={db} keyring={keyring} />;
-  }
+  if (status === 'no_pin' && openNow) return <>{children}</>;
+  // Home still finding out whether the phone holds data, or the lock screen's code, strings or
+  // database still on their way.
+  const db = givenDb ?? loadedAppDb();
+  if (!lockScreenDue || !stringsReady || !db) return <p className="notice">{t('app.loading')}</p>;
+  if (status === 'no_pin') return <SetupScreen db={db} keyring={keyring} />;
   return <UnlockScreen db={db} keyring={keyring} />;
 }
 

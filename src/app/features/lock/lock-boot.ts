@@ -5,6 +5,7 @@ import { afterFirstScreen } from '../../first-screen.js';
 import { loadAllLocales } from '../../i18n/index.js';
 import { initLock } from '../../security/lock-start.js';
 import type { Keyring } from '../../security/lock-state.js';
+import { isBlankPhone, loadAppDb } from '../../storage/app-store.js';
 import type { GoCuaDb } from '../../storage/db.js';
 import type { SummaryIndex } from '../../storage/search-index.js';
 
@@ -12,9 +13,13 @@ import type { SummaryIndex } from '../../storage/search-index.js';
 export const loadLockScreens = () => import('./LockScreens.js');
 
 let started: Promise<unknown> | undefined;
-/** Once per page: the lock's state from storage, and an old clear token sealed. */
-export function startLock(db: GoCuaDb, keyring: Keyring): Promise<unknown> {
+/**
+ * Once per page: the lock's state from storage, and an old clear token sealed. `db` null: the
+ * app's database, which a blank phone does not load for this (it has no PIN: app-store.ts).
+ */
+export function startLock(given: GoCuaDb | null, keyring: Keyring): Promise<unknown> {
   if (!started) {
+    const database = () => (given ? Promise.resolve(given) : loadAppDb());
     // The in-memory search index holds names and addresses: dropped the moment the phone locks
     // and built again at the unlock (screens that search also build it: ui/use-summary-index.ts).
     // Its module loads with the unlock, not with the first screen; an index exists only once it has.
@@ -25,24 +30,31 @@ export function startLock(db: GoCuaDb, keyring: Keyring): Promise<unknown> {
         return;
       }
       // Built at unlock, in the background, so the list's search is warm when it opens.
-      void import('../../storage/search-index.js')
-        .then((m) => {
+      void Promise.all([import('../../storage/search-index.js'), database()])
+        .then(([m, db]) => {
           index = m.summaryIndexFor(db);
           // Locked again while the module loaded: nothing is built.
           return keyring.isUnlocked() ? index.build() : undefined;
         })
         .catch(() => undefined);
     });
-    started = initLock(db, keyring).then((status) => {
-      // A locked phone shows the PIN screen whatever the address: its code and strings now.
-      if (status === 'locked') void Promise.all([loadLockScreens(), loadAllLocales()]).catch(() => undefined);
-      return status;
-    });
+    const blank = given ? Promise.resolve(false) : isBlankPhone();
+    started = blank
+      .then((isBlank) => {
+        if (!isBlank) return database().then((db) => initLock(db, keyring));
+        keyring.markNoPin();
+        return keyring.status;
+      })
+      .then((status) => {
+        // A locked phone shows the PIN screen whatever the address: its code and strings now.
+        if (status === 'locked') void Promise.all([loadLockScreens(), loadAllLocales()]).catch(() => undefined);
+        return status;
+      });
     // Not needed by the first screen (its module brings the cryptography): sealed once the first
     // question is up (first-screen.ts).
     void Promise.all([started, afterFirstScreen])
-      .then(() => import('../../sync/device-store.js'))
-      .then((m) => m.sealDeviceCredentials(db))
+      .then(() => Promise.all([import('../../sync/device-store.js'), database()]))
+      .then(([m, db]) => m.sealDeviceCredentials(db))
       .catch(() => undefined);
   }
   return started;

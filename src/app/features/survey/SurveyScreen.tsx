@@ -7,7 +7,8 @@ import { useTranslation } from 'react-i18next';
 import { surveyedAtForSave } from '../../../shared/domain/survey-date.js';
 import type { FieldError } from '../../../shared/domain/validation.js';
 import type { StoredRecord } from '../../storage/db.js';
-import { appDb } from '../../storage/app-db.js';
+import { appDbLoaded, loadAppDb } from '../../storage/app-store.js';
+import { getInstallId } from '../../storage/meta.js';
 import { createAutosaver, type Autosaver } from '../../storage/drafts-repo.js';
 import { StorageFullError } from '../../storage/errors.js';
 import { registerBeforeUpdate } from '../../pwa/update.js';
@@ -88,14 +89,15 @@ interface Loaded {
   form: HouseholdForm;
   step: Step;
   record: StoredRecord | undefined;
-  installId: string;
+  /** Undefined until the database is loaded on a blank phone (storage/app-store.ts). */
+  installId: string | undefined;
   createdAt: string | undefined;
 }
 
 async function load(draftId: string, recordId: string | undefined): Promise<Loaded> {
   const [{ draft, installId }, record] = await Promise.all([
     takeSurveyReads(draftId),
-    recordId ? loadRecordsRepo().then((m) => m.getHousehold(appDb, recordId)) : Promise.resolve(undefined),
+    recordId ? Promise.all([loadRecordsRepo(), loadAppDb()]).then(([m, db]) => m.getHousehold(db, recordId)) : Promise.resolve(undefined),
   ]);
   if (draft) {
     const step = (STEPS as readonly string[]).includes(draft.step) ? (draft.step as Step) : 'address';
@@ -134,6 +136,7 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
   const headingRef = useRef<HTMLHeadingElement>(null);
   const [validator, setValidator] = useState<FormValidation>();
   const [later, setLater] = useState<LaterSteps | undefined>(laterSteps);
+  const [installId, setInstallId] = useState<string>();
 
   useEffect(() => {
     let alive = true;
@@ -149,7 +152,9 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
   }, [draftId, recordId]);
 
   useEffect(() => {
-    const saver = createAutosaver(appDb, {
+    // A blank phone's first write loads the database (storage/app-store.ts); what was typed
+    // waits in the autosaver until then.
+    const saver = createAutosaver(loadAppDb, {
       onSaved: () => setDraftState('saved'),
       onError: (err) => setProblem(err instanceof StorageFullError ? t('storage.full') : t('app.unexpectedError', { message: String(err) })),
     });
@@ -160,6 +165,17 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
       void saver.dispose();
     };
   }, [t]);
+
+  // A blank phone's install id is made with its database, loaded once the first question is up.
+  const installIdMissing = loaded !== undefined && loaded.installId === undefined;
+  useEffect(() => {
+    if (!installIdMissing) return;
+    let alive = true;
+    void appDbLoaded.then(getInstallId).then((id) => alive && setInstallId(id));
+    return () => {
+      alive = false;
+    };
+  }, [installIdMissing]);
 
   // After the first step is on screen, fetch the schema check in the background, and let the
   // app load what waited for the first question (first-screen.ts).
@@ -184,8 +200,8 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
     const surveyedAt = surveyedAtForSave(previous, surveyOutcome ?? previous?.outcome ?? 'surveyed', localDate());
     // The ward's ages decide which member questions apply (shared/domain/relevance.ts).
     const ages = { adultAge: ward.settings.adultAge, vneidMinAge: ward.settings.vneidMinAge };
-    return { wardCode: ward.code, installId: loaded.installId, surveyedAt, ages };
-  }, [ward, loaded, surveyOutcome]);
+    return { wardCode: ward.code, installId: loaded.installId ?? installId ?? '', surveyedAt, ages };
+  }, [ward, loaded, surveyOutcome, installId]);
 
   // Autosave after every change the volunteer makes (not on merely opening the form).
   useEffect(() => {
@@ -216,7 +232,8 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
   // Validation for display runs on a deferred copy so typing and "add member" never wait for it.
   // The context is deferred with the form: the render that first shows the loaded step must not
   // wait for a full validation (zod) either; it follows a moment later.
-  const validationInput = useMemo(() => (ctx ? { form, ctx } : undefined), [form, ctx]);
+  // (And for the install id, which a blank phone has once its database is loaded.)
+  const validationInput = useMemo(() => (ctx?.installId ? { form, ctx } : undefined), [form, ctx]);
   const deferredInput = useDeferredValue(validationInput, undefined);
   const validation = useMemo(
     () => (deferredInput && validator ? validator.validateForm(deferredInput.form, deferredInput.ctx, ward?.settings.mobilePrefixes) : NO_PROBLEMS),
@@ -320,8 +337,10 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
 
   const save = async () => {
     let now: Validation;
+    let saveCtx = ctx;
     try {
-      now = (await loadFormValidation()).validateForm(form, ctx, ward.settings.mobilePrefixes);
+      if (!ctx.installId) saveCtx = { ...ctx, installId: await getInstallId(await loadAppDb()) };
+      now = (await loadFormValidation()).validateForm(form, saveCtx, ward.settings.mobilePrefixes);
     } catch (err) {
       // The check's code could not load: say so; the form and its draft stay as they are.
       setProblem(t('app.unexpectedError', { message: String(err) }));
@@ -335,10 +354,10 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
     // No draft write may land after the record's transaction deletes the draft.
     await saver?.cancel();
     try {
-      const { data } = formToData(form, ctx);
+      const { data } = formToData(form, saveCtx);
       const existingId = loaded.record ? loaded.record.id : undefined;
       const { saveHousehold } = await loadRecordsRepo();
-      const result = await saveHousehold(appDb, data, {
+      const result = await saveHousehold(await loadAppDb(), data, {
         draftId,
         ...(existingId ? { existingId } : {}),
         groupName: groupName(ward, form.groupCode),

@@ -3,19 +3,23 @@
 // purpose: no schema (zod) and no React, since boot.ts is part of the initial bundle.
 import type { Draft } from '../../storage/db.js';
 import { isUnlocked } from '../../security/lock-state.js';
-import { appDb } from '../../storage/app-db.js';
+import { readAppDb } from '../../storage/app-store.js';
 import { getDraft } from '../../storage/drafts-repo.js';
 import { getInstallId } from '../../storage/meta.js';
 
 export interface SurveyReads {
   draft: Draft | undefined;
-  installId: string;
+  /** Undefined on a blank phone whose database is not loaded yet (storage/app-store.ts): made with it. */
+  installId: string | undefined;
 }
 
 const started = new Map<string, Promise<SurveyReads>>();
 
 function read(draftId: string): Promise<SurveyReads> {
-  return Promise.all([getDraft(appDb, draftId), getInstallId(appDb)]).then(([draft, installId]) => ({ draft, installId }));
+  return readAppDb<SurveyReads>(
+    (db) => Promise.all([getDraft(db, draftId), getInstallId(db)]).then(([draft, installId]) => ({ draft, installId })),
+    { draft: undefined, installId: undefined },
+  );
 }
 
 export function preloadSurveyReads(draftId: string): void {

@@ -1,0 +1,38 @@
+// Whether the phone's database exists yet, asked of IndexedDB itself, without Dexie (issue 13).
+// On a volunteer's very first visit nothing is stored: every first-screen read (the lock, the
+// ward configuration, the draft, Home's counts) has its empty answer, and Dexie (27 KB on the
+// wire) can wait until the first question is on screen. The database is opened WITHOUT a
+// version, so an existing one opens as it is (never upgraded here); a missing one asks for an
+// upgrade, which is aborted at once, so nothing is created (IndexedDB deletes a database whose
+// first upgrade was aborted) and Dexie later creates it with its own schema.
+
+/** Resolves true when `name` exists (or when IndexedDB cannot say: the caller then reads it through Dexie). */
+export function databaseExists(name: string, factory: IDBFactory | null = globalThis.indexedDB ?? null): Promise<boolean> {
+  if (!factory) return Promise.resolve(true);
+  return new Promise<boolean>((resolve) => {
+    let request: IDBOpenDBRequest;
+    try {
+      request = factory.open(name);
+    } catch {
+      resolve(true);
+      return;
+    }
+    let created = false;
+    request.onupgradeneeded = () => {
+      created = true;
+      request.transaction?.abort();
+    };
+    request.onsuccess = () => {
+      // Closed at once: a connection left open would block Dexie's upgrade.
+      request.result.close();
+      resolve(true);
+    };
+    request.onerror = (event) => {
+      // The aborted creation lands here; its error event must not reach window.onerror.
+      event.preventDefault();
+      resolve(!created);
+    };
+    // Another tab holds an older version open: the database exists.
+    request.onblocked = () => resolve(true);
+  });
+}
