@@ -1,10 +1,10 @@
-// Writes many rows inside a transaction, fast on both engines. PostgreSQL gets multi-row
-// INSERTs through Kysely (one round trip per 200 rows). SQLite gets cached prepared
+// Writes many rows inside a transaction, fast on both engines. PostgreSQL gets one INSERT per
+// call with the rows as one JSON parameter (see insertMany). SQLite gets cached prepared
 // single-row statements on the better-sqlite3 handle: in-process calls cost microseconds,
 // while compiling and preparing a new multi-thousand-parameter statement per batch costs
 // milliseconds. The SQLite path must only run inside a Kysely transaction callback: the
 // driver then holds its connection mutex, so these statements join that transaction.
-import { sql, type Transaction } from 'kysely';
+import { CompiledQuery, type Transaction } from 'kysely';
 import type SqliteDatabase from 'better-sqlite3';
 import type { ServerDb } from './connect.js';
 import type { Database } from './schema.js';
@@ -15,7 +15,6 @@ export type Conflict = { kind: 'error' } | { kind: 'ignore'; columns: string[] }
 /** Any table, any column: for the statements whose table name is a parameter. */
 type LooseDatabase = Record<string, Record<string, unknown>>;
 
-const CHUNK = 200;
 const statements = new WeakMap<SqliteDatabase.Database, Map<string, SqliteDatabase.Statement>>();
 
 function quote(name: string): string {
@@ -65,25 +64,45 @@ export async function insertMany<T extends keyof Database>(
     }
     return;
   }
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    const part = rows.slice(i, i + CHUNK) as unknown as Record<string, unknown>[];
-    // The dynamic table name leaves Kysely's column types behind; the rows come typed from the caller.
-    let q = (trx as unknown as Transaction<LooseDatabase>).insertInto(table as string).values(part);
-    if (conflict.kind === 'ignore') q = q.onConflict((oc) => oc.columns(conflict.columns).doNothing());
+  // One statement and ONE parameter for all the rows: the rows as JSON, read back as the table's
+  // own row type (json_populate_recordset casts each field to its column's type). A multi-row
+  // VALUES list of a batch's members is thousands of parameters that Kysely builds and compiles
+  // node by node and PostgreSQL parses and binds one by one: most of the sync's CPU on this engine.
+  await trx.executeQuery(CompiledQuery.raw(pgInsertText(table, columns, conflict), [pgJson(rows)]));
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Rows as JSON for PostgreSQL's parser, which refuses the escape JSON.stringify writes for a
+ * lone surrogate (`\ud800`). Such text is stored as U+FFFD, as the pg driver's UTF-8
+ * encoding of a text parameter stores it. Rare: only then is each string looked at.
+ */
+function pgJson(rows: unknown[]): string {
+  const json = JSON.stringify(rows);
+  if (!/\\ud[89a-f]/i.test(json)) return json;
+  return JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'string' ? value.replace(LONE_SURROGATE, '\ufffd') : value));
+}
+
+const pgInsertTexts = new Map<string, string>();
+
+function pgInsertText(table: string, columns: string[], conflict: Conflict): string {
+  const key = `${table}|${columns.join(',')}|${conflict.kind}|${conflict.kind === 'error' ? '' : conflict.columns.join(',')}`;
+  let text = pgInsertTexts.get(key);
+  if (!text) {
+    const list = columns.map(quote).join(', ');
+    text = `insert into ${quote(table)} (${list}) select ${list} from json_populate_recordset(null::${quote(table)}, $1::json)`;
+    if (conflict.kind !== 'error') text += ` on conflict (${conflict.columns.map(quote).join(', ')})`;
+    if (conflict.kind === 'ignore') text += ' do nothing';
     if (conflict.kind === 'upsert') {
-      const set = columns.filter((c) => !conflict.columns.includes(c));
-      q = q.onConflict((oc) =>
-        oc.columns(conflict.columns).doUpdateSet((eb) => Object.fromEntries(set.map((c) => [c, eb.ref(`excluded.${c}`)]))),
-      );
+      text += ` do update set ${columns.filter((c) => !conflict.columns.includes(c)).map((c) => `${quote(c)} = excluded.${quote(c)}`).join(', ')}`;
     }
     if (conflict.kind === 'add') {
-      const set = columns.filter((c) => !conflict.columns.includes(c));
-      q = q.onConflict((oc) =>
-        oc.columns(conflict.columns).doUpdateSet(Object.fromEntries(set.map((c) => [c, sql`${sql.ref(`${table}.${c}`)} + ${sql.ref(`excluded.${c}`)}`]))),
-      );
+      text += ` do update set ${columns.filter((c) => !conflict.columns.includes(c)).map((c) => `${quote(c)} = ${quote(table)}.${quote(c)} + excluded.${quote(c)}`).join(', ')}`;
     }
-    await q.execute();
+    pgInsertTexts.set(key, text);
   }
+  return text;
 }
 
 /** DELETE … WHERE column IN (values), chunked; one prepared statement per value on SQLite. */
@@ -110,4 +129,43 @@ export async function deleteWhereIn<T extends keyof Database>(
   for (let i = 0; i < values.length; i += 500) {
     await (trx as unknown as Transaction<LooseDatabase>).deleteFrom(table as string).where(column, 'in', values.slice(i, i + 500)).execute();
   }
+}
+
+const addRowsSql = new Map<string, string>();
+
+/**
+ * Adds rows of numbers to the stored rows of their keys (`insert … on conflict (key) do update
+ * set c = t.c + excluded.c`): the indicator counters' write (services/indicator-counters.ts).
+ * Rows are arrays in `columns` order (no object per row), and each key comes at most once.
+ * SQLite: one cached statement run per row. PostgreSQL: ONE statement for all the rows, passed
+ * as one array per column (`unnest`, typed by `pgTypes`), so a batch's few hundred rows cost 31
+ * parameters to bind and parse instead of thousands.
+ */
+export async function addRows(
+  server: ServerDb,
+  trx: Transaction<Database>,
+  table: keyof Database,
+  columns: readonly string[],
+  keyColumns: readonly string[],
+  pgTypes: readonly string[],
+  rows: readonly unknown[][],
+): Promise<void> {
+  if (rows.length === 0) return;
+  if (server.sqlite) {
+    const stmt = sqliteStatement(server.sqlite, table, [...columns], { kind: 'add', columns: [...keyColumns] });
+    for (const row of rows) stmt.run(row);
+    return;
+  }
+  const cacheKey = `${table}|${columns.join(',')}|${keyColumns.join(',')}`;
+  let text = addRowsSql.get(cacheKey);
+  if (!text) {
+    const set = columns.filter((c) => !keyColumns.includes(c)).map((c) => `${quote(c)} = ${quote(table)}.${quote(c)} + excluded.${quote(c)}`);
+    text =
+      `insert into ${quote(table)} (${columns.map(quote).join(', ')}) ` +
+      `select * from unnest(${columns.map((_, i) => `$${i + 1}::${pgTypes[i]}[]`).join(', ')}) ` +
+      `on conflict (${keyColumns.map(quote).join(', ')}) do update set ${set.join(', ')}`;
+    addRowsSql.set(cacheKey, text);
+  }
+  const byColumn = columns.map((_, i) => rows.map((row) => row[i]));
+  await trx.executeQuery(CompiledQuery.raw(text, byColumn));
 }

@@ -28,7 +28,7 @@ import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
 import { AGE_BANDS } from '../../shared/domain/age.js';
 import { INDICATORS, type IndicatorSettings, type MemberIndicator } from '../../shared/domain/indicators.js';
 import { SKILLS_MIN_AGE } from '../../shared/domain/relevance.js';
-import { insertMany } from '../db/bulk.js';
+import { addRows } from '../db/bulk.js';
 import { lockWard, type ServerDb } from '../db/connect.js';
 import type { Database, HouseholdsTable, IndicatorCountersTable, IndicatorDayCountersTable, MembersTable } from '../db/schema.js';
 import { NOT_ASKED } from './record-rows.js';
@@ -52,7 +52,7 @@ export function dayRows(rows: readonly CounterRow[]): DayCounterRow[] {
     const id = `${r.ward_code}\u0000${r.day}\u0000${r.age_from}`;
     let d = out.get(id);
     if (!d) {
-      d = { ward_code: r.ward_code, day: r.day, age_from: r.age_from, ...zero() };
+      d = { ward_code: r.ward_code, day: r.day, age_from: r.age_from, ...(Object.fromEntries(MEASURES.map((c) => [c, 0])) as Record<Measure, number>) };
       out.set(id, d);
     }
     for (const c of MEASURES) d[c] += r[c];
@@ -147,41 +147,79 @@ const MEMBER_ANSWER: Record<string, (m: CountedMember) => Answer> = {
   online_public_service: (m) => yn(m.online_public_service_12m),
   smartphone_adult: (m) => yn(m.owns_smartphone),
 };
-/** Per member indicator: its answer and its two columns (the hot loop of the sync's deltas). */
+// A batch's deltas are rows of numbers in the table's column order (key, then MEASURES), one per
+// key, summed in memory and written with one additive upsert per key (bulk.ts addRows): no
+// object per row or per measure on the sync's hot path.
+const COLUMNS: readonly string[] = [...KEY_COLUMNS, ...MEASURES];
+/** The PostgreSQL types of COLUMNS (for bulk.ts addRows' unnest). */
+const PG_TYPES: readonly string[] = ['text', 'text', 'text', 'int4', 'text', ...MEASURES.map(() => 'int4')];
+/** Where a measure sits in a delta row. */
+const at = (m: Measure): number => KEY_COLUMNS.length + MEASURES.indexOf(m);
+const DAY = KEY_COLUMNS.indexOf('day');
+const UNITS = at('units');
+const SURVEYED = at('surveyed');
+const NOT_HOME = at('not_home');
+const REFUSED = at('refused');
+const FIBRE_YES = at('fibre_yes');
+const FIBRE_UNKNOWN = at('fibre_unknown');
+const SKILLS_P = at('skills_p');
+const SKILLS_PM = at('skills_pm');
+
+/** Per member indicator: its answer and where its two measures sit (the hot loop of the sync's deltas). */
 const MEMBER_COUNTERS = MEMBER_INDICATORS.map((def) => {
   const answer = MEMBER_ANSWER[def.code];
   if (!answer) throw new Error(`indicator ${def.code} has no counter`);
-  return { answer, yes: `${def.code}_yes` as Measure, unknown: `${def.code}_unknown` as Measure };
+  return { answer, yes: at(`${def.code}_yes` as Measure), unknown: at(`${def.code}_unknown` as Measure) };
 });
 
 const SKILL_COLUMNS = ['skill_public_services', 'skill_shopping', 'skill_payments', 'skill_safety', 'skill_local_platforms'] as const;
 
-type Deltas = Map<string, { key: Pick<CounterRow, (typeof KEY_COLUMNS)[number]>; m: Record<Measure, number> }>;
+// The day table's deltas: a batch's delta rows summed per ward × day × age band, as rows of
+// numbers in indicator_day_counters' column order.
+const DAY_COLUMNS: readonly string[] = [...DAY_KEY_COLUMNS, ...MEASURES];
+const DAY_PG_TYPES: readonly string[] = ['text', 'text', 'int4', ...MEASURES.map(() => 'int4')];
+const WARD = KEY_COLUMNS.indexOf('ward_code');
+const AGE_FROM = KEY_COLUMNS.indexOf('age_from');
 
-function zero(): Record<Measure, number> {
-  return Object.fromEntries(MEASURES.map((m) => [m, 0])) as Record<Measure, number>;
+function dayDeltaRows(rows: readonly (string | number)[][]): (string | number)[][] {
+  const byKey = new Map<string, (string | number)[]>();
+  for (const row of rows) {
+    const id = `${row[WARD]}\u0000${row[DAY]}\u0000${row[AGE_FROM]}`;
+    let sum = byKey.get(id);
+    if (!sum) byKey.set(id, (sum = [row[WARD]!, row[DAY]!, row[AGE_FROM]!, ...MEASURES.map(() => 0)]));
+    for (let i = 0; i < MEASURES.length; i++) (sum[DAY_KEY_COLUMNS.length + i] as number) += row[KEY_COLUMNS.length + i] as number;
+  }
+  return [...byKey.values()];
 }
 
-function slot(deltas: Deltas, h: CountedHousehold, ageFrom: number, sex: string) {
-  const id = `${h.group_code}\u0000${h.surveyed_at}\u0000${ageFrom}\u0000${sex}`;
-  let s = deltas.get(id);
-  if (!s) deltas.set(id, (s = { key: { ward_code: h.ward_code, group_code: h.group_code, day: h.surveyed_at, age_from: ageFrom, sex }, m: zero() }));
-  return s.m;
+/** Delta rows by key (group, day, band, sex: one ward's at a time). */
+type Deltas = Map<string, (string | number)[]>;
+
+function slot(deltas: Deltas, h: CountedHousehold, prefix: string, ageFrom: number, sex: string): number[] {
+  const id = `${prefix}${ageFrom}\u0000${sex}`;
+  let row = deltas.get(id);
+  if (!row) {
+    row = [h.ward_code, h.group_code, h.surveyed_at, ageFrom, sex];
+    for (let i = 0; i < MEASURES.length; i++) row.push(0);
+    deltas.set(id, row);
+  }
+  return row as number[]; // the measures (from index KEY_COLUMNS.length) are numbers
 }
 
 /** Adds `sign` × the household's contribution into `deltas`. */
 function addContribution(deltas: Deltas, rows: CountedRows, bounds: readonly number[], sign: 1 | -1): void {
   const h = rows.household;
   if (Number(h.voided) !== 0 || Number(h.practice) !== 0) return;
-  const hh = slot(deltas, h, HOUSEHOLD_ROW, '');
-  hh.units += sign;
-  if (h.outcome === 'not_home') hh.not_home += sign;
-  if (h.outcome === 'refused') hh.refused += sign;
+  const prefix = `${h.group_code}\u0000${h.surveyed_at}\u0000`;
+  const hh = slot(deltas, h, prefix, HOUSEHOLD_ROW, '');
+  hh[UNITS]! += sign;
+  if (h.outcome === 'not_home') hh[NOT_HOME]! += sign;
+  if (h.outcome === 'refused') hh[REFUSED]! += sign;
   if (h.outcome !== 'surveyed') return;
-  hh.surveyed += sign;
+  hh[SURVEYED]! += sign;
   const fibre = yn(h.fibre);
-  if (fibre === 'yes') hh.fibre_yes += sign;
-  if (fibre === 'unknown') hh.fibre_unknown += sign;
+  if (fibre === 'yes') hh[FIBRE_YES]! += sign;
+  if (fibre === 'unknown') hh[FIBRE_UNKNOWN]! += sign;
   let candidate = false;
   let proficient = false;
   for (const m of rows.members) {
@@ -190,16 +228,16 @@ function addContribution(deltas: Deltas, rows: CountedRows, bounds: readonly num
       candidate = true;
       if (SKILL_COLUMNS.every((c) => m[c] === 'proficient')) proficient = true;
     }
-    const row = slot(deltas, h, bandOf(age, bounds), m.sex);
-    row.units += sign;
+    const row = slot(deltas, h, prefix, bandOf(age, bounds), m.sex);
+    row[UNITS]! += sign;
     for (const { answer, yes, unknown } of MEMBER_COUNTERS) {
       const a = answer(m);
-      if (a === 'yes') row[yes] += sign;
-      else if (a === 'unknown') row[unknown] += sign;
+      if (a === 'yes') row[yes]! += sign;
+      else if (a === 'unknown') row[unknown]! += sign;
     }
   }
-  if (candidate) hh.skills_pm += sign;
-  if (proficient) hh.skills_p += sign;
+  if (candidate) hh[SKILLS_PM]! += sign;
+  if (proficient) hh[SKILLS_P]! += sign;
 }
 
 /** The ward's stored age bands, or null when its counters have not been counted yet. */
@@ -226,25 +264,33 @@ const isPostgres = (db: Kysely<Database>) => db.getExecutor().adapter instanceof
 /**
  * Applies the difference between households' stored rows (`before`, from loadCountedRows) and
  * their new rows (`after`) to the counters, inside the writer's transaction. A ward whose
- * counters were never counted is skipped: its first read recounts it whole.
+ * counters were never counted is skipped: its first read recounts it whole. The deltas of all
+ * the households are summed per key first, so each key is written once per call.
  */
 export async function applyCounterDeltas(server: ServerDb, trx: Transaction<Database>, before: readonly CountedRows[], after: readonly CountedRows[]): Promise<void> {
-  const wards = new Set([...before, ...after].map((r) => r.household.ward_code));
+  const wards = new Set<string>();
+  for (const r of before) wards.add(r.household.ward_code);
+  for (const r of after) wards.add(r.household.ward_code);
   for (const wardCode of wards) {
     const bounds = await storedBounds(trx, wardCode);
     if (!bounds) continue;
     const deltas: Deltas = new Map();
     for (const r of before) if (r.household.ward_code === wardCode) addContribution(deltas, r, bounds, -1);
     for (const r of after) if (r.household.ward_code === wardCode) addContribution(deltas, r, bounds, 1);
-    const rows: CounterRow[] = [];
-    for (const { key, m } of deltas.values()) if (MEASURES.some((c) => m[c] !== 0)) rows.push({ ...key, ...m });
-    if (rows.length === 0) continue;
-    // Additive upsert (`ON CONFLICT … DO UPDATE SET c = t.c + excluded.c` on both engines):
-    // through bulk.ts, whose cached single-row statements keep SQLite's cost per batch low.
-    await insertMany(server, trx, 'indicator_counters', rows, { kind: 'add', columns: [...KEY_COLUMNS] });
-    await insertMany(server, trx, 'indicator_day_counters', dayRows(rows), { kind: 'add', columns: [...DAY_KEY_COLUMNS] });
+    const rows: (string | number)[][] = [];
+    const emptiedDays = new Set<string>();
+    for (const row of deltas.values()) {
+      let moved = false;
+      for (let i = KEY_COLUMNS.length; i < row.length; i++) if (row[i] !== 0) moved = true;
+      if (!moved) continue; // a household rewritten as it was
+      rows.push(row);
+      if ((row[UNITS] as number) < 0) emptiedDays.add(row[DAY] as string);
+    }
+    // Additive upsert (`ON CONFLICT … DO UPDATE SET c = t.c + excluded.c`) on both engines.
+    await addRows(server, trx, 'indicator_counters', COLUMNS, KEY_COLUMNS, PG_TYPES, rows);
+    await addRows(server, trx, 'indicator_day_counters', DAY_COLUMNS, DAY_KEY_COLUMNS, DAY_PG_TYPES, dayDeltaRows(rows));
     // Rows a subtraction emptied go, so a day with nothing counted is not a day of the trend.
-    const emptied = [...new Set(rows.filter((r) => r.units < 0).map((r) => r.day))];
+    const emptied = [...emptiedDays];
     for (let i = 0; i < emptied.length; i += 500) {
       const days = emptied.slice(i, i + 500);
       await trx.deleteFrom('indicator_counters').where('ward_code', '=', wardCode).where('day', 'in', days).where('units', '=', 0).execute();
