@@ -10,7 +10,7 @@
 // - a wipe waiting for the outbox (10 wrong PINs, or a forgotten PIN): how many records still
 //   wait; the wipe happens when they have gone, then a new PIN is set.
 // Screens never render while locked, so nothing shows rows without their personal parts.
-import { lazy, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { lazy, startTransition, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { loadAllLocales } from '../../i18n/index.js';
 import { watchIdle } from '../../security/idle.js';
@@ -45,7 +45,10 @@ export function LockGate({ openWithoutPin, children, db: givenDb, keyring = appL
   );
   useEffect(() => {
     let live = true;
-    void startLock(givenDb ?? null, keyring).then(() => live && setReady(true));
+    // A transition: should the screen's code still be on its way, React keeps this gate's notice
+    // up until it arrives rather than committing the Suspense fallback, whose reveal React then
+    // holds back for 300 ms (its fallback throttle) — on a blank phone the gate is ready that soon.
+    void startLock(givenDb ?? null, keyring).then(() => live && startTransition(() => setReady(true)));
     return () => {
       live = false;
     };
