@@ -201,7 +201,9 @@ describe.each(backends.map((b) => b.name))('backup and restore on %s', (backendN
       const during = { present: 0, absent: 0 };
       for (const s of sent) {
         const found = stored.get(s.record.id);
-        if (s.ackedAt !== undefined && s.ackedAt < commandStartedAt) {
+        // ≤: acknowledged in the same millisecond the command started is still before it (the
+        // command's process is spawned after commandStartedAt is read, and it snapshots later).
+        if (s.ackedAt !== undefined && s.ackedAt <= commandStartedAt) {
           before++;
           expect(found, `acknowledged before the backup began: ${s.record.id}`).toEqual(s.record);
         } else if (s.sentAt > commandEndedAt) {
@@ -225,7 +227,7 @@ describe.each(backends.map((b) => b.name))('backup and restore on %s', (backendN
       // Every device's token still syncs: its own record acknowledged before the backup is a
       // duplicate (the server knows it), a new one is accepted.
       for (const [i, device] of devices.entries()) {
-        const old = sent.find((s) => s.device === i && s.ackedAt !== undefined && s.ackedAt < commandStartedAt)!;
+        const old = sent.find((s) => s.device === i && s.ackedAt !== undefined && s.ackedAt <= commandStartedAt)!;
         const fresh = householdRecord({ seed: 99 + i });
         const res = await post(`${second.url}/api/v1/sync`, batch([old.record, fresh]), device.token);
         expect(res.status).toBe(200);
@@ -329,7 +331,7 @@ describe.each(backends.map((b) => b.name))('backup and restore on %s', (backendN
         .filter((l) => l.startsWith('TABLE\t'))
         .map((l) => [l.split('\t')[1], Number(l.split('\t')[2])]),
     );
-    const acknowledgedBefore = sent.filter((s) => s.ackedAt !== undefined && s.ackedAt < commandStartedAt).length;
+    const acknowledgedBefore = sent.filter((s) => s.ackedAt !== undefined && s.ackedAt <= commandStartedAt).length;
     expect(counts.record_revisions).toBeGreaterThanOrEqual(acknowledgedBefore);
     expect(counts.record_revisions).toBeLessThanOrEqual(sent.length);
     expect(counts.users).toBe(2);
