@@ -45,19 +45,15 @@ export type CounterRow = IndicatorCountersTable;
 export type DayCounterRow = IndicatorDayCountersTable;
 export const DAY_KEY_COLUMNS = ['ward_code', 'day', 'age_from'] as const;
 
-/** Counter rows summed per ward × day × age band (the day table's rows); sums of nothing left out. */
+/**
+ * Counter rows summed per ward × day × age band (the day table's rows); sums of nothing left
+ * out. The recount's and the tests' form of dayDeltaRows, which the sync's hot path calls on
+ * rows of numbers: one summing, two shapes.
+ */
 export function dayRows(rows: readonly CounterRow[]): DayCounterRow[] {
-  const out = new Map<string, DayCounterRow>();
-  for (const r of rows) {
-    const id = `${r.ward_code}\u0000${r.day}\u0000${r.age_from}`;
-    let d = out.get(id);
-    if (!d) {
-      d = { ward_code: r.ward_code, day: r.day, age_from: r.age_from, ...(Object.fromEntries(MEASURES.map((c) => [c, 0])) as Record<Measure, number>) };
-      out.set(id, d);
-    }
-    for (const c of MEASURES) d[c] += r[c];
-  }
-  return [...out.values()].filter((d) => MEASURES.some((c) => d[c] !== 0));
+  return dayDeltaRows(rows.map((r) => COLUMNS.map((c) => r[c as keyof CounterRow])))
+    .map((row) => Object.fromEntries(DAY_COLUMNS.map((c, i) => [c, row[i]])) as unknown as DayCounterRow)
+    .filter((d) => MEASURES.some((c) => d[c] !== 0));
 }
 
 /** Household rows of the table (the visit, fibre, skills); member rows have age_from ≥ 0. */
