@@ -1,6 +1,6 @@
 // The app shell: banners (offline, update, storage full), language switch and the screen for
 // the current hash route. Screens other than Home are loaded lazily to keep the first load small.
-import { createElement, lazy, Suspense, useEffect, type ReactNode } from 'react';
+import { createElement, Suspense, useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HomeScreen } from './features/home/HomeScreen.js';
 import { WipedScreen } from './features/wiped/WipedScreen.js';
@@ -8,7 +8,7 @@ import { LockGate, LockNowButton } from './features/lock/LockGate.js';
 import { changeAppLanguage } from './i18n/index.js';
 import { firstScreenRendered } from './first-screen.js';
 import { applyUpdate, useNeedRefresh } from './pwa/update.js';
-import { ROUTES, routeRow, screenProps, type Screen } from './routes.js';
+import { lazyScreen, ROUTES, routeRow, screenProps, type Screen } from './routes.js';
 import { loadAppDb } from './storage/app-store.js';
 import { isPracticeMode, setLanguage } from './storage/meta.js';
 import { getWipe } from './storage/wipe.js';
@@ -17,8 +17,9 @@ import { useOnline } from './ui/online.js';
 import { useLiveRead } from './ui/use-live-read.js';
 import { WardProvider } from './ward-context.js';
 
-// One lazy component per row of the route table, made once (lazy() must not run per render).
-const SCREENS = new Map<string, Screen>(Object.entries(ROUTES).flatMap(([name, row]) => ('load' in row && row.load ? [[name, lazy(row.load)]] : [])));
+// One lazy component per row of the route table, made once (lazy() must not run per render);
+// a screen whose code is already loaded renders without suspending (routes.ts).
+const SCREENS = new Map<string, Screen>(Object.entries(ROUTES).flatMap(([name, row]) => ('load' in row && row.load ? [[name, lazyScreen(row.load)]] : [])));
 
 export interface AppProps {
   /** Slot for the sync status component (src/app/sync, written separately). */

@@ -29,13 +29,18 @@ export const screenCode = preloadScreen(route);
 if (navigator.serviceWorker?.controller) void loadAppDb();
 void isBlankPhone().then((blank) => (blank ? afterFirstScreen : undefined)).then(loadAppDb);
 void preloadWard();
-void startLock(null, appLock);
-if (route.name === 'survey') preloadSurveyReads(route.draftId);
-else if (route.name === 'edit') preloadSurveyReads(route.recordId);
+const lockKnown = startLock(null, appLock);
+// A survey's reads once the lock's state is known (until then the phone counts as locked): a
+// first visit's blank phone has no PIN, and its new survey's first render has them (issue 13).
+// (Editing a saved household on a phone without a PIN sets one first: nothing to read ahead.)
+if (route.name === 'survey') {
+  const { draftId } = route;
+  void lockKnown.then(() => preloadSurveyReads(draftId), () => undefined);
+}
 // A first visit (no service worker yet) that opens on Home: the survey's code is fetched now, in
 // parallel with the rest, so "Khảo sát hộ mới" does not wait for another round trip on a slow
 // link. Later starts read it from the service worker's cache when it is tapped.
-else if (route.name === 'home' && !navigator.serviceWorker?.controller) void ROUTES.survey.load?.();
+if (route.name === 'home' && !navigator.serviceWorker?.controller) void ROUTES.survey.load?.();
 // Home's counts are read the moment the database is loaded, not after the lock gate's reads and
 // Home's mount (the warm start: features/home/home-counts.ts).
 if (route.name === 'home') preloadHomeCounts();

@@ -1,4 +1,4 @@
-import './boot.js';
+import { screenCode } from './boot.js';
 import { afterFirstScreen } from './first-screen.js';
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -42,8 +42,10 @@ const SyncStatus = lazy(async () => {
 
 // English chosen on this phone: its first strings (a small chunk) come before the first render.
 // (A `.then`, not a top-level await: an entry module that awaits cannot share its modules with
-// the lazy chunks, and the bundler would split it into a dozen small files.)
-void firstStringsReady.then(() =>
+// the lazy chunks, and the bundler would split it into a dozen small files.) So does the code of
+// the screen the address opens (boot.ts; none for Home): the first render then shows that screen
+// rather than a "loading" notice committed, laid out and replaced (routes.ts, lazyScreen).
+void Promise.all([firstStringsReady, screenCode.catch(() => undefined)]).then(() =>
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <I18nextProvider i18n={i18n}>

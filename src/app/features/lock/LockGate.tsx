@@ -19,7 +19,7 @@ import { loadAppDb, loadedAppDb } from '../../storage/app-store.js';
 import type { GoCuaDb } from '../../storage/db.js';
 import { getMeta, META_KEYS } from '../../storage/meta.js';
 import { useLiveRead } from '../../ui/use-live-read.js';
-import { loadLockScreens, startLock } from './lock-boot.js';
+import { loadLockScreens, lockStarted, startLock } from './lock-boot.js';
 
 // The screens and their cryptography load when one is due (the first visit's survey never needs
 // them); a locked start asks for them at once (lock-boot.ts).
@@ -38,7 +38,8 @@ export interface LockGateProps {
 
 export function LockGate({ openWithoutPin, children, db: givenDb, keyring = appLock }: LockGateProps) {
   const { t } = useTranslation();
-  const [ready, setReady] = useState(false);
+  // Ready at once when the lock's state is known already (boot.ts started reading it with the page).
+  const [ready, setReady] = useState(lockStarted);
   const status = useSyncExternalStore(
     (cb) => keyring.subscribe(cb),
     () => keyring.status,

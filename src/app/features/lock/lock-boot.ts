@@ -13,6 +13,13 @@ import type { SummaryIndex } from '../../storage/search-index.js';
 export const loadLockScreens = () => import('./LockScreens.js');
 
 let started: Promise<unknown> | undefined;
+let startedAlready = false;
+
+/** Whether startLock's promise has resolved (LockGate's first render then needs no wait). */
+export function lockStarted(): boolean {
+  return startedAlready;
+}
+
 /**
  * Once per page: the lock's state from storage, and an old clear token sealed. `db` null: the
  * app's database, which a blank phone does not load for this (it has no PIN: app-store.ts).
@@ -48,6 +55,7 @@ export function startLock(given: GoCuaDb | null, keyring: Keyring): Promise<unkn
       .then((status) => {
         // A locked phone shows the PIN screen whatever the address: its code and strings now.
         if (status === 'locked') void Promise.all([loadLockScreens(), loadAllLocales()]).catch(() => undefined);
+        startedAlready = true;
         return status;
       });
     // Not needed by the first screen (its module brings the cryptography): sealed once the first
