@@ -15,6 +15,7 @@ import { getWipe } from './storage/wipe.js';
 import { parseHash, useHash } from './ui/router.js';
 import { useOnline } from './ui/online.js';
 import { closeEarlyReads } from './ui/early-reads.js';
+import { dropSurveyReads } from './features/survey/survey-preload.js';
 import { useLiveRead } from './ui/use-live-read.js';
 import { WardProvider } from './ward-context.js';
 
@@ -46,8 +47,10 @@ export function App({ syncStatus }: AppProps) {
   const firstRoute = route.name;
   useEffect(() => {
     if (firstRoute !== 'survey' && firstRoute !== 'edit') firstScreenRendered();
-    // Screens mounted from now on read afresh (ui/early-reads.ts).
+    // Screens mounted from now on read afresh (ui/early-reads.ts, features/survey/survey-preload.ts;
+    // a survey in this first commit took its reads in its own effect, which ran before this one).
     closeEarlyReads();
+    dropSurveyReads();
     // Only the route the app opened on counts (later routes are the volunteer's doing).
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);

@@ -24,7 +24,20 @@ function read(draftId: string): Promise<SurveyReads> {
   );
 }
 
+let closed = false;
+
+/**
+ * The first screen has rendered (App): a survey mounted from now on reads afresh, never a read
+ * from the start of the page (it could predate the draft's later saves).
+ */
+export function dropSurveyReads(): void {
+  closed = true;
+  started.clear();
+  settled.clear();
+}
+
 export function preloadSurveyReads(draftId: string): void {
+  if (closed) return;
   // A locked phone's read has no form (security/at-rest.ts): the screen reads once unlocked. A
   // phone without a PIN reads in clear (boot.ts asks once the lock's state is known).
   if (lockStatus() === 'locked') return;
