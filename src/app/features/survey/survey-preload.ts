@@ -36,15 +36,17 @@ export function dropSurveyReads(): void {
   settled.clear();
 }
 
-export function preloadSurveyReads(draftId: string): void {
-  if (closed) return;
+/** Starts the reads for `draftId` (unless the phone is locked); resolves when they are in, whichever way. */
+export function preloadSurveyReads(draftId: string): Promise<unknown> {
+  if (closed) return Promise.resolve();
   // A locked phone's read has no form (security/at-rest.ts): the screen reads once unlocked. A
   // phone without a PIN reads in clear (boot.ts asks once the lock's state is known).
-  if (lockStatus() === 'locked') return;
-  if (started.has(draftId)) return;
+  if (lockStatus() === 'locked') return Promise.resolve();
+  const already = started.get(draftId);
+  if (already) return already.catch(() => undefined);
   const reads = read(draftId);
   started.set(draftId, reads);
-  reads.then(
+  return reads.then(
     (r) => {
       if (started.get(draftId) === reads) settled.set(draftId, r);
     },
