@@ -14,6 +14,7 @@ import { isPracticeMode, setLanguage } from './storage/meta.js';
 import { getWipe } from './storage/wipe.js';
 import { parseHash, useHash } from './ui/router.js';
 import { useOnline } from './ui/online.js';
+import { closeEarlyReads } from './ui/early-reads.js';
 import { useLiveRead } from './ui/use-live-read.js';
 import { WardProvider } from './ward-context.js';
 
@@ -44,6 +45,8 @@ export function App({ syncStatus }: AppProps) {
   const firstRoute = route.name;
   useEffect(() => {
     if (firstRoute !== 'survey' && firstRoute !== 'edit') firstScreenRendered();
+    // Screens mounted from now on read afresh (ui/early-reads.ts).
+    closeEarlyReads();
     // Only the route the app opened on counts (later routes are the volunteer's doing).
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);

@@ -6,7 +6,10 @@ import { preloadScreen, ROUTES } from './routes.js';
 import { parseHash } from './ui/router.js';
 import { preloadWard } from './ward-context.js';
 import { preloadHomeCounts } from './features/home/home-counts.js';
-import { startLock } from './features/lock/lock-boot.js';
+import { phoneHoldsData, startLock } from './features/lock/lock-boot.js';
+import { earlyReadsSettled, preloadRead } from './ui/early-reads.js';
+import { isPracticeMode } from './storage/meta.js';
+import { getWipe } from './storage/wipe.js';
 import { appLock } from './security/lock-state.js';
 import { afterFirstScreen } from './first-screen.js';
 import { isBlankPhone, loadAppDb } from './storage/app-store.js';
@@ -28,8 +31,8 @@ export const screenCode = preloadScreen(route);
 // not delay the first question on a slow link (storage/app-store.ts). A write loads it sooner.
 if (navigator.serviceWorker?.controller) void loadAppDb();
 void isBlankPhone().then((blank) => (blank ? afterFirstScreen : undefined)).then(loadAppDb);
-void preloadWard();
-void startLock(null, appLock);
+const wardRead = preloadWard();
+const lockStart = startLock(null, appLock);
 if (route.name === 'survey') preloadSurveyReads(route.draftId);
 else if (route.name === 'edit') preloadSurveyReads(route.recordId);
 // A first visit (no service worker yet) that opens on Home: the survey's code is fetched now, in
@@ -39,3 +42,23 @@ else if (route.name === 'home' && !navigator.serviceWorker?.controller) void ROU
 // Home's counts are read the moment the database is loaded, not after the lock gate's reads and
 // Home's mount (the warm start: features/home/home-counts.ts).
 if (route.name === 'home') preloadHomeCounts();
+
+// A warm start on Home (served by the service worker, which a first visit is not): everything its
+// first render reads is read now (ui/early-reads.ts) and main.tsx renders once it is all there, so
+// React renders Home once, with its counts, instead of a pass per answer; meanwhile the prerendered
+// Home stays on screen and its "Khảo sát hộ mới" link works. Capped, so that a slow database (an
+// upgrade after an app update) never holds the app back: past the cap it renders as the answers come.
+const FIRST_READS_CAP_MS = 1000;
+const warmHome = route.name === 'home' && navigator.serviceWorker?.controller != null;
+if (warmHome) {
+  preloadRead(phoneHoldsData);
+  preloadRead(isPracticeMode);
+  preloadRead(getWipe);
+}
+/** Resolves when the first screen's reads are in (a warm start on Home), at once otherwise. */
+export const firstScreenReads: Promise<void> = warmHome
+  ? Promise.race([
+      Promise.allSettled([lockStart, wardRead, earlyReadsSettled()]).then(() => undefined),
+      new Promise<void>((resolve) => setTimeout(resolve, FIRST_READS_CAP_MS)),
+    ])
+  : Promise.resolve();

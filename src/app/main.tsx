@@ -1,4 +1,4 @@
-import './boot.js';
+import { firstScreenReads } from './boot.js';
 import { afterFirstScreen } from './first-screen.js';
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -43,7 +43,8 @@ const SyncStatus = lazy(async () => {
 // English chosen on this phone: its first strings (a small chunk) come before the first render.
 // (A `.then`, not a top-level await: an entry module that awaits cannot share its modules with
 // the lazy chunks, and the bundler would split it into a dozen small files.)
-void firstStringsReady.then(() =>
+// A warm start on Home also waits for the reads of its first render (boot.ts), so it renders once.
+void Promise.all([firstStringsReady, firstScreenReads]).then(() =>
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <I18nextProvider i18n={i18n}>

@@ -9,7 +9,7 @@ import { useLiveRead } from '../../ui/use-live-read.js';
 import { useFlash } from '../../ui/flash.js';
 import { kindWords } from '../sync/waiting-words.js';
 import { DisplaySettings } from './DisplaySettings.js';
-import { loadCounts, NOTHING_YET, takeEarlyCounts } from './home-counts.js';
+import { loadCounts, NOTHING_YET } from './home-counts.js';
 import { href, navigate } from '../../ui/router.js';
 import { useWard } from '../../ward-context.js';
 
@@ -20,7 +20,7 @@ export interface HomeScreenProps {
 export function HomeScreen({ syncStatus }: HomeScreenProps) {
   const { t } = useTranslation();
   const ward = useWard();
-  const counts = useLiveRead(loadCounts, NOTHING_YET, [], undefined, takeEarlyCounts);
+  const counts = useLiveRead(loadCounts, NOTHING_YET, []);
   // A one-shot message from the screen before (e.g. "Máy đã đăng ký với Phường …" after enrolling).
   const flash = useFlash();
   // Practice mode (read by the repos when they save a new record).

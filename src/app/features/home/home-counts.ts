@@ -1,13 +1,12 @@
 // Home's counts, kept free of React so that boot.ts can start reading them as the database loads
-// (a warm start on Home, issue 13): the first render with counts then does not wait for the lock
-// gate's own reads and Home's mount before the count queries even begin. Home's live query takes
-// over from this first answer.
-import { appDbLoaded } from '../../storage/app-store.js';
+// (a warm start on Home, issue 13: ui/early-reads.ts), and the first render has them. Home's live
+// query takes over from this first answer.
 import type { GoCuaDb } from '../../storage/db.js';
 import { countDrafts } from '../../storage/drafts-repo.js';
 import { countRevisitsDue, countSurveyedOn } from '../../storage/record-queries.js';
 import { readWaiting, type WaitingCounts } from '../../storage/waiting.js';
 import { localDate } from '../../ui/dates.js';
+import { preloadRead } from '../../ui/early-reads.js';
 
 export interface Counts {
   today: number;
@@ -30,16 +29,7 @@ export async function loadCounts(db: GoCuaDb): Promise<Counts> {
 /** A blank phone's counts (storage/app-store.ts), before its database is loaded. */
 export const NOTHING_YET: Counts = { today: 0, waiting: { total: 0, byKind: {}, held: 0, heldByKind: {} }, drafts: 0, revisits: 0 };
 
-let early: Promise<Counts> | undefined;
-
 /** Starts reading the counts as soon as the database is loaded (boot.ts, when the app opens on Home). */
 export function preloadHomeCounts(): void {
-  early ??= appDbLoaded.then(loadCounts);
-}
-
-/** The preloaded counts (used once: a later Home reads afresh through its live query), or undefined. */
-export function takeEarlyCounts(): Promise<Counts> | undefined {
-  const p = early;
-  early = undefined;
-  return p;
+  preloadRead(loadCounts);
 }

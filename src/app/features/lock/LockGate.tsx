@@ -17,9 +17,8 @@ import { watchIdle } from '../../security/idle.js';
 import { appLock, type Keyring } from '../../security/lock-state.js';
 import { loadAppDb, loadedAppDb } from '../../storage/app-store.js';
 import type { GoCuaDb } from '../../storage/db.js';
-import { getMeta, META_KEYS } from '../../storage/meta.js';
 import { useLiveRead } from '../../ui/use-live-read.js';
-import { loadLockScreens, startLock } from './lock-boot.js';
+import { loadLockScreens, lockStarted, phoneHoldsData, startLock } from './lock-boot.js';
 
 // The screens and their cryptography load when one is due (the first visit's survey never needs
 // them); a locked start asks for them at once (lock-boot.ts).
@@ -38,7 +37,8 @@ export interface LockGateProps {
 
 export function LockGate({ openWithoutPin, children, db: givenDb, keyring = appLock }: LockGateProps) {
   const { t } = useTranslation();
-  const [ready, setReady] = useState(false);
+  // Started by boot.ts before React: on a warm start it has usually finished by the first render.
+  const [ready, setReady] = useState(lockStarted);
   const status = useSyncExternalStore(
     (cb) => keyring.subscribe(cb),
     () => keyring.status,
@@ -56,12 +56,7 @@ export function LockGate({ openWithoutPin, children, db: givenDb, keyring = appL
   // Ten minutes without a touch or a key lock the phone.
   useEffect(() => (status === 'unlocked' ? watchIdle({ onIdle: () => keyring.lock() }) : undefined), [status, keyring]);
   // A blank phone holds nothing until the database is loaded (storage/app-store.ts).
-  const holdsData = useLiveRead(
-    async (db) => (await getMeta(db, META_KEYS.device)) !== undefined || (await db.records.count()) > 0 || (await db.drafts.count()) > 0,
-    false,
-    [],
-    givenDb,
-  );
+  const holdsData = useLiveRead(phoneHoldsData, false, [], givenDb);
 
   // The lock's strings are not in the first download (i18n/index.ts): fetched the moment a lock
   // screen is due (the phone's own cache serves them offline).

@@ -7,12 +7,25 @@ import { initLock } from '../../security/lock-start.js';
 import type { Keyring } from '../../security/lock-state.js';
 import { isBlankPhone, loadAppDb } from '../../storage/app-store.js';
 import type { GoCuaDb } from '../../storage/db.js';
+import { getMeta, META_KEYS } from '../../storage/meta.js';
 import type { SummaryIndex } from '../../storage/search-index.js';
 
 /** The lock screens' chunk (with the cryptography). */
 export const loadLockScreens = () => import('./LockScreens.js');
 
+/** Whether the phone holds anything a PIN must guard: an enrolment, a record or a draft (Home opens without a PIN only when it holds none). */
+export async function phoneHoldsData(db: GoCuaDb): Promise<boolean> {
+  return (await getMeta(db, META_KEYS.device)) !== undefined || (await db.records.count()) > 0 || (await db.drafts.count()) > 0;
+}
+
 let started: Promise<unknown> | undefined;
+let startedSettled = false;
+
+/** Whether the lock's start (startLock) has finished: the lock gate's first render is then ready. */
+export function lockStarted(): boolean {
+  return startedSettled;
+}
+
 /**
  * Once per page: the lock's state from storage, and an old clear token sealed. `db` null: the
  * app's database, which a blank phone does not load for this (it has no PIN: app-store.ts).
@@ -48,6 +61,7 @@ export function startLock(given: GoCuaDb | null, keyring: Keyring): Promise<unkn
       .then((status) => {
         // A locked phone shows the PIN screen whatever the address: its code and strings now.
         if (status === 'locked') void Promise.all([loadLockScreens(), loadAllLocales()]).catch(() => undefined);
+        startedSettled = true;
         return status;
       });
     // Not needed by the first screen (its module brings the cryptography): sealed once the first
