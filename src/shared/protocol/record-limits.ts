@@ -26,13 +26,21 @@ export const MAX_RECORD_BYTES = 256 * 1024;
  * deeper than `max` levels. Iterative, so it cannot itself overflow; it stops as soon as it knows.
  */
 export function jsonDepthExceeds(value: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
+  // Two parallel stacks (no pair allocated per object: the server walks every record of a batch).
+  const values: unknown[] = [value];
+  const depths: number[] = [1];
+  while (values.length > 0) {
+    const v = values.pop();
+    const depth = depths.pop()!;
     if (v === null || typeof v !== 'object') continue;
     if (depth > max) return true;
     const children = Array.isArray(v) ? v : Object.values(v as Record<string, unknown>);
-    for (const child of children) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    for (const child of children) {
+      if (child !== null && typeof child === 'object') {
+        values.push(child);
+        depths.push(depth + 1);
+      }
+    }
   }
   return false;
 }
@@ -61,6 +69,9 @@ export type RecordLimitError = { path: ''; code: 'record_too_deep' | 'record_too
 export function checkRecordLimits(record: unknown): RecordLimitError | null {
   if (jsonDepthExceeds(record, MAX_RECORD_DEPTH)) return { path: '', code: 'record_too_deep' };
   const text = JSON.stringify(record) ?? '';
-  if (utf8ByteLength(text) > MAX_RECORD_BYTES) return { path: '', code: 'record_too_large' };
+  // Each UTF-16 unit is 1 to 3 bytes of UTF-8 (a surrogate pair, two units, is 4): the exact
+  // count is needed only between those bounds, for a record near the limit.
+  if (text.length * 3 <= MAX_RECORD_BYTES) return null;
+  if (text.length > MAX_RECORD_BYTES || utf8ByteLength(text) > MAX_RECORD_BYTES) return { path: '', code: 'record_too_large' };
   return null;
 }

@@ -69,6 +69,28 @@ describe('MAX_RECORD_BYTES', () => {
     expect(checkRecordLimits(rec)).toEqual({ path: '', code: 'record_too_large' });
   });
 
+  it('takes a record of exactly the limit and refuses one byte more, whichever bound decides', () => {
+    const rec = householdRecord({ seed: 2 }) as any;
+    rec.data.pad = '';
+    const base = utf8ByteLength(JSON.stringify(rec));
+    // ASCII (one byte a unit): past the quick bound of a third of the limit, decided by the count.
+    rec.data.pad = 'a'.repeat(MAX_RECORD_BYTES - base);
+    expect(utf8ByteLength(JSON.stringify(rec))).toBe(MAX_RECORD_BYTES);
+    expect(checkRecordLimits(rec)).toBeNull();
+    rec.data.pad += 'a';
+    expect(checkRecordLimits(rec)).toEqual({ path: '', code: 'record_too_large' });
+    // Three bytes a unit: well under the limit in units, over it in bytes.
+    rec.data.pad = 'ệ'.repeat(Math.floor((MAX_RECORD_BYTES - base) / 3));
+    expect(checkRecordLimits(rec)).toBeNull();
+    rec.data.pad += 'ệ';
+    expect(checkRecordLimits(rec)).toEqual({ path: '', code: 'record_too_large' });
+    // Surrogate pairs (two units, four bytes) and lone surrogates (escaped by JSON.stringify).
+    rec.data.pad = '😀'.repeat(Math.floor((MAX_RECORD_BYTES - base) / 4)) + 'a'.repeat((MAX_RECORD_BYTES - base) % 4);
+    expect(checkRecordLimits(rec)).toBeNull();
+    rec.data.pad += '\ud800';
+    expect(checkRecordLimits(rec)).toEqual({ path: '', code: 'record_too_large' });
+  });
+
   it('counts UTF-8 as TextEncoder does', () => {
     for (const text of ['', 'abc', 'Nguyễn Thị Ánh', '😀 ok', '\u0001', '\ud800 lone']) {
       expect(utf8ByteLength(text)).toBe(new TextEncoder().encode(text).length);
