@@ -5,22 +5,32 @@
 // run while the page parses:
 // - drops the prerendered Home when the address opens another screen or English was chosen
 //   (the app renders those itself);
-// - on a first visit (no service worker yet), asks for the survey's code right away
-//   (modulepreload), in parallel with the app's own files rather than after them;
 // - served by the service worker (a warm start), asks for the database's code (Dexie, the `store`
 //   chunk, src/app/storage/app-store.ts) the same way: every such start loads it at once, and a
 //   dynamic import would only ask for it once the app's own files have run.
 // React replaces the prerendered markup when it renders (createRoot empties #root); it holds no
 // field, so nothing typed can be lost.
 //
-// The inline script is allowed by its SHA-256 in the Content-Security-Policy: the hash is computed
-// here and written to `csp-hashes.json` in the build output, which the server reads
+// A second inline script, at the top of <head> (before the stylesheet, which would hold a script
+// after it back until it has arrived), runs as the page starts parsing, on a first visit (no
+// service worker yet) only:
+// - asks IndexedDB whether the phone's database exists (src/app/storage/first-read.ts, the same
+//   question asked the same way; the app takes the answer, window.__goCuaDbProbe). On a new
+//   browser profile that first open takes IndexedDB 50–200 ms and more, and everything the first
+//   question shows waits for the answer (the lock, the ward, the draft: storage/app-store.ts):
+//   asked here, it is in by the time the app's own code has arrived and run;
+// - asks for the survey's code (modulepreload), with the app's own files rather than after them.
+//
+// The inline scripts are allowed by their SHA-256 in the Content-Security-Policy: the hashes are
+// computed here and written to `csp-hashes.json` in the build output, which the server reads
 // (src/server/app.ts), so the header always matches the HTML of the same build.
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Plugin, ResolvedConfig } from 'vite';
 import { firstVi } from '../../src/app/i18n/locales/first-vi.generated.js';
+import { APP_DB_NAME } from '../../src/app/storage/app-store.js';
+import { DB_PROBE_GLOBAL } from '../../src/app/storage/first-read.js';
 import { LANGUAGE_STORAGE_KEY } from '../../src/app/storage/meta.js';
 
 export const CSP_HASHES_FILE = 'csp-hashes.json';
@@ -51,16 +61,38 @@ export function shellMarkup(): string {
 
 const preload = (file: string) => `var l=document.createElement('link');l.rel='modulepreload';l.crossOrigin='';l.href=${JSON.stringify(file)};document.head.appendChild(l)`;
 
-/** The inline script (see the header); `surveyChunk` is the survey screen's built file, `storeChunk` the database's. */
-export function shellScript(surveyChunk: string | undefined, storeChunk?: string): string {
+/**
+ * The inline script at the top of <head> (see the header): on a first visit, the database probe
+ * (databaseExists of src/app/storage/first-read.ts, written out here) and the survey's code
+ * (`surveyChunk`, its built file).
+ */
+export function headScript(surveyChunk: string | undefined): string {
+  return (
+    `(function(){` +
+    `if(navigator.serviceWorker&&navigator.serviceWorker.controller)return;` +
+    (surveyChunk ? preload(surveyChunk) + ';' : '') +
+    `var f=null;try{f=window.indexedDB||null}catch(e){}` +
+    `if(!f)return;` +
+    `window.${DB_PROBE_GLOBAL}=new Promise(function(resolve){` +
+    `var r,created=false;` +
+    `try{r=f.open(${JSON.stringify(APP_DB_NAME)})}catch(e){resolve(true);return}` +
+    `r.onupgradeneeded=function(){created=true;if(r.transaction)r.transaction.abort()};` +
+    `r.onsuccess=function(){r.result.close();resolve(true)};` +
+    `r.onerror=function(e){e.preventDefault();resolve(!created)};` +
+    `r.onblocked=function(){resolve(true)}` +
+    `})` +
+    `})();`
+  );
+}
+
+/** The inline script after the prerendered Home (see the header); `storeChunk` is the database's built file. */
+export function shellScript(storeChunk?: string): string {
   return (
     `(function(){` +
     `var shell=document.getElementById('shell'),hash=location.hash,lang=null;` +
     `try{lang=localStorage.getItem(${JSON.stringify(LANGUAGE_STORAGE_KEY)})}catch(e){}` +
     `if((hash&&hash!=='#'&&hash!=='#/')||lang==='en'){if(shell)shell.remove()}` +
-    `var warm=!!(navigator.serviceWorker&&navigator.serviceWorker.controller);` +
-    (surveyChunk ? `if(!warm){${preload(surveyChunk)}}` : '') +
-    (storeChunk ? `if(warm){${preload(storeChunk)}}` : '') +
+    (storeChunk ? `if(navigator.serviceWorker&&navigator.serviceWorker.controller){${preload(storeChunk)}}` : '') +
     `})();`
   );
 }
@@ -84,10 +116,14 @@ export function prerenderShell(): Plugin {
         const survey = Object.values(ctx.bundle ?? {}).find((c) => c.type === 'chunk' && /features[\\/]survey[\\/]SurveyScreen\.tsx$/.test(c.facadeModuleId ?? ''));
         // The 'store' group of vite.config.ts.
         const store = Object.values(ctx.bundle ?? {}).find((c) => c.type === 'chunk' && c.name === 'store');
-        const script = shellScript(survey ? `${config.base}${survey.fileName}` : undefined, store ? `${config.base}${store.fileName}` : undefined);
-        hashes.push(cspHash(script));
+        const head = headScript(survey ? `${config.base}${survey.fileName}` : undefined);
+        const script = shellScript(store ? `${config.base}${store.fileName}` : undefined);
+        hashes.push(cspHash(head), cspHash(script));
         if (!html.includes('<div id="root"></div>')) throw new Error('prerender-shell: <div id="root"></div> not found in index.html');
-        return html.replace('<div id="root"></div>', `<div id="root">${shellMarkup()}</div><script>${script}</script>`);
+        // Before the app's module script, its preloads and its stylesheet.
+        const headAt = html.search(/<script type="module"|<link rel="(?:modulepreload|stylesheet)"/);
+        if (headAt < 0 || headAt > html.indexOf('</head>')) throw new Error("prerender-shell: the app's script tags not found in <head>");
+        return (html.slice(0, headAt) + `<script>${head}</script>\n    ` + html.slice(headAt)).replace('<div id="root"></div>', `<div id="root">${shellMarkup()}</div><script>${script}</script>`);
       },
     },
     writeBundle() {

@@ -1,6 +1,6 @@
 // The app shell: banners (offline, update, storage full), language switch and the screen for
 // the current hash route. Screens other than Home are loaded lazily to keep the first load small.
-import { createElement, lazy, Suspense, useEffect, type ReactNode } from 'react';
+import { createElement, Suspense, useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HomeScreen } from './features/home/HomeScreen.js';
 import { WipedScreen } from './features/wiped/WipedScreen.js';
@@ -8,18 +8,20 @@ import { LockGate, LockNowButton } from './features/lock/LockGate.js';
 import { changeAppLanguage } from './i18n/index.js';
 import { firstScreenRendered } from './first-screen.js';
 import { applyUpdate, useNeedRefresh } from './pwa/update.js';
-import { ROUTES, routeRow, screenProps, type Screen } from './routes.js';
+import { lazyScreen, ROUTES, routeRow, screenProps, type Screen } from './routes.js';
 import { loadAppDb } from './storage/app-store.js';
 import { isPracticeMode, setLanguage } from './storage/meta.js';
 import { getWipe } from './storage/wipe.js';
 import { parseHash, useHash } from './ui/router.js';
 import { useOnline } from './ui/online.js';
 import { closeEarlyReads } from './ui/early-reads.js';
+import { dropSurveyReads } from './features/survey/survey-preload.js';
 import { useLiveRead } from './ui/use-live-read.js';
 import { WardProvider } from './ward-context.js';
 
-// One lazy component per row of the route table, made once (lazy() must not run per render).
-const SCREENS = new Map<string, Screen>(Object.entries(ROUTES).flatMap(([name, row]) => ('load' in row && row.load ? [[name, lazy(row.load)]] : [])));
+// One lazy component per row of the route table, made once (lazy() must not run per render);
+// a screen whose code is already loaded renders without suspending (routes.ts).
+const SCREENS = new Map<string, Screen>(Object.entries(ROUTES).flatMap(([name, row]) => ('load' in row && row.load ? [[name, lazyScreen(row.load)]] : [])));
 
 export interface AppProps {
   /** Slot for the sync status component (src/app/sync, written separately). */
@@ -45,8 +47,10 @@ export function App({ syncStatus }: AppProps) {
   const firstRoute = route.name;
   useEffect(() => {
     if (firstRoute !== 'survey' && firstRoute !== 'edit') firstScreenRendered();
-    // Screens mounted from now on read afresh (ui/early-reads.ts).
+    // Screens mounted from now on read afresh (ui/early-reads.ts, features/survey/survey-preload.ts;
+    // a survey in this first commit took its reads in its own effect, which ran before this one).
     closeEarlyReads();
+    dropSurveyReads();
     // Only the route the app opened on counts (later routes are the volunteer's doing).
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);

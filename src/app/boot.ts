@@ -33,12 +33,20 @@ if (navigator.serviceWorker?.controller) void loadAppDb();
 void isBlankPhone().then((blank) => (blank ? afterFirstScreen : undefined)).then(loadAppDb);
 const wardRead = preloadWard();
 const lockStart = startLock(null, appLock);
-if (route.name === 'survey') preloadSurveyReads(route.draftId);
-else if (route.name === 'edit') preloadSurveyReads(route.recordId);
+// A survey's reads once the lock's state is known (until then the phone counts as locked): a
+// first visit's blank phone has no PIN, and its new survey's first render has them (issue 13).
+// (Editing a saved household on a phone without a PIN sets one first: nothing to read ahead.)
+const surveyReads =
+  route.name === 'survey'
+    ? lockStart.then(
+        () => preloadSurveyReads(route.draftId),
+        () => undefined,
+      )
+    : undefined;
 // A first visit (no service worker yet) that opens on Home: the survey's code is fetched now, in
 // parallel with the rest, so "Khảo sát hộ mới" does not wait for another round trip on a slow
 // link. Later starts read it from the service worker's cache when it is tapped.
-else if (route.name === 'home' && !navigator.serviceWorker?.controller) void ROUTES.survey.load?.();
+if (route.name === 'home' && !navigator.serviceWorker?.controller) void ROUTES.survey.load?.();
 // Home's counts are read the moment the database is loaded, not after the lock gate's reads and
 // Home's mount (the warm start: features/home/home-counts.ts).
 if (route.name === 'home') preloadHomeCounts();
@@ -55,10 +63,17 @@ if (warmHome) {
   preloadRead(isPracticeMode);
   preloadRead(getWipe);
 }
-/** Resolves when the first screen's reads are in (a warm start on Home), at once otherwise. */
+// A first visit's survey (issue 13, cold start): the same for its first question — the lock's
+// state, the ward and the draft, which wait for IndexedDB's first answer on a new phone (asked by
+// index.html's first script as the page started) — so the first render is the question rather
+// than the lock gate's "loading" notice first. Capped shorter: the survey's screen is blank meanwhile.
+const FIRST_SURVEY_READS_CAP_MS = 400;
+const coldSurvey = surveyReads !== undefined && navigator.serviceWorker?.controller == null;
+const capped = (reads: Promise<unknown>, ms: number) =>
+  Promise.race([reads.then(() => undefined), new Promise<void>((resolve) => setTimeout(resolve, ms))]);
+/** Resolves when the first screen's reads are in (a warm start on Home, a first visit's survey), at once otherwise. */
 export const firstScreenReads: Promise<void> = warmHome
-  ? Promise.race([
-      Promise.allSettled([lockStart, wardRead, earlyReadsSettled()]).then(() => undefined),
-      new Promise<void>((resolve) => setTimeout(resolve, FIRST_READS_CAP_MS)),
-    ])
-  : Promise.resolve();
+  ? capped(Promise.allSettled([lockStart, wardRead, earlyReadsSettled()]), FIRST_READS_CAP_MS)
+  : coldSurvey
+    ? capped(Promise.allSettled([lockStart, wardRead, surveyReads]), FIRST_SURVEY_READS_CAP_MS)
+    : Promise.resolve();

@@ -1,4 +1,4 @@
-import { firstScreenReads } from './boot.js';
+import { firstScreenReads, screenCode } from './boot.js';
 import { afterFirstScreen } from './first-screen.js';
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -42,9 +42,11 @@ const SyncStatus = lazy(async () => {
 
 // English chosen on this phone: its first strings (a small chunk) come before the first render.
 // (A `.then`, not a top-level await: an entry module that awaits cannot share its modules with
-// the lazy chunks, and the bundler would split it into a dozen small files.)
+// the lazy chunks, and the bundler would split it into a dozen small files.) So does the code of
+// the screen the address opens (boot.ts; none for Home): the first render then shows that screen
+// rather than a "loading" notice committed, laid out and replaced (routes.ts, lazyScreen).
 // A warm start on Home also waits for the reads of its first render (boot.ts), so it renders once.
-void Promise.all([firstStringsReady, firstScreenReads]).then(() =>
+void Promise.all([firstStringsReady, firstScreenReads, screenCode.catch(() => undefined)]).then(() =>
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <I18nextProvider i18n={i18n}>

@@ -7,7 +7,7 @@
 // - `props`: the screen's props from the params (default: the params themselves); `key`: params
 //   whose change makes a new screen (a new draft, another record); `wide`: the dashboard layout.
 // The router and App read only this table.
-import type { ComponentType } from 'react';
+import { lazy, type ComponentType } from 'react';
 import { loadAllLocales, loadDashboardLocales } from './i18n/index.js';
 import { registerRoutes, type ParamsOf, type Route } from './ui/router.js';
 
@@ -26,10 +26,35 @@ interface Row<Paths extends readonly string[]> extends RowOptions<Paths> {
   props?: (params: Params<Paths>) => object;
 }
 
+/** What each memoised load (once) has loaded, once it has: lazyScreen renders it without suspending. */
+const settled = new WeakMap<() => Promise<unknown>, unknown>();
+
 const once = <T,>(load: () => Promise<T>) => {
   let p: Promise<T> | undefined;
-  return () => (p ??= load());
+  const memo = () =>
+    (p ??= load().then((value) => {
+      settled.set(memo, value);
+      return value;
+    }));
+  return memo;
 };
+
+/**
+ * React.lazy over a row's `load` (App makes one per row). When the code is already loaded as the
+ * screen first renders (boot.ts starts it with the page; a first visit's survey is in by then),
+ * lazy() is handed a thenable that calls back at once, which React.lazy resolves in the same
+ * render: the screen shows in that render rather than after a suspension, a retry and, when its
+ * Suspense boundary had to show its fallback, React's 300 ms throttle of the reveal (issue 13).
+ */
+export function lazyScreen(load: () => Promise<{ default: Screen }>): Screen {
+  return lazy(() => {
+    const mod = settled.get(load) as { default: Screen } | undefined;
+    if (!mod) return load();
+    // React.lazy takes any thenable and checks whether it settled during then(); its type says Promise.
+    const now = { then: (resolve: (m: { default: Screen }) => void) => resolve(mod) };
+    return now as unknown as Promise<{ default: Screen }>;
+  });
+}
 
 /** A lazily loaded screen given its route's params as props, or `props(params)`. */
 function screen<const Paths extends readonly string[]>(paths: Paths, load: () => Promise<{ default: ComponentType<Params<Paths>> }>, options?: RowOptions<Paths>): Row<Paths>;

@@ -35,7 +35,7 @@ async function server(root: string) {
 
 describe('CSP hash of the inline shell script', () => {
   it("adds the build's hash to script-src, on the document and its client-side routes", async () => {
-    const hash = cspHash(shellScript('/assets/SurveyScreen-x.js'));
+    const hash = cspHash(shellScript('/assets/store-x.js'));
     expect(hash).toMatch(/^'sha256-[A-Za-z0-9+/]{43}='$/);
     const app = await server(staticRoot(JSON.stringify({ scriptSrc: [hash] })));
     for (const url of ['/', '/list']) {

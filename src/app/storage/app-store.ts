@@ -5,7 +5,7 @@
 // (first-screen.ts), or sooner if something writes (loadAppDb). Until then a blank phone's reads
 // have their empty answers (isBlankPhone), which hold since only Dexie ever creates the database.
 import type { GoCuaDb } from './db.js';
-import { databaseExists } from './first-read.js';
+import { databaseExists, earlyDatabaseProbe } from './first-read.js';
 
 /** The database's name (GoCuaDb's default). */
 export const APP_DB_NAME = 'go-cua';
@@ -46,7 +46,8 @@ export function isBlankPhone(): Promise<boolean> {
   // Served by the service worker: not a first visit, and not worth an IndexedDB round trip before
   // Dexie's own open on a warm start (were the database gone, loading Dexie is right anyway).
   if (!blank && globalThis.navigator?.serviceWorker?.controller) blank = Promise.resolve(false);
-  blank ??= databaseExists(APP_DB_NAME).then(
+  // Asked by index.html's first inline script already on a first visit (storage/first-read.ts).
+  blank ??= (earlyDatabaseProbe() ?? databaseExists(APP_DB_NAME)).then(
     (exists) => !exists,
     () => false,
   );

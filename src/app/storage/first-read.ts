@@ -36,3 +36,17 @@ export function databaseExists(name: string, factory: IDBFactory | null = global
     request.onblocked = () => resolve(true);
   });
 }
+
+/**
+ * The global under which index.html's first inline script (scripts/build/prerender-shell.ts,
+ * headScript) leaves its answer to databaseExists(APP_DB_NAME), asked the same way as the page
+ * starts parsing: on a new browser profile IndexedDB's first open takes long, and the app's first
+ * screen waits for the answer (storage/app-store.ts).
+ */
+export const DB_PROBE_GLOBAL = '__goCuaDbProbe';
+
+/** That answer, when the page asked (a first visit's page, not one served by the service worker). */
+export function earlyDatabaseProbe(): Promise<boolean> | undefined {
+  const answer = (globalThis as Record<string, unknown>)[DB_PROBE_GLOBAL];
+  return answer instanceof Promise ? (answer as Promise<boolean>) : undefined;
+}

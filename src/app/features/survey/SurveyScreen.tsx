@@ -45,7 +45,7 @@ import {
   withoutUntouchedMembers,
 } from './survey-model.js';
 import { isUntouchedMember } from './empty-member.js';
-import { takeSurveyReads } from './survey-preload.js';
+import { settledSurveyReads, takeSurveyReads, type SurveyReads } from './survey-preload.js';
 import { firstQuestionShown } from '../../first-screen.js';
 import type { StepProps } from './step-props.js';
 
@@ -95,10 +95,20 @@ interface Loaded {
 }
 
 async function load(draftId: string, recordId: string | undefined): Promise<Loaded> {
-  const [{ draft, installId }, record] = await Promise.all([
+  const [reads, record] = await Promise.all([
     takeSurveyReads(draftId),
     recordId ? Promise.all([loadRecordsRepo(), loadAppDb()]).then(([m, db]) => m.getHousehold(db, recordId)) : Promise.resolve(undefined),
   ]);
+  return loadedFrom(reads, record);
+}
+
+/** A new household's (or draft's) state at once when boot.ts's reads are already in; else undefined. */
+function loadedAtOnce(draftId: string, recordId: string | undefined): Loaded | undefined {
+  const reads = recordId ? undefined : settledSurveyReads(draftId);
+  return reads ? loadedFrom(reads, undefined) : undefined;
+}
+
+function loadedFrom({ draft, installId }: SurveyReads, record: StoredRecord | undefined): Loaded {
   if (draft) {
     const step = (STEPS as readonly string[]).includes(draft.step) ? (draft.step as Step) : 'address';
     // A draft of any app version opens: missing keys are filled with empty answers.
@@ -116,10 +126,13 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
   const { t } = useTranslation();
   const ward = useWard();
   const choices = useChoices();
-  const [loaded, setLoaded] = useState<Loaded>();
-  const [form, setForm] = useState<HouseholdForm>(emptyForm);
+  // On a first visit the draft's reads (boot.ts) are usually in before this first render: the
+  // step shows in it, without a "loading" render, commit and layout first (issue 13).
+  const [initial] = useState(() => loadedAtOnce(draftId, recordId));
+  const [loaded, setLoaded] = useState<Loaded | undefined>(initial);
+  const [form, setForm] = useState<HouseholdForm>(() => initial?.form ?? emptyForm());
   // Where the volunteer is, what they were shown, what gets focus: survey-model.ts.
-  const [ui, dispatch] = useReducer(surveyReducer, initialUi);
+  const [ui, dispatch] = useReducer(surveyReducer, initial, (i) => (i ? surveyReducer(initialUi, { type: 'loaded', step: i.step }) : initialUi));
   const { step, shown, openMemberId, addedMemberId, focus: focusRequest, headingFocus } = ui;
   // A focus request is consumed through a ref rather than reset with a dispatch, which would
   // cost a second render of the whole form (measured on "add member" with 29 members on a
@@ -139,6 +152,11 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
   const [installId, setInstallId] = useState<string>();
 
   useEffect(() => {
+    if (initial && !recordId) {
+      // Shown from the reads already: they are used up (a later mount of this draft reads afresh).
+      void takeSurveyReads(draftId).catch(() => undefined);
+      return;
+    }
     let alive = true;
     void load(draftId, recordId).then((l) => {
       if (!alive) return;
@@ -149,6 +167,8 @@ export default function SurveyScreen({ draftId, recordId }: SurveyScreenProps) {
     return () => {
       alive = false;
     };
+    // `initial` is the first render's: the screen is keyed by its draft (routes.ts).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [draftId, recordId]);
 
   useEffect(() => {
