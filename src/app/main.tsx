@@ -46,7 +46,12 @@ const SyncStatus = lazy(async () => {
 // the screen the address opens (boot.ts; none for Home): the first render then shows that screen
 // rather than a "loading" notice committed, laid out and replaced (routes.ts, lazyScreen).
 // A warm start on Home also waits for the reads of its first render (boot.ts), so it renders once.
-void Promise.all([firstStringsReady, firstScreenReads, screenCode.catch(() => undefined)]).then(() =>
+// The screen's code is waited for a second at most: over a slow link a big screen (the ward
+// dashboard) would otherwise leave the page blank until it arrived; past that the app shows its
+// "loading" notice meanwhile.
+const SCREEN_CODE_CAP_MS = 1000;
+const screenCodeOrCap = Promise.race([screenCode.catch(() => undefined), new Promise<void>((resolve) => setTimeout(resolve, SCREEN_CODE_CAP_MS))]);
+void Promise.all([firstStringsReady, firstScreenReads, screenCodeOrCap]).then(() =>
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <I18nextProvider i18n={i18n}>
