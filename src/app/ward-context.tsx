@@ -3,7 +3,8 @@
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import type { WardConfig } from '../shared/schema/ward-config.js';
 import { DEMO_WARD } from './demo-ward.js';
-import { readAppDb } from './storage/app-store.js';
+import { appDbLoaded, readAppDb } from './storage/app-store.js';
+import { looksLikeWardConfig } from './storage/ward-config-shape.js';
 
 const WardContext = createContext<WardConfig | undefined>(undefined);
 
@@ -12,16 +13,28 @@ let loading: Promise<WardConfig> | undefined;
 
 // Loaded lazily: the configuration's schema (zod) is not needed for the first paint. A blank
 // phone (storage/app-store.ts) has the bundled demo ward until it enrols.
-function readWard(): Promise<WardConfig> {
-  return readAppDb((db) => import('./storage/ward-config.js').then((m) => m.getWardConfig(db)), DEMO_WARD).then((w) => (loaded = w));
+function readWard(stored?: Promise<{ value: unknown } | undefined>): Promise<WardConfig> {
+  const viaDexie = () => readAppDb((db) => import('./storage/ward-config.js').then((m) => m.getWardConfig(db)), DEMO_WARD);
+  // A warm start's copy read without Dexie (storage/first-reads-raw.ts): judged as getWardConfig
+  // judges it, and fully checked once the database is loaded.
+  const read = stored
+    ? stored.then((s) => {
+        if (!s) return viaDexie();
+        if (!looksLikeWardConfig(s.value)) return DEMO_WARD;
+        const cached = s.value;
+        void appDbLoaded.then((db) => import('./storage/ward-config.js').then((m) => m.checkLater(db, cached)));
+        return cached;
+      })
+    : viaDexie();
+  return read.then((w) => (loaded = w));
 }
 
 /**
  * Starts reading the ward configuration (main.tsx calls it at start-up, so the read runs while
  * React loads instead of after the first render); `fresh` reads it again after a new copy was cached.
  */
-export function preloadWard(fresh = false): Promise<WardConfig> {
-  if (fresh || !loading) loading = readWard();
+export function preloadWard(fresh = false, stored?: Promise<{ value: unknown } | undefined>): Promise<WardConfig> {
+  if (fresh || !loading) loading = readWard(stored);
   return loading;
 }
 

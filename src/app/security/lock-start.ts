@@ -23,7 +23,7 @@ export interface LockConfig {
   wipePending?: WipeCause;
 }
 
-function isLockConfig(v: unknown): v is LockConfig {
+export function isLockConfig(v: unknown): v is LockConfig {
   const c = v as LockConfig | undefined;
   return !!c && c.v === 1 && (c.kind === 'pin' || c.kind === 'passcode') && !!c.wrap && c.wrap.salt instanceof Uint8Array;
 }
@@ -39,12 +39,22 @@ export async function getLockConfig(db: GoCuaDb): Promise<LockConfig | undefined
  */
 export async function initLock(db: GoCuaDb, keyring: Keyring): Promise<LockStatus> {
   const config = await getLockConfig(db);
+  const status = applyLockConfig(config, keyring);
+  if (config?.wipePending) await completeWipeIfDue(db, keyring);
+  return status === 'no_pin' ? status : keyring.status;
+}
+
+/**
+ * The keyring's state from the stored lock entry (no PIN, or locked unless unlocked already);
+ * initLock does this, and so does a warm start that read the entry without Dexie (when no wipe
+ * is pending: only initLock can do one).
+ */
+export function applyLockConfig(config: LockConfig | undefined, keyring: Keyring): LockStatus {
   if (!config) {
     keyring.markNoPin();
     return 'no_pin';
   }
   if (!keyring.isUnlocked()) keyring.lock();
-  if (config.wipePending) await completeWipeIfDue(db, keyring);
   return keyring.status;
 }
 

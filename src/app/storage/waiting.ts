@@ -55,6 +55,11 @@ export function countWaiting(
   return counts;
 }
 
+/** A `records` row's kind as counted here (also read without Dexie: first-reads-raw.ts). */
+export function kindOfRecordRow(row: unknown): WaitingKind {
+  return (row as { kind?: unknown }).kind === 'assistance' ? 'assistance' : 'household';
+}
+
 /**
  * Reads the outbox and counts. Households are known from their small `summaries` rows; the rest
  * (assistances, a few hundred bytes each) from `records`, so no household's members are read.
@@ -70,7 +75,7 @@ export async function readWaiting(db: GoCuaDb): Promise<WaitingCounts> {
     if (rest.length > 0) {
       const rows = await db.records.bulkGet(rest);
       rows.forEach((row, i) => {
-        if (row) kinds.set(rest[i]!, (row as { kind: string }).kind === 'assistance' ? 'assistance' : 'household');
+        if (row) kinds.set(rest[i]!, kindOfRecordRow(row));
       });
     }
     return countWaiting(entries, (id) => kinds.get(id));

@@ -10,6 +10,7 @@ import type { ConsentNotice, ConsentPurpose, WardConfig } from '../../shared/sch
 import { DEMO_WARD } from '../demo-ward.js';
 import type { GoCuaDb } from './db.js';
 import { META_KEYS, getMeta, setMeta } from './meta.js';
+import { looksLikeWardConfig } from './ward-config-shape.js';
 
 /** Same name as sync/enrolment.ts's WARD_CONFIG_EVENT (not imported: that module is not small). */
 const WARD_CONFIG_EVENT = 'go-cua:ward-config';
@@ -21,20 +22,8 @@ const rejected = new WeakSet<GoCuaDb>();
 /** Bumped by each cacheWardConfig, so a check of an older copy cannot reject the new one. */
 const generation = new WeakMap<GoCuaDb, number>();
 
-/** Enough of the shape to work with; the schema is the full judge (checkLater). */
-function looksLikeWardConfig(value: unknown): value is WardConfig {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return (
-    typeof v.code === 'string' &&
-    typeof v.currentNoticeVersion === 'string' &&
-    typeof v.settings === 'object' && v.settings !== null &&
-    Array.isArray(v.groups) && v.groups.length > 0 &&
-    Array.isArray(v.consentNotices) && v.consentNotices.length > 0
-  );
-}
-
-function checkLater(db: GoCuaDb, cached: unknown): void {
+/** The full check of a cached copy, in the background (also for a copy read without Dexie at a warm start). */
+export function checkLater(db: GoCuaDb, cached: unknown): void {
   const at = generation.get(db) ?? 0;
   void loadSchema().then((schema) => {
     if (schema.safeParse(cached).success || (generation.get(db) ?? 0) !== at) return;

@@ -51,7 +51,12 @@ export async function wipePersonalData(db: GoCuaDb, reason: WipeReason, now: Dat
 
 /** Why and when this phone was wiped, if it was and has not enrolled since. */
 export async function getWipe(db: GoCuaDb): Promise<WipeRecord | undefined> {
-  const value = (await db.meta.get(META_KEYS.wiped))?.value as Partial<WipeRecord> | undefined;
+  return wipeFrom((await db.meta.get(META_KEYS.wiped))?.value);
+}
+
+/** The wipe record in meta's stored value, if it is one (also read without Dexie: first-reads-raw.ts). */
+export function wipeFrom(stored: unknown): WipeRecord | undefined {
+  const value = stored as Partial<WipeRecord> | undefined;
   if (!value || typeof value.at !== 'string') return undefined;
   const reasons: readonly string[] = ['too_many_pins', 'retired', 'lost', 'retention'];
   return typeof value.reason === 'string' && reasons.includes(value.reason) ? { reason: value.reason as WipeReason, at: value.at } : undefined;

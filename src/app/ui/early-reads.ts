@@ -22,10 +22,13 @@ type Query<T> = (db: GoCuaDb) => Promise<T>;
 const reads = new Map<Query<unknown>, EarlyRead<unknown>>();
 let open = true;
 
-/** Starts `query` as soon as the database is loaded (once per query); nothing once the first screen is up. */
-export function preloadRead<T>(query: Query<T>): void {
+/**
+ * Starts `query` as soon as the database is loaded (once per query); nothing once the first screen
+ * is up. `answered`: its answer read another way (storage/first-reads-raw.ts), used when it has one.
+ */
+export function preloadRead<T>(query: Query<T>, answered?: Promise<{ value: T } | undefined>): void {
   if (!open || reads.has(query)) return;
-  const promise = appDbLoaded.then(query);
+  const promise = answered ? answered.then((a) => (a ? a.value : appDbLoaded.then(query))) : appDbLoaded.then(query);
   const read: EarlyRead<unknown> = { promise };
   promise.then(
     (value) => (read.settled = { value }),
@@ -44,10 +47,15 @@ export function earlyReadsSettled(): Promise<void> {
   return Promise.allSettled([...reads.values()].map((r) => r.promise)).then(() => undefined);
 }
 
+let markRendered: () => void = () => {};
+/** Resolves once the first screen has rendered (closeEarlyReads). */
+export const firstScreenCommitted: Promise<void> = new Promise((resolve) => (markRendered = resolve));
+
 /** The first screen has rendered: later mounts read afresh. */
 export function closeEarlyReads(): void {
   open = false;
   reads.clear();
+  markRendered();
 }
 
 /**

@@ -24,10 +24,13 @@ export function HomeScreen({ syncStatus }: HomeScreenProps) {
   // A one-shot message from the screen before (e.g. "Máy đã đăng ký với Phường …" after enrolling).
   const flash = useFlash();
   // Practice mode (read by the repos when they save a new record).
-  const storedPractice = useLiveRead(isPracticeMode, false, []) === true;
+  const storedPractice = useLiveRead(isPracticeMode, false, []);
   // Shown at once on a tap; the stored value (a live query) follows the write.
   const [practiceTapped, setPracticeTapped] = useState<boolean>();
-  const practice = practiceTapped ?? storedPractice;
+  const practice = practiceTapped ?? storedPractice === true;
+  // Until the stored value is known the switch cannot be used: a tap on a switch still showing
+  // "off" for a phone in practice mode would do nothing, and the mode would stay on.
+  const practiceKnown = practiceTapped !== undefined || storedPractice !== undefined;
   const switchPractice = (on: boolean) => {
     setPracticeTapped(on);
     void loadAppDb().then((db) => setPracticeMode(db, on));
@@ -119,6 +122,7 @@ export function HomeScreen({ syncStatus }: HomeScreenProps) {
           type="checkbox"
           role="switch"
           checked={practice}
+          disabled={!practiceKnown}
           onChange={(e) => switchPractice(e.target.checked)}
           data-testid="practice-switch"
         />{' '}

@@ -30,6 +30,6 @@ export async function loadCounts(db: GoCuaDb): Promise<Counts> {
 export const NOTHING_YET: Counts = { today: 0, waiting: { total: 0, byKind: {}, held: 0, heldByKind: {} }, drafts: 0, revisits: 0 };
 
 /** Starts reading the counts as soon as the database is loaded (boot.ts, when the app opens on Home). */
-export function preloadHomeCounts(): void {
-  preloadRead(loadCounts);
+export function preloadHomeCounts(stored?: Promise<{ value: Counts } | undefined>): void {
+  preloadRead(loadCounts, stored);
 }

@@ -3,7 +3,7 @@
 // while React loads, rather than in a waterfall after the first render (issue 13, warm start).
 import { afterFirstScreen } from '../../first-screen.js';
 import { loadAllLocales } from '../../i18n/index.js';
-import { initLock } from '../../security/lock-start.js';
+import { applyLockConfig, initLock, isLockConfig } from '../../security/lock-start.js';
 import type { Keyring } from '../../security/lock-state.js';
 import { isBlankPhone, loadAppDb } from '../../storage/app-store.js';
 import type { GoCuaDb } from '../../storage/db.js';
@@ -30,7 +30,7 @@ export function lockStarted(): boolean {
  * Once per page: the lock's state from storage, and an old clear token sealed. `db` null: the
  * app's database, which a blank phone does not load for this (it has no PIN: app-store.ts).
  */
-export function startLock(given: GoCuaDb | null, keyring: Keyring): Promise<unknown> {
+export function startLock(given: GoCuaDb | null, keyring: Keyring, stored?: Promise<{ value: unknown } | undefined>): Promise<unknown> {
   if (!started) {
     const database = () => (given ? Promise.resolve(given) : loadAppDb());
     // The in-memory search index holds names and addresses: dropped the moment the phone locks
@@ -52,8 +52,15 @@ export function startLock(given: GoCuaDb | null, keyring: Keyring): Promise<unkn
         .catch(() => undefined);
     });
     const blank = given ? Promise.resolve(false) : isBlankPhone();
-    started = blank
-      .then((isBlank) => {
+    // A warm start's lock entry read without Dexie (storage/first-reads-raw.ts) decides it, unless
+    // a wipe is pending (only initLock, with the database, can do one).
+    const fromStored = (stored ?? Promise.resolve(undefined)).then((s) => {
+      const config = s && isLockConfig(s.value) ? s.value : undefined;
+      return s && !config?.wipePending ? applyLockConfig(config, keyring) : undefined;
+    });
+    started = Promise.all([blank, fromStored])
+      .then(([isBlank, status]) => {
+        if (status) return status;
         if (!isBlank) return database().then((db) => initLock(db, keyring));
         keyring.markNoPin();
         return keyring.status;
