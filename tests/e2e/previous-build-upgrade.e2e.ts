@@ -107,8 +107,9 @@ describe('a phone updated from the build before the consent change', () => {
     const s = new SurveyPage(page);
     await s.expectStep('members');
     // The member typed on the old build is there (as an open card or its summary row).
-    const shown = await page.getByTestId('survey').evaluate((el) => `${(el as HTMLElement).innerText}|${[...el.querySelectorAll('input')].map((i) => i.value).join('|')}`);
-    expect(shown).toContain('Phạm Thị Nửa');
+    // Waited for: the step can show a moment before the draft's members are in its form.
+    const shown = () => page.getByTestId('survey').evaluate((el) => `${(el as HTMLElement).innerText}|${[...el.querySelectorAll('input')].map((i) => i.value).join('|')}`);
+    await expect.poll(shown, { timeout: 15_000 }).toContain('Phạm Thị Nửa');
 
     // Stored: the assistance at version 2 without name and phone; household and outbox as they were.
     const records = await readStore<{ id: string; kind: string; record: { rev: number; schemaVersion: number; data: { person?: unknown } } }>(page, 'records');
