@@ -6,15 +6,21 @@
 // upgrade, which is aborted at once, so nothing is created (IndexedDB deletes a database whose
 // first upgrade was aborted) and Dexie later creates it with its own schema.
 
-/** Resolves true when `name` exists (or when IndexedDB cannot say: the caller then reads it through Dexie). */
-export function databaseExists(name: string, factory: IDBFactory | null = globalThis.indexedDB ?? null): Promise<boolean> {
-  if (!factory) return Promise.resolve(true);
-  return new Promise<boolean>((resolve) => {
+/** An existing database opened as it is; `missing` when there is none; `unknown` when IndexedDB cannot say. */
+export type OpenedIfExists = { kind: 'open'; db: IDBDatabase } | { kind: 'missing' } | { kind: 'unknown' };
+
+/**
+ * Opens `name` without a version and without ever creating it (see the header). An open
+ * connection closes itself should another (Dexie) ask to upgrade; the caller closes it when done.
+ */
+export function openIfExists(name: string, factory: IDBFactory | null = globalThis.indexedDB ?? null): Promise<OpenedIfExists> {
+  if (!factory) return Promise.resolve({ kind: 'unknown' });
+  return new Promise<OpenedIfExists>((resolve) => {
     let request: IDBOpenDBRequest;
     try {
       request = factory.open(name);
     } catch {
-      resolve(true);
+      resolve({ kind: 'unknown' });
       return;
     }
     let created = false;
@@ -23,17 +29,26 @@ export function databaseExists(name: string, factory: IDBFactory | null = global
       request.transaction?.abort();
     };
     request.onsuccess = () => {
-      // Closed at once: a connection left open would block Dexie's upgrade.
-      request.result.close();
-      resolve(true);
+      const db = request.result;
+      db.onversionchange = () => db.close();
+      resolve({ kind: 'open', db });
     };
     request.onerror = (event) => {
       // The aborted creation lands here; its error event must not reach window.onerror.
       event.preventDefault();
-      resolve(!created);
+      resolve({ kind: created ? 'missing' : 'unknown' });
     };
-    // Another tab holds an older version open: the database exists.
-    request.onblocked = () => resolve(true);
+    // Another tab holds an older version open: the database exists, but cannot be read now.
+    request.onblocked = () => resolve({ kind: 'unknown' });
+  });
+}
+
+/** Resolves true when `name` exists (or when IndexedDB cannot say: the caller then reads it through Dexie). */
+export function databaseExists(name: string, factory: IDBFactory | null = globalThis.indexedDB ?? null): Promise<boolean> {
+  return openIfExists(name, factory).then((opened) => {
+    // Closed at once: a connection left open would block Dexie's upgrade.
+    if (opened.kind === 'open') opened.db.close();
+    return opened.kind !== 'missing';
   });
 }
 

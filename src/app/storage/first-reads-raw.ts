@@ -8,9 +8,10 @@
 // wipe.ts, lock-start.ts, ward-config.ts); a test checks both give the same answers.
 //
 // Anything unexpected (no database, a store missing, an error) answers undefined, and the caller
-// reads through Dexie as before. The connection is opened without a version (never upgrading)
-// and closed as soon as the transaction is done, or at once if Dexie asks to upgrade.
+// reads through Dexie as before. The connection is opened as first-read.ts opens it (no version,
+// never creating) and closed as soon as the transaction is done, or at once if Dexie asks to upgrade.
 import { APP_DB_NAME } from './app-store.js';
+import { openIfExists } from './first-read.js';
 import type { StoredRecord } from './db.js';
 import { revisitDue, surveyedThatDay } from './record-queries.js';
 import { countWaiting, kindOfRecordRow, type WaitingCounts, type WaitingKind } from './waiting.js';
@@ -40,38 +41,22 @@ const STORES = ['meta', 'records', 'drafts', 'outbox', 'summaries'] as const;
 
 /** Home's first-render values for `today` (YYYY-MM-DD), or undefined when they cannot be read this way. */
 export function readFirstScreenValues(today: string, name = APP_DB_NAME, factory: IDBFactory | null = globalThis.indexedDB ?? null): Promise<FirstScreenValues | undefined> {
-  if (!factory) return Promise.resolve(undefined);
-  return new Promise((resolve) => {
-    let request: IDBOpenDBRequest;
-    try {
-      request = factory.open(name);
-    } catch {
-      resolve(undefined);
-      return;
-    }
-    request.onupgradeneeded = () => {
-      // No database: nothing is created here (first-read.ts does the same).
-      request.transaction?.abort();
-    };
-    request.onerror = (event) => {
-      event.preventDefault();
-      resolve(undefined);
-    };
-    request.onblocked = () => resolve(undefined);
-    request.onsuccess = () => {
-      const db = request.result;
-      db.onversionchange = () => db.close();
-      try {
-        read(db, today, (values) => {
-          db.close();
-          resolve(values);
-        });
-      } catch {
-        db.close();
-        resolve(undefined);
-      }
-    };
-  });
+  return openIfExists(name, factory).then(
+    (opened) =>
+      opened.kind !== 'open'
+        ? undefined
+        : new Promise<FirstScreenValues | undefined>((resolve) => {
+            const finish = (values: FirstScreenValues | undefined) => {
+              opened.db.close();
+              resolve(values);
+            };
+            try {
+              read(opened.db, today, finish);
+            } catch {
+              finish(undefined);
+            }
+          }),
+  );
 }
 
 function read(db: IDBDatabase, today: string, done: (values: FirstScreenValues | undefined) => void): void {
