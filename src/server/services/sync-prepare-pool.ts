@@ -3,13 +3,10 @@
 // CPU half of every batch moved to workers, the main thread only writes while a team syncs at
 // once, and the dashboard stays responsive. A size of 0 prepares inline (same code, same
 // results); so does any batch whose worker fails, so a worker problem never loses a batch.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { prepareBatch, type PrepareContext, type PreparedBatch } from './sync-prepare.js';
+import { startModuleWorker } from '../worker-module.js';
+import { prepareBatch, type BatchPart, type PrepareContext, type PreparedBatch } from './sync-prepare.js';
 import type { PrepareReply, PrepareTask } from './sync-prepare-worker.js';
 
 export interface PreparePool {
@@ -24,8 +21,8 @@ export interface PreparePool {
   close(): Promise<void>;
   /** Workers started and ready now (0 when preparing inline). */
   readonly size: number;
-  /** Batches prepared so far, by where. */
-  readonly prepared: { inWorkers: number; inline: number };
+  /** Batches prepared so far, by where (`shared`: a lone phone's batch split between the main thread and a worker). */
+  readonly prepared: { inWorkers: number; inline: number; shared: number };
 }
 
 /** One worker per core beside the main thread, at least one, at most four. */
@@ -39,6 +36,8 @@ interface Pending {
   /** Its bytes are a fresh copy, moved (not copied again) to the worker. */
   task: PrepareTask & { bytes: Uint8Array<ArrayBuffer> };
   context: PrepareContext;
+  /** Only these records (the worker's share of a shared batch). */
+  part?: BatchPart;
   resolve(batch: PreparedBatch): void;
   reject(error: unknown): void;
 }
@@ -50,27 +49,18 @@ interface Slot {
   current: Pending | null;
 }
 
+/**
+ * A lone batch at least this large (about 20 households) is prepared on two threads; a smaller
+ * one costs less than the worker's round trip, and is prepared inline.
+ */
+const SHARED_MIN_BYTES = 48 * 1024;
+
 /** After this many worker failures within a minute the pool stops respawning and runs inline. */
 const MAX_FAILURES_PER_MINUTE = 5;
 
-/**
- * The worker runs the TypeScript source through tsx (as the server itself does); a compiled
- * `.js` build would be started directly.
- */
+/** The worker runs the TypeScript source through tsx, as the server itself does (worker-module.ts). */
 function startWorker(): Worker {
-  const here = import.meta.url;
-  const ext = fileURLToPath(here).endsWith('.ts') ? '.ts' : '.js';
-  const file = new URL(`./sync-prepare-worker${ext}`, here).href;
-  if (ext === '.js') return new Worker(new URL(file));
-  const bootstrap = `import(${JSON.stringify(tsxEsmApi())}).then((tsx) => tsx.tsImport(${JSON.stringify(file)}, ${JSON.stringify(file)}))`;
-  return new Worker(bootstrap, { eval: true });
-}
-
-/** The URL of tsx's ESM API (its CommonJS twin cannot import TypeScript modules by URL). */
-function tsxEsmApi(): string {
-  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
-  const exports = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports;
-  return pathToFileURL(path.join(path.dirname(manifest), exports['./esm/api']!.import.default)).href;
+  return startModuleWorker(import.meta.url, 'sync-prepare-worker');
 }
 
 /**
@@ -90,7 +80,7 @@ export function createPreparePool(size: number, options: PreparePoolOptions = {}
   const onProblem = options.onProblem ?? (() => {});
   const spawn = options.spawn ?? startWorker;
   const inlineWhenAlone = options.inlineWhenAlone ?? true;
-  const prepared = { inWorkers: 0, inline: 0 };
+  const prepared = { inWorkers: 0, inline: 0, shared: 0 };
   const slots: Slot[] = [];
   const queue: Pending[] = [];
   const failures: number[] = [];
@@ -105,8 +95,27 @@ export function createPreparePool(size: number, options: PreparePoolOptions = {}
   }
 
   function runInline(pending: Pending) {
-    prepared.inline++;
-    prepareBatch(pending.source, pending.context).then(pending.resolve, pending.reject);
+    if (!pending.part) prepared.inline++;
+    prepareBatch(pending.source, pending.context, pending.part).then(pending.resolve, pending.reject);
+  }
+
+  /**
+   * A lone phone's large batch on two threads at once: the worker prepares the tail while this
+   * thread prepares the head. The phone waits for its answer, so halving the preparation is
+   * latency saved; with other phones syncing, whole batches go to the workers instead.
+   */
+  async function prepareShared(slot: Slot, pending: Pending): Promise<PreparedBatch> {
+    const tail = new Promise<PreparedBatch>((resolve, reject) => {
+      const share: Pending = { ...pending, task: { ...pending.task, part: 'tail' }, part: 'tail', resolve, reject };
+      dispatch(slot, share);
+    });
+    const head = await prepareBatch(pending.source, pending.context, 'head');
+    const rest = await tail;
+    prepared.shared++;
+    if (!head.ok) return head;
+    // Both parsed the same bytes: an envelope the head accepted, the tail accepted too.
+    if (!rest.ok) return rest;
+    return { ...head, records: [...head.records, ...rest.records] };
   }
 
   function dispatch(slot: Slot, pending: Pending) {
@@ -175,7 +184,7 @@ export function createPreparePool(size: number, options: PreparePoolOptions = {}
         onProblem(`sync preparation failed in a worker (${reply.failure}); redone inline`);
         runInline(pending);
       } else {
-        prepared.inWorkers++;
+        if (!pending.part) prepared.inWorkers++;
         pending.resolve(reply.batch);
       }
       pump(slot);
@@ -214,8 +223,12 @@ export function createPreparePool(size: number, options: PreparePoolOptions = {}
         const pending: Pending = { source: bytes, task, context, resolve, reject };
         startOnce();
         const ready = slots.filter((s) => s.ready);
-        if (inline || closed || ready.length === 0 || (alone && inlineWhenAlone)) return runInline(pending);
         const idle = ready.find((s) => s.current === null);
+        if (alone && inlineWhenAlone && !inline && !closed && idle && bytes.byteLength >= SHARED_MIN_BYTES) {
+          prepareShared(idle, pending).then(resolve, reject);
+          return;
+        }
+        if (inline || closed || ready.length === 0 || (alone && inlineWhenAlone)) return runInline(pending);
         if (idle) dispatch(idle, pending);
         else queue.push(pending);
       });
