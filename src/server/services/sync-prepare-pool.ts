@@ -46,8 +46,16 @@ interface Slot {
   worker: Worker;
   /** Until the worker has loaded its code, batches go to other workers or run inline. */
   ready: boolean;
-  current: Pending | null;
+  /** Sent and not answered yet, oldest first (at most WORKER_DEPTH). */
+  inFlight: Pending[];
 }
+
+/**
+ * Batches a worker holds at once (it prepares them one after the other). Two, so that while the
+ * main thread writes one batch the worker prepares the next two instead of one: the writes of
+ * batches ready together are then committed together (sync-ingest.ts, group commit).
+ */
+const WORKER_DEPTH = 2;
 
 /**
  * A lone batch at least this large (about 20 households) is prepared on two threads; a smaller
@@ -119,18 +127,14 @@ export function createPreparePool(size: number, options: PreparePoolOptions = {}
   }
 
   function dispatch(slot: Slot, pending: Pending) {
-    slot.current = pending;
+    slot.inFlight.push(pending);
     slot.worker.ref(); // a batch in flight keeps the process alive; an idle pool does not
     slot.worker.postMessage(pending.task, [pending.task.bytes.buffer]);
   }
 
   function pump(slot: Slot) {
-    const next = queue.shift();
-    if (next) dispatch(slot, next);
-    else {
-      slot.current = null;
-      slot.worker.unref();
-    }
+    while (slot.inFlight.length < WORKER_DEPTH && queue.length > 0) dispatch(slot, queue.shift()!);
+    if (slot.inFlight.length === 0) slot.worker.unref();
   }
 
   function fail(slot: Slot, reason: string) {
@@ -138,11 +142,8 @@ export function createPreparePool(size: number, options: PreparePoolOptions = {}
     if (index < 0) return; // already handled (error then exit)
     slots.splice(index, 1);
     void slot.worker.terminate();
-    if (slot.current) {
-      // The dead worker had a copy of the bytes; redo the batch here from the request's own.
-      runInline(slot.current);
-      slot.current = null;
-    }
+    // The dead worker had copies of the bytes; redo its batches here from the requests' own.
+    for (const pending of slot.inFlight.splice(0)) runInline(pending);
     if (closed) return;
     const now = Date.now();
     failures.push(now);
@@ -170,7 +171,7 @@ export function createPreparePool(size: number, options: PreparePoolOptions = {}
       return;
     }
     worker.unref();
-    const slot: Slot = { worker, ready: false, current: null };
+    const slot: Slot = { worker, ready: false, inFlight: [] };
     worker.on('message', (reply: PrepareReply) => {
       if ('ready' in reply) {
         slot.ready = true;
@@ -178,8 +179,9 @@ export function createPreparePool(size: number, options: PreparePoolOptions = {}
         pump(slot);
         return;
       }
-      const pending = slot.current;
-      if (!pending || pending.task.taskId !== reply.taskId) return;
+      const index = slot.inFlight.findIndex((p) => p.task.taskId === reply.taskId);
+      if (index < 0) return;
+      const pending = slot.inFlight.splice(index, 1)[0]!;
       if ('failure' in reply) {
         onProblem(`sync preparation failed in a worker (${reply.failure}); redone inline`);
         runInline(pending);
@@ -223,13 +225,15 @@ export function createPreparePool(size: number, options: PreparePoolOptions = {}
         const pending: Pending = { source: bytes, task, context, resolve, reject };
         startOnce();
         const ready = slots.filter((s) => s.ready);
-        const idle = ready.find((s) => s.current === null);
+        const idle = ready.find((s) => s.inFlight.length === 0);
         if (alone && inlineWhenAlone && !inline && !closed && idle && bytes.byteLength >= SHARED_MIN_BYTES) {
           prepareShared(idle, pending).then(resolve, reject);
           return;
         }
         if (inline || closed || ready.length === 0 || (alone && inlineWhenAlone)) return runInline(pending);
-        if (idle) dispatch(idle, pending);
+        // The least busy worker that can take one more; else wait for one.
+        const open = ready.filter((s) => s.inFlight.length < WORKER_DEPTH).sort((a, b) => a.inFlight.length - b.inFlight.length)[0];
+        if (open) dispatch(open, pending);
         else queue.push(pending);
       });
     },
@@ -245,8 +249,7 @@ export function createPreparePool(size: number, options: PreparePoolOptions = {}
       const running = slots.splice(0);
       for (const pending of queue.splice(0)) runInline(pending);
       for (const slot of running) {
-        if (slot.current) runInline(slot.current);
-        slot.current = null;
+        for (const pending of slot.inFlight.splice(0)) runInline(pending);
       }
       settleReadyWaiters();
       await Promise.all(running.map((s) => s.worker.terminate()));
