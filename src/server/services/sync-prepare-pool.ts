@@ -117,8 +117,7 @@ export function createPreparePool(size: number, options: PreparePoolOptions = {}
       const share: Pending = { ...pending, task: { ...pending.task, part: 'tail' }, part: 'tail', resolve, reject };
       dispatch(slot, share);
     });
-    const head = await prepareBatch(pending.source, pending.context, 'head');
-    const rest = await tail;
+    const [head, rest] = await Promise.all([prepareBatch(pending.source, pending.context, 'head'), tail]);
     prepared.shared++;
     if (!head.ok) return head;
     // Both parsed the same bytes: an envelope the head accepted, the tail accepted too.
