@@ -5,8 +5,12 @@
 //
 // Two loads, as a ward meets them, each timed as sustained records per second (see rounds()):
 // - a team: 8 phones syncing at once (the campaign table after a survey day). The server
-//   prepares batches in worker threads while its main thread writes, as `npm start` runs it.
-// - one phone alone, batch after batch: nothing to overlap, so every batch pays its checks.
+//   prepares batches in worker threads while its main thread writes, and on SQLite writes the
+//   batches that were ready together in one transaction (group commit), as `npm start` runs it.
+// - one phone alone, batch after batch: its answer waits for every step, so each batch pays its
+//   checks (split between the main thread and a worker) and its own commit.
+// On both, SQLite's WAL is checkpointed on a worker thread, as the server opens it (main.ts);
+// the raw side keeps SQLite's defaults.
 // SQLite always; PostgreSQL too when DATABASE_URL is set (a scratch database, dropped after).
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -263,7 +267,7 @@ function warmUp(batches: HouseholdRecord[][]): HouseholdRecord[][] {
 
 const sqliteEngine: Engine = {
   name: 'SQLite',
-  rawKind: `better-sqlite3 prepared inserts, one transaction per ${BATCH}, WAL + synchronous=FULL`,
+  rawKind: `better-sqlite3 prepared inserts, one transaction per ${BATCH}, WAL + synchronous=FULL, SQLite's own checkpoints (the endpoint's run on a worker thread, as npm start runs it)`,
   async endpointDb() {
     const dir = mkdtempSync(path.join(tmpdir(), 'gocua-bench-'));
     // As `npm start` opens it (src/server/main.ts).
