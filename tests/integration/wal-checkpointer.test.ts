@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openServerDb, SQLITE_FILE_NAME, type ServerDb } from '../../src/server/db/connect.js';
 import { BACKSTOP_PAGES, startWalCheckpointer } from '../../src/server/db/wal-checkpointer.js';
+import { scrubErasedBytes } from '../../src/server/services/scrub.js';
 
 const dirs: string[] = [];
 const opened: ServerDb[] = [];
@@ -56,6 +57,17 @@ describe('WAL checkpoints on a worker thread', () => {
     opened.splice(opened.indexOf(server), 1);
     // The last connection to close checkpoints the rest and removes the WAL, as before.
     expect(existsSync(`${file}-wal`)).toBe(false);
+  });
+
+  it("the erasure scrub's truncating checkpoint waits for the worker's, never reports busy", async () => {
+    const { server, file } = await open(true);
+    for (let round = 0; round < 30; round++) {
+      writePages(server, 50);
+      // A worker checkpoint may be running right now: the scrub's TRUNCATE waits for it (busy_timeout).
+      expect((await scrubErasedBytes(server, ['filler'])).busy).toBe(false);
+      expect(statSync(`${file}-wal`).size).toBe(0);
+      await new Promise((resolve) => setTimeout(resolve, round % 7));
+    }
   });
 
   it('without it (the admin CLI), SQLite checkpoints inline as by default', async () => {
