@@ -190,7 +190,7 @@ async function reopenEngine(dataDir: string): Promise<{ engine: Engine; kept: Ke
 async function openEngine(kind: 'sqlite' | 'postgres', reuse?: { dataDir: string; databaseUrl: string | undefined }): Promise<Engine> {
   const dataDir = reuse?.dataDir ?? mkdtempSync(path.join(tmpdir(), 'gocua-scale-'));
   if (kind === 'sqlite') {
-    const server = await openServerDb({ dataDir });
+    const server = await openServerDb({ dataDir, checkpointInBackground: true });
     const rawDir = mkdtempSync(path.join(tmpdir(), 'gocua-scale-raw-'));
     await (await openServerDb({ dataDir: rawDir })).close();
     const raw = sqliteRawSink(path.join(rawDir, SQLITE_FILE_NAME));

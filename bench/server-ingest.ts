@@ -266,7 +266,8 @@ const sqliteEngine: Engine = {
   rawKind: `better-sqlite3 prepared inserts, one transaction per ${BATCH}, WAL + synchronous=FULL`,
   async endpointDb() {
     const dir = mkdtempSync(path.join(tmpdir(), 'gocua-bench-'));
-    const server = await openServerDb({ dataDir: dir });
+    // As `npm start` opens it (src/server/main.ts).
+    const server = await openServerDb({ dataDir: dir, checkpointInBackground: true });
     return {
       server,
       async drop() {

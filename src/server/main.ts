@@ -24,6 +24,7 @@ async function start(): Promise<void> {
       databaseReadUrl: config.databaseReadUrl ?? undefined,
       dataDir: config.dataDir,
       backupBeforeMigrations,
+      checkpointInBackground: true,
     });
     const { firstStart } = await initialise(db, config.seedsDir);
     if (firstStart) {

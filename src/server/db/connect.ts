@@ -20,6 +20,7 @@ import pg from 'pg';
 import { registerAuditKey, sealAuditChains } from '../services/audit.js';
 import { backupBeforeMigrations, recordPreMigrationBackup } from '../services/backup-runs.js';
 import { loadServerSecret } from '../services/server-secret.js';
+import { startWalCheckpointer } from './wal-checkpointer.js';
 import { WardKeys } from '../services/ward-keys.js';
 import { migrations } from './migrations/index.js';
 import { ReadReplica } from './read-replica.js';
@@ -69,6 +70,11 @@ export interface OpenOptions {
    * to `recipient` when given, else unencrypted (0600 in a 0700 folder, beside the live file).
    */
   backupBeforeMigrations?: { recipient?: string };
+  /**
+   * SQLite: checkpoint the WAL on a worker thread instead of inside the commits of this
+   * connection (db/wal-checkpointer.ts). The server asks for it; short-lived CLI commands need not.
+   */
+  checkpointInBackground?: boolean;
 }
 
 export const SQLITE_FILE_NAME = 'go-cua.sqlite';
@@ -172,7 +178,20 @@ export async function openServerDb(options: OpenOptions = {}): Promise<ServerDb>
     sqlite.pragma('mmap_size = 268435456'); // 256 MiB
     sqlite.pragma('temp_store = MEMORY');
     const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(sqlite) });
-    server = { db, dialect: 'sqlite', location: file, sqlite, enrolmentKey, wardKeys, close: () => db.destroy() };
+    const checkpointer = options.checkpointInBackground ? startWalCheckpointer(sqlite, file) : null;
+    server = {
+      db,
+      dialect: 'sqlite',
+      location: file,
+      sqlite,
+      enrolmentKey,
+      wardKeys,
+      close: async () => {
+        // The worker's connection first: the last one to close checkpoints the whole WAL and removes it.
+        await checkpointer?.close();
+        await db.destroy();
+      },
+    };
   }
   // The audit chain's key is derived from the same server secret (services/audit.ts).
   registerAuditKey(server.db, enrolmentKey, server.dialect);

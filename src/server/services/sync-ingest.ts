@@ -97,7 +97,24 @@ type Outcome =
   | { kind: 'status'; id: string; rev: number; status: Exclude<SyncResult['status'], 'rejected' | 'conflict'> }
   | { kind: 'conflict'; id: string; rev: number; takeServerState: boolean };
 
+interface IngestItem {
+  device: DevicePrincipal;
+  batch: IngestBatch;
+  receivedAt: string;
+  options: IngestOptions;
+}
+
+interface AppliedBatch {
+  outcomes: Outcome[];
+  serverStates: Map<string, ServerRecordState>;
+  serverRecords: ServerRecordState[];
+}
+
+/** A group commit's size: about four phone batches, so one transaction stays short. */
+const GROUP_MAX_RECORDS = 400;
+
 export class SyncIngest {
+  private readonly waiting: (IngestItem & { resolve(answer: SyncResponse): void; reject(error: unknown): void })[] = [];
   // Registers and settings change rarely; a ward's are read at most once a minute, not per batch.
   private readonly groupCache = new Map<string, { codes: ReadonlySet<string>; at: number }>();
   private readonly agesCache = new Map<string, { ages: RelevanceAges; at: number }>();
@@ -125,117 +142,172 @@ export class SyncIngest {
   }
 
   /**
-   * Applies a prepared batch in one transaction. `receivedAt` is the time the batch was
-   * prepared with (it is in its rows already).
+   * Applies a prepared batch in one transaction and answers it once committed. On SQLite the
+   * batches that arrive while another is being written wait and are then written together, each
+   * by the same steps in turn, in ONE transaction (group commit, below); on PostgreSQL every batch
+   * has its own transaction, as concurrent transactions are what it does well.
+   * `receivedAt` is the time the batch was prepared with (it is in its rows already).
    */
   async ingest(device: DevicePrincipal, batch: IngestBatch, receivedAt: string, options: IngestOptions): Promise<SyncResponse> {
+    const item = { device, batch, receivedAt, options };
+    if (!this.server.sqlite) return this.commitGroup([item]).then(([answer]) => answer!);
+    return new Promise<SyncResponse>((resolve, reject) => {
+      this.waiting.push({ ...item, resolve, reject });
+      // After the current event-loop turn: the other batches whose preparation finished while
+      // the last transaction ran (SQLite writes block this thread) are answered in this turn too.
+      if (this.waiting.length === 1) setImmediate(() => void this.flushWaiting());
+    });
+  }
+
+  /**
+   * Group commit (SQLite): the waiting batches, up to GROUP_MAX_RECORDS records, in one
+   * transaction: one commit and one WAL sync instead of one per batch, and the index and
+   * counter pages they share written once. Each batch's steps and answer are exactly those of
+   * the batch alone (a later batch sees the earlier one's writes, as it would one transaction
+   * later). If the group's transaction fails, each batch is redone in a transaction of its own,
+   * so one batch's problem is never another phone's.
+   */
+  private async flushWaiting(): Promise<void> {
+    let records = 0;
+    let take = 0;
+    while (take < this.waiting.length && (take === 0 || records + this.waiting[take]!.batch.records.length <= GROUP_MAX_RECORDS)) {
+      records += this.waiting[take]!.batch.records.length;
+      take++;
+    }
+    const group = this.waiting.splice(0, take);
+    if (this.waiting.length > 0) setImmediate(() => void this.flushWaiting());
+    try {
+      const answers = await this.commitGroup(group);
+      group.forEach((item, i) => item.resolve(answers[i]!));
+    } catch (error) {
+      if (group.length === 1) return group[0]!.reject(error);
+      for (const item of group) await this.commitGroup([item]).then(([answer]) => item.resolve(answer!), item.reject);
+    }
+  }
+
+  /** The batches in one transaction, in order; their answers once it has committed. */
+  private async commitGroup(group: readonly IngestItem[]): Promise<SyncResponse[]> {
+    const applied: AppliedBatch[] = [];
+    await this.server.db.transaction().execute(async (trx) => {
+      for (const item of group) applied.push(await this.applyBatch(trx, item));
+    });
+    return group.map((item, i) => {
+      const { device, receivedAt, options } = item;
+      // After the commit only.
+      if (options.touchLastSeen !== false) this.lastSeenWritten.set(device.deviceId, receivedAt.slice(0, 16));
+      return this.answer(item, applied[i]!);
+    });
+  }
+
+  /** One batch's steps inside the (group's) transaction: what the answer needs. */
+  private async applyBatch(trx: Transaction<Database>, item: IngestItem): Promise<AppliedBatch> {
+    const { device, batch, receivedAt, options } = item;
     const prepared = batch.records;
     const outcomes: Outcome[] = [];
     const serverStates = new Map<string, ServerRecordState>();
-    let serverRecords: ServerRecordState[] = [];
+    await lockWard(trx, this.server.dialect, device.wardCode);
+    // Acknowledgements first: a rev in this batch may be built on a state acknowledged here.
+    await this.acknowledge(trx, device.deviceId, batch.applied ?? []);
+    const { state, erased } = await this.loadState(trx, prepared);
+    const storedBefore = new Set(state.keys()); // only these can have member rows to replace
+    const visits = await this.loadVisits(trx, prepared.flatMap((p) => (p.kind === 'valid' && p.recordKind === 'household' && storedBefore.has(p.id) ? [p.id] : [])));
+    const revisions: RecordRevisionsTable[] = [];
+    const conflicts: ConflictsTable[] = [];
+    const latest = new Map<string, ValidRecord>();
+    const newOwners: RecordOwnersTable[] = [];
+    const takeServer = new Set<string>();
 
-    await this.server.db.transaction().execute(async (trx) => {
-      await lockWard(trx, this.server.dialect, device.wardCode);
-      // Acknowledgements first: a rev in this batch may be built on a state acknowledged here.
-      await this.acknowledge(trx, device.deviceId, batch.applied ?? []);
-      const { state, erased } = await this.loadState(trx, prepared);
-      const storedBefore = new Set(state.keys()); // only these can have member rows to replace
-      const visits = await this.loadVisits(trx, prepared.flatMap((p) => (p.kind === 'valid' && p.recordKind === 'household' && storedBefore.has(p.id) ? [p.id] : [])));
-      const revisions: RecordRevisionsTable[] = [];
-      const conflicts: ConflictsTable[] = [];
-      const latest = new Map<string, ValidRecord>();
-      const newOwners: RecordOwnersTable[] = [];
-      const takeServer = new Set<string>();
-
-      for (const p of prepared) {
-        if (p.kind === 'rejected') {
-          outcomes.push(p);
-          continue;
-        }
-        const stored = state.get(p.id);
-        const decision = decideStatus(stored, {
-          wardCode: device.wardCode,
-          kind: p.recordKind,
-          rev: p.rev,
-          deviceId: device.deviceId,
-          contentHash: p.contentHash,
-          // Against a rev whose stored body retention erased, the retry is compared erased too.
-          contentKey: () => contentKeyOfBody(p.body, erased.has(`${p.id}#${p.rev}`)),
-        });
-        if (decision.status === 'rejected') {
-          outcomes.push({ kind: 'rejected', id: p.id, rev: p.rev, errors: decision.errors });
-          continue;
-        }
-        if (decision.status === 'conflict') {
-          conflicts.push({
-            id: randomUUID(),
-            record_id: p.id,
-            rev: p.rev,
-            ward_code: device.wardCode,
-            device_id: device.deviceId,
-            batch_id: batch.batchId,
-            body: p.body,
-            content_hash: p.contentHash,
-            received_at: receivedAt,
-            personal_erased_at: null,
-            received_schema_version: p.receivedSchemaVersion,
-          });
-          // Against a staff change the phone takes the server's state; its rev stays here for review.
-          if (decision.takeServerState) takeServer.add(p.id);
-          outcomes.push({ kind: 'conflict', id: p.id, rev: p.rev, takeServerState: decision.takeServerState });
-          continue;
-        }
-        if (decision.status !== 'accepted') {
-          outcomes.push({ kind: 'status', id: p.id, rev: p.rev, status: decision.status });
-          continue;
-        }
-        revisions.push({
+    for (const p of prepared) {
+      if (p.kind === 'rejected') {
+        outcomes.push(p);
+        continue;
+      }
+      const stored = state.get(p.id);
+      const decision = decideStatus(stored, {
+        wardCode: device.wardCode,
+        kind: p.recordKind,
+        rev: p.rev,
+        deviceId: device.deviceId,
+        contentHash: p.contentHash,
+        // Against a rev whose stored body retention erased, the retry is compared erased too.
+        contentKey: () => contentKeyOfBody(p.body, erased.has(`${p.id}#${p.rev}`)),
+      });
+      if (decision.status === 'rejected') {
+        outcomes.push({ kind: 'rejected', id: p.id, rev: p.rev, errors: decision.errors });
+        continue;
+      }
+      if (decision.status === 'conflict') {
+        conflicts.push({
+          id: randomUUID(),
           record_id: p.id,
           rev: p.rev,
           ward_code: device.wardCode,
-          kind: p.recordKind,
-          schema_version: p.schemaVersion,
-          body: p.body,
-          content_hash: p.contentHash,
           device_id: device.deviceId,
           batch_id: batch.batchId,
-          client_updated_at: p.clientUpdatedAt,
+          body: p.body,
+          content_hash: p.contentHash,
           received_at: receivedAt,
           personal_erased_at: null,
           received_schema_version: p.receivedSchemaVersion,
         });
-        if (!stored) {
-          // The first stored rev makes its device the owner.
-          newOwners.push({ record_id: p.id, ward_code: device.wardCode, device_id: device.deviceId, since: receivedAt, unseen_staff_rev: null });
-        }
-        const next: StoredState = stored ?? {
-          wardCode: device.wardCode,
-          kind: p.recordKind,
-          maxRev: 0,
-          revisions: new Map(),
-          ownerDeviceId: device.deviceId,
-        };
-        next.revisions.set(p.rev, { contentHash: p.contentHash, contentKey: () => contentKeyOfBody(p.body) });
-        next.maxRev = Math.max(next.maxRev, p.rev);
-        state.set(p.id, next);
-        latest.set(p.id, this.withDerivedSurveyDate(p, visits));
-        outcomes.push({ kind: 'status', id: p.id, rev: p.rev, status: 'accepted' });
+        // Against a staff change the phone takes the server's state; its rev stays here for review.
+        if (decision.takeServerState) takeServer.add(p.id);
+        outcomes.push({ kind: 'conflict', id: p.id, rev: p.rev, takeServerState: decision.takeServerState });
+        continue;
       }
-
-      await insertMany(this.server, trx, 'record_revisions', revisions);
-      await insertMany(this.server, trx, 'record_owners', newOwners);
-      await insertMany(this.server, trx, 'conflicts', conflicts, { kind: 'ignore', columns: ['record_id', 'rev', 'content_hash'] });
-      await this.writeLatest(trx, [...latest.values()], storedBefore);
-      for (const [id, record] of await this.latestStates(trx, [...takeServer])) serverStates.set(id, record);
-      serverRecords = await this.staffChanges(trx, device.deviceId, takeServer);
-      // "Last seen" to the minute is enough for ward staff; not one more write per batch.
-      if (options.touchLastSeen !== false && this.lastSeenWritten.get(device.deviceId) !== receivedAt.slice(0, 16)) {
-        await trx.updateTable('devices').set({ last_seen_at: receivedAt }).where('id', '=', device.deviceId).execute();
+      if (decision.status !== 'accepted') {
+        outcomes.push({ kind: 'status', id: p.id, rev: p.rev, status: decision.status });
+        continue;
       }
-    });
+      revisions.push({
+        record_id: p.id,
+        rev: p.rev,
+        ward_code: device.wardCode,
+        kind: p.recordKind,
+        schema_version: p.schemaVersion,
+        body: p.body,
+        content_hash: p.contentHash,
+        device_id: device.deviceId,
+        batch_id: batch.batchId,
+        client_updated_at: p.clientUpdatedAt,
+        received_at: receivedAt,
+        personal_erased_at: null,
+        received_schema_version: p.receivedSchemaVersion,
+      });
+      if (!stored) {
+        // The first stored rev makes its device the owner.
+        newOwners.push({ record_id: p.id, ward_code: device.wardCode, device_id: device.deviceId, since: receivedAt, unseen_staff_rev: null });
+      }
+      const next: StoredState = stored ?? {
+        wardCode: device.wardCode,
+        kind: p.recordKind,
+        maxRev: 0,
+        revisions: new Map(),
+        ownerDeviceId: device.deviceId,
+      };
+      next.revisions.set(p.rev, { contentHash: p.contentHash, contentKey: () => contentKeyOfBody(p.body) });
+      next.maxRev = Math.max(next.maxRev, p.rev);
+      state.set(p.id, next);
+      latest.set(p.id, this.withDerivedSurveyDate(p, visits));
+      outcomes.push({ kind: 'status', id: p.id, rev: p.rev, status: 'accepted' });
+    }
 
-    if (options.touchLastSeen !== false) this.lastSeenWritten.set(device.deviceId, receivedAt.slice(0, 16)); // after the commit only
+    await insertMany(this.server, trx, 'record_revisions', revisions);
+    await insertMany(this.server, trx, 'record_owners', newOwners);
+    await insertMany(this.server, trx, 'conflicts', conflicts, { kind: 'ignore', columns: ['record_id', 'rev', 'content_hash'] });
+    await this.writeLatest(trx, [...latest.values()], storedBefore);
+    for (const [id, record] of await this.latestStates(trx, [...takeServer])) serverStates.set(id, record);
+    const serverRecords = await this.staffChanges(trx, device.deviceId, takeServer);
+    // "Last seen" to the minute is enough for ward staff; not one more write per batch.
+    if (options.touchLastSeen !== false && this.lastSeenWritten.get(device.deviceId) !== receivedAt.slice(0, 16)) {
+      await trx.updateTable('devices').set({ last_seen_at: receivedAt }).where('id', '=', device.deviceId).execute();
+    }
+    return { outcomes, serverStates, serverRecords };
+  }
 
+  private answer(item: IngestItem, applied: AppliedBatch): SyncResponse {
+    const { batch, options } = item;
+    const { outcomes, serverStates, serverRecords } = applied;
     const response: SyncResponse = {
       batchId: batch.batchId,
       results: outcomes.map((o): SyncResult => {

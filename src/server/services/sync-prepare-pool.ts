@@ -3,13 +3,10 @@
 // CPU half of every batch moved to workers, the main thread only writes while a team syncs at
 // once, and the dashboard stays responsive. A size of 0 prepares inline (same code, same
 // results); so does any batch whose worker fails, so a worker problem never loses a batch.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { prepareBatch, type PrepareContext, type PreparedBatch } from './sync-prepare.js';
+import { startModuleWorker } from '../worker-module.js';
+import { prepareBatch, type BatchPart, type PrepareContext, type PreparedBatch } from './sync-prepare.js';
 import type { PrepareReply, PrepareTask } from './sync-prepare-worker.js';
 
 export interface PreparePool {
@@ -24,8 +21,8 @@ export interface PreparePool {
   close(): Promise<void>;
   /** Workers started and ready now (0 when preparing inline). */
   readonly size: number;
-  /** Batches prepared so far, by where. */
-  readonly prepared: { inWorkers: number; inline: number };
+  /** Batches prepared so far, by where (`shared`: a lone phone's batch split between the main thread and a worker). */
+  readonly prepared: { inWorkers: number; inline: number; shared: number };
 }
 
 /** One worker per core beside the main thread, at least one, at most four. */
@@ -39,6 +36,8 @@ interface Pending {
   /** Its bytes are a fresh copy, moved (not copied again) to the worker. */
   task: PrepareTask & { bytes: Uint8Array<ArrayBuffer> };
   context: PrepareContext;
+  /** Only these records (the worker's share of a shared batch). */
+  part?: BatchPart;
   resolve(batch: PreparedBatch): void;
   reject(error: unknown): void;
 }
@@ -47,30 +46,29 @@ interface Slot {
   worker: Worker;
   /** Until the worker has loaded its code, batches go to other workers or run inline. */
   ready: boolean;
-  current: Pending | null;
+  /** Sent and not answered yet, oldest first (at most WORKER_DEPTH). */
+  inFlight: Pending[];
 }
+
+/**
+ * Batches a worker holds at once (it prepares them one after the other). Two, so that while the
+ * main thread writes one batch the worker prepares the next two instead of one: the writes of
+ * batches ready together are then committed together (sync-ingest.ts, group commit).
+ */
+const WORKER_DEPTH = 2;
+
+/**
+ * A lone batch at least this large (about 20 households) is prepared on two threads; a smaller
+ * one costs less than the worker's round trip, and is prepared inline.
+ */
+const SHARED_MIN_BYTES = 48 * 1024;
 
 /** After this many worker failures within a minute the pool stops respawning and runs inline. */
 const MAX_FAILURES_PER_MINUTE = 5;
 
-/**
- * The worker runs the TypeScript source through tsx (as the server itself does); a compiled
- * `.js` build would be started directly.
- */
+/** The worker runs the TypeScript source through tsx, as the server itself does (worker-module.ts). */
 function startWorker(): Worker {
-  const here = import.meta.url;
-  const ext = fileURLToPath(here).endsWith('.ts') ? '.ts' : '.js';
-  const file = new URL(`./sync-prepare-worker${ext}`, here).href;
-  if (ext === '.js') return new Worker(new URL(file));
-  const bootstrap = `import(${JSON.stringify(tsxEsmApi())}).then((tsx) => tsx.tsImport(${JSON.stringify(file)}, ${JSON.stringify(file)}))`;
-  return new Worker(bootstrap, { eval: true });
-}
-
-/** The URL of tsx's ESM API (its CommonJS twin cannot import TypeScript modules by URL). */
-function tsxEsmApi(): string {
-  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
-  const exports = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports;
-  return pathToFileURL(path.join(path.dirname(manifest), exports['./esm/api']!.import.default)).href;
+  return startModuleWorker(import.meta.url, 'sync-prepare-worker');
 }
 
 /**
@@ -90,7 +88,7 @@ export function createPreparePool(size: number, options: PreparePoolOptions = {}
   const onProblem = options.onProblem ?? (() => {});
   const spawn = options.spawn ?? startWorker;
   const inlineWhenAlone = options.inlineWhenAlone ?? true;
-  const prepared = { inWorkers: 0, inline: 0 };
+  const prepared = { inWorkers: 0, inline: 0, shared: 0 };
   const slots: Slot[] = [];
   const queue: Pending[] = [];
   const failures: number[] = [];
@@ -105,23 +103,37 @@ export function createPreparePool(size: number, options: PreparePoolOptions = {}
   }
 
   function runInline(pending: Pending) {
-    prepared.inline++;
-    prepareBatch(pending.source, pending.context).then(pending.resolve, pending.reject);
+    if (!pending.part) prepared.inline++;
+    prepareBatch(pending.source, pending.context, pending.part).then(pending.resolve, pending.reject);
+  }
+
+  /**
+   * A lone phone's large batch on two threads at once: the worker prepares the tail while this
+   * thread prepares the head. The phone waits for its answer, so halving the preparation is
+   * latency saved; with other phones syncing, whole batches go to the workers instead.
+   */
+  async function prepareShared(slot: Slot, pending: Pending): Promise<PreparedBatch> {
+    const tail = new Promise<PreparedBatch>((resolve, reject) => {
+      const share: Pending = { ...pending, task: { ...pending.task, part: 'tail' }, part: 'tail', resolve, reject };
+      dispatch(slot, share);
+    });
+    const [head, rest] = await Promise.all([prepareBatch(pending.source, pending.context, 'head'), tail]);
+    prepared.shared++;
+    if (!head.ok) return head;
+    // Both parsed the same bytes: an envelope the head accepted, the tail accepted too.
+    if (!rest.ok) return rest;
+    return { ...head, records: [...head.records, ...rest.records] };
   }
 
   function dispatch(slot: Slot, pending: Pending) {
-    slot.current = pending;
+    slot.inFlight.push(pending);
     slot.worker.ref(); // a batch in flight keeps the process alive; an idle pool does not
     slot.worker.postMessage(pending.task, [pending.task.bytes.buffer]);
   }
 
   function pump(slot: Slot) {
-    const next = queue.shift();
-    if (next) dispatch(slot, next);
-    else {
-      slot.current = null;
-      slot.worker.unref();
-    }
+    while (slot.inFlight.length < WORKER_DEPTH && queue.length > 0) dispatch(slot, queue.shift()!);
+    if (slot.inFlight.length === 0) slot.worker.unref();
   }
 
   function fail(slot: Slot, reason: string) {
@@ -129,11 +141,8 @@ export function createPreparePool(size: number, options: PreparePoolOptions = {}
     if (index < 0) return; // already handled (error then exit)
     slots.splice(index, 1);
     void slot.worker.terminate();
-    if (slot.current) {
-      // The dead worker had a copy of the bytes; redo the batch here from the request's own.
-      runInline(slot.current);
-      slot.current = null;
-    }
+    // The dead worker had copies of the bytes; redo its batches here from the requests' own.
+    for (const pending of slot.inFlight.splice(0)) runInline(pending);
     if (closed) return;
     const now = Date.now();
     failures.push(now);
@@ -161,7 +170,7 @@ export function createPreparePool(size: number, options: PreparePoolOptions = {}
       return;
     }
     worker.unref();
-    const slot: Slot = { worker, ready: false, current: null };
+    const slot: Slot = { worker, ready: false, inFlight: [] };
     worker.on('message', (reply: PrepareReply) => {
       if ('ready' in reply) {
         slot.ready = true;
@@ -169,13 +178,14 @@ export function createPreparePool(size: number, options: PreparePoolOptions = {}
         pump(slot);
         return;
       }
-      const pending = slot.current;
-      if (!pending || pending.task.taskId !== reply.taskId) return;
+      const index = slot.inFlight.findIndex((p) => p.task.taskId === reply.taskId);
+      if (index < 0) return;
+      const pending = slot.inFlight.splice(index, 1)[0]!;
       if ('failure' in reply) {
         onProblem(`sync preparation failed in a worker (${reply.failure}); redone inline`);
         runInline(pending);
       } else {
-        prepared.inWorkers++;
+        if (!pending.part) prepared.inWorkers++;
         pending.resolve(reply.batch);
       }
       pump(slot);
@@ -214,9 +224,15 @@ export function createPreparePool(size: number, options: PreparePoolOptions = {}
         const pending: Pending = { source: bytes, task, context, resolve, reject };
         startOnce();
         const ready = slots.filter((s) => s.ready);
+        const idle = ready.find((s) => s.inFlight.length === 0);
+        if (alone && inlineWhenAlone && !inline && !closed && idle && bytes.byteLength >= SHARED_MIN_BYTES) {
+          prepareShared(idle, pending).then(resolve, reject);
+          return;
+        }
         if (inline || closed || ready.length === 0 || (alone && inlineWhenAlone)) return runInline(pending);
-        const idle = ready.find((s) => s.current === null);
-        if (idle) dispatch(idle, pending);
+        // The least busy worker that can take one more; else wait for one.
+        const open = ready.filter((s) => s.inFlight.length < WORKER_DEPTH).sort((a, b) => a.inFlight.length - b.inFlight.length)[0];
+        if (open) dispatch(open, pending);
         else queue.push(pending);
       });
     },
@@ -232,8 +248,7 @@ export function createPreparePool(size: number, options: PreparePoolOptions = {}
       const running = slots.splice(0);
       for (const pending of queue.splice(0)) runInline(pending);
       for (const slot of running) {
-        if (slot.current) runInline(slot.current);
-        slot.current = null;
+        for (const pending of slot.inFlight.splice(0)) runInline(pending);
       }
       settleReadyWaiters();
       await Promise.all(running.map((s) => s.worker.terminate()));

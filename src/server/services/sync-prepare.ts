@@ -90,14 +90,17 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Checks one record alone: schema, the token's ward, the ward's register; then its rows. */
-export function prepareRecord(item: unknown, context: PrepareContext): PreparedRecord {
+/**
+ * Checks one record alone: schema, the token's ward, the ward's register; then its rows.
+ * `sentInBytes`: the size of the text it arrived in (checkRecordLimits).
+ */
+export function prepareRecord(item: unknown, context: PrepareContext, sentInBytes?: number): PreparedRecord {
   const obj = isPlainObject(item) ? item : null;
   const id = typeof obj?.id === 'string' ? obj.id : '';
   const rev = typeof obj?.rev === 'number' && Number.isInteger(obj.rev) ? obj.rev : 0;
   if (!obj) return { kind: 'rejected', id, rev, errors: [{ path: '', code: 'invalid' }] };
   // Depth before anything recursive (zod, JSON.stringify), then size (MAX_RECORD_BYTES).
-  const tooBig = checkRecordLimits(obj);
+  const tooBig = checkRecordLimits(obj, sentInBytes);
   if (tooBig) return { kind: 'rejected', id, rev, errors: [tooBig] };
   // Kind and version looked up, an older known version migrated, then the current schema.
   // The ward's rules too (a household's relevance table, with the ward's ages).
@@ -150,7 +153,7 @@ const unsealable = (id: string, rev: number, path = 'sealed'): RejectedRecord =>
  * clear must be the opened record's own (they are also the AAD, so a payload moved under
  * another id or rev does not even open).
  */
-export async function prepareSealedRecord(item: unknown, context: PrepareContext): Promise<PreparedRecord> {
+export async function prepareSealedRecord(item: unknown, context: PrepareContext, sentInBytes?: number): Promise<PreparedRecord> {
   const obj = isPlainObject(item) ? item : {};
   const id = typeof obj.id === 'string' ? obj.id : '';
   const rev = typeof obj.rev === 'number' && Number.isInteger(obj.rev) ? obj.rev : 0;
@@ -166,13 +169,28 @@ export async function prepareSealedRecord(item: unknown, context: PrepareContext
     return unsealable(id, rev);
   }
   if (!isPlainObject(record) || record.id !== parsed.data.id || record.rev !== parsed.data.rev) return unsealable(id, rev);
-  return prepareRecord(record, context);
+  // The opened text is shorter than its ciphertext, which is part of the text it arrived in.
+  return prepareRecord(record, context, sentInBytes);
 }
 
 const badRequest = (messageKey: MessageKey): PreparedBatch => ({ ok: false, status: 400, code: 'bad_request', messageKey });
 
-/** The envelope checks, in the order the API promises (docs/api.md), then every record. */
-export async function prepareParsedBatch(body: unknown, context: PrepareContext): Promise<PreparedBatch> {
+/**
+ * One part of a batch's records, for preparing a lone phone's large batch on two threads at
+ * once (sync-prepare-pool.ts): `head` is the records before splitAt(n), `tail` those from it.
+ */
+export type BatchPart = 'head' | 'tail';
+
+/** Where a batch of n records is cut into head and tail (the head's thread also merges). */
+export function splitAt(n: number): number {
+  return Math.ceil(n / 2);
+}
+
+/**
+ * The envelope checks, in the order the API promises (docs/api.md), then every record (or the
+ * records of one part: `records` then holds that part's only, in order).
+ */
+export async function prepareParsedBatch(body: unknown, context: PrepareContext, part?: BatchPart, bodyBytes?: number): Promise<PreparedBatch> {
   if (!isPlainObject(body)) return badRequest('bad_envelope');
   const { protocolVersion, records } = body;
   // Version first: an old phone must learn to update even if the rest of its envelope changed.
@@ -183,11 +201,13 @@ export async function prepareParsedBatch(body: unknown, context: PrepareContext)
   if (Array.isArray(records) && records.length > MAX_RECORDS_PER_BATCH) return badRequest('too_many_records');
   const envelope = syncRequestSchema.safeParse(body);
   if (!envelope.success) return badRequest('bad_envelope');
+  const all = envelope.data.records;
+  const items = part === undefined ? all : part === 'head' ? all.slice(0, splitAt(all.length)) : all.slice(splitAt(all.length));
   return {
     ok: true,
     batchId: envelope.data.batchId,
     records: await Promise.all(
-      envelope.data.records.map((item) => (isSealedItem(item) ? prepareSealedRecord(item, context) : prepareRecord(item, context))),
+      items.map((item) => (isSealedItem(item) ? prepareSealedRecord(item, context, bodyBytes) : prepareRecord(item, context, bodyBytes))),
     ),
     applied: envelope.data.applied ?? [],
   };
@@ -198,7 +218,7 @@ export async function prepareParsedBatch(body: unknown, context: PrepareContext)
  * JSON is read as Fastify reads it: UTF-8, and `__proto__` or `constructor.prototype` keys
  * refused rather than trusted.
  */
-export async function prepareBatch(bytes: Uint8Array, context: PrepareContext): Promise<PreparedBatch> {
+export async function prepareBatch(bytes: Uint8Array, context: PrepareContext, part?: BatchPart): Promise<PreparedBatch> {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   let body: unknown;
   try {
@@ -206,5 +226,5 @@ export async function prepareBatch(bytes: Uint8Array, context: PrepareContext): 
   } catch {
     return badRequest('bad_json');
   }
-  return prepareParsedBatch(body, context);
+  return prepareParsedBatch(body, context, part, bytes.byteLength);
 }

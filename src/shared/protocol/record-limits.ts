@@ -65,9 +65,16 @@ export type RecordLimitError = { path: ''; code: 'record_too_deep' | 'record_too
 /**
  * Checks one record against both limits: depth first (so the size, measured with
  * JSON.stringify, is only ever measured on a shallow value). Null when within them.
+ *
+ * `sentInBytes`: the size of the JSON text the record arrived in (the server passes the whole
+ * request body's). A record is part of that text, so when it is no larger than the limit the
+ * record is within it as sent and is not serialised again to be measured: the phone's batches
+ * are never larger (CLIENT_BATCH_MAX_BYTES), so its records cost one depth walk, not a
+ * JSON.stringify each.
  */
-export function checkRecordLimits(record: unknown): RecordLimitError | null {
+export function checkRecordLimits(record: unknown, sentInBytes?: number): RecordLimitError | null {
   if (jsonDepthExceeds(record, MAX_RECORD_DEPTH)) return { path: '', code: 'record_too_deep' };
+  if (sentInBytes !== undefined && sentInBytes <= MAX_RECORD_BYTES) return null;
   const text = JSON.stringify(record) ?? '';
   // Each UTF-16 unit is 1 to 3 bytes of UTF-8 (a surrogate pair, two units, is 4): the exact
   // count is needed only between those bounds, for a record near the limit.

@@ -91,6 +91,19 @@ describe('MAX_RECORD_BYTES', () => {
     expect(checkRecordLimits(rec)).toEqual({ path: '', code: 'record_too_large' });
   });
 
+  it('takes the size of the text a record was sent in as its bound, and measures it only above the limit', () => {
+    const rec = householdRecord({ seed: 3 }) as any;
+    // As the server meets a batch's records: sent in a body of n bytes, no record is larger.
+    expect(checkRecordLimits(rec, MAX_RECORD_BYTES)).toBeNull();
+    // A body over the limit says nothing: the record is measured, and a large one refused.
+    rec.data.pad = 'a'.repeat(MAX_RECORD_BYTES);
+    expect(checkRecordLimits(rec, MAX_RECORD_BYTES + 1)).toEqual({ path: '', code: 'record_too_large' });
+    // The depth is always checked: a small body may nest too deep.
+    let deep: unknown = 1;
+    for (let i = 0; i < 40; i++) deep = [deep];
+    expect(checkRecordLimits({ deep }, 200)).toEqual({ path: '', code: 'record_too_deep' });
+  });
+
   it('counts UTF-8 as TextEncoder does', () => {
     for (const text of ['', 'abc', 'Nguyễn Thị Ánh', '😀 ok', '\u0001', '\ud800 lone']) {
       expect(utf8ByteLength(text)).toBe(new TextEncoder().encode(text).length);
