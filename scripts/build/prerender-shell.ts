@@ -5,9 +5,13 @@
 // run while the page parses:
 // - drops the prerendered Home when the address opens another screen or English was chosen
 //   (the app renders those itself);
-// - served by the service worker (a warm start), asks for the database's code (Dexie, the `store`
-//   chunk, src/app/storage/app-store.ts) the same way: every such start loads it at once, and a
-//   dynamic import would only ask for it once the app's own files have run.
+// - served by the service worker (a warm start) on another screen than Home, asks for the
+//   database's code (Dexie, the `store` chunk, src/app/storage/app-store.ts) the same way: such a
+//   start loads it at once, and a dynamic import would only ask for it once the app's own files
+//   have run. Not on Home: a warm start there reads its first values straight from IndexedDB
+//   (src/app/storage/first-reads-raw.ts) and loads Dexie once Home is up (boot.ts); asked for
+//   here, its fetch, compile and code cache took main-thread time before Home's first render
+//   (warm start at 4× CPU, median of 11, interleaved, load 5–6: 452 → 340 ms).
 // React replaces the prerendered markup when it renders (createRoot empties #root); it holds no
 // field, so nothing typed can be lost.
 //
@@ -89,10 +93,10 @@ export function headScript(surveyChunk: string | undefined): string {
 export function shellScript(storeChunk?: string): string {
   return (
     `(function(){` +
-    `var shell=document.getElementById('shell'),hash=location.hash,lang=null;` +
+    `var shell=document.getElementById('shell'),hash=location.hash,home=!hash||hash==='#'||hash==='#/',lang=null;` +
     `try{lang=localStorage.getItem(${JSON.stringify(LANGUAGE_STORAGE_KEY)})}catch(e){}` +
-    `if((hash&&hash!=='#'&&hash!=='#/')||lang==='en'){if(shell)shell.remove()}` +
-    (storeChunk ? `if(navigator.serviceWorker&&navigator.serviceWorker.controller){${preload(storeChunk)}}` : '') +
+    `if(!home||lang==='en'){if(shell)shell.remove()}` +
+    (storeChunk ? `if(!home&&navigator.serviceWorker&&navigator.serviceWorker.controller){${preload(storeChunk)}}` : '') +
     `})();`
   );
 }
