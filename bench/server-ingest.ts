@@ -8,7 +8,7 @@
 //   prepares batches in worker threads while its main thread writes, and on SQLite writes the
 //   batches that were ready together in one transaction (group commit), as `npm start` runs it.
 // - one phone alone, batch after batch: its answer waits for every step, so each batch pays its
-//   checks (split between the main thread and a worker) and its own commit.
+//   checks and its own commit.
 // On both, SQLite's WAL is checkpointed on a worker thread, as the server opens it (main.ts);
 // the raw side keeps SQLite's defaults.
 // SQLite always; PostgreSQL too when DATABASE_URL is set (a scratch database, dropped after).

@@ -115,54 +115,9 @@ describe('sync preparation pool', () => {
       const bytes = mixedBatch();
       const expected = await prepareBatch(bytes, context);
       expect(await pool.prepare(bytes, context, true)).toEqual(expected);
-      expect(pool.prepared).toEqual({ inWorkers: 0, inline: 1, shared: 0 });
+      expect(pool.prepared).toEqual({ inWorkers: 0, inline: 1 });
       expect(await pool.prepare(bytes, context, false)).toEqual(expected);
-      expect(pool.prepared).toEqual({ inWorkers: 1, inline: 1, shared: 0 });
-    } finally {
-      await pool.close();
-    }
-  });
-
-  it('shares a large lone batch between this thread and a worker, with the same result as inline', async () => {
-    const pool = createPreparePool(1);
-    try {
-      await pool.start();
-      // Over SHARED_MIN_BYTES: forty households with every kind of record around them, so the
-      // cut between head and tail falls among good, rejected and sealed records alike.
-      const many = Array.from({ length: 40 }, (_, i) => householdRecord({ seed: 300 + i, members: 4 }));
-      const mixed = JSON.parse(mixedBatch().toString('utf8')) as { records: unknown[] };
-      const records = many.flatMap((r, i) => (i % 8 === 0 ? [r, ...mixed.records] : [r]));
-      const bytes = Buffer.from(JSON.stringify(batch(records)));
-      expect(bytes.byteLength).toBeGreaterThan(48 * 1024);
-      const expected = await prepareBatch(bytes, context);
-      expect(expected.ok && expected.records.length).toBe(records.length);
-      expect(await pool.prepare(bytes, context, true)).toEqual(expected);
-      expect(pool.prepared).toEqual({ inWorkers: 0, inline: 0, shared: 1 });
-      // A whole-batch error is the same too (the head answers it).
-      const badEnvelope = Buffer.from(JSON.stringify({ protocolVersion: 1, batchId: 'not-a-uuid', records, padding: 'x'.repeat(50_000) }));
-      expect(await pool.prepare(badEnvelope, context, true)).toEqual(await prepareBatch(badEnvelope, context));
-      // A small lone batch stays inline.
-      const small = mixedBatch();
-      expect(await pool.prepare(small, context, true)).toEqual(await prepareBatch(small, context));
-      expect(pool.prepared).toEqual({ inWorkers: 0, inline: 1, shared: 2 });
-    } finally {
-      await pool.close();
-    }
-  });
-
-  it('redoes the tail of a shared batch inline when its worker dies', async () => {
-    const problems: string[] = [];
-    const pool = createPreparePool(1, {
-      onProblem: (p) => problems.push(p),
-      // Ready at once, then dies on its first batch.
-      spawn: () => new Worker(`const { parentPort } = require('node:worker_threads'); parentPort.postMessage({ ready: true }); parentPort.on('message', () => process.exit(3));`, { eval: true }),
-    });
-    try {
-      await pool.start();
-      const many = Array.from({ length: 40 }, (_, i) => householdRecord({ seed: 400 + i, members: 4 }));
-      const bytes = Buffer.from(JSON.stringify(batch(many)));
-      expect(await pool.prepare(bytes, context, true)).toEqual(await prepareBatch(bytes, context));
-      expect(problems.some((p) => /exit code 3/.test(p))).toBe(true);
+      expect(pool.prepared).toEqual({ inWorkers: 1, inline: 1 });
     } finally {
       await pool.close();
     }
@@ -194,7 +149,7 @@ describe('sync preparation pool', () => {
         app.inject({ method: 'POST', url: '/api/v1/sync', headers: { authorization: `Bearer ${token}` }, payload: batch([householdRecord({ seed })]) });
       // One phone, batch after batch: inline.
       for (const seed of [100, 101]) expect((await send(seed, tokens[0]!)).json().results[0].status).toBe('accepted');
-      expect(pool.prepared).toEqual({ inWorkers: 0, inline: 2, shared: 0 });
+      expect(pool.prepared).toEqual({ inWorkers: 0, inline: 2 });
       // A team at once: from the second device on, the workers.
       const team = await Promise.all(tokens.map((token, i) => send(200 + i, token)));
       expect(team.map((r) => r.json().results[0].status)).toEqual(Array(8).fill('accepted'));

@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { startModuleWorker } from '../worker-module.js';
-import { prepareBatch, type BatchPart, type PrepareContext, type PreparedBatch } from './sync-prepare.js';
+import { prepareBatch, type PrepareContext, type PreparedBatch } from './sync-prepare.js';
 import type { PrepareReply, PrepareTask } from './sync-prepare-worker.js';
 
 export interface PreparePool {
@@ -21,8 +21,8 @@ export interface PreparePool {
   close(): Promise<void>;
   /** Workers started and ready now (0 when preparing inline). */
   readonly size: number;
-  /** Batches prepared so far, by where (`shared`: a lone phone's batch split between the main thread and a worker). */
-  readonly prepared: { inWorkers: number; inline: number; shared: number };
+  /** Batches prepared so far, by where. */
+  readonly prepared: { inWorkers: number; inline: number };
 }
 
 /** One worker per core beside the main thread, at least one, at most four. */
@@ -36,8 +36,6 @@ interface Pending {
   /** Its bytes are a fresh copy, moved (not copied again) to the worker. */
   task: PrepareTask & { bytes: Uint8Array<ArrayBuffer> };
   context: PrepareContext;
-  /** Only these records (the worker's share of a shared batch). */
-  part?: BatchPart;
   resolve(batch: PreparedBatch): void;
   reject(error: unknown): void;
 }
@@ -56,12 +54,6 @@ interface Slot {
  * batches ready together are then committed together (sync-ingest.ts, group commit).
  */
 const WORKER_DEPTH = 2;
-
-/**
- * A lone batch at least this large (about 20 households) is prepared on two threads; a smaller
- * one costs less than the worker's round trip, and is prepared inline.
- */
-const SHARED_MIN_BYTES = 48 * 1024;
 
 /** After this many worker failures within a minute the pool stops respawning and runs inline. */
 const MAX_FAILURES_PER_MINUTE = 5;
@@ -88,7 +80,7 @@ export function createPreparePool(size: number, options: PreparePoolOptions = {}
   const onProblem = options.onProblem ?? (() => {});
   const spawn = options.spawn ?? startWorker;
   const inlineWhenAlone = options.inlineWhenAlone ?? true;
-  const prepared = { inWorkers: 0, inline: 0, shared: 0 };
+  const prepared = { inWorkers: 0, inline: 0 };
   const slots: Slot[] = [];
   const queue: Pending[] = [];
   const failures: number[] = [];
@@ -103,26 +95,8 @@ export function createPreparePool(size: number, options: PreparePoolOptions = {}
   }
 
   function runInline(pending: Pending) {
-    if (!pending.part) prepared.inline++;
-    prepareBatch(pending.source, pending.context, pending.part).then(pending.resolve, pending.reject);
-  }
-
-  /**
-   * A lone phone's large batch on two threads at once: the worker prepares the tail while this
-   * thread prepares the head. The phone waits for its answer, so halving the preparation is
-   * latency saved; with other phones syncing, whole batches go to the workers instead.
-   */
-  async function prepareShared(slot: Slot, pending: Pending): Promise<PreparedBatch> {
-    const tail = new Promise<PreparedBatch>((resolve, reject) => {
-      const share: Pending = { ...pending, task: { ...pending.task, part: 'tail' }, part: 'tail', resolve, reject };
-      dispatch(slot, share);
-    });
-    const [head, rest] = await Promise.all([prepareBatch(pending.source, pending.context, 'head'), tail]);
-    prepared.shared++;
-    if (!head.ok) return head;
-    // Both parsed the same bytes: an envelope the head accepted, the tail accepted too.
-    if (!rest.ok) return rest;
-    return { ...head, records: [...head.records, ...rest.records] };
+    prepared.inline++;
+    prepareBatch(pending.source, pending.context).then(pending.resolve, pending.reject);
   }
 
   function dispatch(slot: Slot, pending: Pending) {
@@ -185,7 +159,7 @@ export function createPreparePool(size: number, options: PreparePoolOptions = {}
         onProblem(`sync preparation failed in a worker (${reply.failure}); redone inline`);
         runInline(pending);
       } else {
-        if (!pending.part) prepared.inWorkers++;
+        prepared.inWorkers++;
         pending.resolve(reply.batch);
       }
       pump(slot);
@@ -224,11 +198,6 @@ export function createPreparePool(size: number, options: PreparePoolOptions = {}
         const pending: Pending = { source: bytes, task, context, resolve, reject };
         startOnce();
         const ready = slots.filter((s) => s.ready);
-        const idle = ready.find((s) => s.inFlight.length === 0);
-        if (alone && inlineWhenAlone && !inline && !closed && idle && bytes.byteLength >= SHARED_MIN_BYTES) {
-          prepareShared(idle, pending).then(resolve, reject);
-          return;
-        }
         if (inline || closed || ready.length === 0 || (alone && inlineWhenAlone)) return runInline(pending);
         // The least busy worker that can take one more; else wait for one.
         const open = ready.filter((s) => s.inFlight.length < WORKER_DEPTH).sort((a, b) => a.inFlight.length - b.inFlight.length)[0];

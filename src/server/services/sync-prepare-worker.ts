@@ -2,7 +2,7 @@
 // the next only after this one's reply).
 import { parentPort } from 'node:worker_threads';
 import type { SealingPrivateKey } from '../../shared/crypto/hpke.js';
-import { prepareBatch, type BatchPart, type PreparedBatch } from './sync-prepare.js';
+import { prepareBatch, type PreparedBatch } from './sync-prepare.js';
 
 export interface PrepareTask {
   taskId: number;
@@ -14,8 +14,6 @@ export interface PrepareTask {
   receivedAt: string;
   /** The ward's private sealing keys, to open sealed records (sync-prepare.ts). */
   sealingKeys: SealingPrivateKey[];
-  /** Only these records of the batch (a lone phone's batch shared with the main thread). */
-  part?: BatchPart;
 }
 
 export type PrepareReply = { ready: true } | { taskId: number; batch: PreparedBatch } | { taskId: number; failure: string };
@@ -31,7 +29,7 @@ port.on('message', (task: PrepareTask) => {
     ages: task.ages,
     receivedAt: task.receivedAt,
     sealingKeys: task.sealingKeys,
-  }, task.part).then(
+  }).then(
     (batch): PrepareReply => ({ taskId: task.taskId, batch }),
     (error: unknown): PrepareReply => ({ taskId: task.taskId, failure: error instanceof Error ? error.message : String(error) }),
   ).then((reply) => port.postMessage(reply));

@@ -176,21 +176,10 @@ export async function prepareSealedRecord(item: unknown, context: PrepareContext
 const badRequest = (messageKey: MessageKey): PreparedBatch => ({ ok: false, status: 400, code: 'bad_request', messageKey });
 
 /**
- * One part of a batch's records, for preparing a lone phone's large batch on two threads at
- * once (sync-prepare-pool.ts): `head` is the records before splitAt(n), `tail` those from it.
+ * The envelope checks, in the order the API promises (docs/api.md), then every record.
+ * `bodyBytes`: the size of the request body the batch came in (checkRecordLimits).
  */
-export type BatchPart = 'head' | 'tail';
-
-/** Where a batch of n records is cut into head and tail (the head's thread also merges). */
-export function splitAt(n: number): number {
-  return Math.ceil(n / 2);
-}
-
-/**
- * The envelope checks, in the order the API promises (docs/api.md), then every record (or the
- * records of one part: `records` then holds that part's only, in order).
- */
-export async function prepareParsedBatch(body: unknown, context: PrepareContext, part?: BatchPart, bodyBytes?: number): Promise<PreparedBatch> {
+export async function prepareParsedBatch(body: unknown, context: PrepareContext, bodyBytes?: number): Promise<PreparedBatch> {
   if (!isPlainObject(body)) return badRequest('bad_envelope');
   const { protocolVersion, records } = body;
   // Version first: an old phone must learn to update even if the rest of its envelope changed.
@@ -201,8 +190,7 @@ export async function prepareParsedBatch(body: unknown, context: PrepareContext,
   if (Array.isArray(records) && records.length > MAX_RECORDS_PER_BATCH) return badRequest('too_many_records');
   const envelope = syncRequestSchema.safeParse(body);
   if (!envelope.success) return badRequest('bad_envelope');
-  const all = envelope.data.records;
-  const items = part === undefined ? all : part === 'head' ? all.slice(0, splitAt(all.length)) : all.slice(splitAt(all.length));
+  const items = envelope.data.records;
   return {
     ok: true,
     batchId: envelope.data.batchId,
@@ -218,7 +206,7 @@ export async function prepareParsedBatch(body: unknown, context: PrepareContext,
  * JSON is read as Fastify reads it: UTF-8, and `__proto__` or `constructor.prototype` keys
  * refused rather than trusted.
  */
-export async function prepareBatch(bytes: Uint8Array, context: PrepareContext, part?: BatchPart): Promise<PreparedBatch> {
+export async function prepareBatch(bytes: Uint8Array, context: PrepareContext): Promise<PreparedBatch> {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   let body: unknown;
   try {
@@ -226,5 +214,5 @@ export async function prepareBatch(bytes: Uint8Array, context: PrepareContext, p
   } catch {
     return badRequest('bad_json');
   }
-  return prepareParsedBatch(body, context, part, bytes.byteLength);
+  return prepareParsedBatch(body, context, bytes.byteLength);
 }
