@@ -51,6 +51,18 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constant('settings' as const), ages: fc.nat(AGES.length - 1) }) },
 );
 
+/** Every kind of operation at least once, on households that exist when it comes. */
+const GUARANTEED_OPS: Op[] = [
+  { op: 'rev', slot: 0, template: 0, practice: false },
+  { op: 'rev', slot: 1, template: 1, practice: false },
+  { op: 'rev', slot: 2, template: 2, practice: false },
+  { op: 'void', slot: 0 },
+  { op: 'erase', slot: 1, member: null, mode: 'erase' },
+  { op: 'settings', ages: 1 },
+  { op: 'erase', slot: 2, member: 0, mode: 'withdraw' },
+  { op: 'rev', slot: 2, template: 3, practice: false },
+];
+
 const templatesFor = new Map<number, HouseholdRecord[]>();
 function templates(ages: number): HouseholdRecord[] {
   let t = templatesFor.get(ages);
@@ -202,7 +214,15 @@ describe.each(backends)('indicator counters on $name', (backend) => {
         for (const op of ops) await apply(op);
         await check();
       }),
-      { numRuns: backend.name === 'postgres' ? 10 : 20, endOnFailure: true, ...(process.env.COUNTERS_SEED ? { seed: Number(process.env.COUNTERS_SEED) } : {}) },
+      {
+        numRuns: backend.name === 'postgres' ? 10 : 20,
+        endOnFailure: true,
+        // Run first, whatever the seed: a sequence that surely revs, voids, erases, withdraws and
+        // changes the settings. Random ones alone sometimes never void a stored household (a void
+        // of an empty slot does nothing): one CI run drew 18 operations and no void at all.
+        examples: [[GUARANTEED_OPS]],
+        ...(process.env.COUNTERS_SEED ? { seed: Number(process.env.COUNTERS_SEED) } : {}),
+      },
     );
     const erasures = Object.entries(seen).filter(([k]) => / (erase|withdraw)$/.test(k)).reduce((s, [, n]) => s + n, 0);
     for (const [what, n] of [['accepted', seen.accepted], ['void', seen.void], ['erasure', erasures]] as const) expect(n ?? 0, `${what} in ${JSON.stringify(seen)}`).toBeGreaterThan(0);
