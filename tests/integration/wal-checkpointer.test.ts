@@ -59,11 +59,13 @@ describe('WAL checkpoints on a worker thread', () => {
     expect(existsSync(`${file}-wal`)).toBe(false);
   });
 
-  it("the erasure scrub's truncating checkpoint waits for the worker's, never reports busy", async () => {
+  it("the erasure scrub's truncating checkpoint gets past the worker's, never reports busy", async () => {
     const { server, file } = await open(true);
-    for (let round = 0; round < 30; round++) {
+    for (let round = 0; round < 100; round++) {
       writePages(server, 50);
-      // A worker checkpoint may be running right now: the scrub's TRUNCATE waits for it (busy_timeout).
+      // A worker checkpoint may be running right now; SQLite then answers the scrub's TRUNCATE
+      // busy at once (no busy handler for the checkpoint lock), so the scrub tries again. With a
+      // single try this failed in 1 of 3 runs of 200 rounds.
       expect((await scrubErasedBytes(server, ['filler'])).busy).toBe(false);
       expect(statSync(`${file}-wal`).size).toBe(0);
       await new Promise((resolve) => setTimeout(resolve, round % 7));

@@ -23,7 +23,7 @@ const TABLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const VACUUMED_KEY = 'sqlite_vacuumed_for_secure_delete';
 
 export interface ScrubResult {
-  /** SQLite: the checkpoint could not finish (a reader held an old snapshot); run again later. */
+  /** SQLite: the checkpoint could not finish within its retries (a reader held an old snapshot); run again later. */
   busy: boolean;
   /** SQLite: the one-time VACUUM ran now. */
   vacuumed: boolean;
@@ -53,6 +53,18 @@ export async function scrubErasedBytes(server: ServerDb, tables: readonly string
     sqlite.prepare('insert into server_meta (key, value) values (?, ?)').run(VACUUMED_KEY, new Date().toISOString());
     vacuumed = true;
   }
-  const [result] = sqlite.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
-  return { busy: (result?.busy ?? 0) !== 0, vacuumed };
+  // The server's WAL worker (db/wal-checkpointer.ts) checkpoints every 40 ms, for a few
+  // milliseconds; while it does, SQLite answers a second checkpoint busy at once, without its
+  // busy handler (sqlite3_wal_checkpoint_v2: the checkpoint lock never waits). Try again for up
+  // to two seconds; a reader holding an old snapshot longer still leaves it busy.
+  let busy = true;
+  for (let attempt = 0; busy && attempt < CHECKPOINT_ATTEMPTS; attempt++) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, CHECKPOINT_RETRY_MS));
+    const [result] = sqlite.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
+    busy = (result?.busy ?? 0) !== 0;
+  }
+  return { busy, vacuumed };
 }
+
+const CHECKPOINT_ATTEMPTS = 100;
+const CHECKPOINT_RETRY_MS = 20;
