@@ -13,16 +13,8 @@
 import { APP_DB_NAME } from './app-store.js';
 import { openIfExists } from './first-read.js';
 import type { StoredRecord } from './db.js';
-import { revisitDue, surveyedThatDay } from './record-queries.js';
-import { countWaiting, kindOfRecordRow, type WaitingCounts, type WaitingKind } from './waiting.js';
-
-/** Home's counts (features/home/home-counts.ts Counts). */
-interface Counts {
-  today: number;
-  waiting: WaitingCounts;
-  drafts: number;
-  revisits: number;
-}
+import { revisitDue, surveyedThatDay, type HomeCounts } from './record-queries.js';
+import { countWaiting, kindOfRecordRow, type WaitingKind } from './waiting.js';
 
 export interface FirstScreenValues {
   /** meta 'lock' as stored (security/lock-start.ts isLockConfig judges it). */
@@ -34,7 +26,7 @@ export interface FirstScreenValues {
   wiped: unknown;
   /** meta 'wardConfig' as stored (storage/ward-config-shape.ts looksLikeWardConfig judges it). */
   wardConfig: unknown;
-  counts: Counts;
+  counts: HomeCounts;
 }
 
 const STORES = ['meta', 'records', 'drafts', 'outbox', 'summaries'] as const;
@@ -70,7 +62,7 @@ function read(db: IDBDatabase, today: string, done: (values: FirstScreenValues |
   const get = <T,>(req: IDBRequest<T>, onValue: (value: T) => void) => (req.onsuccess = () => onValue(req.result));
   const metaValue = (key: string, onValue: (value: unknown) => void) => get(meta.get(key), (row: { value?: unknown } | undefined) => onValue(row?.value));
 
-  const out: Omit<Partial<FirstScreenValues>, 'counts'> & { counts: Partial<Counts> } = { counts: {} };
+  const out: Omit<Partial<FirstScreenValues>, 'counts'> & { counts: Partial<HomeCounts> } = { counts: {} };
   let recordCount = 0;
   let draftCount = 0;
   let device = false;

@@ -3,6 +3,16 @@
 // records-repo.ts, whose saves validate and would pull the schema chunk in with them. What is
 // waiting to be sent is counted in waiting.ts.
 import type { AnyStoredRecord, GoCuaDb, StoredRecord } from './db.js';
+import type { WaitingCounts } from './waiting.js';
+
+/** Home's counts (features/home/home-counts.ts reads them through Dexie, first-reads-raw.ts without). */
+export interface HomeCounts {
+  today: number;
+  /** Records waiting to be sent: the one definition (storage/waiting.ts), as the sync status counts. */
+  waiting: WaitingCounts;
+  drafts: number;
+  revisits: number;
+}
 
 /** Of the rows whose `surveyedAt` is the day, those Home counts as surveyed that day (also read without Dexie: first-reads-raw.ts). */
 export const surveyedThatDay = (r: Pick<StoredRecord, 'voided' | 'outcome'>): boolean => r.voided === 0 && r.outcome === 'surveyed';

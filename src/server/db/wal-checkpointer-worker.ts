@@ -13,15 +13,13 @@ export interface CheckpointerData {
 }
 
 export type CheckpointerMessage = { stop: true };
-export type CheckpointerReply = { ready: true } | { problem: string };
+export type CheckpointerReply = { problem: string };
 
 const { file, intervalMs } = workerData as CheckpointerData;
 const port = parentPort!;
 const db = new SqliteDatabase(file, { fileMustExist: true });
 // FULL: the WAL is synced before its frames are copied, and the database file after.
 db.pragma('synchronous = FULL');
-// As the server's own connection: freed content copied into the file stays zeroed.
-db.pragma('secure_delete = ON');
 const checkpoint = db.prepare('pragma wal_checkpoint(PASSIVE)');
 
 let timer: NodeJS.Timeout | null = null;
@@ -46,5 +44,4 @@ port.on('message', (message: CheckpointerMessage) => {
   port.close();
 });
 
-port.postMessage({ ready: true } satisfies CheckpointerReply);
 step();

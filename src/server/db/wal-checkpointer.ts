@@ -46,15 +46,16 @@ export function startWalCheckpointer(sqlite: SqliteDatabase.Database, file: stri
   worker.unref();
   let closing = false;
   let exited = false;
+  let fellBack = false;
   const fallBack = (why: string) => {
-    if (closing || !sqlite.open) return;
+    // An 'error' is followed by an 'exit': one fallback, one line.
+    if (closing || fellBack || !sqlite.open) return;
+    fellBack = true;
     // Without the worker, SQLite checkpoints inline again, as it does by default.
     sqlite.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_PAGES}`);
     onProblem(`WAL checkpoint worker stopped (${why}); checkpointing on the main thread`);
   };
-  worker.on('message', (reply: CheckpointerReply) => {
-    if ('problem' in reply) onProblem(`WAL checkpoint: ${reply.problem}`);
-  });
+  worker.on('message', (reply: CheckpointerReply) => onProblem(`WAL checkpoint: ${reply.problem}`));
   worker.on('error', (error) => fallBack(error.message));
   worker.on('exit', (code) => {
     exited = true;

@@ -190,12 +190,11 @@ export async function prepareParsedBatch(body: unknown, context: PrepareContext,
   if (Array.isArray(records) && records.length > MAX_RECORDS_PER_BATCH) return badRequest('too_many_records');
   const envelope = syncRequestSchema.safeParse(body);
   if (!envelope.success) return badRequest('bad_envelope');
-  const items = envelope.data.records;
   return {
     ok: true,
     batchId: envelope.data.batchId,
     records: await Promise.all(
-      items.map((item) => (isSealedItem(item) ? prepareSealedRecord(item, context, bodyBytes) : prepareRecord(item, context, bodyBytes))),
+      envelope.data.records.map((item) => (isSealedItem(item) ? prepareSealedRecord(item, context, bodyBytes) : prepareRecord(item, context, bodyBytes))),
     ),
     applied: envelope.data.applied ?? [],
   };

@@ -3,18 +3,12 @@
 // query takes over from this first answer.
 import type { GoCuaDb } from '../../storage/db.js';
 import { countDrafts } from '../../storage/drafts-repo.js';
-import { countRevisitsDue, countSurveyedOn } from '../../storage/record-queries.js';
-import { readWaiting, type WaitingCounts } from '../../storage/waiting.js';
+import { countRevisitsDue, countSurveyedOn, type HomeCounts } from '../../storage/record-queries.js';
+import { readWaiting } from '../../storage/waiting.js';
 import { localDate } from '../../ui/dates.js';
 import { preloadRead } from '../../ui/early-reads.js';
 
-export interface Counts {
-  today: number;
-  /** Records waiting to be sent: the one definition (storage/waiting.ts), as the sync status counts. */
-  waiting: WaitingCounts;
-  drafts: number;
-  revisits: number;
-}
+export type Counts = HomeCounts;
 
 export async function loadCounts(db: GoCuaDb): Promise<Counts> {
   const [todayCount, waiting, drafts, revisits] = await Promise.all([
