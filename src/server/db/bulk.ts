@@ -60,7 +60,8 @@ export async function insertMany<T extends keyof Database>(
     for (const row of rows) {
       const record = row as unknown as Record<string, unknown>;
       for (let i = 0; i < columns.length; i++) values[i] = record[columns[i]!];
-      stmt.run(values);
+      // Spread, not the array: better-sqlite3 binds arguments faster than an array's elements.
+      stmt.run(...values);
     }
     return;
   }
@@ -153,7 +154,7 @@ export async function addRows(
   if (rows.length === 0) return;
   if (server.sqlite) {
     const stmt = sqliteStatement(server.sqlite, table, [...columns], { kind: 'add', columns: [...keyColumns] });
-    for (const row of rows) stmt.run(row);
+    for (const row of rows) stmt.run(...row);
     return;
   }
   const cacheKey = `${table}|${columns.join(',')}|${keyColumns.join(',')}`;

@@ -69,7 +69,7 @@ export async function syncRoutes(app: FastifyInstance, options: SyncRouteOptions
       // A retired device's outbox is still taken; asking with nothing left (no records, nothing
       // waiting — an older app that sends no count asks empty only once drained) ends it.
       if (device.retired && batch.records.length === 0 && (waiting ?? 0) === 0) throw new HttpError(410, 'device_retired');
-      const answer = await ingest.ingest(device, batch, receivedAt, { lang: pickLang(request.headers['accept-language']) });
+      const answer = await ingest.ingest(device, batch, receivedAt, { lang: pickLang(request.headers['accept-language']), alone });
       // Before answering: the ward's next dashboard reads wait for a read replica to replay this batch.
       await noteWrite(options.db, [device.wardCode]).catch((error: unknown) => request.log.warn({ err: error }, 'write position not noted'));
       return device.retired ? { ...answer, device: 'retired' } : answer;

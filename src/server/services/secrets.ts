@@ -1,7 +1,7 @@
 // Secrets the server hands out or checks: device and session tokens (random, stored as sha256
 // hashes), enrolment codes (short, typable, stored hashed) and passwords (scrypt). Every
 // comparison of a secret is constant-time.
-import { createHash, randomBytes, randomInt, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { hash, randomBytes, randomInt, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 function scrypt(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -15,7 +15,8 @@ export function newToken(): string {
 }
 
 export function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('base64url');
+  // One-shot (no Hash object per call): the sync hashes every record body.
+  return hash('sha256', text, 'base64url');
 }
 
 export function safeEqualText(a: string, b: string): boolean {

@@ -209,9 +209,23 @@ export async function prepareBatch(bytes: Uint8Array, context: PrepareContext): 
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   let body: unknown;
   try {
-    body = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+    body = parseUntrustedJson(text);
   } catch {
     return badRequest('bad_json');
   }
   return prepareParsedBatch(body, context, bytes.byteLength);
+}
+
+/**
+ * secure-json-parse's answer, cheaper for the usual body. It refuses a `__proto__` or
+ * `constructor` key, written plainly or with \u escapes, by scanning the text with two
+ * regular expressions after parsing; a text with neither word and no `\u00` escape cannot hold
+ * such a key (or a BOM to strip), so a plain JSON.parse answers it the same, and the scans
+ * (about half a millisecond per 100-household batch) are skipped.
+ */
+export function parseUntrustedJson(text: string): unknown {
+  if (text.charCodeAt(0) !== 0xfeff && !text.includes('__proto__') && !text.includes('constructor') && !text.includes('\\u00')) {
+    return JSON.parse(text);
+  }
+  return secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
 }
