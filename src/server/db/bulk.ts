@@ -106,6 +106,22 @@ function pgInsertText(table: string, columns: string[], conflict: Conflict): str
   return text;
 }
 
+/**
+ * A statement prepared once per SQLite handle and kept (the sync's hot reads: building and
+ * compiling a Kysely query costs more than SQLite's answer to it). Like the writers here, it
+ * must only run inside a Kysely transaction callback on that handle.
+ */
+export function cachedSqliteStatement(handle: SqliteDatabase.Database, text: string): SqliteDatabase.Statement {
+  let cache = statements.get(handle);
+  if (!cache) statements.set(handle, (cache = new Map()));
+  let stmt = cache.get(text);
+  if (!stmt) {
+    stmt = handle.prepare(text);
+    cache.set(text, stmt);
+  }
+  return stmt;
+}
+
 /** DELETE … WHERE column IN (values), chunked; one prepared statement per value on SQLite. */
 export async function deleteWhereIn<T extends keyof Database>(
   server: ServerDb,

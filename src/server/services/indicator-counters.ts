@@ -28,7 +28,8 @@ import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
 import { AGE_BANDS } from '../../shared/domain/age.js';
 import { INDICATORS, type IndicatorSettings, type MemberIndicator } from '../../shared/domain/indicators.js';
 import { SKILLS_MIN_AGE } from '../../shared/domain/relevance.js';
-import { addRows } from '../db/bulk.js';
+import type SqliteDatabase from 'better-sqlite3';
+import { addRows, cachedSqliteStatement } from '../db/bulk.js';
 import { lockWard, type ServerDb } from '../db/connect.js';
 import type { Database, HouseholdsTable, IndicatorCountersTable, IndicatorDayCountersTable, MembersTable } from '../db/schema.js';
 import { NOT_ASKED } from './record-rows.js';
@@ -242,6 +243,12 @@ export async function storedBounds(db: Kysely<Database>, wardCode: string): Prom
   return row ? (JSON.parse(row.age_bounds) as number[]) : null;
 }
 
+/** storedBounds on the sync's hot path (SQLite): a cached statement, no query to build. */
+function sqliteStoredBounds(handle: SqliteDatabase.Database, wardCode: string): number[] | null {
+  const row = cachedSqliteStatement(handle, 'select age_bounds from indicator_counter_wards where ward_code = ?').get(wardCode) as { age_bounds: string } | undefined;
+  return row ? (JSON.parse(row.age_bounds) as number[]) : null;
+}
+
 /** The counted rows of these households as stored now (before a writer replaces them). */
 export async function loadCountedRows(trx: Kysely<Database>, recordIds: readonly string[]): Promise<CountedRows[]> {
   const out = new Map<string, CountedRows>();
@@ -268,7 +275,7 @@ export async function applyCounterDeltas(server: ServerDb, trx: Transaction<Data
   for (const r of before) wards.add(r.household.ward_code);
   for (const r of after) wards.add(r.household.ward_code);
   for (const wardCode of wards) {
-    const bounds = await storedBounds(trx, wardCode);
+    const bounds = server.sqlite ? sqliteStoredBounds(server.sqlite, wardCode) : await storedBounds(trx, wardCode);
     if (!bounds) continue;
     const deltas: Deltas = new Map();
     for (const r of before) if (r.household.ward_code === wardCode) addContribution(deltas, r, bounds, -1);

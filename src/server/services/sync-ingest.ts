@@ -31,7 +31,7 @@ import {
 } from '../../shared/protocol/sync.js';
 import { eraseRecordPersonalFields } from '../../shared/domain/personal-fields.js';
 import { parseRecord } from '../../shared/schema/registry.js';
-import { deleteWhereIn, insertMany } from '../db/bulk.js';
+import { cachedSqliteStatement, deleteWhereIn, insertMany } from '../db/bulk.js';
 import { lockWard, type ServerDb } from '../db/connect.js';
 import type { ConflictsTable, Database, RecordOwnersTable, RecordRevisionsTable } from '../db/schema.js';
 import type { DevicePrincipal } from './accounts.js';
@@ -48,6 +48,17 @@ interface StoredState extends StoredRecordState {
 }
 
 const CHUNK = 500;
+
+// The per-batch reads on SQLite, as cached statements run once per id (bulk.ts
+// cachedSqliteStatement); on PostgreSQL, one Kysely query per chunk of ids.
+const SQLITE_REVISIONS_OF =
+  'select record_id, rev, ward_code, kind, content_hash, personal_erased_at from record_revisions where record_id = ?';
+const SQLITE_OWNER_OF = 'select record_id, device_id, unseen_staff_rev from record_owners where record_id = ?';
+const SQLITE_STAFF_CHANGES =
+  'select o.record_id from record_owners o where o.device_id = ? and o.unseen_staff_rev is not null ' +
+  'and exists (select 1 from record_revisions r where r.record_id = o.record_id and r.device_id = ?) order by o.record_id limit ?';
+type RevisionState = Pick<RecordRevisionsTable, 'record_id' | 'rev' | 'ward_code' | 'kind' | 'content_hash' | 'personal_erased_at'>;
+type OwnerState = Pick<RecordOwnersTable, 'record_id' | 'device_id' | 'unseen_staff_rev'>;
 
 function chunks<T>(rows: T[], size = CHUNK): T[][] {
   const out: T[][] = [];
@@ -384,7 +395,10 @@ export class SyncIngest {
    * phones' records.
    */
   private async staffChanges(trx: Transaction<Database>, deviceId: string, except: ReadonlySet<string>): Promise<ServerRecordState[]> {
-    const rows = await trx
+    const limit = MAX_SERVER_RECORDS_PER_RESPONSE + except.size;
+    const rows = this.server.sqlite
+      ? (cachedSqliteStatement(this.server.sqlite, SQLITE_STAFF_CHANGES).all(deviceId, deviceId, limit) as { record_id: string }[])
+      : await trx
       .selectFrom('record_owners as o')
       .select('o.record_id')
       .where('o.device_id', '=', deviceId)
@@ -399,7 +413,7 @@ export class SyncIngest {
         ),
       )
       .orderBy('o.record_id')
-      .limit(MAX_SERVER_RECORDS_PER_RESPONSE + except.size)
+      .limit(limit)
       .execute();
     const ids = rows.map((r) => r.record_id).filter((id) => !except.has(id)).slice(0, MAX_SERVER_RECORDS_PER_RESPONSE);
     const states = await this.latestStates(trx, ids);
@@ -451,11 +465,13 @@ export class SyncIngest {
     const hashes = new Map<string, string>(); // "id#rev" → stored hash
     const erased = new Set<string>(); // "id#rev" whose stored body retention erased
     for (const part of chunks(ids)) {
-      const rows = await trx
-        .selectFrom('record_revisions')
-        .select(['record_id', 'rev', 'ward_code', 'kind', 'content_hash', 'personal_erased_at'])
-        .where('record_id', 'in', part)
-        .execute();
+      const rows = this.server.sqlite
+        ? part.flatMap((id) => cachedSqliteStatement(this.server.sqlite!, SQLITE_REVISIONS_OF).all(id) as RevisionState[])
+        : await trx
+            .selectFrom('record_revisions')
+            .select(['record_id', 'rev', 'ward_code', 'kind', 'content_hash', 'personal_erased_at'])
+            .where('record_id', 'in', part)
+            .execute();
       for (const row of rows) {
         const s = state.get(row.record_id) ?? { wardCode: row.ward_code, kind: row.kind, maxRev: 0, revisions: new Map() };
         hashes.set(`${row.record_id}#${row.rev}`, row.content_hash);
@@ -464,12 +480,16 @@ export class SyncIngest {
         state.set(row.record_id, s);
       }
     }
-    for (const part of chunks(ids)) {
-      const owners = await trx
-        .selectFrom('record_owners')
-        .select(['record_id', 'device_id', 'unseen_staff_rev'])
-        .where('record_id', 'in', part)
-        .execute();
+    // Only records stored before have owners.
+    const stored = ids.filter((id) => state.has(id));
+    for (const part of chunks(stored)) {
+      const owners = this.server.sqlite
+        ? part.flatMap((id) => cachedSqliteStatement(this.server.sqlite!, SQLITE_OWNER_OF).all(id) as OwnerState[])
+        : await trx
+            .selectFrom('record_owners')
+            .select(['record_id', 'device_id', 'unseen_staff_rev'])
+            .where('record_id', 'in', part)
+            .execute();
       for (const o of owners) {
         const s = state.get(o.record_id);
         if (!s) continue;
