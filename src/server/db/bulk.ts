@@ -21,15 +21,23 @@ function quote(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-function sqliteStatement(handle: SqliteDatabase.Database, table: string, columns: string[], conflict: Conflict) {
+/**
+ * Rows per SQLite statement run: each run's fixed cost (a call into the driver, a reset) paid
+ * once per this many rows (the rest one by one). A batch's rows have distinct keys, and SQLite
+ * applies a multi-row VALUES list row by row, ON CONFLICT clauses included.
+ */
+const SQLITE_ROWS_PER_RUN = 32;
+
+function sqliteStatement(handle: SqliteDatabase.Database, table: string, columns: string[], conflict: Conflict, rowsPerRun = 1) {
   let cache = statements.get(handle);
   if (!cache) statements.set(handle, (cache = new Map()));
-  const key = `${table}|${columns.join(',')}|${conflict.kind}|${conflict.kind === 'error' ? '' : conflict.columns.join(',')}`;
+  const key = `${table}|${columns.join(',')}|${conflict.kind}|${conflict.kind === 'error' ? '' : conflict.columns.join(',')}|${rowsPerRun}`;
   let stmt = cache.get(key);
   if (!stmt) {
-    // Positional parameters, bound from an array in column order: measurably cheaper than
-    // named ones, which better-sqlite3 looks up on the row object one by one.
-    let sql = `insert into ${quote(table)} (${columns.map(quote).join(', ')}) values (${columns.map(() => '?').join(', ')})`;
+    // Positional parameters, bound in column order: measurably cheaper than named ones, which
+    // better-sqlite3 looks up on the row object one by one.
+    const row = `(${columns.map(() => '?').join(', ')})`;
+    let sql = `insert into ${quote(table)} (${columns.map(quote).join(', ')}) values ${Array.from({ length: rowsPerRun }, () => row).join(', ')}`;
     if (conflict.kind === 'ignore') sql += ` on conflict (${conflict.columns.map(quote).join(', ')}) do nothing`;
     if (conflict.kind === 'upsert') {
       const set = columns.filter((c) => !conflict.columns.includes(c)).map((c) => `${quote(c)} = excluded.${quote(c)}`);
@@ -55,14 +63,16 @@ export async function insertMany<T extends keyof Database>(
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]!);
   if (server.sqlite) {
-    const stmt = sqliteStatement(server.sqlite, table, columns, conflict);
-    const values: unknown[] = new Array(columns.length);
-    for (const row of rows) {
-      const record = row as unknown as Record<string, unknown>;
-      for (let i = 0; i < columns.length; i++) values[i] = record[columns[i]!];
-      // Spread, not the array: better-sqlite3 binds arguments faster than an array's elements.
-      stmt.run(...values);
-    }
+    const width = columns.length;
+    const valuesOf = (from: number, count: number): unknown[] => {
+      const values: unknown[] = new Array(count * width);
+      for (let r = 0; r < count; r++) {
+        const record = rows[from + r] as unknown as Record<string, unknown>;
+        for (let i = 0; i < width; i++) values[r * width + i] = record[columns[i]!];
+      }
+      return values;
+    };
+    runInGroups(server.sqlite, table, columns, conflict, rows.length, valuesOf);
     return;
   }
   // One statement and ONE parameter for all the rows: the rows as JSON, read back as the table's
@@ -70,6 +80,20 @@ export async function insertMany<T extends keyof Database>(
   // VALUES list of a batch's members is thousands of parameters that Kysely builds and compiles
   // node by node and PostgreSQL parses and binds one by one: most of the sync's CPU on this engine.
   await trx.executeQuery(CompiledQuery.raw(pgInsertText(table, columns, conflict), [pgJson(rows)]));
+}
+
+/** Rows from..from+count as one flat list of values, in column order. */
+type ValuesOf = (from: number, count: number) => unknown[];
+
+function runInGroups(handle: SqliteDatabase.Database, table: string, columns: string[], conflict: Conflict, count: number, valuesOf: ValuesOf): void {
+  let from = 0;
+  if (count >= SQLITE_ROWS_PER_RUN) {
+    const many = sqliteStatement(handle, table, columns, conflict, SQLITE_ROWS_PER_RUN);
+    // Spread, not an array: better-sqlite3 binds arguments faster than an array's elements.
+    for (; from + SQLITE_ROWS_PER_RUN <= count; from += SQLITE_ROWS_PER_RUN) many.run(...valuesOf(from, SQLITE_ROWS_PER_RUN));
+  }
+  const one = sqliteStatement(handle, table, columns, conflict);
+  for (; from < count; from++) one.run(...valuesOf(from, 1));
 }
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
@@ -169,8 +193,8 @@ export async function addRows(
 ): Promise<void> {
   if (rows.length === 0) return;
   if (server.sqlite) {
-    const stmt = sqliteStatement(server.sqlite, table, [...columns], { kind: 'add', columns: [...keyColumns] });
-    for (const row of rows) stmt.run(...row);
+    const valuesOf: ValuesOf = (from, count) => (count === 1 ? rows[from]! : rows.slice(from, from + count).flat());
+    runInGroups(server.sqlite, table, [...columns], { kind: 'add', columns: [...keyColumns] }, rows.length, valuesOf);
     return;
   }
   const cacheKey = `${table}|${columns.join(',')}|${keyColumns.join(',')}`;
