@@ -72,6 +72,21 @@ describe('WAL checkpoints on a worker thread', () => {
     }
   });
 
+  it("copies a lone phone's commit at once when asked, not at the next interval", async () => {
+    const { server, file } = await open(false);
+    // An interval no test waits for: only checkpointSoon can copy the pages.
+    const checkpointer = startWalCheckpointer(server.sqlite!, file, { intervalMs: 600_000 });
+    try {
+      const before = statSync(file).size;
+      writePages(server, 1500);
+      checkpointer.checkpointSoon();
+      await waitFor(() => statSync(file).size > before + 1400 * 3500, 'the worker to copy the pages into the database file');
+      expect(server.sqlite!.prepare('select count(*) as n from filler').get()).toEqual({ n: 1500 });
+    } finally {
+      await checkpointer.close();
+    }
+  });
+
   it('without it (the admin CLI), SQLite checkpoints inline as by default', async () => {
     const { server } = await open(false);
     expect(server.sqlite!.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);

@@ -41,6 +41,11 @@ export interface ServerDb {
   wardKeys: WardKeys;
   /** The streaming replica for dashboard reads (PostgreSQL with DATABASE_READ_URL only): use readerFor / noteWrite. */
   replica?: ReadReplica;
+  /**
+   * SQLite with the WAL checkpointer (db/wal-checkpointer.ts): a write just committed that no
+   * other follows at once (a lone phone's batch) is copied into the database file now.
+   */
+  checkpointSoon?(): void;
   close(): Promise<void>;
 }
 
@@ -186,6 +191,7 @@ export async function openServerDb(options: OpenOptions = {}): Promise<ServerDb>
       sqlite,
       enrolmentKey,
       wardKeys,
+      ...(checkpointer ? { checkpointSoon: () => checkpointer.checkpointSoon() } : {}),
       close: async () => {
         // The worker's connection first: the last one to close checkpoints the whole WAL and removes it.
         await checkpointer?.close();

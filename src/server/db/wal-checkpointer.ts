@@ -27,6 +27,8 @@ const SQLITE_DEFAULT_PAGES = 1000;
 const JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024;
 
 export interface WalCheckpointer {
+  /** Checkpoint now rather than at the next interval (wal-checkpointer-worker.ts says when). */
+  checkpointSoon(): void;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,9 @@ export function startWalCheckpointer(sqlite: SqliteDatabase.Database, file: stri
     fallBack(`exit code ${code}`);
   });
   return {
+    checkpointSoon() {
+      if (!closing && !exited) worker.postMessage({ soon: true } satisfies CheckpointerMessage);
+    },
     async close() {
       if (closing) return;
       closing = true;

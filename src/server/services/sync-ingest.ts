@@ -210,6 +210,8 @@ export class SyncIngest {
     await this.server.db.transaction().execute(async (trx) => {
       for (const item of group) applied.push(await this.applyBatch(trx, item));
     });
+    // A lone phone's batch: its WAL pages copied while the phone reads the answer and sends the next.
+    if (group.length === 1 && group[0]!.options.alone) this.server.checkpointSoon?.();
     return group.map((item, i) => {
       const { device, receivedAt, options } = item;
       // After the commit only.
