@@ -1,8 +1,8 @@
 // Writes many rows inside a transaction, fast on both engines. PostgreSQL gets one INSERT per
 // call with the rows as one JSON parameter (see insertMany). SQLite gets cached prepared
-// single-row statements on the better-sqlite3 handle: in-process calls cost microseconds,
-// while compiling and preparing a new multi-thousand-parameter statement per batch costs
-// milliseconds. The SQLite path must only run inside a Kysely transaction callback: the
+// statements of 32 rows and of one row on the better-sqlite3 handle (runInGroups): in-process
+// calls cost microseconds, while compiling and preparing a new statement sized to each batch
+// costs milliseconds. The SQLite path must only run inside a Kysely transaction callback: the
 // driver then holds its connection mutex, so these statements join that transaction.
 import { CompiledQuery, type Transaction } from 'kysely';
 import type SqliteDatabase from 'better-sqlite3';
@@ -178,7 +178,7 @@ const addRowsSql = new Map<string, string>();
  * Adds rows of numbers to the stored rows of their keys (`insert … on conflict (key) do update
  * set c = t.c + excluded.c`): the indicator counters' write (services/indicator-counters.ts).
  * Rows are arrays in `columns` order (no object per row), and each key comes at most once.
- * SQLite: one cached statement run per row. PostgreSQL: ONE statement for all the rows, passed
+ * SQLite: cached statements run 32 rows at a time, then row by row. PostgreSQL: ONE statement for all the rows, passed
  * as one array per column (`unnest`, typed by `pgTypes`), so a batch's few hundred rows cost 31
  * parameters to bind and parse instead of thousands.
  */

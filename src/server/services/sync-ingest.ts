@@ -401,22 +401,22 @@ export class SyncIngest {
     const rows = this.server.sqlite
       ? (cachedSqliteStatement(this.server.sqlite, SQLITE_STAFF_CHANGES).all(deviceId, deviceId, limit) as { record_id: string }[])
       : await trx
-      .selectFrom('record_owners as o')
-      .select('o.record_id')
-      .where('o.device_id', '=', deviceId)
-      .where('o.unseen_staff_rev', 'is not', null)
-      .where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('record_revisions as r')
-            .select('r.rev')
-            .whereRef('r.record_id', '=', 'o.record_id')
-            .where('r.device_id', '=', deviceId),
-        ),
-      )
-      .orderBy('o.record_id')
-      .limit(limit)
-      .execute();
+          .selectFrom('record_owners as o')
+          .select('o.record_id')
+          .where('o.device_id', '=', deviceId)
+          .where('o.unseen_staff_rev', 'is not', null)
+          .where((eb) =>
+            eb.exists(
+              eb
+                .selectFrom('record_revisions as r')
+                .select('r.rev')
+                .whereRef('r.record_id', '=', 'o.record_id')
+                .where('r.device_id', '=', deviceId),
+            ),
+          )
+          .orderBy('o.record_id')
+          .limit(limit)
+          .execute();
     const ids = rows.map((r) => r.record_id).filter((id) => !except.has(id)).slice(0, MAX_SERVER_RECORDS_PER_RESPONSE);
     const states = await this.latestStates(trx, ids);
     return ids.flatMap((id) => {
