@@ -28,12 +28,21 @@ function quote(name: string): string {
  */
 const SQLITE_ROWS_PER_RUN = 32;
 
-function sqliteStatement(handle: SqliteDatabase.Database, table: string, columns: string[], conflict: Conflict, rowsPerRun = 1) {
+/** The statement cached under `key` on this handle, prepared from `text()` the first time. */
+function cached(handle: SqliteDatabase.Database, key: string, text: () => string): SqliteDatabase.Statement {
   let cache = statements.get(handle);
   if (!cache) statements.set(handle, (cache = new Map()));
-  const key = `${table}|${columns.join(',')}|${conflict.kind}|${conflict.kind === 'error' ? '' : conflict.columns.join(',')}|${rowsPerRun}`;
   let stmt = cache.get(key);
   if (!stmt) {
+    stmt = handle.prepare(text());
+    cache.set(key, stmt);
+  }
+  return stmt;
+}
+
+function sqliteStatement(handle: SqliteDatabase.Database, table: string, columns: string[], conflict: Conflict, rowsPerRun = 1) {
+  const key = `${table}|${columns.join(',')}|${conflict.kind}|${conflict.kind === 'error' ? '' : conflict.columns.join(',')}|${rowsPerRun}`;
+  return cached(handle, key, () => {
     // Positional parameters, bound in column order: measurably cheaper than named ones, which
     // better-sqlite3 looks up on the row object one by one.
     const row = `(${columns.map(() => '?').join(', ')})`;
@@ -47,10 +56,8 @@ function sqliteStatement(handle: SqliteDatabase.Database, table: string, columns
       const set = columns.filter((c) => !conflict.columns.includes(c)).map((c) => `${quote(c)} = ${quote(table)}.${quote(c)} + excluded.${quote(c)}`);
       sql += ` on conflict (${conflict.columns.map(quote).join(', ')}) do update set ${set.join(', ')}`;
     }
-    stmt = handle.prepare(sql);
-    cache.set(key, stmt);
-  }
-  return stmt;
+    return sql;
+  });
 }
 
 export async function insertMany<T extends keyof Database>(
@@ -136,14 +143,7 @@ function pgInsertText(table: string, columns: string[], conflict: Conflict): str
  * must only run inside a Kysely transaction callback on that handle.
  */
 export function cachedSqliteStatement(handle: SqliteDatabase.Database, text: string): SqliteDatabase.Statement {
-  let cache = statements.get(handle);
-  if (!cache) statements.set(handle, (cache = new Map()));
-  let stmt = cache.get(text);
-  if (!stmt) {
-    stmt = handle.prepare(text);
-    cache.set(text, stmt);
-  }
-  return stmt;
+  return cached(handle, text, () => text);
 }
 
 /** DELETE … WHERE column IN (values), chunked; one prepared statement per value on SQLite. */
@@ -156,14 +156,7 @@ export async function deleteWhereIn<T extends keyof Database>(
 ): Promise<void> {
   if (values.length === 0) return;
   if (server.sqlite) {
-    let cache = statements.get(server.sqlite);
-    if (!cache) statements.set(server.sqlite, (cache = new Map()));
-    const key = `delete|${table}|${column}`;
-    let stmt = cache.get(key);
-    if (!stmt) {
-      stmt = server.sqlite.prepare(`delete from ${quote(table)} where ${quote(column)} = ?`);
-      cache.set(key, stmt);
-    }
+    const stmt = cached(server.sqlite, `delete|${table}|${column}`, () => `delete from ${quote(table)} where ${quote(column)} = ?`);
     for (const v of values) stmt.run(v);
     return;
   }
@@ -178,9 +171,9 @@ const addRowsSql = new Map<string, string>();
  * Adds rows of numbers to the stored rows of their keys (`insert … on conflict (key) do update
  * set c = t.c + excluded.c`): the indicator counters' write (services/indicator-counters.ts).
  * Rows are arrays in `columns` order (no object per row), and each key comes at most once.
- * SQLite: cached statements run 32 rows at a time, then row by row. PostgreSQL: ONE statement for all the rows, passed
- * as one array per column (`unnest`, typed by `pgTypes`), so a batch's few hundred rows cost 31
- * parameters to bind and parse instead of thousands.
+ * SQLite: cached statements run 32 rows at a time, then row by row. PostgreSQL: ONE statement
+ * for all the rows, passed as one array per column (`unnest`, typed by `pgTypes`), so a batch's
+ * few hundred rows cost 31 parameters to bind and parse instead of thousands.
  */
 export async function addRows(
   server: ServerDb,

@@ -53,8 +53,8 @@ export async function scrubErasedBytes(server: ServerDb, tables: readonly string
     sqlite.prepare('insert into server_meta (key, value) values (?, ?)').run(VACUUMED_KEY, new Date().toISOString());
     vacuumed = true;
   }
-  // The server's WAL worker (db/wal-checkpointer.ts) checkpoints every 40 ms, for a few
-  // milliseconds; while it does, SQLite answers a second checkpoint busy at once, without its
+  // The server's WAL worker (db/wal-checkpointer.ts) checkpoints every 40 ms and after a lone
+  // phone's batch, for a few milliseconds; while it does, SQLite answers a second checkpoint busy at once, without its
   // busy handler (sqlite3_wal_checkpoint_v2: the checkpoint lock never waits). Try again for up
   // to two seconds; a reader holding an old snapshot longer still leaves it busy.
   let busy = true;
