@@ -149,6 +149,14 @@ describe('phone lock', () => {
   });
 
   it('wrong PINs make the next try wait, longer each time; "Quên mã PIN" explains', async () => {
+    // A retry (vitest.config.ts) after a failure past the first wrong PIN finds the phone locked,
+    // maybe with a wait running: past the wait, the right PIN, so the retry runs the whole
+    // scenario again instead of failing on its first click.
+    if (await page.getByTestId('lock-unlock').isVisible()) {
+      await context.clock.fastForward(10 * 60_000);
+      await page.getByTestId('lock-wait').waitFor({ state: 'detached' });
+      await enterPin(page, PIN);
+    }
     await page.getByTestId('lock-now').click();
     await page.getByTestId('lock-unlock').waitFor();
     for (let i = 1; i <= 5; i++) {
@@ -177,6 +185,25 @@ describe('phone lock', () => {
     await context.clock.fastForward(61_000);
     await wait.waitFor({ state: 'detached' });
     await enterPin(page, PIN);
+    // Seen to time out twice in CI, under load: the '111111' try was still being checked when the
+    // PIN was typed, and its answer emptied the field (fixed: a try empties it when it starts; the
+    // next test checks that on purpose). Should it time out again, what the page showed is kept.
+    await page
+      .getByText(`${HOUSE}, ${LANE}, ${STREET}`)
+      .waitFor()
+      .catch(async (error: unknown) => {
+        const shown = await page.evaluate(() => `${location.hash} | ${document.body.innerText.replace(/\s+/g, ' ').slice(0, 600)}`);
+        throw new Error(`${error instanceof Error ? error.message : String(error)}\nthe page showed: ${shown}`);
+      });
+  });
+
+  it('a PIN typed while the last try is still being checked is kept, and unlocks', async () => {
+    await page.getByTestId('lock-now').click();
+    await page.getByTestId('lock-secret').fill('000000');
+    await page.getByTestId('lock-submit').click();
+    // At once, while '000000' is being derived (the button waits for it to end).
+    await page.getByTestId('lock-secret').fill(PIN);
+    await page.getByTestId('lock-submit').click();
     await page.getByText(`${HOUSE}, ${LANE}, ${STREET}`).waitFor();
   });
 });

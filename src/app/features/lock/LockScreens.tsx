@@ -154,9 +154,11 @@ export function UnlockScreen({ db, keyring }: { db: GoCuaDb; keyring: Keyring })
     if (busy || waiting || secret === '') return;
     setBusy(true);
     setError(null);
+    // Emptied now, not when the derivation ends: what is typed meanwhile (the next try, once a
+    // wait is over) is not wiped by this try's answer.
+    setSecretValue('');
     try {
       const result = await unlockWithSecret(db, keyring, secret);
-      setSecretValue('');
       if (!result.ok && result.reason === 'wrong') setError(t('lock.error.wrong', { count: result.triesLeft }));
     } finally {
       setBusy(false);
