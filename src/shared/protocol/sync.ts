@@ -32,6 +32,36 @@ export function clientRequestTimeoutMs(bodyBytes: number, baseMs: number = CLIEN
 }
 
 /**
+ * Batches a phone keeps in flight at most: it sends the next before the answer to the last,
+ * so the server checks one batch while it writes another (docs/sync-protocol.md, "Batches in
+ * flight"). Their records are disjoint; their answers are applied in the order they were sent.
+ */
+export const CLIENT_MAX_BATCHES_IN_FLIGHT = 3;
+
+/**
+ * The largest body (as sent, after gzip) that may share the link with other batches in flight:
+ * the slowest link the timeouts assume (2 bytes per ms) split evenly between
+ * CLIENT_MAX_BATCHES_IN_FLIGHT uploads still carries it within the phone's base wait, so no
+ * upload outlasts its own timeout, nor the server's receive deadline, by sharing the link.
+ */
+export function sharedUploadMaxBytes(baseMs: number = CLIENT_REQUEST_TIMEOUT_MS): number {
+  return Math.floor((baseMs * 2) / CLIENT_MAX_BATCHES_IN_FLIGHT);
+}
+
+/**
+ * Whether a batch whose body is `bodyBytes` (as sent) may go while bodies of `inFlightBytes`
+ * wait for their answers: always when nothing is in flight; otherwise while fewer than
+ * CLIENT_MAX_BATCHES_IN_FLIGHT are, and only when every body involved is small enough to share
+ * the link (sharedUploadMaxBytes). A large body goes alone and nothing joins it.
+ */
+export function maySendAlongside(inFlightBytes: readonly number[], bodyBytes: number, baseMs: number = CLIENT_REQUEST_TIMEOUT_MS): boolean {
+  if (inFlightBytes.length === 0) return true;
+  if (inFlightBytes.length >= CLIENT_MAX_BATCHES_IN_FLIGHT) return false;
+  const limit = sharedUploadMaxBytes(baseMs);
+  return bodyBytes <= limit && inFlightBytes.every((b) => b <= limit);
+}
+
+/**
  * The envelope. `records` items are left as unknown here on purpose: each is validated alone
  * and gets its own `rejected` result.
  */
