@@ -60,7 +60,7 @@ import {
   type SyncRecordError,
   type SyncResult,
 } from '../../shared/protocol/sync.js';
-import { CLIENT_REQUEST_TIMEOUT_MS, clientRequestTimeoutMs, SYNC_STATUSES } from '../../shared/protocol/sync.js';
+import { CLIENT_MAX_BATCHES_IN_FLIGHT, CLIENT_REQUEST_TIMEOUT_MS, clientRequestTimeoutMs, maySendAlongside, SYNC_STATUSES } from '../../shared/protocol/sync.js';
 import { outboxRecordStates } from '../storage/waiting.js';
 import { wipePersonalData } from '../storage/wipe.js';
 import { getDevice, getLastSyncAt, markDeviceRevoked, setLastSyncAt, type DeviceCredentials } from './device-store.js';
@@ -274,7 +274,27 @@ type PostOutcome =
   | { kind: 'fatal'; code: SyncErrorCode; status: number }
   | { kind: 'retry'; code: SyncErrorCode; status?: number; retryAfterMs?: number; offline?: boolean };
 
+/** A request's outcome that ends the run: a retry later, or a stop. */
+type RunEnd = Extract<PostOutcome, { kind: 'fatal' | 'retry' }>;
+
+/** A request made ready to send: its body as it goes on the wire (gzipped when that pays). */
+interface ReadyRequest {
+  device: DeviceCredentials;
+  batch: OutgoingRecord[];
+  applied: AppliedState[];
+  payload: Uint8Array;
+  headers: Record<string, string>;
+}
+
+/** A request sent and not yet answered (or its answer not yet applied). */
+interface InFlight {
+  request: ReadyRequest;
+  ids: ReadonlySet<string>;
+  outcome: Promise<PostOutcome>;
+}
+
 const statusSet = new Set<string>(SYNC_STATUSES);
+
 
 function readResults(body: unknown, sent: OutgoingRecord[]): { results: (SyncResult | undefined)[]; complete: boolean } | null {
   if (!body || typeof body !== 'object') return null;
@@ -367,8 +387,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
    * The next batch: queued entries oldest first, one envelope per record (its current rev),
    * within the count and byte limits. Entries whose record is gone are dropped (nothing to send).
    */
-  async function nextBatch(): Promise<{ records: OutgoingRecord[]; droppedOrphans: boolean }> {
-    const entries = (await db.outbox.where('state').equals('queued').limit(OUTBOX_PAGE).toArray()).filter((e) => !skipThisRun.has(e.recordId));
+  async function nextBatch(inFlight: readonly InFlight[] = []): Promise<{ records: OutgoingRecord[]; droppedOrphans: boolean }> {
+    const taken = (id: string) => skipThisRun.has(id) || inFlight.some((f) => f.ids.has(id));
+    const entries = (await db.outbox.where('state').equals('queued').limit(OUTBOX_PAGE).toArray()).filter((e) => !taken(e.recordId));
     if (entries.length === 0) return { records: [], droppedOrphans: false };
     const ids = [...new Set(entries.map((e) => e.recordId))];
     const rows = await db.records.bulkGet(ids);
@@ -426,6 +447,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   async function post(device: DeviceCredentials, batch: OutgoingRecord[]): Promise<PostOutcome> {
+    return send(await prepareRequest(device, batch));
+  }
+
+  async function prepareRequest(device: DeviceCredentials, batch: OutgoingRecord[]): Promise<ReadyRequest> {
     const applied = (await pendingApplied(db)).slice(0, MAX_APPLIED_PER_BATCH);
     const body = {
       protocolVersion: PROTOCOL_VERSION,
@@ -451,6 +476,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         headers['content-encoding'] = 'gzip';
       }
     }
+    return { device, batch, applied, payload, headers };
+  }
+
+  async function send(request: ReadyRequest): Promise<PostOutcome> {
+    const { device, batch, applied, payload, headers } = request;
     const abort = new AbortController();
     const timer = clock.setTimeout(() => abort.abort(), clientRequestTimeoutMs(payload.length, requestTimeoutMs));
     let response: Response;
@@ -697,6 +727,46 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     return 'stopped';
   }
 
+  /**
+   * A batch the server refused as a whole (400 / 413): sent again in halves, one request at a
+   * time, down to single records, which are then held with the server's words. Returns what
+   * ends the run, if anything does.
+   */
+  async function sendInHalves(
+    device: DeviceCredentials,
+    batch: OutgoingRecord[],
+    refused: Extract<PostOutcome, { kind: 'split' }>,
+  ): Promise<{ acknowledged: boolean; end?: RunEnd }> {
+    let acknowledged = false;
+    const parts: { part: OutgoingRecord[]; refused?: Extract<PostOutcome, { kind: 'split' }> }[] = [{ part: batch, refused }];
+    while (parts.length > 0) {
+      const { part, refused: known } = parts.shift()!;
+      const outcome = known ?? (await post(device, part));
+      if (outcome.kind === 'ok') {
+        const answered = await applyResults(part, outcome.results, outcome.serverRecords, outcome.appliedSent);
+        acknowledged = true;
+        failures = 0;
+        await markSuccess();
+        countSent(answered);
+        setState({ error: undefined });
+        await refreshCounts();
+        if (!outcome.complete) return { acknowledged, end: { kind: 'retry', code: 'bad_response', status: 200 } };
+      } else if (outcome.kind === 'split') {
+        if (part.length > 1) {
+          const mid = Math.ceil(part.length / 2);
+          parts.unshift({ part: part.slice(0, mid) }, { part: part.slice(mid) });
+        } else {
+          await holdAlone(part[0]!, outcome);
+          countSent([part[0]!]);
+          await refreshCounts();
+        }
+      } else {
+        return { acknowledged, end: outcome };
+      }
+    }
+    return { acknowledged };
+  }
+
   /** One run, inside the lock: drain until empty or something stops it. */
   async function runLocked(): Promise<RunOutcome> {
     clearRetry();
@@ -715,50 +785,72 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       return 'stopped';
     }
     let acknowledged = false;
+    // Batches in flight (docs/sync-protocol.md, "Batches in flight"): up to
+    // CLIENT_MAX_BATCHES_IN_FLIGHT requests are sent before the first is answered, their records
+    // disjoint (a record in flight is not taken again: its newer rev waits for the answer), and
+    // their answers are applied one at a time in the order sent. The first request that does not
+    // end in an answer (a retry, a stop) ends the sending; those still in flight are awaited and
+    // their answers applied before the run ends, so the run never returns with a request out.
+    const inFlight: InFlight[] = [];
+    /** The next request, made ready while others were in flight, waiting for room beside them. */
+    let ready: ReadyRequest | null = null;
+    /** What ends the run, once the requests in flight are settled (the first failure; a stop wins). */
+    const ending: { outcome?: RunEnd } = {};
+    const endWith = (outcome: RunEnd) => {
+      if (!ending.outcome || (outcome.kind === 'fatal' && ending.outcome.kind !== 'fatal')) ending.outcome = outcome;
+    };
     for (;;) {
-      const { records, droppedOrphans } = await nextBatch();
-      if (records.length === 0) {
-        if (droppedOrphans) continue;
-        break;
-      }
-      setState({ phase: 'sending' });
-      // Sub-batches still to send; a 400/413 replaces a part by its two halves.
-      const parts: OutgoingRecord[][] = [records];
-      while (parts.length > 0) {
-        const part = parts.shift()!;
-        const outcome = await post(device, part);
-        if (outcome.kind === 'ok') {
-          const answered = await applyResults(part, outcome.results, outcome.serverRecords, outcome.appliedSent);
-          acknowledged = true;
-          failures = 0;
-          await markSuccess();
-          countSent(answered);
-          setState({ error: undefined });
-          await refreshCounts();
-          if (!outcome.complete) {
-            scheduleRetry({ kind: 'retry', code: 'bad_response', status: 200 });
-            return 'retry';
+      while (!ending.outcome) {
+        if (!ready) {
+          if (inFlight.length >= CLIENT_MAX_BATCHES_IN_FLIGHT) break;
+          const { records, droppedOrphans } = await nextBatch(inFlight);
+          if (records.length === 0) {
+            if (droppedOrphans) continue;
+            break;
           }
-        } else if (outcome.kind === 'split') {
-          if (part.length > 1) {
-            const mid = Math.ceil(part.length / 2);
-            parts.unshift(part.slice(0, mid), part.slice(mid));
-          } else {
-            await holdAlone(part[0]!, outcome);
-            countSent([part[0]!]);
-            await refreshCounts();
-          }
-        } else if (outcome.kind === 'fatal') {
-          return stopOn(device, outcome);
-        } else {
-          if (outcome.offline) {
-            setState({ phase: 'offline', error: undefined });
-            return 'offline';
-          }
-          scheduleRetry(outcome);
-          return 'retry';
+          ready = await prepareRequest(device, records);
         }
+        if (!maySendAlongside(inFlight.map((f) => f.request.payload.length), ready.payload.length, requestTimeoutMs)) break;
+        setState({ phase: 'sending' });
+        const outcome = send(ready);
+        // Awaited in turn below; a storage failure inside must not surface as unhandled first.
+        outcome.catch(() => undefined);
+        inFlight.push({ request: ready, ids: new Set(ready.batch.map((r) => r.id)), outcome });
+        ready = null;
       }
+      const head = inFlight.shift();
+      if (!head) break;
+      const outcome = await head.outcome;
+      if (outcome.kind === 'ok') {
+        const answered = await applyResults(head.request.batch, outcome.results, outcome.serverRecords, outcome.appliedSent);
+        acknowledged = true;
+        failures = 0;
+        await markSuccess();
+        countSent(answered);
+        if (!ending.outcome) setState({ error: undefined });
+        await refreshCounts();
+        if (!outcome.complete) endWith({ kind: 'retry', code: 'bad_response', status: 200 });
+      } else if (outcome.kind === 'split') {
+        // Left queued when the run is ending anyway; otherwise sent again in halves, one at a time.
+        if (!ending.outcome) {
+          const halved = await sendInHalves(device, head.request.batch, outcome);
+          if (halved.acknowledged) acknowledged = true;
+          if (halved.end) endWith(halved.end);
+        }
+      } else {
+        endWith(outcome);
+      }
+    }
+    // A request made ready but never sent (the run ended first) leaves its records queued.
+    const stop = ending.outcome;
+    if (stop) {
+      if (stop.kind === 'fatal') return stopOn(device, stop);
+      if (stop.offline) {
+        setState({ phase: 'offline', error: undefined });
+        return 'offline';
+      }
+      scheduleRetry(stop);
+      return 'retry';
     }
     const exchange = await exchangeStaffChanges(device);
     if (exchange.fatal) return stopOn(device, exchange.fatal);

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSyncEngine, type SyncEngine, type SyncEngineOptions } from '../../../src/app/sync/sync-engine.js';
 import { getDevice } from '../../../src/app/sync/device-store.js';
 import type { GoCuaDb } from '../../../src/app/storage/db.js';
-import { CLIENT_BATCH_MAX_BYTES, CLIENT_BATCH_MAX_RECORDS } from '../../../src/shared/protocol/sync.js';
+import { CLIENT_BATCH_MAX_BYTES, CLIENT_BATCH_MAX_RECORDS, CLIENT_MAX_BATCHES_IN_FLIGHT } from '../../../src/shared/protocol/sync.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { FakeWard, ManualClock, editRecord, freshDb, jsonResponse, makeHousehold, queueRecord } from '../../helpers/sync-fixtures.js';
 
@@ -300,31 +300,37 @@ describe('one run at a time', () => {
     const ward = new FakeWard();
     let inFlight = 0;
     let maxInFlight = 0;
+    const sentBy: string[] = [];
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const slowFetch: typeof fetch = async (input, init) => {
-      inFlight++;
-      maxInFlight = Math.max(maxInFlight, inFlight);
-      await gate;
-      try {
-        return await ward.fetch(input, init);
-      } finally {
-        inFlight--;
-      }
-    };
-    const make = () => {
-      const e = createSyncEngine({ db, fetch: slowFetch, clock: new ManualClock(), locks: null, events: null, isOnline: () => true, maxRecords: 10 });
+    const slowFetch =
+      (tab: string): typeof fetch =>
+      async (input, init) => {
+        sentBy.push(tab);
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await gate;
+        try {
+          return await ward.fetch(input, init);
+        } finally {
+          inFlight--;
+        }
+      };
+    const make = (tab: string) => {
+      const e = createSyncEngine({ db, fetch: slowFetch(tab), clock: new ManualClock(), locks: null, events: null, isOnline: () => true, maxRecords: 10 });
       engines.push(e);
       return e;
     };
-    const tab1 = make();
-    const tab2 = make();
+    const tab1 = make('tab 1');
+    const tab2 = make('tab 2');
     const run1 = tab1.requestSync();
-    await waitFor(() => inFlight > 0, 15_000, 'tab 1 to take the lock and send');
+    // Tab 1 keeps its batches in flight (three of ten records each) while tab 2 tries.
+    await waitFor(() => inFlight === CLIENT_MAX_BATCHES_IN_FLIGHT, 15_000, 'tab 1 to take the lock and send its batches');
     await tab2.requestSync(); // finds the lock taken: returns without sending
     release();
     await run1;
-    expect(maxInFlight).toBe(1);
+    expect(maxInFlight).toBe(CLIENT_MAX_BATCHES_IN_FLIGHT);
+    expect(sentBy.every((tab) => tab === 'tab 1')).toBe(true);
     expect(ward.stored.size).toBe(30);
     expect(ward.requests.length).toBe(3);
   });
