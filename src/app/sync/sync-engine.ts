@@ -26,6 +26,10 @@
 //   the ward server, e.g. after the server was rolled back) is held the same way but has nothing
 //   to fix: it is queued again when the engine starts (each app start) and on "Đồng bộ ngay", so
 //   it goes as soon as the server is updated, and never leaves the phone before.
+// - Batches in flight (docs/sync-protocol.md, "Batches in flight"): up to
+//   CLIENT_MAX_BATCHES_IN_FLIGHT requests out at once, small bodies only (maySendAlongside),
+//   never two holding one record; answers applied in the order sent; a run ends only when every
+//   request it sent has been answered or has failed.
 // - One run at a time per origin (Web Locks; without them, one per JS realm — a second tab's
 //   run is then merely redundant, never harmful, thanks to the server's idempotency).
 // - Backoff: full jitter, random(0, min(cap, base·2^n)) after the n-th consecutive failure
