@@ -1,12 +1,13 @@
 // The worker threads that prepare sync batches: real workers (the TypeScript source through
 // tsx, as in production) give exactly what the inline path gives, and a worker that dies or
 // never starts loses no batch.
+import { connect } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/server/app.js';
 import { issueEnrolmentCode } from '../../src/server/services/enrolment-codes.js';
-import { RecentSyncDevices } from '../../src/server/routes/sync.js';
-import { createPreparePool } from '../../src/server/services/sync-prepare-pool.js';
+import { createPreparePool, type PreparePool } from '../../src/server/services/sync-prepare-pool.js';
 import { prepareBatch, type PrepareContext } from '../../src/server/services/sync-prepare.js';
 import { generateSealingKeyPair, sealText } from '../../src/shared/crypto/hpke.js';
 import { canonicalJson } from '../../src/shared/protocol/canonical-json.js';
@@ -39,18 +40,6 @@ function mixedBatch(): Buffer {
   ];
   return Buffer.from(JSON.stringify(batch([good, otherWard, broken, { kind: 'nope' }, 42, ...sealedItems])));
 }
-
-describe('recent sync devices (which batches count as alone)', () => {
-  it('counts the devices seen within the window', () => {
-    const activity = new RecentSyncDevices(1000);
-    expect(activity.seen('a', 0)).toBe(1);
-    expect(activity.seen('a', 500)).toBe(1);
-    expect(activity.seen('b', 900)).toBe(2);
-    expect(activity.seen('b', 1600)).toBe(1); // a last seen at 500: gone
-    expect(activity.seen('c', 1700)).toBe(2);
-    expect(activity.seen('c', 5000)).toBe(1);
-  });
-});
 
 describe('sync preparation pool', () => {
   it('prepares in worker threads exactly as inline, and several batches at once', async () => {
@@ -161,6 +150,120 @@ describe('sync preparation pool', () => {
       await app.close();
       await pool.close();
       await opened.cleanup();
+    }
+  });
+});
+
+/** The pool's answers, noting whether each batch was called alone (routes/sync.ts). */
+function spying(pool: PreparePool): PreparePool & { alone: (boolean | undefined)[] } {
+  const alone: (boolean | undefined)[] = [];
+  return {
+    alone,
+    prepare(bytes, context, isAlone) {
+      alone.push(isAlone);
+      return pool.prepare(bytes, context, isAlone);
+    },
+    start: () => pool.start(),
+    close: () => pool.close(),
+    get size() {
+      return pool.size;
+    },
+    get prepared() {
+      return pool.prepared;
+    },
+  };
+}
+
+describe('one phone with batches in flight', () => {
+  async function serve(setUp: (app: FastifyInstance) => void = () => {}) {
+    const opened = await backends[0]!.open();
+    const pool = spying(createPreparePool(1));
+    await pool.start();
+    const app = await buildServer({ db: opened.server, seedsDir: FIXTURE_WARDS_DIR, syncPreparePool: pool });
+    setUp(app);
+    const code = (await issueEnrolmentCode(opened.server, WARD, 1)).code;
+    const enrol = await app.inject({ method: 'POST', url: '/api/v1/devices/enrol', payload: { wardCode: WARD, enrolmentCode: code, volunteerName: 'Lan' } });
+    const token: string = enrol.json().token;
+    return {
+      app,
+      pool,
+      token,
+      opened,
+      async close() {
+        await app.close();
+        await pool.close();
+        await opened.cleanup();
+      },
+    };
+  }
+
+  it('takes its overlapping batches as a team\'s: checked in the workers, each record stored once', async () => {
+    const s = await serve();
+    try {
+      const send = (seeds: number[]) =>
+        s.app.inject({ method: 'POST', url: '/api/v1/sync', headers: { authorization: `Bearer ${s.token}` }, payload: batch(seeds.map((seed) => householdRecord({ seed }))) });
+      expect((await send([300])).json().results[0].status).toBe('accepted');
+      expect(s.pool.alone).toEqual([true]);
+      // Three at once, with disjoint records, as the phone sends them (CLIENT_MAX_BATCHES_IN_FLIGHT).
+      const seeds = [
+        [310, 311, 312],
+        [320, 321, 322],
+        [330, 331, 332],
+      ];
+      const answers = await Promise.all(seeds.map(send));
+      for (const [i, answer] of answers.entries()) {
+        expect(answer.statusCode).toBe(200);
+        expect(answer.json().results).toEqual(seeds[i]!.map((seed) => ({ id: householdRecord({ seed }).id, rev: 1, status: 'accepted' })));
+      }
+      expect(s.pool.alone.slice(1)).toEqual([false, false, false]);
+      expect(s.pool.prepared).toEqual({ inWorkers: 3, inline: 1 });
+      const ids = seeds.flat().map((seed) => householdRecord({ seed }).id);
+      const revisions = await s.opened.server.db.selectFrom('record_revisions').select('record_id').where('record_id', 'in', ids).execute();
+      expect(revisions.map((r) => r.record_id).sort()).toEqual([...ids].sort());
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('counts no request as still open after a 4xx or a body cut off (over a real socket)', async () => {
+    // Told when the server has seen each sync request's response close (before the route's own
+    // listener, in the same emit), so the test knows the cut request has been dealt with.
+    const closed: Promise<void>[] = [];
+    const s = await serve((app) =>
+      app.addHook('onRequest', async (request, reply) => {
+        if (request.url === '/api/v1/sync') closed.push(new Promise((resolve) => reply.raw.once('close', () => resolve())));
+      }),
+    );
+    try {
+      const url = await s.app.listen({ host: '127.0.0.1', port: 0 });
+      const post = (body: string, headers: Record<string, string> = {}) =>
+        fetch(`${url}/api/v1/sync`, { method: 'POST', headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json', ...headers }, body });
+      const good = (seed: number) => JSON.stringify(batch([householdRecord({ seed })]));
+      expect((await post(good(400))).status).toBe(200);
+      expect((await post(good(401), { 'x-outbox-waiting': 'many' })).status).toBe(400);
+      expect((await post('{"protocolVersion":1,')).status).toBe(400);
+      expect((await post('x', { 'content-type': 'text/plain' })).status).toBe(415);
+      expect((await post(good(402), { authorization: 'Bearer nope' })).status).toBe(401);
+      // Headers and half a body, then the connection is gone.
+      const { port } = new URL(url);
+      const cut = good(403);
+      await new Promise<void>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1', () => {
+          socket.write(`POST /api/v1/sync HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${s.token}\r\nContent-Type: application/json\r\nContent-Length: ${cut.length}\r\n\r\n${cut.slice(0, 100)}`);
+          setTimeout(() => {
+            socket.destroy();
+            resolve();
+          }, 200);
+        });
+        socket.on('error', reject);
+      });
+      expect(closed).toHaveLength(6); // the stranger's too: this hook runs before the token is checked
+      await Promise.all(closed);
+      // The next batch is alone: nothing left open (a leak would make it a second request).
+      expect((await post(good(404))).status).toBe(200);
+      expect(s.pool.alone).toEqual([true, true, true]); // the bad JSON's bytes went to the pool too
+    } finally {
+      await s.close();
     }
   });
 });

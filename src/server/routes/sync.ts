@@ -10,6 +10,7 @@ import type { DeviceContacts } from '../services/device-contact.js';
 import type { FailureLimiter } from '../services/failure-limiter.js';
 import { SyncIngest } from '../services/sync-ingest.js';
 import type { PreparePool } from '../services/sync-prepare-pool.js';
+import { RecentSyncDevices } from '../services/recent-sync-devices.js';
 import { devicePrincipal, requireDevice } from './principal.js';
 
 export interface SyncRouteOptions {
@@ -36,12 +37,24 @@ export async function syncRoutes(app: FastifyInstance, options: SyncRouteOptions
       // The device is authenticated from the Authorization header as the request arrives,
       // before a byte of the body is read: a stranger gets 401 (and, after repeated failures
       // from one address, 429) without making the server read or parse a megabyte.
-      onRequest: [requireDevice(options.db, { failures: options.badTokens, contacts: options.contacts, admitRetired: true })],
+      onRequest: [
+        requireDevice(options.db, { failures: options.badTokens, contacts: options.contacts, admitRetired: true }),
+        // Open (services/recent-sync-devices.ts) from here, authenticated, until the answer is
+        // sent or the connection closes, whichever comes first: the response's 'close' follows
+        // both, also after a 4xx, a 429 or an aborted body. A connection already closed (while
+        // the token was checked) never emits it again: ended at once.
+        async (request, reply) => {
+          const end = recentDevices.opened(devicePrincipal(request).deviceId);
+          if (reply.raw.destroyed) end();
+          else reply.raw.once('close', end);
+        },
+      ],
       config: {
         rateLimit: {
           max: options.perMinute,
           timeWindow: 60_000,
-          // Runs after requireDevice (the plugin appends its hook to the route's onRequest list).
+          // Runs after requireDevice and the open count (the plugin appends its hook to the
+          // route's onRequest list).
           hook: 'onRequest',
           // Per verified device, not per token string or IP: a stranger rotating random tokens
           // never gets here, and a whole team behind one campaign Wi-Fi never throttles itself.
@@ -56,7 +69,7 @@ export async function syncRoutes(app: FastifyInstance, options: SyncRouteOptions
       await options.contacts?.note(device.deviceId, waiting, new Date().toISOString());
       const bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const receivedAt = new Date().toISOString();
-      const alone = recentDevices.seen(device.deviceId) === 1;
+      const alone = recentDevices.alone(device.deviceId);
       const [groups, ages, sealingKeys] = await Promise.all([
         ingest.groups(device.wardCode),
         ingest.ages(device.wardCode),
@@ -75,23 +88,4 @@ export async function syncRoutes(app: FastifyInstance, options: SyncRouteOptions
       return device.retired ? { ...answer, device: 'retired' } : answer;
     },
   );
-}
-
-/**
- * Which devices synced in the last second. One device alone gets its batches prepared inline
- * (nothing to overlap with: a worker round trip would only add latency); with several at once
- * the workers prepare while the main thread writes. Requests are not a usable signal: the
- * main thread handles one to the end before it reads the next, since SQLite writes block.
- */
-export class RecentSyncDevices {
-  private readonly lastSeen = new Map<string, number>();
-
-  constructor(private readonly windowMs = 1000) {}
-
-  /** Notes this device now; returns how many devices were seen within the window. */
-  seen(deviceId: string, now = Date.now()): number {
-    this.lastSeen.set(deviceId, now);
-    for (const [id, at] of this.lastSeen) if (now - at > this.windowMs) this.lastSeen.delete(id);
-    return this.lastSeen.size;
-  }
 }
