@@ -1,7 +1,7 @@
 // The worker threads that prepare sync batches: real workers (the TypeScript source through
 // tsx, as in production) give exactly what the inline path gives, and a worker that dies or
 // never starts loses no batch.
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
@@ -13,6 +13,7 @@ import { generateSealingKeyPair, sealText } from '../../src/shared/crypto/hpke.j
 import { canonicalJson } from '../../src/shared/protocol/canonical-json.js';
 import { backends } from '../helpers/server-db.js';
 import { batch, FIXTURE_WARDS_DIR, householdRecord, OTHER_WARD, WARD } from '../helpers/records.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 // Sealed records are opened where the batch is prepared: in the workers too.
 const wardKey = await generateSealingKeyPair();
@@ -229,11 +230,17 @@ describe('one phone with batches in flight', () => {
     // Told when the server has seen each sync request's response close (before the route's own
     // listener, in the same emit), so the test knows the cut request has been dealt with.
     const closed: Promise<void>[] = [];
-    const s = await serve((app) =>
+    // Set when the request to be cut has passed every onRequest hook (the route's open count
+    // included): preParsing runs after them, before its body is read.
+    let cutTakenIn = false;
+    const s = await serve((app) => {
       app.addHook('onRequest', async (request, reply) => {
         if (request.url === '/api/v1/sync') closed.push(new Promise((resolve) => reply.raw.once('close', () => resolve())));
-      }),
-    );
+      });
+      app.addHook('preParsing', async (request) => {
+        if (request.headers['x-test-cut']) cutTakenIn = true;
+      });
+    });
     try {
       const url = await s.app.listen({ host: '127.0.0.1', port: 0 });
       const post = (body: string, headers: Record<string, string> = {}) =>
@@ -247,16 +254,14 @@ describe('one phone with batches in flight', () => {
       // Headers and half a body, then the connection is gone.
       const { port } = new URL(url);
       const cut = good(403);
-      await new Promise<void>((resolve, reject) => {
-        const socket = connect(Number(port), '127.0.0.1', () => {
-          socket.write(`POST /api/v1/sync HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${s.token}\r\nContent-Type: application/json\r\nContent-Length: ${cut.length}\r\n\r\n${cut.slice(0, 100)}`);
-          setTimeout(() => {
-            socket.destroy();
-            resolve();
-          }, 200);
-        });
-        socket.on('error', reject);
+      const socket = await new Promise<Socket>((resolve, reject) => {
+        const opened = connect(Number(port), '127.0.0.1', () => resolve(opened));
+        opened.on('error', reject);
       });
+      socket.write(`POST /api/v1/sync HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${s.token}\r\nContent-Type: application/json\r\nX-Test-Cut: 1\r\nContent-Length: ${cut.length}\r\n\r\n${cut.slice(0, 100)}`);
+      // Cut once the server has taken the request in (its hooks ran), not after a guessed delay.
+      await waitFor(() => cutTakenIn, 15_000, 'the server to take in the request that is cut');
+      socket.destroy();
       expect(closed).toHaveLength(6); // the stranger's too: this hook runs before the token is checked
       await Promise.all(closed);
       // The next batch is alone: nothing left open (a leak would make it a second request).

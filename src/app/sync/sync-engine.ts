@@ -299,7 +299,6 @@ interface InFlight {
 
 const statusSet = new Set<string>(SYNC_STATUSES);
 
-
 function readResults(body: unknown, sent: OutgoingRecord[]): { results: (SyncResult | undefined)[]; complete: boolean } | null {
   if (!body || typeof body !== 'object') return null;
   const raw = (body as { results?: unknown }).results;
@@ -732,6 +731,19 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   /**
+   * A batch answered 200: its results, staff changes and acknowledgements applied, the run's
+   * progress moved. `keepError`: a failure beside it already ends the run, and stays shown.
+   */
+  async function takeAnswer(batch: OutgoingRecord[], outcome: Extract<PostOutcome, { kind: 'ok' }>, options: { keepError?: boolean } = {}): Promise<void> {
+    const answered = await applyResults(batch, outcome.results, outcome.serverRecords, outcome.appliedSent);
+    failures = 0;
+    await markSuccess();
+    countSent(answered);
+    if (!options.keepError) setState({ error: undefined });
+    await refreshCounts();
+  }
+
+  /**
    * A batch the server refused as a whole (400 / 413): sent again in halves, one request at a
    * time, down to single records, which are then held with the server's words. Returns what
    * ends the run, if anything does.
@@ -747,13 +759,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       const { part, refused: known } = parts.shift()!;
       const outcome = known ?? (await post(device, part));
       if (outcome.kind === 'ok') {
-        const answered = await applyResults(part, outcome.results, outcome.serverRecords, outcome.appliedSent);
+        await takeAnswer(part, outcome);
         acknowledged = true;
-        failures = 0;
-        await markSuccess();
-        countSent(answered);
-        setState({ error: undefined });
-        await refreshCounts();
         if (!outcome.complete) return { acknowledged, end: { kind: 'retry', code: 'bad_response', status: 200 } };
       } else if (outcome.kind === 'split') {
         if (part.length > 1) {
@@ -826,13 +833,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       if (!head) break;
       const outcome = await head.outcome;
       if (outcome.kind === 'ok') {
-        const answered = await applyResults(head.request.batch, outcome.results, outcome.serverRecords, outcome.appliedSent);
+        await takeAnswer(head.request.batch, outcome, { keepError: !!ending.outcome });
         acknowledged = true;
-        failures = 0;
-        await markSuccess();
-        countSent(answered);
-        if (!ending.outcome) setState({ error: undefined });
-        await refreshCounts();
         if (!outcome.complete) endWith({ kind: 'retry', code: 'bad_response', status: 200 });
       } else if (outcome.kind === 'split') {
         // Left queued when the run is ending anyway; otherwise sent again in halves, one at a time.
