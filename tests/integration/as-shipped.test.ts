@@ -130,6 +130,33 @@ describe('npm start with an empty environment', () => {
     expect(row.password_hash).toMatch(/^scrypt\$131072\$8\$1\$/);
   }, 180_000);
 
+  it('stopped through npm itself (SIGTERM to the npm process): the server closes its database and the port', async () => {
+    requireFreshBuild();
+    const cwd = shippedCopy();
+    const port = await freePort();
+    // The real `npm start` (the npm on PATH): its script must not leave the server running when
+    // npm alone is told to stop, as a container runtime or a `kill <pid>` does.
+    const npm = spawn('npm', ['start'], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? cwd, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    npm.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    npm.stderr!.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    cleanups.push(() => {
+      if (npm.exitCode === null && npm.signalCode === null) npm.kill('SIGKILL');
+    });
+    await until(() => /ward endpoint: http/.test(out) || npm.exitCode !== null, () => out);
+    const wal = path.join(cwd, 'data', 'go-cua.sqlite-wal');
+    expect(existsSync(wal)).toBe(true);
+    npm.kill('SIGTERM');
+    // The server's clean shutdown: its last connection checkpoints and removes the WAL, and
+    // nothing answers on the port.
+    await until(() => !existsSync(wal), () => `the server still holds its WAL after npm was stopped:\n${out}`, 20_000);
+    await expect(fetch(`http://127.0.0.1:${port}/api/health`)).rejects.toThrow();
+  }, 180_000);
+
   it('a damaged database file: one clear line on stderr, no stack trace, a non-zero exit; modes tightened', async () => {
     const cwd = shippedCopy();
     const data = path.join(cwd, 'data');
