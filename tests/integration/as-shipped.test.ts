@@ -44,7 +44,7 @@ function requireFreshBuild(): void {
 
 function npmStart(cwd: string, port: number): Started {
   requireFreshBuild();
-  // Exactly `npm start`'s command ("node scripts/start.mjs"), with nothing from this environment.
+  // What `npm start` runs ("exec node scripts/start.mjs"), with nothing from this environment.
   const proc = spawn(process.execPath, ['scripts/start.mjs'], {
     cwd,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? cwd, PORT: String(port) },
