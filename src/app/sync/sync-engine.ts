@@ -754,23 +754,28 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     refused: Extract<PostOutcome, { kind: 'split' }>,
   ): Promise<{ acknowledged: boolean; end?: RunEnd }> {
     let acknowledged = false;
-    const parts: { part: OutgoingRecord[]; refused?: Extract<PostOutcome, { kind: 'split' }> }[] = [{ part: batch, refused }];
+    const parts: OutgoingRecord[][] = [];
+    // A refused part goes again as its two halves, first in line; a refused single record is held.
+    const splitOrHold = async (part: OutgoingRecord[], refusal: Extract<PostOutcome, { kind: 'split' }>) => {
+      if (part.length > 1) {
+        const mid = Math.ceil(part.length / 2);
+        parts.unshift(part.slice(0, mid), part.slice(mid));
+        return;
+      }
+      await holdAlone(part[0]!, refusal);
+      countSent([part[0]!]);
+      await refreshCounts();
+    };
+    await splitOrHold(batch, refused);
     while (parts.length > 0) {
-      const { part, refused: known } = parts.shift()!;
-      const outcome = known ?? (await post(device, part));
+      const part = parts.shift()!;
+      const outcome = await post(device, part);
       if (outcome.kind === 'ok') {
         await takeAnswer(part, outcome);
         acknowledged = true;
         if (!outcome.complete) return { acknowledged, end: { kind: 'retry', code: 'bad_response', status: 200 } };
       } else if (outcome.kind === 'split') {
-        if (part.length > 1) {
-          const mid = Math.ceil(part.length / 2);
-          parts.unshift({ part: part.slice(0, mid) }, { part: part.slice(mid) });
-        } else {
-          await holdAlone(part[0]!, outcome);
-          countSent([part[0]!]);
-          await refreshCounts();
-        }
+        await splitOrHold(part, outcome);
       } else {
         return { acknowledged, end: outcome };
       }
