@@ -2,20 +2,10 @@
 // process to kill. `node --import tsx` keeps it one process: SIGKILL then really kills the
 // server (the tsx CLI would leave its child running).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { FIXTURE_WARDS_DIR } from './records.js';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+// Re-exported: the tests that spawn a server import it from here.
+export { freePort } from './free-port.js';
 
 export interface SpawnedServer {
   proc: ChildProcess;

@@ -1,15 +1,7 @@
 // The real ward endpoint as its own process (src/server/main.ts) on an empty data folder, for
 // browser tests that enrol with the code printed on first start and read the SQLite file after.
 import { spawn, type ChildProcess } from 'node:child_process';
-import net, { type AddressInfo } from 'node:net';
-
-export async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
+import { freePort } from '../../helpers/free-port.js';
 
 export interface WardProcess {
   url: string;
