@@ -13,7 +13,7 @@ export interface Trickle {
 /** Sends `head` then `rest` one byte every `everyMs`, stopping after `maxMs`. */
 export function trickle(port: number, head: string, rest: string, everyMs: number, maxMs: number): Trickle {
   const socket = connect(port, '127.0.0.1');
-  const started = Date.now();
+  const started = performance.now();
   let answer = '';
   let i = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -34,7 +34,7 @@ export function trickle(port: number, head: string, rest: string, everyMs: numbe
     socket.once('close', () => {
       clearTimeout(giveUp);
       clearInterval(timer);
-      resolve(Date.now() - started);
+      resolve(Math.round(performance.now() - started));
     });
   });
   return { closedAfter, answer: () => answer, socket };
